@@ -1,0 +1,266 @@
+"""Frame layer: the only place that touches the caller's DataFrame.
+
+Everything here goes through narwhals, so the same code runs on pandas, polars and pyarrow
+(and, for the reductions, on lazy engines). Public modules call these helpers to validate
+columns and to reduce rows to small summaries; the math layer receives numpy arrays.
+
+The lazy/eager rule: reductions are computed in the caller's engine and the *small* summary
+is collected; results come back in the caller's library when it is eager, and in the library
+narwhals collects lazy frames to when it is lazy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import narwhals as nw
+import numpy as np
+
+from cxmetrics.errors import (
+    ColumnNotFoundError,
+    ColumnTypeError,
+    CXMetricsError,
+    MissingValueError,
+    ValueRangeError,
+    format_examples,
+)
+
+Frame = nw.DataFrame[Any] | nw.LazyFrame[Any]
+
+#: Name of the count column produced by :func:`value_counts`.
+COUNT = "__cx_n"
+WEIGHT_SUM = "__cx_w"
+WEIGHT_SQ_SUM = "__cx_w2"
+
+
+def as_list(columns: str | Sequence[str] | None) -> list[str]:
+    """Normalise a ``by=`` argument (None, a name, or a list of names) to a list."""
+    if columns is None:
+        return []
+    if isinstance(columns, str):
+        return [columns]
+    return list(columns)
+
+
+def from_native(data: Any, *, name: str = "data") -> Frame:
+    """Wrap a pandas / polars / pyarrow (eager or lazy) frame for narwhals."""
+    try:
+        return nw.from_native(data)
+    except TypeError as exc:
+        raise ColumnTypeError(
+            f"{name} must be a DataFrame (pandas, polars, pyarrow, or a lazy frame narwhals "
+            f"supports), got {type(data).__name__}"
+        ) from exc
+
+
+def require_columns(frame: Frame, roles: Mapping[str, str | Sequence[str] | None]) -> None:
+    """Check that every column named for a role exists; say which role and which names."""
+    available = frame.collect_schema().names()
+    for role, names in roles.items():
+        for column in as_list(names):
+            if not isinstance(column, str):
+                raise ColumnTypeError(f"{role} must be a column name, got {column!r}")
+            if column not in available:
+                raise ColumnNotFoundError(
+                    f"{role} column {column!r} not found; available columns: "
+                    f"{format_examples(available, limit=12)}"
+                )
+
+
+def require_numeric(frame: Frame, column: str, role: str) -> None:
+    """Raise :class:`ColumnTypeError` unless ``column`` holds numbers (not booleans)."""
+    dtype = frame.collect_schema()[column]
+    if dtype.is_numeric():
+        return
+    examples = collect(frame.select(nw.col(column)).head(3))[column].to_list()
+    raise ColumnTypeError(
+        f"{role} column {column!r} must be numeric, got dtype {dtype} "
+        f"(first values: {format_examples(examples)})"
+    )
+
+
+def collect(frame: Frame) -> nw.DataFrame[Any]:
+    """Bring a (small) lazy result into memory; eager frames pass through."""
+    if isinstance(frame, nw.LazyFrame):
+        return frame.collect()
+    return frame
+
+
+def without_nan(column: str) -> nw.Expr:
+    """The column with floating NaN turned into null, so both count as missing everywhere."""
+    values = nw.col(column)
+    return nw.when(~values.is_nan()).then(values)
+
+
+def grouped(frame: Frame, by: list[str], aggregations: Sequence[nw.Expr]) -> Frame:
+    """``group_by(by).agg(...)`` sorted by the keys, or a one-row ``select`` when ``by`` is empty.
+
+    Null keys form their own group (sorted last), as in ``pandas.groupby(dropna=False)``.
+    """
+    if not by:
+        return frame.select(*aggregations)
+    return frame.group_by(*by, drop_null_keys=False).agg(*aggregations).sort(by, nulls_last=True)
+
+
+def value_counts(
+    frame: Frame, value: str, by: list[str], weights: str | None = None
+) -> nw.DataFrame[Any]:
+    """Counts per (group, value), computed in the caller's engine and collected.
+
+    This one pass is the sufficient statistic for every survey metric: the distribution of
+    scores per group (missing scores appear as a null value). With ``weights``, also the sum
+    of weights and of squared weights per cell (for Kish's effective sample size).
+    """
+    numeric_dtype = frame.collect_schema()[value]
+    cleaned = without_nan(value) if numeric_dtype.is_float() else nw.col(value)
+    columns = [*(nw.col(b) for b in by), cleaned.alias(value)]
+    aggregations = [nw.len().alias(COUNT)]
+    if weights is not None:
+        columns.append(nw.col(weights))
+        aggregations += [
+            nw.col(weights).sum().alias(WEIGHT_SUM),
+            (nw.col(weights) * nw.col(weights)).sum().alias(WEIGHT_SQ_SUM),
+        ]
+    reduced = (
+        frame.select(*columns)
+        .group_by(*by, value, drop_null_keys=False)
+        .agg(*aggregations)
+    )
+    return collect(reduced)
+
+
+def take_rows(frame: nw.DataFrame[Any], rows: np.ndarray) -> nw.DataFrame[Any]:
+    """Rows of a small eager frame by position (repeats allowed), with a clean pandas index."""
+    taken = frame[rows]
+    if taken.implementation.is_pandas_like():
+        return nw.from_native(taken.to_native().reset_index(drop=True))
+    return taken
+
+
+def run_starts(table: nw.DataFrame[Any], by: list[str]) -> np.ndarray:
+    """Row positions where a new group starts in a small frame sorted by ``by``.
+
+    Nulls (and pandas NaN keys) compare equal to each other, so a null group is one run.
+    """
+    if len(table) == 0:
+        return np.zeros(0, dtype=np.int64)
+    if not by:
+        return np.zeros(1, dtype=np.int64)
+    rows = [tuple(None if v != v else v for v in row) for row in table.select(by).rows()]
+    return np.flatnonzero([i == 0 or rows[i] != rows[i - 1] for i in range(len(rows))])
+
+
+def expand_grid(
+    table: nw.DataFrame[Any],
+    by: list[str],
+    column: str,
+    values: np.ndarray,
+    arrays: Mapping[str, np.ndarray],
+) -> tuple[nw.DataFrame[Any], dict[str, np.ndarray]]:
+    """Put every group of ``table`` on the full grid of ``values`` of ``column``.
+
+    ``table`` is small, eager and sorted by ``by`` then ``column``; ``arrays`` are aligned with
+    its rows. Returns the grid's key frame (groups × values, same order) and the arrays placed
+    on it, zero where a group had no row. Done by position in numpy rather than with a join, so
+    null group keys keep their rows.
+    """
+    positions = np.searchsorted(values, np.asarray(table[column].to_numpy()).astype(values.dtype))
+    first_rows = run_starts(table, by) if by else np.zeros(1, dtype=np.int64)
+    group = np.cumsum(np.isin(np.arange(len(table)), first_rows)) - 1
+    n_groups, n_values = len(first_rows), len(values)
+    slot = group * n_values + positions
+    placed = {}
+    for name, array in arrays.items():
+        full = np.zeros(n_groups * n_values, dtype=array.dtype)
+        full[slot] = array
+        placed[name] = full
+    grid_values = nw.new_series(column, np.tile(values, n_groups), backend=table.implementation)
+    if by:
+        keys = take_rows(table.select(by), np.repeat(first_rows, n_values)).with_columns(grid_values)
+    else:
+        keys = nw.from_dict({column: grid_values}, backend=table.implementation)
+    return keys, placed
+
+
+def check_weights(frame: Frame, weights: str) -> None:
+    """Weights must be numeric, present and non-negative."""
+    require_numeric(frame, weights, "weights")
+    w = nw.col(weights)
+    bad = w.is_null() | (w < 0)
+    if frame.collect_schema()[weights].is_float():
+        bad = bad | w.is_nan()
+    counts = collect(frame.select(bad.sum().alias("bad")))
+    n_bad = int(counts["bad"][0])
+    if n_bad:
+        examples = collect(frame.filter(bad).select(w).head(5))[weights].to_list()
+        error = MissingValueError if any(v is None or v != v for v in examples) else ValueRangeError
+        raise error(
+            f"weights column {weights!r} must be non-negative and not missing; "
+            f"{n_bad} values break the rule: {format_examples(examples)}"
+        )
+
+
+def check_scale(
+    counts: nw.DataFrame[Any], value: str, *, low: float, high: float, integer: bool
+) -> None:
+    """Validate the distinct values of a score column from its value counts.
+
+    Raises :class:`ValueRangeError` naming how many responses fall outside ``low..high``
+    (or are fractional when ``integer``) and a few of the offending values.
+    """
+    present = counts.filter(~nw.col(value).is_null())
+    values = present[value].to_numpy().astype(float)
+    n = present[COUNT].to_numpy()
+    outside = (values < low) | (values > high) | ~np.isfinite(values)
+    if outside.any():
+        raise ValueRangeError(
+            f"score column {value!r} has {int(n[outside].sum())} values outside "
+            f"{_fmt(low)}..{_fmt(high)}: {format_examples(np.sort(values[outside]))}"
+        )
+    if integer:
+        fractional = values != np.round(values)
+        if fractional.any():
+            raise ValueRangeError(
+                f"score column {value!r} must hold whole numbers on the {_fmt(low)}..{_fmt(high)} "
+                f"scale; {int(n[fractional].sum())} values are fractional: "
+                f"{format_examples(np.sort(values[fractional]))}"
+            )
+
+
+def _fmt(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else str(x)
+
+
+def with_arrays(
+    keys: nw.DataFrame[Any] | None, columns: Mapping[str, Any], backend: Any
+) -> nw.DataFrame[Any]:
+    """Append numpy arrays or lists as columns to a small eager frame of group keys.
+
+    With ``keys=None`` (no grouping) the columns alone form the frame.
+    """
+    if keys is None:
+        return nw.from_dict(
+            {name: _as_column(values) for name, values in columns.items()}, backend=backend
+        )
+    return keys.with_columns(
+        *(nw.new_series(name, _as_column(values), backend=backend) for name, values in columns.items())
+    )
+
+
+def _as_column(values: Any) -> Any:
+    return values if isinstance(values, list) else np.asarray(values)
+
+
+def to_native(result: nw.DataFrame[Any]) -> Any:
+    """Return the caller's library; pandas results get a clean 0..n-1 index."""
+    native = result.to_native()
+    if result.implementation.is_pandas_like():
+        native = native.reset_index(drop=True)
+    return native
+
+
+def ensure(condition: bool, message: str) -> None:
+    """Raise a :class:`CXMetricsError` with ``message`` unless ``condition`` holds."""
+    if not condition:
+        raise CXMetricsError(message)

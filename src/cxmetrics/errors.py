@@ -1,0 +1,61 @@
+"""Errors raised by cxmetrics.
+
+Every error is a :class:`CXMetricsError`, itself a :class:`ValueError`, so callers can catch
+either. Messages name the column, the rule that was broken and a few offending values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+__all__ = [
+    "CXMetricsError",
+    "ColumnNotFoundError",
+    "ColumnTypeError",
+    "ValueRangeError",
+    "MissingValueError",
+    "DesignError",
+    "format_examples",
+]
+
+_MAX_EXAMPLES = 5
+
+
+def format_examples(values: Iterable[Any], limit: int = _MAX_EXAMPLES) -> str:
+    """Render up to ``limit`` offending values as ``[a, b, c, ...]`` for an error message."""
+    shown = []
+    more = False
+    for i, value in enumerate(values):
+        if i == limit:
+            more = True
+            break
+        shown.append(repr(value.item() if hasattr(value, "item") else value))
+    return "[" + ", ".join(shown) + (", ..." if more else "") + "]"
+
+
+class CXMetricsError(ValueError):
+    """Base class of every error cxmetrics raises on bad input."""
+
+
+class ColumnNotFoundError(CXMetricsError, KeyError):
+    """A column named by the caller is not in the data."""
+
+    def __str__(self) -> str:  # KeyError would quote the message; keep it readable
+        return str(self.args[0]) if self.args else ""
+
+
+class ColumnTypeError(CXMetricsError, TypeError):
+    """A column has the wrong type (for example text where numbers are expected)."""
+
+
+class ValueRangeError(CXMetricsError):
+    """Values fall outside what the metric allows (scale, sign, integrality)."""
+
+
+class MissingValueError(CXMetricsError):
+    """Missing values where the rule forbids them (ids, weights)."""
+
+
+class DesignError(CXMetricsError):
+    """The data cannot support the requested analysis (unmatched pairs, too few groups)."""

@@ -1,0 +1,17 @@
+"""Survey metrics: NPS, CSAT and CES with intervals, comparisons, trends and distributions."""
+
+from cxmetrics.nps._compare import compare_csat, compare_nps
+from cxmetrics.nps._metrics import ces, csat, nps, sample_size_nps, score_distribution
+from cxmetrics.nps._trend import csat_trend, nps_trend
+
+__all__ = [
+    "nps",
+    "csat",
+    "ces",
+    "compare_nps",
+    "compare_csat",
+    "nps_trend",
+    "csat_trend",
+    "score_distribution",
+    "sample_size_nps",
+]

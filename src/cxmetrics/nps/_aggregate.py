@@ -1,0 +1,210 @@
+"""Shared aggregation for survey metrics: validate a score column, reduce rows to per-group
+sufficient statistics (counts per category, weighted sums), and hand numpy arrays on.
+
+One pass over the caller's rows (:func:`cxmetrics._frame.value_counts`) gives the score
+distribution per group; every metric in :mod:`cxmetrics.nps` is computed from it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import narwhals as nw
+import numpy as np
+
+from cxmetrics import _frame
+from cxmetrics._frame import COUNT, WEIGHT_SQ_SUM, WEIGHT_SUM
+from cxmetrics.errors import CXMetricsError
+
+#: NPS categories on the 0–10 likelihood-to-recommend scale (Reichheld 2003).
+NPS_CATEGORIES: dict[str, tuple[float, float]] = {
+    "detractors": (0, 6),
+    "passives": (7, 8),
+    "promoters": (9, 10),
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class GroupStats:
+    """Per-group sufficient statistics of one score column (arrays aligned with ``keys``).
+
+    ``weight`` and ``categories_weighted`` equal the raw counts when no weights were given.
+    """
+
+    keys: nw.DataFrame[Any] | None
+    backend: Any
+    n: np.ndarray
+    n_missing: np.ndarray
+    weight: np.ndarray
+    weight_sq: np.ndarray
+    total: np.ndarray
+    total_sq: np.ndarray
+    categories: dict[str, np.ndarray]
+    categories_weighted: dict[str, np.ndarray]
+
+    @property
+    def n_eff(self) -> np.ndarray:
+        """Kish's effective sample size (Σw)² / Σw² (equals n without weights)."""
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(self.weight_sq > 0, self.weight**2 / self.weight_sq, 0.0)
+
+    def share(self, category: str) -> np.ndarray:
+        """Weighted share of ``category`` among non-missing responses (NaN when empty)."""
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(self.weight > 0, self.categories_weighted[category] / self.weight, np.nan)
+
+    def effective_count(self, category: str) -> np.ndarray:
+        """Share × effective n: the count an unweighted sample of the same precision would have."""
+        return np.nan_to_num(self.share(category)) * self.n_eff
+
+    @property
+    def mean(self) -> np.ndarray:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(self.weight > 0, self.total / self.weight, np.nan)
+
+    @property
+    def variance(self) -> np.ndarray:
+        """Sample variance of the scores (weighted, scaled by n_eff / (n_eff − 1))."""
+        n_eff = self.n_eff
+        with np.errstate(invalid="ignore", divide="ignore"):
+            population = self.total_sq / self.weight - self.mean**2
+            return np.where(n_eff > 1, np.maximum(population, 0.0) * n_eff / (n_eff - 1.0), np.nan)
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        """Every per-group array by name (categories prefixed ``cat_`` / ``catw_``)."""
+        return {
+            "n": self.n, "n_missing": self.n_missing, "weight": self.weight,
+            "weight_sq": self.weight_sq, "total": self.total, "total_sq": self.total_sq,
+            **{f"cat_{k}": v for k, v in self.categories.items()},
+            **{f"catw_{k}": v for k, v in self.categories_weighted.items()},
+        }
+
+    def replaced(self, keys: nw.DataFrame[Any] | None, arrays: Mapping[str, np.ndarray]) -> GroupStats:
+        """The same statistics on new rows: ``arrays`` as returned by :meth:`arrays`."""
+        return dataclasses.replace(
+            self,
+            keys=keys,
+            n=arrays["n"], n_missing=arrays["n_missing"], weight=arrays["weight"],
+            weight_sq=arrays["weight_sq"], total=arrays["total"], total_sq=arrays["total_sq"],
+            categories={k: arrays[f"cat_{k}"] for k in self.categories},
+            categories_weighted={k: arrays[f"catw_{k}"] for k in self.categories_weighted},
+        )
+
+    def windowed(self, window: int, group_starts: np.ndarray) -> GroupStats:
+        """Sum every statistic over the last ``window`` rows within each group (rolling trends)."""
+        rolled = {k: _rolling_sum(v, window, group_starts) for k, v in self.arrays().items()}
+        return self.replaced(self.keys, rolled)
+
+
+def _rolling_sum(values: np.ndarray, window: int, group_starts: np.ndarray) -> np.ndarray:
+    """Trailing sum over ``window`` rows that never crosses a group boundary."""
+    cumulative = np.concatenate([[0.0], np.cumsum(values, dtype=float)])
+    position = np.arange(len(values))
+    start = np.maximum(position - window + 1, group_starts)
+    summed = cumulative[position + 1] - cumulative[start]
+    return summed.astype(values.dtype) if values.dtype.kind == "i" else summed
+
+
+def prepare(
+    data: Any,
+    *,
+    score: str,
+    by: str | Sequence[str] | None,
+    weights: str | None = None,
+    roles: Mapping[str, str | Sequence[str] | None] | None = None,
+) -> tuple[_frame.Frame, list[str]]:
+    """Wrap the caller's frame and check every named column exists and has the right type."""
+    frame = _frame.from_native(data)
+    by_list = _frame.as_list(by)
+    _frame.require_columns(frame, {"score": score, "by": by_list, "weights": weights, **(roles or {})})
+    if score in by_list:
+        raise CXMetricsError(f"score column {score!r} cannot also be a by column")
+    _frame.require_numeric(frame, score, "score")
+    if weights is not None:
+        _frame.check_weights(frame, weights)
+    return frame, by_list
+
+
+def score_counts(
+    frame: _frame.Frame,
+    *,
+    score: str,
+    by: list[str],
+    weights: str | None,
+    low: float,
+    high: float,
+) -> nw.DataFrame[Any]:
+    """Validated counts per (group, score value), missing scores as a null value."""
+    counts = _frame.value_counts(frame, score, by, weights)
+    _frame.check_scale(counts, score, low=low, high=high, integer=True)
+    return counts
+
+
+def group_stats(
+    counts: nw.DataFrame[Any],
+    *,
+    score: str,
+    by: list[str],
+    categories: Mapping[str, tuple[float, float]],
+    weighted: bool,
+) -> GroupStats:
+    """Reduce value counts to :class:`GroupStats` (one row per group, sorted by the keys)."""
+    value = nw.col(score)
+    present = ~value.is_null()
+    count = nw.col(COUNT)
+    weight = nw.col(WEIGHT_SUM) if weighted else count
+    weight_sq = nw.col(WEIGHT_SQ_SUM) if weighted else count
+
+    def where(condition: nw.Expr, amount: nw.Expr) -> nw.Expr:
+        return nw.when(condition).then(amount).otherwise(0)
+
+    parts = {
+        "n": where(present, count),
+        "n_missing": where(~present, count),
+        "weight": where(present, weight),
+        "weight_sq": where(present, weight_sq),
+        "total": where(present, weight * value),
+        "total_sq": where(present, weight * value * value),
+    }
+    for name, (low, high) in categories.items():
+        inside = present & (value >= low) & (value <= high)
+        parts[f"cat_{name}"] = where(inside, count)
+        parts[f"catw_{name}"] = where(inside, weight)
+    summed = _frame.grouped(
+        counts.with_columns(**{k: v.cast(nw.Float64) for k, v in parts.items()}),
+        by,
+        [nw.col(k).sum() for k in parts],
+    )
+    table = _frame.collect(summed)
+    arrays = {k: table[k].to_numpy().astype(float) for k in parts}
+    return GroupStats(
+        keys=table.select(by) if by else None,
+        backend=table.implementation,
+        n=arrays["n"].astype(np.int64),
+        n_missing=arrays["n_missing"].astype(np.int64),
+        weight=arrays["weight"],
+        weight_sq=arrays["weight_sq"],
+        total=arrays["total"],
+        total_sq=arrays["total_sq"],
+        categories={k: arrays[f"cat_{k}"].astype(np.int64) for k in categories},
+        categories_weighted={k: arrays[f"catw_{k}"] for k in categories},
+    )
+
+
+def finish(stats: GroupStats, columns: Mapping[str, Any]) -> Any:
+    """Attach computed columns to the group keys and return the caller's library."""
+    return _frame.to_native(_frame.with_arrays(stats.keys, columns, stats.backend))
+
+
+def check_choice(value: str, allowed: Sequence[str], name: str) -> None:
+    """Reject an unknown method string, listing the accepted ones."""
+    if value not in allowed:
+        raise CXMetricsError(f"{name}={value!r} is not one of {list(allowed)}")
+
+
+def check_confidence(confidence: float) -> None:
+    """Confidence must be strictly between 0 and 1."""
+    if not 0.0 < float(confidence) < 1.0:
+        raise CXMetricsError(f"confidence must be between 0 and 1 (exclusive), got {confidence!r}")

@@ -1,0 +1,283 @@
+"""NPS and CSAT over time windows, each period tested against the one before."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+import narwhals as nw
+import numpy as np
+
+from cxmetrics import _frame, _stats
+from cxmetrics.errors import ColumnTypeError, CXMetricsError, MissingValueError
+from cxmetrics.nps._aggregate import (
+    NPS_CATEGORIES,
+    GroupStats,
+    check_choice,
+    check_confidence,
+    finish,
+    group_stats,
+    prepare,
+    score_counts,
+)
+from cxmetrics.nps._metrics import _box, csat_columns, nps_columns
+
+__all__ = ["nps_trend", "csat_trend"]
+
+PERIOD = "period"
+FREQUENCIES = ("D", "W", "M", "Q", "Y")
+_THREE_DAYS = dt.timedelta(days=3)
+
+
+def nps_trend(
+    data: Any,
+    *,
+    score: str,
+    time: str,
+    freq: str = "M",
+    by: str | Sequence[str] | None = None,
+    rolling: int | None = None,
+    weights: str | None = None,
+    ci: str = "adjusted_wald",
+    confidence: float = 0.95,
+    scale: float = 100,
+) -> Any:
+    """NPS per calendar period (and group), with intervals and a test of change.
+
+    Periods run from the first to the last period in the data with no gaps: a period without
+    responses is a row with n = 0 and NaN metrics. Each period is compared with the previous
+    one (or, with ``rolling=k``, with the window ``k`` periods earlier, so the two windows do
+    not overlap) by Welch's t test on the −1/0/+1 codes, as in :func:`compare_nps`.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per response.
+    score : str
+        0–10 score column.
+    time : str
+        Datetime or date column; must have no missing values. Time-zone-aware times are
+        bucketed by their local wall-clock time and the zone is kept on ``period``.
+    freq : {"D", "W", "M", "Q", "Y"}
+        Period length: day, ISO week (starting Monday), month, quarter, year.
+    by : str or list of str, optional
+        Group columns; each group gets its own series on the shared period grid.
+    rolling : int, optional
+        Pool the last ``rolling`` periods into each row (a trailing window).
+    weights, ci, confidence, scale
+        As in :func:`cxmetrics.nps`.
+
+    Returns
+    -------
+    DataFrame
+        One row per (group, period), sorted: ``by…``, ``period`` (period start), every column of
+        :func:`cxmetrics.nps` (``n`` … ``ci_method``), then ``change`` (NPS − NPS of the
+        comparison period), ``change_ci_low``, ``change_ci_high``, ``change_p_value``
+        (NaN for the first period(s) of each group).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import cxmetrics as cx
+    >>> df = pd.DataFrame({
+    ...     "date": pd.to_datetime(["2025-01-03", "2025-01-20", "2025-01-28", "2025-03-02",
+    ...                             "2025-03-09", "2025-03-15"]),
+    ...     "ltr": [10, 6, 9, 9, 10, 8]})
+    >>> out = cx.nps_trend(df, score="ltr", time="date", freq="M")
+    >>> out[["period", "n", "nps"]].to_dict("records")  # doctest: +NORMALIZE_WHITESPACE
+    [{'period': Timestamp('2025-01-01 00:00:00'), 'n': 3, 'nps': 33.33333333333333},
+     {'period': Timestamp('2025-02-01 00:00:00'), 'n': 0, 'nps': nan},
+     {'period': Timestamp('2025-03-01 00:00:00'), 'n': 3, 'nps': 66.66666666666667}]
+    """
+    check_choice(ci, _stats.NPS_CI_METHODS, "ci")
+    check_confidence(confidence)
+    stats, lag = _period_stats(data, score=score, time=time, freq=freq, by=by, rolling=rolling,
+                               weights=weights, low=0, high=10, categories=NPS_CATEGORIES)
+    columns = nps_columns(stats, weighted=weights is not None, ci=ci, confidence=confidence,
+                          scale=scale)
+    net = stats.share("promoters") - stats.share("detractors")
+    n = stats.n_eff
+    with np.errstate(invalid="ignore", divide="ignore"):
+        variance = _stats.net_score_variance(stats.share("promoters"), stats.share("detractors"))
+        variance = variance * n / (n - 1.0)
+    previous = _shift(stats, lag)
+    change = _stats.welch_test(net, variance, n, net[previous], variance[previous], n[previous],
+                               confidence=confidence)
+    columns |= _change_columns(change, previous, scale)
+    return finish(stats, columns)
+
+
+def csat_trend(
+    data: Any,
+    *,
+    score: str,
+    time: str,
+    freq: str = "M",
+    by: str | Sequence[str] | None = None,
+    rolling: int | None = None,
+    scale: int = 5,
+    top: Sequence[int] = (4, 5),
+    weights: str | None = None,
+    ci: str = "wilson",
+    confidence: float = 0.95,
+) -> Any:
+    """CSAT per calendar period (and group), with intervals and a test of change.
+
+    The period grid, ``rolling`` windows and comparison periods work as in :func:`nps_trend`;
+    the change in top-box share is tested with the Miettinen–Nurminen score test, as in
+    :func:`compare_csat`.
+
+    Parameters
+    ----------
+    data, score, time, freq, by, rolling
+        As in :func:`nps_trend` (``score`` holds ratings 1..``scale``).
+    scale, top, weights, ci, confidence
+        As in :func:`cxmetrics.csat`.
+
+    Returns
+    -------
+    DataFrame
+        One row per (group, period): ``by…``, ``period``, every column of :func:`cxmetrics.csat`,
+        then ``change`` (percentage points), ``change_ci_low``, ``change_ci_high``,
+        ``change_p_value``.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> from datetime import date
+    >>> import cxmetrics as cx
+    >>> df = pl.DataFrame({"day": [date(2025, 1, 6), date(2025, 1, 7), date(2025, 1, 14)],
+    ...                    "sat": [5, 2, 4]})
+    >>> cx.csat_trend(df, score="sat", time="day", freq="W").select("period", "n", "csat").rows()
+    [(datetime.datetime(2025, 1, 6, 0, 0), 2, 50.0), (datetime.datetime(2025, 1, 13, 0, 0), 1, 100.0)]
+    """
+    check_choice(ci, list(_stats.PROPORTION_CI_METHODS), "ci")
+    check_confidence(confidence)
+    box = _box(top, (4, 5), scale, "top")
+    stats, lag = _period_stats(data, score=score, time=time, freq=freq, by=by, rolling=rolling,
+                               weights=weights, low=1, high=scale, categories={"top": box})
+    columns = csat_columns(stats, weighted=weights is not None, ci=ci, confidence=confidence)
+    previous = _shift(stats, lag)
+    count, n_eff = stats.effective_count("top"), stats.n_eff
+    change = _stats.two_proportion_test(count, n_eff, count[previous], n_eff[previous],
+                                        confidence=confidence)
+    columns |= _change_columns(change, previous, 100.0)
+    return finish(stats, columns)
+
+
+def _change_columns(change: dict[str, np.ndarray], previous: np.ndarray, scale: float) -> dict[str, Any]:
+    first = previous < 0
+
+    def masked(values: np.ndarray, factor: float = 1.0) -> np.ndarray:
+        return np.where(first, np.nan, values * factor)
+
+    return {
+        "change": masked(change["difference"], scale),
+        "change_ci_low": masked(change["ci_low"], scale),
+        "change_ci_high": masked(change["ci_high"], scale),
+        "change_p_value": masked(change["p_value"]),
+    }
+
+
+def _shift(stats: GroupStats, lag: int) -> np.ndarray:
+    """Index of the comparison row ``lag`` periods earlier in the same group, −1 if none.
+
+    Rows with −1 index the last row (numpy wrap-around); their results are masked afterwards.
+    """
+    position = np.arange(len(stats.n))
+    starts = stats_group_starts(stats)
+    return np.where(position - lag >= starts, position - lag, -1)
+
+
+def stats_group_starts(stats: GroupStats) -> np.ndarray:
+    """For each row, the position of the first row of its group (periods are a full grid)."""
+    if stats.keys is None or len(stats.n) == 0:
+        return np.zeros(len(stats.n), dtype=np.int64)
+    by = [c for c in stats.keys.columns if c != PERIOD]
+    starts = _frame.run_starts(stats.keys, by)
+    sizes = np.diff(np.append(starts, len(stats.n)))
+    return np.repeat(starts, sizes)
+
+
+def _period_stats(
+    data: Any,
+    *,
+    score: str,
+    time: str,
+    freq: str,
+    by: str | Sequence[str] | None,
+    rolling: int | None,
+    weights: str | None,
+    low: int,
+    high: int,
+    categories: dict[str, tuple[float, float]],
+) -> tuple[GroupStats, int]:
+    check_choice(freq, FREQUENCIES, "freq")
+    if rolling is not None and (isinstance(rolling, bool) or not isinstance(rolling, int) or rolling < 1):
+        raise CXMetricsError(f"rolling must be a positive whole number of periods, got {rolling!r}")
+    frame, by_list = prepare(data, score=score, by=by, weights=weights, roles={"time": time})
+    if PERIOD in by_list:
+        raise CXMetricsError(f"by column {PERIOD!r} clashes with the result's period column")
+    period, zone = _period_expression(frame, time, freq)
+    counts = score_counts(frame.with_columns(period.alias(PERIOD)), score=score,
+                          by=[*by_list, PERIOD], weights=weights, low=low, high=high)
+    stats = group_stats(counts, score=score, by=[*by_list, PERIOD], categories=categories,
+                        weighted=weights is not None)
+    stats = _on_period_grid(stats, by_list, freq)
+    if zone is not None and stats.keys is not None:
+        stats = dataclasses.replace(
+            stats, keys=stats.keys.with_columns(nw.col(PERIOD).dt.replace_time_zone(zone)))
+    if rolling and rolling > 1:
+        stats = stats.windowed(rolling, stats_group_starts(stats))
+    return stats, rolling or 1
+
+
+def _period_expression(frame: _frame.Frame, time: str, freq: str) -> tuple[nw.Expr, str | None]:
+    dtype = frame.collect_schema()[time]
+    column = nw.col(time)
+    zone = None
+    if dtype == nw.Date:
+        column = column.cast(nw.Datetime("us"))
+    elif isinstance(dtype, nw.Datetime):
+        zone = dtype.time_zone
+        if zone is not None:
+            column = column.dt.replace_time_zone(None)
+    else:
+        raise ColumnTypeError(
+            f"time column {time!r} must be a date or datetime, got dtype {dtype}; parse it first "
+            f"(for example with pandas.to_datetime or polars' str.to_datetime)"
+        )
+    n_null = int(_frame.collect(frame.select(nw.col(time).is_null().sum().alias("k")))["k"][0])
+    if n_null:
+        raise MissingValueError(
+            f"time column {time!r} has {n_null} missing values; a response without a time cannot "
+            f"be placed in a period (drop or fill them first)"
+        )
+    if freq == "W":  # narwhals has no week truncation: shift epoch Thursday to Monday
+        period = (column + _THREE_DAYS).dt.truncate("7d") - _THREE_DAYS
+    else:
+        period = column.dt.truncate({"D": "1d", "M": "1mo", "Q": "1q", "Y": "1y"}[freq])
+    return period.cast(nw.Datetime("us")), zone
+
+
+def _period_range(first: np.datetime64, last: np.datetime64, freq: str) -> np.ndarray:
+    """Every period start from ``first`` to ``last`` (both already period starts)."""
+    if freq in ("D", "W"):
+        step = np.timedelta64(7 if freq == "W" else 1, "D")
+        return np.arange(first, last + step, step).astype("datetime64[us]")
+    unit = "Y" if freq == "Y" else "M"
+    step_count = 3 if freq == "Q" else 1
+    return np.arange(first.astype(f"datetime64[{unit}]"), last.astype(f"datetime64[{unit}]") + 1,
+                     step_count).astype("datetime64[us]")
+
+
+def _on_period_grid(stats: GroupStats, by: list[str], freq: str) -> GroupStats:
+    assert stats.keys is not None
+    if len(stats.n) == 0:
+        return stats
+    observed = np.asarray(stats.keys[PERIOD].to_numpy()).astype("datetime64[us]")
+    values = _period_range(observed.min(), observed.max(), freq)
+    keys, placed = _frame.expand_grid(stats.keys, by, PERIOD, values, stats.arrays())
+    return stats.replaced(keys, placed)
