@@ -117,11 +117,10 @@ def value_counts(
     columns = [*(nw.col(b) for b in by), cleaned.alias(value)]
     aggregations = [nw.len().alias(COUNT)]
     if weights is not None:
-        columns.append(nw.col(weights))
-        aggregations += [
-            nw.col(weights).sum().alias(WEIGHT_SUM),
-            (nw.col(weights) * nw.col(weights)).sum().alias(WEIGHT_SQ_SUM),
-        ]
+        # Square first so the group_by only sums (narwhals' fast path on pandas and Dask).
+        columns += [nw.col(weights).alias(WEIGHT_SUM),
+                    (nw.col(weights) * nw.col(weights)).alias(WEIGHT_SQ_SUM)]
+        aggregations += [nw.col(WEIGHT_SUM).sum(), nw.col(WEIGHT_SQ_SUM).sum()]
     reduced = (
         frame.select(*columns)
         .group_by(*by, value, drop_null_keys=False)

@@ -284,8 +284,11 @@ def _paired(
     confidence: float,
 ) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
     _check_one_response_per_subject(frame, group, subject)
-    coded = frame.select(nw.col(subject), nw.col(group), metric.code(_frame.without_nan(score)
-                         if frame.collect_schema()[score].is_float() else nw.col(score)).alias("code"))
+    value = nw.col(score)
+    missing = value.is_null() | value.is_nan() if frame.collect_schema()[score].is_float() \
+        else value.is_null()
+    code = nw.when(~missing).then(metric.code(value))  # null code for a missing score
+    coded = frame.select(nw.col(subject), nw.col(group), code.alias("code"))
     n = np.zeros(len(pairs))
     n_missing = np.zeros(len(pairs))
     mean = np.full(len(pairs), np.nan)
