@@ -274,11 +274,16 @@ def two_proportion_test(
     *,
     confidence: float = 0.95,
 ) -> dict[str, FloatArray]:
-    """Difference of independent shares a − b: Miettinen–Nurminen (1985) score test and interval.
+    """Difference of independent shares a − b: score test and hybrid score interval.
 
-    Uses statsmodels' ``test_proportions_2indep`` / ``confint_proportions_2indep`` with
-    ``method="score"``. NaN where either group is empty.
+    The test is Miettinen & Nurminen's (1985) score test (statsmodels
+    ``test_proportions_2indep(method="score")``). The interval is Newcombe's (1998) hybrid
+    score interval (``confint_proportions_2indep(method="newcomb")``): statsmodels' inverted
+    score interval fails to bracket its root for many small-sample tables (0.15: 92 of the
+    143 tables with n = 10 and 12), so it is not used. NaN where either group is empty.
     """
+    import warnings
+
     from statsmodels.stats.proportion import (
         confint_proportions_2indep,
         test_proportions_2indep,
@@ -292,13 +297,15 @@ def two_proportion_test(
             continue
         out["difference"][i] = ca / na - cb / nb
         low, high = confint_proportions_2indep(
-            ca, na, cb, nb, method="score", alpha=1.0 - confidence
+            ca, na, cb, nb, method="newcomb", alpha=1.0 - confidence
         )
         out["ci_low"][i], out["ci_high"][i] = low, high
         if ca + cb in (0, na + nb):  # both groups all-0 or all-1: no evidence of a difference
             out["statistic"][i], out["p_value"][i] = 0.0, 1.0
             continue
-        result = test_proportions_2indep(ca, na, cb, nb, method="score")
+        with warnings.catch_warnings():  # statsmodels also computes ratios that may divide by 0
+            warnings.simplefilter("ignore", RuntimeWarning)
+            result = test_proportions_2indep(ca, na, cb, nb, method="score")
         out["statistic"][i], out["p_value"][i] = result.statistic, result.pvalue
     return out
 

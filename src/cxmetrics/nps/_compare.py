@@ -132,8 +132,8 @@ def compare_csat(
 ) -> Any:
     """Compare CSAT top-box shares between groups.
 
-    Independent groups: Miettinen–Nurminen (1985) score test and score interval for a difference
-    of two proportions (statsmodels ``test_proportions_2indep`` / ``confint_proportions_2indep``).
+    Independent groups: Miettinen–Nurminen (1985) score test for a difference of two
+    proportions, with Newcombe's (1998) hybrid score interval (via statsmodels).
     Paired (same respondents in each group): paired t test on the differences of the top-box
     indicators.
 
