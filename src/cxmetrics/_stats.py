@@ -197,8 +197,9 @@ def proportion_interval(
         np.where(empty, 0.0, count), safe_nobs,
         alpha=1.0 - confidence, method=PROPORTION_CI_METHODS[method],
     )
-    low = np.clip(np.asarray(low, dtype=float), 0.0, 1.0)
-    high = np.clip(np.asarray(high, dtype=float), 0.0, 1.0)
+    # At 0 or n successes the limit is exactly 0 or 1; statsmodels returns float noise there.
+    low = np.where(count <= 0, 0.0, np.clip(np.asarray(low, dtype=float), 0.0, 1.0))
+    high = np.where(count >= nobs, 1.0, np.clip(np.asarray(high, dtype=float), 0.0, 1.0))
     return np.where(empty, np.nan, low), np.where(empty, np.nan, high)
 
 
