@@ -104,7 +104,7 @@ def nps(
     >>> out[["store", "n", "nps"]].to_dict("records")
     [{'store': 'A', 'n': 5, 'nps': 40.0}, {'store': 'B', 'n': 5, 'nps': -20.0}]
     >>> round(float(out["ci_low"][0]), 1), round(float(out["ci_high"][0]), 1)
-    (-19.0, 83.6)
+    (-29.8, 79.8)
     """
     check_choice(ci, _stats.NPS_CI_METHODS, "ci")
     check_confidence(confidence)
@@ -473,7 +473,7 @@ def sample_size_nps(
     >>> cx.sample_size_nps(5)
     1537
     >>> cx.sample_size_nps(5, expected_nps=40, passives=0.3)
-    692
+    830
     """
     check_confidence(confidence)
     if not margin > 0:
