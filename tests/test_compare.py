@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
-from statsmodels.stats.multitest import multipletests
 from statsmodels.stats import proportion as smp
+from statsmodels.stats.multitest import multipletests
 
 import cxmetrics as cx
 

@@ -21,15 +21,15 @@ from cxmetrics.nps import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "__version__",
+    "ces",
+    "compare_csat",
+    "compare_nps",
+    "csat",
+    "csat_trend",
     "errors",
     "nps",
-    "csat",
-    "ces",
-    "compare_nps",
-    "compare_csat",
     "nps_trend",
-    "csat_trend",
-    "score_distribution",
     "sample_size_nps",
-    "__version__",
+    "score_distribution",
 ]

@@ -170,8 +170,10 @@ def _simulated(
         if n <= 0:
             continue
         if method == "bootstrap":
-            draws = rng.multinomial(int(round(n)), counts / n, size=n_boot)
-            nets = (draws[:, 2] - draws[:, 0]) / max(int(round(n)), 1)
+            # Weighted data resample their effective sample size, rounded to whole responses.
+            size = max(round(float(n)), 1)
+            draws = rng.multinomial(size, counts / n, size=n_boot)
+            nets = (draws[:, 2] - draws[:, 0]) / size
         else:
             shares = rng.dirichlet(counts + 1.0, size=n_boot)
             nets = shares[:, 2] - shares[:, 0]

@@ -13,9 +13,9 @@ __all__ = [
     "CXMetricsError",
     "ColumnNotFoundError",
     "ColumnTypeError",
-    "ValueRangeError",
-    "MissingValueError",
     "DesignError",
+    "MissingValueError",
+    "ValueRangeError",
     "format_examples",
 ]
 

@@ -7,7 +7,7 @@ ship inside the package, so they work offline.
 from __future__ import annotations
 
 from importlib.resources import files
-from typing import Any
+from typing import Any, Literal
 
 import narwhals as nw
 
@@ -18,7 +18,7 @@ __all__ = ["load_survey"]
 _BACKENDS = ("pandas", "polars", "pyarrow")
 
 
-def load_survey(*, backend: str = "pandas") -> Any:
+def load_survey(*, backend: Literal["pandas", "polars", "pyarrow"] = "pandas") -> Any:
     """A synthetic two-wave CX survey: 1,600 responses from 800 customers.
 
     Parameters

@@ -5,13 +5,13 @@ from cxmetrics.nps._metrics import ces, csat, nps, sample_size_nps, score_distri
 from cxmetrics.nps._trend import csat_trend, nps_trend
 
 __all__ = [
-    "nps",
-    "csat",
     "ces",
-    "compare_nps",
     "compare_csat",
-    "nps_trend",
+    "compare_nps",
+    "csat",
     "csat_trend",
-    "score_distribution",
+    "nps",
+    "nps_trend",
     "sample_size_nps",
+    "score_distribution",
 ]

@@ -22,7 +22,7 @@ from cxmetrics.nps._aggregate import (
     score_counts,
 )
 
-__all__ = ["compare_nps", "compare_csat"]
+__all__ = ["compare_csat", "compare_nps"]
 
 P_ADJUST_METHODS = ("holm", "bonferroni", "fdr_bh", "fdr_by", "sidak", "holm-sidak", "hommel", "none")
 
@@ -288,7 +288,7 @@ def _paired(
     missing = value.is_null() | value.is_nan() if frame.collect_schema()[score].is_float() \
         else value.is_null()
     code = nw.when(~missing).then(metric.code(value))  # null code for a missing score
-    coded = frame.select(nw.col(subject), nw.col(group), code.alias("code"))
+    coded: Any = frame.select(nw.col(subject), nw.col(group), code.alias("code"))
     n = np.zeros(len(pairs))
     n_missing = np.zeros(len(pairs))
     mean = np.full(len(pairs), np.nan)
@@ -327,7 +327,7 @@ def _check_one_response_per_subject(frame: _frame.Frame, group: str, subject: st
 
 
 def _check_matched(
-    left: _frame.Frame, right: _frame.Frame, subject: str, group: str, a: Any, b: Any
+    left: Any, right: Any, subject: str, group: str, a: Any, b: Any
 ) -> None:
     for mine, other, label in ((left, right, a), (right, left, b)):
         unmatched = _frame.collect(mine.join(other, on=subject, how="anti").select(subject))

@@ -6,9 +6,8 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-import numpy as np
-
 import narwhals as nw
+import numpy as np
 
 from cxmetrics import _frame, _stats
 from cxmetrics._frame import COUNT
@@ -24,7 +23,7 @@ from cxmetrics.nps._aggregate import (
     score_counts,
 )
 
-__all__ = ["nps", "csat", "ces", "score_distribution", "sample_size_nps"]
+__all__ = ["ces", "csat", "nps", "sample_size_nps", "score_distribution"]
 
 
 def nps(

@@ -24,7 +24,7 @@ from cxmetrics.nps._aggregate import (
 )
 from cxmetrics.nps._metrics import _box, csat_columns, nps_columns
 
-__all__ = ["nps_trend", "csat_trend"]
+__all__ = ["csat_trend", "nps_trend"]
 
 PERIOD = "period"
 FREQUENCIES = ("D", "W", "M", "Q", "Y")
