@@ -227,6 +227,32 @@ def check_scale(
             )
 
 
+def check_scale_rows(frame: Frame, value: str, *, low: float, high: float, integer: bool) -> None:
+    """:func:`check_scale` straight on the rows: one pass for min, max and fractional parts.
+
+    Only when that pass finds a problem are the offending rows counted (and :func:`check_scale`
+    raises with the usual message).
+    """
+    is_float = frame.collect_schema()[value].is_float()
+    cleaned = without_nan(value) if is_float else nw.col(value)
+    fractional = (cleaned - cleaned.round(0)).abs()
+    checks = [cleaned.min().alias("low"), cleaned.max().alias("high")]
+    if is_float and integer:
+        checks.append(fractional.max().alias("fractional"))
+    found = collect(frame.select(*checks)).row(0)
+    observed_low, observed_high = found[0], found[1]
+    has_fraction = len(found) > 2 and found[2] is not None and found[2] > 0
+    if observed_low is None or observed_low != observed_low:  # no scores at all
+        return
+    if observed_low >= low and observed_high <= high and not has_fraction:
+        return
+    offending = (cleaned < low) | (cleaned > high)
+    if has_fraction:
+        offending = offending | (fractional > 0)
+    check_scale(value_counts(frame.filter(offending), value, []), value,
+                low=low, high=high, integer=integer)
+
+
 def _fmt(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else str(x)
 

@@ -15,7 +15,6 @@ import narwhals as nw
 import numpy as np
 
 from cxmetrics import _frame
-from cxmetrics._frame import COUNT, WEIGHT_SQ_SUM, WEIGHT_SUM
 from cxmetrics.errors import CXMetricsError
 
 #: NPS categories on the 0–10 likelihood-to-recommend scale (Reichheld 2003).
@@ -127,7 +126,7 @@ def prepare(
     return frame, by_list
 
 
-def score_counts(
+def score_stats(
     frame: _frame.Frame,
     *,
     score: str,
@@ -135,61 +134,64 @@ def score_counts(
     weights: str | None,
     low: float,
     high: float,
-) -> nw.DataFrame[Any]:
-    """Validated counts per (group, score value), missing scores as a null value."""
-    counts = _frame.value_counts(frame, score, by, weights)
-    _frame.check_scale(counts, score, low=low, high=high, integer=True)
-    return counts
-
-
-def group_stats(
-    counts: nw.DataFrame[Any],
-    *,
-    score: str,
-    by: list[str],
     categories: Mapping[str, tuple[float, float]],
-    weighted: bool,
+    complement: str | None = None,
+    moments: bool = True,
 ) -> GroupStats:
-    """Reduce value counts to :class:`GroupStats` (one row per group, sorted by the keys)."""
-    value = nw.col(score)
+    """Validate a score column and reduce it to :class:`GroupStats` in one group-by.
+
+    Scores must be whole numbers in ``low..high`` (missing allowed). The group-by in the
+    caller's engine only sums precomputed flag columns (narwhals' fast path). ``complement``
+    names a category that fills the rest of the scale; it is derived as n minus the others
+    rather than summed. ``moments=False`` skips the sums needed only for means.
+    """
+    _frame.check_scale_rows(frame, score, low=low, high=high, integer=True)
+    value = _frame.without_nan(score) if frame.collect_schema()[score].is_float() else nw.col(score)
     present = ~value.is_null()
-    count = nw.col(COUNT)
-    weight = nw.col(WEIGHT_SUM) if weighted else count
-    weight_sq = nw.col(WEIGHT_SQ_SUM) if weighted else count
+    weight = nw.col(weights) if weights is not None else None
 
     def where(condition: nw.Expr, amount: nw.Expr) -> nw.Expr:
         return nw.when(condition).then(amount).otherwise(0)
 
-    parts = {
-        "n": where(present, count),
-        "n_missing": where(~present, count),
-        "weight": where(present, weight),
-        "weight_sq": where(present, weight_sq),
-        "total": where(present, weight * value),
-        "total_sq": where(present, weight * value * value),
-    }
-    for name, (low, high) in categories.items():
-        inside = present & (value >= low) & (value <= high)
-        parts[f"cat_{name}"] = where(inside, count)
-        parts[f"catw_{name}"] = where(inside, weight)
-    summed = _frame.grouped(
-        counts.with_columns(**{k: v.cast(nw.Float64) for k, v in parts.items()}),
+    parts: dict[str, nw.Expr] = {"n": present}
+    summed = {k: v for k, v in categories.items() if k != complement}
+    for name, (cat_low, cat_high) in summed.items():
+        parts[f"cat_{name}"] = present & (value >= cat_low) & (value <= cat_high)
+    if weight is not None:
+        parts["weight"] = where(present, weight)
+        parts["weight_sq"] = where(present, weight * weight)
+        for name in summed:
+            parts[f"catw_{name}"] = where(parts[f"cat_{name}"], weight)
+    if moments:
+        amount = value if weight is None else weight * value
+        parts["total"] = where(present, amount)
+        parts["total_sq"] = where(present, amount * value)
+    reduced = _frame.grouped(
+        frame.select(*(nw.col(b) for b in by), **parts),
         by,
-        [nw.col(k).sum() for k in parts],
+        [*(nw.col(k).sum() for k in parts), nw.len().alias("rows")],
     )
-    table = _frame.collect(summed)
-    arrays = {k: table[k].to_numpy().astype(float) for k in parts}
+    table = _frame.collect(reduced)
+    arrays = {k: table[k].to_numpy().astype(float) for k in [*parts, "rows"]}
+    n = arrays["n"]
+    cats = {k: arrays[f"cat_{k}"] for k in summed}
+    cats_weighted = {k: arrays[f"catw_{k}"] for k in summed} if weight is not None else dict(cats)
+    total_weight = arrays["weight"] if weight is not None else n
+    if complement is not None:
+        cats[complement] = n - sum(cats.values())
+        cats_weighted[complement] = total_weight - sum(cats_weighted.values())
+    nan = np.full(len(n), np.nan)
     return GroupStats(
         keys=table.select(by) if by else None,
         backend=table.implementation,
-        n=arrays["n"].astype(np.int64),
-        n_missing=arrays["n_missing"].astype(np.int64),
-        weight=arrays["weight"],
-        weight_sq=arrays["weight_sq"],
-        total=arrays["total"],
-        total_sq=arrays["total_sq"],
-        categories={k: arrays[f"cat_{k}"].astype(np.int64) for k in categories},
-        categories_weighted={k: arrays[f"catw_{k}"] for k in categories},
+        n=n.astype(np.int64),
+        n_missing=(arrays["rows"] - n).astype(np.int64),
+        weight=total_weight,
+        weight_sq=arrays["weight_sq"] if weight is not None else n,
+        total=arrays.get("total", nan),
+        total_sq=arrays.get("total_sq", nan),
+        categories={k: cats[k].astype(np.int64) for k in categories},
+        categories_weighted={k: cats_weighted[k] for k in categories},
     )
 
 

@@ -17,9 +17,8 @@ from cxmetrics.nps._aggregate import (
     GroupStats,
     check_choice,
     check_confidence,
-    group_stats,
     prepare,
-    score_counts,
+    score_stats,
 )
 
 __all__ = ["compare_csat", "compare_nps"]
@@ -200,8 +199,8 @@ def _compare(
     if paired and subject is None:
         raise DesignError("paired=True needs subject=, the column identifying each respondent")
     frame, by = prepare(data, score=score, by=group, roles={"subject": subject} if paired else None)
-    counts = score_counts(frame, score=score, by=by, weights=None, low=metric.low, high=metric.high)
-    stats = group_stats(counts, score=score, by=by, categories=metric.categories, weighted=False)
+    stats = score_stats(frame, score=score, by=by, weights=None, low=metric.low, high=metric.high,
+                        categories=metric.categories, moments=False)
     labels = stats.keys[group].to_list() if stats.keys is not None else []
     pairs = _pairs(labels, reference, group)
     a = np.array([i for i, _ in pairs], dtype=int)

@@ -18,9 +18,8 @@ from cxmetrics.nps._aggregate import (
     check_choice,
     check_confidence,
     finish,
-    group_stats,
     prepare,
-    score_counts,
+    score_stats,
 )
 
 __all__ = ["ces", "csat", "nps", "sample_size_nps", "score_distribution"]
@@ -108,9 +107,8 @@ def nps(
     check_choice(ci, _stats.NPS_CI_METHODS, "ci")
     check_confidence(confidence)
     frame, by_list = prepare(data, score=score, by=by, weights=weights)
-    counts = score_counts(frame, score=score, by=by_list, weights=weights, low=0, high=10)
-    stats = group_stats(counts, score=score, by=by_list, categories=NPS_CATEGORIES,
-                        weighted=weights is not None)
+    stats = score_stats(frame, score=score, by=by_list, weights=weights, low=0, high=10,
+                        categories=NPS_CATEGORIES, complement="passives", moments=False)
     columns = nps_columns(stats, weighted=weights is not None, ci=ci, confidence=confidence,
                           scale=scale, n_boot=n_boot, seed=seed)
     return finish(stats, columns)
@@ -162,9 +160,8 @@ def _rating_stats(
     if isinstance(scale, bool) or not isinstance(scale, (int, np.integer)) or scale < 2:
         raise CXMetricsError(f"scale must be an integer ≥ 2 (ratings 1..scale), got {scale!r}")
     frame, by_list = prepare(data, score=score, by=by, weights=weights)
-    counts = score_counts(frame, score=score, by=by_list, weights=weights, low=1, high=scale)
-    return group_stats(counts, score=score, by=by_list, categories=boxes,
-                       weighted=weights is not None)
+    return score_stats(frame, score=score, by=by_list, weights=weights, low=1, high=scale,
+                       categories=boxes)
 
 
 def _box(values: Sequence[int] | None, default: Sequence[int], scale: int, name: str) -> tuple[int, int]:

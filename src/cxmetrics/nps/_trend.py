@@ -18,9 +18,8 @@ from cxmetrics.nps._aggregate import (
     check_choice,
     check_confidence,
     finish,
-    group_stats,
     prepare,
-    score_counts,
+    score_stats,
 )
 from cxmetrics.nps._metrics import _box, csat_columns, nps_columns
 
@@ -222,10 +221,9 @@ def _period_stats(
     if PERIOD in by_list:
         raise CXMetricsError(f"by column {PERIOD!r} clashes with the result's period column")
     period, zone = _period_expression(frame, time, freq)
-    counts = score_counts(frame.with_columns(period.alias(PERIOD)), score=score,
-                          by=[*by_list, PERIOD], weights=weights, low=low, high=high)
-    stats = group_stats(counts, score=score, by=[*by_list, PERIOD], categories=categories,
-                        weighted=weights is not None)
+    stats = score_stats(frame.with_columns(period.alias(PERIOD)), score=score,
+                        by=[*by_list, PERIOD], weights=weights, low=low, high=high,
+                        categories=categories)
     stats = _on_period_grid(stats, by_list, freq)
     if zone is not None and stats.keys is not None:
         stats = dataclasses.replace(

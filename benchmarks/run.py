@@ -1,0 +1,78 @@
+"""Time cxmetrics against its named baselines in one run and print a table.
+
+Each (implementation, size) runs in a fresh process: data are built first, then the call is
+timed ``--repeat`` times; the median is reported with the peak memory the call added above the
+data (max RSS after the calls minus max RSS after building the data). Ratios are cxmetrics
+time / baseline time from the same run, so they are comparable on a noisy shared machine.
+
+    python benchmarks/run.py                     # sizes 1e6 and 1e7, 5 repeats
+    python benchmarks/run.py --sizes 100000 --repeat 3
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from cases import COMPARISONS, DATA, IMPLEMENTATIONS
+
+
+def _max_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # Linux reports KiB
+
+
+def worker(name: str, size: int, repeat: int) -> dict[str, float]:
+    backend, function = IMPLEMENTATIONS[name]
+    data = DATA["survey"](size, backend)
+    function(data)  # warm-up: lazy imports and caches are not what we measure
+    base = _max_rss_mb()
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        function(data)
+        times.append(time.perf_counter() - start)
+    return {"median": statistics.median(times), "peak_mb": max(_max_rss_mb() - base, 0.0)}
+
+
+def measure(name: str, size: int, repeat: int) -> dict[str, float]:
+    out = subprocess.run(
+        [sys.executable, __file__, "--worker", name, "--size", str(size), "--repeat", str(repeat)],
+        capture_output=True, text=True, check=True,
+    )
+    return json.loads(out.stdout)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser.add_argument("--sizes", default="1000000,10000000")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--worker")
+    parser.add_argument("--size", type=int)
+    args = parser.parse_args()
+    if args.worker:
+        print(json.dumps(worker(args.worker, args.size, args.repeat)))
+        return
+    sizes = [int(float(s)) for s in args.sizes.split(",")]
+    header = (f"{'case':<26} {'size':>10} {'baseline':<16} {'cxmetrics s':>11} {'baseline s':>10} "
+              f"{'ratio':>6} {'goal':>5} {'cx peak MB':>10} {'base peak MB':>12}")
+    print(header)
+    print("-" * len(header))
+    for size in sizes:
+        results = {name: measure(name, size, args.repeat) for name in IMPLEMENTATIONS}
+        for label, mine, baseline, goal in COMPARISONS:
+            a, b = results[mine], results[baseline]
+            print(f"{label:<26} {size:>10,} {baseline:<16} {a['median']:>11.3f} {b['median']:>10.3f} "
+                  f"{a['median'] / b['median']:>6.2f} {goal:>5.1f} {a['peak_mb']:>10.0f} "
+                  f"{b['peak_mb']:>12.0f}")
+
+
+if __name__ == "__main__":
+    main()
