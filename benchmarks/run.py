@@ -2,7 +2,7 @@
 
 Each (implementation, size) runs in a fresh process: data are built first, then the call is
 timed ``--repeat`` times; the median is reported with the peak memory the call added above the
-data (max RSS after the calls minus max RSS after building the data). Ratios are cxmetrics
+data (resident memory sampled every millisecond during the calls, minus before them). Ratios are cxmetrics
 time / baseline time from the same run, so they are comparable on a noisy shared machine.
 
     python benchmarks/run.py                     # sizes 1e6 and 1e7, 5 repeats
@@ -12,11 +12,13 @@ time / baseline time from the same run, so they are comparable on a noisy shared
 from __future__ import annotations
 
 import argparse
+import gc
 import json
-import resource
+import os
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -24,22 +26,46 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from cases import COMPARISONS, DATA, IMPLEMENTATIONS
 
+_PAGE_MB = os.sysconf("SC_PAGE_SIZE") / 2**20
 
-def _max_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # Linux reports KiB
+
+def _rss_mb() -> float:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * _PAGE_MB
+
+
+class _PeakSampler(threading.Thread):
+    """Samples resident memory every millisecond while a call runs (Linux /proc)."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.peak = _rss_mb()
+        self._stop_event = threading.Event()
+
+    def run(self) -> None:
+        while not self._stop_event.wait(0.001):
+            self.peak = max(self.peak, _rss_mb())
+
+    def stop(self) -> float:
+        self._stop_event.set()
+        self.join()
+        return max(self.peak, _rss_mb())
 
 
 def worker(name: str, size: int, repeat: int) -> dict[str, float]:
     backend, function = IMPLEMENTATIONS[name]
     data = DATA["survey"](size, backend)
     function(data)  # warm-up: lazy imports and caches are not what we measure
-    base = _max_rss_mb()
+    gc.collect()
+    base = _rss_mb()
+    sampler = _PeakSampler()
+    sampler.start()
     times = []
     for _ in range(repeat):
         start = time.perf_counter()
         function(data)
         times.append(time.perf_counter() - start)
-    return {"median": statistics.median(times), "peak_mb": max(_max_rss_mb() - base, 0.0)}
+    return {"median": statistics.median(times), "peak_mb": max(sampler.stop() - base, 0.0)}
 
 
 def measure(name: str, size: int, repeat: int) -> dict[str, float]:

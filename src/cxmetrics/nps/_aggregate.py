@@ -8,6 +8,8 @@ distribution per group; every metric in :mod:`cxmetrics.nps` is computed from it
 from __future__ import annotations
 
 import dataclasses
+import functools
+import operator
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -153,10 +155,14 @@ def score_stats(
     def where(condition: nw.Expr, amount: nw.Expr) -> nw.Expr:
         return nw.when(condition).then(amount).otherwise(0)
 
-    parts: dict[str, nw.Expr] = {"n": present}
+    # Scores are known to lie in low..high here, so a category bound at the scale's edge needs
+    # no comparison; missing scores compare false (pandas) or null (others) and are not summed.
+    parts: dict[str, nw.Expr] = {}
     summed = {k: v for k, v in categories.items() if k != complement}
     for name, (cat_low, cat_high) in summed.items():
-        parts[f"cat_{name}"] = present & (value >= cat_low) & (value <= cat_high)
+        bounds = ([value >= cat_low] if cat_low > low else []) + (
+            [value <= cat_high] if cat_high < high else [])
+        parts[f"cat_{name}"] = functools.reduce(operator.and_, bounds) if bounds else present
     if weight is not None:
         parts["weight"] = where(present, weight)
         parts["weight_sq"] = where(present, weight * weight)
@@ -167,12 +173,13 @@ def score_stats(
         parts["total"] = where(present, amount)
         parts["total_sq"] = where(present, amount * value)
     reduced = _frame.grouped(
-        frame.select(*(nw.col(b) for b in by), **parts),
+        frame.select(*(nw.col(b) for b in by), value.alias(score), **parts),
         by,
-        [*(nw.col(k).sum() for k in parts), nw.len().alias("rows")],
+        [nw.col(score).count().alias("n"), *(nw.col(k).sum() for k in parts),
+         nw.len().alias("rows")],
     )
     table = _frame.collect(reduced)
-    arrays = {k: table[k].to_numpy().astype(float) for k in [*parts, "rows"]}
+    arrays = {k: table[k].to_numpy().astype(float) for k in [*parts, "n", "rows"]}
     n = arrays["n"]
     cats = {k: arrays[f"cat_{k}"] for k in summed}
     cats_weighted = {k: arrays[f"catw_{k}"] for k in summed} if weight is not None else dict(cats)
