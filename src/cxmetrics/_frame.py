@@ -20,7 +20,6 @@ import numpy as np
 from cxmetrics.errors import (
     ColumnNotFoundError,
     ColumnTypeError,
-    CXMetricsError,
     MissingValueError,
     ValueRangeError,
     format_examples,
@@ -283,9 +282,3 @@ def to_native(result: nw.DataFrame[Any]) -> Any:
     if result.implementation.is_pandas_like():
         native = native.reset_index(drop=True)
     return native
-
-
-def ensure(condition: bool, message: str) -> None:
-    """Raise a :class:`CXMetricsError` with ``message`` unless ``condition`` holds."""
-    if not condition:
-        raise CXMetricsError(message)
