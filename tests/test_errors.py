@@ -121,3 +121,9 @@ def test_caller_frames_are_not_modified():
     pl_before = pl_df.clone()
     cx.nps(pl_df, score="s", by="g")
     assert pl_df.equals(pl_before)
+
+
+def test_compare_csat_rejects_a_gapped_top_box():
+    df = pd.DataFrame({"g": ["a", "b"], "s": [5, 4]})
+    with pytest.raises(errors.CXMetricsError, match="consecutive"):
+        cx.compare_csat(df, score="s", group="g", top=(3, 5))

@@ -73,6 +73,14 @@ class GroupStats:
             population = self.total_sq / self.weight - self.mean**2
             return np.where(n_eff > 1, np.maximum(population, 0.0) * n_eff / (n_eff - 1.0), np.nan)
 
+    def net_codes(self) -> tuple[np.ndarray, np.ndarray]:
+        """Mean and sample variance (ddof = 1, on n_eff) of the −1/0/+1 NPS codes per group."""
+        promoters, detractors = self.share("promoters"), self.share("detractors")
+        n = self.n_eff
+        with np.errstate(invalid="ignore", divide="ignore"):
+            variance = (promoters + detractors - (promoters - detractors) ** 2) * n / (n - 1.0)
+        return promoters - detractors, variance
+
     def arrays(self) -> dict[str, np.ndarray]:
         """Every per-group array by name (categories prefixed ``cat_`` / ``catw_``)."""
         return {

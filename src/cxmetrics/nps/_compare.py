@@ -20,6 +20,7 @@ from cxmetrics.nps._aggregate import (
     prepare,
     score_stats,
 )
+from cxmetrics.nps._metrics import _box
 
 __all__ = ["compare_csat", "compare_nps"]
 
@@ -170,7 +171,7 @@ def compare_csat(
     >>> round(float(row["difference"]), 1), round(float(row["p_value"]), 4)
     (60.0, 0.0076)
     """
-    low, high = min(top), max(top)
+    low, high = _box(top, (4, 5), scale, "top")
 
     def code(score_expr: nw.Expr) -> nw.Expr:
         return ((score_expr >= low) & (score_expr <= high)).cast(nw.Int8)
@@ -263,11 +264,8 @@ def _independent(
                                             confidence=confidence)
         nan = np.full(len(a), np.nan)
         return result | {"se": nan, "df": nan}
-    means = metric.estimate(stats)
-    d, p = stats.share("detractors"), stats.share("promoters")
-    n = stats.n.astype(float)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        variance = _stats.net_score_variance(p, d) * n / (n - 1.0)
+    means, variance = stats.net_codes()
+    n = stats.n_eff
     return _stats.welch_test(means[a], variance[a], n[a], means[b], variance[b], n[b],
                              confidence=confidence)
 

@@ -96,11 +96,8 @@ def nps_trend(
                                weights=weights, low=0, high=10, categories=NPS_CATEGORIES)
     columns = nps_columns(stats, weighted=weights is not None, ci=ci, confidence=confidence,
                           scale=scale)
-    net = stats.share("promoters") - stats.share("detractors")
+    net, variance = stats.net_codes()
     n = stats.n_eff
-    with np.errstate(invalid="ignore", divide="ignore"):
-        variance = _stats.net_score_variance(stats.share("promoters"), stats.share("detractors"))
-        variance = variance * n / (n - 1.0)
     previous = _shift(stats, lag)
     change = _stats.welch_test(net, variance, n, net[previous], variance[previous], n[previous],
                                confidence=confidence)
