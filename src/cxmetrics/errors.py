@@ -6,7 +6,7 @@ either. Messages name the column, the rule that was broken and a few offending v
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 __all__ = [
@@ -14,8 +14,10 @@ __all__ = [
     "ColumnNotFoundError",
     "ColumnTypeError",
     "DesignError",
+    "ExcludedDataWarning",
     "MissingValueError",
     "ValueRangeError",
+    "check_choice",
     "format_examples",
 ]
 
@@ -59,3 +61,16 @@ class MissingValueError(CXMetricsError):
 
 class DesignError(CXMetricsError):
     """The data cannot support the requested analysis (unmatched pairs, too few groups)."""
+
+
+class ExcludedDataWarning(UserWarning):
+    """Rows were left out under a documented policy (refunds, customers outside a window).
+
+    The message says how many and why; the function's parameters say how to keep them.
+    """
+
+
+def check_choice(value: str, allowed: Sequence[str], name: str) -> None:
+    """Reject an unknown option string, listing the accepted ones."""
+    if value not in allowed:
+        raise CXMetricsError(f"{name}={value!r} is not one of {list(allowed)}")

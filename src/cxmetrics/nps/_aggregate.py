@@ -215,12 +215,6 @@ def finish(stats: GroupStats, columns: Mapping[str, Any]) -> Any:
     return _frame.to_native(_frame.with_arrays(stats.keys, columns, stats.backend))
 
 
-def check_choice(value: str, allowed: Sequence[str], name: str) -> None:
-    """Reject an unknown method string, listing the accepted ones."""
-    if value not in allowed:
-        raise CXMetricsError(f"{name}={value!r} is not one of {list(allowed)}")
-
-
 def check_confidence(confidence: float) -> None:
     """Confidence must be strictly between 0 and 1."""
     if not 0.0 < float(confidence) < 1.0:

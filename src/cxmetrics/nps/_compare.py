@@ -11,11 +11,10 @@ import narwhals as nw
 import numpy as np
 
 from cxmetrics import _frame, _stats
-from cxmetrics.errors import DesignError, format_examples
+from cxmetrics.errors import DesignError, check_choice, format_examples
 from cxmetrics.nps._aggregate import (
     NPS_CATEGORIES,
     GroupStats,
-    check_choice,
     check_confidence,
     prepare,
     score_stats,

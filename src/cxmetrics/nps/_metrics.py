@@ -11,11 +11,10 @@ import numpy as np
 
 from cxmetrics import _frame, _stats
 from cxmetrics._frame import COUNT
-from cxmetrics.errors import CXMetricsError
+from cxmetrics.errors import CXMetricsError, check_choice
 from cxmetrics.nps._aggregate import (
     NPS_CATEGORIES,
     GroupStats,
-    check_choice,
     check_confidence,
     finish,
     prepare,

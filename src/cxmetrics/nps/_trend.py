@@ -10,12 +10,11 @@ from typing import Any
 import narwhals as nw
 import numpy as np
 
-from cxmetrics import _frame, _stats
-from cxmetrics.errors import ColumnTypeError, CXMetricsError, MissingValueError
+from cxmetrics import _frame, _stats, _time
+from cxmetrics.errors import CXMetricsError, check_choice
 from cxmetrics.nps._aggregate import (
     NPS_CATEGORIES,
     GroupStats,
-    check_choice,
     check_confidence,
     finish,
     prepare,
@@ -231,26 +230,7 @@ def _period_stats(
 
 
 def _period_expression(frame: _frame.Frame, time: str, freq: str) -> tuple[nw.Expr, str | None]:
-    dtype = frame.collect_schema()[time]
-    column = nw.col(time)
-    zone = None
-    if dtype == nw.Date:
-        column = column.cast(nw.Datetime("us"))
-    elif isinstance(dtype, nw.Datetime):
-        zone = dtype.time_zone
-        if zone is not None:
-            column = column.dt.replace_time_zone(None)
-    else:
-        raise ColumnTypeError(
-            f"time column {time!r} must be a date or datetime, got dtype {dtype}; parse it first "
-            f"(for example with pandas.to_datetime or polars' str.to_datetime)"
-        )
-    n_null = int(_frame.collect(frame.select(nw.col(time).is_null().sum().alias("k")))["k"][0])
-    if n_null:
-        raise MissingValueError(
-            f"time column {time!r} has {n_null} missing values; a response without a time cannot "
-            f"be placed in a period (drop or fill them first)"
-        )
+    column, zone = _time.wall_clock(frame, time)
     if freq == "W":  # narwhals has no week truncation: shift epoch Thursday to Monday
         period = (column + _THREE_DAYS).dt.truncate("7d") - _THREE_DAYS
     else:
