@@ -7,6 +7,7 @@ time / baseline time from the same run, so they are comparable on a noisy shared
 
     python benchmarks/run.py                     # sizes 1e6 and 1e7, 5 repeats
     python benchmarks/run.py --sizes 100000 --repeat 3
+    python benchmarks/run.py --only rfm          # the comparisons whose label contains "rfm"
 """
 
 from __future__ import annotations
@@ -53,8 +54,8 @@ class _PeakSampler(threading.Thread):
 
 
 def worker(name: str, size: int, repeat: int) -> dict[str, float]:
-    backend, function = IMPLEMENTATIONS[name]
-    data = DATA["survey"](size, backend)
+    dataset, backend, function = IMPLEMENTATIONS[name]
+    data = DATA[dataset](size, backend)
     function(data)  # warm-up: lazy imports and caches are not what we measure
     gc.collect()
     base = _rss_mb()
@@ -80,6 +81,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     parser.add_argument("--sizes", default="1000000,10000000")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--only", default="", help="run comparisons whose label contains this")
     parser.add_argument("--worker")
     parser.add_argument("--size", type=int)
     args = parser.parse_args()
@@ -87,15 +89,17 @@ def main() -> None:
         print(json.dumps(worker(args.worker, args.size, args.repeat)))
         return
     sizes = [int(float(s)) for s in args.sizes.split(",")]
-    header = (f"{'case':<26} {'size':>10} {'baseline':<16} {'cxmetrics s':>11} {'baseline s':>10} "
+    header = (f"{'case':<30} {'size':>10} {'baseline':<16} {'cxmetrics s':>11} {'baseline s':>10} "
               f"{'ratio':>6} {'goal':>5} {'cx peak MB':>10} {'base peak MB':>12}")
     print(header)
     print("-" * len(header))
+    chosen = [c for c in COMPARISONS if args.only in c[0]]
+    needed = list(dict.fromkeys(name for _, mine, base, _ in chosen for name in (mine, base)))
     for size in sizes:
-        results = {name: measure(name, size, args.repeat) for name in IMPLEMENTATIONS}
-        for label, mine, baseline, goal in COMPARISONS:
+        results = {name: measure(name, size, args.repeat) for name in needed}
+        for label, mine, baseline, goal in chosen:
             a, b = results[mine], results[baseline]
-            print(f"{label:<26} {size:>10,} {baseline:<16} {a['median']:>11.3f} {b['median']:>10.3f} "
+            print(f"{label:<30} {size:>10,} {baseline:<16} {a['median']:>11.3f} {b['median']:>10.3f} "
                   f"{a['median'] / b['median']:>6.2f} {goal:>5.1f} {a['peak_mb']:>10.0f} "
                   f"{b['peak_mb']:>12.0f}")
 

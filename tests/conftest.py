@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
 import narwhals as nw
@@ -27,3 +29,31 @@ def to_pandas(result: Any) -> pd.DataFrame:
 @pytest.fixture(params=BACKENDS)
 def backend(request: pytest.FixtureRequest) -> str:
     return request.param
+
+
+# The shared data sit beside the repository (../shared/data); CXMETRICS_DATA points elsewhere.
+SHARED_DATA = Path(
+    os.environ.get("CXMETRICS_DATA", Path(__file__).resolve().parents[2] / "shared" / "data")
+) / "transactions"
+
+
+def _read_cdnow(name: str, columns: list[str], header: int | None) -> pd.DataFrame:
+    path = SHARED_DATA / name
+    if not path.exists():
+        pytest.skip(f"{path} is absent (the shared CDNOW data live beside the repository)")
+    log = pd.read_csv(path, sep=r"\s+", header=header, names=columns, dtype={"date": str})
+    log["date"] = pd.to_datetime(log["date"], format="%Y%m%d")
+    return log
+
+
+@pytest.fixture(scope="session")
+def cdnow_master() -> pd.DataFrame:
+    """All 23,570 customers of CDNOW's 1997 Q1 cohort: customer, date, cds, amount."""
+    return _read_cdnow("CDNOW_master.txt", ["customer", "date", "cds", "amount"], header=0)
+
+
+@pytest.fixture(scope="session")
+def cdnow_sample() -> pd.DataFrame:
+    """The 2,357-customer sample of Fader, Hardie & Lee (2005): customer is the sample id."""
+    log = _read_cdnow("CDNOW_sample.txt", ["master_id", "customer", "date", "cds", "amount"], header=None)
+    return log.drop(columns="master_id")

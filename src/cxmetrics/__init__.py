@@ -1,6 +1,6 @@
 """cxmetrics: customer-experience analytics on DataFrames.
 
-Survey metrics (NPS, CSAT, CES) with intervals, comparisons and trends. Functions take a
+Survey metrics (NPS, CSAT, CES) with intervals, comparisons and trends; RFM segmentation. Functions take a
 pandas, polars or pyarrow frame and return the same library. Heavy dependencies (scipy.stats,
 statsmodels, matplotlib, jieba, snownlp) load on first use, so importing the package is cheap.
 """
@@ -17,19 +17,37 @@ from cxmetrics.nps import (
     sample_size_nps,
     score_distribution,
 )
+from cxmetrics.segment import (
+    RuleReport,
+    default_rules,
+    rfm_score,
+    rfm_segment,
+    rfm_table,
+    rfm_thresholds,
+    segment_profile,
+    validate_rules,
+)
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "RuleReport",
     "__version__",
     "ces",
     "compare_csat",
     "compare_nps",
     "csat",
     "csat_trend",
+    "default_rules",
     "errors",
     "nps",
     "nps_trend",
+    "rfm_score",
+    "rfm_segment",
+    "rfm_table",
+    "rfm_thresholds",
     "sample_size_nps",
     "score_distribution",
+    "segment_profile",
+    "validate_rules",
 ]

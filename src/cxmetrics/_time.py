@@ -52,11 +52,14 @@ def parse_times(frame: _frame.Frame, time: str) -> _frame.Frame:
     return parsed
 
 
-def wall_clock(frame: _frame.Frame, time: str) -> tuple[nw.Expr, str | None]:
+def wall_clock(
+    frame: _frame.Frame, time: str, *, check_missing: bool = True
+) -> tuple[nw.Expr, str | None]:
     """The ``time`` column as naive wall-clock datetimes, and its time zone (or None).
 
     Dates become midnight datetimes. Anything that is not a date or datetime raises
-    :class:`ColumnTypeError`; missing times raise :class:`MissingValueError`.
+    :class:`ColumnTypeError`; missing times raise :class:`MissingValueError` unless the
+    caller checks them itself (``check_missing=False``, to fold the count into its own pass).
     """
     dtype = frame.collect_schema()[time]
     column = nw.col(time)
@@ -72,13 +75,19 @@ def wall_clock(frame: _frame.Frame, time: str) -> tuple[nw.Expr, str | None]:
             f"time column {time!r} must be a date or datetime, got dtype {dtype}; parse it first "
             f"(for example with pandas.to_datetime or polars' str.to_datetime)"
         )
-    n_null = int(_frame.collect(frame.select(nw.col(time).is_null().sum().alias("k")))["k"][0])
-    if n_null:
-        raise MissingValueError(
-            f"time column {time!r} has {n_null} missing values; every row needs a time "
-            f"(drop or fill them first)"
-        )
+    if check_missing:
+        n_null = int(_frame.collect(frame.select(nw.col(time).is_null().sum().alias("k")))["k"][0])
+        raise_if_missing(n_null, time, "time")
     return column, zone
+
+
+def raise_if_missing(n_missing: int, column: str, role: str) -> None:
+    """Raise :class:`MissingValueError` when a required column has missing values."""
+    if n_missing:
+        raise MissingValueError(
+            f"{role} column {column!r} has {n_missing} missing values; every row needs a {role} "
+            f"(drop or fill those rows first)"
+        )
 
 
 def microseconds(column: nw.Expr) -> nw.Expr:
@@ -111,6 +120,12 @@ def to_microseconds(moment: Any, role: str) -> int:
 def from_microseconds(values: np.ndarray) -> np.ndarray:
     """Wall-clock microseconds back to numpy ``datetime64[us]``."""
     return np.asarray(values, dtype=np.int64).astype("datetime64[us]")
+
+
+def as_datetime(micro: nw.Expr, zone: str | None) -> nw.Expr:
+    """Wall-clock microseconds back to a datetime expression, in ``zone`` when there is one."""
+    moment = micro.cast(nw.Int64).cast(nw.Datetime("us"))
+    return moment if zone is None else moment.dt.replace_time_zone(zone)
 
 
 def start_of_day(microsecond: int) -> int:

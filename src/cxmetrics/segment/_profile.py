@@ -1,0 +1,80 @@
+"""Per-segment profiles: size, typical R/F/M, revenue, and any value column joined in."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import narwhals as nw
+
+from cxmetrics import _frame
+
+
+def segment_profile(
+    scored: Any,
+    *,
+    by: str | Sequence[str] = "segment",
+    value: str | Sequence[str] | None = None,
+    revenue: str = "revenue",
+) -> Any:
+    """Summarise each segment so it can be compared with, and joined to, other results.
+
+    Parameters
+    ----------
+    scored : DataFrame
+        One row per customer with ``recency``, ``frequency``, ``monetary``, the ``revenue``
+        column and the ``by`` column(s), such as :func:`rfm_segment`'s result (optionally
+        joined with survey scores or predicted CLV).
+    by : str or list of str
+        Segment column(s).
+    value : str or list of str, optional
+        Numeric columns to average per segment (for example an NPS response or a predicted
+        CLV); missing values are skipped.
+    revenue : str
+        Column of each customer's total spend.
+
+    Returns
+    -------
+    DataFrame
+        Same library, one row per segment, largest revenue first: the ``by`` column(s),
+        ``customers``, ``share`` (of customers), ``recency_median``, ``frequency_median``,
+        ``monetary_median``, ``revenue`` (sum), ``revenue_share``, and ``<value>_mean`` for
+        each value column.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import cxmetrics as cx
+    >>> scored = pd.DataFrame({"segment": ["A", "A", "B"], "recency": [3.0, 5.0, 90.0],
+    ...                        "frequency": [4, 6, 1], "monetary": [20.0, 30.0, 10.0],
+    ...                        "revenue": [80.0, 180.0, 10.0], "nps": [10, 8, 0]})
+    >>> profile = cx.segment_profile(scored, value="nps")
+    >>> profile[["segment", "customers", "share", "recency_median", "revenue_share", "nps_mean"]]
+      segment  customers     share  recency_median  revenue_share  nps_mean
+    0       A          2  0.666667             4.0       0.962963       9.0
+    1       B          1  0.333333            90.0       0.037037       0.0
+    """
+    frame = _frame.from_native(scored, name="scored")
+    keys = _frame.as_list(by)
+    values = _frame.as_list(value)
+    metrics = ["recency", "frequency", "monetary"]
+    _frame.require_columns(frame, {"by": keys, "value": [*metrics, revenue, *values]})
+    for column in [*metrics, revenue, *values]:
+        _frame.require_numeric(frame, column, "value")
+    profile = (
+        frame.group_by(*keys, drop_null_keys=False)
+        .agg(
+            nw.len().alias("customers"),
+            *(nw.col(m).median().alias(f"{m}_median") for m in metrics),
+            nw.col(revenue).sum().alias("revenue"),
+            *(nw.col(v).mean().alias(f"{v}_mean") for v in values),
+        )
+        .with_columns(
+            (nw.col("customers") / nw.col("customers").sum()).alias("share"),
+            (nw.col("revenue") / nw.col("revenue").sum()).alias("revenue_share"),
+        )
+        .sort(["revenue", *keys], descending=[True, *([False] * len(keys))], nulls_last=True)
+    )
+    ordered = [*keys, "customers", "share", *(f"{m}_median" for m in metrics), "revenue",
+               "revenue_share", *(f"{v}_mean" for v in values)]
+    return _frame.to_native(_frame.collect(profile.select(ordered)))

@@ -1,0 +1,117 @@
+"""Per-customer recency, frequency and monetary value from a transaction log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import narwhals as nw
+
+from cxmetrics import _frame, _time, _transactions
+from cxmetrics.errors import check_choice
+
+MONETARY_STATISTICS = ("mean", "total")
+
+
+def rfm_table(
+    transactions: Any,
+    *,
+    customer: str,
+    time: str,
+    amount: str,
+    as_of: Any = None,
+    unit: str = "D",
+    monetary: str = "mean",
+    nonpositive: str = "exclude",
+) -> Any:
+    """Recency, frequency and monetary value of every customer in a transaction log.
+
+    The per-customer reduction runs in the caller's engine (one narwhals group-by); only one
+    row per customer is collected.
+
+    Parameters
+    ----------
+    transactions : DataFrame
+        One row per transaction (pandas, polars, pyarrow, or a lazy frame).
+    customer : str
+        Customer id column; must have no missing values.
+    time : str
+        Transaction time: date, datetime (time-zone-aware times are read in their own zone)
+        or ISO text, no missing values.
+    amount : str
+        Transaction value, numeric, no missing values.
+    as_of : date, datetime or ISO str, optional
+        The moment recency is measured from. Defaults to midnight after the last transaction
+        (so a purchase on the last day has recency 1 day, in wall-clock time). Transactions
+        after ``as_of`` raise :class:`~cxmetrics.errors.ValueRangeError`.
+    unit : {"D", "W", "h"}
+        Unit of ``recency``: days, weeks (7 days) or hours.
+    monetary : {"mean", "total"}
+        ``monetary`` is the mean spend per transaction (default) or the total spend.
+    nonpositive : {"exclude", "keep", "error"}
+        Policy for amounts of zero or less (returns, refunds). ``"exclude"`` drops those rows
+        and warns with :class:`~cxmetrics.errors.ExcludedDataWarning` giving the count; a
+        customer with only such rows is then absent from the table.
+
+    Returns
+    -------
+    DataFrame
+        Same library as ``transactions``, one row per customer sorted by ``customer``:
+
+        - ``customer`` (named as in the input): the id;
+        - ``recency``: time from the last transaction to ``as_of``, in ``unit`` (float);
+        - ``frequency``: number of transactions (rows);
+        - ``monetary``: mean or total spend, per ``monetary``;
+        - ``revenue``: total spend (whatever ``monetary`` is), used by segment profiles;
+        - ``first_purchase``, ``last_purchase``: times of the first and last transaction,
+          in the input's time zone;
+        - ``as_of``: the reference moment, the same on every row.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import cxmetrics as cx
+    >>> tx = pd.DataFrame({
+    ...     "id": ["a", "a", "b", "c", "c", "c"],
+    ...     "day": pd.to_datetime(["2024-01-02", "2024-03-01", "2024-02-10",
+    ...                            "2024-01-05", "2024-02-20", "2024-03-10"]),
+    ...     "spend": [20.0, 40.0, 15.0, 10.0, 30.0, 50.0],
+    ... })
+    >>> table = cx.rfm_table(tx, customer="id", time="day", amount="spend")
+    >>> table[["id", "recency", "frequency", "monetary", "revenue"]]
+      id  recency  frequency  monetary  revenue
+    0  a     10.0          2      30.0     60.0
+    1  b     30.0          1      15.0     15.0
+    2  c      1.0          3      30.0     90.0
+    >>> str(table["as_of"][0].date())
+    '2024-03-11'
+    """
+    check_choice(monetary, MONETARY_STATISTICS, "monetary")
+    days_per_unit = _time.unit_days(unit)
+    prepared = _transactions.prepare(
+        transactions, customer=customer, time=time, amount=amount, nonpositive=nonpositive
+    )
+    if as_of is None:
+        as_of_us = _time.start_of_day(prepared.latest) + _time.MICROSECONDS_PER_DAY
+    else:
+        as_of_us = _time.to_microseconds(as_of, "as_of")
+        _transactions.check_not_after(prepared, as_of_us, "as_of")
+    t = nw.col(_transactions.TIME_US)
+    per_customer = prepared.frame.group_by(customer).agg(
+        t.min().alias("first_purchase"),
+        t.max().alias("last_purchase"),
+        nw.len().alias("frequency"),
+        nw.col(amount).sum().alias("revenue"),
+    )
+    revenue, frequency = nw.col("revenue"), nw.col("frequency")
+    unit_us = _time.MICROSECONDS_PER_DAY * days_per_unit
+    table = per_customer.sort(customer).select(
+        nw.col(customer),
+        ((as_of_us - nw.col("last_purchase")) / unit_us).alias("recency"),
+        frequency.cast(nw.Int64),
+        (revenue / frequency if monetary == "mean" else revenue).alias("monetary"),
+        revenue.cast(nw.Float64),
+        _time.as_datetime(nw.col("first_purchase"), prepared.zone),
+        _time.as_datetime(nw.col("last_purchase"), prepared.zone),
+        _time.as_datetime(nw.lit(as_of_us), prepared.zone).alias("as_of"),
+    )
+    return _frame.to_native(_frame.collect(table))
