@@ -1,11 +1,21 @@
 """cxmetrics: customer-experience analytics on DataFrames.
 
-Survey metrics (NPS, CSAT, CES) with intervals, comparisons and trends; RFM segmentation. Functions take a
+Survey metrics (NPS, CSAT, CES) with intervals, comparisons and trends; RFM segmentation;
+CLV models (BG/NBD, MBG/NBD, Pareto/NBD, Gamma-Gamma). Functions take a
 pandas, polars or pyarrow frame and return the same library. Heavy dependencies (scipy.stats,
 statsmodels, matplotlib, jieba, snownlp) load on first use, so importing the package is cheap.
 """
 
 from cxmetrics import errors
+from cxmetrics.clv import (
+    BetaGeo,
+    GammaGamma,
+    ModifiedBetaGeo,
+    ParetoNBD,
+    calibration_report,
+    customer_lifetime_value,
+    summary_from_transactions,
+)
 from cxmetrics.nps import (
     ces,
     compare_csat,
@@ -31,13 +41,19 @@ from cxmetrics.segment import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "BetaGeo",
+    "GammaGamma",
+    "ModifiedBetaGeo",
+    "ParetoNBD",
     "RuleReport",
     "__version__",
+    "calibration_report",
     "ces",
     "compare_csat",
     "compare_nps",
     "csat",
     "csat_trend",
+    "customer_lifetime_value",
     "default_rules",
     "errors",
     "nps",
@@ -49,5 +65,6 @@ __all__ = [
     "sample_size_nps",
     "score_distribution",
     "segment_profile",
+    "summary_from_transactions",
     "validate_rules",
 ]

@@ -13,6 +13,7 @@ __all__ = [
     "CXMetricsError",
     "ColumnNotFoundError",
     "ColumnTypeError",
+    "ConvergenceError",
     "DesignError",
     "ExcludedDataWarning",
     "MissingValueError",
@@ -61,6 +62,10 @@ class MissingValueError(CXMetricsError):
 
 class DesignError(CXMetricsError):
     """The data cannot support the requested analysis (unmatched pairs, too few groups)."""
+
+
+class ConvergenceError(CXMetricsError):
+    """A model fit did not converge; the message gives the optimiser's reason."""
 
 
 class ExcludedDataWarning(UserWarning):

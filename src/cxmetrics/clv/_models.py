@@ -1,0 +1,597 @@
+"""BG/NBD, MBG/NBD, Pareto/NBD and Gamma-Gamma models: fitting, uncertainty, predictions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, ClassVar
+
+import narwhals as nw
+import numpy as np
+
+from cxmetrics import _frame, _stats
+from cxmetrics.clv import _likelihood as lik
+from cxmetrics.errors import ConvergenceError, ExcludedDataWarning, ValueRangeError, format_examples
+
+SUMMARY_COLUMNS = ("frequency", "recency", "T")
+
+
+def summary_arrays(
+    summary: Any = None,
+    *,
+    frequency: Any = None,
+    recency: Any = None,
+    T: Any = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(frequency, recency, T) as float arrays from a summary frame or from three arrays.
+
+    Checks what the models assume: no missing values, frequency a whole number >= 0,
+    0 <= recency <= T, and recency = 0 when frequency = 0.
+    """
+    if summary is not None:
+        frame = _frame.collect(_frame.from_native(summary, name="summary"))
+        _frame.require_columns(frame, {"summary": list(SUMMARY_COLUMNS)})
+        for column in SUMMARY_COLUMNS:
+            _frame.require_numeric(frame, column, "summary")
+        frequency, recency, T = (frame[c].to_numpy() for c in SUMMARY_COLUMNS)
+    elif frequency is None or recency is None or T is None:
+        raise ValueRangeError("pass a summary frame, or all of frequency, recency and T")
+    x, t_x, big_t = (np.asarray(v, dtype=np.float64).ravel() for v in (frequency, recency, T))
+    if not len(x) == len(t_x) == len(big_t):
+        raise ValueRangeError(
+            f"frequency, recency and T differ in length: {len(x)}, {len(t_x)}, {len(big_t)}"
+        )
+    checks = [
+        ("frequency", x, ~np.isfinite(x) | (x < 0) | (x != np.round(x)), "a whole number >= 0"),
+        ("recency", t_x, ~np.isfinite(t_x) | (t_x < 0) | (t_x > big_t), "between 0 and T"),
+        ("T", big_t, ~np.isfinite(big_t) | (big_t < 0), "finite and >= 0"),
+        ("recency", t_x, (x == 0) & (t_x != 0), "0 when frequency is 0"),
+    ]
+    for name, values, bad, rule in checks:
+        if bad.any():
+            raise ValueRangeError(
+                f"summary column {name!r} must be {rule}; {int(bad.sum())} customers break this, "
+                f"for example {format_examples(values[bad])}"
+            )
+    return x, t_x, big_t
+
+
+class _Model:
+    """Shared fitting machinery: maximum likelihood on log parameters, observed information."""
+
+    parameter_names: ClassVar[tuple[str, ...]] = ()
+    title: ClassVar[str] = ""
+
+    def __init__(self) -> None:
+        self._theta: np.ndarray | None = None
+        self.log_likelihood_: float = float("nan")
+        self.params_: Any = None
+        self.n_customers_: int = 0
+        self.penalizer_: float = 0.0
+        self.iterations_: int = 0
+
+    # -- subclasses provide the data, the log-likelihood and (optionally) its gradient -------
+    def _total_loglik(self, params: np.ndarray) -> float:
+        raise NotImplementedError
+
+    def _gradient(self, params: np.ndarray) -> np.ndarray | None:
+        return None
+
+    def _start(self) -> np.ndarray:
+        raise NotImplementedError
+
+    # -- fitting -------------------------------------------------------------------------------
+    def _optimise(self, customers: float, penalizer: float, confidence: float, backend: Any,
+                  initial: Sequence[float] | None) -> None:
+        import scipy.optimize
+
+        if penalizer < 0:
+            raise ValueRangeError(f"penalizer must be >= 0, got {penalizer!r}")
+        start = np.log(np.asarray(initial if initial is not None else self._start(), dtype=np.float64))
+        has_gradient = self._gradient(np.exp(start)) is not None
+
+        def objective(log_params: np.ndarray) -> float | tuple[float, np.ndarray]:
+            params = np.exp(log_params)
+            value = -self._total_loglik(params) / customers + penalizer * float(params @ params)
+            if not np.isfinite(value):
+                value = 1e300
+            if not has_gradient:
+                return value
+            gradient = self._gradient(params)
+            assert gradient is not None
+            grad = (-gradient / customers + 2.0 * penalizer * params) * params
+            return value, np.where(np.isfinite(grad), grad, 0.0)
+
+        result = scipy.optimize.minimize(
+            objective, start, jac=has_gradient, method="L-BFGS-B",
+            options={"maxiter": 2000, "ftol": 1e-15, "gtol": 1e-10},
+        )
+        log_params = result.x
+        if has_gradient:
+            log_params = _newton_polish(objective, log_params)
+        params = np.exp(log_params)
+        total = self._total_loglik(params)
+        if not np.isfinite(total) or not (result.success or _stationary(objective, log_params, has_gradient)):
+            raise ConvergenceError(
+                f"{self.title} fit did not converge: {result.message} (after {result.nit} iterations, "
+                f"parameters {dict(zip(self.parameter_names, np.round(params, 6).tolist(), strict=True))}); "
+                f"try a penalizer (for example 0.001) or other initial values"
+            )
+        self._theta = params
+        self.log_likelihood_ = float(total)
+        self.n_customers_ = round(customers)
+        self.penalizer_ = float(penalizer)
+        self.iterations_ = int(result.nit)
+        std_error = self._standard_errors(params)
+        z = _stats.z_quantile(0.5 + confidence / 2.0)
+        # Wald interval on the log scale: positive, as the parameters are.
+        spread = np.exp(z * std_error / params)
+        self.params_ = _frame.to_native(nw.from_dict({
+            "parameter": list(self.parameter_names),
+            "estimate": params,
+            "std_error": std_error,
+            "lower": params / spread,
+            "upper": params * spread,
+        }, backend=backend))
+
+    def _standard_errors(self, params: np.ndarray) -> np.ndarray:
+        """Square roots of the diagonal of the inverse observed information (unpenalised)."""
+        hessian = _hessian(self._total_loglik, self._gradient, params)
+        try:
+            covariance = np.linalg.inv(-hessian)
+        except np.linalg.LinAlgError:
+            return np.full(len(params), np.nan)
+        diagonal = np.diag(covariance)
+        return np.sqrt(np.where(diagonal > 0, diagonal, np.nan))
+
+    @classmethod
+    def from_parameters(cls, **values: float) -> Any:
+        """A model with given parameters (published estimates, say), ready to predict.
+
+        ``params_`` then holds the estimates with missing standard errors, and
+        ``log_likelihood_`` is NaN.
+
+        Examples
+        --------
+        >>> import cxmetrics as cx
+        >>> bg = cx.BetaGeo.from_parameters(r=0.243, alpha=4.414, a=0.793, b=2.426)
+        >>> round(float(bg.expected_purchases(39, frequency=[2], recency=[30.43], T=[38.86])[0]), 3)
+        1.226
+        """
+        if set(values) != set(cls.parameter_names):
+            raise ValueRangeError(f"{cls.__name__} needs exactly the parameters {list(cls.parameter_names)}, "
+                                  f"got {sorted(values)}")
+        params = np.array([float(values[name]) for name in cls.parameter_names])
+        if not (np.isfinite(params) & (params > 0)).all():
+            raise ValueRangeError(f"parameters must be positive and finite, got {values}")
+        model = cls()
+        model._theta = params
+        nan = np.full(len(params), np.nan)
+        model.params_ = _frame.to_native(nw.from_dict({
+            "parameter": list(cls.parameter_names), "estimate": params, "std_error": nan,
+            "lower": nan, "upper": nan}, backend=_backend_of(None)))
+        return model
+
+    @property
+    def parameters(self) -> dict[str, float]:
+        """The estimates by name, e.g. ``{"r": 0.243, "alpha": 4.414, ...}``."""
+        return dict(zip(self.parameter_names, self._fitted().tolist(), strict=True))
+
+    def _fitted(self) -> np.ndarray:
+        if self._theta is None:
+            raise ValueRangeError(f"this {type(self).__name__} is not fitted yet; call fit() first")
+        return self._theta
+
+    def summary(self) -> Any:
+        """The parameter table (estimate, standard error, interval) with fit information.
+
+        Columns: ``parameter, estimate, std_error, lower, upper`` and, repeated on each row,
+        ``log_likelihood``, ``customers``, ``penalizer``, ``iterations``.
+        """
+        self._fitted()
+        table = nw.from_native(self.params_, eager_only=True)
+        return _frame.to_native(table.with_columns(
+            nw.lit(self.log_likelihood_).alias("log_likelihood"),
+            nw.lit(self.n_customers_).alias("customers"),
+            nw.lit(self.penalizer_).alias("penalizer"),
+            nw.lit(self.iterations_).alias("iterations"),
+        ))
+
+    def __repr__(self) -> str:
+        if self._theta is None:
+            return f"{type(self).__name__}()"
+        shown = ", ".join(f"{k}={v:.4g}" for k, v in self.parameters.items())
+        return (f"{type(self).__name__}({shown}, log_likelihood={self.log_likelihood_:.2f}, "
+                f"customers={self.n_customers_})")
+
+
+def _stationary(objective: Callable[..., Any], log_params: np.ndarray, has_gradient: bool) -> bool:
+    """Accept a fit the optimiser flagged only for precision loss if the gradient is ~0."""
+    if not has_gradient:
+        return False
+    _, grad = objective(log_params)
+    return bool(np.max(np.abs(grad)) < 1e-6)
+
+
+def _newton_polish(objective: Callable[..., Any], log_params: np.ndarray, steps: int = 4) -> np.ndarray:
+    """A few Newton steps with a finite-difference Hessian of the analytic gradient.
+
+    L-BFGS stops when progress is slow; Newton's quadratic convergence near the optimum takes
+    the parameters to machine precision for a few more gradient calls.
+    """
+    current = log_params
+    value, grad = objective(current)
+    for _ in range(steps):
+        h = 1e-6
+        columns = []
+        for i in range(len(current)):
+            step = np.zeros_like(current)
+            step[i] = h
+            columns.append((objective(current + step)[1] - objective(current - step)[1]) / (2 * h))
+        hessian = np.array(columns)
+        hessian = (hessian + hessian.T) / 2
+        try:
+            move = np.linalg.solve(hessian, grad)
+        except np.linalg.LinAlgError:
+            break
+        candidate = current - move
+        new_value, new_grad = objective(candidate)
+        if not new_value <= value + 1e-15 or np.max(np.abs(new_grad)) >= np.max(np.abs(grad)):
+            break
+        current, value, grad = candidate, new_value, new_grad
+    return current
+
+
+def _hessian(loglik: Callable[[np.ndarray], float], gradient: Callable[[np.ndarray], np.ndarray | None],
+             params: np.ndarray) -> np.ndarray:
+    """Hessian of the total log-likelihood by central differences (of the gradient if known)."""
+    n = len(params)
+    steps = 1e-5 * np.maximum(np.abs(params), 1e-3)
+    if gradient(params) is not None:
+        columns = []
+        for i in range(n):
+            e = np.zeros(n)
+            e[i] = steps[i]
+            up, down = gradient(params + e), gradient(params - e)
+            assert up is not None and down is not None
+            columns.append((up - down) / (2 * steps[i]))
+        hessian = np.array(columns)
+        return (hessian + hessian.T) / 2
+    steps = 1e-4 * np.maximum(np.abs(params), 1e-3)
+    hessian = np.zeros((n, n))
+    for i in range(n):
+        for j in range(i, n):
+            e_i = np.zeros(n)
+            e_j = np.zeros(n)
+            e_i[i] = steps[i]
+            e_j[j] = steps[j]
+            value = (loglik(params + e_i + e_j) - loglik(params + e_i - e_j)
+                     - loglik(params - e_i + e_j) + loglik(params - e_i - e_j)) / (4 * steps[i] * steps[j])
+            hessian[i, j] = hessian[j, i] = value
+    return hessian
+
+
+class _TransactionModel(_Model):
+    """Common interface of the purchase-count models."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._data: lik.Triples | None = None
+
+    def fit(
+        self,
+        summary: Any = None,
+        *,
+        frequency: Any = None,
+        recency: Any = None,
+        T: Any = None,
+        penalizer: float = 0.0,
+        confidence: float = 0.95,
+        initial: Sequence[float] | None = None,
+    ) -> Any:
+        """Fit by maximum likelihood on the distinct (frequency, recency, T) triples.
+
+        Parameters
+        ----------
+        summary : DataFrame, optional
+            A frame with ``frequency``, ``recency`` and ``T`` (as from
+            :func:`summary_from_transactions`); or pass the three arrays.
+        penalizer : float
+            L2 penalty: the objective is the mean negative log-likelihood plus
+            ``penalizer * sum(params ** 2)`` (as in lifetimes), shrinking towards 0.
+        confidence : float
+            Level of the parameter intervals.
+        initial : sequence of float, optional
+            Starting values, in the order of ``parameter_names``.
+
+        Returns
+        -------
+        self
+            With ``params_`` (parameter, estimate, std_error, lower, upper; standard errors
+            from the observed information, intervals Wald on the log scale),
+            ``log_likelihood_`` (unpenalised) and ``n_customers_``.
+
+        Raises
+        ------
+        ConvergenceError
+            When the optimiser stops without converging; the message says why.
+        """
+        x, t_x, big_t = summary_arrays(summary, frequency=frequency, recency=recency, T=T)
+        if len(x) == 0:
+            raise ValueRangeError("the summary has no customers to fit")
+        self._data = _distinct(x, t_x, big_t)
+        backend = _backend_of(summary)
+        self._optimise(float(len(x)), penalizer, confidence, backend, initial)
+        return self
+
+    def _triples(self) -> lik.Triples:
+        assert self._data is not None
+        return self._data
+
+    def _total_loglik(self, params: np.ndarray) -> float:
+        d = self._triples()
+        return float(d.count @ self._loglik(params, d))
+
+    def _loglik(self, params: np.ndarray, d: lik.Triples) -> np.ndarray:
+        raise NotImplementedError
+
+    def _predict(self, function: Callable[[lik.Triples], np.ndarray], summary: Any, frequency: Any,
+                 recency: Any, T: Any) -> np.ndarray:
+        self._fitted()
+        x, t_x, big_t = summary_arrays(summary, frequency=frequency, recency=recency, T=T)
+        d = _distinct(x, t_x, big_t, keep_inverse=True)
+        return function(d)[d.inverse]  # type: ignore[attr-defined]
+
+    def expected_purchases(self, t: float, summary: Any = None, *, frequency: Any = None,
+                           recency: Any = None, T: Any = None) -> np.ndarray:
+        """E[purchases in the next ``t`` time units | frequency, recency, T], per customer."""
+        horizon = _check_horizon(t)
+        return self._predict(
+            lambda d: self._expected(self._fitted(), horizon, d), summary, frequency, recency, T
+        )
+
+    def probability_alive(self, summary: Any = None, *, frequency: Any = None, recency: Any = None,
+                          T: Any = None) -> np.ndarray:
+        """P(the customer is still active at T | frequency, recency, T), per customer."""
+        return self._predict(lambda d: self._p_alive(self._fitted(), d), summary, frequency, recency, T)
+
+    def probability_of_purchases(self, n: int, t: float, summary: Any = None, *, frequency: Any = None,
+                                 recency: Any = None, T: Any = None) -> np.ndarray:
+        """P(exactly ``n`` purchases in the next ``t`` time units | frequency, recency, T)."""
+        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
+            raise ValueRangeError(f"n must be a whole number >= 0, got {n!r}")
+        horizon = _check_horizon(t)
+        return self._predict(
+            lambda d: self._pmf(self._fitted(), int(n), horizon, d), summary, frequency, recency, T
+        )
+
+    def expected_population_purchases(self, t: float) -> float:
+        """E[purchases in ``t`` time units] of a randomly chosen new customer (first purchase at 0).
+
+        Equals the conditional expectation at frequency = recency = T = 0 (FHL 2005a eq. 9 for
+        BG/NBD; the MBG/NBD and Pareto/NBD analogues).
+        """
+        horizon = _check_horizon(t)
+        zero = np.zeros(1)
+        return float(self.expected_purchases(horizon, frequency=zero, recency=zero, T=zero)[0])
+
+    def _expected(self, params: np.ndarray, t: float, d: lik.Triples) -> np.ndarray:
+        raise NotImplementedError
+
+    def _p_alive(self, params: np.ndarray, d: lik.Triples) -> np.ndarray:
+        raise NotImplementedError
+
+    def _pmf(self, params: np.ndarray, n: int, t: float, d: lik.Triples) -> np.ndarray:
+        raise NotImplementedError
+
+
+class _BetaGeoFamily(_TransactionModel):
+    parameter_names = ("r", "alpha", "a", "b")
+    _dropouts_at_start: ClassVar[int] = 0
+
+    def _start(self) -> np.ndarray:
+        d = self._triples()
+        return np.array([1.0, max(float(d.count @ d.T / d.customers), 1e-3), 1.0, 1.0])
+
+    def _loglik(self, params: np.ndarray, d: lik.Triples) -> np.ndarray:
+        return lik.betageo_loglik(params, d, self._dropouts_at_start)
+
+    def _gradient(self, params: np.ndarray) -> np.ndarray | None:
+        return lik.betageo_gradient(params, self._triples(), self._dropouts_at_start)
+
+    def _expected(self, params: np.ndarray, t: float, d: lik.Triples) -> np.ndarray:
+        return lik.betageo_expected(params, t, d.x, d.t_x, d.T, self._dropouts_at_start)
+
+    def _p_alive(self, params: np.ndarray, d: lik.Triples) -> np.ndarray:
+        return lik.betageo_p_alive(params, d.x, d.t_x, d.T, self._dropouts_at_start)
+
+    def _pmf(self, params: np.ndarray, n: int, t: float, d: lik.Triples) -> np.ndarray:
+        return lik.betageo_pmf(params, n, t, d.x, d.t_x, d.T, self._dropouts_at_start)
+
+
+class BetaGeo(_BetaGeoFamily):
+    """BG/NBD (Fader, Hardie & Lee 2005): Poisson purchases at rate lambda ~ Gamma(r, alpha);
+    after each repeat purchase the customer drops out with probability p ~ Beta(a, b).
+
+    Examples
+    --------
+    >>> import cxmetrics as cx
+    >>> model = cx.BetaGeo().fit(frequency=[0, 2, 5, 1, 0, 3, 0, 1], recency=[0, 10, 30, 4, 0, 20, 0, 33],
+    ...                          T=[40, 38, 35, 30, 25, 39, 40, 36])
+    >>> model.summary()["parameter"].tolist()
+    ['r', 'alpha', 'a', 'b']
+    >>> bool(0 < model.probability_alive(frequency=[3], recency=[20], T=[39])[0] < 1)
+    True
+    """
+
+    title = "BG/NBD"
+
+
+class ModifiedBetaGeo(_BetaGeoFamily):
+    """MBG/NBD (Batislam, Denizel & Filiztekin 2007): as BG/NBD, but a customer may also drop
+    out right after the first purchase, so customers without repeat purchases can be inactive.
+    """
+
+    title = "MBG/NBD"
+    _dropouts_at_start = 1
+
+
+class ParetoNBD(_TransactionModel):
+    """Pareto/NBD (Schmittlein, Morrison & Colombo 1987): Poisson purchases at rate
+    lambda ~ Gamma(r, alpha) and an exponential lifetime with rate mu ~ Gamma(s, beta).
+
+    The likelihood's Gauss hypergeometric term is evaluated once per distinct (x, t) pair and
+    kept in logs (Fader & Hardie 2005), so x in the thousands does not overflow.
+    """
+
+    title = "Pareto/NBD"
+    parameter_names = ("r", "alpha", "s", "beta")
+
+    def _start(self) -> np.ndarray:
+        d = self._triples()
+        mean_T = max(float(d.count @ d.T / d.customers), 1e-3)
+        return np.array([1.0, mean_T, 1.0, mean_T])
+
+    def _loglik(self, params: np.ndarray, d: lik.Triples) -> np.ndarray:
+        return lik.pareto_loglik(params, d)
+
+    def _expected(self, params: np.ndarray, t: float, d: lik.Triples) -> np.ndarray:
+        return lik.pareto_expected(params, t, d)
+
+    def _p_alive(self, params: np.ndarray, d: lik.Triples) -> np.ndarray:
+        return lik.pareto_p_alive(params, d)
+
+    def _pmf(self, params: np.ndarray, n: int, t: float, d: lik.Triples) -> np.ndarray:
+        return lik.pareto_pmf(params, n, t, d)
+
+
+class GammaGamma(_Model):
+    """Gamma-Gamma spend model (Fader, Hardie & Lee 2005b; Colombo & Jiang 1999).
+
+    Each transaction's value is Gamma(p, nu) with nu ~ Gamma(q, gamma) across customers, so a
+    customer's mean spend shrinks towards the population mean the fewer purchases it rests on.
+    Fitted on customers with at least one repeat purchase; the others are excluded with an
+    :class:`~cxmetrics.errors.ExcludedDataWarning` giving their number, because their
+    ``monetary`` (the mean of repeat purchases) is undefined.
+    """
+
+    title = "Gamma-Gamma"
+    parameter_names = ("p", "q", "gamma")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._spend: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+
+    def fit(
+        self,
+        summary: Any = None,
+        *,
+        frequency: Any = None,
+        monetary: Any = None,
+        penalizer: float = 0.0,
+        confidence: float = 0.95,
+        initial: Sequence[float] | None = None,
+    ) -> GammaGamma:
+        """Fit on repeat buyers' (frequency, monetary); see :meth:`BetaGeo.fit` for the options.
+
+        Returns
+        -------
+        self
+            With ``params_``, ``log_likelihood_`` and ``n_customers_`` (repeat buyers used).
+        """
+        import warnings
+
+        x, m = _spend_arrays(summary, frequency, monetary)
+        repeat = x > 0
+        n_zero = int((~repeat).sum())
+        if n_zero:
+            warnings.warn(
+                f"excluded {n_zero} customers with no repeat purchase from the Gamma-Gamma fit "
+                f"(their mean repeat spend is undefined); expected_spend gives them the "
+                f"population mean", ExcludedDataWarning, stacklevel=2)
+        if not repeat.any():
+            raise ValueRangeError("Gamma-Gamma needs customers with repeat purchases; none have any")
+        x, m = x[repeat], m[repeat]
+        if (m <= 0).any():
+            raise ValueRangeError(
+                f"summary column 'monetary' must be > 0 for repeat buyers; {int((m <= 0).sum())} are not, "
+                f"for example {format_examples(m[m <= 0])}"
+            )
+        keys, count = np.unique(np.column_stack([x, m]), axis=0, return_counts=True)
+        self._spend = (keys[:, 0], keys[:, 1], count.astype(np.float64))
+        self._optimise(float(len(x)), penalizer, confidence, _backend_of(summary), initial)
+        return self
+
+    def _start(self) -> np.ndarray:
+        assert self._spend is not None
+        _, m, count = self._spend
+        return np.array([1.0, 2.0, max(float(count @ m / count.sum()), 1e-3)])
+
+    def _total_loglik(self, params: np.ndarray) -> float:
+        assert self._spend is not None
+        x, m, count = self._spend
+        return float(count @ lik.gamma_gamma_loglik(params, x, m))
+
+    def _gradient(self, params: np.ndarray) -> np.ndarray | None:
+        assert self._spend is not None
+        return lik.gamma_gamma_gradient(params, *self._spend)
+
+    def expected_spend(
+        self, summary: Any = None, *, frequency: Any = None, monetary: Any = None
+    ) -> np.ndarray:
+        """E[value of a transaction | frequency, monetary], per customer (FHL 2005b eq. 5).
+
+        Customers without repeat purchases get the population mean ``p gamma / (q - 1)``.
+        """
+        params = self._fitted()
+        x, m = _spend_arrays(summary, frequency, monetary)
+        return lik.gamma_gamma_expected(params, x, np.where(x > 0, m, 0.0))
+
+
+def _spend_arrays(summary: Any, frequency: Any, monetary: Any) -> tuple[np.ndarray, np.ndarray]:
+    if summary is not None:
+        frame = _frame.collect(_frame.from_native(summary, name="summary"))
+        _frame.require_columns(frame, {"summary": ["frequency", "monetary"]})
+        for column in ("frequency", "monetary"):
+            _frame.require_numeric(frame, column, "summary")
+        frequency, monetary = frame["frequency"].to_numpy(), frame["monetary"].to_numpy()
+    elif frequency is None or monetary is None:
+        raise ValueRangeError("pass a summary frame, or both frequency and monetary")
+    x = np.asarray(frequency, dtype=np.float64).ravel()
+    m = np.asarray(monetary, dtype=np.float64).ravel()
+    if len(x) != len(m):
+        raise ValueRangeError(f"frequency and monetary differ in length: {len(x)}, {len(m)}")
+    bad = ~np.isfinite(x) | (x < 0) | (x != np.round(x)) | ~np.isfinite(m)
+    if bad.any():
+        raise ValueRangeError(
+            f"frequency must be whole numbers >= 0 and monetary finite; {int(bad.sum())} customers "
+            f"are not, for example frequency {format_examples(x[bad])}, monetary {format_examples(m[bad])}"
+        )
+    return x, m
+
+
+def _distinct(x: np.ndarray, t_x: np.ndarray, big_t: np.ndarray, keep_inverse: bool = False) -> lik.Triples:
+    """Collapse customers to distinct triples with counts (and remember how to map back)."""
+    _, x_index = np.unique(x, return_inverse=True)
+    t_values, t_index = np.unique(t_x, return_inverse=True)
+    T_values, T_index = np.unique(big_t, return_inverse=True)
+    code = (x_index.astype(np.int64) * len(T_values) + T_index) * len(t_values) + t_index
+    _, first, inverse, count = np.unique(code, return_index=True, return_inverse=True, return_counts=True)
+    triples = lik.Triples.build(x[first], t_x[first], big_t[first], count)
+    if keep_inverse:
+        object.__setattr__(triples, "inverse", inverse)
+    return triples
+
+
+def _check_horizon(t: float) -> float:
+    value = float(t)
+    if not np.isfinite(value) or value <= 0:
+        raise ValueRangeError(f"t must be a positive, finite length of time, got {t!r}")
+    return value
+
+
+def _backend_of(summary: Any) -> Any:
+    if summary is None:
+        import pandas  # the arrays-in path: a pandas parameter table
+
+        return pandas
+    return _frame.collect(_frame.from_native(summary).head(0)).implementation
