@@ -137,6 +137,11 @@ def betageo_expected(params: np.ndarray, t: float, x: np.ndarray, t_x: np.ndarra
     r, alpha, a, b = params
     n = x + k
     z = t / (alpha + T + t)
+    if abs(a - 1.0) < 1e-5:
+        # a = 1 is a removable 0/0 point of the closed form; average the two sides.
+        near = [np.array([r, alpha, 1.0 + step, b]) for step in (-1e-4, 1e-4)]
+        below, above = (betageo_expected(p, t, x, t_x, T, k) for p in near)
+        return (below + above) / 2.0
     head = (a + b + n - 1) / (a - 1)
     tail = 1.0 - np.exp((r + x) * np.log1p(-z)) * sp.hyp2f1(r + x, b + n, a + b + n - 1, z)
     return head * tail * betageo_p_alive(params, x, t_x, T, k)
@@ -185,21 +190,24 @@ def _log_hyp2f1_term(params: np.ndarray, x: np.ndarray, t: np.ndarray) -> np.nda
 
     Fader & Hardie (2005) eq. 19-20: with alpha >= beta, b2 = s + 1 and
     z = (alpha - beta) / (alpha + t); otherwise b2 = r + x and z = (beta - alpha) / (beta + t).
-    0 <= z < 1 and c = a + 1 keep the series bounded by (1 - z)^-b2, so the function itself
-    cannot overflow; the power, which does for large x, is kept in logs.
+    Naively 2F1 behaves like (1 - z)^-b2, which overflows once b2 = r + x is large. Euler's
+    transformation, 2F1(a, b; a + 1; z) = (1 - z)^(1 - b) 2F1(1, a + 1 - b; a + 1; z), moves
+    that factor into logs and leaves a series whose terms fall at least as fast as z^n (for
+    b >= 1), so nothing overflows for x in the thousands.
     """
     sp = _special()
     r, alpha, s, beta = params
     big = r + s + x
     if alpha >= beta:
         z = (alpha - beta) / (alpha + t)
-        second = s + 1.0
+        second = np.full_like(big, s + 1.0)
         base = alpha + t
     else:
         z = (beta - alpha) / (beta + t)
         second = r + x
         base = beta + t
-    return np.log(sp.hyp2f1(big, second, big + 1.0, z)) - big * np.log(base)
+    transformed = sp.hyp2f1(1.0, big + 1.0 - second, big + 1.0, z)
+    return (1.0 - second) * np.log1p(-z) + np.log(transformed) - big * np.log(base)
 
 
 def pareto_parts(params: np.ndarray, d: Triples) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
