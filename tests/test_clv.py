@@ -320,7 +320,7 @@ def test_summary_bad_input() -> None:
     with pytest.warns(errors.ExcludedDataWarning, match="excluded 1 customers whose first purchase is after"):
         split = cx.summary_from_transactions(log, customer="id", time="day", calibration_end="2024-01-15")
     assert split["id"].tolist() == [1, 2] and split["frequency_holdout"].tolist() == [1, 0]
-    with pytest.raises(errors.ValueRangeError, match=r"calibration_end=2023-12-01.* must fall inside the log"):
+    with pytest.raises(errors.ValueRangeError, match=r"calibration_end=2023-12-01.* must fall"):
         cx.summary_from_transactions(log, customer="id", time="day", calibration_end="2023-12-01")
     with pytest.raises(errors.ValueRangeError, match="must fall inside the log"):
         cx.summary_from_transactions(log, customer="id", time="day", calibration_end="2024-03-01")
