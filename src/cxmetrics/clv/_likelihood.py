@@ -29,6 +29,18 @@ def _special() -> Any:
     return scipy.special
 
 
+def factorize(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted distinct values and each value's index among them.
+
+    Hash-based (pandas.factorize), then only the distinct values are sorted: linear in the
+    number of customers, where ``np.unique`` sorts them all.
+    """
+    import pandas as pd
+
+    codes, distinct = pd.factorize(values, sort=True)
+    return np.asarray(distinct), codes.astype(np.int64)
+
+
 @dataclasses.dataclass(frozen=True)
 class Triples:
     """Distinct (x, t_x, T) with counts, each coordinate factorised to its distinct values."""
@@ -48,9 +60,9 @@ class Triples:
     def build(cls, x: np.ndarray, t_x: np.ndarray, T: np.ndarray, count: np.ndarray | None = None) -> Triples:
         x, t_x, T = (np.asarray(v, dtype=np.float64) for v in (x, t_x, T))
         count = np.ones(len(x)) if count is None else np.asarray(count, dtype=np.float64)
-        x_values, x_index = np.unique(x, return_inverse=True)
-        t_x_values, t_x_index = np.unique(t_x, return_inverse=True)
-        T_values, T_index = np.unique(T, return_inverse=True)
+        x_values, x_index = factorize(x)
+        t_x_values, t_x_index = factorize(t_x)
+        T_values, T_index = factorize(T)
         return cls(x, t_x, T, count, x_values, x_index, t_x_values, t_x_index, T_values, T_index)
 
     @property
@@ -61,7 +73,7 @@ class Triples:
         """Distinct (x, t) pairs for t = t_x or T: their x, their t, and each triple's pair."""
         values, index = (self.t_x_values, self.t_x_index) if times == "t_x" else (self.T_values, self.T_index)
         code = self.x_index * len(values) + index
-        distinct, inverse = np.unique(code, return_inverse=True)
+        distinct, inverse = factorize(code)
         return self.x_values[distinct // len(values)], values[distinct % len(values)], inverse
 
 
@@ -95,30 +107,37 @@ def betageo_loglik(params: np.ndarray, d: Triples, k: int) -> np.ndarray:
     return a1[d.x_index] + np.logaddexp(a2, a3)
 
 
-def betageo_gradient(params: np.ndarray, d: Triples, k: int) -> np.ndarray:
-    """Gradient of the count-weighted total log-likelihood in (r, alpha, a, b)."""
+def betageo_value_and_gradient(params: np.ndarray, d: Triples, k: int) -> tuple[float, np.ndarray]:
+    """Count-weighted total log-likelihood and its gradient in (r, alpha, a, b)."""
     sp = _special()
     r, alpha, a, b = params
     x = d.x_values
     n = x + k
-    _, a2, a3 = _betageo_terms(params, d, k)
-    w3 = np.exp(a3 - np.logaddexp(a2, a3))  # share of the "dropped out at t_x" term
-    w2 = 1.0 - w3
+    a1, a2, a3 = _betageo_terms(params, d, k)
+    both = np.logaddexp(a2, a3)
     c = d.count
     ix = d.x_index
+    value = float(c @ (a1[ix] + both))
+    w3 = np.exp(a3 - both)  # share of the "dropped out at t_x" term
+    w2 = 1.0 - w3
     psi_ab = sp.digamma(a + b)
     psi_abn = sp.digamma(a + b + n)
     safe = np.where(n >= 1, b + n - 1, 1.0)
-    d_r = (sp.digamma(r + x) - sp.digamma(r) + np.log(alpha))[ix]
-    d_r -= w2 * np.log(alpha + d.T_values)[d.T_index] + w3 * np.log(alpha + d.t_x_values)[d.t_x_index]
+    c_w2, c_w3 = c * w2, c * w3
+    per_x = np.bincount(ix, weights=c, minlength=len(x))
+    per_x_w2 = np.bincount(ix, weights=c_w2, minlength=len(x))
+    per_x_w3 = per_x - per_x_w2
+    log_T = np.log(alpha + d.T_values)
+    log_tx = np.log(alpha + d.t_x_values)
     rx = (r + x)[ix]
-    inverse_T = 1.0 / (alpha + d.T_values)
-    inverse_tx = 1.0 / (alpha + d.t_x_values)
-    d_alpha = r / alpha - rx * (w2 * inverse_T[d.T_index] + w3 * inverse_tx[d.t_x_index])
-    d_a = w2 * (psi_ab - psi_abn)[ix] + w3 * (sp.digamma(a + 1) - sp.digamma(a) + psi_ab - psi_abn)[ix]
-    d_b = w2 * (sp.digamma(b + n) - psi_abn - sp.digamma(b) + psi_ab)[ix]
-    d_b += w3 * (sp.digamma(safe) - psi_abn - sp.digamma(b) + psi_ab)[ix]
-    return np.array([c @ d_r, c @ d_alpha, c @ d_a, c @ d_b])
+    d_r = per_x @ (sp.digamma(r + x) - sp.digamma(r) + np.log(alpha))
+    d_r -= c_w2 @ log_T[d.T_index] + c_w3 @ log_tx[d.t_x_index]
+    d_alpha = r / alpha * c.sum() - (c_w2 * rx) @ (1.0 / (alpha + d.T_values))[d.T_index]
+    d_alpha -= (c_w3 * rx) @ (1.0 / (alpha + d.t_x_values))[d.t_x_index]
+    d_a = per_x_w2 @ (psi_ab - psi_abn) + per_x_w3 @ (sp.digamma(a + 1) - sp.digamma(a) + psi_ab - psi_abn)
+    d_b = per_x_w2 @ (sp.digamma(b + n) - psi_abn - sp.digamma(b) + psi_ab)
+    d_b += per_x_w3 @ np.where(n >= 1, sp.digamma(safe) - psi_abn - sp.digamma(b) + psi_ab, 0.0)
+    return value, np.array([d_r, d_alpha, d_a, d_b])
 
 
 def betageo_p_alive(params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray, k: int) -> np.ndarray:

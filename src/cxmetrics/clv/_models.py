@@ -74,6 +74,11 @@ class _Model:
         raise NotImplementedError
 
     def _gradient(self, params: np.ndarray) -> np.ndarray | None:
+        """Gradient of the total log-likelihood, or None when only values are available."""
+        found = self._value_and_gradient(params)
+        return None if found is None else found[1]
+
+    def _value_and_gradient(self, params: np.ndarray) -> tuple[float, np.ndarray] | None:
         return None
 
     def _start(self) -> np.ndarray:
@@ -87,30 +92,33 @@ class _Model:
         if penalizer < 0:
             raise ValueRangeError(f"penalizer must be >= 0, got {penalizer!r}")
         start = np.log(np.asarray(initial if initial is not None else self._start(), dtype=np.float64))
-        has_gradient = self._gradient(np.exp(start)) is not None
+        has_gradient = self._value_and_gradient(np.exp(start)) is not None
 
         def objective(log_params: np.ndarray) -> float | tuple[float, np.ndarray]:
             params = np.exp(log_params)
-            value = -self._total_loglik(params) / customers + penalizer * float(params @ params)
-            if not np.isfinite(value):
-                value = 1e300
+            penalty = penalizer * float(params @ params)
             if not has_gradient:
-                return value
-            gradient = self._gradient(params)
-            assert gradient is not None
-            grad = (-gradient / customers + 2.0 * penalizer * params) * params
+                value = -self._total_loglik(params) / customers + penalty
+                return value if np.isfinite(value) else 1e300
+            found = self._value_and_gradient(params)
+            assert found is not None
+            value = -found[0] / customers + penalty
+            grad = (-found[1] / customers + 2.0 * penalizer * params) * params
+            if not np.isfinite(value):
+                return 1e300, np.zeros_like(grad)
             return value, np.where(np.isfinite(grad), grad, 0.0)
 
         result = scipy.optimize.minimize(
             objective, start, jac=has_gradient, method="L-BFGS-B",
             options={"maxiter": 2000, "ftol": 1e-15, "gtol": 1e-10},
         )
-        log_params = result.x
-        if has_gradient:
-            log_params = _newton_polish(objective, log_params)
-        params = np.exp(log_params)
+        params = np.exp(result.x)
+        hessian = _hessian(self._total_loglik, self._gradient, params)
+        if has_gradient and penalizer == 0:
+            params = _newton_step(self._total_loglik, self._gradient, params, hessian)
         total = self._total_loglik(params)
-        if not np.isfinite(total) or not (result.success or _stationary(objective, log_params, has_gradient)):
+        stationary = has_gradient and penalizer == 0 and _small_gradient(self._gradient(params), customers)
+        if not np.isfinite(total) or not (result.success or stationary):
             raise ConvergenceError(
                 f"{self.title} fit did not converge: {result.message} (after {result.nit} iterations, "
                 f"parameters {dict(zip(self.parameter_names, np.round(params, 6).tolist(), strict=True))}); "
@@ -121,7 +129,7 @@ class _Model:
         self.n_customers_ = round(customers)
         self.penalizer_ = float(penalizer)
         self.iterations_ = int(result.nit)
-        std_error = self._standard_errors(params)
+        std_error = _standard_errors(hessian)
         z = _stats.z_quantile(0.5 + confidence / 2.0)
         # Wald interval on the log scale: positive, as the parameters are.
         spread = np.exp(z * std_error / params)
@@ -132,16 +140,6 @@ class _Model:
             "lower": params / spread,
             "upper": params * spread,
         }, backend=backend))
-
-    def _standard_errors(self, params: np.ndarray) -> np.ndarray:
-        """Square roots of the diagonal of the inverse observed information (unpenalised)."""
-        hessian = _hessian(self._total_loglik, self._gradient, params)
-        try:
-            covariance = np.linalg.inv(-hessian)
-        except np.linalg.LinAlgError:
-            return np.full(len(params), np.nan)
-        diagonal = np.diag(covariance)
-        return np.sqrt(np.where(diagonal > 0, diagonal, np.nan))
 
     @classmethod
     def from_parameters(cls, **values: float) -> Any:
@@ -204,41 +202,37 @@ class _Model:
                 f"customers={self.n_customers_})")
 
 
-def _stationary(objective: Callable[..., Any], log_params: np.ndarray, has_gradient: bool) -> bool:
+def _standard_errors(hessian: np.ndarray) -> np.ndarray:
+    """Square roots of the diagonal of the inverse observed information (unpenalised)."""
+    try:
+        covariance = np.linalg.inv(-hessian)
+    except np.linalg.LinAlgError:
+        return np.full(len(hessian), np.nan)
+    diagonal = np.diag(covariance)
+    return np.sqrt(np.where(diagonal > 0, diagonal, np.nan))
+
+
+def _small_gradient(gradient: np.ndarray | None, customers: float) -> bool:
     """Accept a fit the optimiser flagged only for precision loss if the gradient is ~0."""
-    if not has_gradient:
-        return False
-    _, grad = objective(log_params)
-    return bool(np.max(np.abs(grad)) < 1e-6)
+    return gradient is not None and bool(np.max(np.abs(gradient)) / customers < 1e-7)
 
 
-def _newton_polish(objective: Callable[..., Any], log_params: np.ndarray, steps: int = 4) -> np.ndarray:
-    """A few Newton steps with a finite-difference Hessian of the analytic gradient.
+def _newton_step(loglik: Callable[[np.ndarray], float], gradient: Callable[[np.ndarray], np.ndarray | None],
+                 params: np.ndarray, hessian: np.ndarray) -> np.ndarray:
+    """One Newton step from the L-BFGS answer, kept only if it raises the likelihood.
 
-    L-BFGS stops when progress is slow; Newton's quadratic convergence near the optimum takes
-    the parameters to machine precision for a few more gradient calls.
+    L-BFGS stops when progress is slow; near the optimum one step with the Hessian (needed for
+    the standard errors anyway) takes the estimates to close to machine precision.
     """
-    current = log_params
-    value, grad = objective(current)
-    for _ in range(steps):
-        h = 1e-6
-        columns = []
-        for i in range(len(current)):
-            step = np.zeros_like(current)
-            step[i] = h
-            columns.append((objective(current + step)[1] - objective(current - step)[1]) / (2 * h))
-        hessian = np.array(columns)
-        hessian = (hessian + hessian.T) / 2
-        try:
-            move = np.linalg.solve(hessian, grad)
-        except np.linalg.LinAlgError:
-            break
-        candidate = current - move
-        new_value, new_grad = objective(candidate)
-        if not new_value <= value + 1e-15 or np.max(np.abs(new_grad)) >= np.max(np.abs(grad)):
-            break
-        current, value, grad = candidate, new_value, new_grad
-    return current
+    current = gradient(params)
+    assert current is not None
+    try:
+        candidate = params - np.linalg.solve(hessian, current)
+    except np.linalg.LinAlgError:
+        return params
+    if (candidate > 0).all() and loglik(candidate) >= loglik(params):
+        return candidate
+    return params
 
 
 def _hessian(loglik: Callable[[np.ndarray], float], gradient: Callable[[np.ndarray], np.ndarray | None],
@@ -395,8 +389,8 @@ class _BetaGeoFamily(_TransactionModel):
     def _loglik(self, params: np.ndarray, d: lik.Triples) -> np.ndarray:
         return lik.betageo_loglik(params, d, self._dropouts_at_start)
 
-    def _gradient(self, params: np.ndarray) -> np.ndarray | None:
-        return lik.betageo_gradient(params, self._triples(), self._dropouts_at_start)
+    def _value_and_gradient(self, params: np.ndarray) -> tuple[float, np.ndarray] | None:
+        return lik.betageo_value_and_gradient(params, self._triples(), self._dropouts_at_start)
 
     def _expected(self, params: np.ndarray, t: float, d: lik.Triples) -> np.ndarray:
         return lik.betageo_expected(params, t, d.x, d.t_x, d.T, self._dropouts_at_start)
@@ -531,9 +525,9 @@ class GammaGamma(_Model):
         x, m, count = self._spend
         return float(count @ lik.gamma_gamma_loglik(params, x, m))
 
-    def _gradient(self, params: np.ndarray) -> np.ndarray | None:
+    def _value_and_gradient(self, params: np.ndarray) -> tuple[float, np.ndarray] | None:
         assert self._spend is not None
-        return lik.gamma_gamma_gradient(params, *self._spend)
+        return self._total_loglik(params), lik.gamma_gamma_gradient(params, *self._spend)
 
     def expected_spend(
         self, summary: Any = None, *, frequency: Any = None, monetary: Any = None
@@ -571,12 +565,16 @@ def _spend_arrays(summary: Any, frequency: Any, monetary: Any) -> tuple[np.ndarr
 
 def _distinct(x: np.ndarray, t_x: np.ndarray, big_t: np.ndarray, keep_inverse: bool = False) -> lik.Triples:
     """Collapse customers to distinct triples with counts (and remember how to map back)."""
-    _, x_index = np.unique(x, return_inverse=True)
-    t_values, t_index = np.unique(t_x, return_inverse=True)
-    T_values, T_index = np.unique(big_t, return_inverse=True)
-    code = (x_index.astype(np.int64) * len(T_values) + T_index) * len(t_values) + t_index
-    _, first, inverse, count = np.unique(code, return_index=True, return_inverse=True, return_counts=True)
-    triples = lik.Triples.build(x[first], t_x[first], big_t[first], count)
+    x_values, x_index = lik.factorize(x)
+    t_values, t_index = lik.factorize(t_x)
+    T_values, T_index = lik.factorize(big_t)
+    code = (x_index * len(T_values) + T_index) * len(t_values) + t_index
+    distinct, inverse = lik.factorize(code)
+    count = np.bincount(inverse, minlength=len(distinct)).astype(np.float64)
+    t_code, rest = distinct % len(t_values), distinct // len(t_values)
+    triples = lik.Triples.build(
+        x_values[rest // len(T_values)], t_values[t_code], T_values[rest % len(T_values)], count
+    )
     if keep_inverse:
         object.__setattr__(triples, "inverse", inverse)
     return triples
