@@ -95,7 +95,7 @@ def main() -> None:
         return
     sizes = [int(float(s)) for s in args.sizes.split(",")]
     header = (f"{'case':<30} {'size':>10} {'baseline':<16} {'cxmetrics s':>11} {'baseline s':>10} "
-              f"{'ratio':>6} {'goal':>5} {'cx peak MB':>10} {'base peak MB':>12}")
+              f"{'ratio':>6} {'goal':>6} {'cx peak MB':>10} {'base peak MB':>12}")
     print(header)
     print("-" * len(header))
     chosen = [c for c in COMPARISONS if args.only in c[0]]
@@ -105,7 +105,7 @@ def main() -> None:
         for label, mine, baseline, goal in chosen:
             a, b = results[mine], results[baseline]
             print(f"{label:<30} {size:>10,} {baseline:<16} {a['median']:>11.3f} {b['median']:>10.3f} "
-                  f"{a['median'] / b['median']:>6.2f} {goal:>5.1f} {a['peak_mb']:>10.0f} "
+                  f"{a['median'] / b['median']:>6.2f} {goal:>6.3g} {a['peak_mb']:>10.0f} "
                   f"{b['peak_mb']:>12.0f}")
             if "loglik" in a:
                 gap = abs(a["loglik"] - b["loglik"]) / abs(b["loglik"])

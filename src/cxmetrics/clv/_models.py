@@ -445,8 +445,9 @@ class BetaGeo(_BetaGeoFamily):
     Examples
     --------
     >>> import cxmetrics as cx
+    >>> # Eight customers cannot pin the dropout rate down, so a small L2 penalty keeps a, b finite.
     >>> model = cx.BetaGeo().fit(frequency=[0, 2, 5, 1, 0, 3, 0, 1], recency=[0, 10, 30, 4, 0, 20, 0, 33],
-    ...                          T=[40, 38, 35, 30, 25, 39, 40, 36])
+    ...                          T=[40, 38, 35, 30, 25, 39, 40, 36], penalizer=0.01)
     >>> model.summary()["parameter"].tolist()
     ['r', 'alpha', 'a', 'b']
     >>> bool(0 < model.probability_alive(frequency=[3], recency=[20], T=[39])[0] < 1)
