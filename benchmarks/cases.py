@@ -171,42 +171,34 @@ def clv_summary_data(n: int, backend: str) -> Any:
     return pd.DataFrame({"frequency": x, "recency": np.floor(last) / 7.0, "T": T_days / 7.0})
 
 
-def _loglik_at(model: Any, params: dict[str, float], summary: Any) -> float:
-    """Log-likelihood at given parameters, by cxmetrics' formula, for a like-for-like check."""
-    from cxmetrics.clv._models import _distinct
+def cx_fit(model_name: str) -> Callable[[Any], float]:
+    """A cxmetrics fit returning its log-likelihood."""
 
-    model._data = _distinct(*(summary[c].to_numpy(dtype=float) for c in ("frequency", "recency", "T")))
-    return float(model._total_loglik(np.array([params[k] for k in model.parameter_names])))
+    def fit(summary: Any) -> float:
+        import cxmetrics as cx
 
+        return getattr(cx, model_name)().fit(summary).log_likelihood_
 
-def cx_betageo(summary: Any) -> float:
-    import cxmetrics as cx
-
-    return cx.BetaGeo().fit(summary).log_likelihood_
+    return fit
 
 
-def lifetimes_betageo(summary: Any) -> float:
-    from lifetimes import BetaGeoFitter
+def lifetimes_fit(fitter_name: str, model_name: str) -> Callable[[Any], float]:
+    """A lifetimes fit returning the log-likelihood of its estimates by cxmetrics' formula,
+    so the two optima are compared like for like."""
 
-    import cxmetrics as cx
+    def fit(summary: Any) -> float:
+        import lifetimes
 
-    fitted = BetaGeoFitter().fit(summary["frequency"], summary["recency"], summary["T"])
-    return _loglik_at(cx.BetaGeo(), fitted.params_.to_dict(), summary)
+        import cxmetrics as cx
+        from cxmetrics.clv._models import _distinct
 
+        columns = [summary[c].to_numpy(dtype=float) for c in ("frequency", "recency", "T")]
+        params = getattr(lifetimes, fitter_name)().fit(*columns).params_.to_dict()
+        model = getattr(cx, model_name)()
+        model._data, _ = _distinct(*columns)
+        return float(model._total_loglik(np.array([params[k] for k in model.parameter_names])))
 
-def cx_pareto(summary: Any) -> float:
-    import cxmetrics as cx
-
-    return cx.ParetoNBD().fit(summary).log_likelihood_
-
-
-def lifetimes_pareto(summary: Any) -> float:
-    from lifetimes import ParetoNBDFitter
-
-    import cxmetrics as cx
-
-    fitted = ParetoNBDFitter().fit(summary["frequency"], summary["recency"], summary["T"])
-    return _loglik_at(cx.ParetoNBD(), fitted.params_.to_dict(), summary)
+    return fit
 
 
 #: implementation name -> (data set, backend, function)
@@ -220,10 +212,10 @@ IMPLEMENTATIONS: dict[str, tuple[str, str, Callable[[Any], Any]]] = {
     "pandas rfm": ("transactions", "pandas", pandas_rfm),
     "cxmetrics.rfm[polars]": ("transactions", "polars", cx_rfm),
     "polars rfm": ("transactions", "polars", polars_rfm),
-    "cxmetrics.BetaGeo": ("clv", "pandas", cx_betageo),
-    "lifetimes BetaGeo": ("clv", "pandas", lifetimes_betageo),
-    "cxmetrics.ParetoNBD": ("clv", "pandas", cx_pareto),
-    "lifetimes ParetoNBD": ("clv", "pandas", lifetimes_pareto),
+    "cxmetrics.BetaGeo": ("clv", "pandas", cx_fit("BetaGeo")),
+    "lifetimes BetaGeo": ("clv", "pandas", lifetimes_fit("BetaGeoFitter", "BetaGeo")),
+    "cxmetrics.ParetoNBD": ("clv", "pandas", cx_fit("ParetoNBD")),
+    "lifetimes ParetoNBD": ("clv", "pandas", lifetimes_fit("ParetoNBDFitter", "ParetoNBD")),
 }
 
 #: implementations too slow to repeat: timed once

@@ -110,14 +110,14 @@ def _apply_nonpositive(frame: _frame.Frame, amount: str, policy: str, n_bad: int
     return frame.filter(~nonpositive)
 
 
-def check_not_after(prepared: Transactions, moment_us: int, role: str) -> None:
-    """Raise :class:`ValueRangeError` if any transaction falls after ``moment_us``."""
+def check_not_after(prepared: Transactions, moment_us: int, role: str, what: str = "transactions") -> None:
+    """Raise :class:`ValueRangeError` naming how many ``what`` (rows) fall after ``moment_us``."""
     if prepared.latest <= moment_us:
         return
     late = nw.col(TIME_US) > moment_us
     n_late = int(_frame.collect(prepared.frame.select(late.sum().alias("k")))["k"][0])
     latest, moment = _time.from_microseconds(np.array([prepared.latest, moment_us]))
     raise ValueRangeError(
-        f"{n_late} transactions fall after {role}={moment} (the latest at {latest}); "
+        f"{n_late} {what} fall after {role}={moment} (the latest at {latest}); "
         f"filter them out or choose a later {role}"
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
@@ -62,6 +63,8 @@ class _Model:
 
     parameter_names: ClassVar[tuple[str, ...]] = ()
     title: ClassVar[str] = ""
+    #: Whether ``_value_and_gradient`` is implemented (else gradients are finite differences).
+    analytic_gradient: ClassVar[bool] = False
 
     def __init__(self) -> None:
         self._theta: np.ndarray | None = None
@@ -75,37 +78,35 @@ class _Model:
     def _total_loglik(self, params: np.ndarray) -> float:
         raise NotImplementedError
 
-    def _gradient(self, params: np.ndarray) -> np.ndarray | None:
-        """Gradient of the total log-likelihood, or None when only values are available."""
-        found = self._value_and_gradient(params)
-        return None if found is None else found[1]
+    def _gradient(self, params: np.ndarray) -> np.ndarray:
+        """Gradient of the total log-likelihood (models with ``analytic_gradient``)."""
+        return self._value_and_gradient(params)[1]
 
-    def _value_and_gradient(self, params: np.ndarray) -> tuple[float, np.ndarray] | None:
-        return None
+    def _value_and_gradient(self, params: np.ndarray) -> tuple[float, np.ndarray]:
+        raise NotImplementedError
 
     def _start(self) -> np.ndarray:
         raise NotImplementedError
 
-    def _objective(self, customers: float, penalizer: float, has_gradient: bool) -> Callable[..., Any]:
+    def _objective(self, customers: float, penalizer: float) -> Callable[..., Any]:
         """Mean negative log-likelihood plus the L2 penalty, as a function of log parameters."""
 
         def objective(log_params: np.ndarray) -> float | tuple[float, np.ndarray]:
             params = np.exp(log_params)
             penalty = penalizer * float(params @ params)
-            if not has_gradient:
+            if not self.analytic_gradient:
                 value = -self._total_loglik(params) / customers + penalty
                 return value if np.isfinite(value) else 1e300
-            found = self._value_and_gradient(params)
-            assert found is not None
-            value = -found[0] / customers + penalty
-            grad = (-found[1] / customers + 2.0 * penalizer * params) * params
+            loglik, gradient = self._value_and_gradient(params)
+            value = -loglik / customers + penalty
+            grad = (-gradient / customers + 2.0 * penalizer * params) * params
             if not np.isfinite(value):
                 return 1e300, np.zeros_like(grad)
             return value, np.where(np.isfinite(grad), grad, 0.0)
 
         return objective
 
-    def _warm_start(self, start: np.ndarray, penalizer: float, has_gradient: bool) -> np.ndarray:
+    def _warm_start(self, start: np.ndarray, penalizer: float) -> np.ndarray:
         """Where to start the full fit (subclasses with large data start from a quick fit)."""
         return start
 
@@ -117,15 +118,15 @@ class _Model:
         if penalizer < 0:
             raise ValueRangeError(f"penalizer must be >= 0, got {penalizer!r}")
         start = np.log(np.asarray(initial if initial is not None else self._start(), dtype=np.float64))
-        has_gradient = self._value_and_gradient(np.exp(start)) is not None
+        has_gradient = self.analytic_gradient
         if initial is None:
-            start = self._warm_start(start, penalizer, has_gradient)
+            start = self._warm_start(start, penalizer)
         result = scipy.optimize.minimize(
-            self._objective(customers, penalizer, has_gradient), start, jac=has_gradient,
+            self._objective(customers, penalizer), start, jac=has_gradient,
             method="L-BFGS-B", options={"maxiter": 2000, "ftol": 1e-15, "gtol": 1e-10},
         )
         params = np.exp(result.x)
-        hessian = _hessian(self._total_loglik, self._gradient, params)
+        hessian = _hessian(self._total_loglik, self._gradient if has_gradient else None, params)
         if has_gradient and penalizer == 0:
             params = _newton_step(self._total_loglik, self._gradient, params, hessian)
         total = self._total_loglik(params)
@@ -224,12 +225,12 @@ def _standard_errors(hessian: np.ndarray) -> np.ndarray:
     return np.sqrt(np.where(diagonal > 0, diagonal, np.nan))
 
 
-def _small_gradient(gradient: np.ndarray | None, customers: float) -> bool:
+def _small_gradient(gradient: np.ndarray, customers: float) -> bool:
     """Accept a fit the optimiser flagged only for precision loss if the gradient is ~0."""
-    return gradient is not None and bool(np.max(np.abs(gradient)) / customers < 1e-7)
+    return bool(np.max(np.abs(gradient)) / customers < 1e-7)
 
 
-def _newton_step(loglik: Callable[[np.ndarray], float], gradient: Callable[[np.ndarray], np.ndarray | None],
+def _newton_step(loglik: Callable[[np.ndarray], float], gradient: Callable[[np.ndarray], np.ndarray],
                  params: np.ndarray, hessian: np.ndarray) -> np.ndarray:
     """One Newton step from the L-BFGS answer, kept only if it raises the likelihood.
 
@@ -237,7 +238,6 @@ def _newton_step(loglik: Callable[[np.ndarray], float], gradient: Callable[[np.n
     the standard errors anyway) takes the estimates to close to machine precision.
     """
     current = gradient(params)
-    assert current is not None
     try:
         candidate = params - np.linalg.solve(hessian, current)
     except np.linalg.LinAlgError:
@@ -247,19 +247,17 @@ def _newton_step(loglik: Callable[[np.ndarray], float], gradient: Callable[[np.n
     return params
 
 
-def _hessian(loglik: Callable[[np.ndarray], float], gradient: Callable[[np.ndarray], np.ndarray | None],
+def _hessian(loglik: Callable[[np.ndarray], float], gradient: Callable[[np.ndarray], np.ndarray] | None,
              params: np.ndarray) -> np.ndarray:
-    """Hessian of the total log-likelihood by central differences (of the gradient if known)."""
+    """Hessian of the total log-likelihood by central differences (of the gradient if given)."""
     n = len(params)
-    steps = 1e-5 * np.maximum(np.abs(params), 1e-3)
-    if gradient(params) is not None:
+    if gradient is not None:
+        steps = 1e-5 * np.maximum(np.abs(params), 1e-3)
         columns = []
         for i in range(n):
             e = np.zeros(n)
             e[i] = steps[i]
-            up, down = gradient(params + e), gradient(params - e)
-            assert up is not None and down is not None
-            columns.append((up - down) / (2 * steps[i]))
+            columns.append((gradient(params + e) - gradient(params - e)) / (2 * steps[i]))
         hessian = np.array(columns)
         return (hessian + hessian.T) / 2
     steps = 1e-4 * np.maximum(np.abs(params), 1e-3)
@@ -324,7 +322,7 @@ class _TransactionModel(_Model):
         x, t_x, big_t = summary_arrays(summary, frequency=frequency, recency=recency, T=T)
         if len(x) == 0:
             raise ValueRangeError("the summary has no customers to fit")
-        self._data = _distinct(x, t_x, big_t)
+        self._data, _ = _distinct(x, t_x, big_t)
         backend = _backend_of(summary)
         self._optimise(float(len(x)), penalizer, confidence, backend, initial)
         return self
@@ -333,7 +331,7 @@ class _TransactionModel(_Model):
         assert self._data is not None
         return self._data
 
-    def _warm_start(self, start: np.ndarray, penalizer: float, has_gradient: bool) -> np.ndarray:
+    def _warm_start(self, start: np.ndarray, penalizer: float) -> np.ndarray:
         """Start from a quick fit on a seeded thinning of the customers when there are many.
 
         Only where the search starts changes, not the answer: the full-data fit then needs a
@@ -350,7 +348,7 @@ class _TransactionModel(_Model):
         self._data = lik.Triples.build(full.x[rows], full.t_x[rows], full.T[rows], kept[rows])
         try:
             quick = scipy.optimize.minimize(
-                self._objective(float(kept.sum()), penalizer, has_gradient), start, jac=has_gradient,
+                self._objective(float(kept.sum()), penalizer), start, jac=self.analytic_gradient,
                 method="L-BFGS-B", options={"maxiter": 500, "ftol": 1e-10, "gtol": 1e-6},
             )
         finally:
@@ -368,8 +366,8 @@ class _TransactionModel(_Model):
                  recency: Any, T: Any) -> np.ndarray:
         self._fitted()
         x, t_x, big_t = summary_arrays(summary, frequency=frequency, recency=recency, T=T)
-        d = _distinct(x, t_x, big_t, keep_inverse=True)
-        return function(d)[d.inverse]  # type: ignore[attr-defined]
+        d, inverse = _distinct(x, t_x, big_t)
+        return function(d)[inverse]
 
     def expected_purchases(self, t: float, summary: Any = None, *, frequency: Any = None,
                            recency: Any = None, T: Any = None) -> np.ndarray:
@@ -416,6 +414,7 @@ class _TransactionModel(_Model):
 
 class _BetaGeoFamily(_TransactionModel):
     parameter_names = ("r", "alpha", "a", "b")
+    analytic_gradient = True
     _dropouts_at_start: ClassVar[int] = 0
 
     def _start(self) -> np.ndarray:
@@ -425,7 +424,7 @@ class _BetaGeoFamily(_TransactionModel):
     def _loglik(self, params: np.ndarray, d: lik.Triples) -> np.ndarray:
         return lik.betageo_loglik(params, d, self._dropouts_at_start)
 
-    def _value_and_gradient(self, params: np.ndarray) -> tuple[float, np.ndarray] | None:
+    def _value_and_gradient(self, params: np.ndarray) -> tuple[float, np.ndarray]:
         return lik.betageo_value_and_gradient(params, self._triples(), self._dropouts_at_start)
 
     def _expected(self, params: np.ndarray, t: float, d: lik.Triples) -> np.ndarray:
@@ -507,6 +506,7 @@ class GammaGamma(_Model):
 
     title = "Gamma-Gamma"
     parameter_names = ("p", "q", "gamma")
+    analytic_gradient = True
 
     def __init__(self) -> None:
         super().__init__()
@@ -529,8 +529,6 @@ class GammaGamma(_Model):
         self
             With ``params_``, ``log_likelihood_`` and ``n_customers_`` (repeat buyers used).
         """
-        import warnings
-
         x, m = _spend_arrays(summary, frequency, monetary)
         repeat = x > 0
         n_zero = int((~repeat).sum())
@@ -562,7 +560,7 @@ class GammaGamma(_Model):
         x, m, count = self._spend
         return float(count @ lik.gamma_gamma_loglik(params, x, m))
 
-    def _value_and_gradient(self, params: np.ndarray) -> tuple[float, np.ndarray] | None:
+    def _value_and_gradient(self, params: np.ndarray) -> tuple[float, np.ndarray]:
         assert self._spend is not None
         return self._total_loglik(params), lik.gamma_gamma_gradient(params, *self._spend)
 
@@ -600,8 +598,8 @@ def _spend_arrays(summary: Any, frequency: Any, monetary: Any) -> tuple[np.ndarr
     return x, m
 
 
-def _distinct(x: np.ndarray, t_x: np.ndarray, big_t: np.ndarray, keep_inverse: bool = False) -> lik.Triples:
-    """Collapse customers to distinct triples with counts (and remember how to map back)."""
+def _distinct(x: np.ndarray, t_x: np.ndarray, big_t: np.ndarray) -> tuple[lik.Triples, np.ndarray]:
+    """Collapse customers to distinct triples with counts, and each customer's triple."""
     x_values, x_index = lik.factorize(x)
     t_values, t_index = lik.factorize(t_x)
     T_values, T_index = lik.factorize(big_t)
@@ -612,9 +610,7 @@ def _distinct(x: np.ndarray, t_x: np.ndarray, big_t: np.ndarray, keep_inverse: b
     triples = lik.Triples.build(
         x_values[rest // len(T_values)], t_values[t_code], T_values[rest % len(T_values)], count
     )
-    if keep_inverse:
-        object.__setattr__(triples, "inverse", inverse)
-    return triples
+    return triples, inverse
 
 
 def _check_horizon(t: float) -> float:

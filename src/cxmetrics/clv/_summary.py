@@ -152,15 +152,11 @@ def _periods(prepared: _transactions.Transactions, merge: bool, as_of: Any) -> t
     if as_of is None:
         return periods, latest
     end = _time.to_microseconds(as_of, "as_of")
-    if merge:
+    if merge:  # as_of names a day: purchases any time on that day are inside the window
         end = _time.start_of_day(end)
-    if latest > end:
-        n_late = int(_frame.collect(periods.select((nw.col(_PERIOD) > end).sum().alias("k")))["k"][0])
-        last, cut = _time.from_microseconds(np.array([latest, end]))
-        raise ValueRangeError(
-            f"{n_late} purchases fall after as_of={cut} (the latest at {last}); filter them out "
-            f"or choose a later as_of"
-        )
+        _transactions.check_not_after(prepared, end + _time.MICROSECONDS_PER_DAY - 1, "as_of", "purchases")
+    else:
+        _transactions.check_not_after(prepared, end, "as_of", "purchases")
     return periods, end
 
 

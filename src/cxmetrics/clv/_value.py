@@ -7,8 +7,8 @@ from typing import Any
 import narwhals as nw
 import numpy as np
 
-from cxmetrics import _frame
-from cxmetrics.clv._models import GammaGamma, _TransactionModel, summary_arrays
+from cxmetrics import _frame, _time
+from cxmetrics.clv._models import GammaGamma, _distinct, _TransactionModel, summary_arrays
 from cxmetrics.errors import ValueRangeError
 
 #: Length of a discounting period in days.
@@ -77,19 +77,18 @@ def customer_lifetime_value(
         raise ValueRangeError(f"discount_rate must be a finite rate above -1, got {discount_rate!r}")
     period = _period_length(unit, time_unit)
     spend = spend_model.expected_spend(summary)
-    x, t_x, big_t = summary_arrays(summary)
-    value = np.zeros(len(x))
-    previous = np.zeros(len(x))
+    params = transaction_model._fitted()
+    triples, inverse = _distinct(*summary_arrays(summary))  # once, not once per period
+    value = np.zeros(len(triples.count))
+    previous = np.zeros(len(triples.count))
     for k in range(1, int(horizon) + 1):
-        cumulative = transaction_model.expected_purchases(k * period, frequency=x, recency=t_x, T=big_t)
+        cumulative = transaction_model._expected(params, k * period, triples)
         value += (cumulative - previous) / (1.0 + discount_rate) ** k
         previous = cumulative
-    return spend * value
+    return spend * value[inverse]
 
 
 def _period_length(unit: str | float, time_unit: str) -> float:
-    from cxmetrics import _time
-
     if isinstance(unit, str):
         if unit not in PERIOD_DAYS:
             raise ValueRangeError(f"unit must be one of {list(PERIOD_DAYS)} or a number, got {unit!r}")
