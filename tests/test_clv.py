@@ -11,6 +11,7 @@ import pytest
 
 import cxmetrics as cx
 from cxmetrics import errors
+from cxmetrics.clv import _likelihood, _models
 
 from .conftest import to_pandas
 
@@ -258,8 +259,6 @@ def test_extreme_inputs_are_finite_and_stable() -> None:
         alive = fitted.probability_alive(frequency=x, recency=t_x, T=big_t)
         assert ((alive >= 0) & (alive <= 1)).all()
     # The Pareto/NBD hypergeometric term for x = 1000 against its defining series.
-    from cxmetrics.clv import _likelihood
-
     params = np.array([0.5, 90.0, 0.6, 5.0])
     for xx, t in ((1000.0, 3649.5), (400.0, 10.0), (0.0, 0.0)):
         a = 0.5 + 0.6 + xx
@@ -359,3 +358,62 @@ def test_bad_model_calls() -> None:
         cx.GammaGamma().fit(frequency=[0, 0], monetary=[0.0, 0.0])
     with pytest.raises(errors.ValueRangeError, match="penalizer must be >= 0"):
         cx.BetaGeo().fit(frequency=[1, 0], recency=[1, 0], T=[2, 3], penalizer=-1)
+
+
+# --- analytic derivatives against finite differences -----------------------------------------
+
+
+def central_differences(function, params: np.ndarray, step: float = 1e-5) -> np.ndarray:
+    """Derivative of a scalar or vector function by central differences, one column per parameter."""
+    columns = []
+    for i in range(len(params)):
+        e = np.zeros(len(params))
+        e[i] = step * params[i]
+        columns.append((np.asarray(function(params + e)) - np.asarray(function(params - e))) / (2 * e[i]))
+    return np.array(columns).T
+
+
+@pytest.mark.parametrize("model", [cx.BetaGeo, cx.ModifiedBetaGeo])
+@pytest.mark.parametrize("params", [[0.24, 4.4, 0.79, 2.4], [2.0, 30.0, 3.0, 0.6], [0.5, 9.0, 1.0, 1.0]])
+def test_betageo_derivatives_match_finite_differences(model: type, params: list[float]) -> None:
+    x, t_x, big_t = simulate_betageo(400, 0.5, 6.0, 0.8, 2.0, T=40.0, seed=5)
+    fitted = model()
+    fitted._data, _ = _models._distinct(x, t_x, big_t)
+    theta = np.array(params)
+    value, gradient, hessian = fitted._derivatives(theta, hessian=True)
+    assert value == pytest.approx(fitted._total_loglik(theta), rel=1e-13)
+    numeric_gradient = central_differences(fitted._total_loglik, theta)
+    numeric_hessian = central_differences(lambda p: fitted._derivatives(p, hessian=False)[1], theta)
+    np.testing.assert_allclose(gradient, numeric_gradient, rtol=1e-6, atol=1e-6)
+    np.testing.assert_allclose(hessian, numeric_hessian, rtol=1e-6, atol=1e-4)
+    np.testing.assert_array_equal(hessian, hessian.T)
+
+
+def test_gamma_gamma_derivatives_match_finite_differences() -> None:
+    rng = np.random.default_rng(8)
+    x = rng.integers(1, 20, 300).astype(float)
+    m = rng.gamma(4.0, 10.0, 300)
+    count = np.ones(300)
+    theta = np.array([6.0, 3.7, 15.0])
+
+    def total(p: np.ndarray) -> float:
+        return float(count @ _likelihood.gamma_gamma_loglik(p, x, m))
+
+    gradient, hessian = _likelihood.gamma_gamma_derivatives(theta, x, m, count, hessian=True)
+    np.testing.assert_allclose(gradient, central_differences(total, theta), rtol=1e-6, atol=1e-6)
+    numeric = central_differences(lambda p: _likelihood.gamma_gamma_derivatives(p, x, m, count)[0], theta)
+    np.testing.assert_allclose(hessian, numeric, rtol=1e-6, atol=1e-4)
+
+
+@pytest.mark.parametrize("params", [[0.55, 10.6, 0.61, 11.7], [0.5, 90.0, 0.6, 5.0], [2.0, 8.0, 1.5, 30.0]])
+def test_pareto_derivatives_match_finite_differences(params: list[float]) -> None:
+    x, t_x, big_t = simulate_betageo(400, 0.5, 6.0, 0.8, 2.0, T=40.0, seed=6)
+    fitted = cx.ParetoNBD()
+    fitted._data, _ = _models._distinct(x, t_x, big_t)
+    theta = np.array(params)
+    value, gradient, hessian = fitted._derivatives(theta, hessian=True)
+    assert value == pytest.approx(fitted._total_loglik(theta), rel=1e-13)
+    numeric_gradient = central_differences(fitted._total_loglik, theta)
+    np.testing.assert_allclose(gradient, numeric_gradient, rtol=1e-6, atol=1e-5)
+    numeric = central_differences(lambda p: fitted._derivatives(p, hessian=False)[1], theta, step=1e-4)
+    np.testing.assert_allclose(hessian, numeric, rtol=1e-5, atol=1e-3)

@@ -18,6 +18,7 @@ JMR 42(4), and Colombo & Jiang (1999).
 from __future__ import annotations
 
 import dataclasses
+import functools
 from typing import Any
 
 import numpy as np
@@ -29,15 +30,25 @@ def _special() -> Any:
     return scipy.special
 
 
-def factorize(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Sorted distinct values and each value's index among them.
+def factorize(values: np.ndarray, sort: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct values (sorted unless ``sort=False``) and each value's index among them.
 
-    Hash-based (pandas.factorize), then only the distinct values are sorted: linear in the
-    number of customers, where ``np.unique`` sorts them all.
+    Whole numbers in a range at most four times the length (purchase counts, combined codes)
+    are indexed directly by position, with no hashing or sorting. Other values go through
+    pandas' hash table, and only the distinct values are sorted: linear in the number of
+    customers, where ``np.unique`` sorts them all.
     """
     import pandas as pd
 
-    codes, distinct = pd.factorize(values, sort=True)
+    values = np.asarray(values)
+    if len(values) and values.dtype.kind in "fiu" and values.min() >= 0 and values.max() <= 4 * len(values):
+        whole = values.astype(np.int64)
+        if values.dtype.kind != "f" or (whole == values).all():
+            present = np.zeros(int(whole.max()) + 1, dtype=bool)
+            present[whole] = True
+            position = np.cumsum(present, dtype=np.int64 if len(present) > 2**31 - 1 else np.int32) - 1
+            return np.flatnonzero(present).astype(values.dtype), position[whole].astype(np.int64)
+    codes, distinct = pd.factorize(values, sort=sort)
     return np.asarray(distinct), codes.astype(np.int64)
 
 
@@ -65,15 +76,30 @@ class Triples:
         T_values, T_index = factorize(T)
         return cls(x, t_x, T, count, x_values, x_index, t_x_values, t_x_index, T_values, T_index)
 
+    def subset(self, rows: np.ndarray, count: np.ndarray) -> Triples:
+        """The triples at ``rows`` with new counts, keeping the factorisation (no rehashing)."""
+        return dataclasses.replace(
+            self, x=self.x[rows], t_x=self.t_x[rows], T=self.T[rows],
+            count=np.asarray(count, dtype=np.float64),
+            x_index=self.x_index[rows], t_x_index=self.t_x_index[rows], T_index=self.T_index[rows],
+        )
+
     @property
     def customers(self) -> float:
         return float(self.count.sum())
 
-    def pairs(self, times: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Distinct (x, t) pairs for t = t_x or T: their x, their t, and each triple's pair."""
-        values, index = (self.t_x_values, self.t_x_index) if times == "t_x" else (self.T_values, self.T_index)
-        code = self.x_index * len(values) + index
-        distinct, inverse = factorize(code)
+    @functools.cached_property
+    def recency_pairs(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Distinct (x, t_x) pairs: their x, their t_x, and each triple's pair."""
+        return self._pairs(self.t_x_values, self.t_x_index)
+
+    @functools.cached_property
+    def age_pairs(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Distinct (x, T) pairs: their x, their T, and each triple's pair."""
+        return self._pairs(self.T_values, self.T_index)
+
+    def _pairs(self, values: np.ndarray, index: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        distinct, inverse = factorize(self.x_index * len(values) + index)
         return self.x_values[distinct // len(values)], values[distinct % len(values)], inverse
 
 
@@ -107,37 +133,78 @@ def betageo_loglik(params: np.ndarray, d: Triples, k: int) -> np.ndarray:
     return a1[d.x_index] + np.logaddexp(a2, a3)
 
 
-def betageo_value_and_gradient(params: np.ndarray, d: Triples, k: int) -> tuple[float, np.ndarray]:
-    """Count-weighted total log-likelihood and its gradient in (r, alpha, a, b)."""
+def betageo_derivatives(params: np.ndarray, d: Triples, k: int,
+                        hessian: bool = False) -> tuple[float, np.ndarray, np.ndarray | None]:
+    """Count-weighted total log-likelihood, its gradient and (optionally) Hessian in (r, alpha, a, b).
+
+    Per triple the log-likelihood is A1 + log(e^A2 + e^A3) (FHL 2005a eq. 6, in logs), so with
+    the mixing weights w2 = e^A2 / (e^A2 + e^A3) and w3 = 1 - w2,
+    gradient = dA1 + w2 dA2 + w3 dA3 and
+    Hessian = d2A1 + w2 d2A2 + w3 d2A3 + w2 w3 (dA2 - dA3)(dA2 - dA3)^T.
+    The (a, b) parts depend on x alone and are summed per distinct x first.
+    """
     sp = _special()
     r, alpha, a, b = params
     x = d.x_values
     n = x + k
+    dead = n >= 1
     a1, a2, a3 = _betageo_terms(params, d, k)
     both = np.logaddexp(a2, a3)
     c = d.count
     ix = d.x_index
     value = float(c @ (a1[ix] + both))
     w3 = np.exp(a3 - both)  # share of the "dropped out at t_x" term
-    w2 = 1.0 - w3
-    psi_ab = sp.digamma(a + b)
-    psi_abn = sp.digamma(a + b + n)
-    safe = np.where(n >= 1, b + n - 1, 1.0)
-    c_w2, c_w3 = c * w2, c * w3
+    c_w3 = c * w3
+    c_w2 = c - c_w3
     per_x = np.bincount(ix, weights=c, minlength=len(x))
-    per_x_w2 = np.bincount(ix, weights=c_w2, minlength=len(x))
-    per_x_w3 = per_x - per_x_w2
-    log_T = np.log(alpha + d.T_values)
-    log_tx = np.log(alpha + d.t_x_values)
+    per_x_w3 = np.bincount(ix, weights=c_w3, minlength=len(x))
+    per_x_w2 = per_x - per_x_w3
+    inv_T = (1.0 / (alpha + d.T_values))[d.T_index]
+    inv_tx = (1.0 / (alpha + d.t_x_values))[d.t_x_index]
+    log_T = np.log(alpha + d.T_values)[d.T_index]
+    log_tx = np.log(alpha + d.t_x_values)[d.t_x_index]
     rx = (r + x)[ix]
-    d_r = per_x @ (sp.digamma(r + x) - sp.digamma(r) + np.log(alpha))
-    d_r -= c_w2 @ log_T[d.T_index] + c_w3 @ log_tx[d.t_x_index]
-    d_alpha = r / alpha * c.sum() - (c_w2 * rx) @ (1.0 / (alpha + d.T_values))[d.T_index]
-    d_alpha -= (c_w3 * rx) @ (1.0 / (alpha + d.t_x_values))[d.t_x_index]
-    d_a = per_x_w2 @ (psi_ab - psi_abn) + per_x_w3 @ (sp.digamma(a + 1) - sp.digamma(a) + psi_ab - psi_abn)
-    d_b = per_x_w2 @ (sp.digamma(b + n) - psi_abn - sp.digamma(b) + psi_ab)
-    d_b += per_x_w3 @ np.where(n >= 1, sp.digamma(safe) - psi_abn - sp.digamma(b) + psi_ab, 0.0)
-    return value, np.array([d_r, d_alpha, d_a, d_b])
+    # d/da and d/db of A2 and A3 per distinct x (A3 only exists for n >= 1)
+    before = np.where(dead, b + n - 1, 1.0)
+    psi_ab, psi_abn = sp.digamma(a + b), sp.digamma(a + b + n)
+    a2_a = psi_ab - psi_abn
+    a2_b = sp.digamma(b + n) - psi_abn - sp.digamma(b) + psi_ab
+    a3_a = a2_a + 1.0 / a  # psi(a + 1) - psi(a) = 1 / a
+    a3_b = np.where(dead, sp.digamma(before) - psi_abn - sp.digamma(b) + psi_ab, 0.0)
+    gradient = np.array([
+        per_x @ (sp.digamma(r + x) - sp.digamma(r) + np.log(alpha)) - c_w2 @ log_T - c_w3 @ log_tx,
+        r / alpha * c.sum() - c_w2 @ (rx * inv_T) - c_w3 @ (rx * inv_tx),
+        per_x_w2 @ a2_a + per_x_w3 @ a3_a,
+        per_x_w2 @ a2_b + per_x_w3 @ a3_b,
+    ])
+    if not hessian:
+        return value, gradient, None
+    tri_ab, tri_abn = sp.polygamma(1, a + b), sp.polygamma(1, a + b + n)
+    tri_b = sp.polygamma(1, b)
+    h = np.zeros((4, 4))
+    h[0, 0] = per_x @ (sp.polygamma(1, r + x) - sp.polygamma(1, r))
+    h[0, 1] = c.sum() / alpha - c_w2 @ inv_T - c_w3 @ inv_tx
+    h[1, 1] = -r / alpha**2 * c.sum() + c_w2 @ (rx * inv_T**2) + c_w3 @ (rx * inv_tx**2)
+    h[2, 2] = per_x @ (tri_ab - tri_abn) + per_x_w3.sum() * (sp.polygamma(1, a + 1) - sp.polygamma(1, a))
+    h[2, 3] = per_x @ (tri_ab - tri_abn)
+    h[3, 3] = (per_x_w2 @ (sp.polygamma(1, b + n) - tri_abn - tri_b + tri_ab)
+               + per_x_w3 @ np.where(dead, sp.polygamma(1, before) - tri_abn - tri_b + tri_ab, 0.0))
+    # the mixing term: difference of the two terms' gradients, dA2 - dA3
+    u = c_w2 * w3
+    diff_r = log_tx - log_T
+    diff_alpha = rx * (inv_tx - inv_T)
+    diff_b = np.where(dead, 1.0 / before, 0.0)  # psi(b + n) - psi(b + n - 1)
+    u_x = np.bincount(ix, weights=u, minlength=len(x))
+    u_r_x = np.bincount(ix, weights=u * diff_r, minlength=len(x))
+    u_alpha_x = np.bincount(ix, weights=u * diff_alpha, minlength=len(x))
+    mix = np.array([
+        [u @ diff_r**2, u @ (diff_r * diff_alpha), -u_r_x.sum() / a, u_r_x @ diff_b],
+        [0.0, u @ diff_alpha**2, -u_alpha_x.sum() / a, u_alpha_x @ diff_b],
+        [0.0, 0.0, u_x.sum() / a**2, -(u_x @ diff_b) / a],
+        [0.0, 0.0, 0.0, u_x @ diff_b**2],
+    ])
+    h += mix
+    return value, gradient, np.triu(h) + np.triu(h, 1).T
 
 
 def betageo_p_alive(params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray, k: int) -> np.ndarray:
@@ -204,37 +271,125 @@ def betageo_pmf(params: np.ndarray, y: int, t: float, x: np.ndarray, t_x: np.nda
 # --- Pareto/NBD ------------------------------------------------------------------------------
 
 
-def _log_hyp2f1_term(params: np.ndarray, x: np.ndarray, t: np.ndarray) -> np.ndarray:
-    """log[2F1(r+s+x, b2; r+s+x+1; z(t)) / (max(alpha, beta) + t)^(r+s+x)].
+def _hyp2f1_split(params: np.ndarray, x: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The Pareto/NBD integral term h(x, t) as an elementary part plus log F(A; C; z).
 
-    Fader & Hardie (2005) eq. 19-20: with alpha >= beta, b2 = s + 1 and
-    z = (alpha - beta) / (alpha + t); otherwise b2 = r + x and z = (beta - alpha) / (beta + t).
-    Naively 2F1 behaves like (1 - z)^-b2, which overflows once b2 = r + x is large. Euler's
-    transformation, 2F1(a, b; a + 1; z) = (1 - z)^(1 - b) 2F1(1, a + 1 - b; a + 1; z), moves
-    that factor into logs and leaves a series whose terms fall at least as fast as z^n (for
-    b >= 1), so nothing overflows for x in the thousands.
+    h = log[(r + s + x) * integral_t^inf (alpha + u)^-(r + x) (beta + u)^-(s + 1) du], the
+    Gauss hypergeometric term of Fader & Hardie (2005) eq. 19-20. With F = 2F1(1, A; C; z) and
+    C = r + s + x + 1 (Euler's transformation of their 2F1(C - 1, b2; C; z)):
+
+    * alpha >= beta: A = r + x, z = (alpha - beta) / (alpha + t),
+      h = -(r + x) log(alpha + t) - s log(beta + t) + log F;
+    * alpha < beta: A = s + 1, z = (beta - alpha) / (beta + t),
+      h = (1 - r - x) log(alpha + t) - (s + 1) log(beta + t) + log F.
+
+    Their 2F1 behaves like (1 - z)^-b2 and overflows once b2 = r + x is large; here that
+    factor sits in the logarithms and 0 <= z < 1 leaves F a series whose terms fall at least as
+    fast as z^n, so nothing overflows for x in the thousands. Returns the elementary part,
+    A, C and z.
     """
-    sp = _special()
     r, alpha, s, beta = params
-    big = r + s + x
+    log_a, log_b = np.log(alpha + t), np.log(beta + t)
     if alpha >= beta:
-        z = (alpha - beta) / (alpha + t)
-        second = np.full_like(big, s + 1.0)
-        base = alpha + t
+        return -(r + x) * log_a - s * log_b, r + x, r + s + x + 1.0, (alpha - beta) / (alpha + t)
+    return ((1.0 - r - x) * log_a - (s + 1.0) * log_b, np.full_like(x, s + 1.0), r + s + x + 1.0,
+            (beta - alpha) / (beta + t))
+
+
+def _log_f(a: np.ndarray, c: np.ndarray, z: np.ndarray) -> np.ndarray:
+    return np.log(_special().hyp2f1(1.0, a, c, z))
+
+
+def _log_hyp2f1_term(params: np.ndarray, x: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """h(x, t) of :func:`_hyp2f1_split`, for each distinct (x, t) pair."""
+    elementary, a, c, z = _hyp2f1_split(params, x, t)
+    return elementary + _log_f(a, c, z)
+
+
+def _local_differences(a: np.ndarray, c: np.ndarray, z: np.ndarray,
+                       hessian: bool) -> tuple[np.ndarray, np.ndarray | None]:
+    """Gradient (P, 3) and Hessian (P, 3, 3) of log F in its own arguments (A, C, z).
+
+    Central differences, as scipy has no derivative of 2F1 in its parameters. log F is of
+    order one and smooth, so a relative step of 1e-4 leaves errors near 1e-9 (gradient) and
+    1e-8 (Hessian); the z step is a share of 1 - z, so it never crosses the branch point 1.
+    """
+    step = 1e-4
+    point = np.stack([a, c, z])
+    size = step * np.stack([np.maximum(a, 1.0), np.maximum(c, 1.0), 1.0 - z])
+
+    def shifted(*moves: tuple[int, int]) -> np.ndarray:
+        moved = point.copy()
+        for axis, sign in moves:
+            moved[axis] += sign * size[axis]
+        return _log_f(*moved)
+
+    up = [shifted((i, 1)) for i in range(3)]
+    down = [shifted((i, -1)) for i in range(3)]
+    gradient = np.stack([(up[i] - down[i]) / (2 * size[i]) for i in range(3)], axis=1)
+    if not hessian:
+        return gradient, None
+    centre = _log_f(a, c, z)
+    curvature = np.empty((len(a), 3, 3))
+    for i in range(3):
+        curvature[:, i, i] = (up[i] - 2 * centre + down[i]) / size[i] ** 2
+        for j in range(i + 1, 3):
+            mixed = (shifted((i, 1), (j, 1)) - shifted((i, 1), (j, -1))
+                     - shifted((i, -1), (j, 1)) + shifted((i, -1), (j, -1)))
+            curvature[:, i, j] = curvature[:, j, i] = mixed / (4 * size[i] * size[j])
+    return gradient, curvature
+
+
+def _hyp2f1_term_derivatives(params: np.ndarray, x: np.ndarray, t: np.ndarray,
+                             hessian: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """h(x, t) per pair with its gradient (P, 4) and Hessian (P, 4, 4) in (r, alpha, s, beta).
+
+    The elementary part is differentiated exactly; log F through the chain rule from its
+    arguments A, C (linear in r, s) and z (a ratio in alpha, beta).
+    """
+    r, alpha, s, beta = params
+    elementary, a, c, z = _hyp2f1_split(params, x, t)
+    inv_a, inv_b = 1.0 / (alpha + t), 1.0 / (beta + t)
+    log_a, log_b = np.log(alpha + t), np.log(beta + t)
+    n = len(x)
+    grad = np.zeros((n, 4))
+    curv = np.zeros((n, 4, 4))
+    jacobian = np.zeros((n, 3, 4))  # d(A, C, z) / d(r, alpha, s, beta)
+    jacobian[:, 1, [0, 2]] = 1.0
+    z_curv = np.zeros((n, 4, 4))
+    grad[:, 0], grad[:, 2] = -log_a, -log_b
+    curv[:, 0, 1] = curv[:, 1, 0] = -inv_a
+    curv[:, 2, 3] = curv[:, 3, 2] = -inv_b
+    if alpha >= beta:
+        grad[:, 1], grad[:, 3] = -(r + x) * inv_a, -s * inv_b
+        curv[:, 1, 1], curv[:, 3, 3] = (r + x) * inv_a**2, s * inv_b**2
+        jacobian[:, 0, 0] = 1.0
+        jacobian[:, 2, 1], jacobian[:, 2, 3] = (beta + t) * inv_a**2, -inv_a
+        z_curv[:, 1, 1] = -2.0 * (beta + t) * inv_a**3
+        z_curv[:, 1, 3] = z_curv[:, 3, 1] = inv_a**2
     else:
-        z = (beta - alpha) / (beta + t)
-        second = r + x
-        base = beta + t
-    transformed = sp.hyp2f1(1.0, big + 1.0 - second, big + 1.0, z)
-    return (1.0 - second) * np.log1p(-z) + np.log(transformed) - big * np.log(base)
+        grad[:, 1], grad[:, 3] = (1.0 - r - x) * inv_a, -(s + 1.0) * inv_b
+        curv[:, 1, 1], curv[:, 3, 3] = -(1.0 - r - x) * inv_a**2, (s + 1.0) * inv_b**2
+        jacobian[:, 0, 2] = 1.0
+        jacobian[:, 2, 1], jacobian[:, 2, 3] = -inv_b, (alpha + t) * inv_b**2
+        z_curv[:, 3, 3] = -2.0 * (alpha + t) * inv_b**3
+        z_curv[:, 1, 3] = z_curv[:, 3, 1] = inv_b**2
+    local_grad, local_curv = _local_differences(a, c, z, hessian)
+    value = elementary + _log_f(a, c, z)
+    grad += np.einsum("pi,pij->pj", local_grad, jacobian)
+    if local_curv is None:
+        return value, grad, None
+    curv += np.einsum("pij,pik,pkl->pjl", jacobian, local_curv, jacobian, optimize=True)
+    curv += local_grad[:, 2, None, None] * z_curv
+    return value, grad, curv
 
 
 def pareto_parts(params: np.ndarray, d: Triples) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per triple: the constant, the "alive at T" term and the "died in (t_x, T]" term (logs)."""
     sp = _special()
     r, alpha, s, beta = params
-    x_tx, t_tx, inverse_tx = d.pairs("t_x")
-    x_T, t_T, inverse_T = d.pairs("T")
+    x_tx, t_tx, inverse_tx = d.recency_pairs
+    x_T, t_T, inverse_T = d.age_pairs
     h_tx = _log_hyp2f1_term(params, x_tx, t_tx)[inverse_tx]
     h_T = _log_hyp2f1_term(params, x_T, t_T)[inverse_T]
     x = d.x_values
@@ -251,6 +406,82 @@ def pareto_loglik(params: np.ndarray, d: Triples) -> np.ndarray:
     """Log-likelihood of each triple (Fader & Hardie 2005, eq. 18-22; computed in logs)."""
     const, alive, died = pareto_parts(params, d)
     return const + np.logaddexp(alive, died)
+
+
+def pareto_derivatives(params: np.ndarray, d: Triples,
+                       hessian: bool = False) -> tuple[float, np.ndarray, np.ndarray | None]:
+    """Count-weighted total log-likelihood, gradient and (optionally) Hessian in (r, alpha, s, beta).
+
+    Per triple the log-likelihood is const + log(e^alive + e^died) (:func:`pareto_parts`), with
+    died = log(s / (r + s + x)) + h_tx + log(1 - e^g), g = h_T - h_tx. With rho = e^g / (1 - e^g),
+    d died = dk + (1 + rho) dh_tx - rho dh_T and
+    d2 died = d2k + (1 + rho) d2h_tx - rho d2h_T - rho (1 + rho) dg dg^T; the log-sum-exp then
+    combines as for BG/NBD. Pair Hessians are summed with their triples' weights per pair.
+    """
+    sp = _special()
+    r, alpha, s, beta = params
+    x = d.x_values
+    ix = d.x_index
+    c = d.count
+    (x_tx, t_tx, inv_tx), (x_T, t_T, inv_T) = d.recency_pairs, d.age_pairs
+    h_tx, g_tx, c_tx = _hyp2f1_term_derivatives(params, x_tx, t_tx, hessian)
+    h_T, g_T, c_T = _hyp2f1_term_derivatives(params, x_T, t_T, hessian)
+    rsx = r + s + x
+    const = sp.gammaln(r + x) - sp.gammaln(r) + r * np.log(alpha) + s * np.log(beta)
+    inv_aT = (1.0 / (alpha + d.T_values))[d.T_index]
+    inv_bT = (1.0 / (beta + d.T_values))[d.T_index]
+    log_aT = np.log(alpha + d.T_values)[d.T_index]
+    log_bT = np.log(beta + d.T_values)[d.T_index]
+    rx = (r + x)[ix]
+    alive = -rx * log_aT - s * log_bT
+    gap = np.minimum(h_T[inv_T] - h_tx[inv_tx], 0.0)
+    with np.errstate(divide="ignore"):
+        died = np.log(s / rsx)[ix] + h_tx[inv_tx] + np.log(-np.expm1(gap))
+    both = np.logaddexp(alive, died)
+    value = float(c @ (const[ix] + both))
+    w_died = np.exp(died - both)
+    with np.errstate(divide="ignore", over="ignore"):
+        rho = np.where(w_died > 0, 1.0 / np.expm1(-gap), 0.0)  # e^g / (1 - e^g)
+    k_grad = np.stack([-1.0 / rsx, np.zeros_like(x), 1.0 / s - 1.0 / rsx, np.zeros_like(x)], axis=1)
+    d_gap = g_T[inv_T] - g_tx[inv_tx]
+    died_grad = k_grad[ix] + g_tx[inv_tx] + rho[:, None] * -d_gap
+    alive_grad = np.stack([-log_aT, -rx * inv_aT, -log_bT, -s * inv_bT], axis=1)
+    const_grad = np.stack([sp.digamma(r + x) - sp.digamma(r) + np.log(alpha), np.full_like(x, r / alpha),
+                           np.full_like(x, np.log(beta)), np.full_like(x, s / beta)], axis=1)
+    per_x = np.bincount(ix, weights=c, minlength=len(x))
+    c_died = c * w_died
+    c_alive = c - c_died
+    gradient = per_x @ const_grad + c_alive @ alive_grad + c_died @ died_grad
+    if not hessian:
+        return value, gradient, None
+    assert c_tx is not None and c_T is not None
+    total = c.sum()
+    curv = np.zeros((4, 4))
+    curv[0, 0] = per_x @ (sp.polygamma(1, r + x) - sp.polygamma(1, r))
+    curv[0, 1] = total / alpha
+    curv[1, 1] = -r / alpha**2 * total
+    curv[2, 3] = total / beta
+    curv[3, 3] = -s / beta**2 * total
+    # "alive" term
+    curv[0, 1] -= c_alive @ inv_aT
+    curv[1, 1] += c_alive @ (rx * inv_aT**2)
+    curv[2, 3] -= c_alive @ inv_bT
+    curv[3, 3] += c_alive @ (s * inv_bT**2)
+    # "died" term: k, then the pair Hessians with their triples' weights, then rho's curvature
+    died_x = np.bincount(ix, weights=c_died, minlength=len(x))
+    k_rr = died_x @ (1.0 / rsx**2)
+    curv[0, 0] += k_rr
+    curv[0, 2] += k_rr
+    curv[2, 2] += k_rr - died_x.sum() / s**2
+    curv = np.triu(curv) + np.triu(curv, 1).T
+    weight_tx = np.bincount(inv_tx, weights=c_died * (1.0 + rho), minlength=len(h_tx))
+    weight_T = np.bincount(inv_T, weights=c_died * rho, minlength=len(h_T))
+    curv += np.tensordot(weight_tx, c_tx, axes=1) - np.tensordot(weight_T, c_T, axes=1)
+    curv -= (d_gap * (c_died * rho * (1.0 + rho))[:, None]).T @ d_gap
+    # mixing of the two terms
+    spread = alive_grad - died_grad
+    curv += (spread * (c_alive * w_died)[:, None]).T @ spread
+    return value, gradient, (curv + curv.T) / 2.0
 
 
 def pareto_p_alive(params: np.ndarray, d: Triples) -> np.ndarray:
@@ -311,8 +542,9 @@ def gamma_gamma_loglik(params: np.ndarray, x: np.ndarray, m: np.ndarray) -> np.n
             + (px - 1.0) * np.log(m) + px * np.log(x) - (px + q) * np.log(g + m * x))
 
 
-def gamma_gamma_gradient(params: np.ndarray, x: np.ndarray, m: np.ndarray, count: np.ndarray) -> np.ndarray:
-    """Gradient of the count-weighted total log-likelihood in (p, q, gamma)."""
+def gamma_gamma_derivatives(params: np.ndarray, x: np.ndarray, m: np.ndarray, count: np.ndarray,
+                            hessian: bool = False) -> tuple[np.ndarray, np.ndarray | None]:
+    """Gradient and (optionally) Hessian of the count-weighted total log-likelihood in (p, q, gamma)."""
     sp = _special()
     p, q, g = params
     px = p * x
@@ -321,7 +553,20 @@ def gamma_gamma_gradient(params: np.ndarray, x: np.ndarray, m: np.ndarray, count
     d_p = x * (psi - sp.digamma(px) + np.log(m) + np.log(x) - spend)
     d_q = psi - sp.digamma(q) + np.log(g) - spend
     d_g = q / g - (px + q) / (g + m * x)
-    return np.array([count @ d_p, count @ d_q, count @ d_g])
+    gradient = np.array([count @ d_p, count @ d_q, count @ d_g])
+    if not hessian:
+        return gradient, None
+    tri = sp.polygamma(1, px + q)
+    inv = 1.0 / (g + m * x)
+    h_pq = count @ (x * tri)
+    h_pg = -(count @ (x * inv))
+    h_qg = count @ (1.0 / g - inv)
+    curvature = np.array([
+        [count @ (x**2 * (tri - sp.polygamma(1, px))), h_pq, h_pg],
+        [h_pq, count @ (tri - sp.polygamma(1, q)), h_qg],
+        [h_pg, h_qg, count @ (-q / g**2 + (px + q) * inv**2)],
+    ])
+    return gradient, curvature
 
 
 def gamma_gamma_expected(params: np.ndarray, x: np.ndarray, m: np.ndarray) -> np.ndarray:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import warnings
 from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
@@ -15,7 +16,7 @@ from cxmetrics.errors import ConvergenceError, ExcludedDataWarning, ValueRangeEr
 
 SUMMARY_COLUMNS = ("frequency", "recency", "T")
 #: Customers in the thinned copy a large fit starts from.
-WARM_START_CUSTOMERS = 20_000
+WARM_START_CUSTOMERS = 10000
 
 
 def summary_arrays(
@@ -58,13 +59,24 @@ def summary_arrays(
     return x, t_x, big_t
 
 
+@dataclasses.dataclass(frozen=True)
+class _Optimum:
+    """Where a fit ended: estimates, iterations, log-likelihood and its Hessian there."""
+
+    params: np.ndarray
+    iterations: int
+    loglik: float
+    hessian: np.ndarray
+
+
 class _Model:
     """Shared fitting machinery: maximum likelihood on log parameters, observed information."""
 
     parameter_names: ClassVar[tuple[str, ...]] = ()
     title: ClassVar[str] = ""
-    #: Whether ``_value_and_gradient`` is implemented (else gradients are finite differences).
-    analytic_gradient: ClassVar[bool] = False
+    #: Derivatives ``_derivatives`` provides analytically: 0 (none: finite differences),
+    #: or 2 (gradient and Hessian: the fit is Newton's method).
+    derivative_order: ClassVar[int] = 0
 
     def __init__(self) -> None:
         self._theta: np.ndarray | None = None
@@ -74,15 +86,12 @@ class _Model:
         self.penalizer_: float = 0.0
         self.iterations_: int = 0
 
-    # -- subclasses provide the data, the log-likelihood and (optionally) its gradient -------
+    # -- subclasses provide the data, the log-likelihood and (optionally) its derivatives -----
     def _total_loglik(self, params: np.ndarray) -> float:
         raise NotImplementedError
 
-    def _gradient(self, params: np.ndarray) -> np.ndarray:
-        """Gradient of the total log-likelihood (models with ``analytic_gradient``)."""
-        return self._value_and_gradient(params)[1]
-
-    def _value_and_gradient(self, params: np.ndarray) -> tuple[float, np.ndarray]:
+    def _derivatives(self, params: np.ndarray, hessian: bool) -> tuple[float, np.ndarray, np.ndarray | None]:
+        """Total log-likelihood, gradient and (if asked) Hessian in the parameters."""
         raise NotImplementedError
 
     def _start(self) -> np.ndarray:
@@ -94,10 +103,10 @@ class _Model:
         def objective(log_params: np.ndarray) -> float | tuple[float, np.ndarray]:
             params = np.exp(log_params)
             penalty = penalizer * float(params @ params)
-            if not self.analytic_gradient:
+            if not self.derivative_order:
                 value = -self._total_loglik(params) / customers + penalty
                 return value if np.isfinite(value) else 1e300
-            loglik, gradient = self._value_and_gradient(params)
+            loglik, gradient, _ = self._derivatives(params, hessian=False)
             value = -loglik / customers + penalty
             grad = (-gradient / customers + 2.0 * penalizer * params) * params
             if not np.isfinite(value):
@@ -106,43 +115,117 @@ class _Model:
 
         return objective
 
+    def _newton(self, log_start: np.ndarray, customers: float, penalizer: float,
+                tolerance: float = 1e-15) -> _Optimum | None:
+        """Newton's method on the log parameters, with a backtracking line search.
+
+        Stops when the Newton decrement (twice the predicted gain of the next step, per
+        customer) is below ``tolerance`` times the objective.
+
+        Where the Hessian is not positive definite (far from the optimum) the step uses it
+        shifted until it is (Nocedal & Wright 2006, algorithm 3.3). Returns the optimum, or None
+        when the search fails (non-finite values, no progress): the caller then falls back to
+        L-BFGS. Near the optimum it converges quadratically, so a good start needs a handful of
+        passes over the data.
+        """
+
+        def evaluate(log_params: np.ndarray) -> tuple[float, np.ndarray, np.ndarray, _Optimum]:
+            params = np.exp(log_params)
+            loglik, gradient, hessian = self._derivatives(params, hessian=True)
+            assert hessian is not None
+            grad_params = -gradient / customers + 2.0 * penalizer * params
+            curvature = -hessian / customers + 2.0 * penalizer * np.eye(len(params))
+            # chain rule for log parameters: d/dlog(p) = p d/dp
+            return (-loglik / customers + penalizer * float(params @ params), grad_params * params,
+                    curvature * np.outer(params, params) + np.diag(grad_params * params),
+                    _Optimum(params, 0, loglik, hessian))
+
+        def objective(log_params: np.ndarray) -> float:
+            params = np.exp(log_params)
+            return -self._total_loglik(params) / customers + penalizer * float(params @ params)
+
+        point = log_start
+        value, grad, curvature, optimum = evaluate(point)
+        for iteration in range(1, 51):
+            if not (np.isfinite(value) and np.isfinite(grad).all() and np.isfinite(curvature).all()):
+                return None
+            step = _descent_direction(curvature, grad)
+            decrement = float(-(grad @ step))
+            if decrement <= tolerance * max(abs(value), 1.0):
+                return dataclasses.replace(optimum, iterations=iteration)
+            if decrement <= 1e-9 * max(abs(value), 1.0):
+                # Converging quadratically: this step lands within rounding of the optimum, so
+                # it is checked on the value alone, and the Hessian from here (a relative
+                # distance near 1e-5 away) serves for the standard errors.
+                params = np.exp(point + step)
+                loglik = self._total_loglik(params)
+                if -loglik / customers + penalizer * float(params @ params) <= value:
+                    return _Optimum(params, iteration, loglik, optimum.hessian)
+            # Far from the optimum the quadratic model can send a parameter off by orders of
+            # magnitude; no step changes one by more than a factor e^2.
+            step *= min(1.0, 2.0 / float(np.max(np.abs(step))))
+            slope = float(grad @ step)
+            trial = evaluate(point + step)
+            scale = 1.0
+            if not (np.isfinite(trial[0]) and trial[0] <= value + 1e-4 * slope):
+                # backtrack on values alone, then take the derivatives where it stops
+                while True:
+                    scale /= 2.0
+                    if scale < 1e-8:
+                        return None
+                    trial_value = objective(point + scale * step)
+                    if np.isfinite(trial_value) and trial_value <= value + 1e-4 * scale * slope:
+                        break
+                trial = evaluate(point + scale * step)
+            point = point + scale * step
+            value, grad, curvature, optimum = trial
+        return None
+
     def _warm_start(self, start: np.ndarray, penalizer: float) -> np.ndarray:
         """Where to start the full fit (subclasses with large data start from a quick fit)."""
         return start
 
-    # -- fitting -------------------------------------------------------------------------------
-    def _optimise(self, customers: float, penalizer: float, confidence: float, backend: Any,
-                  initial: Sequence[float] | None) -> None:
+    def _quasi_newton(self, log_start: np.ndarray, customers: float, penalizer: float) -> _Optimum:
+        """L-BFGS, for models without a Hessian and starts where Newton cannot proceed."""
         import scipy.optimize
 
-        if penalizer < 0:
-            raise ValueRangeError(f"penalizer must be >= 0, got {penalizer!r}")
-        start = np.log(np.asarray(initial if initial is not None else self._start(), dtype=np.float64))
-        has_gradient = self.analytic_gradient
-        if initial is None:
-            start = self._warm_start(start, penalizer)
         result = scipy.optimize.minimize(
-            self._objective(customers, penalizer), start, jac=has_gradient,
+            self._objective(customers, penalizer), log_start, jac=bool(self.derivative_order),
             method="L-BFGS-B", options={"maxiter": 2000, "ftol": 1e-15, "gtol": 1e-10},
         )
+        # L-BFGS stops when progress is slow; Newton from there takes the estimates to machine
+        # precision (and decides convergence) where the Hessian is available.
+        polished = self._newton(result.x, customers, penalizer) if self.derivative_order == 2 else None
+        if polished is not None:
+            return dataclasses.replace(polished, iterations=result.nit + polished.iterations)
         params = np.exp(result.x)
-        hessian = _hessian(self._total_loglik, self._gradient if has_gradient else None, params)
-        if has_gradient and penalizer == 0:
-            params = _newton_step(self._total_loglik, self._gradient, params, hessian)
-        total = self._total_loglik(params)
-        stationary = has_gradient and penalizer == 0 and _small_gradient(self._gradient(params), customers)
-        if not np.isfinite(total) or not (result.success or stationary):
+        loglik = self._total_loglik(params)
+        if not np.isfinite(loglik) or not result.success:
             raise ConvergenceError(
                 f"{self.title} fit did not converge: {result.message} (after {result.nit} iterations, "
                 f"parameters {dict(zip(self.parameter_names, np.round(params, 6).tolist(), strict=True))}); "
                 f"try a penalizer (for example 0.001) or other initial values"
             )
-        self._theta = params
-        self.log_likelihood_ = float(total)
+        return _Optimum(params, int(result.nit), loglik, _hessian(self._total_loglik, params))
+
+    # -- fitting -------------------------------------------------------------------------------
+    def _optimise(self, customers: float, penalizer: float, confidence: float, backend: Any,
+                  initial: Sequence[float] | None) -> None:
+        if penalizer < 0:
+            raise ValueRangeError(f"penalizer must be >= 0, got {penalizer!r}")
+        start = np.log(np.asarray(initial if initial is not None else self._start(), dtype=np.float64))
+        if initial is None:
+            start = self._warm_start(start, penalizer)
+        optimum = self._newton(start, customers, penalizer) if self.derivative_order == 2 else None
+        if optimum is None:
+            optimum = self._quasi_newton(start, customers, penalizer)
+        self._theta = optimum.params
+        self.log_likelihood_ = optimum.loglik
         self.n_customers_ = round(customers)
         self.penalizer_ = float(penalizer)
-        self.iterations_ = int(result.nit)
-        std_error = _standard_errors(hessian)
+        self.iterations_ = optimum.iterations
+        params = optimum.params
+        std_error = _standard_errors(optimum.hessian)
         z = _stats.z_quantile(0.5 + confidence / 2.0)
         # Wald interval on the log scale: positive, as the parameters are.
         spread = np.exp(z * std_error / params)
@@ -225,41 +308,25 @@ def _standard_errors(hessian: np.ndarray) -> np.ndarray:
     return np.sqrt(np.where(diagonal > 0, diagonal, np.nan))
 
 
-def _small_gradient(gradient: np.ndarray, customers: float) -> bool:
-    """Accept a fit the optimiser flagged only for precision loss if the gradient is ~0."""
-    return bool(np.max(np.abs(gradient)) / customers < 1e-7)
+def _descent_direction(curvature: np.ndarray, gradient: np.ndarray) -> np.ndarray:
+    """The Newton step, with the curvature shifted by a multiple of the identity if needed."""
+    identity = np.eye(len(gradient))
+    shift = 0.0
+    smallest = float(np.min(np.diag(curvature)))
+    if smallest <= 0:
+        shift = 1e-3 - smallest
+    while True:
+        try:
+            factor = np.linalg.cholesky(curvature + shift * identity)
+        except np.linalg.LinAlgError:
+            shift = max(2.0 * shift, 1e-3)
+            continue
+        return -np.linalg.solve(factor.T, np.linalg.solve(factor, gradient))
 
 
-def _newton_step(loglik: Callable[[np.ndarray], float], gradient: Callable[[np.ndarray], np.ndarray],
-                 params: np.ndarray, hessian: np.ndarray) -> np.ndarray:
-    """One Newton step from the L-BFGS answer, kept only if it raises the likelihood.
-
-    L-BFGS stops when progress is slow; near the optimum one step with the Hessian (needed for
-    the standard errors anyway) takes the estimates to close to machine precision.
-    """
-    current = gradient(params)
-    try:
-        candidate = params - np.linalg.solve(hessian, current)
-    except np.linalg.LinAlgError:
-        return params
-    if (candidate > 0).all() and loglik(candidate) >= loglik(params):
-        return candidate
-    return params
-
-
-def _hessian(loglik: Callable[[np.ndarray], float], gradient: Callable[[np.ndarray], np.ndarray] | None,
-             params: np.ndarray) -> np.ndarray:
-    """Hessian of the total log-likelihood by central differences (of the gradient if given)."""
+def _hessian(loglik: Callable[[np.ndarray], float], params: np.ndarray) -> np.ndarray:
+    """Hessian of the total log-likelihood by central differences."""
     n = len(params)
-    if gradient is not None:
-        steps = 1e-5 * np.maximum(np.abs(params), 1e-3)
-        columns = []
-        for i in range(n):
-            e = np.zeros(n)
-            e[i] = steps[i]
-            columns.append((gradient(params + e) - gradient(params - e)) / (2 * steps[i]))
-        hessian = np.array(columns)
-        return (hessian + hessian.T) / 2
     steps = 1e-4 * np.maximum(np.abs(params), 1e-3)
     hessian = np.zeros((n, n))
     for i in range(n):
@@ -340,15 +407,20 @@ class _TransactionModel(_Model):
         import scipy.optimize
 
         full = self._triples()
-        if len(full.count) <= 2 * WARM_START_CUSTOMERS:
+        if full.customers <= 2 * WARM_START_CUSTOMERS:
             return start
         share = WARM_START_CUSTOMERS / full.customers
         kept = np.random.default_rng(0).binomial(full.count.astype(np.int64), share)
         rows = kept > 0
-        self._data = lik.Triples.build(full.x[rows], full.t_x[rows], full.T[rows], kept[rows])
+        self._data = full.subset(rows, kept[rows])
         try:
+            # A start needs no more precision than the thinning's sampling error allows.
+            optimum = (self._newton(start, float(kept.sum()), penalizer, tolerance=1e-7)
+                       if self.derivative_order == 2 else None)
+            if optimum is not None:
+                return np.log(optimum.params)
             quick = scipy.optimize.minimize(
-                self._objective(float(kept.sum()), penalizer), start, jac=self.analytic_gradient,
+                self._objective(float(kept.sum()), penalizer), start, jac=bool(self.derivative_order),
                 method="L-BFGS-B", options={"maxiter": 500, "ftol": 1e-10, "gtol": 1e-6},
             )
         finally:
@@ -414,7 +486,7 @@ class _TransactionModel(_Model):
 
 class _BetaGeoFamily(_TransactionModel):
     parameter_names = ("r", "alpha", "a", "b")
-    analytic_gradient = True
+    derivative_order = 2
     _dropouts_at_start: ClassVar[int] = 0
 
     def _start(self) -> np.ndarray:
@@ -424,8 +496,8 @@ class _BetaGeoFamily(_TransactionModel):
     def _loglik(self, params: np.ndarray, d: lik.Triples) -> np.ndarray:
         return lik.betageo_loglik(params, d, self._dropouts_at_start)
 
-    def _value_and_gradient(self, params: np.ndarray) -> tuple[float, np.ndarray]:
-        return lik.betageo_value_and_gradient(params, self._triples(), self._dropouts_at_start)
+    def _derivatives(self, params: np.ndarray, hessian: bool) -> tuple[float, np.ndarray, np.ndarray | None]:
+        return lik.betageo_derivatives(params, self._triples(), self._dropouts_at_start, hessian)
 
     def _expected(self, params: np.ndarray, t: float, d: lik.Triples) -> np.ndarray:
         return lik.betageo_expected(params, t, d.x, d.t_x, d.T, self._dropouts_at_start)
@@ -475,6 +547,7 @@ class ParetoNBD(_TransactionModel):
 
     title = "Pareto/NBD"
     parameter_names = ("r", "alpha", "s", "beta")
+    derivative_order = 2
 
     def _start(self) -> np.ndarray:
         d = self._triples()
@@ -483,6 +556,9 @@ class ParetoNBD(_TransactionModel):
 
     def _loglik(self, params: np.ndarray, d: lik.Triples) -> np.ndarray:
         return lik.pareto_loglik(params, d)
+
+    def _derivatives(self, params: np.ndarray, hessian: bool) -> tuple[float, np.ndarray, np.ndarray | None]:
+        return lik.pareto_derivatives(params, self._triples(), hessian)
 
     def _expected(self, params: np.ndarray, t: float, d: lik.Triples) -> np.ndarray:
         return lik.pareto_expected(params, t, d)
@@ -506,7 +582,7 @@ class GammaGamma(_Model):
 
     title = "Gamma-Gamma"
     parameter_names = ("p", "q", "gamma")
-    analytic_gradient = True
+    derivative_order = 2
 
     def __init__(self) -> None:
         super().__init__()
@@ -560,9 +636,9 @@ class GammaGamma(_Model):
         x, m, count = self._spend
         return float(count @ lik.gamma_gamma_loglik(params, x, m))
 
-    def _value_and_gradient(self, params: np.ndarray) -> tuple[float, np.ndarray]:
+    def _derivatives(self, params: np.ndarray, hessian: bool) -> tuple[float, np.ndarray, np.ndarray | None]:
         assert self._spend is not None
-        return self._total_loglik(params), lik.gamma_gamma_gradient(params, *self._spend)
+        return (self._total_loglik(params), *lik.gamma_gamma_derivatives(params, *self._spend, hessian))
 
     def expected_spend(
         self, summary: Any = None, *, frequency: Any = None, monetary: Any = None
@@ -603,13 +679,14 @@ def _distinct(x: np.ndarray, t_x: np.ndarray, big_t: np.ndarray) -> tuple[lik.Tr
     x_values, x_index = lik.factorize(x)
     t_values, t_index = lik.factorize(t_x)
     T_values, T_index = lik.factorize(big_t)
-    code = (x_index * len(T_values) + T_index) * len(t_values) + t_index
-    distinct, inverse = lik.factorize(code)
+    # (x, T) first, then with t_x: both codes stay in a small range, indexed without hashing
+    pair_values, pair_index = lik.factorize(x_index * len(T_values) + T_index, sort=False)
+    distinct, inverse = lik.factorize(pair_index * len(t_values) + t_index, sort=False)
     count = np.bincount(inverse, minlength=len(distinct)).astype(np.float64)
-    t_code, rest = distinct % len(t_values), distinct // len(t_values)
-    triples = lik.Triples.build(
-        x_values[rest // len(T_values)], t_values[t_code], T_values[rest % len(T_values)], count
-    )
+    pair, t_code = pair_values[distinct // len(t_values)], distinct % len(t_values)
+    x_code, T_code = pair // len(T_values), pair % len(T_values)
+    triples = lik.Triples(x_values[x_code], t_values[t_code], T_values[T_code], count,
+                          x_values, x_code, t_values, t_code, T_values, T_code)
     return triples, inverse
 
 
