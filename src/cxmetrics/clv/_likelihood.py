@@ -384,22 +384,29 @@ def _hyp2f1_term_derivatives(params: np.ndarray, x: np.ndarray, t: np.ndarray,
     return value, grad, curv
 
 
-def pareto_parts(params: np.ndarray, d: Triples) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per triple: the constant, the "alive at T" term and the "died in (t_x, T]" term (logs)."""
+def _pareto_terms(params: np.ndarray, d: Triples, h_tx: np.ndarray,
+                  h_T: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The constant per distinct x; per triple the "alive at T" and "died in (t_x, T]" log
+    terms and the gap g = h_T - h_tx <= 0, given h at each triple's two pairs."""
     sp = _special()
     r, alpha, s, beta = params
-    x_tx, t_tx, inverse_tx = d.recency_pairs
-    x_T, t_T, inverse_T = d.age_pairs
-    h_tx = _log_hyp2f1_term(params, x_tx, t_tx)[inverse_tx]
-    h_T = _log_hyp2f1_term(params, x_T, t_T)[inverse_T]
     x = d.x_values
-    const = (sp.gammaln(r + x) - sp.gammaln(r) + r * np.log(alpha) + s * np.log(beta))[d.x_index]
-    log_alpha_T = np.log(alpha + d.T_values)[d.T_index]
-    alive = -(r + x)[d.x_index] * log_alpha_T - s * np.log(beta + d.T_values)[d.T_index]
+    const = sp.gammaln(r + x) - sp.gammaln(r) + r * np.log(alpha) + s * np.log(beta)
+    log_T = np.log(alpha + d.T_values)[d.T_index], np.log(beta + d.T_values)[d.T_index]
+    alive = -(r + x)[d.x_index] * log_T[0] - s * log_T[1]
     gap = np.minimum(h_T - h_tx, 0.0)
     with np.errstate(divide="ignore"):
         died = np.log(s / (r + s + x))[d.x_index] + h_tx + np.log(-np.expm1(gap))
-    return const, alive, died
+    return const, alive, died, gap
+
+
+def pareto_parts(params: np.ndarray, d: Triples) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per triple: the constant, the "alive at T" term and the "died in (t_x, T]" term (logs)."""
+    (x_tx, t_tx, inverse_tx), (x_T, t_T, inverse_T) = d.recency_pairs, d.age_pairs
+    h_tx = _log_hyp2f1_term(params, x_tx, t_tx)[inverse_tx]
+    h_T = _log_hyp2f1_term(params, x_T, t_T)[inverse_T]
+    const, alive, died, _ = _pareto_terms(params, d, h_tx, h_T)
+    return const[d.x_index], alive, died
 
 
 def pareto_loglik(params: np.ndarray, d: Triples) -> np.ndarray:
@@ -427,16 +434,12 @@ def pareto_derivatives(params: np.ndarray, d: Triples,
     h_tx, g_tx, c_tx = _hyp2f1_term_derivatives(params, x_tx, t_tx, hessian)
     h_T, g_T, c_T = _hyp2f1_term_derivatives(params, x_T, t_T, hessian)
     rsx = r + s + x
-    const = sp.gammaln(r + x) - sp.gammaln(r) + r * np.log(alpha) + s * np.log(beta)
+    const, alive, died, gap = _pareto_terms(params, d, h_tx[inv_tx], h_T[inv_T])
     inv_aT = (1.0 / (alpha + d.T_values))[d.T_index]
     inv_bT = (1.0 / (beta + d.T_values))[d.T_index]
     log_aT = np.log(alpha + d.T_values)[d.T_index]
     log_bT = np.log(beta + d.T_values)[d.T_index]
     rx = (r + x)[ix]
-    alive = -rx * log_aT - s * log_bT
-    gap = np.minimum(h_T[inv_T] - h_tx[inv_tx], 0.0)
-    with np.errstate(divide="ignore"):
-        died = np.log(s / rsx)[ix] + h_tx[inv_tx] + np.log(-np.expm1(gap))
     both = np.logaddexp(alive, died)
     value = float(c @ (const[ix] + both))
     w_died = np.exp(died - both)

@@ -131,7 +131,9 @@ class _Model:
 
         def evaluate(log_params: np.ndarray) -> tuple[float, np.ndarray, np.ndarray, _Optimum]:
             params = np.exp(log_params)
-            loglik, gradient, hessian = self._derivatives(params, hessian=True)
+            # trial points far out may overflow; non-finite values reject the step instead
+            with np.errstate(all="ignore"):
+                loglik, gradient, hessian = self._derivatives(params, hessian=True)
             assert hessian is not None
             grad_params = -gradient / customers + 2.0 * penalizer * params
             curvature = -hessian / customers + 2.0 * penalizer * np.eye(len(params))
@@ -142,7 +144,8 @@ class _Model:
 
         def objective(log_params: np.ndarray) -> float:
             params = np.exp(log_params)
-            return -self._total_loglik(params) / customers + penalizer * float(params @ params)
+            with np.errstate(all="ignore"):
+                return -self._total_loglik(params) / customers + penalizer * float(params @ params)
 
         point = log_start
         value, grad, curvature, optimum = evaluate(point)
