@@ -417,3 +417,44 @@ def test_pareto_derivatives_match_finite_differences(params: list[float]) -> Non
     np.testing.assert_allclose(gradient, numeric_gradient, rtol=1e-6, atol=1e-5)
     numeric = central_differences(lambda p: fitted._derivatives(p, hessian=False)[1], theta, step=1e-4)
     np.testing.assert_allclose(hessian, numeric, rtol=1e-5, atol=1e-3)
+
+
+# --- frequency-recency matrix -----------------------------------------------------------------
+
+
+def test_frequency_recency_matrix_cells_and_shape(cdnow_summary: pd.DataFrame) -> None:
+    model = cx.BetaGeo().fit(cdnow_summary)
+    grid = cx.frequency_recency_matrix(model, cdnow_summary, t=10)
+    max_x, age = int(cdnow_summary["frequency"].max()), float(cdnow_summary["T"].max())
+    recencies = grid["recency"].unique()
+    assert recencies[0] == 0 and recencies[-1] == age
+    assert len(grid) == (max_x + 1) * len(recencies)
+    # closed form P(alive) at recency = T: 1 / (1 + a / (b + x - 1)) (FHL 2008 eq. 4)
+    a, b = model.parameters["a"], model.parameters["b"]
+    top = grid[grid["recency"] == age].set_index("frequency")["probability_alive"]
+    for x in (1, 5, max_x):
+        assert top[x] == pytest.approx(1 / (1 + a / (b + x - 1)), rel=1e-12)
+    cell = grid[(grid["frequency"] == 4) & (grid["recency"] == 20)]
+    direct = model.expected_purchases(10, frequency=[4], recency=[20], T=[age])[0]
+    assert cell["expected_purchases"].iloc[0] == pytest.approx(direct, rel=1e-12)
+    assert grid.loc[(grid["frequency"] == 0) & (grid["recency"] > 0), "probability_alive"].isna().all()
+    # more recent purchases never make a customer less likely to be alive
+    wide = grid[grid["frequency"] > 0].pivot(index="frequency", columns="recency", values="probability_alive")
+    assert (np.diff(wide.to_numpy(), axis=1) >= -1e-12).all()
+    polars = cx.frequency_recency_matrix(model, pl.from_pandas(cdnow_summary), t=10)
+    assert isinstance(polars, pl.DataFrame)
+    pd.testing.assert_frame_equal(to_pandas(polars), grid, check_dtype=False)
+
+
+def test_frequency_recency_matrix_bad_input() -> None:
+    bg = cx.BetaGeo.from_parameters(r=0.243, alpha=4.414, a=0.793, b=2.426)
+    with pytest.raises(errors.ValueRangeError, match="T and max_frequency"):
+        cx.frequency_recency_matrix(bg, T=39)
+    with pytest.raises(errors.ValueRangeError, match="max_frequency"):
+        cx.frequency_recency_matrix(bg, T=39, max_frequency=-1)
+    with pytest.raises(errors.ValueRangeError, match="T must be"):
+        cx.frequency_recency_matrix(bg, T=0, max_frequency=3)
+    with pytest.raises(errors.ValueRangeError, match="recency_step"):
+        cx.frequency_recency_matrix(bg, T=39, max_frequency=3, recency_step=0)
+    with pytest.raises(errors.ValueRangeError, match="not fitted"):
+        cx.frequency_recency_matrix(cx.ParetoNBD(), T=39, max_frequency=3)

@@ -14,6 +14,7 @@ from cxmetrics.clv import (
     ParetoNBD,
     calibration_report,
     customer_lifetime_value,
+    frequency_recency_matrix,
     summary_from_transactions,
 )
 from cxmetrics.nps import (
@@ -54,6 +55,7 @@ __all__ = [
     "csat",
     "csat_trend",
     "customer_lifetime_value",
+    "frequency_recency_matrix",
     "default_rules",
     "errors",
     "nps",

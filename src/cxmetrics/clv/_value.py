@@ -8,7 +8,7 @@ import narwhals as nw
 import numpy as np
 
 from cxmetrics import _frame, _time
-from cxmetrics.clv._models import GammaGamma, _distinct, _TransactionModel, summary_arrays
+from cxmetrics.clv._models import GammaGamma, _backend_of, _distinct, _TransactionModel, summary_arrays
 from cxmetrics.errors import ValueRangeError
 
 #: Length of a discounting period in days.
@@ -152,3 +152,82 @@ def calibration_report(model: _TransactionModel, summary: Any, *, max_frequency:
         columns["mae"].append(float(np.abs(residual).mean()) if n else None)
         columns["rmse"].append(float(np.sqrt((residual**2).mean())) if n else None)
     return _frame.to_native(nw.from_dict(columns, backend=frame.implementation))
+
+
+def frequency_recency_matrix(model: _TransactionModel, summary: Any = None, *, t: float = 1.0,
+                             T: float | None = None, max_frequency: int | None = None,
+                             recency_step: float = 1.0) -> Any:
+    """P(alive) and expected purchases over a grid of (frequency, recency) at one customer age.
+
+    The data behind the two classic heat maps (Fader, Hardie & Lee 2005a, figures 4-5): how
+    likely a customer is still active, and how much it will buy in the next ``t``, given how
+    often it bought and how recently, all customers being ``T`` old.
+
+    Parameters
+    ----------
+    model : BetaGeo, ModifiedBetaGeo or ParetoNBD
+        A fitted model (or one made by ``from_parameters``).
+    summary : DataFrame, optional
+        Supplies the defaults: ``T`` is the largest age and ``max_frequency`` the largest
+        frequency in it; and the library of the result (pandas without it).
+    t : float
+        Horizon of ``expected_purchases``, in the summary's time unit.
+    T : float, optional
+        Customer age for the whole grid. Required without ``summary``.
+    max_frequency : int, optional
+        Frequencies 0..max_frequency. Required without ``summary``.
+    recency_step : float
+        Spacing of the recency grid 0, step, 2 step, ... up to ``T`` (``T`` is always included).
+
+    Returns
+    -------
+    DataFrame
+        One row per (frequency, recency) cell, sorted by frequency then recency. Columns:
+        ``frequency``, ``recency``, ``T``, ``probability_alive``, ``expected_purchases``. A
+        customer without repeat purchases has recency 0 by definition, so the cells with
+        frequency 0 and recency > 0 are missing (null).
+
+    Examples
+    --------
+    >>> import cxmetrics as cx
+    >>> bg = cx.BetaGeo.from_parameters(r=0.243, alpha=4.414, a=0.793, b=2.426)
+    >>> grid = cx.frequency_recency_matrix(bg, t=39, T=39, max_frequency=3, recency_step=13)
+    >>> grid.shape
+    (16, 5)
+    >>> row = grid[(grid["frequency"] == 3) & (grid["recency"] == 39)]
+    >>> round(float(row["probability_alive"].iloc[0]), 3)
+    0.848
+    """
+    model._fitted()
+    backend = _backend_of(summary)
+    if summary is not None and (T is None or max_frequency is None):
+        x, _, big_t = summary_arrays(summary)
+        T = float(big_t.max()) if T is None else T
+        max_frequency = int(x.max()) if max_frequency is None else max_frequency
+    if T is None or max_frequency is None:
+        raise ValueRangeError("pass a summary, or both T and max_frequency")
+    age = float(T)
+    if not np.isfinite(age) or age <= 0:
+        raise ValueRangeError(f"T must be a positive, finite age, got {T!r}")
+    if isinstance(max_frequency, bool) or not isinstance(max_frequency, (int, np.integer)) or max_frequency < 0:
+        raise ValueRangeError(f"max_frequency must be a whole number >= 0, got {max_frequency!r}")
+    step = float(recency_step)
+    if not np.isfinite(step) or step <= 0:
+        raise ValueRangeError(f"recency_step must be positive, got {recency_step!r}")
+    recency = np.unique(np.append(np.arange(0.0, age, step), age))
+    frequency_grid, recency_grid = (v.ravel() for v in np.meshgrid(
+        np.arange(int(max_frequency) + 1, dtype=np.float64), recency, indexing="ij"))
+    valid = (frequency_grid > 0) | (recency_grid == 0)
+    ages = np.full(int(valid.sum()), age)
+    alive = np.full(len(frequency_grid), np.nan)
+    expected = np.full(len(frequency_grid), np.nan)
+    alive[valid] = model.probability_alive(frequency=frequency_grid[valid], recency=recency_grid[valid], T=ages)
+    expected[valid] = model.expected_purchases(t, frequency=frequency_grid[valid], recency=recency_grid[valid],
+                                               T=ages)
+    return _frame.to_native(nw.from_dict({
+        "frequency": frequency_grid.astype(np.int64),
+        "recency": recency_grid,
+        "T": np.full(len(frequency_grid), age),
+        "probability_alive": [None if np.isnan(v) else float(v) for v in alive],
+        "expected_purchases": [None if np.isnan(v) else float(v) for v in expected],
+    }, backend=backend))
