@@ -201,6 +201,53 @@ def lifetimes_fit(fitter_name: str, model_name: str) -> Callable[[Any], float]:
     return fit
 
 
+def driver_data(n: int, backend: str) -> Any:
+    """n survey responses: 20 correlated 1-5 driver ratings and a 0-10 outcome built from five."""
+    import pandas as pd
+
+    rng = np.random.default_rng(7)
+    mood = rng.normal(size=n)
+    ratings = np.clip(np.round(3 + 0.7 * mood[:, None] + rng.normal(size=(n, 20))), 1, 5)
+    frame = pd.DataFrame(ratings, columns=[f"d{i:02d}" for i in range(20)])
+    signal = ratings[:, :5] @ np.array([0.9, 0.7, 0.5, 0.3, 0.1])
+    frame["ltr"] = np.clip(signal - 3 + rng.normal(size=n), 0, 10)
+    if backend == "pandas":
+        return frame
+    import polars as pl
+
+    return pl.from_pandas(frame)
+
+
+def cx_drivers(method: str, count: int) -> Callable[[Any], Any]:
+    def run(df: Any) -> Any:
+        import cxmetrics as cx
+
+        return cx.key_drivers(df, outcome="ltr", drivers=[f"d{i:02d}" for i in range(count)], method=method)
+
+    return run
+
+
+def statsmodels_ols(count: int) -> Callable[[Any], Any]:
+    """The plain regression a driver analysis starts from: OLS with all drivers."""
+
+    def run(df: Any) -> Any:
+        import statsmodels.api as sm
+
+        columns = [f"d{i:02d}" for i in range(count)]
+        return sm.OLS(df["ltr"].to_numpy(), sm.add_constant(df[columns].to_numpy())).fit().params
+
+    return run
+
+
+def pingouin_relimp(count: int) -> Callable[[Any], Any]:
+    def run(df: Any) -> Any:
+        import pingouin
+
+        return pingouin.linear_regression(df[[f"d{i:02d}" for i in range(count)]], df["ltr"], relimp=True)
+
+    return run
+
+
 #: implementation name -> (data set, backend, function)
 IMPLEMENTATIONS: dict[str, tuple[str, str, Callable[[Any], Any]]] = {
     "cxmetrics.nps[pandas]": ("survey", "pandas", cx_nps),
@@ -216,6 +263,10 @@ IMPLEMENTATIONS: dict[str, tuple[str, str, Callable[[Any], Any]]] = {
     "lifetimes BetaGeo": ("clv", "pandas", lifetimes_fit("BetaGeoFitter", "BetaGeo")),
     "cxmetrics.ParetoNBD": ("clv", "pandas", cx_fit("ParetoNBD")),
     "lifetimes ParetoNBD": ("clv", "pandas", lifetimes_fit("ParetoNBDFitter", "ParetoNBD")),
+    "cxmetrics.key_drivers[rw 20]": ("drivers", "pandas", cx_drivers("relative_weights", 20)),
+    "statsmodels OLS[20]": ("drivers", "pandas", statsmodels_ols(20)),
+    "cxmetrics.key_drivers[shapley 12]": ("drivers", "pandas", cx_drivers("shapley", 12)),
+    "pingouin relimp[12]": ("drivers", "pandas", pingouin_relimp(12)),
 }
 
 #: implementations too slow to repeat: timed once
@@ -230,6 +281,9 @@ COMPARISONS = [
     ("rfm table+score, polars in", "cxmetrics.rfm[polars]", "polars rfm", 1.0),
     ("clv BG/NBD fit", "cxmetrics.BetaGeo", "lifetimes BetaGeo", 1 / 50),
     ("clv Pareto/NBD fit", "cxmetrics.ParetoNBD", "lifetimes ParetoNBD", 1 / 100),
+    ("drivers relative weights, 20", "cxmetrics.key_drivers[rw 20]", "statsmodels OLS[20]", 1.0),
+    ("drivers shapley, 12", "cxmetrics.key_drivers[shapley 12]", "pingouin relimp[12]", 1.0),
 ]
 
-DATA = {"survey": survey_data, "transactions": transaction_data, "clv": clv_summary_data}
+DATA = {"survey": survey_data, "transactions": transaction_data, "clv": clv_summary_data,
+        "drivers": driver_data}

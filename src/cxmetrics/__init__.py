@@ -1,7 +1,7 @@
 """cxmetrics: customer-experience analytics on DataFrames.
 
 Survey metrics (NPS, CSAT, CES) with intervals, comparisons and trends; RFM segmentation;
-CLV models (BG/NBD, MBG/NBD, Pareto/NBD, Gamma-Gamma). Functions take a
+CLV models (BG/NBD, MBG/NBD, Pareto/NBD, Gamma-Gamma); key-driver analysis. Functions take a
 pandas, polars or pyarrow frame and return the same library. Heavy dependencies (scipy.stats,
 statsmodels, matplotlib, jieba, snownlp) load on first use, so importing the package is cheap.
 """
@@ -17,6 +17,7 @@ from cxmetrics.clv import (
     frequency_recency_matrix,
     summary_from_transactions,
 )
+from cxmetrics.drivers import importance_performance, key_drivers
 from cxmetrics.nps import (
     ces,
     compare_csat,
@@ -55,9 +56,11 @@ __all__ = [
     "csat",
     "csat_trend",
     "customer_lifetime_value",
-    "frequency_recency_matrix",
     "default_rules",
     "errors",
+    "frequency_recency_matrix",
+    "importance_performance",
+    "key_drivers",
     "nps",
     "nps_trend",
     "rfm_score",

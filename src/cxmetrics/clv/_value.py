@@ -209,7 +209,8 @@ def frequency_recency_matrix(model: _TransactionModel, summary: Any = None, *, t
     age = float(T)
     if not np.isfinite(age) or age <= 0:
         raise ValueRangeError(f"T must be a positive, finite age, got {T!r}")
-    if isinstance(max_frequency, bool) or not isinstance(max_frequency, (int, np.integer)) or max_frequency < 0:
+    whole = isinstance(max_frequency, (int, np.integer)) and not isinstance(max_frequency, bool)
+    if not whole or max_frequency < 0:
         raise ValueRangeError(f"max_frequency must be a whole number >= 0, got {max_frequency!r}")
     step = float(recency_step)
     if not np.isfinite(step) or step <= 0:
@@ -221,9 +222,9 @@ def frequency_recency_matrix(model: _TransactionModel, summary: Any = None, *, t
     ages = np.full(int(valid.sum()), age)
     alive = np.full(len(frequency_grid), np.nan)
     expected = np.full(len(frequency_grid), np.nan)
-    alive[valid] = model.probability_alive(frequency=frequency_grid[valid], recency=recency_grid[valid], T=ages)
-    expected[valid] = model.expected_purchases(t, frequency=frequency_grid[valid], recency=recency_grid[valid],
-                                               T=ages)
+    cells = {"frequency": frequency_grid[valid], "recency": recency_grid[valid], "T": ages}
+    alive[valid] = model.probability_alive(**cells)
+    expected[valid] = model.expected_purchases(t, **cells)
     return _frame.to_native(nw.from_dict({
         "frequency": frequency_grid.astype(np.int64),
         "recency": recency_grid,

@@ -1,0 +1,132 @@
+"""Frame layer for key drivers: validate the rating columns and bring them to numpy per group."""
+
+from __future__ import annotations
+
+import dataclasses
+import warnings
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import narwhals as nw
+import numpy as np
+
+from cxmetrics import _frame
+from cxmetrics.errors import ColumnTypeError, DesignError, MissingValueError, ValueRangeError, check_choice
+
+MISSING = ("listwise", "pairwise")
+
+
+@dataclasses.dataclass(frozen=True)
+class Ratings:
+    """Ratings as one float matrix (drivers, then the outcome; NaN = missing), weights and
+    each row's group."""
+
+    outcome: str
+    drivers: list[str]
+    matrix: np.ndarray
+    w: np.ndarray | None
+    keys: nw.DataFrame[Any] | None  # one row per group, or None without ``by``
+    group: np.ndarray  # each row's group position
+    backend: Any
+
+    @property
+    def x(self) -> np.ndarray:
+        return self.matrix[:, :-1]
+
+    @property
+    def y(self) -> np.ndarray:
+        return self.matrix[:, -1]
+
+    def rows(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+        """The matrix and weights at ``rows`` (sorted positions); all rows without a copy."""
+        if len(rows) == len(self.matrix):
+            return self.matrix, self.w
+        return self.matrix[rows], None if self.w is None else self.w[rows]
+
+    def groups(self) -> Iterator[tuple[int, np.ndarray]]:
+        for position in range(1 if self.keys is None else len(self.keys)):
+            yield position, np.flatnonzero(self.group == position)
+
+
+def load(data: Any, outcome: str, drivers: Sequence[str], weights: str | None,
+         by: str | Sequence[str] | None) -> Ratings:
+    """Check the columns and collect them (only those named) as float arrays."""
+    frame = _frame.from_native(data)
+    drivers = list(drivers) if not isinstance(drivers, str) else [drivers]
+    if not drivers:
+        raise ValueRangeError("drivers must name at least one column")
+    repeated = sorted({d for d in drivers if drivers.count(d) > 1})
+    if repeated:
+        raise ValueRangeError(f"drivers are listed more than once: {repeated}")
+    if outcome in drivers:
+        raise ValueRangeError(f"the outcome {outcome!r} is also listed as a driver")
+    group_by = _frame.as_list(by)
+    _frame.require_columns(frame, {"outcome": outcome, "drivers": drivers, "weights": weights,
+                                   "by": group_by})
+    for role, column in [("outcome", outcome), *(("drivers", d) for d in drivers)]:
+        _check_numeric(frame, column, role)
+    if weights is not None:
+        _frame.check_weights(frame, weights)
+    numeric = [*drivers, outcome, *([weights] if weights else [])]
+    collected = _frame.collect(frame.select(
+        *(nw.col(b) for b in group_by),
+        *(_frame.without_nan(c).cast(nw.Float64).alias(c) for c in numeric),
+    ))
+    backend = collected.implementation
+    if group_by:
+        keys_frame = _frame.collect(_frame.grouped(collected, group_by, [nw.len().alias(_frame.COUNT)]))
+        keys = keys_frame.select(group_by)
+        group = _group_positions(collected, keys, group_by)
+    else:
+        keys, group = None, np.zeros(len(collected), dtype=np.int64)
+    matrix = np.asarray(collected.select(numeric).to_numpy(), dtype=np.float64)
+    w = None
+    if weights:
+        matrix, w = matrix[:, :-1], np.ascontiguousarray(matrix[:, -1])
+        if np.isnan(w).any():
+            raise MissingValueError(f"weights column {weights!r} has {int(np.isnan(w).sum())} missing values")
+    return Ratings(outcome, drivers, matrix, w, keys, group, backend)
+
+
+def _check_numeric(frame: Any, column: str, role: str) -> None:
+    dtype = frame.collect_schema()[column]
+    if not (dtype.is_numeric() or dtype == nw.Boolean):
+        raise ColumnTypeError(f"{role} column {column!r} must hold numeric ratings, got {dtype}")
+
+
+def _group_positions(rows: nw.DataFrame[Any], keys: nw.DataFrame[Any], by: list[str]) -> np.ndarray:
+    """Each row's position among the sorted group keys (null keys included)."""
+    import pandas as pd
+
+    key_codes = pd.MultiIndex.from_frame(keys.to_pandas()) if len(by) > 1 else pd.Index(keys[by[0]].to_list())
+    row_keys = rows.select(by).to_pandas()
+    index = pd.MultiIndex.from_frame(row_keys) if len(by) > 1 else pd.Index(row_keys[by[0]])
+    return np.asarray(key_codes.get_indexer(index), dtype=np.int64)
+
+
+def complete_rows(ratings: Ratings, rows: np.ndarray, missing: str) -> np.ndarray:
+    """Rows of the group to use: complete cases (listwise), or rows with any rating (pairwise)."""
+    check_choice(missing, MISSING, "missing")
+    absent = np.isnan(ratings.rows(rows)[0])
+    keep = ~absent.any(axis=1) if missing == "listwise" else ~absent.all(axis=1)
+    return rows if keep.all() else rows[keep]
+
+
+def check_design(ratings: Ratings, rows: np.ndarray, label: str) -> None:
+    """Clear errors for designs no regression can fit: too few rows, constant columns."""
+    p = len(ratings.drivers)
+    if len(rows) < p + 2:
+        raise DesignError(
+            f"{label}: {len(rows)} complete responses for {p} drivers; a regression needs at least "
+            f"{p + 2} (drivers + 2)")
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-missing columns: NaN bounds
+        matrix = ratings.rows(rows)[0]
+        low, high = np.nanmin(matrix, axis=0), np.nanmax(matrix, axis=0)
+    if not low[-1] < high[-1]:
+        raise DesignError(f"{label}: outcome {ratings.outcome!r} takes a single value "
+                          f"({low[-1]}); there is nothing to explain")
+    constant = [d for j, d in enumerate(ratings.drivers) if not low[j] < high[j]]
+    if constant:
+        raise DesignError(f"{label}: driver columns {constant} are constant, so they cannot explain "
+                          f"differences in {ratings.outcome!r}; drop them")
