@@ -18,6 +18,7 @@ from cxmetrics.clv import (
     summary_from_transactions,
 )
 from cxmetrics.drivers import importance_performance, key_drivers
+from cxmetrics.journey import compare_funnels, funnel
 from cxmetrics.nps import (
     ces,
     compare_csat,
@@ -52,6 +53,7 @@ __all__ = [
     "calibration_report",
     "ces",
     "compare_csat",
+    "compare_funnels",
     "compare_nps",
     "csat",
     "csat_trend",
@@ -59,6 +61,7 @@ __all__ = [
     "default_rules",
     "errors",
     "frequency_recency_matrix",
+    "funnel",
     "importance_performance",
     "key_drivers",
     "nps",

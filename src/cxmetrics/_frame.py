@@ -149,6 +149,21 @@ def run_starts(table: nw.DataFrame[Any], by: list[str]) -> np.ndarray:
     return np.flatnonzero([i == 0 or rows[i] != rows[i - 1] for i in range(len(rows))])
 
 
+def group_codes(rows: nw.DataFrame[Any], by: list[str]) -> tuple[nw.DataFrame[Any] | None, np.ndarray]:
+    """The distinct ``by`` keys of an eager frame (sorted, null keys last) and each row's
+    position among them; without ``by``, no keys and position 0 for every row."""
+    if not by:
+        return None, np.zeros(len(rows), dtype=np.int64)
+    import pandas as pd
+
+    keys = collect(grouped(rows, by, [nw.len().alias(COUNT)])).select(by)
+    # pandas indexes match null (NaN/None) keys to each other, as the group-by does
+    key_index = pd.MultiIndex.from_frame(keys.to_pandas()) if len(by) > 1 else pd.Index(keys[by[0]].to_list())
+    row_keys = rows.select(by).to_pandas()
+    row_index = pd.MultiIndex.from_frame(row_keys) if len(by) > 1 else pd.Index(row_keys[by[0]])
+    return keys, np.asarray(key_index.get_indexer(row_index), dtype=np.int64)
+
+
 def expand_grid(
     table: nw.DataFrame[Any],
     by: list[str],

@@ -73,12 +73,7 @@ def load(data: Any, outcome: str, drivers: Sequence[str], weights: str | None,
         *(_frame.without_nan(c).cast(nw.Float64).alias(c) for c in numeric),
     ))
     backend = collected.implementation
-    if group_by:
-        keys_frame = _frame.collect(_frame.grouped(collected, group_by, [nw.len().alias(_frame.COUNT)]))
-        keys = keys_frame.select(group_by)
-        group = _group_positions(collected, keys, group_by)
-    else:
-        keys, group = None, np.zeros(len(collected), dtype=np.int64)
+    keys, group = _frame.group_codes(collected, group_by)
     matrix = np.asarray(collected.select(numeric).to_numpy(), dtype=np.float64)
     w = None
     if weights:
@@ -92,16 +87,6 @@ def _check_numeric(frame: Any, column: str, role: str) -> None:
     dtype = frame.collect_schema()[column]
     if not (dtype.is_numeric() or dtype == nw.Boolean):
         raise ColumnTypeError(f"{role} column {column!r} must hold numeric ratings, got {dtype}")
-
-
-def _group_positions(rows: nw.DataFrame[Any], keys: nw.DataFrame[Any], by: list[str]) -> np.ndarray:
-    """Each row's position among the sorted group keys (null keys included)."""
-    import pandas as pd
-
-    key_codes = pd.MultiIndex.from_frame(keys.to_pandas()) if len(by) > 1 else pd.Index(keys[by[0]].to_list())
-    row_keys = rows.select(by).to_pandas()
-    index = pd.MultiIndex.from_frame(row_keys) if len(by) > 1 else pd.Index(row_keys[by[0]])
-    return np.asarray(key_codes.get_indexer(index), dtype=np.int64)
 
 
 def complete_rows(ratings: Ratings, rows: np.ndarray, missing: str) -> np.ndarray:
