@@ -18,7 +18,7 @@ from cxmetrics.clv import (
     summary_from_transactions,
 )
 from cxmetrics.drivers import importance_performance, key_drivers
-from cxmetrics.journey import compare_funnels, funnel
+from cxmetrics.journey import compare_funnels, funnel, paths, time_between, transitions, validate_events
 from cxmetrics.nps import (
     ces,
     compare_csat,
@@ -66,6 +66,7 @@ __all__ = [
     "key_drivers",
     "nps",
     "nps_trend",
+    "paths",
     "rfm_score",
     "rfm_segment",
     "rfm_table",
@@ -74,5 +75,8 @@ __all__ = [
     "score_distribution",
     "segment_profile",
     "summary_from_transactions",
+    "time_between",
+    "transitions",
+    "validate_events",
     "validate_rules",
 ]

@@ -5,5 +5,15 @@ reductions are narwhals expressions over the sorted log.
 """
 
 from cxmetrics.journey._funnel import compare_funnels, funnel
+from cxmetrics.journey._paths import paths, time_between, transitions
+from cxmetrics.journey._validate import EventReport, validate_events
 
-__all__ = ["compare_funnels", "funnel"]
+__all__ = [
+    "EventReport",
+    "compare_funnels",
+    "funnel",
+    "paths",
+    "time_between",
+    "transitions",
+    "validate_events",
+]

@@ -40,6 +40,11 @@ class Reach:
     delta_into: np.ndarray
 
 
+def _floats(series: nw.Series[Any]) -> np.ndarray:
+    """Microsecond times as floats, missing ones (past a customer's last event) as NaN."""
+    return np.asarray(series.cast(nw.Float64).fill_null(float("nan")).to_numpy(), dtype=np.float64)
+
+
 def _limit(value: int | None) -> int:
     return NO_LIMIT if value is None else value
 
@@ -112,12 +117,12 @@ def _strict(coded: nw.DataFrame[Any], customers: nw.DataFrame[Any], k: int, mode
         start = shifted.filter((nw.col(CODE) == 0) & first_of_code)
         out.entered[0, customer_index(customers, start)] = True
         ok = np.ones(len(start), dtype=bool)
-        times = start[TIME].to_numpy().astype(np.float64)
+        times = _floats(start[TIME])
         begin, previous = times, times
         index = customer_index(customers, start)
         for j in range(1, k):
             code = start[f"__cx_code{j}"].fill_null(-1).to_numpy()
-            now = start[f"__cx_time{j}"].to_numpy().astype(np.float64)
+            now = _floats(start[f"__cx_time{j}"])
             with np.errstate(invalid="ignore"):
                 ok = ok & (code == j) & (now - begin <= window) & (now - previous <= step_window)
             out.entered[j, index[ok]] = True
@@ -132,7 +137,7 @@ def _strict(coded: nw.DataFrame[Any], customers: nw.DataFrame[Any], k: int, mode
         out.entered[step, index] = True
         if step + 1 < k:
             code = start["__cx_code1"].fill_null(-1).to_numpy()
-            gap = start["__cx_time1"].to_numpy().astype(np.float64) - start[TIME].to_numpy().astype(np.float64)
+            gap = _floats(start["__cx_time1"]) - _floats(start[TIME])
             with np.errstate(invalid="ignore"):
                 ok = (code == step + 1) & (gap <= limit)
             out.converted[step, index[ok]] = True

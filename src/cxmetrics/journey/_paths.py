@@ -1,0 +1,257 @@
+"""``transitions``, ``paths`` and ``time_between``: how customers move between stages."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import narwhals as nw
+import numpy as np
+
+from cxmetrics import _frame
+from cxmetrics.errors import ValueRangeError
+from cxmetrics.journey import _log
+from cxmetrics.journey._log import CUSTOMER, POS, STAGE, TIME
+from cxmetrics.journey._reach import reach
+
+START, EXIT = "(start)", "(exit)"
+NEXT_STAGE, NEXT_TIME = "__cx_next_stage", "__cx_next_time"
+
+
+def _partition(session: str | None) -> list[str]:
+    return [CUSTOMER] if session is None else [CUSTOMER, session]
+
+
+def transitions(
+    events: Any,
+    *,
+    customer: str,
+    time: str,
+    stage: str,
+    session: str | None = None,
+    by: str | Sequence[str] | None = None,
+    exits: bool = False,
+    unit: str = "h",
+) -> Any:
+    """Moves from each stage to the next: counts, probabilities, customers and time between.
+
+    Consecutive events of a customer (or of a session, with ``session``) form one move. With
+    ``exits=True`` the last event of each journey also moves to ``"(exit)"`` (and the first
+    comes from ``"(start)"``), which completes the Markov transition matrix.
+
+    Parameters
+    ----------
+    events : DataFrame
+        The event log (no missing customer, time or stage).
+    customer, time, stage : str
+    session : str, optional
+        Moves stay within sessions.
+    by : str or list of str, optional
+        Columns of the event a move starts from, to split the table by.
+    exits : bool
+        Add the ``(start)`` and ``(exit)`` moves.
+    unit : {"s", "min", "h", "D"}
+        Unit of the time columns.
+
+    Returns
+    -------
+    DataFrame
+        One row per (group, from_stage, to_stage), sorted: the ``by`` columns, ``from_stage``,
+        ``to_stage``, ``moves``, ``customers`` (distinct customers making the move),
+        ``probability`` (moves / all moves out of ``from_stage`` in the group),
+        ``time_median`` and ``time_p90`` (time between the two events; null for start and
+        exit moves).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import cxmetrics as cx
+    >>> log = pd.DataFrame({"customer": [1, 1, 1, 2, 2],
+    ...                     "time": pd.date_range("2024-05-01", periods=5, freq="10min"),
+    ...                     "stage": ["home", "search", "product", "home", "product"]})
+    >>> cx.transitions(log, customer="customer", time="time", stage="stage", unit="min")
+      from_stage to_stage  moves  customers  probability  time_median  time_p90
+    0       home  product      1          1          0.5         10.0      10.0
+    1       home   search      1          1          0.5         10.0      10.0
+    2     search  product      1          1          1.0         10.0      10.0
+    """
+    group_by = _frame.as_list(by)
+    per_unit = _log.check_unit(unit)
+    log = _log.prepare(events, customer=customer, time=time, stage=stage,
+                       attributes=[*group_by, *([session] if session else [])])
+    frame = log.frame
+    part = _partition(session)
+    stage_type = frame.collect_schema()[STAGE]
+    if exits and stage_type != nw.String:
+        frame = frame.with_columns(nw.col(STAGE).cast(nw.String))
+    moves = frame.with_columns(
+        nw.col(STAGE).shift(-1).over(*part, order_by=POS).alias(NEXT_STAGE),
+        nw.col(TIME).shift(-1).over(*part, order_by=POS).alias(NEXT_TIME),
+    )
+    if exits:
+        first = nw.col(POS) == nw.col(POS).min().over(*part)
+        starts = moves.filter(first).with_columns(
+            nw.col(STAGE).alias(NEXT_STAGE), nw.lit(START).alias(STAGE),
+            nw.when(nw.lit(value=False)).then(nw.col(NEXT_TIME)).alias(NEXT_TIME))  # null, same type
+        ends = moves.filter(nw.col(NEXT_STAGE).is_null()).with_columns(nw.lit(EXIT).alias(NEXT_STAGE))
+        moves = nw.concat([moves.filter(~nw.col(NEXT_STAGE).is_null()), starts.select(moves.columns),
+                           ends.select(moves.columns)])
+    else:
+        moves = moves.filter(~nw.col(NEXT_STAGE).is_null())
+    gap = ((nw.col(NEXT_TIME) - nw.col(TIME)).cast(nw.Float64) / per_unit).alias("__cx_gap")
+    table = moves.with_columns(gap).group_by(*group_by, STAGE, NEXT_STAGE, drop_null_keys=False).agg(
+        nw.len().alias("moves"), nw.col(CUSTOMER).n_unique().alias("customers"),
+        nw.col("__cx_gap").median().alias("time_median"),
+        nw.col("__cx_gap").quantile(0.9, interpolation="linear").alias("time_p90"),
+    ).sort([*group_by, STAGE, NEXT_STAGE], nulls_last=True)
+    out_of = nw.col("moves").sum().over(*group_by, STAGE) if group_by else nw.col("moves").sum().over(STAGE)
+    table = table.with_columns((nw.col("moves") / out_of).alias("probability")).rename(
+        {STAGE: "from_stage", NEXT_STAGE: "to_stage"})
+    return _frame.to_native(table.select(*group_by, "from_stage", "to_stage", "moves", "customers",
+                                         "probability", "time_median", "time_p90"))
+
+
+def paths(
+    events: Any,
+    *,
+    customer: str,
+    time: str,
+    stage: str,
+    session: str | None = None,
+    conversion_stage: Any = None,
+    top: int = 20,
+    max_length: int = 10,
+    collapse_repeats: bool = True,
+) -> Any:
+    """The most frequent journeys (process-mining "variants"), with share and conversion.
+
+    A journey is a customer's (or session's) sequence of stages in time order. Repeats of the
+    same stage in a row count once (``collapse_repeats``), and a journey ends at its first
+    ``conversion_stage`` when one is given. Journeys longer than ``max_length`` are grouped
+    by their first ``max_length`` stages, marked with a trailing "…".
+
+    Returns
+    -------
+    DataFrame
+        The ``top`` paths by frequency (ties by path text): ``path`` (stages joined by
+        " > "), ``length`` (stages in the path), ``journeys``, ``share`` (of all journeys),
+        and with ``conversion_stage``: ``conversions`` and ``conversion_rate``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import cxmetrics as cx
+    >>> log = pd.DataFrame({"customer": [1, 1, 1, 2, 2, 3, 3],
+    ...                     "time": pd.date_range("2024-05-01", periods=7, freq="h"),
+    ...                     "stage": ["home", "home", "buy", "home", "buy", "home", "search"]})
+    >>> cx.paths(log, customer="customer", time="time", stage="stage", conversion_stage="buy")
+                path  length  journeys     share  conversions  conversion_rate
+    0     home > buy       2         2  0.666667            2              1.0
+    1  home > search       2         1  0.333333            0              0.0
+    """
+    for name, value in (("top", top), ("max_length", max_length)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+            raise ValueRangeError(f"{name} must be a whole number >= 1, got {value!r}")
+    log = _log.prepare(events, customer=customer, time=time, stage=stage,
+                       attributes=[session] if session else [])
+    part = _partition(session)
+    frame = log.frame
+    if conversion_stage is not None:
+        _log.check_steps(log, [conversion_stage], minimum=1)
+        first_conversion = nw.when(nw.col(STAGE) == conversion_stage).then(nw.col(POS)).min().over(*part)
+        frame = frame.filter(first_conversion.is_null() | (nw.col(POS) <= first_conversion))
+    if collapse_repeats:
+        previous = nw.col(STAGE).shift(1).over(*part, order_by=POS)
+        frame = frame.filter(previous.is_null() | (nw.col(STAGE) != previous))
+    stages = frame[STAGE].unique().sort().to_list()
+    code = _frame.collect(frame.select(
+        nw.col(STAGE).replace_strict(stages, list(range(len(stages))), return_dtype=nw.Int64).alias("code"),
+        (nw.col(POS) == nw.col(POS).min().over(*part)).alias("first"),
+    ))
+    journey = np.cumsum(code["first"].to_numpy()) - 1  # rows are sorted by journey, then time
+    codes = code["code"].to_numpy()
+    starts = np.flatnonzero(code["first"].to_numpy())
+    index = np.arange(len(codes)) - starts[journey]
+    lengths = np.bincount(journey)
+    shown = index < max_length
+    matrix = np.full((len(starts), max_length + 1), -1, dtype=np.int64)
+    matrix[journey[shown], index[shown]] = codes[shown]
+    matrix[:, max_length] = np.minimum(lengths, max_length + 1)  # max_length + 1 marks "longer"
+    variants, variant_of, counts = np.unique(matrix, axis=0, return_inverse=True, return_counts=True)
+    variant_of = variant_of.ravel()
+    texts = [" > ".join(str(stages[c]) for c in row[:max_length] if c >= 0)
+             + (" > …" if row[max_length] > max_length else "") for row in variants]
+    order = sorted(range(len(variants)), key=lambda v: (-counts[v], texts[v]))[:top]
+    result: dict[str, Any] = {
+        "path": [texts[v] for v in order],
+        "length": [int(min(variants[v][max_length], max_length)) for v in order],
+        "journeys": [int(counts[v]) for v in order],
+        "share": [float(counts[v] / len(starts)) for v in order],
+    }
+    if conversion_stage is not None:
+        converted = np.zeros(len(starts), dtype=bool)
+        converted[journey[codes == stages.index(conversion_stage)]] = True
+        per_variant = np.bincount(variant_of, weights=converted, minlength=len(variants))
+        result["conversions"] = [int(per_variant[v]) for v in order]
+        result["conversion_rate"] = [float(per_variant[v] / counts[v]) for v in order]
+    return _frame.to_native(_frame.with_arrays(None, result, log.backend))
+
+
+def time_between(
+    events: Any,
+    *,
+    customer: str,
+    time: str,
+    stage: str,
+    from_stage: Any,
+    to_stage: Any,
+    by: str | Sequence[str] | None = None,
+    unit: str = "h",
+) -> Any:
+    """Time from a customer's first ``from_stage`` to the first ``to_stage`` after it.
+
+    Returns
+    -------
+    DataFrame
+        One row per group: the ``by`` columns, ``customers`` (with ``from_stage``),
+        ``reached`` (of those, with ``to_stage`` after it), ``reached_rate``, and over the
+        customers who reached it: ``mean``, ``median``, ``p25``, ``p75``, ``p90``, ``min``,
+        ``max``, in ``unit``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import cxmetrics as cx
+    >>> log = pd.DataFrame({"customer": [1, 1, 2, 2, 3],
+    ...                     "time": pd.to_datetime(["2024-05-01 10:00", "2024-05-01 12:00",
+    ...                                             "2024-05-02 09:00", "2024-05-02 13:00",
+    ...                                             "2024-05-03 08:00"]),
+    ...                     "stage": ["ticket", "resolved", "ticket", "resolved", "ticket"]})
+    >>> cx.time_between(log, customer="customer", time="time", stage="stage",
+    ...                 from_stage="ticket", to_stage="resolved")[["customers", "reached", "median", "max"]]
+       customers  reached  median  max
+    0          3        2     3.0  4.0
+    """
+    group_by = _frame.as_list(by)
+    per_unit = _log.check_unit(unit)
+    log = _log.prepare(events, customer=customer, time=time, stage=stage, attributes=group_by)
+    steps = _log.check_steps(log, [from_stage, to_stage])
+    customers = _log.first_per_customer(log.frame, group_by)
+    keys, group = _frame.group_codes(customers, group_by)
+    moved = reach(log, customers, steps, "closed", "ordered", None, None)
+    n_groups = 1 if keys is None else len(keys)
+    names = ("customers", "reached", "reached_rate", "mean", "median", "p25", "p75", "p90", "min", "max")
+    columns: dict[str, list[Any]] = {name: [] for name in names}
+    for g in range(n_groups):
+        mine = group == g
+        delta = moved.delta_into[1, mine]
+        delta = delta[~np.isnan(delta)] / per_unit
+        started = int(moved.entered[0, mine].sum())
+        columns["customers"].append(started)
+        columns["reached"].append(len(delta))
+        columns["reached_rate"].append(len(delta) / started if started else None)
+        stats = [delta.mean(), *np.quantile(delta, [0.5, 0.25, 0.75, 0.9]), delta.min(), delta.max()] if len(
+            delta) else [None] * 7
+        for name, value in zip(names[3:], stats, strict=True):
+            columns[name].append(None if value is None else float(value))
+    return _frame.to_native(_frame.with_arrays(keys, columns, log.backend))
