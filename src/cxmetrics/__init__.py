@@ -18,7 +18,7 @@ from cxmetrics.clv import (
     summary_from_transactions,
 )
 from cxmetrics.drivers import importance_performance, key_drivers
-from cxmetrics.journey import compare_funnels, funnel, paths, time_between, transitions, validate_events
+from cxmetrics.journey import compare_funnels, funnel, gaps, paths, time_between, transitions, validate_events
 from cxmetrics.nps import (
     ces,
     compare_csat,
@@ -62,6 +62,7 @@ __all__ = [
     "errors",
     "frequency_recency_matrix",
     "funnel",
+    "gaps",
     "importance_performance",
     "key_drivers",
     "nps",

@@ -5,6 +5,7 @@ reductions are narwhals expressions over the sorted log.
 """
 
 from cxmetrics.journey._funnel import compare_funnels, funnel
+from cxmetrics.journey._gaps import gaps
 from cxmetrics.journey._paths import paths, time_between, transitions
 from cxmetrics.journey._validate import EventReport, validate_events
 
@@ -12,6 +13,7 @@ __all__ = [
     "EventReport",
     "compare_funnels",
     "funnel",
+    "gaps",
     "paths",
     "time_between",
     "transitions",

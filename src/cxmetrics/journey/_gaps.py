@@ -1,0 +1,210 @@
+"""``gaps``: do customers leave more often right after a switch of channel, device or department?
+
+A handoff is a move from one event of a customer to the next. It is *switched* for an
+attribute (channel, device, department) when the attribute differs between the two events.
+Switched and unswitched handoffs are compared at the same (from stage, to stage) pair, so a
+stage where everyone leaves does not look like a gap. The comparison is an association in
+observational data: customers who switch devices may differ from those who do not, which the
+``by`` strata only partly adjust for.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from typing import Any
+
+import narwhals as nw
+import numpy as np
+
+from cxmetrics import _frame, _stats
+from cxmetrics.errors import ColumnNotFoundError, MissingValueError, check_choice
+from cxmetrics.journey import _log
+from cxmetrics.journey._log import CUSTOMER, POS, STAGE, TIME
+
+DEFAULT_SWITCHES = ("channel", "device", "department")
+OUTCOMES = ("exit", "progress")
+#: Fewest events or non-events in any cell for a stage pair to be tested.
+MIN_CELL = 5
+NEXT = "__cx_next_"
+
+
+def gaps(
+    events: Any,
+    *,
+    customer: str,
+    time: str,
+    stage: str,
+    switch: str | Sequence[str] | None = None,
+    outcome: str = "exit",
+    horizon: str | None = None,
+    by: str | Sequence[str] | None = None,
+    confidence: float = 0.95,
+) -> Any:
+    """Excess exits (or lost progress) at handoffs that switch channel, device or department.
+
+    For every attribute in ``switch`` and every pair of consecutive stages (from -> to), the
+    handoffs where the attribute changed are compared with those where it did not:
+
+    * ``outcome="exit"``: the journey ends at the handoff's destination event — no later
+      event (within ``horizon`` of it, when given);
+    * ``outcome="progress"``: the customer moves on to a different stage after the
+      destination (within ``horizon``).
+
+    With ``horizon``, handoffs closer than ``horizon`` to the end of the log are left out,
+    since whether those customers come back is not yet known.
+
+    Statistics per row: the two rates; their difference with Newcombe's hybrid score interval;
+    the relative risk; the Mantel-Haenszel test of no association pooled over the ``by``
+    strata (statsmodels ``StratifiedTable``; with no ``by``, one stratum); Benjamini-Hochberg
+    q-values over all tested rows; and ``gap_score`` = difference x switched handoffs, the
+    excess exits attributable to the switch if the association were causal. Rows with a
+    cell (switched or not, outcome or not) below 5 are flagged ``small_sample`` and not
+    tested. This is association, not causation: customers who switch may differ from those
+    who do not in ways the strata do not capture.
+
+    Parameters
+    ----------
+    events : DataFrame
+        The event log (no missing customer, time or stage).
+    customer, time, stage : str
+    switch : str or list of str, optional
+        Attribute columns. Default: whichever of "channel", "device" and "department" exist.
+    outcome : {"exit", "progress"}
+    horizon : str, optional
+        A duration such as ``"7D"``.
+    by : str or list of str, optional
+        Strata (columns of the handoff's destination event), pooled by Mantel-Haenszel.
+    confidence : float
+        Level of the interval for the difference.
+
+    Returns
+    -------
+    DataFrame
+        One row per (attribute, from_stage, to_stage), largest ``gap_score`` first:
+        ``attribute``, ``from_stage``, ``to_stage``, ``switched`` and ``not_switched``
+        (handoffs), ``switched_rate`` and ``not_switched_rate`` (share with the outcome),
+        ``difference`` (switched - not) with ``ci_low`` and ``ci_high``, ``relative_risk``,
+        ``p_value`` (Mantel-Haenszel), ``q_value`` (Benjamini-Hochberg), ``gap_score``,
+        ``small_sample``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import cxmetrics as cx
+    >>> log = pd.DataFrame({
+    ...     "customer": [1, 1, 1, 2, 2, 3, 3, 3],
+    ...     "time": pd.date_range("2024-05-01", periods=8, freq="h"),
+    ...     "stage": ["cart", "checkout", "paid", "cart", "checkout", "cart", "checkout", "paid"],
+    ...     "device": ["app", "app", "app", "app", "web", "web", "web", "web"]})
+    >>> result = cx.gaps(log, customer="customer", time="time", stage="stage", switch="device")
+    >>> result[["from_stage", "to_stage", "switched", "switched_rate", "not_switched_rate"]]
+      from_stage  to_stage  switched  switched_rate  not_switched_rate
+    0       cart  checkout         1            1.0                0.0
+    1   checkout      paid         0            NaN                1.0
+    >>> bool(result["small_sample"].all())  # three customers: described, not tested
+    True
+    """
+    check_choice(outcome, OUTCOMES, "outcome")
+    strata = _frame.as_list(by)
+    attributes = _switch_columns(events, switch)
+    limit = _log.duration_expr(horizon, "horizon")
+    log = _log.prepare(events, customer=customer, time=time, stage=stage, attributes=[*attributes, *strata])
+    for attribute in attributes:
+        if log.frame[attribute].null_count() == len(log.frame):
+            raise MissingValueError(f"switch column {attribute!r} is entirely missing; nothing can switch")
+    handoffs = _handoffs(log.frame, attributes, strata, outcome, limit)
+    tables = []
+    for attribute in attributes:
+        current, following = nw.col(attribute), nw.col(NEXT + attribute)
+        known = ~current.is_null() & ~following.is_null()
+        counts = handoffs.filter(known).with_columns((current != following).alias("__cx_switched")).group_by(
+            STAGE, NEXT + STAGE, *(NEXT + s for s in strata), "__cx_switched", drop_null_keys=False
+        ).agg(nw.len().alias("n"), nw.col("__cx_outcome").sum().alias("k"))
+        tables.append((attribute, counts.to_pandas()))
+    return _frame.to_native(_frame.with_arrays(None, _statistics(tables, strata, confidence), log.backend))
+
+
+def _switch_columns(events: Any, switch: str | Sequence[str] | None) -> list[str]:
+    available = _frame.from_native(events, name="events").collect_schema().names()
+    if switch is None:
+        found = [c for c in DEFAULT_SWITCHES if c in available]
+        if not found:
+            raise ColumnNotFoundError(f"none of the default switch columns {list(DEFAULT_SWITCHES)} exist; "
+                                      f"name the attribute columns with switch=")
+        return found
+    return _frame.as_list(switch)
+
+
+def _handoffs(frame: nw.DataFrame[Any], attributes: list[str], strata: list[str], outcome: str,
+              limit: int | None) -> nw.DataFrame[Any]:
+    """One row per handoff (event -> next event of the customer) with the outcome after it."""
+
+    def ahead(column: str, steps: int) -> nw.Expr:
+        return nw.col(column).shift(-steps).over(CUSTOMER, order_by=POS)
+
+    moves = frame.with_columns(
+        ahead(STAGE, 1).alias(NEXT + STAGE), ahead(TIME, 1).alias(NEXT + TIME),
+        ahead(STAGE, 2).alias("__cx_after_stage"), ahead(TIME, 2).alias("__cx_after_time"),
+        *(ahead(a, 1).alias(NEXT + a) for a in dict.fromkeys([*attributes, *strata])),
+    ).filter(~nw.col(NEXT + TIME).is_null())
+    after = nw.col("__cx_after_time")
+    continues = ~after.is_null()
+    if limit is not None:
+        continues = continues & (after - nw.col(NEXT + TIME) <= limit)
+        end = int(frame[TIME].max())
+        moves = moves.filter(nw.col(NEXT + TIME) + limit <= end)  # outcome not yet observable
+    flag = ~continues if outcome == "exit" else continues & (nw.col("__cx_after_stage") != nw.col(NEXT + STAGE))
+    return moves.with_columns(flag.fill_null(value=False).cast(nw.Int64).alias("__cx_outcome"))
+
+
+def _statistics(tables: list[tuple[str, Any]], strata: list[str], confidence: float) -> dict[str, Any]:
+    from statsmodels.stats.contingency_tables import StratifiedTable
+
+    rows: dict[str, list[Any]] = {name: [] for name in (
+        "attribute", "from_stage", "to_stage", "switched", "not_switched", "switched_outcome",
+        "not_switched_outcome", "p_value", "small_sample")}
+    for attribute, counts in tables:
+        keys = [STAGE, NEXT + STAGE]
+        for (origin, target), pair in counts.groupby(keys, sort=True, dropna=False):
+            strata_keys = [NEXT + s for s in strata]
+            cells = []
+            for _, stratum in (pair.groupby(strata_keys, dropna=False) if strata else [(None, pair)]):
+                yes = stratum[stratum["__cx_switched"]]
+                no = stratum[~stratum["__cx_switched"]]
+                cells.append((float(yes["k"].sum()), float(yes["n"].sum()),
+                              float(no["k"].sum()), float(no["n"].sum())))
+            k1, n1, k0, n0 = np.sum(cells, axis=0)
+            small = min(k1, n1 - k1, k0, n0 - k0) < MIN_CELL
+            p_value = np.nan
+            if not small:
+                usable = [np.array([[a, b - a], [c, d - c]]) for a, b, c, d in cells if b > 0 and d > 0]
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", RuntimeWarning)
+                    p_value = float(StratifiedTable(usable).test_null_odds(correction=False).pvalue)
+            for name, value in (("attribute", attribute), ("from_stage", origin), ("to_stage", target),
+                                ("switched", int(n1)), ("not_switched", int(n0)), ("switched_outcome", k1),
+                                ("not_switched_outcome", k0), ("p_value", p_value), ("small_sample", small)):
+                rows[name].append(value)
+    k1, n1, k0, n0 = (np.asarray(rows[name], dtype=float) for name in (
+        "switched_outcome", "switched", "not_switched_outcome", "not_switched"))
+    test = _stats.two_proportion_test(k1, n1, k0, n0, confidence=confidence)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rate_1, rate_0 = k1 / n1, k0 / n0
+        relative = rate_1 / rate_0
+    difference = rate_1 - rate_0
+    gap_score = np.where(np.isfinite(difference), difference * n1, np.nan)
+    p_value = np.asarray(rows["p_value"], dtype=float)
+    out = {
+        "attribute": rows["attribute"], "from_stage": rows["from_stage"], "to_stage": rows["to_stage"],
+        "switched": rows["switched"], "not_switched": rows["not_switched"],
+        "switched_rate": rate_1, "not_switched_rate": rate_0, "difference": difference,
+        "ci_low": test["ci_low"], "ci_high": test["ci_high"],
+        "relative_risk": np.where(np.isfinite(relative), relative, np.nan),
+        "p_value": p_value, "q_value": _stats.adjust_p_values(p_value, "fdr_bh"),
+        "gap_score": gap_score, "small_sample": np.asarray(rows["small_sample"], dtype=bool),
+    }
+    order = np.lexsort((np.asarray(rows["to_stage"], dtype=str), np.asarray(rows["from_stage"], dtype=str),
+                        np.asarray(rows["attribute"], dtype=str), -np.nan_to_num(gap_score, nan=-np.inf)))
+    return {name: [values[i] for i in order] if isinstance(values, list) else np.asarray(values)[order]
+            for name, values in out.items()}
