@@ -154,7 +154,8 @@ def _handoffs(frame: nw.DataFrame[Any], attributes: list[str], strata: list[str]
         continues = continues & (after - nw.col(NEXT + TIME) <= limit)
         end = int(frame[TIME].max())
         moves = moves.filter(nw.col(NEXT + TIME) + limit <= end)  # outcome not yet observable
-    flag = ~continues if outcome == "exit" else continues & (nw.col("__cx_after_stage") != nw.col(NEXT + STAGE))
+    moves_on = continues & (nw.col("__cx_after_stage") != nw.col(NEXT + STAGE))
+    flag = ~continues if outcome == "exit" else moves_on
     return moves.with_columns(flag.fill_null(value=False).cast(nw.Int64).alias("__cx_outcome"))
 
 
@@ -176,7 +177,7 @@ def _statistics(tables: list[tuple[str, Any]], strata: list[str], confidence: fl
                               float(no["k"].sum()), float(no["n"].sum())))
             k1, n1, k0, n0 = np.sum(cells, axis=0)
             small = min(k1, n1 - k1, k0, n0 - k0) < MIN_CELL
-            p_value = np.nan
+            p_value: float = np.nan
             if not small:
                 usable = [np.array([[a, b - a], [c, d - c]]) for a, b, c, d in cells if b > 0 and d > 0]
                 with warnings.catch_warnings():
@@ -194,14 +195,14 @@ def _statistics(tables: list[tuple[str, Any]], strata: list[str], confidence: fl
         relative = rate_1 / rate_0
     difference = rate_1 - rate_0
     gap_score = np.where(np.isfinite(difference), difference * n1, np.nan)
-    p_value = np.asarray(rows["p_value"], dtype=float)
+    p_values = np.asarray(rows["p_value"], dtype=float)
     out = {
         "attribute": rows["attribute"], "from_stage": rows["from_stage"], "to_stage": rows["to_stage"],
         "switched": rows["switched"], "not_switched": rows["not_switched"],
         "switched_rate": rate_1, "not_switched_rate": rate_0, "difference": difference,
         "ci_low": test["ci_low"], "ci_high": test["ci_high"],
         "relative_risk": np.where(np.isfinite(relative), relative, np.nan),
-        "p_value": p_value, "q_value": _stats.adjust_p_values(p_value, "fdr_bh"),
+        "p_value": p_values, "q_value": _stats.adjust_p_values(p_values, "fdr_bh"),
         "gap_score": gap_score, "small_sample": np.asarray(rows["small_sample"], dtype=bool),
     }
     order = np.lexsort((np.asarray(rows["to_stage"], dtype=str), np.asarray(rows["from_stage"], dtype=str),
