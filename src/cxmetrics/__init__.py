@@ -18,7 +18,16 @@ from cxmetrics.clv import (
     summary_from_transactions,
 )
 from cxmetrics.drivers import importance_performance, key_drivers
-from cxmetrics.journey import compare_funnels, funnel, gaps, paths, time_between, transitions, validate_events
+from cxmetrics.journey import (
+    attribution,
+    compare_funnels,
+    funnel,
+    gaps,
+    paths,
+    time_between,
+    transitions,
+    validate_events,
+)
 from cxmetrics.nps import (
     ces,
     compare_csat,
@@ -50,6 +59,7 @@ __all__ = [
     "ParetoNBD",
     "RuleReport",
     "__version__",
+    "attribution",
     "calibration_report",
     "ces",
     "compare_csat",

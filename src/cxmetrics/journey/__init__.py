@@ -4,6 +4,7 @@ Every function takes an event log (who, when, where, and through what) and sorts
 reductions are narwhals expressions over the sorted log.
 """
 
+from cxmetrics.journey._attribution import attribution
 from cxmetrics.journey._funnel import compare_funnels, funnel
 from cxmetrics.journey._gaps import gaps
 from cxmetrics.journey._paths import paths, time_between, transitions
@@ -11,6 +12,7 @@ from cxmetrics.journey._validate import EventReport, validate_events
 
 __all__ = [
     "EventReport",
+    "attribution",
     "compare_funnels",
     "funnel",
     "gaps",

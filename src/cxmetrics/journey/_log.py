@@ -135,6 +135,12 @@ def step_code(steps: Sequence[Any]) -> nw.Expr:
     return code.cast(nw.Int64)
 
 
+def category_codes(frame: nw.DataFrame[Any], column: str) -> tuple[list[Any], nw.Expr]:
+    """The sorted distinct values of ``column`` and an expression giving each row's index."""
+    names = frame[column].unique().sort().to_list()
+    return names, nw.col(column).replace_strict(names, list(range(len(names))), return_dtype=nw.Int64)
+
+
 def first_per_customer(frame: nw.DataFrame[Any], columns: Sequence[str]) -> nw.DataFrame[Any]:
     """Each customer's first event (lowest position) with ``columns``, sorted by customer."""
     first = frame.filter(nw.col(POS) == nw.col(POS).min().over(CUSTOMER))

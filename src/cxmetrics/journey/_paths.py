@@ -163,9 +163,9 @@ def paths(
     if collapse_repeats:
         previous = nw.col(STAGE).shift(1).over(*part, order_by=POS)
         frame = frame.filter(previous.is_null() | (nw.col(STAGE) != previous))
-    stages = frame[STAGE].unique().sort().to_list()
+    stages, stage_code = _log.category_codes(frame, STAGE)
     code = _frame.collect(frame.select(
-        nw.col(STAGE).replace_strict(stages, list(range(len(stages))), return_dtype=nw.Int64).alias("code"),
+        stage_code.alias("code"),
         (nw.col(POS) == nw.col(POS).min().over(*part)).alias("first"),
     ))
     journey = np.cumsum(code["first"].to_numpy()) - 1  # rows are sorted by journey, then time
