@@ -7,6 +7,7 @@ reductions are narwhals expressions over the sorted log.
 from cxmetrics.journey._attribution import attribution
 from cxmetrics.journey._funnel import compare_funnels, funnel
 from cxmetrics.journey._gaps import gaps
+from cxmetrics.journey._kpis import journey_kpis
 from cxmetrics.journey._paths import paths, time_between, transitions
 from cxmetrics.journey._validate import EventReport, validate_events
 
@@ -16,6 +17,7 @@ __all__ = [
     "compare_funnels",
     "funnel",
     "gaps",
+    "journey_kpis",
     "paths",
     "time_between",
     "transitions",

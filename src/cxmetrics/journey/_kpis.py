@@ -1,0 +1,157 @@
+"""``journey_kpis``: bounce, exit, conversion, checkout abandonment and repeat contact rates."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import narwhals as nw
+import numpy as np
+
+from cxmetrics import _frame, _stats
+from cxmetrics.journey import _log
+from cxmetrics.journey._log import CUSTOMER, POS, STAGE, TIME
+from cxmetrics.journey._reach import reach
+
+SESSION = "__cx_session"
+GROUP = "__cx_group"
+
+
+def journey_kpis(
+    events: Any,
+    *,
+    customer: str,
+    time: str,
+    stage: str,
+    conversion_stage: Any,
+    session: str | None = None,
+    session_gap: str = "30min",
+    checkout_stage: Any = None,
+    window: str | None = None,
+    support_stage: Any = None,
+    repeat_window: str = "7D",
+    by: str | Sequence[str] | None = None,
+    confidence: float = 0.95,
+) -> Any:
+    """The standard journey KPIs as one tidy table, each with a Wilson interval.
+
+    * ``conversion_rate``: customers with a ``conversion_stage`` event / customers.
+    * ``bounce_rate``: sessions with a single event / sessions. Sessions come from the
+      ``session`` column, or else end after ``session_gap`` without events (web analytics'
+      30 minutes by default).
+    * ``exit_rate`` (one row per stage): events of the stage that are the last of their
+      session / events of the stage (GA's exit rate).
+    * ``checkout_abandonment`` (with ``checkout_stage``): customers whose first checkout is
+      not followed by a conversion (within ``window``, when given) / customers who checked out.
+    * ``repeat_contact_rate`` (with ``support_stage``): customers whose first support contact
+      is followed by another within ``repeat_window`` / customers with a support contact; a
+      measure of first-contact resolution failing.
+
+    Groups (``by``) are read at each customer's first event; all KPIs of a customer count in
+    that group.
+
+    Returns
+    -------
+    DataFrame
+        One row per (group, KPI, stage): the ``by`` columns, ``kpi``, ``stage`` (null except
+        for exit rates), ``numerator``, ``denominator``, ``rate``, ``ci_low``, ``ci_high``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import cxmetrics as cx
+    >>> log = pd.DataFrame({
+    ...     "customer": [1, 1, 1, 2, 3, 3],
+    ...     "time": pd.to_datetime(["2024-05-01 10:00", "2024-05-01 10:05", "2024-05-01 10:09",
+    ...                             "2024-05-01 11:00", "2024-05-01 12:00", "2024-05-01 12:03"]),
+    ...     "stage": ["home", "checkout", "paid", "home", "home", "checkout"]})
+    >>> kpis = cx.journey_kpis(log, customer="customer", time="time", stage="stage",
+    ...                        conversion_stage="paid", checkout_stage="checkout")
+    >>> kpis[["kpi", "stage", "numerator", "denominator", "rate"]]
+                        kpi     stage  numerator  denominator      rate
+    0       conversion_rate       NaN          1            3  0.333333
+    1           bounce_rate       NaN          1            3  0.333333
+    2  checkout_abandonment       NaN          1            2  0.500000
+    3             exit_rate  checkout          1            2  0.500000
+    4             exit_rate      home          1            3  0.333333
+    5             exit_rate      paid          1            1  1.000000
+    """
+    group_by = _frame.as_list(by)
+    gap = _log.duration_expr(session_gap, "session_gap")
+    window_us = _log.duration_expr(window, "window")
+    repeat_us = _log.duration_expr(repeat_window, "repeat_window")
+    log = _log.prepare(events, customer=customer, time=time, stage=stage,
+                       attributes=[*group_by, *([session] if session else [])])
+    _log.check_steps(log, [s for s in (conversion_stage, checkout_stage, support_stage) if s is not None],
+                     minimum=1)
+    customers = _log.first_per_customer(log.frame, group_by)
+    keys, group = _frame.group_codes(customers, group_by)
+    n_groups = 1 if keys is None else len(keys)
+    frame = _with_groups(log.frame, customers, group)
+    frame = _with_sessions(frame, session, gap)
+    rows: list[tuple[str, Any, np.ndarray, np.ndarray]] = []
+
+    def per_group(table: nw.DataFrame[Any], weights: np.ndarray | None = None) -> np.ndarray:
+        return np.bincount(table[GROUP].to_numpy().astype(np.int64), weights=weights,
+                           minlength=n_groups).astype(np.float64)
+
+    everyone = np.bincount(group, minlength=n_groups).astype(np.float64)
+    converted = frame.filter(nw.col(STAGE) == conversion_stage).select(CUSTOMER, GROUP).unique()
+    rows.append(("conversion_rate", None, per_group(converted), everyone))
+    sessions = frame.group_by(CUSTOMER, SESSION, GROUP).agg(nw.len().alias("events"))
+    single = (sessions["events"].to_numpy() == 1).astype(np.float64)
+    rows.append(("bounce_rate", None, per_group(sessions, single), per_group(sessions)))
+    if checkout_stage is not None:
+        steps = [checkout_stage, conversion_stage]
+        moved = reach(log, customers, steps, "closed", "ordered", None, window_us)
+        started = np.bincount(group[moved.entered[0]], minlength=n_groups).astype(np.float64)
+        finished = np.bincount(group[moved.entered[1]], minlength=n_groups).astype(np.float64)
+        rows.append(("checkout_abandonment", None, started - finished, started))
+    if support_stage is not None:
+        support = frame.filter(nw.col(STAGE) == support_stage)
+        first = support.with_columns(nw.col(TIME).min().over(CUSTOMER).alias("__cx_first"),
+                                     nw.col(POS).min().over(CUSTOMER).alias("__cx_first_pos"))
+        later = (nw.col(POS) > nw.col("__cx_first_pos")) & (nw.col(TIME) - nw.col("__cx_first") <= repeat_us)
+        again = first.filter(later).select(CUSTOMER, GROUP).unique()
+        rows.append(("repeat_contact_rate", None, per_group(again),
+                     per_group(support.select(CUSTOMER, GROUP).unique())))
+    last = nw.col(POS) == nw.col(POS).max().over(CUSTOMER, SESSION)
+    exits = frame.with_columns(last.cast(nw.Int64).alias("__cx_last")).group_by(GROUP, STAGE).agg(
+        nw.len().alias("events"), nw.col("__cx_last").sum().alias("exits")).sort(STAGE)
+    for name in exits[STAGE].unique().sort().to_list():
+        part = exits.filter(nw.col(STAGE) == name)
+        rows.append(("exit_rate", name, per_group(part, part["exits"].to_numpy().astype(np.float64)),
+                     per_group(part, part["events"].to_numpy().astype(np.float64))))
+    columns: dict[str, list[Any]] = {n: [] for n in (
+        "kpi", "stage", "numerator", "denominator", "rate", "ci_low", "ci_high")}
+    order = []
+    for g in range(n_groups):
+        for kpi, name, numerator, denominator in rows:
+            low, high = _stats.proportion_interval(numerator[g], denominator[g], confidence=confidence)
+            columns["kpi"].append(kpi)
+            columns["stage"].append(name)
+            columns["numerator"].append(int(numerator[g]))
+            columns["denominator"].append(int(denominator[g]))
+            columns["rate"].append(float(numerator[g] / denominator[g]) if denominator[g] else None)
+            columns["ci_low"].append(float(low[0]) if denominator[g] else None)
+            columns["ci_high"].append(float(high[0]) if denominator[g] else None)
+            order.append(g)
+    frame_keys = None if keys is None else _frame.take_rows(keys, np.asarray(order, dtype=np.int64))
+    return _frame.to_native(_frame.with_arrays(frame_keys, columns, log.backend))
+
+
+def _with_groups(frame: nw.DataFrame[Any], customers: nw.DataFrame[Any],
+                 group: np.ndarray) -> nw.DataFrame[Any]:
+    """Each event with its customer's group position."""
+    codes = customers.select(CUSTOMER).with_columns(nw.new_series(GROUP, group, backend=frame.implementation))
+    return frame.join(codes, on=CUSTOMER, how="left").sort(POS)
+
+
+def _with_sessions(frame: nw.DataFrame[Any], session: str | None, gap: int | None) -> nw.DataFrame[Any]:
+    """A session key: the given column, or a new session after ``gap`` without events."""
+    if session is not None:
+        return frame.with_columns(nw.col(session).alias(SESSION))
+    previous = nw.col(TIME).shift(1).over(CUSTOMER, order_by=POS)
+    starts = (previous.is_null() | (nw.col(TIME) - previous > gap)).cast(nw.Int64)
+    return frame.with_columns(starts.alias(SESSION)).with_columns(
+        nw.col(SESSION).cum_sum().over(CUSTOMER, order_by=POS))
