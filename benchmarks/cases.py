@@ -248,6 +248,87 @@ def pingouin_relimp(count: int) -> Callable[[Any], Any]:
     return run
 
 
+JOURNEY_STEPS = ["home", "search", "product", "cart", "checkout"]
+
+
+def journey_data(n: int, backend: str) -> Any:
+    """n events of n / 10 customers over 30 days: eight stages, unsorted, as an export arrives."""
+    import pandas as pd
+
+    rng = np.random.default_rng(11)
+    stages = np.array([*JOURNEY_STEPS, "purchase", "support", "account"])
+    frame = pd.DataFrame({
+        "customer": rng.integers(0, max(n // 10, 1), n),
+        "time": pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 30 * 86400, n), unit="s"),
+        "stage": stages[rng.choice(8, n, p=[0.25, 0.2, 0.2, 0.12, 0.08, 0.05, 0.05, 0.05])],
+    })
+    if backend == "pandas":
+        return frame
+    import polars as pl
+
+    return pl.from_pandas(frame)
+
+
+def cx_journey(df: Any) -> Any:
+    import cxmetrics as cx
+
+    call = dict(customer="customer", time="time", stage="stage")
+    return cx.funnel(df, steps=JOURNEY_STEPS, **call), cx.transitions(df, **call)
+
+
+def pandas_journey(df: Any) -> Any:
+    """The same two analyses by hand: an ordered closed funnel by earliest positions, and the
+    transition table with counts, customers, probabilities and time between (hours)."""
+    import pandas as pd
+
+    def ordered(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame.sort_values(["customer", "time"], kind="stable").reset_index(drop=True)
+
+    log = ordered(df)
+    log["pos"] = np.arange(len(log))
+    state = log[log["stage"] == JOURNEY_STEPS[0]].groupby("customer")[["pos", "time"]].min()
+    entered = [len(state)]
+    for step in JOURNEY_STEPS[1:]:
+        candidates = log.loc[log["stage"] == step, ["customer", "pos", "time"]].merge(
+            state, left_on="customer", right_index=True, suffixes=("", "_prev"))
+        candidates = candidates[candidates["pos"] > candidates["pos_prev"]]
+        state = candidates.groupby("customer")[["pos", "time"]].min()
+        entered.append(len(state))
+    log = ordered(df)
+    grouped = log.groupby("customer")
+    log["next"] = grouped["stage"].shift(-1)
+    log["gap"] = (grouped["time"].shift(-1) - log["time"]) / pd.Timedelta(hours=1)
+    moves = log.dropna(subset=["next"]).groupby(["stage", "next"]).agg(
+        moves=("gap", "size"), customers=("customer", "nunique"), time_median=("gap", "median"),
+        time_p90=("gap", lambda g: g.quantile(0.9)))
+    moves["probability"] = moves["moves"] / moves.groupby(level=0)["moves"].transform("sum")
+    return entered, moves
+
+
+def polars_journey(df: Any) -> Any:
+    import polars as pl
+
+    log = df.sort(["customer", "time"], maintain_order=True).with_row_index("pos")
+    state = log.filter(pl.col("stage") == JOURNEY_STEPS[0]).group_by("customer").agg(
+        pl.col("pos").min(), pl.col("time").min())
+    entered = [state.height]
+    for step in JOURNEY_STEPS[1:]:
+        candidates = log.filter(pl.col("stage") == step).select("customer", "pos", "time").join(
+            state, on="customer", suffix="_prev")
+        state = candidates.filter(pl.col("pos") > pl.col("pos_prev")).group_by("customer").agg(
+            pl.col("pos").min(), pl.col("time").min())
+        entered.append(state.height)
+    log = df.sort(["customer", "time"], maintain_order=True)
+    moves = log.with_columns(
+        pl.col("stage").shift(-1).over("customer").alias("next"),
+        ((pl.col("time").shift(-1).over("customer") - pl.col("time")).dt.total_seconds() / 3600).alias("gap"),
+    ).drop_nulls("next").group_by("stage", "next").agg(
+        pl.len().alias("moves"), pl.col("customer").n_unique().alias("customers"),
+        pl.col("gap").median().alias("time_median"), pl.col("gap").quantile(0.9, "linear").alias("time_p90"),
+    ).with_columns((pl.col("moves") / pl.col("moves").sum().over("stage")).alias("probability"))
+    return entered, moves
+
+
 #: implementation name -> (data set, backend, function)
 IMPLEMENTATIONS: dict[str, tuple[str, str, Callable[[Any], Any]]] = {
     "cxmetrics.nps[pandas]": ("survey", "pandas", cx_nps),
@@ -267,6 +348,10 @@ IMPLEMENTATIONS: dict[str, tuple[str, str, Callable[[Any], Any]]] = {
     "statsmodels OLS[20]": ("drivers", "pandas", statsmodels_ols(20)),
     "cxmetrics.key_drivers[shapley 12]": ("drivers", "pandas", cx_drivers("shapley", 12)),
     "pingouin relimp[12]": ("drivers", "pandas", pingouin_relimp(12)),
+    "cxmetrics.journey[pandas]": ("journey", "pandas", cx_journey),
+    "pandas journey": ("journey", "pandas", pandas_journey),
+    "cxmetrics.journey[polars]": ("journey", "polars", cx_journey),
+    "polars journey": ("journey", "polars", polars_journey),
 }
 
 #: implementations too slow to repeat: timed once
@@ -283,7 +368,9 @@ COMPARISONS = [
     ("clv Pareto/NBD fit", "cxmetrics.ParetoNBD", "lifetimes ParetoNBD", 1 / 100),
     ("drivers relative weights, 20", "cxmetrics.key_drivers[rw 20]", "statsmodels OLS[20]", 1.0),
     ("drivers shapley, 12", "cxmetrics.key_drivers[shapley 12]", "pingouin relimp[12]", 1.0),
+    ("journey funnel+transitions, pandas", "cxmetrics.journey[pandas]", "pandas journey", 1.0),
+    ("journey funnel+transitions, polars", "cxmetrics.journey[polars]", "polars journey", 1.0),
 ]
 
 DATA = {"survey": survey_data, "transactions": transaction_data, "clv": clv_summary_data,
-        "drivers": driver_data}
+        "drivers": driver_data, "journey": journey_data}
