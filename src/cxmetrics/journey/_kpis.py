@@ -151,7 +151,5 @@ def _with_sessions(frame: nw.DataFrame[Any], session: str | None, gap: int | Non
     """A session key: the given column, or a new session after ``gap`` without events."""
     if session is not None:
         return frame.with_columns(nw.col(session).alias(SESSION))
-    previous = nw.col(TIME).shift(1).over(CUSTOMER, order_by=POS)
-    starts = (previous.is_null() | (nw.col(TIME) - previous > gap)).cast(nw.Int64)
-    return frame.with_columns(starts.alias(SESSION)).with_columns(
-        nw.col(SESSION).cum_sum().over(CUSTOMER, order_by=POS))
+    assert gap is not None
+    return _log.with_sessions(frame, CUSTOMER, POS, gap, SESSION)

@@ -135,6 +135,16 @@ def step_code(steps: Sequence[Any]) -> nw.Expr:
     return code.cast(nw.Int64)
 
 
+def with_sessions(frame: nw.DataFrame[Any], customer: str, order: str | list[str], gap: int,
+                  name: str) -> nw.DataFrame[Any]:
+    """Number each customer's sessions 1, 2, ...: a session starts at the first event and after
+    every gap in ``TIME`` longer than ``gap`` microseconds (``frame`` sorted by ``order``)."""
+    previous = nw.col(TIME).shift(1).over(customer, order_by=order)
+    starts = (previous.is_null() | (nw.col(TIME) - previous > gap)).cast(nw.Int64)
+    numbered = nw.col(name).cum_sum().over(customer, order_by=order)
+    return frame.with_columns(starts.alias(name)).with_columns(numbered)
+
+
 def category_codes(frame: nw.DataFrame[Any], column: str) -> tuple[list[Any], nw.Expr]:
     """The sorted distinct values of ``column`` and an expression giving each row's index."""
     names = frame[column].unique().sort().to_list()

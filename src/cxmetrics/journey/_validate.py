@@ -130,12 +130,9 @@ def validate_events(
     sessions = None
     if session_gap is not None:
         gap = _log.duration_expr(session_gap, "session_gap")
+        assert gap is not None
         name = session or SESSION
-        in_order = [_log.TIME, _log.ROW]
-        previous = nw.col(_log.TIME).shift(1).over(customer, order_by=in_order)
-        starts = (previous.is_null() | (nw.col(_log.TIME) - previous > gap)).cast(nw.Int64)
-        ordered = ordered.with_columns(starts.alias(name)).with_columns(
-            nw.col(name).cum_sum().over(customer, order_by=in_order))
+        ordered = _log.with_sessions(ordered, customer, [_log.TIME, _log.ROW], gap, name)
         sessions = _count_sessions(ordered, customer, name)
     clean = ordered.drop(_log.ROW, _log.TIME)
     report = EventReport(rows=rows, null_customer=null_customer, null_stage=null_stage, null_time=null_time,
