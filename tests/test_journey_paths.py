@@ -103,3 +103,17 @@ def test_time_between_equals_direct_search() -> None:
         cx.time_between(log, from_stage="a", to_stage="nowhere", **CALL)
     with pytest.raises(errors.ValueRangeError, match="top"):
         cx.paths(log, top=0, **CALL)
+
+
+def test_customers_with_one_event() -> None:
+    log = pd.DataFrame({"customer": [1, 2, 3], "time": pd.date_range("2024-01-01", periods=3, freq="h"),
+                        "stage": ["a", "b", "a"], "device": ["app", "web", "app"]})
+    assert len(cx.transitions(log, **CALL)) == 0
+    with_exits = cx.transitions(log, exits=True, **CALL)
+    assert with_exits["moves"].sum() == 6 and with_exits["time_median"].isna().all()
+    funnel = cx.funnel(log, steps=["a", "b"], **CALL)
+    assert funnel["entered"].tolist() == [2, 0] and funnel["converted"].iloc[0] == 0
+    assert cx.paths(log, **CALL)["journeys"].tolist() == [2, 1]
+    assert len(cx.gaps(log, switch="device", **CALL)) == 0
+    kpis = cx.journey_kpis(log, conversion_stage="b", **CALL)
+    assert kpis.loc[kpis["kpi"] == "bounce_rate", "rate"].iloc[0] == 1.0
