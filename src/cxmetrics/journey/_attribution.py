@@ -17,7 +17,7 @@ import numpy as np
 from cxmetrics import _frame
 from cxmetrics.errors import check_choice
 from cxmetrics.journey import _log
-from cxmetrics.journey._log import CUSTOMER, POS, STAGE
+from cxmetrics.journey._log import CIDX, POS, STAGE
 
 METHODS = ("markov", "first_touch", "last_touch", "linear")
 TOUCH = "__cx_touch"
@@ -94,20 +94,20 @@ def attribution(
                        attributes=[touchpoint] if touchpoint else [])
     _log.check_steps(log, [conversion_stage], minimum=1)
     frame = log.frame.with_columns(nw.col(touchpoint or STAGE).alias(TOUCH))
-    first_conversion = nw.when(nw.col(STAGE) == conversion_stage).then(nw.col(POS)).min().over(CUSTOMER)
+    first_conversion = nw.when(nw.col(STAGE) == conversion_stage).then(nw.col(POS)).min().over(CIDX)
     marked = frame.with_columns(first_conversion.alias("__cx_conversion"))
-    converters = marked.filter(~nw.col("__cx_conversion").is_null()).select(CUSTOMER).unique()
+    converters = marked.filter(~nw.col("__cx_conversion").is_null()).select(CIDX).unique()
     touches = marked.filter((nw.col("__cx_conversion").is_null() | (nw.col(POS) < nw.col("__cx_conversion")))
-                            & ~nw.col(TOUCH).is_null()).select(CUSTOMER, POS, TOUCH)
+                            & ~nw.col(TOUCH).is_null()).select(CIDX, POS, TOUCH)
     names, code = _log.category_codes(touches, TOUCH)
-    coded = _frame.collect(touches.select(CUSTOMER, code.alias("code")))
-    customers = marked.select(CUSTOMER).unique(maintain_order=True)
-    journey_of = _log.customer_index(customers, coded)
-    converted = np.zeros(len(customers), dtype=bool)
-    converted[_log.customer_index(customers, converters)] = True
+    coded = _frame.collect(touches.select(CIDX, code.alias("code")))
+    n_customers = int(marked.filter(nw.col(_log.FIRST)).shape[0])
+    journey_of = _log.customer_positions(coded)
+    converted = np.zeros(n_customers, dtype=bool)
+    converted[_log.customer_positions(converters)] = True
     codes = coded["code"].to_numpy().astype(np.int64)
     m = len(names)
-    touched = np.zeros((len(customers), m), dtype=bool)
+    touched = np.zeros((n_customers, m), dtype=bool)
     touched[journey_of, codes] = True
     first = np.r_[True, journey_of[1:] != journey_of[:-1]] if len(codes) else np.zeros(0, dtype=bool)
     last = np.r_[journey_of[1:] != journey_of[:-1], True] if len(codes) else np.zeros(0, dtype=bool)
@@ -128,7 +128,7 @@ def attribution(
     elif method == "last_touch":
         credit = np.bincount(codes[last & converted[journey_of]], minlength=m).astype(np.float64)
     else:
-        length = np.bincount(journey_of, minlength=len(customers))[journey_of]
+        length = np.bincount(journey_of, minlength=n_customers)[journey_of]
         credit = np.bincount(codes, weights=converted[journey_of] / length, minlength=m)
     share = credit / credit.sum() if credit.sum() > 0 else np.zeros(m)
     order = np.lexsort((np.array(names, dtype=str), -share))

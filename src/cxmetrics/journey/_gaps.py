@@ -20,7 +20,7 @@ import numpy as np
 from cxmetrics import _frame, _stats
 from cxmetrics.errors import ColumnNotFoundError, MissingValueError, check_choice
 from cxmetrics.journey import _log
-from cxmetrics.journey._log import CUSTOMER, POS, STAGE, TIME
+from cxmetrics.journey._log import STAGE, TIME, ahead
 
 DEFAULT_SWITCHES = ("channel", "device", "department")
 OUTCOMES = ("exit", "progress")
@@ -139,9 +139,6 @@ def _switch_columns(events: Any, switch: str | Sequence[str] | None) -> list[str
 def _handoffs(frame: nw.DataFrame[Any], attributes: list[str], strata: list[str], outcome: str,
               limit: int | None) -> nw.DataFrame[Any]:
     """One row per handoff (event -> next event of the customer) with the outcome after it."""
-
-    def ahead(column: str, steps: int) -> nw.Expr:
-        return nw.col(column).shift(-steps).over(CUSTOMER, order_by=POS)
 
     moves = frame.with_columns(
         ahead(STAGE, 1).alias(NEXT + STAGE), ahead(TIME, 1).alias(NEXT + TIME),

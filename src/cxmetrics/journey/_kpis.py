@@ -10,7 +10,7 @@ import numpy as np
 
 from cxmetrics import _frame, _stats
 from cxmetrics.journey import _log
-from cxmetrics.journey._log import CUSTOMER, POS, STAGE, TIME
+from cxmetrics.journey._log import CIDX, CUSTOMER, POS, STAGE, TIME
 from cxmetrics.journey._reach import reach
 
 SESSION = "__cx_session"
@@ -87,7 +87,7 @@ def journey_kpis(
     customers = _log.first_per_customer(log.frame, group_by)
     keys, group = _frame.group_codes(customers, group_by)
     n_groups = 1 if keys is None else len(keys)
-    frame = _with_groups(log.frame, customers, group)
+    frame = _with_groups(log.frame, group)
     frame = _with_sessions(frame, session, gap)
     rows: list[tuple[str, Any, np.ndarray, np.ndarray]] = []
 
@@ -98,7 +98,7 @@ def journey_kpis(
     everyone = np.bincount(group, minlength=n_groups).astype(np.float64)
     converted = frame.filter(nw.col(STAGE) == conversion_stage).select(CUSTOMER, GROUP).unique()
     rows.append(("conversion_rate", None, per_group(converted), everyone))
-    sessions = frame.group_by(CUSTOMER, SESSION, GROUP).agg(nw.len().alias("events"))
+    sessions = frame.group_by(SESSION, GROUP).agg(nw.len().alias("events"))
     single = (sessions["events"].to_numpy() == 1).astype(np.float64)
     rows.append(("bounce_rate", None, per_group(sessions, single), per_group(sessions)))
     if checkout_stage is not None:
@@ -109,13 +109,13 @@ def journey_kpis(
         rows.append(("checkout_abandonment", None, started - finished, started))
     if support_stage is not None:
         support = frame.filter(nw.col(STAGE) == support_stage)
-        first = support.with_columns(nw.col(TIME).min().over(CUSTOMER).alias("__cx_first"),
-                                     nw.col(POS).min().over(CUSTOMER).alias("__cx_first_pos"))
+        first = support.with_columns(nw.col(TIME).min().over(CIDX).alias("__cx_first"),
+                                     nw.col(POS).min().over(CIDX).alias("__cx_first_pos"))
         later = (nw.col(POS) > nw.col("__cx_first_pos")) & (nw.col(TIME) - nw.col("__cx_first") <= repeat_us)
         again = first.filter(later).select(CUSTOMER, GROUP).unique()
         rows.append(("repeat_contact_rate", None, per_group(again),
                      per_group(support.select(CUSTOMER, GROUP).unique())))
-    last = nw.col(POS) == nw.col(POS).max().over(CUSTOMER, SESSION)
+    last = _log.ends_run([SESSION])
     exits = frame.with_columns(last.cast(nw.Int64).alias("__cx_last")).group_by(GROUP, STAGE).agg(
         nw.len().alias("events"), nw.col("__cx_last").sum().alias("exits")).sort(STAGE)
     for name in exits[STAGE].unique().sort().to_list():
@@ -140,16 +140,17 @@ def journey_kpis(
     return _frame.to_native(_frame.with_arrays(frame_keys, columns, log.backend))
 
 
-def _with_groups(frame: nw.DataFrame[Any], customers: nw.DataFrame[Any],
-                 group: np.ndarray) -> nw.DataFrame[Any]:
-    """Each event with its customer's group position."""
-    codes = customers.select(CUSTOMER).with_columns(nw.new_series(GROUP, group, backend=frame.implementation))
-    return frame.join(codes, on=CUSTOMER, how="left").sort(POS)
+def _with_groups(frame: nw.DataFrame[Any], group: np.ndarray) -> nw.DataFrame[Any]:
+    """Each event with its customer's group position (looked up by customer ordinal)."""
+    ordinal = frame[CIDX].to_numpy().astype(np.int64)
+    return frame.with_columns(nw.new_series(GROUP, group[ordinal], backend=frame.implementation))
 
 
 def _with_sessions(frame: nw.DataFrame[Any], session: str | None, gap: int | None) -> nw.DataFrame[Any]:
-    """A session key: the given column, or a new session after ``gap`` without events."""
+    """A session id: runs of a customer's events with the same ``session`` value, or else a
+    new session after ``gap`` without events."""
     if session is not None:
-        return frame.with_columns(nw.col(session).alias(SESSION))
+        starts = _log.starts_run([CIDX, session]).cast(nw.Int64)
+        return frame.with_columns(starts.alias(SESSION)).with_columns(nw.col(SESSION).cum_sum())
     assert gap is not None
-    return _log.with_sessions(frame, CUSTOMER, POS, gap, SESSION)
+    return _log.with_sessions(frame, [CIDX], gap, SESSION)

@@ -2,9 +2,12 @@
 
 Every journey function starts here. The log is reduced to internal columns — customer, time
 as int64 microseconds, stage, and the attribute columns asked for — sorted once by
-(customer, time, original row order), with each row's position in that order. Later passes
-are narwhals expressions over this frame: filters, joins of per-customer tables, and shifts
-within customer (``over(customer, order_by=position)``).
+(customer, time, original row order), with each row's position in that order and each
+customer's ordinal (0, 1, ... in sorted order). Later passes are narwhals expressions over
+this frame: filters, joins and group-bys on the integer ordinal, and shifts within a customer.
+Because the frame is sorted, a shift within a customer is a plain shift whose value is kept
+only where the ordinal (and session) agree: a vectorised pass, where a partitioned shift is a
+group-by.
 """
 
 from __future__ import annotations
@@ -24,6 +27,8 @@ TIME = "__cx_time"
 STAGE = "__cx_stage"
 POS = "__cx_pos"
 ROW = "__cx_row"
+CIDX = "__cx_cidx"
+FIRST = "__cx_first"
 
 #: Microseconds per unit of the durations journey functions report.
 UNIT_MICROSECONDS = {"s": 1e6, "min": 60e6, "h": 3600e6, "D": 86400e6}
@@ -110,7 +115,44 @@ def prepare(events: Any, *, customer: str, time: str, stage: str,
         nw.col(customer).alias(CUSTOMER), moment.alias(TIME), nw.col(stage).alias(STAGE),
         *(nw.col(a) for a in attributes)))
     ordered = selected.with_row_index(ROW).sort([CUSTOMER, TIME, ROW]).drop(ROW).with_row_index(POS)
+    starts = (nw.col(CUSTOMER) != nw.col(CUSTOMER).shift(1)).fill_null(value=True)
+    ordered = ordered.with_columns(starts.alias(FIRST)).with_columns(
+        (nw.col(FIRST).cast(nw.Int64).cum_sum() - 1).alias(CIDX))
     return Events(ordered, customer, stage, attributes, selected.implementation)
+
+
+def _shifted(column: str, steps: int, partition: Sequence[str]) -> nw.Expr:
+    """``column`` ``steps`` rows away (negative: ahead) within the same partition, else null.
+
+    Valid on the sorted log, where each partition (customer, or customer and session) is one
+    run of rows.
+    """
+    same = None
+    for key in partition:
+        equal = nw.col(key).shift(steps) == nw.col(key)
+        same = equal if same is None else same & equal
+    assert same is not None
+    return nw.when(same).then(nw.col(column).shift(steps))
+
+
+def ahead(column: str, steps: int = 1, partition: Sequence[str] = (CIDX,)) -> nw.Expr:
+    """The value ``steps`` events later of the same customer (or partition), else null."""
+    return _shifted(column, -steps, partition)
+
+
+def behind(column: str, steps: int = 1, partition: Sequence[str] = (CIDX,)) -> nw.Expr:
+    """The value ``steps`` events earlier of the same customer (or partition), else null."""
+    return _shifted(column, steps, partition)
+
+
+def starts_run(partition: Sequence[str] = (CIDX,)) -> nw.Expr:
+    """True at the first row of each partition of the sorted log."""
+    return behind(POS, 1, partition).is_null()
+
+
+def ends_run(partition: Sequence[str] = (CIDX,)) -> nw.Expr:
+    """True at the last row of each partition of the sorted log."""
+    return ahead(POS, 1, partition).is_null()
 
 
 def check_steps(events: Events, steps: Sequence[Any], minimum: int = 2) -> list[Any]:
@@ -135,14 +177,14 @@ def step_code(steps: Sequence[Any]) -> nw.Expr:
     return code.cast(nw.Int64)
 
 
-def with_sessions(frame: nw.DataFrame[Any], customer: str, order: str | list[str], gap: int,
+def with_sessions(frame: nw.DataFrame[Any], partition: Sequence[str], gap: int,
                   name: str) -> nw.DataFrame[Any]:
-    """Number each customer's sessions 1, 2, ...: a session starts at the first event and after
-    every gap in ``TIME`` longer than ``gap`` microseconds (``frame`` sorted by ``order``)."""
-    previous = nw.col(TIME).shift(1).over(customer, order_by=order)
+    """Session ids on a frame sorted by ``partition`` then ``TIME``: a session starts at each
+    partition's first event and after every gap longer than ``gap`` microseconds. Ids are
+    unique over the frame and increase in row order."""
+    previous = behind(TIME, 1, partition)
     starts = (previous.is_null() | (nw.col(TIME) - previous > gap)).cast(nw.Int64)
-    numbered = nw.col(name).cum_sum().over(customer, order_by=order)
-    return frame.with_columns(starts.alias(name)).with_columns(numbered)
+    return frame.with_columns(starts.alias(name)).with_columns(nw.col(name).cum_sum())
 
 
 def category_codes(frame: nw.DataFrame[Any], column: str) -> tuple[list[Any], nw.Expr]:
@@ -152,14 +194,10 @@ def category_codes(frame: nw.DataFrame[Any], column: str) -> tuple[list[Any], nw
 
 
 def first_per_customer(frame: nw.DataFrame[Any], columns: Sequence[str]) -> nw.DataFrame[Any]:
-    """Each customer's first event (lowest position) with ``columns``, sorted by customer."""
-    first = frame.filter(nw.col(POS) == nw.col(POS).min().over(CUSTOMER))
-    return first.select(CUSTOMER, POS, *columns).sort(POS)
+    """Each customer's first event with ``columns``, in customer-ordinal order."""
+    return frame.filter(nw.col(FIRST)).select(CUSTOMER, CIDX, POS, *columns)
 
 
-def customer_index(customers: nw.DataFrame[Any], table: nw.DataFrame[Any]) -> np.ndarray:
-    """Positions in ``customers`` (one row per customer, with POS of its first event) of each
-    row of ``table`` (a per-customer result)."""
-    keyed = customers.select(CUSTOMER).with_row_index("__cx_index")
-    joined = table.select(CUSTOMER).with_row_index("__cx_order").join(keyed, on=CUSTOMER, how="left")
-    return np.asarray(joined.sort("__cx_order")["__cx_index"].to_numpy(), dtype=np.int64)
+def customer_positions(table: nw.DataFrame[Any]) -> np.ndarray:
+    """The customer ordinals of a per-customer result (rows of the customer table)."""
+    return np.asarray(table[CIDX].to_numpy(), dtype=np.int64)

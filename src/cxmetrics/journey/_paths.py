@@ -11,7 +11,7 @@ import numpy as np
 from cxmetrics import _frame
 from cxmetrics.errors import ValueRangeError
 from cxmetrics.journey import _log
-from cxmetrics.journey._log import CUSTOMER, POS, STAGE, TIME
+from cxmetrics.journey._log import CIDX, CUSTOMER, POS, STAGE, TIME
 from cxmetrics.journey._reach import reach
 
 START, EXIT = "(start)", "(exit)"
@@ -19,7 +19,8 @@ NEXT_STAGE, NEXT_TIME = "__cx_next_stage", "__cx_next_time"
 
 
 def _partition(session: str | None) -> list[str]:
-    return [CUSTOMER] if session is None else [CUSTOMER, session]
+    """A journey: a customer's events, or a run of events with the same session value."""
+    return [CIDX] if session is None else [CIDX, session]
 
 
 def transitions(
@@ -37,7 +38,8 @@ def transitions(
 
     Consecutive events of a customer (or of a session, with ``session``) form one move. With
     ``exits=True`` the last event of each journey also moves to ``"(exit)"`` (and the first
-    comes from ``"(start)"``), which completes the Markov transition matrix.
+    comes from ``"(start)"``), which completes the Markov transition matrix. A session is a
+    run of consecutive events of a customer with the same ``session`` value.
 
     Parameters
     ----------
@@ -85,12 +87,9 @@ def transitions(
     if exits and stage_type != nw.String:
         frame = frame.with_columns(nw.col(STAGE).cast(nw.String))
     moves = frame.with_columns(
-        nw.col(STAGE).shift(-1).over(*part, order_by=POS).alias(NEXT_STAGE),
-        nw.col(TIME).shift(-1).over(*part, order_by=POS).alias(NEXT_TIME),
-    )
+        _log.ahead(STAGE, 1, part).alias(NEXT_STAGE), _log.ahead(TIME, 1, part).alias(NEXT_TIME))
     if exits:
-        first = nw.col(POS) == nw.col(POS).min().over(*part)
-        starts = moves.filter(first).with_columns(
+        starts = moves.filter(_log.starts_run(part)).with_columns(
             nw.col(STAGE).alias(NEXT_STAGE), nw.lit(START).alias(STAGE),
             nw.when(nw.lit(value=False)).then(nw.col(NEXT_TIME)).alias(NEXT_TIME))  # null, same type
         ends = moves.filter(nw.col(NEXT_STAGE).is_null()).with_columns(nw.lit(EXIT).alias(NEXT_STAGE))
@@ -161,13 +160,10 @@ def paths(
         first_conversion = nw.when(nw.col(STAGE) == conversion_stage).then(nw.col(POS)).min().over(*part)
         frame = frame.filter(first_conversion.is_null() | (nw.col(POS) <= first_conversion))
     if collapse_repeats:
-        previous = nw.col(STAGE).shift(1).over(*part, order_by=POS)
+        previous = _log.behind(STAGE, 1, part)
         frame = frame.filter(previous.is_null() | (nw.col(STAGE) != previous))
     stages, stage_code = _log.category_codes(frame, STAGE)
-    code = _frame.collect(frame.select(
-        stage_code.alias("code"),
-        (nw.col(POS) == nw.col(POS).min().over(*part)).alias("first"),
-    ))
+    code = _frame.collect(frame.select(stage_code.alias("code"), _log.starts_run(part).alias("first")))
     journey = np.cumsum(code["first"].to_numpy()) - 1  # rows are sorted by journey, then time
     codes = code["code"].to_numpy()
     starts = np.flatnonzero(code["first"].to_numpy())

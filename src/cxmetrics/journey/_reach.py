@@ -23,7 +23,7 @@ from typing import Any
 import narwhals as nw
 import numpy as np
 
-from cxmetrics.journey._log import CUSTOMER, POS, TIME, Events, customer_index, step_code
+from cxmetrics.journey._log import CIDX, POS, TIME, Events, ahead, customer_positions, starts_run, step_code
 
 CODE = "__cx_code"
 PREV_POS, PREV_TIME, START = "__cx_prev_pos", "__cx_prev_time", "__cx_start"
@@ -67,14 +67,14 @@ def _empty(k: int, n: int) -> Reach:
 def _ordered(coded: nw.DataFrame[Any], customers: nw.DataFrame[Any], k: int, mode: str, window: int,
              step_window: int) -> Reach:
     out = _empty(k, len(customers))
-    steps = coded.filter(nw.col(CODE) >= 0).select(CUSTOMER, POS, TIME, CODE)
-    first = steps.group_by(CUSTOMER, CODE).agg(nw.col(POS).min(), nw.col(TIME).min())
+    steps = coded.filter(nw.col(CODE) >= 0).select(CIDX, POS, TIME, CODE)
+    first = steps.group_by(CIDX, CODE).agg(nw.col(POS).min(), nw.col(TIME).min())
     if mode == "closed":
         state = first.filter(nw.col(CODE) == 0).with_columns(nw.col(TIME).alias(START))
-        out.entered[0, customer_index(customers, state)] = True
+        out.entered[0, customer_positions(state)] = True
         for step in range(1, k):
             state = _next_match(steps, state, step, window, step_window, carry_start=True)
-            index = customer_index(customers, state)
+            index = customer_positions(state)
             out.entered[step, index] = True
             out.delta_into[step, index] = (state[TIME] - state[PREV_TIME]).to_numpy()
         out.converted[:-1] = out.entered[1:]
@@ -82,10 +82,10 @@ def _ordered(coded: nw.DataFrame[Any], customers: nw.DataFrame[Any], k: int, mod
     limit = min(window, step_window)  # open: both bound the one move from a step to the next
     for step in range(k):
         state = first.filter(nw.col(CODE) == step).with_columns(nw.col(TIME).alias(START))
-        out.entered[step, customer_index(customers, state)] = True
+        out.entered[step, customer_positions(state)] = True
         if step + 1 < k:
             moved = _next_match(steps, state, step + 1, limit, limit, carry_start=True)
-            index = customer_index(customers, moved)
+            index = customer_positions(moved)
             out.converted[step, index] = True
             out.delta_into[step + 1, index] = (moved[TIME] - moved[PREV_TIME]).to_numpy()
     return out
@@ -94,12 +94,12 @@ def _ordered(coded: nw.DataFrame[Any], customers: nw.DataFrame[Any], k: int, mod
 def _next_match(steps: nw.DataFrame[Any], state: nw.DataFrame[Any], step: int, window: int,
                 step_window: int, carry_start: bool) -> nw.DataFrame[Any]:
     """Earliest event of ``step`` after each customer's matched position, within the windows."""
-    previous = state.select(CUSTOMER, nw.col(POS).alias(PREV_POS), nw.col(TIME).alias(PREV_TIME), START)
-    candidates = steps.filter(nw.col(CODE) == step).join(previous, on=CUSTOMER, how="inner")
+    previous = state.select(CIDX, nw.col(POS).alias(PREV_POS), nw.col(TIME).alias(PREV_TIME), START)
+    candidates = steps.filter(nw.col(CODE) == step).join(previous, on=CIDX, how="inner")
     within = (nw.col(POS) > nw.col(PREV_POS)) & (nw.col(TIME) - nw.col(START) <= window) & (
         nw.col(TIME) - nw.col(PREV_TIME) <= step_window)
     # positions grow with time within a customer, so the earliest position has the least time
-    return candidates.filter(within).group_by(CUSTOMER).agg(
+    return candidates.filter(within).group_by(CIDX).agg(
         nw.col(POS).min(), nw.col(TIME).min(), nw.col(PREV_TIME).min(), nw.col(START).min())
 
 
@@ -107,19 +107,18 @@ def _strict(coded: nw.DataFrame[Any], customers: nw.DataFrame[Any], k: int, mode
             step_window: int) -> Reach:
     out = _empty(k, len(customers))
     depth = k if mode == "closed" else 2
-    ahead = range(1, depth)
+    later = range(1, depth)
     shifted = coded.with_columns(
-        *(nw.col(CODE).shift(-j).over(CUSTOMER, order_by=POS).alias(f"__cx_code{j}") for j in ahead),
-        *(nw.col(TIME).shift(-j).over(CUSTOMER, order_by=POS).alias(f"__cx_time{j}") for j in ahead),
+        *(ahead(CODE, j).alias(f"__cx_code{j}") for j in later),
+        *(ahead(TIME, j).alias(f"__cx_time{j}") for j in later),
     )
-    first_of_code = nw.col(POS) == nw.col(POS).min().over(CUSTOMER, CODE)
     if mode == "closed":
-        start = shifted.filter((nw.col(CODE) == 0) & first_of_code)
-        out.entered[0, customer_index(customers, start)] = True
+        start = shifted.filter(nw.col(CODE) == 0).filter(starts_run())  # first occurrence
+        out.entered[0, customer_positions(start)] = True
         ok = np.ones(len(start), dtype=bool)
         times = _floats(start[TIME])
         begin, previous = times, times
-        index = customer_index(customers, start)
+        index = customer_positions(start)
         for j in range(1, k):
             code = start[f"__cx_code{j}"].fill_null(-1).to_numpy()
             now = _floats(start[f"__cx_time{j}"])
@@ -132,8 +131,8 @@ def _strict(coded: nw.DataFrame[Any], customers: nw.DataFrame[Any], k: int, mode
         return out
     limit = min(window, step_window)
     for step in range(k):
-        start = shifted.filter((nw.col(CODE) == step) & first_of_code)
-        index = customer_index(customers, start)
+        start = shifted.filter(nw.col(CODE) == step).filter(starts_run())
+        index = customer_positions(start)
         out.entered[step, index] = True
         if step + 1 < k:
             code = start["__cx_code1"].fill_null(-1).to_numpy()
@@ -148,9 +147,9 @@ def _strict(coded: nw.DataFrame[Any], customers: nw.DataFrame[Any], k: int, mode
 def _any_order(coded: nw.DataFrame[Any], customers: nw.DataFrame[Any], k: int, mode: str,
                window: int) -> Reach:
     out = _empty(k, len(customers))
-    first = coded.filter(nw.col(CODE) >= 0).group_by(CUSTOMER, CODE).agg(nw.col(TIME).min())
+    first = coded.filter(nw.col(CODE) >= 0).group_by(CIDX, CODE).agg(nw.col(TIME).min())
     times = np.full((len(customers), k), np.nan)
-    times[customer_index(customers, first), first[CODE].to_numpy()] = first[TIME].to_numpy()
+    times[customer_positions(first), first[CODE].to_numpy()] = first[TIME].to_numpy()
     done = ~np.isnan(times)
     if mode == "closed":
         for step in range(k):

@@ -132,7 +132,9 @@ def validate_events(
         gap = _log.duration_expr(session_gap, "session_gap")
         assert gap is not None
         name = session or SESSION
-        ordered = _log.with_sessions(ordered, customer, [_log.TIME, _log.ROW], gap, name)
+        ordered = _log.with_sessions(ordered, [customer], gap, name)
+        # per-customer numbers 1, 2, ... from the frame-wide ids
+        ordered = ordered.with_columns(nw.col(name) - nw.col(name).min().over(customer) + 1)
         sessions = _count_sessions(ordered, customer, name)
     clean = ordered.drop(_log.ROW, _log.TIME)
     report = EventReport(rows=rows, null_customer=null_customer, null_stage=null_stage, null_time=null_time,
