@@ -329,6 +329,25 @@ def polars_journey(df: Any) -> Any:
     return entered, moves
 
 
+def journey_text_ids(n: int, backend: str) -> Any:
+    """The journey log with text customer ids, which pm4py requires."""
+    frame = journey_data(n, "pandas")
+    return frame.assign(customer="c" + frame["customer"].astype(str))
+
+
+def cx_transitions(df: Any) -> Any:
+    import cxmetrics as cx
+
+    return cx.transitions(df, customer="customer", time="time", stage="stage")
+
+
+def pm4py_dfg(df: Any) -> Any:
+    """pm4py's directly-follows graph: the transition counts of the same log."""
+    import pm4py
+
+    return pm4py.discover_dfg(df, case_id_key="customer", activity_key="stage", timestamp_key="time")
+
+
 #: implementation name -> (data set, backend, function)
 IMPLEMENTATIONS: dict[str, tuple[str, str, Callable[[Any], Any]]] = {
     "cxmetrics.nps[pandas]": ("survey", "pandas", cx_nps),
@@ -352,6 +371,8 @@ IMPLEMENTATIONS: dict[str, tuple[str, str, Callable[[Any], Any]]] = {
     "pandas journey": ("journey", "pandas", pandas_journey),
     "cxmetrics.journey[polars]": ("journey", "polars", cx_journey),
     "polars journey": ("journey", "polars", polars_journey),
+    "cxmetrics.transitions[pandas]": ("journey_text", "pandas", cx_transitions),
+    "pm4py discover_dfg": ("journey_text", "pandas", pm4py_dfg),
 }
 
 #: implementations too slow to repeat: timed once
@@ -370,7 +391,8 @@ COMPARISONS = [
     ("drivers shapley, 12", "cxmetrics.key_drivers[shapley 12]", "pingouin relimp[12]", 1.0),
     ("journey funnel+transitions, pandas", "cxmetrics.journey[pandas]", "pandas journey", 1.0),
     ("journey funnel+transitions, polars", "cxmetrics.journey[polars]", "polars journey", 1.0),
+    ("journey transitions vs pm4py DFG", "cxmetrics.transitions[pandas]", "pm4py discover_dfg", 1.0),
 ]
 
 DATA = {"survey": survey_data, "transactions": transaction_data, "clv": clv_summary_data,
-        "drivers": driver_data, "journey": journey_data}
+        "drivers": driver_data, "journey": journey_data, "journey_text": journey_text_ids}
