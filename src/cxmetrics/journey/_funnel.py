@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from typing import Any
 
@@ -18,9 +19,18 @@ ORDERS = ("ordered", "strict", "any")
 MIN_CELL = 5
 
 
+@dataclasses.dataclass(frozen=True)
+class _FunnelData:
+    steps: list[Any]
+    keys: Any  # group keys, or None
+    group: np.ndarray  # each customer's group
+    result: Reach  # in the requested mode
+    chain: Reach  # the closed funnel (overall rates)
+    backend: Any
+
+
 def _funnel_reach(events: Any, customer: str, time: str, stage: str, steps: Sequence[Any], mode: str,
-                  order: str, window: str | None, step_window: str | None,
-                  by: list[str]) -> tuple[list[Any], Any, np.ndarray, Reach, Reach]:
+                  order: str, window: str | None, step_window: str | None, by: list[str]) -> _FunnelData:
     check_choice(mode, MODES, "mode")
     check_choice(order, ORDERS, "order")
     if order == "any" and step_window is not None:
@@ -33,7 +43,7 @@ def _funnel_reach(events: Any, customer: str, time: str, stage: str, steps: Sequ
     keys, group = _frame.group_codes(customers, by)
     result = reach(log, customers, steps, mode, order, window_us, step_us)
     chain = result if mode == "closed" else reach(log, customers, steps, "closed", order, window_us, step_us)
-    return steps, keys, group, result, chain
+    return _FunnelData(steps, keys, group, result, chain, log.backend)
 
 
 def funnel(
@@ -121,8 +131,8 @@ def funnel(
     """
     group_by = _frame.as_list(by)
     per_unit = _log.check_unit(unit)
-    steps, keys, group, result, chain = _funnel_reach(
-        events, customer, time, stage, steps, mode, order, window, step_window, group_by)
+    data = _funnel_reach(events, customer, time, stage, steps, mode, order, window, step_window, group_by)
+    steps, keys, group, result, chain = data.steps, data.keys, data.group, data.result, data.chain
     n_groups = 1 if keys is None else len(keys)
     k = len(steps)
     columns: dict[str, list[Any]] = {name: [] for name in (
@@ -162,13 +172,7 @@ def funnel(
                 columns["time_to_convert_p90"].append(float(np.quantile(delta, 0.9)) if len(delta) else None)
     group_rows = np.repeat(np.arange(n_groups), k)
     frame_keys = None if keys is None else _frame.take_rows(keys, group_rows)
-    return _frame.to_native(_frame.with_arrays(frame_keys, columns, _log_backend(keys, events)))
-
-
-def _log_backend(keys: Any, events: Any) -> Any:
-    if keys is not None:
-        return keys.implementation
-    return _frame.collect(_frame.from_native(events).head(0)).implementation
+    return _frame.to_native(_frame.with_arrays(frame_keys, columns, data.backend))
 
 
 def _per_group(flags: np.ndarray, group: np.ndarray, n_groups: int) -> np.ndarray:
@@ -230,8 +234,8 @@ def compare_funnels(
         ``ci_low`` and ``ci_high``, ``relative_rate`` (rate / rate_other), ``p_value``,
         ``p_adjusted`` (Benjamini-Hochberg), ``small_sample``.
     """
-    steps, keys, group, result, _ = _funnel_reach(
-        events, customer, time, stage, steps, mode, order, window, step_window, [by])
+    data = _funnel_reach(events, customer, time, stage, steps, mode, order, window, step_window, [by])
+    steps, keys, group, result = data.steps, data.keys, data.group, data.result
     assert keys is not None
     labels = keys[by].to_list()
     if reference is not None and reference not in labels:
