@@ -127,3 +127,12 @@ def test_compare_csat_rejects_a_gapped_top_box():
     df = pd.DataFrame({"g": ["a", "b"], "s": [5, 4]})
     with pytest.raises(errors.CXMetricsError, match="consecutive"):
         cx.compare_csat(df, score="s", group="g", top=(3, 5))
+
+
+@pytest.mark.parametrize("scale", [(1, 7), 1, 7.5, True])
+def test_scale_must_be_a_whole_number(scale):
+    df = pd.DataFrame({"s": [5, 4, 7]})
+    with pytest.raises(errors.CXMetricsError, match="scale must be a whole number"):
+        cx.ces(df, score="s", scale=scale)
+    with pytest.raises(errors.CXMetricsError, match="scale must be a whole number"):
+        cx.csat(df, score="s", scale=scale)

@@ -1,12 +1,13 @@
 """cxmetrics: customer-experience analytics on DataFrames.
 
 Survey metrics (NPS, CSAT, CES) with intervals, comparisons and trends; RFM segmentation;
-CLV models (BG/NBD, MBG/NBD, Pareto/NBD, Gamma-Gamma); key-driver analysis. Functions take a
+CLV models (BG/NBD, MBG/NBD, Pareto/NBD, Gamma-Gamma); key-driver analysis; journeys; charts
+(``cxmetrics.plot``). Functions take a
 pandas, polars or pyarrow frame and return the same library. Heavy dependencies (scipy.stats,
 statsmodels, matplotlib, jieba, snownlp) load on first use, so importing the package is cheap.
 """
 
-from cxmetrics import errors
+from cxmetrics import errors, plot
 from cxmetrics.clv import (
     BetaGeo,
     GammaGamma,
@@ -80,6 +81,7 @@ __all__ = [
     "nps",
     "nps_trend",
     "paths",
+    "plot",
     "rfm_score",
     "rfm_segment",
     "rfm_table",

@@ -231,7 +231,8 @@ class _Model:
         std_error = _standard_errors(optimum.hessian)
         z = _stats.z_quantile(0.5 + confidence / 2.0)
         # Wald interval on the log scale: positive, as the parameters are.
-        spread = np.exp(z * std_error / params)
+        with np.errstate(over="ignore"):  # a parameter on a flat ridge: an unbounded interval
+            spread = np.exp(z * std_error / params)
         self.params_ = _frame.to_native(nw.from_dict({
             "parameter": list(self.parameter_names),
             "estimate": params,

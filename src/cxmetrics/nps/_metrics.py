@@ -163,7 +163,13 @@ def _rating_stats(
                        categories=boxes)
 
 
-def _box(values: Sequence[int] | None, default: Sequence[int], scale: int, name: str) -> tuple[int, int]:
+def _box(values: Sequence[int] | None, default: Sequence[int] | None, scale: int,
+         name: str) -> tuple[int, int]:
+    """The (low, high) ratings of a box on a 1..scale scale; ``default`` None: the top three."""
+    if isinstance(scale, bool) or not isinstance(scale, (int, np.integer)) or scale < 2:
+        raise CXMetricsError(f"scale must be a whole number >= 2 (the highest rating), got {scale!r}")
+    if default is None:
+        default = range(max(scale - 2, 1), scale + 1)
     chosen = list(default if values is None else values)
     if not chosen or any(v < 1 or v > scale for v in chosen):
         raise CXMetricsError(f"{name}={values!r} must list ratings within 1..{scale}")
@@ -337,7 +343,7 @@ def ces(
     check_choice(stat, CES_STATS, "stat")
     check_choice(ci, list(_stats.PROPORTION_CI_METHODS), "ci")
     check_confidence(confidence)
-    box = _box(easy, range(max(scale - 2, 1), scale + 1), scale, "easy")
+    box = _box(easy, None, scale, "easy")
     stats = _rating_stats(data, score=score, by=by, weights=weights, scale=scale, boxes={"easy": box})
     if stat == "pct_easy":
         value = stats.share("easy") * 100.0

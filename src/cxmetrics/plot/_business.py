@@ -1,0 +1,377 @@
+"""Charts of journeys, RFM segments, CLV and key drivers."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from cxmetrics.errors import ValueRangeError, check_choice
+from cxmetrics.plot._data import labels, result_frame, values
+from cxmetrics.plot._style import COLORS, chart, new_axes
+
+
+@chart
+def funnel(result: Any, *, ax: Any = None, title: str | None = None) -> Any:
+    """Customers at each step as bars, annotated with the step conversion and the drop-off.
+
+    ``result`` is :func:`cxmetrics.funnel`'s frame without ``by`` (``step, entered,
+    conversion_rate, drop_off``).
+    """
+    frame = result_frame(result, ["step", "entered", "conversion_rate", "drop_off"], "funnel")
+    steps = labels(frame, "step")
+    if len(set(steps)) != len(steps):
+        raise ValueRangeError("funnel chart takes one funnel; filter the result to one group first")
+    entered = values(frame, "entered")
+    rate, drop = values(frame, "conversion_rate"), values(frame, "drop_off")
+    ax = new_axes(ax, (7.0, 0.6 * len(steps) + 1.5))
+    y = np.arange(len(steps))[::-1]
+    ax.barh(y, entered, color=COLORS["accent"])
+    ax.set_yticks(y, steps)
+    top = entered.max() if len(entered) else 1.0
+    for i in range(len(steps)):
+        text = f"{entered[i]:,.0f}" + ("" if np.isnan(rate[i]) else f"  ({rate[i]:.0%} of previous)")
+        ax.text(entered[i] + 0.01 * top, y[i], text, va="center", fontsize=9)
+        if not np.isnan(drop[i]) and i + 1 < len(steps):
+            ax.annotate(
+                f"−{drop[i]:,.0f}",
+                (0.02 * top, y[i] - 0.5),
+                color=COLORS["negative"],
+                fontsize=8,
+                va="center",
+            )
+    ax.set_xlim(0, top * 1.35)
+    ax.set_xlabel("customers")
+    ax.set_title(title if title is not None else "Funnel (red: customers lost before the next step)")
+    return ax
+
+
+@chart
+def journey_flow(
+    result: Any,
+    *,
+    order: Sequence[Any] | None = None,
+    min_share: float = 0.02,
+    ax: Any = None,
+    title: str | None = None,
+) -> Any:
+    """Transitions as a flow network: stages left to right, arrows as wide as their moves.
+
+    ``result`` is :func:`cxmetrics.transitions`'s frame (``from_stage, to_stage, moves``;
+    with ``exits=True`` the start and exit appear at the ends). ``order`` fixes the left to
+    right order of the stages (default: by how early they are reached); moves below
+    ``min_share`` of all moves are left out for legibility.
+    """
+    from matplotlib.patches import FancyArrowPatch
+
+    frame = result_frame(result, ["from_stage", "to_stage", "moves"], "journey_flow")
+    origin, target = labels(frame, "from_stage"), labels(frame, "to_stage")
+    moves = values(frame, "moves")
+    stages = list(order) if order is not None else _flow_order(origin, target, moves)
+    stages = [str(s) for s in stages]
+    position = {s: i for i, s in enumerate(stages)}
+    keep = [
+        i
+        for i in range(len(moves))
+        if moves[i] >= min_share * moves.sum()
+        and origin[i] in position
+        and target[i] in position
+        and origin[i] != target[i]
+    ]
+    ax = new_axes(ax, (max(7.0, 1.4 * len(stages)), 4.0))
+    widest = max((moves[i] for i in keep), default=1.0)
+    for i in keep:
+        a, b = position[origin[i]], position[target[i]]
+        bend = 0.0 if b == a + 1 else (0.35 if b > a else -0.35)
+        ax.add_patch(
+            FancyArrowPatch(
+                (a, 0),
+                (b, 0),
+                connectionstyle=f"arc3,rad={bend}",
+                arrowstyle="-|>",
+                mutation_scale=12,
+                lw=0.5 + 8 * moves[i] / widest,
+                color=COLORS["accent"] if b > a else COLORS["negative"],
+                alpha=0.6,
+            )
+        )
+    ax.scatter(range(len(stages)), np.zeros(len(stages)), s=400, color="white", edgecolor="black", zorder=3)
+    for i, stage in enumerate(stages):
+        ax.text(i, -0.12, stage, ha="center", va="top", fontsize=9)
+    ax.set_xlim(-0.6, len(stages) - 0.4)
+    ax.set_ylim(-0.6, 0.6)
+    ax.axis("off")
+    ax.set_title(title if title is not None else "Journey flow (width: moves; red: moves back)")
+    return ax
+
+
+def _flow_order(origin: list[str], target: list[str], moves: np.ndarray) -> list[str]:
+    """Stages by the mean step at which a walker on the transitions visits them.
+
+    The walker starts at "(start)" when the table has it, else at the stages with more moves
+    out than in; a funnel's stages come out in funnel order.
+    """
+    stages = list(dict.fromkeys([*origin, *target]))
+    index = {s: i for i, s in enumerate(stages)}
+    counts = np.zeros((len(stages), len(stages)))
+    for a, b, m in zip(origin, target, moves, strict=True):
+        counts[index[a], index[b]] += m
+    totals = counts.sum(axis=1, keepdims=True)
+    chain = np.divide(counts, totals, out=np.zeros_like(counts), where=totals > 0)
+    if "(start)" in index:
+        walker = np.eye(len(stages))[index["(start)"]]
+    else:
+        net = np.clip(counts.sum(axis=1) - counts.sum(axis=0), 0.0, None)
+        walker = net / net.sum() if net.sum() > 0 else np.full(len(stages), 1.0 / len(stages))
+    weight, step_sum = np.zeros(len(stages)), np.zeros(len(stages))
+    for step in range(4 * len(stages)):
+        weight += walker
+        step_sum += step * walker
+        walker = walker @ chain
+    mean_step = np.divide(step_sum, weight, out=np.full(len(stages), np.inf), where=weight > 0)
+    if "(start)" in index:
+        mean_step[index["(start)"]] = -np.inf
+    if "(exit)" in index:
+        mean_step[index["(exit)"]] = np.inf  # the exit closes every journey: rightmost
+    return sorted(stages, key=lambda s: (mean_step[index[s]], s))
+
+
+@chart
+def gap_chart(
+    result: Any, *, top: int = 10, alpha: float = 0.05, ax: Any = None, title: str | None = None
+) -> Any:
+    """Gap scores (excess exits at switches) with intervals, largest first; significant ones red.
+
+    ``result`` is :func:`cxmetrics.gaps`'s frame. The interval is the difference's interval
+    times the switched handoffs; rows flagged ``small_sample`` are left out.
+    """
+    frame = result_frame(
+        result,
+        [
+            "attribute",
+            "from_stage",
+            "to_stage",
+            "switched",
+            "ci_low",
+            "ci_high",
+            "q_value",
+            "gap_score",
+            "small_sample",
+        ],
+        "gap_chart",
+    )
+    keep = ~np.asarray(frame["small_sample"].to_list(), dtype=bool)
+    score = values(frame, "gap_score")[keep]
+    switched = values(frame, "switched")[keep]
+    low, high = values(frame, "ci_low")[keep] * switched, values(frame, "ci_high")[keep] * switched
+    q = values(frame, "q_value")[keep]
+    names = [
+        f"{a}: {f} → {t}"
+        for a, f, t, k in zip(
+            labels(frame, "attribute"),
+            labels(frame, "from_stage"),
+            labels(frame, "to_stage"),
+            keep,
+            strict=True,
+        )
+        if k
+    ]
+    order = np.argsort(-score)[:top][::-1]
+    ax = new_axes(ax, (7.0, 0.45 * len(order) + 1.5))
+    colors = [COLORS["negative"] if q[i] < alpha else COLORS["muted"] for i in order]
+    ax.barh(range(len(order)), score[order], color=colors)
+    ax.errorbar(
+        score[order],
+        range(len(order)),
+        xerr=[score[order] - low[order], high[order] - score[order]],
+        fmt="none",
+        ecolor="black",
+        capsize=3,
+    )
+    ax.set_yticks(range(len(order)), [names[i] for i in order])
+    ax.axvline(0, color="black", linewidth=0.8)
+    ax.set_xlabel("excess exits at switched handoffs")
+    ax.set_title(title if title is not None else f"Gaps at switches (red: q < {alpha:g})")
+    return ax
+
+
+@chart
+def rfm_heatmap(scored: Any, *, value: str = "monetary", ax: Any = None, title: str | None = None) -> Any:
+    """The recency × frequency score grid, coloured by mean ``value`` (or ``value="count"``).
+
+    ``scored`` is :func:`cxmetrics.rfm_score`'s frame (``r_score, f_score`` and the value
+    column).
+    """
+    needed = ["r_score", "f_score"] + ([] if value == "count" else [value])
+    frame = result_frame(scored, needed, "rfm_heatmap")
+    r, f = values(frame, "r_score").astype(int), values(frame, "f_score").astype(int)
+    size = int(max(r.max(), f.max())) if len(r) else 1
+    count = np.zeros((size, size))
+    np.add.at(count, (r - 1, f - 1), 1.0)
+    if value == "count":
+        grid, label = count, "customers"
+    else:
+        total = np.zeros((size, size))
+        np.add.at(total, (r - 1, f - 1), values(frame, value))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            grid = np.where(count > 0, total / count, np.nan)
+        label = f"mean {value}"
+    ax = new_axes(ax, (6.0, 5.0))
+    image = ax.imshow(grid, origin="lower", cmap="viridis", aspect="auto")
+    for i in range(size):
+        for j in range(size):
+            if not np.isnan(grid[i, j]):
+                ax.text(j, i, f"{grid[i, j]:,.0f}", ha="center", va="center", color="white", fontsize=8)
+    ax.set_xticks(range(size), [str(k + 1) for k in range(size)])
+    ax.set_yticks(range(size), [str(k + 1) for k in range(size)])
+    ax.set_xlabel("frequency score")
+    ax.set_ylabel("recency score")
+    ax.figure.colorbar(image, ax=ax, label=label)
+    ax.set_title(title if title is not None else f"RFM grid: {label}")
+    return ax
+
+
+@chart
+def segment_bars(
+    profile: Any, *, segment: str | None = None, ax: Any = None, title: str | None = None
+) -> Any:
+    """Share of customers and of revenue per segment, side by side.
+
+    ``profile`` is :func:`cxmetrics.segment_profile`'s frame (``customers, share,
+    revenue_share`` and the segment column, default its first column).
+    """
+    frame = result_frame(profile, ["share", "revenue_share"], "segment_bars")
+    segment = segment or frame.columns[0]
+    names = labels(frame, segment)
+    share, revenue = values(frame, "share"), values(frame, "revenue_share")
+    y = np.arange(len(names))[::-1]
+    ax = new_axes(ax, (7.0, 0.45 * len(names) + 1.5))
+    ax.barh(y + 0.2, share * 100, 0.4, label="customers", color=COLORS["accent"])
+    ax.barh(y - 0.2, revenue * 100, 0.4, label="revenue", color=COLORS["positive"])
+    ax.set_yticks(y, names)
+    ax.set_xlabel("% of total")
+    ax.legend()
+    ax.set_title(title if title is not None else "Segments: share of customers and of revenue")
+    return ax
+
+
+@chart
+def clv_distribution(
+    data: Any, *, value: str = "clv", bins: int = 40, ax: Any = None, title: str | None = None
+) -> Any:
+    """Histogram of customer lifetime values (log scale), with the median and top 10% marked.
+
+    ``data`` is a frame with the ``value`` column (for example the summary with
+    :func:`cxmetrics.customer_lifetime_value` added).
+    """
+    frame = result_frame(data, [value], "clv_distribution")
+    v = values(frame, value)
+    v = v[np.isfinite(v) & (v > 0)]
+    if not len(v):
+        raise ValueRangeError(f"clv_distribution needs positive values in {value!r}")
+    ax = new_axes(ax)
+    ax.hist(v, bins=np.geomspace(v.min(), v.max(), bins), color=COLORS["accent"])
+    ax.set_xscale("log")
+    for q, name in ((0.5, "median"), (0.9, "top 10%")):
+        level = float(np.quantile(v, q))
+        ax.axvline(level, color=COLORS["negative"], linestyle="--", linewidth=1)
+        ax.text(level, ax.get_ylim()[1] * 0.95, f" {name} {level:,.0f}", fontsize=8, va="top")
+    ax.set_xlabel(value)
+    ax.set_ylabel("customers")
+    top = np.sort(v)[::-1]
+    share = top[: max(1, len(v) // 10)].sum() / v.sum()
+    ax.set_title(title if title is not None else f"CLV distribution (top 10% hold {share:.0%} of the value)")
+    return ax
+
+
+@chart
+def probability_alive_matrix(
+    grid: Any, *, value: str = "probability_alive", ax: Any = None, title: str | None = None
+) -> Any:
+    """Heat map of P(alive) (or ``value="expected_purchases"``) over frequency × recency.
+
+    ``grid`` is :func:`cxmetrics.frequency_recency_matrix`'s frame.
+    """
+    check_choice(value, ("probability_alive", "expected_purchases"), "value")
+    frame = result_frame(grid, ["frequency", "recency", value], "probability_alive_matrix")
+    f, r, z = values(frame, "frequency"), values(frame, "recency"), values(frame, value)
+    freqs, recs = np.unique(f), np.unique(r)
+    matrix = np.full((len(freqs), len(recs)), np.nan)
+    matrix[np.searchsorted(freqs, f), np.searchsorted(recs, r)] = z
+    ax = new_axes(ax, (7.0, 5.0))
+    image = ax.imshow(
+        matrix,
+        origin="lower",
+        aspect="auto",
+        cmap="magma",
+        extent=(recs[0], recs[-1], freqs[0] - 0.5, freqs[-1] + 0.5),
+    )
+    ax.figure.colorbar(image, ax=ax, label=value.replace("_", " "))
+    ax.set_xlabel("recency (time of last purchase)")
+    ax.set_ylabel("frequency (repeat purchases)")
+    ax.set_title(title if title is not None else f"{value.replace('_', ' ')} by frequency and recency")
+    return ax
+
+
+@chart
+def calibration_holdout(report: Any, *, ax: Any = None, title: str | None = None) -> Any:
+    """Mean holdout purchases per calibration-frequency bucket: actual against predicted.
+
+    ``report`` is :func:`cxmetrics.calibration_report`'s frame (the ``total`` row is shown
+    in the title).
+    """
+    frame = result_frame(
+        report, ["frequency", "actual_mean", "predicted_mean", "actual", "predicted"], "calibration_holdout"
+    )
+    buckets = labels(frame, "frequency")
+    rows = [i for i, b in enumerate(buckets) if b != "total"]
+    actual, predicted = values(frame, "actual_mean")[rows], values(frame, "predicted_mean")[rows]
+    ax = new_axes(ax)
+    x = np.arange(len(rows))
+    ax.bar(x - 0.2, actual, 0.4, label="actual", color=COLORS["accent"])
+    ax.bar(x + 0.2, predicted, 0.4, label="predicted", color=COLORS["neutral"])
+    ax.set_xticks(x, [buckets[i] for i in rows])
+    ax.set_xlabel("repeat purchases in calibration")
+    ax.set_ylabel("mean purchases in holdout")
+    ax.legend()
+    if "total" in buckets:
+        t = buckets.index("total")
+        default = (
+            f"Calibration vs holdout: predicted {values(frame, 'predicted')[t]:,.0f}, "
+            f"actual {values(frame, 'actual')[t]:,.0f}"
+        )
+    else:
+        default = "Calibration vs holdout"
+    ax.set_title(title if title is not None else default)
+    return ax
+
+
+@chart
+def driver_quadrant(result: Any, *, ax: Any = None, title: str | None = None) -> Any:
+    """Importance against performance per driver, split into the four action quadrants.
+
+    ``result`` is :func:`cxmetrics.importance_performance`'s frame (one group).
+    """
+    frame = result_frame(
+        result,
+        ["driver", "importance", "performance", "importance_split", "performance_split", "quadrant"],
+        "driver_quadrant",
+    )
+    imp, perf = values(frame, "importance"), values(frame, "performance")
+    quadrant = labels(frame, "quadrant")
+    palette = [COLORS["negative"], COLORS["positive"], COLORS["muted"], COLORS["neutral"]]
+    colors = {q: palette[i % len(palette)] for i, q in enumerate(dict.fromkeys(quadrant))}
+    ax = new_axes(ax, (6.5, 5.0))
+    for q in colors:
+        rows = [i for i, name in enumerate(quadrant) if name == q]
+        ax.scatter(perf[rows], imp[rows], s=80, color=colors[q], label=q)
+    for name, x, y in zip(labels(frame, "driver"), perf, imp, strict=True):
+        ax.annotate(name, (x, y), textcoords="offset points", xytext=(6, 4), fontsize=9)
+    ax.axhline(values(frame, "importance_split")[0], color="black", linewidth=0.8, linestyle="--")
+    ax.axvline(values(frame, "performance_split")[0], color="black", linewidth=0.8, linestyle="--")
+    ax.set_xlabel("performance")
+    ax.set_ylabel("importance (% of explained variance)")
+    ax.legend(fontsize=8)
+    ax.set_title(title if title is not None else "Importance–performance quadrants")
+    return ax
