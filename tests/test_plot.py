@@ -70,8 +70,10 @@ def test_rcparams_untouched_and_axes_returned(survey: pd.DataFrame) -> None:
     render(ax)
     after = dict(matplotlib.rcParams)
     assert {k for k in before if before[k] != after[k]} == set()
-    _, given = plt.subplots()
+    _, (given, other) = plt.subplots(1, 2)
+    other.set_title("caller's own", fontfamily="serif")
     assert plot.nps_distribution(cx.score_distribution(survey, score="ltr"), ax=given) is given
+    assert other.title.get_fontfamily() == ["serif"]  # the other Axes keeps its fonts
     render(given)
 
 

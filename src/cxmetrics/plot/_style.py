@@ -147,20 +147,23 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def chart(function: F) -> F:
-    """Draw inside :func:`chart_context` and pin its fonts on the figure's texts and ticks."""
+    """Draw inside :func:`chart_context` and pin its fonts on the texts and ticks of the Axes
+    the chart drew on (and any it added, such as a colour bar); other Axes of a figure the
+    caller passed in keep their fonts."""
 
     @functools.wraps(function)
     def draw(*args: Any, **kwargs: Any) -> Any:
-        from matplotlib.figure import Figure
         from matplotlib.text import Text
 
+        given = kwargs.get("ax")
+        before = set(given.figure.axes) if given is not None else set()
         with chart_context() as fonts:
             result = function(*args, **kwargs)
-            figure = result if isinstance(result, Figure) else result.figure
-            for axes in figure.axes:
+            drawn = [a for a in result.figure.axes if a not in before or a is result]
+            for axes in drawn:
                 axes.tick_params(labelfontfamily=fonts)
-            for text in figure.findobj(Text):
-                text.set_fontfamily(fonts)
+                for text in axes.findobj(Text):
+                    text.set_fontfamily(fonts)
         return result
 
     return draw  # type: ignore[return-value]
