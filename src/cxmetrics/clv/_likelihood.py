@@ -67,15 +67,6 @@ class Triples:
     T_values: np.ndarray
     T_index: np.ndarray
 
-    @classmethod
-    def build(cls, x: np.ndarray, t_x: np.ndarray, T: np.ndarray, count: np.ndarray | None = None) -> Triples:
-        x, t_x, T = (np.asarray(v, dtype=np.float64) for v in (x, t_x, T))
-        count = np.ones(len(x)) if count is None else np.asarray(count, dtype=np.float64)
-        x_values, x_index = factorize(x)
-        t_x_values, t_x_index = factorize(t_x)
-        T_values, T_index = factorize(T)
-        return cls(x, t_x, T, count, x_values, x_index, t_x_values, t_x_index, T_values, T_index)
-
     def subset(self, rows: np.ndarray, count: np.ndarray) -> Triples:
         """The triples at ``rows`` with new counts, keeping the factorisation (no rehashing)."""
         return dataclasses.replace(
@@ -233,9 +224,8 @@ def betageo_expected(params: np.ndarray, t: float, x: np.ndarray, t_x: np.ndarra
     return head * tail * betageo_p_alive(params, x, t_x, T, k)
 
 
-def betageo_pmf(params: np.ndarray, y: int, t: float, x: np.ndarray, t_x: np.ndarray, T: np.ndarray,
-                k: int) -> np.ndarray:
-    """P(Y(t) = y | x, t_x, T): purchases in the next t.
+def betageo_pmf(params: np.ndarray, y: int, t: float, d: Triples, k: int) -> np.ndarray:
+    """P(Y(t) = y | x, t_x, T) per distinct triple: purchases in the next t.
 
     Derived like Fader, Hardie & Lee's conditional PMF: a customer alive at T buys y times and
     survives (first integral), or buys y times and drops out at the y-th purchase within t
@@ -244,10 +234,11 @@ def betageo_pmf(params: np.ndarray, y: int, t: float, x: np.ndarray, t_x: np.nda
     """
     sp = _special()
     r, alpha, a, b = params
+    x, t_x, T = d.x, d.t_x, d.T
     n = x + k
     log_beta_ab = sp.betaln(a, b)
     log_norm = -sp.gammaln(r) + r * np.log(alpha)
-    loglik = betageo_loglik(params, Triples.build(x, t_x, T), k)
+    loglik = betageo_loglik(params, d, k)
     horizon = alpha + T + t
     alive_y = (sp.betaln(a, b + n + y) - log_beta_ab + sp.gammaln(r + x + y) + log_norm
                + y * np.log(t) - sp.gammaln(y + 1) - (r + x + y) * np.log(horizon))

@@ -510,7 +510,7 @@ class _BetaGeoFamily(_TransactionModel):
         return lik.betageo_p_alive(params, d.x, d.t_x, d.T, self._dropouts_at_start)
 
     def _pmf(self, params: np.ndarray, n: int, t: float, d: lik.Triples) -> np.ndarray:
-        return lik.betageo_pmf(params, n, t, d.x, d.t_x, d.T, self._dropouts_at_start)
+        return lik.betageo_pmf(params, n, t, d, self._dropouts_at_start)
 
 
 class BetaGeo(_BetaGeoFamily):
