@@ -11,7 +11,7 @@ import narwhals as nw
 import numpy as np
 
 from cxmetrics import _frame
-from cxmetrics.errors import ColumnTypeError, DesignError, MissingValueError, ValueRangeError, check_choice
+from cxmetrics.errors import ColumnTypeError, DesignError, MissingValueError, ValueRangeError
 
 MISSING = ("listwise", "pairwise")
 
@@ -91,7 +91,6 @@ def _check_numeric(frame: Any, column: str, role: str) -> None:
 
 def complete_rows(ratings: Ratings, rows: np.ndarray, missing: str) -> np.ndarray:
     """Rows of the group to use: complete cases (listwise), or rows with any rating (pairwise)."""
-    check_choice(missing, MISSING, "missing")
     absent = np.isnan(ratings.rows(rows)[0])
     keep = ~absent.any(axis=1) if missing == "listwise" else ~absent.all(axis=1)
     return rows if keep.all() else rows[keep]

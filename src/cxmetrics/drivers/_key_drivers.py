@@ -6,6 +6,7 @@ import dataclasses
 from collections.abc import Sequence
 from typing import Any
 
+import narwhals as nw
 import numpy as np
 
 from cxmetrics import _frame
@@ -119,14 +120,23 @@ def key_drivers(
     >>> bool(np.isclose(result["importance"].sum(), result["r_squared"].iloc[0]))
     True
     """
+    ratings = _data.load(data, outcome, drivers, weights, by)
+    table = drivers_table(ratings, method=method, n_boot=n_boot, seed=seed, confidence=confidence,
+                          alpha=alpha, missing=missing)
+    return _frame.to_native(table)
+
+
+def drivers_table(ratings: _data.Ratings, *, method: str = "relative_weights", n_boot: int = 0,
+                  seed: int | None = None, confidence: float = 0.95, alpha: float = 0.05,
+                  missing: str = "listwise") -> nw.DataFrame[Any]:
+    """:func:`key_drivers` on ratings already loaded, as an eager narwhals frame."""
     check_choice(method, METHODS, "method")
+    check_choice(missing, _data.MISSING, "missing")
     if isinstance(n_boot, bool) or not isinstance(n_boot, (int, np.integer)) or n_boot < 0:
         raise ValueRangeError(f"n_boot must be a whole number >= 0, got {n_boot!r}")
     for name, level in (("confidence", confidence), ("alpha", alpha)):
         if not 0 < level < 1:
             raise ValueRangeError(f"{name} must be between 0 and 1, got {level!r}")
-    ratings = _data.load(data, outcome, drivers, weights, by)
-    check_choice(missing, _data.MISSING, "missing")
     rng = np.random.default_rng(seed)
     p = len(ratings.drivers)
     if method == "shapley" and p > imp.MAX_SHAPLEY_DRIVERS:
@@ -175,7 +185,7 @@ def key_drivers(
     if not n_boot:
         del columns["importance_low"], columns["importance_high"]
     keys = None if ratings.keys is None else _frame.take_rows(ratings.keys, group)
-    return _frame.to_native(_frame.with_arrays(keys, columns, ratings.backend))
+    return _frame.with_arrays(keys, columns, ratings.backend)
 
 
 def _is_binary(y: np.ndarray) -> bool:

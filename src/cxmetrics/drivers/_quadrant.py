@@ -9,7 +9,7 @@ import numpy as np
 
 from cxmetrics import _frame
 from cxmetrics.drivers import _data
-from cxmetrics.drivers._key_drivers import key_drivers
+from cxmetrics.drivers._key_drivers import drivers_table
 from cxmetrics.errors import ValueRangeError, check_choice
 
 #: Quadrant labels by (high importance, high performance), in English and Chinese.
@@ -87,18 +87,15 @@ def importance_performance(
     check_choice(labels, tuple(QUADRANTS), "labels")
     if performance == "top_box" and top_box is None:
         raise ValueRangeError("performance='top_box' needs top_box=, the lowest rating in the top box")
-    import narwhals as nw
-
-    importance = nw.from_native(key_drivers(data, outcome=outcome, drivers=drivers, method=method,
-                                            weights=weights, by=by), eager_only=True)
     ratings = _data.load(data, outcome, drivers, weights, by)
+    importance = drivers_table(ratings, method=method)
     position = {name: j for j, name in enumerate(ratings.drivers)}
     group_starts = np.arange(0, len(importance), len(ratings.drivers))
     scores = np.empty(len(importance))
     pct = importance["pct"].to_numpy().astype(np.float64)
     names = importance["driver"].to_list()
-    for group, start in enumerate(group_starts):
-        rows = _data.complete_rows(ratings, np.flatnonzero(ratings.group == group), "listwise")
+    for (_, group_rows), start in zip(ratings.groups(), group_starts, strict=True):
+        rows = _data.complete_rows(ratings, group_rows, "listwise")
         weight = np.ones(len(rows)) if ratings.w is None else ratings.w[rows]
         for k in range(start, start + len(ratings.drivers)):
             values = ratings.x[rows, position[names[k]]]
