@@ -233,6 +233,24 @@ def compare_funnels(
         ``converted_other``, ``rate_other``, ``difference`` (rate - rate_other) with
         ``ci_low`` and ``ci_high``, ``relative_rate`` (rate / rate_other), ``p_value``,
         ``p_adjusted`` (Benjamini-Hochberg), ``small_sample``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import cxmetrics as cx
+    >>> rows = [(c, "visit", "app" if c % 2 else "web") for c in range(200)]
+    >>> buyers = [c for c in range(200) if (c % 2 and c % 5) or c % 10 == 0]  # app 80%, web 20%
+    >>> rows += [(c, "buy", "app" if c % 2 else "web") for c in buyers]
+    >>> log = pd.DataFrame(rows, columns=["customer", "stage", "channel"])
+    >>> log["time"] = pd.Timestamp("2025-01-01") + pd.to_timedelta((log["stage"] == "buy") * 60, unit="min")
+    >>> result = cx.compare_funnels(log, customer="customer", time="time", stage="stage",
+    ...                             steps=["visit", "buy"], by="channel")
+    >>> result[["group", "rate", "rate_other", "small_sample"]]
+      group  rate  rate_other  small_sample
+    0   app   0.8         0.2         False
+    1   web   0.2         0.8         False
+    >>> bool(result["p_adjusted"].iloc[0] < 1e-6)
+    True
     """
     data = _funnel_reach(events, customer, time, stage, steps, mode, order, window, step_window, [by])
     steps, keys, group, result = data.steps, data.keys, data.group, data.result

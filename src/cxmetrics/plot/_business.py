@@ -18,6 +18,21 @@ def funnel(result: Any, *, ax: Any = None, title: str | None = None) -> Any:
 
     ``result`` is :func:`cxmetrics.funnel`'s frame without ``by`` (``step, entered,
     conversion_rate, drop_off``).
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> import pandas as pd
+    >>> import cxmetrics as cx
+    >>> log = pd.DataFrame({"customer": [1, 1, 1, 2, 2, 3],
+    ...                     "stage": ["首页", "购物车", "支付", "首页", "购物车", "首页"],
+    ...                     "time": pd.date_range("2025-05-01", periods=6, freq="h"),
+    ...                     "device": ["app"] * 3 + ["web"] * 3})
+    >>> call = dict(customer="customer", time="time", stage="stage")
+    >>> ax = cx.plot.funnel(cx.funnel(log, steps=["首页", "购物车", "支付"], **call))
+    >>> len(ax.patches)
+    3
+    >>> plt.close(ax.figure)
     """
     frame = result_frame(result, ["step", "entered", "conversion_rate", "drop_off"], "funnel")
     steps = labels(frame, "step")
@@ -62,6 +77,21 @@ def journey_flow(
     with ``exits=True`` the start and exit appear at the ends). ``order`` fixes the left to
     right order of the stages (default: by how early they are reached); moves below
     ``min_share`` of all moves are left out for legibility.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> import pandas as pd
+    >>> import cxmetrics as cx
+    >>> log = pd.DataFrame({"customer": [1, 1, 1, 2, 2, 3],
+    ...                     "stage": ["首页", "购物车", "支付", "首页", "购物车", "首页"],
+    ...                     "time": pd.date_range("2025-05-01", periods=6, freq="h"),
+    ...                     "device": ["app"] * 3 + ["web"] * 3})
+    >>> call = dict(customer="customer", time="time", stage="stage")
+    >>> ax = cx.plot.journey_flow(cx.transitions(log, exits=True, **call), min_share=0)
+    >>> [t.get_text() for t in ax.texts]
+    ['(start)', '首页', '购物车', '支付', '(exit)']
+    >>> plt.close(ax.figure)
     """
     from matplotlib.patches import FancyArrowPatch
 
@@ -145,6 +175,21 @@ def gap_chart(
 
     ``result`` is :func:`cxmetrics.gaps`'s frame. The interval is the difference's interval
     times the switched handoffs; rows flagged ``small_sample`` are left out.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> import pandas as pd
+    >>> import cxmetrics as cx
+    >>> log = pd.DataFrame({"customer": [1, 1, 1, 2, 2, 3],
+    ...                     "stage": ["首页", "购物车", "支付", "首页", "购物车", "首页"],
+    ...                     "time": pd.date_range("2025-05-01", periods=6, freq="h"),
+    ...                     "device": ["app"] * 3 + ["web"] * 3})
+    >>> call = dict(customer="customer", time="time", stage="stage")
+    >>> ax = cx.plot.gap_chart(cx.gaps(log, switch="device", **call))  # tiny: every row small_sample
+    >>> len(ax.patches)
+    0
+    >>> plt.close(ax.figure)
     """
     frame = result_frame(
         result,
@@ -202,6 +247,21 @@ def rfm_heatmap(scored: Any, *, value: str = "monetary", ax: Any = None, title: 
 
     ``scored`` is :func:`cxmetrics.rfm_score`'s frame (``r_score, f_score`` and the value
     column).
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> import pandas as pd
+    >>> import cxmetrics as cx
+    >>> tx = pd.DataFrame({"customer": [1, 1, 2, 3, 3, 3, 4],
+    ...                    "amount": [20.0, 35.0, 12.0, 50.0, 40.0, 60.0, 8.0],
+    ...                    "date": pd.to_datetime(["2024-01-05", "2024-03-01", "2024-02-10", "2024-01-20",
+    ...                                            "2024-02-25", "2024-04-02", "2024-03-30"])})
+    >>> scored = cx.rfm_score(cx.rfm_table(tx, customer="customer", time="date", amount="amount"), bins=2)
+    >>> ax = cx.plot.rfm_heatmap(scored, value="count")
+    >>> len(ax.images)
+    1
+    >>> plt.close(ax.figure)
     """
     needed = ["r_score", "f_score"] + ([] if value == "count" else [value])
     frame = result_frame(scored, needed, "rfm_heatmap")
@@ -240,6 +300,18 @@ def segment_bars(
 
     ``profile`` is :func:`cxmetrics.segment_profile`'s frame (``customers, share,
     revenue_share`` and the segment column, default its first column).
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> import pandas as pd
+    >>> import cxmetrics as cx
+    >>> profile = pd.DataFrame({"segment": ["忠诚客户", "流失客户"], "share": [0.3, 0.7],
+    ...                         "revenue_share": [0.6, 0.4]})
+    >>> ax = cx.plot.segment_bars(profile)
+    >>> len(ax.patches)
+    4
+    >>> plt.close(ax.figure)
     """
     frame = result_frame(profile, ["share", "revenue_share"], "segment_bars")
     segment = segment or frame.columns[0]
@@ -264,6 +336,16 @@ def clv_distribution(
 
     ``data`` is a frame with the ``value`` column (for example the summary with
     :func:`cxmetrics.customer_lifetime_value` added).
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> import pandas as pd
+    >>> import cxmetrics as cx
+    >>> ax = cx.plot.clv_distribution(pd.DataFrame({"clv": [12.0, 30.0, 55.0, 80.0, 400.0]}), bins=5)
+    >>> ax.get_xscale()
+    'log'
+    >>> plt.close(ax.figure)
     """
     frame = result_frame(data, [value], "clv_distribution")
     v = values(frame, value)
@@ -292,6 +374,18 @@ def probability_alive_matrix(
     """Heat map of P(alive) (or ``value="expected_purchases"``) over frequency × recency.
 
     ``grid`` is :func:`cxmetrics.frequency_recency_matrix`'s frame.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> import pandas as pd
+    >>> import cxmetrics as cx
+    >>> bg = cx.BetaGeo.from_parameters(r=0.243, alpha=4.414, a=0.793, b=2.426)
+    >>> grid = cx.frequency_recency_matrix(bg, t=39, T=39, max_frequency=5, recency_step=13)
+    >>> ax = cx.plot.probability_alive_matrix(grid)
+    >>> ax.images[0].get_array().shape
+    (6, 4)
+    >>> plt.close(ax.figure)
     """
     check_choice(value, ("probability_alive", "expected_purchases"), "value")
     frame = result_frame(grid, ["frequency", "recency", value], "probability_alive_matrix")
@@ -320,6 +414,19 @@ def calibration_holdout(report: Any, *, ax: Any = None, title: str | None = None
 
     ``report`` is :func:`cxmetrics.calibration_report`'s frame (the ``total`` row is shown
     in the title).
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> import pandas as pd
+    >>> import cxmetrics as cx
+    >>> report = pd.DataFrame({"frequency": ["0", "1", "2+", "total"], "actual": [20.0, 30.0, 60.0, 110.0],
+    ...                        "predicted": [22.0, 28.0, 55.0, 105.0], "actual_mean": [0.2, 0.6, 1.5, 0.6],
+    ...                        "predicted_mean": [0.22, 0.56, 1.4, 0.57]})
+    >>> ax = cx.plot.calibration_holdout(report)
+    >>> len(ax.patches)
+    6
+    >>> plt.close(ax.figure)
     """
     frame = result_frame(
         report, ["frequency", "actual_mean", "predicted_mean", "actual", "predicted"], "calibration_holdout"
@@ -352,6 +459,20 @@ def driver_quadrant(result: Any, *, ax: Any = None, title: str | None = None) ->
     """Importance against performance per driver, split into the four action quadrants.
 
     ``result`` is :func:`cxmetrics.importance_performance`'s frame (one group).
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> import pandas as pd
+    >>> import cxmetrics as cx
+    >>> result = pd.DataFrame({"driver": ["配送", "客服"], "importance": [70.0, 30.0],
+    ...                        "performance": [2.1, 4.0],
+    ...                        "importance_split": [50.0, 50.0], "performance_split": [3.05, 3.05],
+    ...                        "quadrant": ["重点改进", "过度投入"]})
+    >>> ax = cx.plot.driver_quadrant(result)
+    >>> sorted(t.get_text() for t in ax.texts)
+    ['客服', '配送']
+    >>> plt.close(ax.figure)
     """
     frame = result_frame(
         result,

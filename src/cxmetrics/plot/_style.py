@@ -68,7 +68,15 @@ class FontWarning(UserWarning):
 
 @functools.lru_cache(maxsize=1)
 def cjk_font() -> str | None:
-    """The family name of a font with Chinese glyphs, or None (see the module docstring)."""
+    """The family name of a font with Chinese glyphs, or None (see the module docstring).
+
+    Examples
+    --------
+    >>> import cxmetrics as cx
+    >>> family = cx.plot.cjk_font()  # e.g. 'Noto Sans CJK SC', or None without any CJK font
+    >>> family is None or isinstance(family, str)
+    True
+    """
     from matplotlib import font_manager
 
     known = {f.name for f in font_manager.fontManager.ttflist}
@@ -99,7 +107,15 @@ def _register(path: str) -> str | None:
 
 
 def cjk_font_path() -> str | None:
-    """The file of :func:`cjk_font` (for libraries that take a path, such as wordcloud)."""
+    """The file of :func:`cjk_font` (for libraries that take a path, such as wordcloud).
+
+    Examples
+    --------
+    >>> import cxmetrics as cx
+    >>> path = cx.plot.cjk_font_path()
+    >>> path is None or path.endswith((".ttf", ".ttc", ".otf"))
+    True
+    """
     family = cjk_font()
     if family is None:
         return None
@@ -114,6 +130,16 @@ def chart_context() -> Iterator[list[str]]:
 
     Yields the font list, which :func:`chart` also pins on every text of the figure, since tick
     labels made later at draw time would otherwise read the global rcParams.
+
+    Examples
+    --------
+    >>> import matplotlib as mpl
+    >>> import cxmetrics as cx
+    >>> before = mpl.rcParams["font.sans-serif"]
+    >>> with cx.plot.chart_context() as fonts:
+    ...     inside = mpl.rcParams["font.sans-serif"]
+    >>> inside == fonts and mpl.rcParams["font.sans-serif"] == before
+    True
     """
     import matplotlib as mpl
 

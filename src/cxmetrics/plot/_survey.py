@@ -96,13 +96,40 @@ def nps_trend(result: Any, *, alpha: float = 0.05, ax: Any = None, title: str | 
     Returns
     -------
     matplotlib Axes
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> import pandas as pd
+    >>> import cxmetrics as cx
+    >>> survey = pd.DataFrame({"渠道": ["门店", "官网"] * 55, "ltr": list(range(11)) * 10,
+    ...                        "csat": [1, 2, 3, 4, 5] * 22, "ces": [1, 3, 5, 6, 7] * 22,
+    ...                        "date": pd.date_range("2025-01-01", periods=110, freq="3D")})
+    >>> ax = cx.plot.nps_trend(cx.nps_trend(survey, score="ltr", time="date", freq="M"))
+    >>> len(ax.lines)
+    1
+    >>> plt.close(ax.figure)
     """
     return _trend(result, "nps", "nps_trend", alpha, ax, title)
 
 
 @chart
 def csat_trend(result: Any, *, alpha: float = 0.05, ax: Any = None, title: str | None = None) -> Any:
-    """CSAT (top-box share) per period, as :func:`nps_trend`, from :func:`cxmetrics.csat_trend`."""
+    """CSAT (top-box share) per period, as :func:`nps_trend`, from :func:`cxmetrics.csat_trend`.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> import pandas as pd
+    >>> import cxmetrics as cx
+    >>> survey = pd.DataFrame({"渠道": ["门店", "官网"] * 55, "ltr": list(range(11)) * 10,
+    ...                        "csat": [1, 2, 3, 4, 5] * 22, "ces": [1, 3, 5, 6, 7] * 22,
+    ...                        "date": pd.date_range("2025-01-01", periods=110, freq="3D")})
+    >>> ax = cx.plot.csat_trend(cx.csat_trend(survey, score="csat", time="date", freq="M"))
+    >>> len(ax.lines)
+    1
+    >>> plt.close(ax.figure)
+    """
     return _trend(result, "csat", "csat_trend", alpha, ax, title)
 
 
@@ -114,6 +141,19 @@ def nps_distribution(
 
     ``result`` is :func:`cxmetrics.score_distribution`'s frame (the score column, ``n``,
     ``share``); ``score`` names the score column (default: the first column).
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> import pandas as pd
+    >>> import cxmetrics as cx
+    >>> survey = pd.DataFrame({"渠道": ["门店", "官网"] * 55, "ltr": list(range(11)) * 10,
+    ...                        "csat": [1, 2, 3, 4, 5] * 22, "ces": [1, 3, 5, 6, 7] * 22,
+    ...                        "date": pd.date_range("2025-01-01", periods=110, freq="3D")})
+    >>> ax = cx.plot.nps_distribution(cx.score_distribution(survey, score="ltr"))
+    >>> len(ax.patches)
+    11
+    >>> plt.close(ax.figure)
     """
     frame = result_frame(result, ["share"], "nps_distribution")
     score = score or frame.columns[0]
@@ -187,6 +227,19 @@ def nps_breakdown(
 
     ``result`` is :func:`cxmetrics.nps` computed with ``by=``; ``by`` picks the column to
     label bars with (default: the first group column).
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> import pandas as pd
+    >>> import cxmetrics as cx
+    >>> survey = pd.DataFrame({"渠道": ["门店", "官网"] * 55, "ltr": list(range(11)) * 10,
+    ...                        "csat": [1, 2, 3, 4, 5] * 22, "ces": [1, 3, 5, 6, 7] * 22,
+    ...                        "date": pd.date_range("2025-01-01", periods=110, freq="3D")})
+    >>> ax = cx.plot.nps_breakdown(cx.nps(survey, score="ltr", by="渠道"))
+    >>> sorted(t.get_text() for t in ax.get_yticklabels())
+    ['官网', '门店']
+    >>> plt.close(ax.figure)
     """
     return _breakdown(result, "nps", "nps_breakdown", by, ax, title, reference)
 
@@ -200,7 +253,21 @@ def csat_breakdown(
     ax: Any = None,
     title: str | None = None,
 ) -> Any:
-    """:func:`nps_breakdown` for :func:`cxmetrics.csat` (top-box share)."""
+    """:func:`nps_breakdown` for :func:`cxmetrics.csat` (top-box share).
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> import pandas as pd
+    >>> import cxmetrics as cx
+    >>> survey = pd.DataFrame({"渠道": ["门店", "官网"] * 55, "ltr": list(range(11)) * 10,
+    ...                        "csat": [1, 2, 3, 4, 5] * 22, "ces": [1, 3, 5, 6, 7] * 22,
+    ...                        "date": pd.date_range("2025-01-01", periods=110, freq="3D")})
+    >>> ax = cx.plot.csat_breakdown(cx.csat(survey, score="csat", by="渠道"))
+    >>> len(ax.patches)
+    2
+    >>> plt.close(ax.figure)
+    """
     return _breakdown(result, "csat", "csat_breakdown", by, ax, title, reference)
 
 
@@ -213,5 +280,19 @@ def ces_breakdown(
     ax: Any = None,
     title: str | None = None,
 ) -> Any:
-    """:func:`nps_breakdown` for :func:`cxmetrics.ces`."""
+    """:func:`nps_breakdown` for :func:`cxmetrics.ces`.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> import pandas as pd
+    >>> import cxmetrics as cx
+    >>> survey = pd.DataFrame({"渠道": ["门店", "官网"] * 55, "ltr": list(range(11)) * 10,
+    ...                        "csat": [1, 2, 3, 4, 5] * 22, "ces": [1, 3, 5, 6, 7] * 22,
+    ...                        "date": pd.date_range("2025-01-01", periods=110, freq="3D")})
+    >>> ax = cx.plot.ces_breakdown(cx.ces(survey, score="ces", by="渠道"))
+    >>> len(ax.patches)
+    2
+    >>> plt.close(ax.figure)
+    """
     return _breakdown(result, "ces", "ces_breakdown", by, ax, title, reference)

@@ -29,6 +29,16 @@ def sentiment_distribution(
 
     ``data`` is a frame with a ``score`` column in [0, 1] (missing scores are left out);
     ``thresholds`` are the label cut points.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> import pandas as pd
+    >>> import cxmetrics as cx
+    >>> ax = cx.plot.sentiment_distribution(pd.DataFrame({"score": [0.05, 0.2, 0.5, 0.8, 0.9, 0.95]}))
+    >>> ax.get_title()
+    'Sentiment: 50% positive, 17% neutral, 33% negative'
+    >>> plt.close(ax.figure)
     """
     frame = result_frame(data, [score], "sentiment_distribution")
     v = values(frame, score)
@@ -65,7 +75,19 @@ def aspect_chart(
     ax: Any = None,
     title: str | None = None,
 ) -> Any:
-    """Positive and negative mentions per aspect as diverging bars, most mentioned on top."""
+    """Positive and negative mentions per aspect as diverging bars, most mentioned on top.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> import pandas as pd
+    >>> import cxmetrics as cx
+    >>> aspects = pd.DataFrame({"aspect": ["物流", "价格"], "positive": [30, 12], "negative": [5, 20]})
+    >>> ax = cx.plot.aspect_chart(aspects)
+    >>> len(ax.patches)
+    4
+    >>> plt.close(ax.figure)
+    """
     frame = result_frame(data, [aspect, positive, negative], "aspect_chart")
     names = labels(frame, aspect)
     pos, neg = values(frame, positive), values(frame, negative)
@@ -92,7 +114,19 @@ def keyword_bars(
     ax: Any = None,
     title: str | None = None,
 ) -> Any:
-    """The ``top`` keywords by weight as horizontal bars."""
+    """The ``top`` keywords by weight as horizontal bars.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> import pandas as pd
+    >>> import cxmetrics as cx
+    >>> keywords = pd.DataFrame({"keyword": ["快递", "包装", "破损"], "weight": [5.0, 3.0, 1.0]})
+    >>> ax = cx.plot.keyword_bars(keywords, top=2)
+    >>> [t.get_text() for t in ax.get_yticklabels()]
+    ['包装', '快递']
+    >>> plt.close(ax.figure)
+    """
     frame = result_frame(data, [keyword, weight], "keyword_bars")
     names, w = labels(frame, keyword), values(frame, weight)
     order = np.argsort(-w)[:top][::-1]
@@ -119,6 +153,14 @@ def wordcloud(
 
     Needs the optional ``wordcloud`` package (``pip install "cxmetrics[wordcloud]"``); the
     layout is deterministic for a ``seed``.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> import pandas as pd
+    >>> import cxmetrics as cx
+    >>> keywords = pd.DataFrame({"keyword": ["快递", "包装", "破损"], "weight": [5.0, 3.0, 1.0]})
+    >>> ax = cx.plot.wordcloud(keywords)  # doctest: +SKIP
     """
     try:
         from wordcloud import WordCloud
