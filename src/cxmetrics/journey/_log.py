@@ -39,13 +39,8 @@ class Events:
     """The sorted log: internal columns plus the attribute columns, eager."""
 
     frame: nw.DataFrame[Any]
-    customer: str
-    stage: str
-    attributes: list[str]
+    stage: str  # the caller's name of the stage column, for messages
     backend: Any
-
-    def __len__(self) -> int:
-        return len(self.frame)
 
 
 def duration_expr(text: str | None, role: str) -> int | None:
@@ -118,7 +113,7 @@ def prepare(events: Any, *, customer: str, time: str, stage: str,
     starts = (nw.col(CUSTOMER) != nw.col(CUSTOMER).shift(1)).fill_null(value=True)
     ordered = ordered.with_columns(starts.alias(FIRST)).with_columns(
         (nw.col(FIRST).cast(nw.Int64).cum_sum() - 1).alias(CIDX))
-    return Events(ordered, customer, stage, attributes, selected.implementation)
+    return Events(ordered, stage, selected.implementation)
 
 
 def _shifted(column: str, steps: int, partition: Sequence[str]) -> nw.Expr:

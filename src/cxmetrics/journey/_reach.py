@@ -51,22 +51,22 @@ def _limit(value: int | None) -> int:
 
 def reach(log: Events, customers: nw.DataFrame[Any], steps: Sequence[Any], mode: str, order: str,
           window: int | None, step_window: int | None) -> Reach:
-    """Dispatch to the (mode, order) definition; customers is the per-customer table."""
+    """Dispatch to the (mode, order) definition; results align with the ``customers`` table."""
     coded = log.frame.with_columns(step_code(steps).alias(CODE))
     if order == "any":
-        return _any_order(coded, customers, len(steps), mode, _limit(window))
+        return _any_order(coded, len(customers), len(steps), mode, _limit(window))
     if order == "strict":
-        return _strict(coded, customers, len(steps), mode, _limit(window), _limit(step_window))
-    return _ordered(coded, customers, len(steps), mode, _limit(window), _limit(step_window))
+        return _strict(coded, len(customers), len(steps), mode, _limit(window), _limit(step_window))
+    return _ordered(coded, len(customers), len(steps), mode, _limit(window), _limit(step_window))
 
 
 def _empty(k: int, n: int) -> Reach:
     return Reach(np.zeros((k, n), dtype=bool), np.zeros((k, n), dtype=bool), np.full((k, n), np.nan))
 
 
-def _ordered(coded: nw.DataFrame[Any], customers: nw.DataFrame[Any], k: int, mode: str, window: int,
+def _ordered(coded: nw.DataFrame[Any], n: int, k: int, mode: str, window: int,
              step_window: int) -> Reach:
-    out = _empty(k, len(customers))
+    out = _empty(k, n)
     steps = coded.filter(nw.col(CODE) >= 0).select(CIDX, POS, TIME, CODE)
     first = steps.group_by(CIDX, CODE).agg(nw.col(POS).min(), nw.col(TIME).min())
     if mode == "closed":
@@ -103,9 +103,9 @@ def _next_match(steps: nw.DataFrame[Any], state: nw.DataFrame[Any], step: int, w
         nw.col(POS).min(), nw.col(TIME).min(), nw.col(PREV_TIME).min(), nw.col(START).min())
 
 
-def _strict(coded: nw.DataFrame[Any], customers: nw.DataFrame[Any], k: int, mode: str, window: int,
+def _strict(coded: nw.DataFrame[Any], n: int, k: int, mode: str, window: int,
             step_window: int) -> Reach:
-    out = _empty(k, len(customers))
+    out = _empty(k, n)
     depth = k if mode == "closed" else 2
     later = range(1, depth)
     shifted = coded.with_columns(
@@ -144,11 +144,11 @@ def _strict(coded: nw.DataFrame[Any], customers: nw.DataFrame[Any], k: int, mode
     return out
 
 
-def _any_order(coded: nw.DataFrame[Any], customers: nw.DataFrame[Any], k: int, mode: str,
+def _any_order(coded: nw.DataFrame[Any], n: int, k: int, mode: str,
                window: int) -> Reach:
-    out = _empty(k, len(customers))
+    out = _empty(k, n)
     first = coded.filter(nw.col(CODE) >= 0).group_by(CIDX, CODE).agg(nw.col(TIME).min())
-    times = np.full((len(customers), k), np.nan)
+    times = np.full((n, k), np.nan)
     times[customer_positions(first), first[CODE].to_numpy()] = first[TIME].to_numpy()
     done = ~np.isnan(times)
     if mode == "closed":
