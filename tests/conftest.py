@@ -57,3 +57,22 @@ def cdnow_sample() -> pd.DataFrame:
     """The 2,357-customer sample of Fader, Hardie & Lee (2005): customer is the sample id."""
     log = _read_cdnow("CDNOW_sample.txt", ["master_id", "customer", "date", "cds", "amount"], header=None)
     return log.drop(columns="master_id")
+
+
+SENTIMENT_DATA = SHARED_DATA.parent / "sentiment"
+
+
+@pytest.fixture(scope="session")
+def sentiment_test_part() -> pd.DataFrame:
+    """The held-out 20 % of the development corpora (the training script's fixed hash split)."""
+    import hashlib
+
+    if not SENTIMENT_DATA.is_dir():
+        pytest.skip(f"{SENTIMENT_DATA} is absent (the shared review corpora live beside the repository)")
+    frames = []
+    for domain, name in {"waimai": "waimai_dev.csv", "shopping": "online_shopping_dev.csv", "nlpcc": "nlpcc2014_train.csv"}.items():
+        frame = pd.read_csv(SENTIMENT_DATA / name)
+        frames.append(pd.DataFrame({"review": frame["review"].astype(str), "label": frame["label"], "domain": domain}))
+    reviews = pd.concat(frames, ignore_index=True)
+    bucket = reviews["review"].map(lambda s: int(hashlib.md5(s.encode("utf-8")).hexdigest()[:8], 16) % 100)
+    return reviews[bucket < 20].reset_index(drop=True)

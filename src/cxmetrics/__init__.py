@@ -1,13 +1,13 @@
 """cxmetrics: customer-experience analytics on DataFrames.
 
 Survey metrics (NPS, CSAT, CES) with intervals, comparisons and trends; RFM segmentation;
-CLV models (BG/NBD, MBG/NBD, Pareto/NBD, Gamma-Gamma); key-driver analysis; journeys; charts
-(``cxmetrics.plot``). Functions take a
+CLV models (BG/NBD, MBG/NBD, Pareto/NBD, Gamma-Gamma); key-driver analysis; journeys; Chinese
+feedback text (``cxmetrics.text``); charts (``cxmetrics.plot``). Functions take a
 pandas, polars or pyarrow frame and return the same library. Heavy dependencies (scipy.stats,
 statsmodels, matplotlib, jieba, snownlp) load on first use, so importing the package is cheap.
 """
 
-from cxmetrics import errors, plot
+from cxmetrics import errors, plot, text
 from cxmetrics.clv import (
     BetaGeo,
     GammaGamma,
@@ -90,6 +90,7 @@ __all__ = [
     "score_distribution",
     "segment_profile",
     "summary_from_transactions",
+    "text",
     "time_between",
     "transitions",
     "validate_events",

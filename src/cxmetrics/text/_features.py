@@ -1,0 +1,135 @@
+"""The sentiment model's features: jieba words and word bigrams, character 1–3-grams, and
+polarity shifting inside negation scopes.
+
+A negator (不, 没有, 并非 …) opens a scope over the next words of its clause. Inside it, each
+word and every character n-gram lying within that word count with sign −1, so "不差" takes the
+evidence the model has for "差" and reverses it (contextual valence shifting, Polanyi & Zaenen
+2006); the word is also emitted tagged ``¬`` (Das & Chen 2001) so that asymmetric cases with
+enough data ("不好" is stronger than "好") learn their own weight. Words after a degree word
+(很, 太, 非常) are also emitted tagged ``↑``.
+
+Training (``scripts/sentiment_model.py``) and scoring call this same code, so the shipped
+weights always meet the features they were fitted on.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cxmetrics.text._normalize import normalize_one
+from cxmetrics.text._tokenize import tokenizer
+
+__all__ = ["FEATURE_VERSION", "Features", "features", "model_features"]
+
+# Bumped whenever the features change; the weights file records the version it was trained on.
+FEATURE_VERSION = 3
+
+NEGATORS = frozenset(
+    "不 没 没有 别 无 未 非 不是 不太 不会 不能 不够 不怎么 毫无 并不 从不 从没 没什么 一点也不 一点都不 并非 绝非 不算 不再".split()
+)
+DEGREES = frozenset("太 很 非常 特别 超 超级 极 极其 十分 挺 相当 真 真的 好 有点 有些 略 稍微 比较 最 更 巨".split())
+# A scope also ends at a contrast or a new clause: "不贵，但是难吃" must not shift 难吃.
+_SCOPE_BREAKERS = frozenset("但 但是 可是 不过 就是 而且 却 然而 只是 还是".split())
+_NEGATION_REACH = 2
+_CLAUSE_END = frozenset(",.!?;:，。！？；：~～…、")
+_MARKERS = NEGATORS | DEGREES
+_CHAR_ORDERS = (1, 2, 3)
+_SHORT_NEGATORS = frozenset("不没无未别")
+
+#: Features of one text: those counted +1 and those counted −1 (duplicates kept: counts matter).
+Features = tuple[list[str], list[str]]
+
+
+def features(words: list[str]) -> Features:
+    """Signed feature strings of one normalised text given its jieba words."""
+    words = [w.replace(" ", "") for w in words if not w.isspace()]
+    plus = list(words)
+    plus += [f"{a} {b}" for a, b in zip(words, words[1:])]
+    compact = "".join(words)
+    size = len(compact)
+    shifted = _shifted_words(words) if not _MARKERS.isdisjoint(words) else ()
+    if not shifted:
+        for n in _CHAR_ORDERS:
+            plus += [compact[i : i + n] for i in range(size - n + 1)]
+        return plus, []
+    minus: list[str] = []
+    inside = [False] * (size + 1)
+    ends = [0] * (size + 1)  # for a start position inside a shifted word: where that word ends
+    starts, position = [], 0
+    for w in words:
+        starts.append(position)
+        position += len(w)
+    for k, tag in shifted:
+        word = words[k]
+        if tag == "¬":
+            minus.append(word)
+            plus.remove(word)
+            for i in range(starts[k], starts[k] + len(word)):
+                inside[i], ends[i] = True, starts[k] + len(word)
+        plus.append(tag + word)
+    for n in _CHAR_ORDERS:
+        for i in range(size - n + 1):
+            gram = compact[i : i + n]
+            (minus if inside[i] and i + n <= ends[i] else plus).append(gram)
+    return plus, minus
+
+
+def _shifted_words(words: list[str]) -> list[tuple[int, str]]:
+    """Positions of words inside a negation scope (``¬``) or right after a degree word (``↑``)."""
+    out: list[tuple[int, str]] = []
+    scope = 0
+    boost = False
+    for k, word in enumerate(words):
+        if word[0] in _CLAUSE_END or word in _SCOPE_BREAKERS:
+            scope, boost = 0, False
+            continue
+        if word in NEGATORS:
+            scope, boost = _NEGATION_REACH, False
+            continue
+        if scope:
+            out.append((k, "¬"))
+            scope -= 1
+        elif boost:
+            out.append((k, "↑"))
+        boost = word in DEGREES
+    return out
+
+
+def word_lists(tokenizer: Any, texts: list[str]) -> list[list[str]]:
+    """jieba words of normalised texts, with negators split back off the word they were glued to.
+
+    No HMM: the character n-grams already cover the unknown words it would guess, and it costs a
+    third of the tokenising time.
+    """
+    cut, vocabulary = tokenizer.lcut, tokenizer.FREQ
+    return [_split_negators(cut(text, HMM=False), vocabulary) for text in texts]
+
+
+def _split_negators(words: list[str], vocabulary: dict[str, int]) -> list[str]:
+    """Undo jieba's "不难 | 吃" when "不 | 难吃" is the reading: if a two-character word starts with
+    a negator and its second character joins the next word into a dictionary word, split there."""
+    if not any(len(w) == 2 and w[0] in _SHORT_NEGATORS for w in words):
+        return words
+    out: list[str] = []
+    k = 0
+    while k < len(words):
+        word = words[k]
+        if len(word) == 2 and word[0] in _SHORT_NEGATORS and k + 1 < len(words) and vocabulary.get(word[1] + words[k + 1]):
+            out += [word[0], word[1] + words[k + 1]]
+            k += 2
+            continue
+        out.append(word)
+        k += 1
+    return out
+
+
+def normalise_for_model(text: str) -> str:
+    """The normalisation the model was trained with: Simplified script, half-width, no URLs,
+    emoji kept (they carry sentiment), lower case."""
+    return normalize_one(text, to="simplified", width=True, strip_urls=True, emoji="keep", lower=True)
+
+
+def model_features(texts: list[str]) -> list[Features]:
+    """Features of raw texts exactly as training and scoring compute them."""
+    normalised = [normalise_for_model(text) for text in texts]
+    return [features(w) for w in word_lists(tokenizer(), normalised)]

@@ -1,0 +1,171 @@
+"""Sentiment of feedback text: per-text calibrated P(positive) and a three-way label."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, NamedTuple
+
+import narwhals.stable.v2 as nw
+import numpy as np
+
+from cxmetrics.errors import CXMetricsError, ValueRangeError, check_choice
+from cxmetrics.text._features import model_features, normalise_for_model
+from cxmetrics.text._input import TextInput, is_missing, read_texts
+from cxmetrics.text._model import shipped_model
+
+__all__ = ["METHODS", "REASONS", "Sentiment", "label_scores", "score_texts", "sentiment"]
+
+METHODS = ("cxmetrics", "snownlp")
+#: Why a text has no score (the ``reason`` column); None when it was scored.
+REASONS = {
+    "missing": "the value is None or NaN",
+    "not_text": "the value is not a string",
+    "empty": "nothing is left after normalising (empty or whitespace only)",
+    "no_known_features": "no word or character n-gram the model knows (e.g. only symbols)",
+}
+_BATCH = 4096
+
+
+class Sentiment(NamedTuple):
+    """Sentiment of one text: ``score`` is P(positive) (NaN when unscored, see ``reason``)."""
+
+    score: float
+    label: str | None
+    reason: str | None
+
+
+def check_thresholds(thresholds: tuple[float, float]) -> tuple[float, float]:
+    low, high = (float(t) for t in thresholds)
+    if not 0.0 <= low <= high <= 1.0:
+        raise ValueRangeError(f"thresholds must satisfy 0 <= low <= high <= 1, got {tuple(thresholds)}")
+    return low, high
+
+
+def score_texts(values: Sequence[Any], method: str) -> tuple[np.ndarray, list[str | None]]:
+    """Scores (NaN where unscored) and reasons of raw values, in batches so memory stays flat."""
+    scores = np.full(len(values), np.nan)
+    reasons: list[str | None] = [None] * len(values)
+    todo: list[int] = []
+    for i, value in enumerate(values):
+        if is_missing(value):
+            reasons[i] = "missing"
+        elif not isinstance(value, str):
+            reasons[i] = "not_text"
+        elif not normalise_for_model(value):
+            reasons[i] = "empty"
+        else:
+            todo.append(i)
+    for start in range(0, len(todo), _BATCH):
+        rows = todo[start : start + _BATCH]
+        texts = [values[i] for i in rows]
+        got = _model_scores(texts) if method == "cxmetrics" else _snownlp_scores(texts)
+        scores[rows] = got
+        for i, s in zip(rows, got):
+            if np.isnan(s):
+                reasons[i] = "no_known_features"
+    return scores, reasons
+
+
+def _model_scores(texts: list[str]) -> np.ndarray:
+    model = shipped_model()
+    raw, known = model.logits(model_features(texts))
+    return np.where(known > 0, model.probability(raw), np.nan)
+
+
+def _snownlp_scores(texts: list[str]) -> np.ndarray:
+    from snownlp import SnowNLP
+
+    return np.array([SnowNLP(text).sentiments for text in texts], dtype=float)
+
+
+def label_scores(scores: np.ndarray, thresholds: tuple[float, float]) -> list[str | None]:
+    low, high = thresholds
+    return [
+        None if np.isnan(s) else "negative" if s < low else "positive" if s > high else "neutral"
+        for s in scores
+    ]
+
+
+def sentiment(
+    data: Any,
+    *,
+    text: str | None = None,
+    method: str = "cxmetrics",
+    thresholds: tuple[float, float] = (0.4, 0.6),
+    prefix: str = "",
+) -> Any:
+    """Sentiment of Chinese feedback: calibrated P(positive) and a positive/neutral/negative label.
+
+    ``method="cxmetrics"`` (default) is the library's own model: two linear scorers over jieba
+    words, word bigrams, character 1–3-grams and negation/degree-marked words, trained on
+    food-delivery, e-commerce and NLPCC-2014 reviews and calibrated with a Platt transform on
+    reviews it was not trained on (see the model card, ``docs/guide/sentiment_model.md``). Text
+    is normalised first (Traditional → Simplified, full-width → half-width, URLs removed), so
+    Traditional input scores like its Simplified form. ``method="snownlp"`` is snownlp's
+    ``SnowNLP(text).sentiments`` on the raw text, kept for comparison.
+
+    Parameters
+    ----------
+    data : str, list of str, a pandas / polars Series, or a DataFrame with ``text=``
+    text : str, optional
+        The text column when ``data`` is a DataFrame.
+    method : {"cxmetrics", "snownlp"}
+    thresholds : (low, high)
+        ``label`` is ``negative`` when score < low, ``positive`` when score > high, else
+        ``neutral``.
+    prefix : str
+        Prepended to the added column names when ``data`` is a DataFrame (use it when the frame
+        already has a ``score`` column, e.g. ``prefix="sentiment_"``).
+
+    Returns
+    -------
+    - a string → a :class:`Sentiment` named tuple ``(score, label, reason)``;
+    - a list → a list of :class:`Sentiment`;
+    - a Series → a frame of the same library with ``text`` (the input, named after the
+      Series), ``score``, ``label``, ``reason`` (pandas keeps the index);
+    - a DataFrame → the same frame with ``score``, ``label``, ``reason`` appended.
+
+    ``score`` is P(positive) in [0, 1]; ``label`` one of ``positive``, ``neutral``,
+    ``negative``; ``reason`` is None for scored texts, else why the score is NaN and the label
+    None: ``missing``, ``not_text``, ``empty`` or ``no_known_features`` (see :data:`REASONS`).
+    A bad entry never stops the batch.
+
+    Examples
+    --------
+    >>> from cxmetrics.text import sentiment
+    >>> sentiment("客服态度很好，解决问题迅速").label
+    'positive'
+    >>> sentiment("味道不错，就是送餐太慢了，等了一个多小时").label
+    'negative'
+    >>> [s.label for s in sentiment(["不差", "東西很好用，物流也快", None])]
+    ['positive', 'positive', None]
+    >>> import pandas as pd
+    >>> comments = pd.DataFrame({"id": [1, 2], "comment": ["质量太差，再也不买了", "   "]})
+    >>> sentiment(comments, text="comment")[["id", "label", "reason"]]
+       id     label reason
+    0   1  negative    NaN
+    1   2       NaN  empty
+    """
+    check_choice(method, METHODS, "method")
+    bounds = check_thresholds(thresholds)
+    given = read_texts(data, text, function="sentiment")
+    scores, reasons = score_texts(given.values, method)
+    labels = label_scores(scores, bounds)
+    if given.kind == "str":
+        return Sentiment(float(scores[0]), labels[0], reasons[0])
+    if given.kind == "list":
+        return [Sentiment(float(s), lab, r) for s, lab, r in zip(scores, labels, reasons)]
+    return _as_frame(given, scores, labels, reasons, prefix)
+
+
+def _as_frame(given: TextInput, scores: np.ndarray, labels: list[str | None], reasons: list[str | None], prefix: str) -> Any:
+    names = {k: prefix + k for k in ("score", "label", "reason")}
+    existing = given.frame.columns if given.kind == "frame" else [given.name]
+    clash = [n for n in names.values() if n in existing]
+    if clash:
+        raise CXMetricsError(
+            f"sentiment would overwrite column(s) {clash}; pass prefix=, e.g. prefix='sentiment_'"
+        )
+    columns = {names["score"]: scores.tolist(), names["label"]: labels, names["reason"]: reasons}
+    dtypes = {names["score"]: nw.Float64(), names["label"]: nw.String(), names["reason"]: nw.String()}
+    return given.with_columns(columns, dtypes)

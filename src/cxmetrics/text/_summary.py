@@ -1,0 +1,95 @@
+"""Sentiment shares per group with Wilson intervals."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from cxmetrics._frame import as_list, group_codes, require_columns, to_native, with_arrays
+from cxmetrics._stats import proportion_interval
+from cxmetrics.errors import ColumnTypeError, check_choice
+from cxmetrics.text._input import read_texts
+from cxmetrics.text._sentiment import METHODS, check_thresholds, score_texts
+
+__all__ = ["sentiment_summary"]
+
+_LABELS = ("positive", "neutral", "negative")
+
+
+def sentiment_summary(
+    data: Any,
+    *,
+    text: str,
+    by: str | Sequence[str] | None = None,
+    method: str = "cxmetrics",
+    thresholds: tuple[float, float] = (0.4, 0.6),
+    confidence: float = 0.95,
+) -> Any:
+    """Share of positive, neutral and negative texts per group, with Wilson intervals.
+
+    Parameters
+    ----------
+    data : DataFrame (pandas, polars, pyarrow)
+    text : str
+        The text column.
+    by : str or list of str, optional
+        Group columns (channel, store, month ...).
+    method, thresholds
+        As in :func:`sentiment`.
+    confidence : float
+        Level of the intervals (Wilson 1927, via statsmodels).
+
+    Returns
+    -------
+    DataFrame of the input's library, one row per group (sorted by ``by``), with columns:
+
+    - ``by`` columns;
+    - ``n``: texts in the group; ``n_scored``: texts with a score (the denominators below;
+      missing, empty and unscorable texts are counted in ``n`` only);
+    - ``share_positive``, ``share_neutral``, ``share_negative``: shares of scored texts (0–1),
+      each with ``_low`` and ``_high`` interval limits (NaN when ``n_scored`` is 0);
+    - ``mean_score``: mean P(positive) of the scored texts.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from cxmetrics.text import sentiment_summary
+    >>> reviews = pd.DataFrame({
+    ...     "store": ["A", "A", "A", "B", "B"],
+    ...     "comment": ["很好吃，送餐也快", "服务热情", "太难吃了", "送错了，客服也不理人", None],
+    ... })
+    >>> out = sentiment_summary(reviews, text="comment", by="store")
+    >>> out[["store", "n", "n_scored", "share_positive", "share_negative"]].round(2)
+      store  n  n_scored  share_positive  share_negative
+    0     A  3         3            0.67            0.33
+    1     B  2         1            0.00            1.00
+    """
+    check_choice(method, METHODS, "method")
+    bounds = check_thresholds(thresholds)
+    given = read_texts(data, text, function="sentiment_summary")
+    if given.kind != "frame":
+        raise ColumnTypeError("sentiment_summary needs a DataFrame and text=; use sentiment() for lists and Series")
+    groups = as_list(by)
+    require_columns(given.frame, {"by": groups})
+    keys, codes = group_codes(given.frame, groups)
+    n_groups = 1 if keys is None else len(keys)
+    scores, _ = score_texts(given.values, method)
+    scored = ~np.isnan(scores)
+    low, high = bounds
+    columns: dict[str, Any] = {
+        "n": np.bincount(codes, minlength=n_groups),
+        "n_scored": np.bincount(codes, scored, minlength=n_groups).astype(np.int64),
+    }
+    total = columns["n_scored"]
+    masks = {"positive": scored & (scores > high), "negative": scored & (scores < low)}
+    masks["neutral"] = scored & ~masks["positive"] & ~masks["negative"]
+    for label in _LABELS:
+        count = np.bincount(codes, masks[label], minlength=n_groups)
+        share = np.divide(count, total, out=np.full(n_groups, np.nan), where=total > 0)
+        lo, hi = proportion_interval(count, total, method="wilson", confidence=confidence)
+        columns |= {f"share_{label}": share, f"share_{label}_low": lo, f"share_{label}_high": hi}
+    score_sum = np.bincount(codes, np.where(scored, scores, 0.0), minlength=n_groups)
+    columns["mean_score"] = np.divide(score_sum, total, out=np.full(n_groups, np.nan), where=total > 0)
+    return to_native(with_arrays(keys, columns, given.frame.implementation))
