@@ -1,7 +1,7 @@
 """Train and evaluate cxmetrics' sentiment model on the development corpora.
 
-    python scripts/sentiment_model.py train    [--data DIR]   # writes src/cxmetrics/text/data/sentiment_model.npz
-    python scripts/sentiment_model.py evaluate [--data DIR]   # held-out figures for the model card
+    python scripts/sentiment_model.py train    [--data DIR]  # writes src/cxmetrics/text/data/*.npz
+    python scripts/sentiment_model.py evaluate [--data DIR]  # held-out figures for the model card
 
 Needs scikit-learn (training only; the library scores with numpy). The split is a fixed hash of
 each review, so it is the same on every machine: 20 % test (never trained on, never used to
@@ -17,6 +17,7 @@ import hashlib
 import json
 import os
 import time
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -37,7 +38,9 @@ def load(data: Path) -> pd.DataFrame:
     frames = []
     for domain, name in CORPORA.items():
         frame = pd.read_csv(data / name)
-        frames.append(pd.DataFrame({"review": frame["review"].astype(str), "label": frame["label"], "domain": domain}))
+        frames.append(
+            pd.DataFrame({"review": frame["review"].astype(str), "label": frame["label"], "domain": domain})
+        )
     reviews = pd.concat(frames, ignore_index=True)
     bucket = reviews["review"].map(lambda s: int(hashlib.md5(s.encode("utf-8")).hexdigest()[:8], 16) % 100)
     reviews["part"] = np.select([bucket < 20, bucket < 28], ["test", "calibration"], "train")
@@ -66,7 +69,7 @@ def train(data: Path) -> None:
     print(f"features of {len(reviews)} reviews in {time.perf_counter() - started:.1f} s")
     is_train = (reviews["part"] == "train").to_numpy()
     is_cal = (reviews["part"] == "calibration").to_numpy()
-    train_feats = [f for f, keep in zip(feats, is_train) if keep]
+    train_feats = [f for f, keep in zip(feats, is_train, strict=True) if keep]
     y = reviews["label"].to_numpy()[is_train]
 
     def identity(x: list[str]) -> list[str]:
@@ -101,7 +104,7 @@ def train(data: Path) -> None:
         a, b = matrices(rows)
         return tfidf_model.decision_function(a) + nb_model.decision_function(b)
 
-    cal_feats = [f for f, keep in zip(feats, is_cal) if keep]
+    cal_feats = [f for f, keep in zip(feats, is_cal, strict=True) if keep]
     # Domain-balanced like the NB scorer: fitted on the pooled split, the transform would follow
     # the shopping reviews and be over-confident on the noisier food-delivery and NLPCC ones.
     platt = LogisticRegression(C=1e6).fit(
@@ -139,11 +142,13 @@ def train(data: Path) -> None:
 
     # The library's numpy scorer must reproduce scikit-learn's on unseen text (float32 weights).
     model = SentimentModel.from_arrays(np.load(WEIGHTS))
-    test_feats = [f for f, part in zip(feats, reviews["part"]) if part == "test"]
+    test_feats = [f for f, part in zip(feats, reviews["part"], strict=True) if part == "test"]
     ours, _ = model.logits(test_feats)
     gap = float(np.max(np.abs(ours - raw(test_feats))))
-    print(f"wrote {WEIGHTS} ({WEIGHTS.stat().st_size / 1e6:.1f} MB, {len(terms)} features); "
-          f"max logit gap to scikit-learn {gap:.2e}")
+    print(
+        f"wrote {WEIGHTS} ({WEIGHTS.stat().st_size / 1e6:.1f} MB, {len(terms)} features); "
+        f"max logit gap to scikit-learn {gap:.2e}"
+    )
     if gap > 1e-3:
         raise RuntimeError("the library's scorer disagrees with scikit-learn")
 
@@ -158,11 +163,13 @@ def baseline_predictions(train_part: pd.DataFrame, test_part: pd.DataFrame) -> n
 
     def words(text: str) -> list[str]:
         tokens = jieba.lcut(text)
-        return tokens + [f"{a} {b}" for a, b in zip(tokens, tokens[1:])]
+        return tokens + [f"{a} {b}" for a, b in pairwise(tokens)]
 
     word_vec = TfidfVectorizer(analyzer=words, sublinear_tf=True, min_df=2)
     char_vec = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=2)
-    x = sparse.hstack([word_vec.fit_transform(train_part["review"]), char_vec.fit_transform(train_part["review"])])
+    x = sparse.hstack(
+        [word_vec.fit_transform(train_part["review"]), char_vec.fit_transform(train_part["review"])]
+    )
     fitted = LogisticRegression(C=1.0, max_iter=5000).fit(x.tocsr(), train_part["label"])
     x_test = sparse.hstack([word_vec.transform(test_part["review"]), char_vec.transform(test_part["review"])])
     return fitted.predict_proba(x_test.tocsr())[:, 1]
@@ -182,7 +189,10 @@ def calibration_error(p: np.ndarray, y: np.ndarray, bins: int = 15) -> float:
 def extremes(p: np.ndarray, y: np.ndarray) -> dict[str, float]:
     sure = (p < 0.01) | (p > 0.99)
     right = (p > 0.5) == (y == 1)
-    return {"share": float(sure.mean()), "accuracy": float(right[sure].mean()) if sure.any() else float("nan")}
+    return {
+        "share": float(sure.mean()),
+        "accuracy": float(right[sure].mean()) if sure.any() else float("nan"),
+    }
 
 
 def evaluate(data: Path) -> None:
@@ -222,7 +232,9 @@ def evaluate(data: Path) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("command", choices=["train", "evaluate"])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     args = parser.parse_args()

@@ -64,15 +64,15 @@ SENTIMENT_DATA = SHARED_DATA.parent / "sentiment"
 
 @pytest.fixture(scope="session")
 def sentiment_test_part() -> pd.DataFrame:
-    """The held-out 20 % of the development corpora (the training script's fixed hash split)."""
-    import hashlib
+    """The held-out 20 % of the development corpora: the training script's own fixed hash split."""
+    import importlib.util
 
     if not SENTIMENT_DATA.is_dir():
         pytest.skip(f"{SENTIMENT_DATA} is absent (the shared review corpora live beside the repository)")
-    frames = []
-    for domain, name in {"waimai": "waimai_dev.csv", "shopping": "online_shopping_dev.csv", "nlpcc": "nlpcc2014_train.csv"}.items():
-        frame = pd.read_csv(SENTIMENT_DATA / name)
-        frames.append(pd.DataFrame({"review": frame["review"].astype(str), "label": frame["label"], "domain": domain}))
-    reviews = pd.concat(frames, ignore_index=True)
-    bucket = reviews["review"].map(lambda s: int(hashlib.md5(s.encode("utf-8")).hexdigest()[:8], 16) % 100)
-    return reviews[bucket < 20].reset_index(drop=True)
+    path = Path(__file__).resolve().parents[1] / "scripts" / "sentiment_model.py"
+    spec = importlib.util.spec_from_file_location("sentiment_model", path)
+    assert spec is not None and spec.loader is not None
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    reviews = script.load(SENTIMENT_DATA)
+    return reviews[reviews["part"] == "test"].reset_index(drop=True)

@@ -61,7 +61,11 @@ _CONVERTIBLE = sorted(set(script_converter("simplified").chars.values()) - {"面
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.text(alphabet=st.sampled_from(_CONVERTIBLE + list("的了是在我有和人这中大为上个国很好不")), max_size=40))
+@given(
+    st.text(
+        alphabet=st.sampled_from(_CONVERTIBLE + list("的了是在我有和人这中大为上个国很好不")), max_size=40
+    )
+)
 def test_round_trip_property(text):
     assert normalize(normalize(text, to="traditional", width=False), width=False) == text
 

@@ -15,7 +15,7 @@ from statsmodels.stats.proportion import proportion_confint
 
 from cxmetrics.errors import CXMetricsError, ValueRangeError
 from cxmetrics.text import REASONS, normalize, sentiment, sentiment_summary
-from cxmetrics.text._features import model_features
+from cxmetrics.text._features import features, model_features, model_words
 from cxmetrics.text._model import shipped_model
 from tests.conftest import to_pandas
 
@@ -51,7 +51,9 @@ def test_known_negative(text):
     assert sentiment(text).label == "negative"
 
 
-@pytest.mark.parametrize(("plain", "negated"), [("差", "不差"), ("好吃", "不好吃"), ("满意", "不满意"), ("慢", "不慢")])
+@pytest.mark.parametrize(
+    ("plain", "negated"), [("差", "不差"), ("好吃", "不好吃"), ("满意", "不满意"), ("慢", "不慢")]
+)
 def test_negation_flips_the_direction(plain, negated):
     s_plain, s_negated = sentiment(plain).score, sentiment(negated).score
     assert (s_plain - 0.5) * (s_negated - 0.5) < 0
@@ -80,14 +82,16 @@ def test_scorer_matches_a_plain_python_computation():
     model = shipped_model()
     texts = ["客服态度很好，解决问题迅速", "好好好好好", "不差，就是太慢了😡", "不好不好，不好", "ok"]
     raw, known = model.logits(model_features(texts))
-    for text, got, n_known in zip(texts, raw, known):
+    for text, got, n_known in zip(texts, raw, known, strict=True):
         plus, minus = model_features([text])[0]
         signed = Counter(f for f in plus if f in model.vocabulary)
         signed.subtract(f for f in minus if f in model.vocabulary)
         ids = {model.vocabulary[f]: c for f, c in signed.items() if c != 0}
         tfidf = {i: math.copysign(1 + math.log(abs(c)), c) * model.idf[i] for i, c in ids.items()}
         nb = {i: model.nb_ratio[i] * (1 if c > 0 else -1) for i, c in ids.items()}
-        z1 = sum(v * model.tfidf_weights[i] for i, v in tfidf.items()) / math.sqrt(sum(v * v for v in tfidf.values()))
+        z1 = sum(v * model.tfidf_weights[i] for i, v in tfidf.items()) / math.sqrt(
+            sum(v * v for v in tfidf.values())
+        )
         z2 = sum(v * model.nb_weights[i] for i, v in nb.items()) / math.sqrt(sum(v * v for v in nb.values()))
         assert got == pytest.approx(z1 + z2 + sum(model.intercepts), rel=1e-9)
         assert n_known == len(signed)
@@ -104,7 +108,18 @@ def test_scores_are_probabilities_and_labels_follow_thresholds():
 
 def test_bad_entries_get_a_reason_and_never_stop_the_batch():
     long_text = "服务很好，" * 20_000  # 100,000 characters
-    values = [None, float("nan"), "", "   \u3000 ", "😀😀😀", "ꙮꙮ", long_text, "iPhone 15 用了3天就坏了，差评!!", 42, b"bytes"]
+    values = [
+        None,
+        float("nan"),
+        "",
+        "   \u3000 ",
+        "😀😀😀",
+        "ꙮꙮ",
+        long_text,
+        "iPhone 15 用了3天就坏了，差评!!",
+        42,
+        b"bytes",
+    ]
     out = sentiment(pd.Series(values, dtype=object))
     assert out["reason"].tolist()[:4] == ["missing", "missing", "empty", "empty"]
     assert out["reason"].iloc[5] == "no_known_features" and np.isnan(out["score"].iloc[5])
@@ -158,7 +173,7 @@ def test_snownlp_method_is_snownlp():
 @given(st.permutations(list(range(len(POSITIVE + NEGATIVE)))))
 def test_batch_order_does_not_change_a_score(order):
     texts = POSITIVE + NEGATIVE
-    reference = {t: s.score for t, s in zip(texts, sentiment(texts))}
+    reference = {t: s.score for t, s in zip(texts, sentiment(texts), strict=True)}
     shuffled = [texts[i] for i in order]
     assert [s.score for s in sentiment(shuffled)] == [reference[t] for t in shuffled]
 
@@ -198,3 +213,49 @@ def test_held_out_accuracy_on_the_development_corpora(sentiment_test_part):
     right = (scores > 0.5) == (sentiment_test_part["label"].to_numpy() == 1)
     accuracy = pd.Series(right).groupby(sentiment_test_part["domain"]).mean()
     assert accuracy["waimai"] >= 0.89 and accuracy["shopping"] >= 0.93 and accuracy["nlpcc"] >= 0.79
+
+
+_PIECES = [
+    "不",
+    "没有",
+    "很",
+    "太",
+    "好",
+    "差",
+    "慢",
+    "难吃",
+    "客服",
+    "态度",
+    "，",
+    "。",
+    "但是",
+    "非常满意",
+    "物流",
+    "😡",
+    "a",
+    "1",
+    " ",
+    "不错过",
+    "ꙮ",
+    "质量",
+]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_PIECES), max_size=12).map("".join), min_size=1, max_size=6))
+def test_fast_encoder_counts_exactly_the_reference_features(texts):
+    model = shipped_model()
+    words = model_words(texts)
+    reference_logits, reference_known = model.logits([features(w) for w in words])
+    fast_logits, fast_known = model.raw_scores(words)
+    np.testing.assert_array_equal(fast_known, reference_known)
+    np.testing.assert_allclose(fast_logits, reference_logits, rtol=1e-12, atol=1e-12)
+
+
+def test_fast_encoder_on_long_and_mixed_texts():
+    texts = ["服务很好，" * 2000, "iPhone 15 Pro用了3天就坏了，不推荐！！", "不好不好，不好", "没没没", "不"]
+    model = shipped_model()
+    words = model_words(texts)
+    np.testing.assert_allclose(
+        model.raw_scores(words)[0], model.logits([features(w) for w in words])[0], rtol=1e-12
+    )

@@ -14,22 +14,34 @@ weights always meet the features they were fitted on.
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import Any
 
 from cxmetrics.text._normalize import normalize_one
 from cxmetrics.text._tokenize import tokenizer
 
-__all__ = ["FEATURE_VERSION", "Features", "features", "model_features"]
+__all__ = [
+    "FEATURE_VERSION",
+    "Features",
+    "clean_words",
+    "features",
+    "model_features",
+    "model_words",
+    "shifted_words",
+]
 
 # Bumped whenever the features change; the weights file records the version it was trained on.
 FEATURE_VERSION = 3
 
 NEGATORS = frozenset(
-    "不 没 没有 别 无 未 非 不是 不太 不会 不能 不够 不怎么 毫无 并不 从不 从没 没什么 一点也不 一点都不 并非 绝非 不算 不再".split()
+    "不 没 没有 别 无 未 非 不是 不太 不会 不能 不够 不怎么 毫无 并不 从不 从没 没什么 "  # noqa: SIM905
+    "一点也不 一点都不 并非 绝非 不算 不再".split()
 )
-DEGREES = frozenset("太 很 非常 特别 超 超级 极 极其 十分 挺 相当 真 真的 好 有点 有些 略 稍微 比较 最 更 巨".split())
+DEGREES = frozenset(
+    "太 很 非常 特别 超 超级 极 极其 十分 挺 相当 真 真的 好 有点 有些 略 稍微 比较 最 更 巨".split()  # noqa: SIM905
+)
 # A scope also ends at a contrast or a new clause: "不贵，但是难吃" must not shift 难吃.
-_SCOPE_BREAKERS = frozenset("但 但是 可是 不过 就是 而且 却 然而 只是 还是".split())
+_SCOPE_BREAKERS = frozenset(["但", "但是", "可是", "不过", "就是", "而且", "却", "然而", "只是", "还是"])
 _NEGATION_REACH = 2
 _CLAUSE_END = frozenset(",.!?;:，。！？；：~～…、")
 _MARKERS = NEGATORS | DEGREES
@@ -40,14 +52,28 @@ _SHORT_NEGATORS = frozenset("不没无未别")
 Features = tuple[list[str], list[str]]
 
 
+def clean_words(words: list[str]) -> list[str]:
+    """jieba's words without whitespace tokens or inner spaces: the text the features see."""
+    return [w.replace(" ", "") for w in words if not w.isspace()]
+
+
+def shifted_words(words: list[str]) -> list[tuple[int, str]]:
+    """Positions and tags (``¬`` negated, ``↑`` intensified) of the words that get marked."""
+    return _shifted_words(words) if not _MARKERS.isdisjoint(words) else []
+
+
 def features(words: list[str]) -> Features:
-    """Signed feature strings of one normalised text given its jieba words."""
-    words = [w.replace(" ", "") for w in words if not w.isspace()]
+    """Signed feature strings of one normalised text given its jieba words.
+
+    The reference definition: training counts these strings; scoring computes the same counts
+    faster (:meth:`cxmetrics.text._model.SentimentModel.encode`), and a test holds the two equal.
+    """
+    words = clean_words(words)
     plus = list(words)
-    plus += [f"{a} {b}" for a, b in zip(words, words[1:])]
+    plus += [f"{a} {b}" for a, b in pairwise(words)]
     compact = "".join(words)
     size = len(compact)
-    shifted = _shifted_words(words) if not _MARKERS.isdisjoint(words) else ()
+    shifted = shifted_words(words)
     if not shifted:
         for n in _CHAR_ORDERS:
             plus += [compact[i : i + n] for i in range(size - n + 1)]
@@ -114,7 +140,12 @@ def _split_negators(words: list[str], vocabulary: dict[str, int]) -> list[str]:
     k = 0
     while k < len(words):
         word = words[k]
-        if len(word) == 2 and word[0] in _SHORT_NEGATORS and k + 1 < len(words) and vocabulary.get(word[1] + words[k + 1]):
+        if (
+            len(word) == 2
+            and word[0] in _SHORT_NEGATORS
+            and k + 1 < len(words)
+            and vocabulary.get(word[1] + words[k + 1])
+        ):
             out += [word[0], word[1] + words[k + 1]]
             k += 2
             continue
@@ -129,7 +160,11 @@ def normalise_for_model(text: str) -> str:
     return normalize_one(text, to="simplified", width=True, strip_urls=True, emoji="keep", lower=True)
 
 
+def model_words(texts: list[str]) -> list[list[str]]:
+    """The cleaned words of raw texts, as the model sees them."""
+    return [clean_words(w) for w in word_lists(tokenizer(), [normalise_for_model(t) for t in texts])]
+
+
 def model_features(texts: list[str]) -> list[Features]:
-    """Features of raw texts exactly as training and scoring compute them."""
-    normalised = [normalise_for_model(text) for text in texts]
-    return [features(w) for w in word_lists(tokenizer(), normalised)]
+    """Feature strings of raw texts exactly as training counts them."""
+    return [features(w) for w in model_words(texts)]

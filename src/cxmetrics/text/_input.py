@@ -36,16 +36,12 @@ class TextInput:
 
     def with_columns(self, columns: dict[str, Sequence[Any]], dtypes: dict[str, Any]) -> Any:
         """The caller's frame with ``columns`` appended (a Series input becomes a frame)."""
-        if self.kind == "frame":
-            base = self.frame
-        else:
-            base = self.series.rename(self.name).to_frame()
+        base = self.frame if self.kind == "frame" else self.series.rename(self.name).to_frame()
         backend = base.implementation
         added = [nw.new_series(n, list(v), dtypes.get(n), backend=backend) for n, v in columns.items()]
         if base.implementation.is_pandas_like():
             index = base.to_native().index
-            out = base.to_native().assign(**{s.name: s.to_native().set_axis(index) for s in added})
-            return out
+            return base.to_native().assign(**{s.name: s.to_native().set_axis(index) for s in added})
         return base.with_columns(*added).to_native()
 
 
@@ -75,7 +71,8 @@ def read_texts(data: Any, text: str | None, *, function: str) -> TextInput:
     frame = collect(from_native(data, name=f"{function}'s data"))
     if text is None:
         raise ColumnTypeError(
-            f"{function} got a DataFrame: name its text column with text=, e.g. {function}(df, text='comment')"
+            f"{function} got a DataFrame: name its text column with text=, "
+            f"e.g. {function}(df, text='comment')"
         )
     require_columns(frame, {"text": text})
     return TextInput("frame", frame[text].to_list(), frame=frame, name=text)

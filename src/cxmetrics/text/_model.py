@@ -14,12 +14,15 @@ from __future__ import annotations
 import json
 import threading
 from dataclasses import dataclass
+from functools import cached_property
 from importlib import resources
+from itertools import chain, repeat
 from typing import Any
 
 import numpy as np
 
 from cxmetrics.errors import CXMetricsError
+from cxmetrics.text._encode import FeatureEncoder
 from cxmetrics.text._features import FEATURE_VERSION, Features
 
 __all__ = ["MODEL_FILE", "SentimentModel", "shipped_model"]
@@ -55,24 +58,33 @@ class SentimentModel:
             tfidf_weights=arrays["tfidf_weights"].astype(np.float64),
             nb_ratio=arrays["nb_ratio"].astype(np.float64),
             nb_weights=arrays["nb_weights"].astype(np.float64),
-            intercepts=tuple(meta["intercepts"]),  # type: ignore[arg-type]
-            calibration=tuple(meta["calibration"]),  # type: ignore[arg-type]
+            intercepts=(float(meta["intercepts"][0]), float(meta["intercepts"][1])),
+            calibration=(float(meta["calibration"][0]), float(meta["calibration"][1])),
             meta=meta,
         )
 
+    @cached_property
+    def encoder(self) -> FeatureEncoder:
+        return FeatureEncoder(self.vocabulary)
+
     def feature_ids(self, feature_lists: list[Features]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Vocabulary id, sign (+1, −1) and text of every known feature occurrence."""
-        get = self.vocabulary.get
-        plus = [[i for i in map(get, p) if i is not None] for p, _ in feature_lists]
-        minus = [[i for i in map(get, m) if i is not None] for _, m in feature_lists]
-        n_plus = np.fromiter(map(len, plus), dtype=np.int64, count=len(plus))
-        n_minus = np.fromiter(map(len, minus), dtype=np.int64, count=len(minus))
+        """Vocabulary id, sign (+1, −1) and text of every known feature string (the reference
+        counting, used by training checks and tests; scoring uses :attr:`encoder`)."""
+        n = len(feature_lists)
+        segments = list(chain.from_iterable(feature_lists))  # plus, minus, plus, minus, ...
+        lengths = np.fromiter(map(len, segments), dtype=np.int64, count=2 * n)
+        flat = chain.from_iterable(segments)
         ids = np.fromiter(
-            (i for p, m in zip(plus, minus) for i in (*p, *m)), dtype=np.int64, count=int(n_plus.sum() + n_minus.sum())
+            map(self.vocabulary.get, flat, repeat(-1)), dtype=np.int64, count=int(lengths.sum())
         )
-        signs = np.concatenate([np.r_[np.ones(a), -np.ones(b)] for a, b in zip(n_plus, n_minus)]) if len(ids) else np.zeros(0)
-        doc = np.repeat(np.arange(len(plus)), n_plus + n_minus)
-        return ids, signs, doc
+        signs = np.repeat(np.tile([1.0, -1.0], n), lengths)
+        doc = np.repeat(np.arange(n), lengths.reshape(n, 2).sum(axis=1))
+        known = ids >= 0
+        return ids[known], signs[known], doc[known]
+
+    def raw_scores(self, word_lists: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`logits` of texts given their cleaned words, through the fast encoder."""
+        return self._logits(*self.encoder.encode(word_lists), len(word_lists))
 
     def logits(self, feature_lists: list[Features]) -> tuple[np.ndarray, np.ndarray]:
         """Summed raw logits of the two scorers and the number of distinct known features per text.
@@ -80,8 +92,11 @@ class SentimentModel:
         A feature's value is its signed count ``s`` (occurrences minus negated occurrences):
         ``sign(s) (1 + ln |s|) idf`` for the TF-IDF scorer, ``sign(s) r`` for the NB scorer.
         """
-        n = len(feature_lists)
-        ids, signs, doc = self.feature_ids(feature_lists)
+        return self._logits(*self.feature_ids(feature_lists), len(feature_lists))
+
+    def _logits(
+        self, ids: np.ndarray, signs: np.ndarray, doc: np.ndarray, n: int
+    ) -> tuple[np.ndarray, np.ndarray]:
         size = len(self.idf)
         pairs, inverse = np.unique(doc * size + ids, return_inverse=True)
         signed = np.bincount(inverse, signs, minlength=len(pairs))
@@ -112,4 +127,5 @@ def shipped_model() -> SentimentModel:
         if _loaded is None:
             with resources.files("cxmetrics.text").joinpath(MODEL_FILE).open("rb") as handle:
                 _loaded = SentimentModel.from_arrays(np.load(handle))
+            _ = _loaded.encoder  # built here, under the lock, not lazily by concurrent callers
         return _loaded

@@ -70,25 +70,41 @@ def _script_phrases(table: dict[str, str], chars: dict[str, str]) -> dict[str, s
     same_length = {t: s for t, s in table.items() if len(t) > 1 and len(t) == len(s)}
     pairs: dict[tuple[str, str], int] = {}
     for t, s in same_length.items():
-        for a, b in zip(t, s):
+        for a, b in zip(t, s, strict=True):
             if b not in (a, chars.get(a)):
                 pairs[(a, b)] = pairs.get((a, b), 0) + 1
     plain = str.maketrans(chars)
     return {
         t: s
         for t, s in same_length.items()
-        if all(b in (a, chars.get(a)) or pairs[(a, b)] >= 3 for a, b in zip(t, s))
+        if all(b in (a, chars.get(a)) or pairs[(a, b)] >= 3 for a, b in zip(t, s, strict=True))
         and t.translate(plain) != s
     }
+
+
+def _snownlp_table() -> dict[str, str]:
+    """snownlp's ``zh2hans`` dictionary, read from its source without importing snownlp: the
+    package's ``__init__`` loads all its models (about 2.5 CPU seconds)."""
+    import ast
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("snownlp")
+    if spec is None or spec.origin is None:
+        raise ImportError("snownlp is required for script conversion")
+    source = (Path(spec.origin).parent / "normal" / "zh.py").read_text(encoding="utf-8")
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "zh2hans" for t in node.targets):
+            table: dict[str, str] = ast.literal_eval(node.value)
+            return table
+    raise ImportError("snownlp's conversion table (snownlp/normal/zh.py: zh2hans) was not found")
 
 
 @lru_cache(maxsize=2)
 def script_converter(to: str) -> Callable[[str], str]:
     """The converter to ``"simplified"`` or ``"traditional"`` (built once per process)."""
     with _lock:
-        from snownlp.normal import zh  # lazy: the table is a large module
-
-        table: dict[str, str] = zh.zh2hans
+        table = _snownlp_table()
         chars = {
             t: s
             for t, s in table.items()

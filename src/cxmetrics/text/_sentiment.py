@@ -9,7 +9,7 @@ import narwhals.stable.v2 as nw
 import numpy as np
 
 from cxmetrics.errors import CXMetricsError, ValueRangeError, check_choice
-from cxmetrics.text._features import model_features, normalise_for_model
+from cxmetrics.text._features import model_words, normalise_for_model
 from cxmetrics.text._input import TextInput, is_missing, read_texts
 from cxmetrics.text._model import shipped_model
 
@@ -60,7 +60,7 @@ def score_texts(values: Sequence[Any], method: str) -> tuple[np.ndarray, list[st
         texts = [values[i] for i in rows]
         got = _model_scores(texts) if method == "cxmetrics" else _snownlp_scores(texts)
         scores[rows] = got
-        for i, s in zip(rows, got):
+        for i, s in zip(rows, got, strict=True):
             if np.isnan(s):
                 reasons[i] = "no_known_features"
     return scores, reasons
@@ -68,7 +68,7 @@ def score_texts(values: Sequence[Any], method: str) -> tuple[np.ndarray, list[st
 
 def _model_scores(texts: list[str]) -> np.ndarray:
     model = shipped_model()
-    raw, known = model.logits(model_features(texts))
+    raw, known = model.raw_scores(model_words(texts))
     return np.where(known > 0, model.probability(raw), np.nan)
 
 
@@ -154,11 +154,13 @@ def sentiment(
     if given.kind == "str":
         return Sentiment(float(scores[0]), labels[0], reasons[0])
     if given.kind == "list":
-        return [Sentiment(float(s), lab, r) for s, lab, r in zip(scores, labels, reasons)]
+        return [Sentiment(float(s), lab, r) for s, lab, r in zip(scores, labels, reasons, strict=True)]
     return _as_frame(given, scores, labels, reasons, prefix)
 
 
-def _as_frame(given: TextInput, scores: np.ndarray, labels: list[str | None], reasons: list[str | None], prefix: str) -> Any:
+def _as_frame(
+    given: TextInput, scores: np.ndarray, labels: list[str | None], reasons: list[str | None], prefix: str
+) -> Any:
     names = {k: prefix + k for k in ("score", "label", "reason")}
     existing = given.frame.columns if given.kind == "frame" else [given.name]
     clash = [n for n in names.values() if n in existing]

@@ -70,7 +70,9 @@ def sentiment_summary(
     bounds = check_thresholds(thresholds)
     given = read_texts(data, text, function="sentiment_summary")
     if given.kind != "frame":
-        raise ColumnTypeError("sentiment_summary needs a DataFrame and text=; use sentiment() for lists and Series")
+        raise ColumnTypeError(
+            "sentiment_summary needs a DataFrame and text=; use sentiment() for lists and Series"
+        )
     groups = as_list(by)
     require_columns(given.frame, {"by": groups})
     keys, codes = group_codes(given.frame, groups)

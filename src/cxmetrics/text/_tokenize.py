@@ -13,7 +13,7 @@ import logging
 import os
 import threading
 from collections.abc import Iterable
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -50,10 +50,9 @@ def _base() -> Any:
     import jieba
 
     folder = cache_dir()
-    try:
+    # If the folder cannot be made, jieba fails to write its cache, logs it and carries on.
+    with suppress(OSError):
         folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        pass  # jieba then fails to write its cache, logs it, and carries on without one
     instance = jieba.Tokenizer()
     instance.tmp_dir = str(folder)
     with _quiet_jieba():
@@ -129,6 +128,8 @@ def load_stopwords(stopwords: str | os.PathLike[str] | Iterable[str] | None) -> 
         if not path.is_file():
             from cxmetrics.errors import CXMetricsError
 
-            raise CXMetricsError(f"stopwords must be 'default', None, a word list or a file; {str(path)!r} is not a file")
+            raise CXMetricsError(
+                f"stopwords must be 'default', None, a word list or a file; {str(path)!r} is not a file"
+            )
         return frozenset(w.strip() for w in path.read_text("utf-8").splitlines() if w.strip())
     return frozenset(str(w).strip() for w in stopwords)
