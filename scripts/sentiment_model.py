@@ -26,7 +26,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "sentiment"
 WEIGHTS = ROOT / "src" / "cxmetrics" / "text" / "data" / "sentiment_model.npz"
-RESULTS = ROOT / "benchmarks" / "results" / "sentiment_evaluation.json"
+RESULTS = ROOT / "docs" / "guide" / "sentiment_evaluation.json"
 CORPORA = {"waimai": "waimai_dev.csv", "shopping": "online_shopping_dev.csv", "nlpcc": "nlpcc2014_train.csv"}
 MIN_DF = 3
 C_TFIDF = float(os.environ.get("CX_C_TFIDF", 4.0))
