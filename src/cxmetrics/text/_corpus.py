@@ -1,0 +1,69 @@
+"""A frame's texts as word lists per row, with the row's group: the input of keyword mining."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import narwhals.stable.v2 as nw
+import numpy as np
+
+from cxmetrics._frame import as_list, group_codes, require_columns
+from cxmetrics.errors import ColumnTypeError
+from cxmetrics.text._input import TextInput, read_texts
+from cxmetrics.text._normalize import normalize_one
+from cxmetrics.text._tokenize import load_stopwords, tokenizer, user_words_key
+
+__all__ = ["Corpus", "read_corpus"]
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """Word lists of the texts (None where missing), each text's group, and the group keys."""
+
+    words: list[list[str] | None]
+    codes: np.ndarray
+    keys: nw.DataFrame[Any] | None
+    n_groups: int
+    source: TextInput
+
+    @property
+    def backend(self) -> Any:
+        return self.source.frame.implementation
+
+
+def read_corpus(
+    data: Any,
+    *,
+    text: str,
+    by: str | Sequence[str] | None,
+    function: str,
+    user_dict: str | os.PathLike[str] | Iterable[str] | None = None,
+    stopwords: str | os.PathLike[str] | Iterable[str] | None = "default",
+    min_length: int = 2,
+) -> Corpus:
+    """Normalise (Simplified, half-width, lower case, no URLs) and tokenise a frame's text column."""
+    given = read_texts(data, text, function=function)
+    if given.kind != "frame":
+        raise ColumnTypeError(f"{function} needs a DataFrame and text=, e.g. {function}(df, text='comment')")
+    groups = as_list(by)
+    require_columns(given.frame, {"by": groups})
+    keys, codes = group_codes(given.frame, groups)
+    cut = tokenizer(user_words_key(user_dict)).lcut
+    drop = load_stopwords(stopwords) or frozenset()
+    words: list[list[str] | None] = []
+    for value in given.values:
+        if not isinstance(value, str):
+            words.append(None)
+            continue
+        clean = normalize_one(value, to="simplified", width=True, strip_urls=True, emoji="remove", lower=True)
+        words.append(
+            [
+                w
+                for w in cut(clean)
+                if len(w) >= min_length and w not in drop and not w.isspace() and any(c.isalnum() for c in w)
+            ]
+        )
+    return Corpus(words, codes, keys, 1 if keys is None else len(keys), given)

@@ -1,0 +1,276 @@
+"""Keywords, word frequencies and phrases per group."""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from itertools import pairwise
+from typing import Any
+
+import numpy as np
+
+from cxmetrics._frame import take_rows, to_native, with_arrays
+from cxmetrics.errors import ValueRangeError, check_choice
+from cxmetrics.text._corpus import Corpus, read_corpus
+
+__all__ = ["keywords", "ngrams", "word_freq"]
+
+_DAMPING = 0.85  # Brin & Page (1998), as TextRank uses it
+_WINDOW = 5
+
+
+def _group_counts(corpus: Corpus, terms_of: Any) -> tuple[list[Counter[str]], list[Counter[str]]]:
+    """Per group: occurrences of each term and the number of texts containing it."""
+    counts = [Counter[str]() for _ in range(corpus.n_groups)]
+    docs = [Counter[str]() for _ in range(corpus.n_groups)]
+    for words, group in zip(corpus.words, corpus.codes.tolist(), strict=True):
+        if words is None:
+            continue
+        terms = terms_of(words)
+        counts[group].update(terms)
+        docs[group].update(set(terms))
+    return counts, docs
+
+
+def _table(corpus: Corpus, column: str, names: list[str], rows: list[list[tuple[str, dict[str, float]]]]) -> Any:
+    """One frame: the group keys repeated for each of their rows, then the term and its numbers."""
+    sizes = [len(r) for r in rows]
+    flat = [item for r in rows for item in r]
+    columns: dict[str, Any] = {column: [term for term, _ in flat]}
+    for name in names:
+        columns[name] = np.array([values[name] for _, values in flat], dtype=float)
+        if name in ("count", "doc_freq", "rank"):
+            columns[name] = columns[name].astype(np.int64)
+    keys = None if corpus.keys is None else take_rows(corpus.keys, np.repeat(np.arange(len(sizes)), sizes))
+    return to_native(with_arrays(keys, columns, corpus.backend))
+
+
+def _check_top(top: int | None) -> None:
+    if top is not None and (not isinstance(top, int) or top < 1):
+        raise ValueRangeError(f"top must be a positive whole number or None, got {top!r}")
+
+
+def word_freq(
+    data: Any,
+    *,
+    text: str,
+    by: str | Sequence[str] | None = None,
+    top: int | None = None,
+    user_dict: str | os.PathLike[str] | Iterable[str] | None = None,
+    stopwords: str | os.PathLike[str] | Iterable[str] | None = "default",
+    min_length: int = 2,
+) -> Any:
+    """Word counts per group, most frequent first.
+
+    Texts are normalised (Simplified, half-width, lower case, URLs and emoji removed) and cut by
+    :func:`tokenize`; stop words, punctuation and words shorter than ``min_length`` characters
+    (single characters by default) are left out.
+
+    Returns
+    -------
+    DataFrame: ``by`` columns, ``word``, ``count`` (occurrences), ``doc_freq`` (texts of the
+    group containing it), ``share`` (count / all counted words of the group), ``rank`` (1 = most
+    frequent; ties broken by the word, so the order is deterministic).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from cxmetrics.text import word_freq
+    >>> reviews = pd.DataFrame({"comment": ["配送很快，包装完好", "配送太慢", "包装破损，配送员态度差"]})
+    >>> word_freq(reviews, text="comment", top=3)
+      word  count  doc_freq  share  rank
+    0   配送      3         3    0.3     1
+    1   包装      2         2    0.2     2
+    2   太慢      1         1    0.1     3
+    """
+    _check_top(top)
+    corpus = read_corpus(
+        data,
+        text=text,
+        by=by,
+        function="word_freq",
+        user_dict=user_dict,
+        stopwords=stopwords,
+        min_length=min_length,
+    )
+    return _frequency_table(corpus, lambda words: words, "word", top)
+
+
+def ngrams(
+    data: Any,
+    *,
+    text: str,
+    n: int = 2,
+    by: str | Sequence[str] | None = None,
+    top: int | None = None,
+    user_dict: str | os.PathLike[str] | Iterable[str] | None = None,
+    stopwords: str | os.PathLike[str] | Iterable[str] | None = "default",
+    min_length: int = 2,
+) -> Any:
+    """Phrases: counts of ``n`` consecutive words per group ("送餐 太慢", "客服 态度").
+
+    Words are those :func:`word_freq` counts (stop words, punctuation and words shorter than
+    ``min_length`` removed first, so a phrase may bridge a removed word). Phrases are joined
+    with a space.
+
+    Returns
+    -------
+    DataFrame: ``by`` columns, ``ngram``, ``count``, ``doc_freq``, ``share``, ``rank``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from cxmetrics.text import ngrams
+    >>> reviews = pd.DataFrame({"comment": ["送餐太慢了", "送餐太慢，饭都凉了", "味道很好"]})
+    >>> ngrams(reviews, text="comment", top=1)[["ngram", "count", "doc_freq"]]
+      ngram  count  doc_freq
+    0  送餐 太慢      2         2
+    """
+    _check_top(top)
+    if not isinstance(n, int) or n < 2:
+        raise ValueRangeError(f"n must be a whole number of at least 2, got {n!r}")
+    corpus = read_corpus(
+        data, text=text, by=by, function="ngrams", user_dict=user_dict, stopwords=stopwords, min_length=min_length
+    )
+
+    def phrases(words: list[str]) -> list[str]:
+        if n == 2:
+            return [f"{a} {b}" for a, b in pairwise(words)]
+        return [" ".join(words[i : i + n]) for i in range(len(words) - n + 1)]
+
+    return _frequency_table(corpus, phrases, "ngram", top)
+
+
+def _frequency_table(corpus: Corpus, terms_of: Any, column: str, top: int | None) -> Any:
+    counts, docs = _group_counts(corpus, terms_of)
+    rows = []
+    for count, doc in zip(counts, docs, strict=True):
+        total = sum(count.values())
+        ranked = sorted(count.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
+        rows.append(
+            [
+                (term, {"count": c, "doc_freq": doc[term], "share": c / total, "rank": i + 1})
+                for i, (term, c) in enumerate(ranked)
+            ]
+        )
+    return _table(corpus, column, ["count", "doc_freq", "share", "rank"], rows)
+
+
+def keywords(
+    data: Any,
+    *,
+    text: str,
+    by: str | Sequence[str] | None = None,
+    method: str = "tfidf",
+    top: int = 20,
+    user_dict: str | os.PathLike[str] | Iterable[str] | None = None,
+    stopwords: str | os.PathLike[str] | Iterable[str] | None = "default",
+    min_length: int = 2,
+) -> Any:
+    """The words that characterise each group's texts.
+
+    Words as in :func:`word_freq` (normalised, tokenised with ``user_dict``, stop words,
+    punctuation and single characters removed).
+
+    - ``method="tfidf"``: weight = (occurrences in the group / words in the group) ×
+      idf, idf = ln((1 + N) / (1 + df)) + 1 over all N texts of ``data`` (Salton & Buckley 1988;
+      the smoothed form scikit-learn uses). A word frequent in one group but rare elsewhere
+      ranks first; with ``by=None`` it ranks words that are both frequent and specific.
+    - ``method="textrank"``: PageRank (damping 0.85) on the graph of words co-occurring within
+      a window of 5 words in the group's texts, edges weighted by how often the pair co-occurs
+      (Mihalcea & Tarau 2004); weights sum to 1 per group.
+
+    jieba's own ``jieba.analyse`` is not used: it reads jieba's global tokenizer and a general
+    idf table, while these weights come from the caller's own texts and tokenizer.
+
+    Returns
+    -------
+    DataFrame: ``by`` columns, ``keyword``, ``weight``, ``count`` (occurrences), ``doc_freq``
+    (texts of the group containing it), ``rank`` (1 = highest weight; ties broken by the word).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from cxmetrics.text import keywords
+    >>> reviews = pd.DataFrame({
+    ...     "store": ["A", "A", "A", "B", "B", "B"],
+    ...     "comment": ["配送太慢了", "配送员迟到", "味道不错但配送慢", "环境很好", "环境干净", "服务热情，环境好"],
+    ... })
+    >>> keywords(reviews, text="comment", by="store", top=1)[["store", "keyword", "count", "doc_freq"]]
+      store keyword  count  doc_freq
+    0     A      配送      3         3
+    1     B      环境      3         3
+    """
+    check_choice(method, ("tfidf", "textrank"), "method")
+    _check_top(top)
+    corpus = read_corpus(
+        data,
+        text=text,
+        by=by,
+        function="keywords",
+        user_dict=user_dict,
+        stopwords=stopwords,
+        min_length=min_length,
+    )
+    counts, docs = _group_counts(corpus, lambda words: words)
+    if method == "tfidf":
+        everywhere: Counter[str] = Counter()
+        for doc in docs:
+            everywhere.update(doc)
+        n_texts = sum(w is not None for w in corpus.words)
+        weights = [_tfidf(count, everywhere, n_texts) for count in counts]
+    else:
+        weights = _textrank(corpus)
+    rows = []
+    for weight, count, doc in zip(weights, counts, docs, strict=True):
+        ranked = sorted(weight.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
+        rows.append(
+            [
+                (term, {"weight": w, "count": count[term], "doc_freq": doc[term], "rank": i + 1})
+                for i, (term, w) in enumerate(ranked)
+            ]
+        )
+    return _table(corpus, "keyword", ["weight", "count", "doc_freq", "rank"], rows)
+
+
+def _tfidf(count: Counter[str], df: Counter[str], n_texts: int) -> dict[str, float]:
+    total = sum(count.values())
+    return {t: c / total * (np.log((1 + n_texts) / (1 + df[t])) + 1.0) for t, c in count.items()}
+
+
+def _textrank(corpus: Corpus) -> list[dict[str, float]]:
+    from scipy import sparse
+
+    out = []
+    for group in range(corpus.n_groups):
+        index: dict[str, int] = {}
+        rows: list[int] = []
+        cols: list[int] = []
+        for words, code in zip(corpus.words, corpus.codes.tolist(), strict=True):
+            if code != group or not words:
+                continue
+            ids = [index.setdefault(w, len(index)) for w in words]
+            for i, a in enumerate(ids):
+                for b in ids[i + 1 : i + _WINDOW]:
+                    if a != b:
+                        rows += [a, b]
+                        cols += [b, a]
+        size = len(index)
+        if size == 0:
+            out.append({})
+            continue
+        graph = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(size, size))
+        degree = np.asarray(graph.sum(axis=1)).ravel()
+        walk = sparse.diags(np.divide(1.0, degree, out=np.zeros(size), where=degree > 0)) @ graph
+        score = np.full(size, 1.0 / size)
+        for _ in range(200):
+            updated = (1 - _DAMPING) / size + _DAMPING * (walk.T @ score)
+            updated += _DAMPING * score[degree == 0].sum() / size  # isolated words spread evenly
+            done = np.abs(updated - score).sum() < 1e-10
+            score = updated
+            if done:
+                break
+        terms = list(index)
+        out.append({terms[i]: float(score[i] / score.sum()) for i in range(size)})
+    return out
