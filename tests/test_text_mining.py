@@ -178,7 +178,14 @@ def test_flag_negative_reasons_and_order():
         {
             "customer": ["c1", "c2", "c1", "c3", "c4", "c5"],
             "ltr": [2, 9, 5, 10, 7, None],
-            "comment": ["送餐太慢，饭都凉了", "很好吃，下次还点", "客服不理人", "菜很好吃，但是骑手态度恶劣", "还行", None],
+            "comment": [
+                "送餐太慢，饭都凉了",
+                "很好吃，下次还点",
+                "客服不理人",
+                "菜很好吃，但是骑手态度恶劣",
+                "还行",
+                None,
+            ],
             "store": ["s1", "s1", "s2", "s2", "s3", "s3"],
         }
     )
@@ -209,7 +216,7 @@ def test_flag_negative_with_scores_only_and_bad_input():
     assert alerts["row"].tolist() == [0, 1] and alerts["severity"].tolist() == pytest.approx([2.0, 1.0])
     with pytest.raises(CXMetricsError, match="text= or score="):
         flag_negative(scores)
-    with pytest.raises(ValueRangeError, match="'ltr'.*outside"):
+    with pytest.raises(ValueRangeError, match=r"'ltr'.*outside"):
         flag_negative(pd.DataFrame({"ltr": [3, 11]}), score="ltr")
     with pytest.raises(ValueRangeError, match="sentiment_threshold"):
         flag_negative(scores, score="ltr", sentiment_threshold=1.5)

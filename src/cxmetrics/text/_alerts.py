@@ -18,7 +18,7 @@ from cxmetrics._frame import (
     with_arrays,
 )
 from cxmetrics.errors import CXMetricsError, ValueRangeError, format_examples
-from cxmetrics.text._aspects import Aspect, _lexicon, _matcher, find_aspects
+from cxmetrics.text._aspects import Aspect, resolve_lexicon, term_matcher, find_aspects
 from cxmetrics.text._sentiment import score_texts
 
 __all__ = ["flag_negative"]
@@ -34,7 +34,8 @@ def _ratings(frame: Any, score: str, scale_max: float) -> np.ndarray:
     bad = values[~np.isnan(values) & ((values < 0) | (values > scale_max))]
     if len(bad):
         raise ValueRangeError(
-            f"score column {score!r} has {len(bad)} values outside 0–{scale_max:g}: {format_examples(np.unique(bad))}"
+            f"score column {score!r} has {len(bad)} values outside 0–{scale_max:g}: "
+            f"{format_examples(np.unique(bad))}"
         )
     return values
 
@@ -109,8 +110,12 @@ def flag_negative(
     0     1       c1     high      delivery,speed
     1     2       c1     high     service
     2     3       c3      low  delivery,attitude
-    >>> print(alerts["reason"].iloc[0])
-    detractor (score 2 ≤ 6); negative text (P(positive) 0.00 < 0.3); negative aspects: delivery, speed; repeated: 2 flagged responses from this customer
+    >>> for part in alerts["reason"].iloc[0].split("; "):
+    ...     print(part)
+    detractor (score 2 ≤ 6)
+    negative text (P(positive) 0.00 < 0.3)
+    negative aspects: delivery, speed
+    repeated: 2 flagged responses from this customer
     """
     if text is None and score is None:
         raise CXMetricsError("flag_negative needs text= or score= (or both)")
@@ -196,7 +201,7 @@ def flag_negative(
 def _negative_aspects(
     texts: list[Any], aspects: str | Mapping[str, Aspect | Sequence[str]], threshold: float
 ) -> list[list[str]]:
-    pattern, owner = _matcher(_lexicon(aspects))
+    pattern, owner = term_matcher(resolve_lexicon(aspects))
     found = [find_aspects(t, pattern, owner) if isinstance(t, str) else [] for t in texts]
     distinct = list(dict.fromkeys(clause for pairs in found for _, clause in pairs))
     scores, _ = score_texts(distinct, "cxmetrics")

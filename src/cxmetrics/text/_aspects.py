@@ -9,10 +9,10 @@ from typing import Any, NamedTuple
 import narwhals.stable.v2 as nw
 import numpy as np
 
-from cxmetrics._frame import as_list, group_codes, require_columns, take_rows, to_native, with_arrays
+from cxmetrics._frame import take_rows, to_native, with_arrays
 from cxmetrics._stats import proportion_interval
-from cxmetrics.errors import ColumnTypeError, CXMetricsError
-from cxmetrics.text._input import read_texts
+from cxmetrics.errors import CXMetricsError
+from cxmetrics.text._input import read_grouped_texts
 from cxmetrics.text._normalize import normalize_one
 from cxmetrics.text._sentiment import check_thresholds, label_scores, score_texts
 
@@ -82,7 +82,7 @@ class AspectSentiment(NamedTuple):
     summary: Any
 
 
-def _lexicon(aspects: str | Mapping[str, Aspect | Sequence[str]]) -> dict[str, Aspect]:
+def resolve_lexicon(aspects: str | Mapping[str, Aspect | Sequence[str]]) -> dict[str, Aspect]:
     if isinstance(aspects, str):
         if aspects != "default":
             raise CXMetricsError(
@@ -99,7 +99,7 @@ def _lexicon(aspects: str | Mapping[str, Aspect | Sequence[str]]) -> dict[str, A
     return out
 
 
-def _matcher(lexicon: dict[str, Aspect]) -> tuple[re.Pattern[str], dict[str, str]]:
+def term_matcher(lexicon: dict[str, Aspect]) -> tuple[re.Pattern[str], dict[str, str]]:
     owner: dict[str, str] = {}
     for name, aspect in lexicon.items():
         for term in aspect.terms:
@@ -175,7 +175,9 @@ def aspect_sentiment(
     --------
     >>> import pandas as pd
     >>> from cxmetrics.text import aspect_sentiment
-    >>> reviews = pd.DataFrame({"comment": ["味道不错，就是送餐太慢了", "物流不慢，包装也完好", "客服态度很差"]})
+    >>> reviews = pd.DataFrame(
+    ...     {"comment": ["味道不错，就是送餐太慢了", "物流不慢，包装也完好", "客服态度很差"]}
+    ... )
     >>> out = aspect_sentiment(reviews, text="comment")
     >>> out.mentions[["row", "aspect", "label"]]
        row     aspect     label
@@ -188,16 +190,10 @@ def aspect_sentiment(
     6    2   attitude  negative
     """
     bounds = check_thresholds(thresholds)
-    lexicon = _lexicon(aspects)
-    pattern, owner = _matcher(lexicon)
-    given = read_texts(data, text, function="aspect_sentiment")
-    if given.kind != "frame":
-        raise ColumnTypeError(
-            "aspect_sentiment needs a DataFrame and text=, e.g. aspect_sentiment(df, text='comment')"
-        )
-    groups = as_list(by)
-    require_columns(given.frame, {"by": groups})
-    keys, codes = group_codes(given.frame, groups)
+    lexicon = resolve_lexicon(aspects)
+    pattern, owner = term_matcher(lexicon)
+    grouped = read_grouped_texts(data, text, by, function="aspect_sentiment")
+    given, groups, keys, codes = grouped.source, grouped.groups, grouped.keys, grouped.codes
 
     rows: list[int] = []
     names: list[str] = []
@@ -236,7 +232,7 @@ def aspect_sentiment(
     )
 
     order = list(lexicon)
-    n_groups = 1 if keys is None else len(keys)
+    n_groups = grouped.n_groups
     slot = codes[text_rows] * len(order) + np.array([order.index(a) for a in aspect_names], dtype=np.int64)
     size = n_groups * len(order)
     counts = {

@@ -7,12 +7,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import narwhals.stable.v2 as nw
 import numpy as np
 
-from cxmetrics._frame import as_list, group_codes, require_columns
-from cxmetrics.errors import ColumnTypeError
-from cxmetrics.text._input import TextInput, read_texts
+from cxmetrics.text._input import TextInput, read_grouped_texts
 from cxmetrics.text._normalize import normalize_one
 from cxmetrics.text._tokenize import load_stopwords, tokenizer, user_words_key
 
@@ -25,7 +22,7 @@ class Corpus:
 
     words: list[list[str] | None]
     codes: np.ndarray
-    keys: nw.DataFrame[Any] | None
+    keys: Any  # the group keys (a narwhals DataFrame) or None without by
     n_groups: int
     source: TextInput
 
@@ -45,16 +42,11 @@ def read_corpus(
     min_length: int = 2,
 ) -> Corpus:
     """Normalise (Simplified, half-width, lower case, no URLs) and tokenise a frame's text column."""
-    given = read_texts(data, text, function=function)
-    if given.kind != "frame":
-        raise ColumnTypeError(f"{function} needs a DataFrame and text=, e.g. {function}(df, text='comment')")
-    groups = as_list(by)
-    require_columns(given.frame, {"by": groups})
-    keys, codes = group_codes(given.frame, groups)
+    grouped = read_grouped_texts(data, text, by, function=function)
     cut = tokenizer(user_words_key(user_dict)).lcut
     drop = load_stopwords(stopwords) or frozenset()
     words: list[list[str] | None] = []
-    for value in given.values:
+    for value in grouped.source.values:
         if not isinstance(value, str):
             words.append(None)
             continue
@@ -66,4 +58,4 @@ def read_corpus(
                 if len(w) >= min_length and w not in drop and not w.isspace() and any(c.isalnum() for c in w)
             ]
         )
-    return Corpus(words, codes, keys, 1 if keys is None else len(keys), given)
+    return Corpus(words, grouped.codes, grouped.keys, grouped.n_groups, grouped.source)

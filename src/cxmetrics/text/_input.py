@@ -9,10 +9,10 @@ from typing import Any
 
 import narwhals.stable.v2 as nw
 
-from cxmetrics._frame import collect, from_native, require_columns
+from cxmetrics._frame import as_list, collect, from_native, group_codes, require_columns
 from cxmetrics.errors import ColumnTypeError
 
-__all__ = ["TextInput", "read_texts"]
+__all__ = ["GroupedTexts", "TextInput", "read_grouped_texts", "read_texts"]
 
 
 @dataclass(frozen=True)
@@ -57,6 +57,33 @@ def is_missing(value: Any) -> bool:
 
 def _is_pandas_na(value: Any) -> bool:
     return type(value).__name__ in ("NAType", "NaTType")
+
+
+@dataclass(frozen=True)
+class GroupedTexts:
+    """A frame's texts with each row's group: ``codes`` index the sorted ``keys`` (None without by)."""
+
+    source: TextInput
+    groups: list[str]
+    keys: Any
+    codes: Any
+
+    @property
+    def n_groups(self) -> int:
+        return 1 if self.keys is None else len(self.keys)
+
+
+def read_grouped_texts(
+    data: Any, text: str, by: str | Sequence[str] | None, *, function: str
+) -> GroupedTexts:
+    """A DataFrame's text column and its ``by`` groups (sorted keys, each row's position)."""
+    given = read_texts(data, text, function=function)
+    if given.kind != "frame":
+        raise ColumnTypeError(f"{function} needs a DataFrame and text=, e.g. {function}(df, text='comment')")
+    groups = as_list(by)
+    require_columns(given.frame, {"by": groups})
+    keys, codes = group_codes(given.frame, groups)
+    return GroupedTexts(given, groups, keys, codes)
 
 
 def read_texts(data: Any, text: str | None, *, function: str) -> TextInput:

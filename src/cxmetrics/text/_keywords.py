@@ -33,7 +33,9 @@ def _group_counts(corpus: Corpus, terms_of: Any) -> tuple[list[Counter[str]], li
     return counts, docs
 
 
-def _table(corpus: Corpus, column: str, names: list[str], rows: list[list[tuple[str, dict[str, float]]]]) -> Any:
+def _table(
+    corpus: Corpus, column: str, names: list[str], rows: list[list[tuple[str, dict[str, float]]]]
+) -> Any:
     """One frame: the group keys repeated for each of their rows, then the term and its numbers."""
     sizes = [len(r) for r in rows]
     flat = [item for r in rows for item in r]
@@ -131,7 +133,13 @@ def ngrams(
     if not isinstance(n, int) or n < 2:
         raise ValueRangeError(f"n must be a whole number of at least 2, got {n!r}")
     corpus = read_corpus(
-        data, text=text, by=by, function="ngrams", user_dict=user_dict, stopwords=stopwords, min_length=min_length
+        data,
+        text=text,
+        by=by,
+        function="ngrams",
+        user_dict=user_dict,
+        stopwords=stopwords,
+        min_length=min_length,
     )
 
     def phrases(words: list[str]) -> list[str]:
@@ -195,7 +203,8 @@ def keywords(
     >>> from cxmetrics.text import keywords
     >>> reviews = pd.DataFrame({
     ...     "store": ["A", "A", "A", "B", "B", "B"],
-    ...     "comment": ["配送太慢了", "配送员迟到", "味道不错但配送慢", "环境很好", "环境干净", "服务热情，环境好"],
+    ...     "comment": ["配送太慢了", "配送员迟到", "味道不错但配送慢",
+    ...                 "环境很好", "环境干净", "服务热情，环境好"],
     ... })
     >>> keywords(reviews, text="comment", by="store", top=1)[["store", "keyword", "count", "doc_freq"]]
       store keyword  count  doc_freq
@@ -242,7 +251,7 @@ def _tfidf(count: Counter[str], df: Counter[str], n_texts: int) -> dict[str, flo
 def _textrank(corpus: Corpus) -> list[dict[str, float]]:
     from scipy import sparse
 
-    out = []
+    out: list[dict[str, float]] = []
     for group in range(corpus.n_groups):
         index: dict[str, int] = {}
         rows: list[int] = []

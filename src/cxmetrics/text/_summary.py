@@ -7,10 +7,10 @@ from typing import Any
 
 import numpy as np
 
-from cxmetrics._frame import as_list, group_codes, require_columns, to_native, with_arrays
+from cxmetrics._frame import to_native, with_arrays
 from cxmetrics._stats import proportion_interval
-from cxmetrics.errors import ColumnTypeError, check_choice
-from cxmetrics.text._input import read_texts
+from cxmetrics.errors import check_choice
+from cxmetrics.text._input import read_grouped_texts
 from cxmetrics.text._sentiment import METHODS, check_thresholds, score_texts
 
 __all__ = ["sentiment_summary"]
@@ -68,15 +68,8 @@ def sentiment_summary(
     """
     check_choice(method, METHODS, "method")
     bounds = check_thresholds(thresholds)
-    given = read_texts(data, text, function="sentiment_summary")
-    if given.kind != "frame":
-        raise ColumnTypeError(
-            "sentiment_summary needs a DataFrame and text=; use sentiment() for lists and Series"
-        )
-    groups = as_list(by)
-    require_columns(given.frame, {"by": groups})
-    keys, codes = group_codes(given.frame, groups)
-    n_groups = 1 if keys is None else len(keys)
+    grouped = read_grouped_texts(data, text, by, function="sentiment_summary")
+    given, keys, codes, n_groups = grouped.source, grouped.keys, grouped.codes, grouped.n_groups
     scores, _ = score_texts(given.values, method)
     scored = ~np.isnan(scores)
     low, high = bounds
