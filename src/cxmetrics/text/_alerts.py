@@ -18,7 +18,7 @@ from cxmetrics._frame import (
     with_arrays,
 )
 from cxmetrics.errors import CXMetricsError, ValueRangeError, format_examples
-from cxmetrics.text._aspects import Aspect, resolve_lexicon, term_matcher, find_aspects
+from cxmetrics.text._aspects import Aspect, find_aspects, resolve_lexicon, term_matcher
 from cxmetrics.text._sentiment import score_texts
 
 __all__ = ["flag_negative"]
