@@ -13,7 +13,7 @@ import narwhals as nw
 
 from cxmetrics.errors import CXMetricsError
 
-__all__ = ["load_survey"]
+__all__ = ["load_journeys", "load_survey", "load_transactions"]
 
 _BACKENDS = ("pandas", "polars", "pyarrow")
 
@@ -53,3 +53,42 @@ def load_survey(*, backend: Literal["pandas", "polars", "pyarrow"] = "pandas") -
     parsed = date.str.to_datetime("%Y-%m-%d") if frame.schema["date"] == nw.String else date
     frame = frame.with_columns(parsed.cast(nw.Datetime("us")), nw.col("comment").fill_null(""))
     return frame.to_native()
+
+
+def load_journeys(*, customers: int = 3000, seed: int = 7) -> Any:
+    """A synthetic e-commerce journey log with a planted gap (pandas).
+
+    Customers walk home → search → product → cart → checkout → purchase and may leave after
+    any event; moving from the app to the web at checkout adds 30 points of exit risk, which
+    :func:`cxmetrics.gaps` should find. Columns: ``customer``, ``time``, ``stage``, ``device``
+    (app / web), ``channel``, ``department``.
+
+    Examples
+    --------
+    >>> from cxmetrics.datasets import load_journeys
+    >>> log = load_journeys(customers=200)
+    >>> sorted(log.columns)
+    ['channel', 'customer', 'department', 'device', 'stage', 'time']
+    >>> log["customer"].nunique()
+    200
+    """
+    from cxmetrics.datasets._synthetic import simulate_journeys
+
+    return simulate_journeys(customers, seed)
+
+
+def load_transactions(*, customers: int = 1500, seed: int = 11) -> Any:
+    """A synthetic order table following the BG/NBD and Gamma-Gamma assumptions (pandas).
+
+    Columns: ``customer``, ``date``, ``amount`` (yuan), over 78 weeks from 2024-01-01.
+
+    Examples
+    --------
+    >>> from cxmetrics.datasets import load_transactions
+    >>> orders = load_transactions(customers=100)
+    >>> list(orders.columns), orders["customer"].nunique()
+    (['customer', 'date', 'amount'], 100)
+    """
+    from cxmetrics.datasets._synthetic import simulate_transactions
+
+    return simulate_transactions(customers, seed)
