@@ -43,14 +43,13 @@ def sentiment_summary(
 
     Returns
     -------
-    DataFrame of the input's library, one row per group (sorted by ``by``), with columns:
-
-    - ``by`` columns;
-    - ``n``: texts in the group; ``n_scored``: texts with a score (the denominators below;
-      missing, empty and unscorable texts are counted in ``n`` only);
-    - ``share_positive``, ``share_neutral``, ``share_negative``: shares of scored texts (0–1),
-      each with ``_low`` and ``_high`` interval limits (NaN when ``n_scored`` is 0);
-    - ``mean_score``: mean P(positive) of the scored texts.
+    DataFrame
+        The input's library, one row per group (sorted by ``by``): the ``by`` columns; ``n``
+        (texts in the group) and ``n_scored`` (texts with a score: the denominators below;
+        missing, empty and unscorable texts count in ``n`` only); ``share_positive``,
+        ``share_neutral``, ``share_negative`` (shares of scored texts, 0–1), each with ``_low``
+        and ``_high`` Wilson limits (NaN when ``n_scored`` is 0); ``mean_score`` (mean
+        P(positive) of the scored texts).
 
     Examples
     --------
