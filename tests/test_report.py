@@ -166,3 +166,31 @@ def test_report_renders_in_headless_chromium(sample_report: Path, tmp_path: Path
     assert shot.is_file() and shot.stat().st_size > 50_000
     console = [line for line in run.stderr.splitlines() if "CONSOLE" in line or "Uncaught" in line]
     assert console == []
+
+
+def test_parquet_and_excel_inputs(tmp_path: Path):
+    from cxmetrics.datasets import load_journeys, load_transactions
+
+    events, orders = tmp_path / "events.parquet", tmp_path / "orders.xlsx"
+    load_journeys(customers=400).to_parquet(events)
+    load_transactions(customers=300).to_excel(orders, index=False)
+    out = tmp_path / "out"
+    code = main(
+        [
+            "report",
+            "--events",
+            str(events),
+            "--switch",
+            "device",
+            "--transactions",
+            str(orders),
+            "--out",
+            str(out),
+            "--quiet",
+        ]
+    )
+    assert code == 0
+    assert set(outline(out / "report.html").sections) == {"funnel", "paths", "gaps", "rfm", "clv"}
+    bad = tmp_path / "notes.docx"
+    bad.write_text("x")
+    assert main(["report", "--survey", str(bad), "--out", str(out), "--quiet"]) == 2

@@ -37,7 +37,9 @@ def read_table(path: Path) -> Any:
         if suffix in (".xlsx", ".xls"):
             return pd.read_excel(path)
     except ImportError as exc:
-        raise CXMetricsError(f"reading {path.name} needs an optional package: {exc}") from exc
+        raise CXMetricsError(
+            f"reading {path.name} needs an optional package ({exc}); pip install 'cxmetrics[files]'"
+        ) from exc
     raise CXMetricsError(f"input file {path.name!r}: use CSV, Parquet or Excel (.csv, .parquet, .xlsx)")
 
 
