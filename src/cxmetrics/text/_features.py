@@ -160,9 +160,14 @@ def normalise_for_model(text: str) -> str:
     return normalize_one(text, to="simplified", width=True, strip_urls=True, emoji="keep", lower=True)
 
 
+def normalised_words(normalised: list[str]) -> list[list[str]]:
+    """The cleaned words of texts already passed through :func:`normalise_for_model`."""
+    return [clean_words(w) for w in word_lists(tokenizer(), normalised)]
+
+
 def model_words(texts: list[str]) -> list[list[str]]:
     """The cleaned words of raw texts, as the model sees them."""
-    return [clean_words(w) for w in word_lists(tokenizer(), [normalise_for_model(t) for t in texts])]
+    return normalised_words([normalise_for_model(t) for t in texts])
 
 
 def model_features(texts: list[str]) -> list[Features]:

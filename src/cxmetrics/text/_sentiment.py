@@ -9,7 +9,7 @@ import narwhals.stable.v2 as nw
 import numpy as np
 
 from cxmetrics.errors import CXMetricsError, ValueRangeError, check_choice
-from cxmetrics.text._features import model_words, normalise_for_model
+from cxmetrics.text._features import normalise_for_model, normalised_words
 from cxmetrics.text._input import TextInput, is_missing, read_texts
 from cxmetrics.text._model import shipped_model
 
@@ -46,19 +46,23 @@ def score_texts(values: Sequence[Any], method: str) -> tuple[np.ndarray, list[st
     scores = np.full(len(values), np.nan)
     reasons: list[str | None] = [None] * len(values)
     todo: list[int] = []
+    normalised: dict[int, str] = {}
     for i, value in enumerate(values):
         if is_missing(value):
             reasons[i] = "missing"
         elif not isinstance(value, str):
             reasons[i] = "not_text"
-        elif not normalise_for_model(value):
+        elif not (clean := normalise_for_model(value)):
             reasons[i] = "empty"
         else:
             todo.append(i)
+            normalised[i] = clean
     for start in range(0, len(todo), _BATCH):
         rows = todo[start : start + _BATCH]
-        texts = [values[i] for i in rows]
-        got = _model_scores(texts) if method == "cxmetrics" else _snownlp_scores(texts)
+        if method == "cxmetrics":
+            got = _model_scores([normalised[i] for i in rows])
+        else:  # snownlp reads the raw text, as its users call it
+            got = _snownlp_scores([values[i] for i in rows])
         scores[rows] = got
         for i, s in zip(rows, got, strict=True):
             if np.isnan(s):
@@ -66,9 +70,9 @@ def score_texts(values: Sequence[Any], method: str) -> tuple[np.ndarray, list[st
     return scores, reasons
 
 
-def _model_scores(texts: list[str]) -> np.ndarray:
+def _model_scores(normalised: list[str]) -> np.ndarray:
     model = shipped_model()
-    raw, known = model.raw_scores(model_words(texts))
+    raw, known = model.raw_scores(normalised_words(normalised))
     return np.where(known > 0, model.probability(raw), np.nan)
 
 
