@@ -11,7 +11,7 @@ import numpy as np
 
 from cxmetrics.text._input import TextInput, read_grouped_texts
 from cxmetrics.text._normalize import normalize_one
-from cxmetrics.text._tokenize import load_stopwords, tokenizer, user_words_key
+from cxmetrics.text._tokenize import content_words, load_stopwords, tokenizer, user_words_key
 
 __all__ = ["Corpus", "read_corpus"]
 
@@ -51,11 +51,5 @@ def read_corpus(
             words.append(None)
             continue
         clean = normalize_one(value, to="simplified", width=True, strip_urls=True, emoji="remove", lower=True)
-        words.append(
-            [
-                w
-                for w in cut(clean)
-                if len(w) >= min_length and w not in drop and not w.isspace() and any(c.isalnum() for c in w)
-            ]
-        )
+        words.append(content_words(cut(clean), drop, min_length))
     return Corpus(words, grouped.codes, grouped.keys, grouped.n_groups, grouped.source)

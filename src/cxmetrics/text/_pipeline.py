@@ -10,7 +10,7 @@ import narwhals.stable.v2 as nw
 
 from cxmetrics.text._input import is_missing, read_texts
 from cxmetrics.text._normalize import check_options, normalize_one
-from cxmetrics.text._tokenize import load_stopwords, tokenizer, user_words_key
+from cxmetrics.text._tokenize import content_words, load_stopwords, tokenizer, user_words_key
 
 __all__ = ["normalize", "tokenize"]
 
@@ -131,16 +131,11 @@ def tokenize(
         if not isinstance(value, str) or is_missing(value):
             out.append(None)
             continue
-        words = [w for w in cutter.lcut(value, HMM=hmm) if not w.isspace()]
-        if drop is not None:
-            words = [w for w in words if w not in drop and _has_content(w)]
-        out.append(words)
+        words = cutter.lcut(value, HMM=hmm)
+        out.append([w for w in words if not w.isspace()] if drop is None else content_words(words, drop))
     if given.kind == "str":
         return out[0]
     if given.kind == "list":
         return out
     return given.series_like(out, given.name, nw.List(nw.String()))
 
-
-def _has_content(word: str) -> bool:
-    return any(ch.isalnum() for ch in word)

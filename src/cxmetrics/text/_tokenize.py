@@ -19,7 +19,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-__all__ = ["cache_dir", "load_stopwords", "tokenizer"]
+__all__ = ["cache_dir", "content_words", "load_stopwords", "tokenizer"]
 
 _lock = threading.Lock()
 _MAX_TOKENIZERS = 8
@@ -133,3 +133,8 @@ def load_stopwords(stopwords: str | os.PathLike[str] | Iterable[str] | None) -> 
             )
         return frozenset(w.strip() for w in path.read_text("utf-8").splitlines() if w.strip())
     return frozenset(str(w).strip() for w in stopwords)
+
+
+def content_words(words: list[str], drop: frozenset[str], min_length: int = 1) -> list[str]:
+    """Words that are not stop words, have a letter or digit, and are ``min_length`` long."""
+    return [w for w in words if len(w) >= min_length and w not in drop and any(ch.isalnum() for ch in w)]
