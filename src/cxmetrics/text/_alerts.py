@@ -18,7 +18,7 @@ from cxmetrics._frame import (
     with_arrays,
 )
 from cxmetrics.errors import CXMetricsError, ValueRangeError, format_examples
-from cxmetrics.text._aspects import Aspect, find_aspects, resolve_lexicon, term_matcher
+from cxmetrics.text._aspects import Aspect, resolve_lexicon, scored_mentions
 from cxmetrics.text._sentiment import score_texts
 
 __all__ = ["flag_negative"]
@@ -201,18 +201,10 @@ def flag_negative(
 def _negative_aspects(
     texts: list[Any], aspects: str | Mapping[str, Aspect | Sequence[str]], threshold: float
 ) -> list[list[str]]:
-    pattern, owner = term_matcher(resolve_lexicon(aspects))
-    found = [find_aspects(t, pattern, owner) if isinstance(t, str) else [] for t in texts]
-    distinct = list(dict.fromkeys(clause for pairs in found for _, clause in pairs))
-    scores, _ = score_texts(distinct, "cxmetrics")
-    clause_score = dict(zip(distinct, scores.tolist(), strict=True))
-    out = []
-    for pairs in found:
-        worst: dict[str, float] = {}
-        for aspect, clause in pairs:
-            worst[aspect] = min(worst.get(aspect, 1.0), clause_score[clause])
-        out.append([a for a, s in worst.items() if s < threshold])
-    return out
+    return [
+        [a for a, clauses in per_aspect.items() if min(score for _, score in clauses) < threshold]
+        for per_aspect in scored_mentions(texts, resolve_lexicon(aspects))
+    ]
 
 
 def _reason(

@@ -6,7 +6,6 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
-import narwhals.stable.v2 as nw
 import numpy as np
 
 from cxmetrics._frame import take_rows, to_native, with_arrays
@@ -121,6 +120,23 @@ def find_aspects(text: str, pattern: re.Pattern[str], owner: dict[str, str]) -> 
     return found
 
 
+def scored_mentions(texts: list[Any], lexicon: dict[str, Aspect]) -> list[dict[str, list[tuple[str, float]]]]:
+    """Per text: each aspect it names → its mentioning clauses and their P(positive), in order of
+    first mention. Each distinct clause is scored once, in one batch."""
+    pattern, owner = term_matcher(lexicon)
+    found = [find_aspects(t, pattern, owner) if isinstance(t, str) else [] for t in texts]
+    distinct = list(dict.fromkeys(clause for pairs in found for _, clause in pairs))
+    scores, _ = score_texts(distinct, "cxmetrics")
+    clause_score = dict(zip(distinct, scores.tolist(), strict=True))
+    out = []
+    for pairs in found:
+        per_aspect: dict[str, list[tuple[str, float]]] = {}
+        for aspect, clause in pairs:
+            per_aspect.setdefault(aspect, []).append((clause, clause_score[clause]))
+        out.append(per_aspect)
+    return out
+
+
 def _mean(values: list[float]) -> float:
     known = [v for v in values if not np.isnan(v)]
     return float(np.mean(known)) if known else float("nan")
@@ -191,44 +207,28 @@ def aspect_sentiment(
     """
     bounds = check_thresholds(thresholds)
     lexicon = resolve_lexicon(aspects)
-    pattern, owner = term_matcher(lexicon)
     grouped = read_grouped_texts(data, text, by, function="aspect_sentiment")
     given, groups, keys, codes = grouped.source, grouped.groups, grouped.keys, grouped.codes
 
-    rows: list[int] = []
-    names: list[str] = []
-    clauses: list[str] = []
-    for i, value in enumerate(given.values):
-        if isinstance(value, str):
-            for aspect, clause in find_aspects(value, pattern, owner):
-                rows.append(i)
-                names.append(aspect)
-                clauses.append(clause)
-    distinct = list(dict.fromkeys(clauses))
-    scored, _ = score_texts(distinct, "cxmetrics")
-    clause_score = dict(zip(distinct, scored.tolist(), strict=True))
-
-    # one row per (text, aspect): mean over its clauses, in order of first mention
-    merged: dict[tuple[int, str], list[str]] = {}
-    for i, aspect, clause in zip(rows, names, clauses, strict=True):
-        merged.setdefault((i, aspect), []).append(clause)
-    pairs = list(merged)
-    scores = np.array([_mean([clause_score[c] for c in merged[p]]) for p in pairs], dtype=float)
+    mentioned_in = scored_mentions(given.values, lexicon)
+    pairs = [(i, aspect) for i, per_aspect in enumerate(mentioned_in) for aspect in per_aspect]
+    found = [mentioned_in[i][aspect] for i, aspect in pairs]
+    scores = np.array([_mean([score for _, score in clauses]) for clauses in found], dtype=float)
     labels = label_scores(scores, bounds)
     text_rows = np.array([p[0] for p in pairs], dtype=np.int64)
     aspect_names = [p[1] for p in pairs]
     frame = given.frame
     mention_columns = {
+        "row": text_rows,
         "aspect": aspect_names,
         "aspect_zh": [lexicon[a].name_zh for a in aspect_names],
-        "clause": [" | ".join(merged[p]) for p in pairs],
+        "clause": [" | ".join(clause for clause, _ in clauses) for clauses in found],
         "score": scores,
         "label": labels,
     }
     base = take_rows(frame.select(groups), text_rows) if groups else None
-    mentions = with_arrays(base, mention_columns, frame.implementation)
-    mentions = mentions.with_columns(nw.new_series("row", text_rows, backend=frame.implementation)).select(
-        ["row", *groups, *mention_columns]
+    mentions = with_arrays(base, mention_columns, frame.implementation).select(
+        ["row", *groups, *list(mention_columns)[1:]]
     )
 
     order = list(lexicon)

@@ -138,4 +138,3 @@ def tokenize(
     if given.kind == "list":
         return out
     return given.series_like(out, given.name, nw.List(nw.String()))
-
