@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +13,28 @@ from cxmetrics.report._document import Document, Section
 from cxmetrics.report._inputs import check_columns, optional_column, pick_column, read_table
 
 __all__ = ["build_report"]
+
+
+class Progress:
+    """A one-line progress bar on stderr, one tick per report step (silent with ``--quiet``)."""
+
+    def __init__(self, total: int, enabled: bool) -> None:
+        self.total, self.done, self.enabled = total, 0, enabled
+        self.started = time.perf_counter()
+
+    def step(self, label: str, work: Callable[[], Any]) -> Any:
+        if self.enabled:
+            filled = int(20 * self.done / max(self.total, 1))
+            bar = "#" * filled + "-" * (20 - filled)
+            print(f"\r[{bar}] {self.done}/{self.total} {label:<40}", end="", file=sys.stderr, flush=True)
+        result = work()
+        self.done += 1
+        if self.enabled and self.done == self.total:
+            elapsed = time.perf_counter() - self.started
+            print(
+                f"\r[{'#' * 20}] {self.total}/{self.total} done in {elapsed:.1f} s{' ' * 30}", file=sys.stderr
+            )
+        return result
 
 
 def _sample_inputs() -> dict[str, Any]:
@@ -90,8 +115,6 @@ def _plan(args: argparse.Namespace, inputs: dict[str, Any], sample: bool) -> lis
 def build_report(args: argparse.Namespace) -> Path:
     """Write ``report.html`` and one CSV per table into ``args.out``; return the HTML's path."""
     import matplotlib
-
-    from cxmetrics.report._cli import Progress
 
     given = {
         k: getattr(args, k) for k in ("survey", "events", "transactions") if getattr(args, k) is not None

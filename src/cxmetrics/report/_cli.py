@@ -4,36 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from cxmetrics.errors import CXMetricsError
 
 __all__ = ["main"]
-
-
-class Progress:
-    """A one-line progress bar on stderr, one tick per report step (silent with ``--quiet``)."""
-
-    def __init__(self, total: int, enabled: bool) -> None:
-        self.total, self.done, self.enabled = total, 0, enabled
-        self.started = time.perf_counter()
-
-    def step(self, label: str, work: Callable[[], Any]) -> Any:
-        if self.enabled:
-            filled = int(20 * self.done / max(self.total, 1))
-            bar = "#" * filled + "-" * (20 - filled)
-            print(f"\r[{bar}] {self.done}/{self.total} {label:<40}", end="", file=sys.stderr, flush=True)
-        result = work()
-        self.done += 1
-        if self.enabled and self.done == self.total:
-            elapsed = time.perf_counter() - self.started
-            print(
-                f"\r[{'#' * 20}] {self.total}/{self.total} done in {elapsed:.1f} s{' ' * 30}", file=sys.stderr
-            )
-        return result
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -86,7 +86,8 @@ def text_sections(
     aspects.table("summary", result.summary, highlight=(result.summary["share_negative"] > 0.5).to_numpy())
     aspects.note("Clauses naming each aspect, scored one by one; yellow: more than half negative.")
     if len(result.summary):
-        overall = text.aspect_sentiment(comments, text=text_column).summary
+        # the chart's counts over all groups: summed from the summary, not scored again
+        overall = result.summary.groupby("aspect", sort=False)[["positive", "negative"]].sum().reset_index()
         aspects.figure(plot.aspect_chart(overall), "aspects")
 
     alerts = Section("alerts", "Alerts: who to call back")
