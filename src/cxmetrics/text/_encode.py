@@ -51,7 +51,6 @@ class FeatureEncoder:
     def encode(self, batch: list[list[str]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Known feature occurrences of each text's cleaned words: ids, signs (±1), text index."""
         n = len(batch)
-        text_lengths = np.zeros(n, dtype=np.int64)
         word_counts = np.zeros(n, dtype=np.int64)
         all_words: list[str] = []
         negated_words: list[int] = []  # global word indexes counted −1
@@ -62,7 +61,6 @@ class FeatureEncoder:
             first = len(all_words)
             all_words += words
             word_counts[d] = len(words)
-            text_lengths[d] = sum(map(len, words))
             grams = [f"{a} {b}" for a, b in pairwise(words)]
             for k, tag in shifted_words(words):
                 grams.append(tag + words[k])
@@ -76,6 +74,7 @@ class FeatureEncoder:
         word_sign = np.ones(len(all_words))
         word_sign[negated_words] = -1.0
         word_doc = np.repeat(np.arange(n), word_counts)
+        text_lengths = np.bincount(word_doc, word_lengths, minlength=n).astype(np.int64)
         long_words = np.flatnonzero(word_lengths > _MAX_CODED)
         for k in long_words.tolist():
             strings.append(all_words[k])
