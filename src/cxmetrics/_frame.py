@@ -86,6 +86,14 @@ def collect(frame: Frame) -> nw.DataFrame[Any]:
     return frame
 
 
+def count_true(condition: nw.Expr) -> nw.Expr:
+    """How many rows meet ``condition``, as a whole-frame aggregation.
+
+    The flags are summed as integers because Spark refuses to sum booleans.
+    """
+    return condition.cast(nw.Int64).sum()
+
+
 def without_nan(column: str) -> nw.Expr:
     """The column with floating NaN turned into null, so both count as missing everywhere."""
     values = nw.col(column)
@@ -203,7 +211,7 @@ def check_weights(frame: Frame, weights: str) -> None:
     bad = w.is_null() | (w < 0)
     if frame.collect_schema()[weights].is_float():
         bad = bad | w.is_nan()
-    counts = collect(frame.select(bad.sum().alias("bad")))
+    counts = collect(frame.select(count_true(bad).alias("bad")))
     n_bad = int(counts["bad"][0])
     if n_bad:
         examples = collect(frame.filter(bad).select(w).head(5))[weights].to_list()
@@ -289,6 +297,17 @@ def with_arrays(
 
 def _as_column(values: Any) -> Any:
     return values if isinstance(values, list) else np.asarray(values)
+
+
+def per_row_result(result: Frame) -> Any:
+    """A per-row (per-customer, per-response) result in the caller's library.
+
+    The lazy/eager rule: a lazy input gives a lazy result, still unevaluated in its engine,
+    so a hundred million customers are never collected; an eager input gives an eager one.
+    """
+    if isinstance(result, nw.LazyFrame):
+        return result.to_native()
+    return to_native(result)
 
 
 def to_native(result: nw.DataFrame[Any]) -> Any:

@@ -20,6 +20,7 @@ from cxmetrics.errors import ColumnTypeError, MissingValueError, ValueRangeError
 #: Length of each supported time unit in days (weeks are 7 days, as in the BTYD papers).
 UNITS = {"h": 1.0 / 24.0, "D": 1.0, "W": 7.0}
 MICROSECONDS_PER_DAY = 86_400_000_000
+_EPOCH = dt.datetime(1970, 1, 1)
 
 
 def unit_days(unit: str) -> float:
@@ -76,7 +77,7 @@ def wall_clock(
             f"(for example with pandas.to_datetime or polars' str.to_datetime)"
         )
     if check_missing:
-        n_null = int(_frame.collect(frame.select(nw.col(time).is_null().sum().alias("k")))["k"][0])
+        n_null = int(_frame.collect(frame.select(_frame.count_true(nw.col(time).is_null()).alias("k")))["k"][0])
         raise_if_missing(n_null, time, "time")
     return column, zone
 
@@ -90,9 +91,40 @@ def raise_if_missing(n_missing: int, column: str, role: str) -> None:
         )
 
 
-def microseconds(column: nw.Expr) -> nw.Expr:
-    """Wall-clock microseconds since 1970-01-01 as int64 (exact, cheap to aggregate)."""
+def microseconds(column: nw.Expr, frame: _frame.Frame) -> nw.Expr:
+    """Wall-clock microseconds since 1970-01-01 as int64 (exact, cheap to aggregate).
+
+    ``column`` is a naive datetime expression over ``frame``. narwhals' ``dt.timestamp`` is
+    missing on DuckDB and Spark, so those engines get an equivalent each supports: DuckDB the
+    microseconds of the interval since the epoch; Spark the calendar fields, because a naive
+    Spark timestamp only converts to a number through the session's time zone.
+    """
+    implementation = frame.implementation
+    if implementation.is_duckdb():
+        return (column - nw.lit(_EPOCH)).dt.total_microseconds().cast(nw.Int64)
+    if implementation.is_spark_like():
+        return _microseconds_from_fields(column)
     return column.dt.timestamp("us")
+
+
+def _microseconds_from_fields(column: nw.Expr) -> nw.Expr:
+    """Microseconds since 1970 from year, month, day, hour, minute, second and microsecond.
+
+    Days come from Hinnant's ``days_from_civil`` (proleptic Gregorian, exact in integers;
+    http://howardhinnant.github.io/date_algorithms.html), valid for years 0 and later.
+    """
+    year, month = column.dt.year().cast(nw.Int64), column.dt.month().cast(nw.Int64)
+    march_year = year - (month <= 2).cast(nw.Int64)
+    era = march_year // 400
+    year_of_era = march_year - era * 400
+    day_of_year = (153 * ((month + 9) % 12) + 2) // 5 + column.dt.day().cast(nw.Int64) - 1
+    day_of_era = year_of_era * 365 + year_of_era // 4 - year_of_era // 100 + day_of_year
+    days = era * 146097 + day_of_era - 719468
+    # Spark signs the sub-second part like the instant; the modulo keeps it in 0..999999
+    fraction = (column.dt.microsecond().cast(nw.Int64) % 1_000_000 + 1_000_000) % 1_000_000
+    clock = (column.dt.hour().cast(nw.Int64) * 3600 + column.dt.minute().cast(nw.Int64) * 60
+             + column.dt.second().cast(nw.Int64))
+    return (days * 86_400 + clock) * 1_000_000 + fraction
 
 
 def to_microseconds(moment: Any, role: str) -> int:
@@ -122,10 +154,14 @@ def from_microseconds(values: np.ndarray) -> np.ndarray:
     return np.asarray(values, dtype=np.int64).astype("datetime64[us]")
 
 
-def as_datetime(micro: nw.Expr, zone: str | None) -> nw.Expr:
-    """Wall-clock microseconds back to a datetime expression, in ``zone`` when there is one."""
-    moment = micro.cast(nw.Int64).cast(nw.Datetime("us"))
-    return moment if zone is None else moment.dt.replace_time_zone(zone)
+def in_zone(wall: nw.Expr, zone: str | None) -> nw.Expr:
+    """A naive wall-clock datetime expression read back in ``zone`` when there is one."""
+    return wall if zone is None else wall.dt.replace_time_zone(zone)
+
+
+def as_naive_datetime(microsecond: int) -> dt.datetime:
+    """Wall-clock microseconds as a naive :class:`datetime.datetime`."""
+    return _EPOCH + dt.timedelta(microseconds=microsecond)
 
 
 def start_of_day(microsecond: int) -> int:

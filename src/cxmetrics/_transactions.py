@@ -16,8 +16,9 @@ import numpy as np
 from cxmetrics import _frame, _time
 from cxmetrics.errors import ExcludedDataWarning, ValueRangeError, check_choice, format_examples
 
-#: Name of the wall-clock microsecond column in a prepared log.
+#: Names of the wall-clock microsecond and naive datetime columns in a prepared log.
 TIME_US = "__cx_time_us"
+TIME_WALL = "__cx_time_wall"
 NONPOSITIVE_POLICIES = ("exclude", "keep", "error")
 
 
@@ -25,7 +26,8 @@ NONPOSITIVE_POLICIES = ("exclude", "keep", "error")
 class Transactions:
     """A validated log.
 
-    ``frame`` holds the customer, :data:`TIME_US` and the amount (when given); ``zone`` is
+    ``frame`` holds the customer, :data:`TIME_US`, :data:`TIME_WALL` and the amount (when
+    given); ``zone`` is
     the input's time zone; ``first`` and ``latest`` bound the times of the whole log.
     """
 
@@ -59,10 +61,10 @@ def prepare(
     _frame.require_columns(frame, {"customer": customer, "time": time, "amount": amount})
     frame = _time.parse_times(frame, time)
     wall, zone = _time.wall_clock(frame, time, check_missing=False)
-    micro = _time.microseconds(wall)
+    micro = _time.microseconds(wall, frame)
     checks = [
-        nw.col(customer).is_null().sum().alias("customer"),
-        nw.col(time).is_null().sum().alias("time"),
+        _frame.count_true(nw.col(customer).is_null()).alias("customer"),
+        _frame.count_true(nw.col(time).is_null()).alias("time"),
         micro.min().alias("first"),
         micro.max().alias("latest"),
     ]
@@ -72,7 +74,7 @@ def prepare(
         missing = value.is_null()
         if frame.collect_schema()[amount].is_float():
             missing = missing | value.is_nan()
-        checks += [missing.sum().alias("amount"), (value <= 0).sum().alias("nonpositive")]
+        checks += [_frame.count_true(missing).alias("amount"), _frame.count_true(value <= 0).alias("nonpositive")]
     found = _frame.collect(frame.select(*checks)).rows(named=True)[0]
     if found["latest"] is None or found["latest"] != found["latest"]:  # no rows, or no times
         if int(found["time"]):
@@ -80,7 +82,7 @@ def prepare(
         raise ValueRangeError("the transaction log is empty; there is nothing to summarise")
     _time.raise_if_missing(int(found["customer"]), customer, "customer")
     _time.raise_if_missing(int(found["time"]), time, "time")
-    columns = [nw.col(customer), micro.alias(TIME_US)]
+    columns = [nw.col(customer), micro.alias(TIME_US), wall.cast(nw.Datetime("us")).alias(TIME_WALL)]
     if amount is not None:
         _time.raise_if_missing(int(found["amount"]), amount, "amount")
         columns.append(nw.col(amount))
@@ -115,7 +117,7 @@ def check_not_after(prepared: Transactions, moment_us: int, role: str, what: str
     if prepared.latest <= moment_us:
         return
     late = nw.col(TIME_US) > moment_us
-    n_late = int(_frame.collect(prepared.frame.select(late.sum().alias("k")))["k"][0])
+    n_late = int(_frame.collect(prepared.frame.select(_frame.count_true(late).alias("k")))["k"][0])
     latest, moment = _time.from_microseconds(np.array([prepared.latest, moment_us]))
     raise ValueRangeError(
         f"{n_late} {what} fall after {role}={moment} (the latest at {latest}); "

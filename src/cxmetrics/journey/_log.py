@@ -83,7 +83,7 @@ def instant(frame: _frame.Frame, time: str) -> nw.Expr:
             f"time column {time!r} must be a date or datetime, got dtype {dtype}. Text is parsed "
             f"as ISO-8601; a column mixing time zones or UTC offsets must be parsed first "
             f"(pandas.to_datetime(..., utc=True))")
-    return _time.microseconds(column)
+    return _time.microseconds(column, frame)
 
 
 def prepare(events: Any, *, customer: str, time: str, stage: str,
@@ -96,9 +96,9 @@ def prepare(events: Any, *, customer: str, time: str, stage: str,
     frame = _time.parse_times(frame, time)
     moment = instant(frame, time)
     counts = _frame.collect(frame.select(
-        nw.col(customer).is_null().sum().alias("customer"),
-        nw.col(stage).is_null().sum().alias("stage"),
-        nw.col(time).is_null().sum().alias("time"),
+        _frame.count_true(nw.col(customer).is_null()).alias("customer"),
+        _frame.count_true(nw.col(stage).is_null()).alias("stage"),
+        _frame.count_true(nw.col(time).is_null()).alias("time"),
     )).row(0)
     for (role, column), missing in zip((("customer", customer), ("stage", stage), ("time", time)), counts,
                                        strict=True):

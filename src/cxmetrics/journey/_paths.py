@@ -98,7 +98,10 @@ def transitions(
     else:
         moves = moves.filter(~nw.col(NEXT_STAGE).is_null())
     gap = ((nw.col(NEXT_TIME) - nw.col(TIME)).cast(nw.Float64) / per_unit).alias("__cx_gap")
-    table = moves.with_columns(gap).group_by(*group_by, STAGE, NEXT_STAGE, drop_null_keys=False).agg(
+    moves = moves.with_columns(gap)
+    if moves.implementation.is_pyarrow():  # narwhals' pyarrow group-by has no n_unique or quantile
+        moves = nw.from_native(moves.to_pandas())
+    table = moves.group_by(*group_by, STAGE, NEXT_STAGE, drop_null_keys=False).agg(
         nw.len().alias("moves"), nw.col(CUSTOMER).n_unique().alias("customers"),
         nw.col("__cx_gap").median().alias("time_median"),
         nw.col("__cx_gap").quantile(0.9, interpolation="linear").alias("time_p90"),
@@ -106,8 +109,11 @@ def transitions(
     out_of = nw.col("moves").sum().over(*group_by, STAGE) if group_by else nw.col("moves").sum().over(STAGE)
     table = table.with_columns((nw.col("moves") / out_of).alias("probability")).rename(
         {STAGE: "from_stage", NEXT_STAGE: "to_stage"})
-    return _frame.to_native(table.select(*group_by, "from_stage", "to_stage", "moves", "customers",
-                                         "probability", "time_median", "time_p90"))
+    table = table.select(*group_by, "from_stage", "to_stage", "moves", "customers", "probability",
+                         "time_median", "time_p90")
+    if log.backend.is_pyarrow():
+        table = nw.from_native(table.to_arrow())
+    return _frame.to_native(table)
 
 
 def paths(

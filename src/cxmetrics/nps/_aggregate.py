@@ -180,8 +180,10 @@ def score_stats(
         amount = value if weight is None else weight * value
         parts["total"] = where(present, amount)
         parts["total_sq"] = where(present, amount * value)
+    # counted flags are summed as integers: Spark refuses to sum booleans
+    summable = {k: v.cast(nw.Int64) if k.startswith("cat_") else v for k, v in parts.items()}
     reduced = _frame.grouped(
-        frame.select(*(nw.col(b) for b in by), value.alias(score), **parts),
+        frame.select(*(nw.col(b) for b in by), value.alias(score), **summable),
         by,
         [nw.col(score).count().alias("n"), *(nw.col(k).sum() for k in parts),
          nw.len().alias("rows")],

@@ -297,7 +297,7 @@ def _paired(
             (nw.col("a") - nw.col("b")).cast(nw.Float64).alias("diff"))
         sums = _frame.collect(both.select(
             nw.col("diff").count().alias("n"),
-            nw.col("diff").is_null().sum().alias("missing"),
+            _frame.count_true(nw.col("diff").is_null()).alias("missing"),
             nw.col("diff").sum().alias("s"),
             (nw.col("diff") * nw.col("diff")).sum().alias("ss"),
         )).row(0)

@@ -26,7 +26,6 @@ __all__ = ["csat_trend", "nps_trend"]
 
 PERIOD = "period"
 FREQUENCIES = ("D", "W", "M", "Q", "Y")
-_THREE_DAYS = dt.timedelta(days=3)
 
 
 def nps_trend(
@@ -220,6 +219,10 @@ def _period_stats(
     stats = score_stats(frame.with_columns(period.alias(PERIOD)), score=score,
                         by=[*by_list, PERIOD], weights=weights, low=low, high=high,
                         categories=categories)
+    if stats.keys is not None and len(stats.n):
+        starts = _period_starts(stats.keys[PERIOD].to_numpy(), freq)
+        stats = dataclasses.replace(stats, keys=stats.keys.with_columns(
+            nw.new_series(PERIOD, starts, backend=stats.keys.implementation)))
     stats = _on_period_grid(stats, by_list, freq)
     if zone is not None and stats.keys is not None:
         stats = dataclasses.replace(
@@ -230,12 +233,32 @@ def _period_stats(
 
 
 def _period_expression(frame: _frame.Frame, time: str, freq: str) -> tuple[nw.Expr, str | None]:
+    """Each row's period as a whole-number code (see :func:`_period_starts`).
+
+    Codes use only arithmetic and the year and month of the wall-clock time, which every
+    engine has; ``dt.truncate`` to months or weeks is missing in some (Dask, DuckDB, Spark).
+    """
     column, zone = _time.wall_clock(frame, time)
-    if freq == "W":  # narwhals has no week truncation: shift epoch Thursday to Monday
-        period = (column + _THREE_DAYS).dt.truncate("7d") - _THREE_DAYS
+    if freq in ("D", "W"):
+        days = _time.microseconds(column, frame) // _time.MICROSECONDS_PER_DAY
+        # 1970-01-01 was a Thursday: shift by three days so weeks start on Mondays
+        code = days if freq == "D" else (days + 3) // 7
     else:
-        period = column.dt.truncate({"D": "1d", "M": "1mo", "Q": "1q", "Y": "1y"}[freq])
-    return period.cast(nw.Datetime("us")), zone
+        year, month = column.dt.year().cast(nw.Int64) - 1970, column.dt.month().cast(nw.Int64) - 1
+        code = {"M": year * 12 + month, "Q": year * 4 + month // 3, "Y": year}[freq]
+    return code.cast(nw.Int64), zone
+
+
+def _period_starts(codes: np.ndarray, freq: str) -> np.ndarray:
+    """The first moment of each period code of :func:`_period_expression`."""
+    codes = np.asarray(codes, dtype=np.int64)
+    if freq in ("D", "W"):
+        days = codes if freq == "D" else codes * 7 - 3
+        return days.astype("datetime64[D]").astype("datetime64[us]")
+    if freq == "Y":
+        return codes.astype("datetime64[Y]").astype("datetime64[us]")
+    months = codes * 3 if freq == "Q" else codes
+    return months.astype("datetime64[M]").astype("datetime64[us]")
 
 
 def _period_range(first: np.datetime64, last: np.datetime64, freq: str) -> np.ndarray:

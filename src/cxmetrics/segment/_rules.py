@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import itertools
+import operator
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -11,8 +13,10 @@ import narwhals as nw
 import numpy as np
 
 from cxmetrics import _frame
-from cxmetrics.errors import CXMetricsError, ValueRangeError, check_choice
+from cxmetrics.errors import CXMetricsError, ValueRangeError, check_choice, format_examples
 from cxmetrics.segment._score import METRICS, check_bins
+
+SCORE_COLUMNS = [score for _, score, _ in METRICS]
 
 BOUNDS = ("r_min", "r_max", "f_min", "f_max", "m_min", "m_max")
 LABEL_LANGUAGES = ("en", "zh")
@@ -204,16 +208,11 @@ def rfm_segment(
         if labels != "en":
             raise CXMetricsError("labels only translates the default rules; name custom segments yourself")
         table = parse_rules(rules, bins)
-    lookup = _segment_lookup(table, bins, other)
-    frame = _frame.collect(_frame.from_native(scores, name="scores"))
+    frame = _frame.from_native(scores, name="scores")
     columns = [s for _, s, _ in METRICS]
     _frame.require_columns(frame, {"score": columns})
-    index = np.zeros(len(frame), dtype=np.int64)
-    for column in columns:
-        given = _score_values(frame, column, bins)
-        index = index * bins + (given - 1)
-    segment = lookup[index]
-    return _frame.to_native(_frame.with_arrays(frame, {"segment": segment}, frame.implementation))
+    _check_scores(frame, columns, bins)
+    return _frame.per_row_result(frame.with_columns(_segment_expression(table, other).alias("segment")))
 
 
 def parse_rules(rules: Any, bins: int) -> list[dict[str, Any]]:
@@ -257,6 +256,31 @@ def parse_rules(rules: Any, bins: int) -> list[dict[str, Any]]:
     return parsed
 
 
+def _segment_expression(table: list[dict[str, Any]], other: str) -> nw.Expr:
+    """The first rule whose bounds hold, as one engine expression (a nested CASE WHEN)."""
+    segment: nw.Expr = nw.lit(other, dtype=nw.String)
+    for rule in reversed(table):
+        inside = functools.reduce(operator.and_, [
+            nw.col(score).is_between(rule[f"{letter}_min"], rule[f"{letter}_max"])
+            for letter, score in zip("rfm", SCORE_COLUMNS, strict=True)])
+        segment = nw.when(inside).then(nw.lit(rule["segment"], dtype=nw.String)).otherwise(segment)
+    return segment
+
+
+def _check_scores(frame: _frame.Frame, columns: Sequence[str], bins: int) -> None:
+    """Every score a whole number 1..bins, checked in one pass in the engine."""
+    def bad(column: str) -> nw.Expr:
+        value = nw.col(column).cast(nw.Float64)
+        return value.is_null() | value.is_nan() | ~value.is_between(1, bins) | (value != value.round(0))
+
+    found = _frame.collect(frame.select(*(_frame.count_true(bad(c)).alias(c) for c in columns))).row(0)
+    for column, n_bad in zip(columns, found, strict=True):
+        if n_bad:
+            examples = _frame.collect(frame.filter(bad(column)).select(column).head(5))[column].to_list()
+            raise ValueRangeError(
+                f"score column {column!r} must hold whole scores 1..{bins}; {int(n_bad)} rows do "
+                f"not, for example {format_examples(sorted(examples, key=str))}"
+            )
 def _cells(bins: int) -> list[tuple[int, ...]]:
     return list(itertools.product(range(1, bins + 1), repeat=3))
 
@@ -272,19 +296,3 @@ def _match_matrix(table: list[dict[str, Any]], bins: int) -> np.ndarray:
     return matrix
 
 
-def _segment_lookup(table: list[dict[str, Any]], bins: int, other: str) -> np.ndarray:
-    matches = _match_matrix(table, bins)
-    names = np.array([rule["segment"] for rule in table] + [other], dtype=object)
-    first = np.where(matches.any(axis=1), matches.argmax(axis=1), len(table))
-    return names[first]
-
-
-def _score_values(frame: nw.DataFrame[Any], column: str, bins: int) -> np.ndarray:
-    values = np.asarray(frame[column].to_numpy(), dtype=np.float64)
-    bad = np.isnan(values) | (values < 1) | (values > bins) | (values != np.round(values))
-    if bad.any():
-        raise ValueRangeError(
-            f"score column {column!r} must hold whole scores 1..{bins}; {int(bad.sum())} rows do "
-            f"not, for example {sorted(set(values[bad].tolist()))[:5]}"
-        )
-    return values.astype(np.int64)

@@ -26,16 +26,28 @@ def check_bins(bins: Any) -> int:
     return int(bins)
 
 
-def quantile_score(value: nw.Expr, bins: int, n: int, smaller_is_better: bool) -> nw.Expr:
-    """Score = 1 + floor(bins × share of customers with a strictly worse value).
+def quantile_cuts(frame: _frame.Frame, metric: str, bins: int, n: int, smaller_is_better: bool) -> list[Any]:
+    """The order statistics that separate the quantile scores, computed in the engine.
 
-    The share comes from the minimum rank (ties take the lowest rank), so tied values share a
-    score and the score depends only on the multiset of values, never on row order. The
-    worst value always scores 1; a value better than everyone else's scores ``bins``.
-    Integer arithmetic keeps the bin edges exact.
+    A customer scores ``1 + floor(bins × w / n)`` with ``w`` the customers strictly worse. For
+    larger-is-better, ``w >= m`` exactly when the value exceeds the ``m``-th smallest value,
+    so score ``k + 1`` is reached above the ``m_k``-th smallest, ``m_k = ceil(k n / bins)``;
+    for recency, below the ``m_k``-th largest. Only those ``bins - 1`` values leave the
+    engine (one sort, then a filter on the sorted positions), and ties need no tie-breaking:
+    a position's value is the same whichever tied row sits there.
     """
-    worse = value.rank(method="min", descending=smaller_is_better).cast(nw.Int64) - 1
-    return 1 + (worse * bins) // n
+    wanted = [-(-k * n // bins) for k in range(1, bins)]  # m_k = ceil(k n / bins) >= 1
+    positions = [n - m if smaller_is_better else m - 1 for m in wanted]
+    ranked = frame.select(nw.col(metric).alias("__cx_v")).with_row_index("__cx_i", order_by=["__cx_v"])
+    found = _frame.collect(ranked.filter(nw.col("__cx_i").is_in(sorted(set(positions)))))
+    value_at = dict(zip(found["__cx_i"].to_list(), found["__cx_v"].to_list(), strict=True))
+    return [value_at[p] for p in positions]
+
+
+def quantile_score(value: nw.Expr, cuts: Sequence[Any], smaller_is_better: bool) -> nw.Expr:
+    """Score from :func:`quantile_cuts`: one more for each cut the value is strictly better than."""
+    passed = [((value < cut) if smaller_is_better else (value > cut)).cast(nw.Int64) for cut in cuts]
+    return functools.reduce(operator.add, passed, nw.lit(1, dtype=nw.Int64))
 
 
 def fixed_score(value: nw.Expr, edges: np.ndarray, smaller_is_better: bool) -> nw.Expr:
@@ -114,13 +126,14 @@ def rfm_score(
         raise ValueRangeError("thresholds are only used with method='fixed'")
     n = _check_values(frame)
     scores = [
-        (quantile_score(nw.col(metric), bins, n, smaller_is_better) if edges is None
+        (quantile_score(nw.col(metric), quantile_cuts(frame, metric, bins, n, smaller_is_better),
+                        smaller_is_better) if edges is None
          else fixed_score(nw.col(metric), edges[metric], smaller_is_better)).alias(score)
         for metric, score, smaller_is_better in METRICS
     ]
     cell = nw.col("r_score") * 100 + nw.col("f_score") * 10 + nw.col("m_score")
-    scored = _frame.collect(frame.with_columns(*scores).with_columns(cell.cast(nw.String).alias("rfm_cell")))
-    return _frame.to_native(scored)
+    scored = frame.with_columns(*scores).with_columns(cell.cast(nw.String).alias("rfm_cell"))
+    return _frame.per_row_result(scored)
 
 
 def rfm_thresholds(scored: Any, *, bins: int = 5) -> Any:
@@ -180,7 +193,7 @@ def _check_values(frame: _frame.Frame) -> int:
         missing = nw.col(metric).is_null()
         if frame.collect_schema()[metric].is_float():
             missing = missing | nw.col(metric).is_nan()
-        checks.append(missing.sum().alias(metric))
+        checks.append(_frame.count_true(missing).alias(metric))
     found = _frame.collect(frame.select(*checks)).rows(named=True)[0]
     for metric, _, _ in METRICS:
         if found[metric]:

@@ -95,10 +95,11 @@ def rfm_table(
     else:
         as_of_us = _time.to_microseconds(as_of, "as_of")
         _transactions.check_not_after(prepared, as_of_us, "as_of")
-    t = nw.col(_transactions.TIME_US)
+    t, wall = nw.col(_transactions.TIME_US), nw.col(_transactions.TIME_WALL)
     per_customer = prepared.frame.group_by(customer).agg(
-        t.min().alias("first_purchase"),
-        t.max().alias("last_purchase"),
+        wall.min().alias("first_purchase"),
+        t.max().alias("last_us"),
+        wall.max().alias("last_purchase"),
         nw.len().alias("frequency"),
         nw.col(amount).sum().alias("revenue"),
     )
@@ -106,12 +107,13 @@ def rfm_table(
     unit_us = _time.MICROSECONDS_PER_DAY * days_per_unit
     table = per_customer.sort(customer).select(
         nw.col(customer),
-        ((as_of_us - nw.col("last_purchase")) / unit_us).alias("recency"),
+        ((as_of_us - nw.col("last_us")) / unit_us).alias("recency"),
         frequency.cast(nw.Int64),
         (revenue / frequency if monetary == "mean" else revenue).alias("monetary"),
         revenue.cast(nw.Float64),
-        _time.as_datetime(nw.col("first_purchase"), prepared.zone),
-        _time.as_datetime(nw.col("last_purchase"), prepared.zone),
-        _time.as_datetime(nw.lit(as_of_us), prepared.zone).alias("as_of"),
+        _time.in_zone(nw.col("first_purchase"), prepared.zone),
+        _time.in_zone(nw.col("last_purchase"), prepared.zone),
+        _time.in_zone(nw.lit(_time.as_naive_datetime(as_of_us), dtype=nw.Datetime("us")),
+                      prepared.zone).alias("as_of"),
     )
-    return _frame.to_native(_frame.collect(table))
+    return _frame.per_row_result(table)
