@@ -378,7 +378,7 @@ def central_differences(function, params: np.ndarray, step: float = 1e-5) -> np.
 def test_betageo_derivatives_match_finite_differences(model: type, params: list[float]) -> None:
     x, t_x, big_t = simulate_betageo(400, 0.5, 6.0, 0.8, 2.0, T=40.0, seed=5)
     fitted = model()
-    fitted._data, _ = _models._distinct(x, t_x, big_t)
+    fitted._data, _ = _models._distinct(x, t_x, big_t, np.ones(len(x)))
     theta = np.array(params)
     value, gradient, hessian = fitted._derivatives(theta, hessian=True)
     assert value == pytest.approx(fitted._total_loglik(theta), rel=1e-13)
@@ -409,7 +409,7 @@ def test_gamma_gamma_derivatives_match_finite_differences() -> None:
 def test_pareto_derivatives_match_finite_differences(params: list[float]) -> None:
     x, t_x, big_t = simulate_betageo(400, 0.5, 6.0, 0.8, 2.0, T=40.0, seed=6)
     fitted = cx.ParetoNBD()
-    fitted._data, _ = _models._distinct(x, t_x, big_t)
+    fitted._data, _ = _models._distinct(x, t_x, big_t, np.ones(len(x)))
     theta = np.array(params)
     value, gradient, hessian = fitted._derivatives(theta, hessian=True)
     assert value == pytest.approx(fitted._total_loglik(theta), rel=1e-13)

@@ -94,6 +94,11 @@ def count_true(condition: nw.Expr) -> nw.Expr:
     return condition.cast(nw.Int64).sum()
 
 
+def count_rows(frame: Frame) -> int:
+    """Number of rows, counted in the engine."""
+    return int(collect(frame.select(nw.len().alias("n")))["n"][0])
+
+
 def without_nan(column: str) -> nw.Expr:
     """The column with floating NaN turned into null, so both count as missing everywhere."""
     values = nw.col(column)
@@ -297,6 +302,19 @@ def with_arrays(
 
 def _as_column(values: Any) -> Any:
     return values if isinstance(values, list) else np.asarray(values)
+
+
+def is_lazy(data: Any) -> bool:
+    """Whether ``data`` is a lazy frame (polars LazyFrame, DuckDB, Dask, Spark, ...)."""
+    return isinstance(nw.from_native(data), nw.LazyFrame)
+
+
+def into_engine(table: nw.DataFrame[Any], like: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
+    """A small eager ``table`` as a lazy frame of ``like``'s engine, ready to join to it."""
+    implementation = like.implementation
+    if implementation.is_spark_like():
+        return table.lazy(backend=implementation, session=like.to_native().sparkSession)
+    return table.lazy(backend=implementation)
 
 
 def per_row_result(result: Frame) -> Any:

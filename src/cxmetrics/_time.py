@@ -77,7 +77,8 @@ def wall_clock(
             f"(for example with pandas.to_datetime or polars' str.to_datetime)"
         )
     if check_missing:
-        n_null = int(_frame.collect(frame.select(_frame.count_true(nw.col(time).is_null()).alias("k")))["k"][0])
+        missing = _frame.count_true(nw.col(time).is_null()).alias("k")
+        n_null = int(_frame.collect(frame.select(missing))["k"][0])
         raise_if_missing(n_null, time, "time")
     return column, zone
 

@@ -74,7 +74,8 @@ def prepare(
         missing = value.is_null()
         if frame.collect_schema()[amount].is_float():
             missing = missing | value.is_nan()
-        checks += [_frame.count_true(missing).alias("amount"), _frame.count_true(value <= 0).alias("nonpositive")]
+        checks += [_frame.count_true(missing).alias("amount"),
+                   _frame.count_true(value <= 0).alias("nonpositive")]
     found = _frame.collect(frame.select(*checks)).rows(named=True)[0]
     if found["latest"] is None or found["latest"] != found["latest"]:  # no rows, or no times
         if int(found["time"]):

@@ -563,7 +563,11 @@ def gamma_gamma_derivatives(params: np.ndarray, x: np.ndarray, m: np.ndarray, co
     return gradient, curvature
 
 
-def gamma_gamma_expected(params: np.ndarray, x: np.ndarray, m: np.ndarray) -> np.ndarray:
-    """E[spend | x, m] = (gamma + m x) p / (p x + q - 1) (FHL 2005b, eq. 5)."""
+def gamma_gamma_expected(params: np.ndarray, x: Any, m: Any) -> Any:
+    """E[spend | x, m] = (gamma + m x) p / (p x + q - 1) (FHL 2005b, eq. 5).
+
+    ``x`` and ``m`` are arrays, or column expressions of a lazy engine: the formula is plain
+    arithmetic, so the same code evaluates it there.
+    """
     p, q, g = params
     return (g + m * x) * p / (p * x + q - 1.0)

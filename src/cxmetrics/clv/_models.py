@@ -25,17 +25,22 @@ def summary_arrays(
     frequency: Any = None,
     recency: Any = None,
     T: Any = None,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(frequency, recency, T) as float arrays from a summary frame or from three arrays.
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(frequency, recency, T) as float arrays, and how many customers each row stands for.
+
+    From three arrays or an eager summary frame: one row per customer, counts of 1. From a
+    lazy summary: its distinct triples with their counts, computed in the engine, so a
+    hundred million customers arrive as the (far fewer) distinct triples.
 
     Checks what the models assume: no missing values, frequency a whole number >= 0,
     0 <= recency <= T, and recency = 0 when frequency = 0.
     """
+    count = None
     if summary is not None:
-        frame = _frame.collect(_frame.from_native(summary, name="summary"))
-        _frame.require_columns(frame, {"summary": list(SUMMARY_COLUMNS)})
-        for column in SUMMARY_COLUMNS:
-            _frame.require_numeric(frame, column, "summary")
+        frame = _summary_frame(summary)
+        if isinstance(frame, nw.LazyFrame):
+            frame = distinct_triples(frame)
+            count = frame[_frame.COUNT].to_numpy()
         frequency, recency, T = (frame[c].to_numpy() for c in SUMMARY_COLUMNS)
     elif frequency is None or recency is None or T is None:
         raise ValueRangeError("pass a summary frame, or all of frequency, recency and T")
@@ -44,6 +49,7 @@ def summary_arrays(
         raise ValueRangeError(
             f"frequency, recency and T differ in length: {len(x)}, {len(t_x)}, {len(big_t)}"
         )
+    count = np.ones(len(x)) if count is None else np.asarray(count, dtype=np.float64)
     checks = [
         ("frequency", x, ~np.isfinite(x) | (x < 0) | (x != np.round(x)), "a whole number >= 0"),
         ("recency", t_x, ~np.isfinite(t_x) | (t_x < 0) | (t_x > big_t), "between 0 and T"),
@@ -53,10 +59,40 @@ def summary_arrays(
     for name, values, bad, rule in checks:
         if bad.any():
             raise ValueRangeError(
-                f"summary column {name!r} must be {rule}; {int(bad.sum())} customers break this, "
-                f"for example {format_examples(values[bad])}"
+                f"summary column {name!r} must be {rule}; {int(count[bad].sum())} customers break "
+                f"this, for example {format_examples(values[bad])}"
             )
-    return x, t_x, big_t
+    return x, t_x, big_t, count
+
+
+def _summary_frame(summary: Any) -> _frame.Frame:
+    frame = _frame.from_native(summary, name="summary")
+    _frame.require_columns(frame, {"summary": list(SUMMARY_COLUMNS)})
+    for column in SUMMARY_COLUMNS:
+        _frame.require_numeric(frame, column, "summary")
+    return frame
+
+
+def distinct_triples(frame: _frame.Frame) -> nw.DataFrame[Any]:
+    """The distinct (frequency, recency, T) of a summary with their counts, from its engine."""
+    reduced = frame.group_by(*SUMMARY_COLUMNS, drop_null_keys=False).agg(nw.len().alias(_frame.COUNT))
+    return _frame.collect(reduced)
+
+
+def join_per_triple(summary: Any, name: str, predict: Callable[[lik.Triples], np.ndarray]) -> Any:
+    """A lazy summary with ``name`` = ``predict`` of its triple, joined back in the engine.
+
+    Predictions are computed once per distinct triple; the join on the three columns (their
+    values exactly as the engine returned them) puts them on every customer without
+    collecting the customers.
+    """
+    frame = _summary_frame(summary)
+    assert isinstance(frame, nw.LazyFrame)
+    x, t_x, big_t, count = summary_arrays(summary)
+    triples, inverse = _distinct(x, t_x, big_t, count)
+    table = distinct_triples(frame).select(*SUMMARY_COLUMNS).with_columns(
+        nw.new_series(name, predict(triples)[inverse], backend=_frame.collect(frame.head(0)).implementation))
+    return frame.join(_frame.into_engine(table, frame), on=list(SUMMARY_COLUMNS), how="left")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -390,12 +426,12 @@ class _TransactionModel(_Model):
         ConvergenceError
             When the optimiser stops without converging; the message says why.
         """
-        x, t_x, big_t = summary_arrays(summary, frequency=frequency, recency=recency, T=T)
+        x, t_x, big_t, count = summary_arrays(summary, frequency=frequency, recency=recency, T=T)
         if len(x) == 0:
             raise ValueRangeError("the summary has no customers to fit")
-        self._data, _ = _distinct(x, t_x, big_t)
+        self._data, _ = _distinct(x, t_x, big_t, count)
         backend = _backend_of(summary)
-        self._optimise(float(len(x)), penalizer, confidence, backend, initial)
+        self._optimise(float(count.sum()), penalizer, confidence, backend, initial)
         return self
 
     def _triples(self) -> lik.Triples:
@@ -439,34 +475,39 @@ class _TransactionModel(_Model):
         raise NotImplementedError
 
     def _predict(self, function: Callable[[lik.Triples], np.ndarray], summary: Any, frequency: Any,
-                 recency: Any, T: Any) -> np.ndarray:
+                 recency: Any, T: Any, name: str) -> Any:
+        """Per customer: an array for arrays and eager frames; for a lazy summary, the summary
+        with a ``name`` column, still lazy."""
         self._fitted()
-        x, t_x, big_t = summary_arrays(summary, frequency=frequency, recency=recency, T=T)
-        d, inverse = _distinct(x, t_x, big_t)
+        if summary is not None and _frame.is_lazy(summary):
+            return _frame.per_row_result(join_per_triple(summary, name, function))
+        x, t_x, big_t, count = summary_arrays(summary, frequency=frequency, recency=recency, T=T)
+        d, inverse = _distinct(x, t_x, big_t, count)
         return function(d)[inverse]
 
     def expected_purchases(self, t: float, summary: Any = None, *, frequency: Any = None,
-                           recency: Any = None, T: Any = None) -> np.ndarray:
+                           recency: Any = None, T: Any = None) -> Any:
         """E[purchases in the next ``t`` time units | frequency, recency, T], per customer."""
         horizon = _check_horizon(t)
         return self._predict(
-            lambda d: self._expected(self._fitted(), horizon, d), summary, frequency, recency, T
-        )
+            lambda d: self._expected(self._fitted(), horizon, d), summary, frequency, recency, T,
+            "expected_purchases")
 
     def probability_alive(self, summary: Any = None, *, frequency: Any = None, recency: Any = None,
-                          T: Any = None) -> np.ndarray:
+                          T: Any = None) -> Any:
         """P(the customer is still active at T | frequency, recency, T), per customer."""
-        return self._predict(lambda d: self._p_alive(self._fitted(), d), summary, frequency, recency, T)
+        return self._predict(lambda d: self._p_alive(self._fitted(), d), summary, frequency, recency, T,
+                             "probability_alive")
 
     def probability_of_purchases(self, n: int, t: float, summary: Any = None, *, frequency: Any = None,
-                                 recency: Any = None, T: Any = None) -> np.ndarray:
+                                 recency: Any = None, T: Any = None) -> Any:
         """P(exactly ``n`` purchases in the next ``t`` time units | frequency, recency, T)."""
         if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
             raise ValueRangeError(f"n must be a whole number >= 0, got {n!r}")
         horizon = _check_horizon(t)
         return self._predict(
-            lambda d: self._pmf(self._fitted(), int(n), horizon, d), summary, frequency, recency, T
-        )
+            lambda d: self._pmf(self._fitted(), int(n), horizon, d), summary, frequency, recency, T,
+            "probability_of_purchases")
 
     def expected_population_purchases(self, t: float) -> float:
         """E[purchases in ``t`` time units] of a randomly chosen new customer (first purchase at 0).
@@ -609,9 +650,9 @@ class GammaGamma(_Model):
         self
             With ``params_``, ``log_likelihood_`` and ``n_customers_`` (repeat buyers used).
         """
-        x, m = _spend_arrays(summary, frequency, monetary)
+        x, m, weight = _spend_arrays(summary, frequency, monetary)
         repeat = x > 0
-        n_zero = int((~repeat).sum())
+        n_zero = int(weight[~repeat].sum())
         if n_zero:
             warnings.warn(
                 f"excluded {n_zero} customers with no repeat purchase from the Gamma-Gamma fit "
@@ -619,15 +660,16 @@ class GammaGamma(_Model):
                 f"population mean", ExcludedDataWarning, stacklevel=2)
         if not repeat.any():
             raise ValueRangeError("Gamma-Gamma needs customers with repeat purchases; none have any")
-        x, m = x[repeat], m[repeat]
+        x, m, weight = x[repeat], m[repeat], weight[repeat]
         if (m <= 0).any():
             raise ValueRangeError(
-                f"summary column 'monetary' must be > 0 for repeat buyers; {int((m <= 0).sum())} are not, "
-                f"for example {format_examples(m[m <= 0])}"
+                f"summary column 'monetary' must be > 0 for repeat buyers; {int(weight[m <= 0].sum())} "
+                f"are not, for example {format_examples(m[m <= 0])}"
             )
-        keys, count = np.unique(np.column_stack([x, m]), axis=0, return_counts=True)
-        self._spend = (keys[:, 0], keys[:, 1], count.astype(np.float64))
-        self._optimise(float(len(x)), penalizer, confidence, _backend_of(summary), initial)
+        keys, inverse = np.unique(np.column_stack([x, m]), axis=0, return_inverse=True)
+        count = np.bincount(inverse.ravel(), weights=weight, minlength=len(keys))
+        self._spend = (keys[:, 0], keys[:, 1], count)
+        self._optimise(float(weight.sum()), penalizer, confidence, _backend_of(summary), initial)
         return self
 
     def _start(self) -> np.ndarray:
@@ -646,22 +688,40 @@ class GammaGamma(_Model):
 
     def expected_spend(
         self, summary: Any = None, *, frequency: Any = None, monetary: Any = None
-    ) -> np.ndarray:
+    ) -> Any:
         """E[value of a transaction | frequency, monetary], per customer (FHL 2005b eq. 5).
 
         Customers without repeat purchases get the population mean ``p gamma / (q - 1)``.
         """
         params = self._fitted()
-        x, m = _spend_arrays(summary, frequency, monetary)
+        if summary is not None and _frame.is_lazy(summary):
+            frame = _spend_frame(summary)
+            repeats, mean_spend = nw.col("frequency").cast(nw.Float64), nw.col("monetary")
+            spend = lik.gamma_gamma_expected(
+                params, repeats, nw.when(repeats > 0).then(mean_spend).otherwise(0.0))
+            return _frame.per_row_result(frame.with_columns(spend.alias("expected_spend")))
+        x, m, _ = _spend_arrays(summary, frequency, monetary)
         return lik.gamma_gamma_expected(params, x, np.where(x > 0, m, 0.0))
 
 
-def _spend_arrays(summary: Any, frequency: Any, monetary: Any) -> tuple[np.ndarray, np.ndarray]:
+def _spend_frame(summary: Any) -> _frame.Frame:
+    frame = _frame.from_native(summary, name="summary")
+    _frame.require_columns(frame, {"summary": ["frequency", "monetary"]})
+    for column in ("frequency", "monetary"):
+        _frame.require_numeric(frame, column, "summary")
+    return frame
+
+
+def _spend_arrays(summary: Any, frequency: Any, monetary: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(frequency, monetary) and the customers each row stands for (distinct pairs with their
+    counts for a lazy summary, computed in the engine)."""
+    count = None
     if summary is not None:
-        frame = _frame.collect(_frame.from_native(summary, name="summary"))
-        _frame.require_columns(frame, {"summary": ["frequency", "monetary"]})
-        for column in ("frequency", "monetary"):
-            _frame.require_numeric(frame, column, "summary")
+        frame = _spend_frame(summary)
+        if isinstance(frame, nw.LazyFrame):
+            frame = _frame.collect(frame.group_by("frequency", "monetary", drop_null_keys=False).agg(
+                nw.len().alias(_frame.COUNT)))
+            count = frame[_frame.COUNT].to_numpy()
         frequency, monetary = frame["frequency"].to_numpy(), frame["monetary"].to_numpy()
     elif frequency is None or monetary is None:
         raise ValueRangeError("pass a summary frame, or both frequency and monetary")
@@ -669,24 +729,27 @@ def _spend_arrays(summary: Any, frequency: Any, monetary: Any) -> tuple[np.ndarr
     m = np.asarray(monetary, dtype=np.float64).ravel()
     if len(x) != len(m):
         raise ValueRangeError(f"frequency and monetary differ in length: {len(x)}, {len(m)}")
+    count = np.ones(len(x)) if count is None else np.asarray(count, dtype=np.float64)
     bad = ~np.isfinite(x) | (x < 0) | (x != np.round(x)) | ~np.isfinite(m)
     if bad.any():
         raise ValueRangeError(
-            f"frequency must be whole numbers >= 0 and monetary finite; {int(bad.sum())} customers "
+            f"frequency must be whole numbers >= 0 and monetary finite; {int(count[bad].sum())} customers "
             f"are not, for example frequency {format_examples(x[bad])}, monetary {format_examples(m[bad])}"
         )
-    return x, m
+    return x, m, count
 
 
-def _distinct(x: np.ndarray, t_x: np.ndarray, big_t: np.ndarray) -> tuple[lik.Triples, np.ndarray]:
-    """Collapse customers to distinct triples with counts, and each customer's triple."""
+def _distinct(x: np.ndarray, t_x: np.ndarray, big_t: np.ndarray,
+              weight: np.ndarray) -> tuple[lik.Triples, np.ndarray]:
+    """Collapse rows (customers, or triples with counts ``weight``) to distinct triples with
+    counts, and each row's triple."""
     x_values, x_index = lik.factorize(x)
     t_values, t_index = lik.factorize(t_x)
     T_values, T_index = lik.factorize(big_t)
     # (x, T) first, then with t_x: both codes stay in a small range, indexed without hashing
     pair_values, pair_index = lik.factorize(x_index * len(T_values) + T_index, sort=False)
     distinct, inverse = lik.factorize(pair_index * len(t_values) + t_index, sort=False)
-    count = np.bincount(inverse, minlength=len(distinct)).astype(np.float64)
+    count = np.bincount(inverse, weights=weight, minlength=len(distinct))
     pair, t_code = pair_values[distinct // len(t_values)], distinct % len(t_values)
     x_code, T_code = pair // len(T_values), pair % len(T_values)
     triples = lik.Triples(x_values[x_code], t_values[t_code], T_values[T_code], count,

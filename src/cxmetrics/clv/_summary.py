@@ -103,8 +103,7 @@ def summary_from_transactions(
     )
     periods, window_end = _periods(prepared, merge_same_period, as_of)
     if calibration_end is None:
-        table = _calibration(periods, customer, amount, window_end, unit_us)
-        return _frame.to_native(_frame.collect(table))
+        return _frame.per_row_result(_calibration(periods, customer, amount, window_end, unit_us))
     cutoff = _time.to_microseconds(calibration_end, "calibration_end")
     if merge_same_period:
         cutoff = _time.start_of_day(cutoff)
@@ -115,22 +114,23 @@ def summary_from_transactions(
             f"({first}) and before the end of the window ({end})"
         )
     in_calibration = periods.filter(nw.col(_PERIOD) <= cutoff)
-    table = _frame.collect(_calibration(in_calibration, customer, amount, cutoff, unit_us))
-    holdout = _frame.collect(_holdout(periods.filter(nw.col(_PERIOD) > cutoff), customer, amount))
-    late = holdout.join(table.select(customer), on=customer, how="anti")
-    if len(late):
+    table = _calibration(in_calibration, customer, amount, cutoff, unit_us)
+    holdout = _holdout(periods.filter(nw.col(_PERIOD) > cutoff), customer, amount)
+    # both are the same kind of frame (eager or lazy) as periods
+    n_late = _frame.count_rows(holdout.join(table.select(customer), on=customer, how="anti"))  # type: ignore[arg-type]
+    if n_late:
         warnings.warn(
-            f"excluded {len(late)} customers whose first purchase is after calibration_end "
+            f"excluded {n_late} customers whose first purchase is after calibration_end "
             f"(they have no calibration history to predict from)",
             ExcludedDataWarning,
             stacklevel=2,
         )
-    table = table.join(holdout, on=customer, how="left").sort(customer)
+    table = table.join(holdout, on=customer, how="left").sort(customer)  # type: ignore[arg-type]
     filled = [nw.col("frequency_holdout").fill_null(0).cast(nw.Int64)]
     if amount is not None:
         filled.append(nw.col("monetary_holdout").fill_null(0.0))
     duration = nw.lit((window_end - cutoff) / unit_us, dtype=nw.Float64).alias("duration_holdout")
-    return _frame.to_native(table.with_columns(*filled, duration))
+    return _frame.per_row_result(table.with_columns(*filled, duration))
 
 
 def _periods(prepared: _transactions.Transactions, merge: bool, as_of: Any) -> tuple[_frame.Frame, int]:

@@ -8,11 +8,21 @@ import narwhals as nw
 import numpy as np
 
 from cxmetrics import _frame, _time
-from cxmetrics.clv._models import GammaGamma, _backend_of, _distinct, _TransactionModel, summary_arrays
+from cxmetrics.clv._likelihood import Triples
+from cxmetrics.clv._models import (
+    SUMMARY_COLUMNS,
+    GammaGamma,
+    _backend_of,
+    _distinct,
+    _TransactionModel,
+    join_per_triple,
+    summary_arrays,
+)
 from cxmetrics.errors import ValueRangeError
 
 #: Length of a discounting period in days.
 PERIOD_DAYS = {"D": 1.0, "W": 7.0, "M": 365.25 / 12.0, "Q": 365.25 / 4.0, "Y": 365.25}
+_DISCOUNTED = "__cx_discounted_purchases"
 
 
 def customer_lifetime_value(
@@ -55,8 +65,11 @@ def customer_lifetime_value(
 
     Returns
     -------
-    numpy.ndarray
-        One value per summary row, in the summary's order.
+    numpy.ndarray or lazy frame
+        One value per summary row, in the summary's order. For a lazy summary (DuckDB, Dask,
+        Spark, polars LazyFrame): the summary with a ``clv`` column, still lazy; the purchase
+        model runs once per distinct (frequency, recency, T) and is joined back in the engine,
+        and the spend model is an expression evaluated there.
 
     Examples
     --------
@@ -76,16 +89,25 @@ def customer_lifetime_value(
     if not np.isfinite(discount_rate) or discount_rate <= -1:
         raise ValueRangeError(f"discount_rate must be a finite rate above -1, got {discount_rate!r}")
     period = _period_length(unit, time_unit)
-    spend = spend_model.expected_spend(summary)
     params = transaction_model._fitted()
+
+    def discounted_purchases(triples: Triples) -> np.ndarray:
+        value = np.zeros(len(triples.count))
+        previous = np.zeros(len(triples.count))
+        for k in range(1, int(horizon) + 1):
+            cumulative = transaction_model._expected(params, k * period, triples)
+            value += (cumulative - previous) / (1.0 + discount_rate) ** k
+            previous = cumulative
+        return value
+
+    if _frame.is_lazy(summary):
+        purchases = join_per_triple(summary, _DISCOUNTED, discounted_purchases)
+        spend = nw.from_native(spend_model.expected_spend(purchases.to_native()))
+        clv = (nw.col("expected_spend") * nw.col(_DISCOUNTED)).alias("clv")
+        return _frame.per_row_result(spend.with_columns(clv).drop(_DISCOUNTED, "expected_spend"))
+    spend = spend_model.expected_spend(summary)
     triples, inverse = _distinct(*summary_arrays(summary))  # once, not once per period
-    value = np.zeros(len(triples.count))
-    previous = np.zeros(len(triples.count))
-    for k in range(1, int(horizon) + 1):
-        cumulative = transaction_model._expected(params, k * period, triples)
-        value += (cumulative - previous) / (1.0 + discount_rate) ** k
-        previous = cumulative
-    return spend * value[inverse]
+    return spend * discounted_purchases(triples)[inverse]
 
 
 def _period_length(unit: str | float, time_unit: str) -> float:
@@ -121,9 +143,15 @@ def calibration_report(model: _TransactionModel, summary: Any, *, max_frequency:
         ``percent_error`` (100 x error / actual), ``mae`` and ``rmse`` (over customers).
         This is the data behind the calibration-vs-holdout chart.
     """
-    frame = _frame.collect(_frame.from_native(summary, name="summary"))
+    frame = _frame.from_native(summary, name="summary")
     _frame.require_columns(frame, {"holdout": ["frequency_holdout", "duration_holdout"]})
-    x, t_x, big_t = summary_arrays(frame)
+    weight = None
+    if isinstance(frame, nw.LazyFrame):  # customers alike in all five columns, counted in the engine
+        frame = _frame.collect(frame.group_by(*SUMMARY_COLUMNS, "frequency_holdout", "duration_holdout",
+                                              drop_null_keys=False).agg(nw.len().alias(_frame.COUNT)))
+        weight = np.asarray(frame[_frame.COUNT].to_numpy(), dtype=np.float64)
+    x, t_x, big_t, _ = summary_arrays(frame)
+    weight = np.ones(len(x)) if weight is None else weight
     actual = np.asarray(frame["frequency_holdout"].to_numpy(), dtype=np.float64)
     duration = np.asarray(frame["duration_holdout"].to_numpy(), dtype=np.float64)
     predicted = np.zeros(len(x))
@@ -138,8 +166,9 @@ def calibration_report(model: _TransactionModel, summary: Any, *, max_frequency:
         "percent_error", "mae", "rmse")}
     for k, label in enumerate(labels):
         rows = bucket == k if label != "total" else np.ones(len(x), dtype=bool)
-        n = int(rows.sum())
-        a, p = actual[rows].sum(), predicted[rows].sum()
+        w = weight[rows]
+        n = int(w.sum())
+        a, p = w @ actual[rows], w @ predicted[rows]
         residual = predicted[rows] - actual[rows]
         columns["frequency"].append(label)
         columns["customers"].append(n)
@@ -149,8 +178,8 @@ def calibration_report(model: _TransactionModel, summary: Any, *, max_frequency:
         columns["predicted_mean"].append(float(p / n) if n else None)
         columns["error"].append(float(p - a))
         columns["percent_error"].append(float(100.0 * (p - a) / a) if a else None)
-        columns["mae"].append(float(np.abs(residual).mean()) if n else None)
-        columns["rmse"].append(float(np.sqrt((residual**2).mean())) if n else None)
+        columns["mae"].append(float(w @ np.abs(residual) / n) if n else None)
+        columns["rmse"].append(float(np.sqrt(w @ residual**2 / n)) if n else None)
     return _frame.to_native(nw.from_dict(columns, backend=frame.implementation))
 
 
@@ -201,7 +230,7 @@ def frequency_recency_matrix(model: _TransactionModel, summary: Any = None, *, t
     model._fitted()
     backend = _backend_of(summary)
     if summary is not None and (T is None or max_frequency is None):
-        x, _, big_t = summary_arrays(summary)
+        x, _, big_t, _ = summary_arrays(summary)
         T = float(big_t.max()) if T is None else T
         max_frequency = int(x.max()) if max_frequency is None else max_frequency
     if T is None or max_frequency is None:
