@@ -7,6 +7,8 @@ PySpark DataFrame (local mode). A backend whose package is absent is skipped, no
 from __future__ import annotations
 
 import functools
+import os
+import sys
 from typing import Any
 
 import narwhals as nw
@@ -22,6 +24,8 @@ ALL = EAGER + LAZY
 def spark_session() -> Any:
     """One local Spark session for the whole run (starting one takes seconds)."""
     pyspark_sql = pytest.importorskip("pyspark.sql")
+    # Python workers (mapInPandas) must import cxmetrics from this interpreter's environment
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     return (
         pyspark_sql.SparkSession.builder.master("local[2]")
         .appName("cxmetrics-tests")

@@ -3,6 +3,7 @@
 - :func:`normalize`: Traditional → Simplified, full-width → half-width, URLs, emoji, whitespace.
 - :func:`tokenize`: jieba through a private tokenizer, bundled stop words, user dictionaries.
 - :func:`sentiment`: calibrated P(positive) per text from the library's own model (or snownlp).
+- :func:`sentiment_batches`: the same scoring over an iterator of frames (Spark ``mapInPandas``).
 - :func:`sentiment_summary`: positive / neutral / negative shares per group with intervals.
 - :func:`keywords`, :func:`word_freq`, :func:`ngrams`: what each group's comments talk about.
 - :func:`aspect_sentiment`: sentiment per aspect (delivery, taste, service …) from clauses.
@@ -15,6 +16,7 @@ from cxmetrics.text._aspects import DEFAULT_ASPECTS, Aspect, AspectSentiment, as
 from cxmetrics.text._keywords import keywords, ngrams, word_freq
 from cxmetrics.text._pipeline import normalize, tokenize
 from cxmetrics.text._redact import Redaction, redact
+from cxmetrics.text._batches import sentiment_batches
 from cxmetrics.text._sentiment import REASONS, Sentiment, sentiment
 from cxmetrics.text._summary import sentiment_summary
 
@@ -32,6 +34,7 @@ __all__ = [
     "normalize",
     "redact",
     "sentiment",
+    "sentiment_batches",
     "sentiment_summary",
     "tokenize",
     "word_freq",

@@ -111,6 +111,8 @@ def sentiment(
     Parameters
     ----------
     data : str, list of str, a pandas / polars Series, or a DataFrame with ``text=``
+        A lazy frame (Dask, Spark, polars LazyFrame, DuckDB) is scored batch by batch in its
+        engine and comes back lazy (see :func:`sentiment_batches`).
     text : str, optional
         The text column when ``data`` is a DataFrame.
     method : {"cxmetrics", "snownlp"}
@@ -152,6 +154,11 @@ def sentiment(
     """
     check_choice(method, METHODS, "method")
     bounds = check_thresholds(thresholds)
+    lazy = nw.from_native(data, pass_through=True)
+    if isinstance(lazy, nw.LazyFrame):
+        from cxmetrics.text._batches import sentiment_lazy
+
+        return sentiment_lazy(lazy, text, method=method, thresholds=bounds, prefix=prefix)
     given = read_texts(data, text, function="sentiment")
     scores, reasons = score_texts(given.values, method)
     labels = label_scores(scores, bounds)

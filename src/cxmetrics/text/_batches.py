@@ -1,0 +1,102 @@
+"""Sentiment over lazy frames: the text is scored batch by batch where the data lives.
+
+Scoring a text needs the model, not the other rows, so a lazy frame is scored by mapping one
+function over its batches: Dask partitions (``map_partitions``), Spark Arrow batches
+(``mapInPandas``), polars ``map_batches``, and DuckDB's Arrow record-batch stream. Each batch
+is an ordinary pandas / polars / pyarrow frame scored by :func:`~cxmetrics.text.sentiment`, so
+the results are identical to scoring the collected frame.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+import narwhals.stable.v2 as nw
+
+from cxmetrics._frame import require_columns
+from cxmetrics.errors import ColumnTypeError
+
+__all__ = ["sentiment_batches", "sentiment_lazy"]
+
+#: Rows per Arrow batch when DuckDB streams a relation through the scorer.
+DUCKDB_BATCH_ROWS = 100_000
+
+
+def sentiment_batches(batches: Iterable[Any], **options: Any) -> Iterator[Any]:
+    """Score each frame of ``batches`` and yield it with ``score``, ``label`` and ``reason``.
+
+    The shape Spark's ``DataFrame.mapInPandas`` expects (an iterator of pandas frames in, one
+    out); the options are those of :func:`~cxmetrics.text.sentiment` (``text=`` is required).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from cxmetrics.text import sentiment_batches
+    >>> parts = [pd.DataFrame({"c": ["很好用"]}), pd.DataFrame({"c": ["太差了"]})]
+    >>> [part["label"].tolist() for part in sentiment_batches(parts, text="c")]
+    [['positive'], ['negative']]
+    """
+    from cxmetrics.text._sentiment import sentiment
+
+    for batch in batches:
+        yield sentiment(batch, **options)
+
+
+def sentiment_lazy(frame: nw.LazyFrame[Any], text: str | None, **options: Any) -> Any:
+    """:func:`~cxmetrics.text.sentiment` on a lazy frame, returning the engine's lazy frame."""
+    from cxmetrics.text._sentiment import sentiment
+
+    if text is None:
+        raise ColumnTypeError("sentiment got a lazy frame: name its text column with text=")
+    require_columns(frame, {"text": text})
+    score: Callable[[Any], Any] = functools.partial(sentiment, text=text, **options)
+    native = frame.to_native()
+    implementation = frame.implementation
+    if implementation.is_dask():
+        return native.map_partitions(score, meta=score(native._meta))
+    if implementation.is_spark_like():
+        return _spark(native, text, options)
+    if implementation.is_polars():
+        empty = score(native.head(0).collect())
+        # the scorer needs the text column: keep the optimiser from projecting it away
+        return native.map_batches(score, schema=empty.schema, projection_pushdown=False,
+                                  predicate_pushdown=False, slice_pushdown=False)
+    if implementation.is_duckdb():
+        return _duckdb(native, score)
+    raise ColumnTypeError(
+        f"sentiment has no batch path for {implementation} frames; collect the text column "
+        f"first, or use sentiment_batches on its batches")
+
+
+def _spark(native: Any, text: str, options: dict[str, Any]) -> Any:
+    from pyspark.sql.types import DoubleType, StringType, StructField, StructType
+
+    prefix = options.get("prefix", "")
+    schema = StructType([*native.schema.fields,
+                         StructField(prefix + "score", DoubleType()),
+                         StructField(prefix + "label", StringType()),
+                         StructField(prefix + "reason", StringType())])
+    batches = functools.partial(sentiment_batches, text=text, **options)
+    return native.mapInPandas(batches, schema=schema)
+
+
+def _duckdb(native: Any, score: Callable[[Any], Any]) -> Any:
+    """A DuckDB relation over the scored record-batch stream.
+
+    The stream is read once: the relation can be queried a single time (materialise it with
+    ``.to_table`` or write it out to reuse it). Memory holds one batch at a time. The result
+    lives on its own connection, because the input's connection is busy streaming.
+    """
+    import duckdb
+    import pyarrow as pa
+
+    reader = native.fetch_arrow_reader(DUCKDB_BATCH_ROWS)
+    schema = score(reader.schema.empty_table()).schema
+
+    def scored() -> Iterator[Any]:
+        for batch in reader:
+            yield from score(pa.Table.from_batches([batch])).cast(schema).to_batches()
+
+    return duckdb.connect().from_arrow(pa.RecordBatchReader.from_batches(schema, scored()))
