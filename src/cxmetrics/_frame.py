@@ -304,9 +304,22 @@ def _as_column(values: Any) -> Any:
     return values if isinstance(values, list) else np.asarray(values)
 
 
+def eager_implementation(frame: Frame) -> Any:
+    """The library a summary of ``frame`` comes back in: its own when eager; for a lazy frame,
+    the one narwhals collects that engine to (polars for polars, pandas for Dask, pyarrow for
+    DuckDB, Spark and the rest). Found without running a query."""
+    if isinstance(frame, nw.DataFrame):
+        return frame.implementation
+    if frame.implementation.is_polars():
+        return nw.Implementation.POLARS
+    if frame.implementation.is_dask():
+        return nw.Implementation.PANDAS
+    return nw.Implementation.PYARROW
+
+
 def is_lazy(data: Any) -> bool:
     """Whether ``data`` is a lazy frame (polars LazyFrame, DuckDB, Dask, Spark, ...)."""
-    return isinstance(nw.from_native(data), nw.LazyFrame)
+    return isinstance(nw.from_native(data, pass_through=True), nw.LazyFrame)
 
 
 def into_engine(table: nw.DataFrame[Any], like: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:

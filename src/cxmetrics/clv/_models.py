@@ -44,6 +44,11 @@ def summary_arrays(
         frequency, recency, T = (frame[c].to_numpy() for c in SUMMARY_COLUMNS)
     elif frequency is None or recency is None or T is None:
         raise ValueRangeError("pass a summary frame, or all of frequency, recency and T")
+    return _checked_arrays(frequency, recency, T, count)
+
+
+def _checked_arrays(frequency: Any, recency: Any, T: Any,
+                    count: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     x, t_x, big_t = (np.asarray(v, dtype=np.float64).ravel() for v in (frequency, recency, T))
     if not len(x) == len(t_x) == len(big_t):
         raise ValueRangeError(
@@ -88,10 +93,12 @@ def join_per_triple(summary: Any, name: str, predict: Callable[[lik.Triples], np
     """
     frame = _summary_frame(summary)
     assert isinstance(frame, nw.LazyFrame)
-    x, t_x, big_t, count = summary_arrays(summary)
+    distinct = distinct_triples(frame)  # one query: the arrays and the joined rows must align
+    x, t_x, big_t, count = _checked_arrays(*(distinct[c].to_numpy() for c in SUMMARY_COLUMNS),
+                                           distinct[_frame.COUNT].to_numpy())
     triples, inverse = _distinct(x, t_x, big_t, count)
-    table = distinct_triples(frame).select(*SUMMARY_COLUMNS).with_columns(
-        nw.new_series(name, predict(triples)[inverse], backend=_frame.collect(frame.head(0)).implementation))
+    table = distinct.select(*SUMMARY_COLUMNS).with_columns(
+        nw.new_series(name, predict(triples)[inverse], backend=distinct.implementation))
     return frame.join(_frame.into_engine(table, frame), on=list(SUMMARY_COLUMNS), how="left")
 
 
@@ -769,4 +776,4 @@ def _backend_of(summary: Any) -> Any:
         import pandas  # the arrays-in path: a pandas parameter table
 
         return pandas
-    return _frame.collect(_frame.from_native(summary).head(0)).implementation
+    return _frame.eager_implementation(_frame.from_native(summary))

@@ -82,6 +82,8 @@ def transitions(
     log = _log.prepare(events, customer=customer, time=time, stage=stage,
                        attributes=[*group_by, *([session] if session else [])])
     frame = log.frame
+    if frame.implementation.is_pyarrow():  # narwhals' pyarrow group-by has no n_unique or quantile
+        frame = nw.from_native(frame.to_pandas())
     part = _partition(session)
     stage_type = frame.collect_schema()[STAGE]
     if exits and stage_type != nw.String:
@@ -99,8 +101,6 @@ def transitions(
         moves = moves.filter(~nw.col(NEXT_STAGE).is_null())
     gap = ((nw.col(NEXT_TIME) - nw.col(TIME)).cast(nw.Float64) / per_unit).alias("__cx_gap")
     moves = moves.with_columns(gap)
-    if moves.implementation.is_pyarrow():  # narwhals' pyarrow group-by has no n_unique or quantile
-        moves = nw.from_native(moves.to_pandas())
     table = moves.group_by(*group_by, STAGE, NEXT_STAGE, drop_null_keys=False).agg(
         nw.len().alias("moves"), nw.col(CUSTOMER).n_unique().alias("customers"),
         nw.col("__cx_gap").median().alias("time_median"),

@@ -182,7 +182,7 @@ def rfm_thresholds(scored: Any, *, bins: int = 5) -> Any:
             columns["customers"].append(int(customers))
             columns["min"].append(low)
             columns["max"].append(high)
-    return _frame.to_native(nw.from_dict(columns, backend=_frame.collect(frame.head(0)).implementation))
+    return _frame.to_native(nw.from_dict(columns, backend=_frame.eager_implementation(frame)))
 
 
 def _check_values(frame: _frame.Frame) -> int:

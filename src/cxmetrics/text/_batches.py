@@ -92,7 +92,7 @@ def _duckdb(native: Any, score: Callable[[Any], Any]) -> Any:
     import duckdb
     import pyarrow as pa
 
-    reader = native.fetch_arrow_reader(DUCKDB_BATCH_ROWS)
+    reader = native.to_arrow_reader(DUCKDB_BATCH_ROWS)
     schema = score(reader.schema.empty_table()).schema
 
     def scored() -> Iterator[Any]:

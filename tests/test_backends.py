@@ -1,0 +1,294 @@
+"""The backend matrix: every listed function gives the pandas answer on every backend.
+
+Eager backends (pandas, polars, pyarrow) and lazy ones (polars LazyFrame, DuckDB, Dask, and
+Spark in local mode) run the same calls on the same data; results are compared with pandas'
+to 1e-9 relative. Lazy inputs must give eager summaries and lazy per-row results (the rule in
+docs/guide/scaling.md). Spark tests carry the ``spark`` mark: CI runs them in their own step.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+import narwhals as nw
+import numpy as np
+import pandas as pd
+import pytest
+
+import cxmetrics as cx
+from cxmetrics import _time
+from tests.backends import ALL, LAZY, as_pandas, convert
+from tests.journeys import simulate_journeys
+
+
+def _param(backend: str) -> Any:
+    return pytest.param(backend, marks=pytest.mark.spark) if backend == "pyspark" else backend
+
+
+BACKENDS = [_param(b) for b in ALL]
+OTHER_BACKENDS = [_param(b) for b in ALL if b != "pandas"]
+
+
+def assert_same(result: Any, expected: Any, sort_by: list[str] | None = None) -> None:
+    """Equal columns and values (floats to 1e-9 relative), rows matched by ``sort_by``."""
+    got, want = as_pandas(result), as_pandas(expected)
+    assert list(got.columns) == list(want.columns)
+    if sort_by:
+        got = got.sort_values(sort_by).reset_index(drop=True)
+        want = want.sort_values(sort_by).reset_index(drop=True)
+    assert len(got) == len(want)
+    for column in want.columns:
+        a, b = got[column], want[column]
+        if pd.api.types.is_numeric_dtype(b) and not pd.api.types.is_bool_dtype(b):
+            np.testing.assert_allclose(a.to_numpy(dtype=float), b.to_numpy(dtype=float), rtol=1e-9,
+                                       atol=1e-12, err_msg=column)
+        elif pd.api.types.is_datetime64_any_dtype(b):
+            assert (pd.to_datetime(a).to_numpy() == pd.to_datetime(b).to_numpy()).all(), column
+        else:
+            assert [None if pd.isna(v) else v for v in a] == [None if pd.isna(v) else v for v in b], column
+
+
+def check_kind(result: Any, backend: str, *, per_row: bool) -> None:
+    """Summaries come back eager; per-row results stay lazy for a lazy input."""
+    is_lazy = isinstance(nw.from_native(result), nw.LazyFrame)
+    assert is_lazy == (per_row and backend in LAZY), (backend, type(result))
+
+
+# ---------------------------------------------------------------------------------- data
+
+
+def survey() -> pd.DataFrame:
+    rng = np.random.default_rng(3)
+    n = 900
+    return pd.DataFrame({
+        "ltr": rng.integers(0, 11, n),
+        "sat": rng.integers(1, 6, n),
+        "effort": rng.integers(1, 8, n),
+        "region": rng.choice(["north", "south", "east"], n),
+        "weight": rng.uniform(0.5, 2.0, n),
+        "when": pd.Timestamp("2023-11-20") + pd.to_timedelta(rng.integers(0, 400 * 24, n), unit="h"),
+        "respondent": np.arange(n) % 300,
+        "wave": np.arange(n) // 300,
+    })
+
+
+def transactions() -> pd.DataFrame:
+    return cx.datasets.load_transactions(customers=400, seed=5)
+
+
+def events() -> pd.DataFrame:
+    log = simulate_journeys(400, seed=4)
+    # a distinct time per event of a customer, so every engine orders the log alike
+    return log.assign(time=log["time"] + pd.to_timedelta(np.arange(len(log)) % 7, unit="ms"))
+
+
+SURVEY_CALLS: dict[str, Callable[[Any], Any]] = {
+    "nps": lambda d: cx.nps(d, score="ltr", by="region"),
+    "nps_weighted": lambda d: cx.nps(d, score="ltr", weights="weight"),
+    "csat": lambda d: cx.csat(d, score="sat", by="region"),
+    "ces": lambda d: cx.ces(d, score="effort", by=["region"]),
+    "compare_nps": lambda d: cx.compare_nps(d, score="ltr", group="region"),
+    "compare_nps_paired": lambda d: cx.compare_nps(d, score="ltr", group="wave", paired=True,
+                                                   subject="respondent"),
+    "compare_csat": lambda d: cx.compare_csat(d, score="sat", group="region"),
+    "nps_trend_month": lambda d: cx.nps_trend(d, score="ltr", time="when", by="region"),
+    "nps_trend_week": lambda d: cx.nps_trend(d, score="ltr", time="when", freq="W", rolling=3),
+    "nps_trend_quarter": lambda d: cx.nps_trend(d, score="ltr", time="when", freq="Q"),
+    "score_distribution": lambda d: cx.score_distribution(d, score="ltr", by="region"),
+}
+
+JOURNEY = {"customer": "customer", "time": "time", "stage": "stage"}
+STEPS = ["home", "search", "product", "cart", "checkout", "purchase"]
+JOURNEY_CALLS: dict[str, Callable[[Any], Any]] = {
+    "funnel_ordered": lambda d: cx.funnel(d, **JOURNEY, steps=STEPS[2:], by="department"),
+    "funnel_strict_open": lambda d: cx.funnel(d, **JOURNEY, steps=STEPS[:4], order="strict", mode="open"),
+    "funnel_any_window": lambda d: cx.funnel(d, **JOURNEY, steps=STEPS[3:], order="any", window="2h"),
+    "transitions": lambda d: cx.transitions(d, **JOURNEY, by="device", exits=True),
+    "journey_kpis": lambda d: cx.journey_kpis(d, **JOURNEY, conversion_stage="purchase",
+                                              checkout_stage="checkout", by="channel"),
+    "gaps": lambda d: cx.gaps(d, **JOURNEY, switch=["device", "channel"]),
+}
+
+
+# ------------------------------------------------------------------------ the frame layer
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_wall_clock_microseconds_are_exact(backend: str) -> None:
+    rng = np.random.default_rng(0)
+    micro = rng.integers(-2_000_000_000_000_000, 4_000_000_000_000_000, 500)  # 1906 .. 2096
+    frame = nw.from_native(convert(pd.DataFrame({"t": pd.to_datetime(micro, unit="us")}), backend))
+    out = frame.select(nw.col("t"), _time.microseconds(nw.col("t"), frame).alias("us"))
+    got = as_pandas(out.to_native()).sort_values("us")["us"].to_numpy()
+    np.testing.assert_array_equal(got, np.sort(micro))
+
+
+# ------------------------------------------------------------------------------- surveys
+
+
+@pytest.mark.parametrize("name", SURVEY_CALLS)
+@pytest.mark.parametrize("backend", OTHER_BACKENDS)
+def test_survey_metrics_match_pandas(backend: str, name: str) -> None:
+    data = survey()
+    call = SURVEY_CALLS[name]
+    result = call(convert(data, backend))
+    check_kind(result, backend, per_row=False)
+    assert_same(result, call(data))
+
+
+# ----------------------------------------------------------------------------------- RFM
+
+
+@pytest.mark.parametrize("backend", OTHER_BACKENDS)
+def test_rfm_pipeline_matches_pandas(backend: str) -> None:
+    data = transactions()
+
+    def pipeline(frame: Any) -> tuple[Any, Any, Any]:
+        table = cx.rfm_table(frame, customer="customer", time="date", amount="amount")
+        scores = cx.rfm_score(table, bins=5)
+        return table, scores, cx.rfm_segment(scores)
+
+    expected = pipeline(data)
+    for got, want in zip(pipeline(convert(data, backend)), expected, strict=True):
+        check_kind(got, backend, per_row=True)
+        assert_same(got, want, sort_by=["customer"])
+
+
+@pytest.mark.parametrize("backend", OTHER_BACKENDS)
+def test_rfm_fixed_thresholds_and_cut_points_match_pandas(backend: str) -> None:
+    table = cx.rfm_table(transactions(), customer="customer", time="date", amount="amount")
+    edges = {"recency": [30, 90], "frequency": [2, 5], "monetary": [50.0, 150.0]}
+    fixed = cx.rfm_score(convert(table, backend), bins=3, method="fixed", thresholds=edges)
+    assert_same(fixed, cx.rfm_score(table, bins=3, method="fixed", thresholds=edges), sort_by=["customer"])
+    scored = cx.rfm_score(convert(table, backend), bins=4)
+    assert_same(cx.rfm_thresholds(scored, bins=4), cx.rfm_thresholds(cx.rfm_score(table, bins=4), bins=4))
+
+
+# ----------------------------------------------------------------------------------- CLV
+
+
+def _summary(frame: Any, **options: Any) -> Any:
+    return cx.summary_from_transactions(frame, customer="customer", time="date", amount="amount", **options)
+
+
+@pytest.mark.filterwarnings("ignore::cxmetrics.errors.ExcludedDataWarning")
+@pytest.mark.parametrize("backend", OTHER_BACKENDS)
+def test_clv_summary_fit_and_predictions_match_pandas(backend: str) -> None:
+    data = transactions()
+    summary = _summary(data)
+    lazy_summary = _summary(convert(data, backend))
+    check_kind(lazy_summary, backend, per_row=True)
+    assert_same(lazy_summary, summary, sort_by=["customer"])
+
+    bg, bg_engine = cx.BetaGeo().fit(summary), cx.BetaGeo().fit(lazy_summary)
+    assert_same(bg_engine.params_, bg.params_)
+    assert bg_engine.n_customers_ == bg.n_customers_ == len(summary)
+    gg, gg_engine = (cx.GammaGamma().fit(s) for s in (summary, lazy_summary))
+    assert_same(gg_engine.params_, gg.params_)
+
+    expected = summary.assign(
+        probability_alive=bg.probability_alive(summary),
+        expected_purchases=bg.expected_purchases(10.0, summary),
+        expected_spend=gg.expected_spend(summary),
+        clv=cx.customer_lifetime_value(bg, gg, summary, horizon=6, discount_rate=0.01))
+    predictions = {
+        "probability_alive": bg.probability_alive(lazy_summary),
+        "expected_purchases": bg.expected_purchases(10.0, lazy_summary),
+        "expected_spend": gg.expected_spend(lazy_summary),
+        "clv": cx.customer_lifetime_value(bg, gg, lazy_summary, horizon=6, discount_rate=0.01),
+    }
+    for column, result in predictions.items():
+        if backend in LAZY:
+            check_kind(result, backend, per_row=True)  # the summary, joined with its prediction in the engine
+            assert_same(result, expected[[*summary.columns, column]], sort_by=["customer"])
+        else:
+            np.testing.assert_allclose(np.asarray(result, dtype=float), expected[column], rtol=1e-9)
+
+
+@pytest.mark.parametrize("backend", OTHER_BACKENDS)
+def test_clv_calibration_split_and_report_match_pandas(backend: str) -> None:
+    data = transactions()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", cx.errors.ExcludedDataWarning)
+        split = _summary(data, calibration_end="2024-12-31")
+        lazy_split = _summary(convert(data, backend), calibration_end="2024-12-31")
+    assert_same(lazy_split, split, sort_by=["customer"])
+    model = cx.BetaGeo().fit(split)
+    assert_same(cx.calibration_report(model, lazy_split), cx.calibration_report(model, split))
+
+
+# ------------------------------------------------------------------------------ journeys
+
+
+@pytest.mark.parametrize("name", JOURNEY_CALLS)
+@pytest.mark.parametrize("backend", OTHER_BACKENDS)
+def test_journey_functions_match_pandas(backend: str, name: str) -> None:
+    data = events()
+    call = JOURNEY_CALLS[name]
+    result = call(convert(data, backend))
+    check_kind(result, backend, per_row=False)
+    assert_same(result, call(data))
+
+
+# ----------------------------------------------------------------------------- sentiment
+
+
+@pytest.mark.parametrize("backend", OTHER_BACKENDS)
+def test_sentiment_scores_lazy_frames_in_their_engine(backend: str) -> None:
+    comments = pd.DataFrame({
+        "id": range(8),
+        "comment": ["很好用，物流也快", "太差了，再也不买", None, "   ", "不难吃", "東西很好用", "一般般", "😀"],
+    })
+    result = cx.text.sentiment(convert(comments, backend), text="comment", prefix="s_")
+    check_kind(result, backend, per_row=True)
+    assert_same(result, cx.text.sentiment(comments, text="comment", prefix="s_"), sort_by=["id"])
+
+
+@pytest.mark.parametrize("backend", ["dask", _param("pyspark")])
+def test_sentiment_batches_is_the_documented_batch_path(backend: str) -> None:
+    comments = pd.DataFrame({"id": range(40), "comment": ["包装很好", "送餐太慢了"] * 20})
+    expected = cx.text.sentiment(comments, text="comment")
+    native = convert(comments, backend)
+    if backend == "dask":
+        scored = native.map_partitions(lambda part: next(cx.text.sentiment_batches([part], text="comment")))
+    else:
+        from pyspark.sql.types import DoubleType, StringType, StructField, StructType
+
+        schema = StructType([*native.schema.fields, StructField("score", DoubleType()),
+                             StructField("label", StringType()), StructField("reason", StringType())])
+        scored = native.mapInPandas(lambda parts: cx.text.sentiment_batches(parts, text="comment"),
+                                    schema=schema)
+    assert_same(scored, expected, sort_by=["id"])
+
+
+def test_sentiment_on_a_lazy_frame_needs_the_text_column() -> None:
+    lazy = convert(pd.DataFrame({"comment": ["好"]}), "polars_lazy")
+    with pytest.raises(cx.errors.ColumnTypeError, match="text="):
+        cx.text.sentiment(lazy)
+    with pytest.raises(cx.errors.ColumnNotFoundError, match="'body'"):
+        cx.text.sentiment(lazy, text="body")
+
+
+# ----------------------------------------------------------------- bad input, lazily too
+
+
+@pytest.mark.parametrize("backend", [b for b in LAZY if b != "pyspark"])
+def test_bad_input_on_lazy_frames_names_column_and_values(backend: str) -> None:
+    bad = survey().assign(ltr=lambda d: d["ltr"].where(d.index % 100 != 0, 12))
+    with pytest.raises(cx.errors.ValueRangeError, match=r"'ltr' has 9 values outside 0..10: \[12"):
+        cx.nps(convert(bad, backend), score="ltr")
+    with pytest.raises(cx.errors.ColumnNotFoundError, match="'regoin'"):
+        cx.nps(convert(survey(), backend), score="ltr", by="regoin")
+    scores = pd.DataFrame({"r_score": [1, 7], "f_score": [1, 2], "m_score": [1, 2]})
+    with pytest.raises(cx.errors.ValueRangeError, match=r"'r_score' must hold whole scores 1..5; 1 rows"):
+        cx.rfm_segment(convert(scores, backend))
+
+
+def test_lazy_inputs_are_not_modified() -> None:
+    data = transactions()
+    lazy = convert(data, "polars_lazy")
+    before = lazy.collect()
+    cx.rfm_segment(cx.rfm_score(cx.rfm_table(lazy, customer="customer", time="date", amount="amount")))
+    assert lazy.collect().equals(before)
