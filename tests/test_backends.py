@@ -239,7 +239,8 @@ def test_journey_functions_match_pandas(backend: str, name: str) -> None:
 def test_sentiment_scores_lazy_frames_in_their_engine(backend: str) -> None:
     comments = pd.DataFrame({
         "id": range(8),
-        "comment": ["很好用，物流也快", "太差了，再也不买", None, "   ", "不难吃", "東西很好用", "一般般", "😀"],
+        "comment": ["很好用，物流也快", "太差了，再也不买", None, "   ", "不难吃", "東西很好用", "一般般",
+                    "😀"],
     })
     result = cx.text.sentiment(convert(comments, backend), text="comment", prefix="s_")
     check_kind(result, backend, per_row=True)

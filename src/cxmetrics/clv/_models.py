@@ -94,8 +94,8 @@ def join_per_triple(summary: Any, name: str, predict: Callable[[lik.Triples], np
     frame = _summary_frame(summary)
     assert isinstance(frame, nw.LazyFrame)
     distinct = distinct_triples(frame)  # one query: the arrays and the joined rows must align
-    x, t_x, big_t, count = _checked_arrays(*(distinct[c].to_numpy() for c in SUMMARY_COLUMNS),
-                                           distinct[_frame.COUNT].to_numpy())
+    frequency, recency, age = (distinct[c].to_numpy() for c in SUMMARY_COLUMNS)
+    x, t_x, big_t, count = _checked_arrays(frequency, recency, age, distinct[_frame.COUNT].to_numpy())
     triples, inverse = _distinct(x, t_x, big_t, count)
     table = distinct.select(*SUMMARY_COLUMNS).with_columns(
         nw.new_series(name, predict(triples)[inverse], backend=distinct.implementation))

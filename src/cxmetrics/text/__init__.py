@@ -13,10 +13,10 @@
 
 from cxmetrics.text._alerts import flag_negative
 from cxmetrics.text._aspects import DEFAULT_ASPECTS, Aspect, AspectSentiment, aspect_sentiment
+from cxmetrics.text._batches import sentiment_batches
 from cxmetrics.text._keywords import keywords, ngrams, word_freq
 from cxmetrics.text._pipeline import normalize, tokenize
 from cxmetrics.text._redact import Redaction, redact
-from cxmetrics.text._batches import sentiment_batches
 from cxmetrics.text._sentiment import REASONS, Sentiment, sentiment
 from cxmetrics.text._summary import sentiment_summary
 
