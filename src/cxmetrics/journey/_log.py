@@ -30,6 +30,9 @@ ROW = "__cx_row"
 CIDX = "__cx_cidx"
 FIRST = "__cx_first"
 
+#: How a lazy engine orders a customer's events (it has no row order to break ties by).
+ENGINE_ORDER = [TIME, STAGE]
+
 #: Microseconds per unit of the durations journey functions report.
 UNIT_MICROSECONDS = {"s": 1e6, "min": 60e6, "h": 3600e6, "D": 86400e6}
 
@@ -86,9 +89,10 @@ def instant(frame: _frame.Frame, time: str) -> nw.Expr:
     return _time.microseconds(column, frame)
 
 
-def prepare(events: Any, *, customer: str, time: str, stage: str,
-            attributes: Sequence[str] = (), name: str = "events") -> Events:
-    """Validate and sort the log once; missing ids, stages or times are errors here."""
+def narrowed(events: Any, *, customer: str, time: str, stage: str,
+             attributes: Sequence[str] = (), name: str = "events") -> _frame.Frame:
+    """The validated log with only the internal columns and ``attributes``, left in its engine
+    (lazy stays lazy); missing ids, stages or times are errors here."""
     frame = _frame.from_native(events, name=name)
     attributes = [a for a in dict.fromkeys(attributes) if a not in (customer, time, stage)]
     _frame.require_columns(frame, {"customer": customer, "time": time, "stage": stage,
@@ -106,10 +110,22 @@ def prepare(events: Any, *, customer: str, time: str, stage: str,
             raise MissingValueError(
                 f"{role} column {column!r} has {missing} missing values; clean the log with "
                 f"cx.validate_events (it drops and reports them) or fill them first")
-    selected = _frame.collect(frame.select(
-        nw.col(customer).alias(CUSTOMER), moment.alias(TIME), nw.col(stage).alias(STAGE),
-        *(nw.col(a) for a in attributes)))
-    ordered = selected.with_row_index(ROW).sort([CUSTOMER, TIME, ROW]).drop(ROW).with_row_index(POS)
+    return frame.select(nw.col(customer).alias(CUSTOMER), moment.alias(TIME), nw.col(stage).alias(STAGE),
+                        *(nw.col(a) for a in attributes))
+
+
+def prepare(events: Any, *, customer: str, time: str, stage: str,
+            attributes: Sequence[str] = (), name: str = "events") -> Events:
+    """Validate, collect and sort the log once.
+
+    Events at the same time keep their row order; a lazy engine has no row order, so there
+    they are ordered by stage (the same rule as :data:`ENGINE_ORDER`).
+    """
+    selected_frame = narrowed(events, customer=customer, time=time, stage=stage,
+                              attributes=attributes, name=name)
+    selected = _frame.collect(selected_frame)
+    keys = [CUSTOMER, *ENGINE_ORDER, ROW] if isinstance(selected_frame, nw.LazyFrame) else [CUSTOMER, TIME, ROW]
+    ordered = selected.with_row_index(ROW).sort(keys).drop(ROW).with_row_index(POS)
     starts = (nw.col(CUSTOMER) != nw.col(CUSTOMER).shift(1)).fill_null(value=True)
     ordered = ordered.with_columns(starts.alias(FIRST)).with_columns(
         (nw.col(FIRST).cast(nw.Int64).cum_sum() - 1).alias(CIDX))

@@ -79,24 +79,32 @@ def transitions(
     """
     group_by = _frame.as_list(by)
     per_unit = _log.check_unit(unit)
-    log = _log.prepare(events, customer=customer, time=time, stage=stage,
-                       attributes=[*group_by, *([session] if session else [])])
-    frame = log.frame
-    if frame.implementation.is_pyarrow():  # narwhals' pyarrow group-by has no n_unique or quantile
-        frame = nw.from_native(frame.to_pandas())
-    part = _partition(session)
+    attributes = [*group_by, *([session] if session else [])]
+    frame = _log.narrowed(events, customer=customer, time=time, stage=stage, attributes=attributes)
+    backend = _frame.eager_implementation(frame)
+    if isinstance(frame, nw.LazyFrame) and session is None and not frame.implementation.is_dask():
+        # the engine orders each customer's events itself (window functions): nothing is collected
+        ahead = [nw.col(c).shift(-1).over(CUSTOMER, order_by=_log.ENGINE_ORDER) for c in (STAGE, TIME)]
+        first = nw.col(TIME).shift(1).over(CUSTOMER, order_by=_log.ENGINE_ORDER).is_null()
+    else:
+        log = _log.prepare(events, customer=customer, time=time, stage=stage, attributes=attributes)
+        frame, part = log.frame, _partition(session)
+        if frame.implementation.is_pyarrow():  # narwhals' pyarrow group-by has no n_unique or quantile
+            frame = nw.from_native(frame.to_pandas())
+        ahead = [_log.ahead(STAGE, 1, part), _log.ahead(TIME, 1, part)]
+        first = _log.starts_run(part)
     stage_type = frame.collect_schema()[STAGE]
     if exits and stage_type != nw.String:
         frame = frame.with_columns(nw.col(STAGE).cast(nw.String))
-    moves = frame.with_columns(
-        _log.ahead(STAGE, 1, part).alias(NEXT_STAGE), _log.ahead(TIME, 1, part).alias(NEXT_TIME))
+    moves = frame.with_columns(ahead[0].alias(NEXT_STAGE), ahead[1].alias(NEXT_TIME))
     if exits:
-        starts = moves.filter(_log.starts_run(part)).with_columns(
+        starts = moves.filter(first).with_columns(
             nw.col(STAGE).alias(NEXT_STAGE), nw.lit(START).alias(STAGE),
             nw.when(nw.lit(value=False)).then(nw.col(NEXT_TIME)).alias(NEXT_TIME))  # null, same type
         ends = moves.filter(nw.col(NEXT_STAGE).is_null()).with_columns(nw.lit(EXIT).alias(NEXT_STAGE))
-        moves = nw.concat([moves.filter(~nw.col(NEXT_STAGE).is_null()), starts.select(moves.columns),
-                           ends.select(moves.columns)])
+        columns = moves.collect_schema().names()
+        moves = nw.concat([moves.filter(~nw.col(NEXT_STAGE).is_null()), starts.select(columns),  # type: ignore[type-var]
+                           ends.select(columns)])
     else:
         moves = moves.filter(~nw.col(NEXT_STAGE).is_null())
     gap = ((nw.col(NEXT_TIME) - nw.col(TIME)).cast(nw.Float64) / per_unit).alias("__cx_gap")
@@ -105,13 +113,15 @@ def transitions(
         nw.len().alias("moves"), nw.col(CUSTOMER).n_unique().alias("customers"),
         nw.col("__cx_gap").median().alias("time_median"),
         nw.col("__cx_gap").quantile(0.9, interpolation="linear").alias("time_p90"),
-    ).sort([*group_by, STAGE, NEXT_STAGE], nulls_last=True)
+    )
     out_of = nw.col("moves").sum().over(*group_by, STAGE) if group_by else nw.col("moves").sum().over(STAGE)
     table = table.with_columns((nw.col("moves") / out_of).alias("probability")).rename(
         {STAGE: "from_stage", NEXT_STAGE: "to_stage"})
-    table = table.select(*group_by, "from_stage", "to_stage", "moves", "customers", "probability",
-                         "time_median", "time_p90")
-    if log.backend.is_pyarrow():
+    # sorted last: an engine need not keep row order through the window sum
+    table = _frame.collect(table.select(*group_by, "from_stage", "to_stage", "moves", "customers",
+                                        "probability", "time_median", "time_p90").sort(
+        [*group_by, "from_stage", "to_stage"], nulls_last=True))
+    if backend.is_pyarrow() and not table.implementation.is_pyarrow():
         table = nw.from_native(table.to_arrow())
     return _frame.to_native(table)
 
