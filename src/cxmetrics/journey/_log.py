@@ -124,7 +124,8 @@ def prepare(events: Any, *, customer: str, time: str, stage: str,
     selected_frame = narrowed(events, customer=customer, time=time, stage=stage,
                               attributes=attributes, name=name)
     selected = _frame.collect(selected_frame)
-    keys = [CUSTOMER, *ENGINE_ORDER, ROW] if isinstance(selected_frame, nw.LazyFrame) else [CUSTOMER, TIME, ROW]
+    lazy = isinstance(selected_frame, nw.LazyFrame)
+    keys = [CUSTOMER, *ENGINE_ORDER, ROW] if lazy else [CUSTOMER, TIME, ROW]
     ordered = selected.with_row_index(ROW).sort(keys).drop(ROW).with_row_index(POS)
     starts = (nw.col(CUSTOMER) != nw.col(CUSTOMER).shift(1)).fill_null(value=True)
     ordered = ordered.with_columns(starts.alias(FIRST)).with_columns(
