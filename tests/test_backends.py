@@ -128,11 +128,15 @@ def test_wall_clock_microseconds_are_exact(backend: str) -> None:
 # ------------------------------------------------------------------------------- surveys
 
 
-@pytest.mark.parametrize("name", SURVEY_CALLS)
+SUMMARY_CALLS = {**{name: (survey, call) for name, call in SURVEY_CALLS.items()},
+                 **{name: (events, call) for name, call in JOURNEY_CALLS.items()}}
+
+
+@pytest.mark.parametrize("name", SUMMARY_CALLS)
 @pytest.mark.parametrize("backend", OTHER_BACKENDS)
-def test_survey_metrics_match_pandas(backend: str, name: str) -> None:
-    data = survey()
-    call = SURVEY_CALLS[name]
+def test_survey_and_journey_summaries_match_pandas(backend: str, name: str) -> None:
+    make_data, call = SUMMARY_CALLS[name]
+    data = make_data()
     result = call(convert(data, backend))
     check_kind(result, backend, per_row=False)
     assert_same(result, call(data))
@@ -217,19 +221,6 @@ def test_clv_calibration_split_and_report_match_pandas(backend: str) -> None:
     assert_same(lazy_split, split, sort_by=["customer"])
     model = cx.BetaGeo().fit(split)
     assert_same(cx.calibration_report(model, lazy_split), cx.calibration_report(model, split))
-
-
-# ------------------------------------------------------------------------------ journeys
-
-
-@pytest.mark.parametrize("name", JOURNEY_CALLS)
-@pytest.mark.parametrize("backend", OTHER_BACKENDS)
-def test_journey_functions_match_pandas(backend: str, name: str) -> None:
-    data = events()
-    call = JOURNEY_CALLS[name]
-    result = call(convert(data, backend))
-    check_kind(result, backend, per_row=False)
-    assert_same(result, call(data))
 
 
 # ----------------------------------------------------------------------------- sentiment
