@@ -5,8 +5,9 @@ Everything here goes through narwhals, so the same code runs on pandas, polars a
 columns and to reduce rows to small summaries; the math layer receives numpy arrays.
 
 The lazy/eager rule: reductions are computed in the caller's engine and the *small* summary
-is collected; results come back in the caller's library when it is eager, and in the library
-narwhals collects lazy frames to when it is lazy.
+is collected, coming back in the caller's library when it is eager and in the library
+narwhals collects that engine to when it is lazy (:func:`eager_implementation`). Per-row
+results of a lazy input stay lazy (:func:`per_row_result`).
 """
 
 from __future__ import annotations
