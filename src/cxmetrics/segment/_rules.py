@@ -209,9 +209,8 @@ def rfm_segment(
             raise CXMetricsError("labels only translates the default rules; name custom segments yourself")
         table = parse_rules(rules, bins)
     frame = _frame.from_native(scores, name="scores")
-    columns = [s for _, s, _ in METRICS]
-    _frame.require_columns(frame, {"score": columns})
-    _check_scores(frame, columns, bins)
+    _frame.require_columns(frame, {"score": SCORE_COLUMNS})
+    _check_scores(frame, SCORE_COLUMNS, bins)
     return _frame.per_row_result(frame.with_columns(_segment_expression(table, other).alias("segment")))
 
 
@@ -281,6 +280,8 @@ def _check_scores(frame: _frame.Frame, columns: Sequence[str], bins: int) -> Non
                 f"score column {column!r} must hold whole scores 1..{bins}; {int(n_bad)} rows do "
                 f"not, for example {format_examples(sorted(examples, key=str))}"
             )
+
+
 def _cells(bins: int) -> list[tuple[int, ...]]:
     return list(itertools.product(range(1, bins + 1), repeat=3))
 
