@@ -284,3 +284,18 @@ def test_lazy_inputs_are_not_modified() -> None:
     before = lazy.collect()
     cx.rfm_segment(cx.rfm_score(cx.rfm_table(lazy, customer="customer", time="date", amount="amount")))
     assert lazy.collect().equals(before)
+
+
+@pytest.mark.parametrize("backend", [b for b in LAZY if b != "pyspark"])
+def test_bad_summaries_on_lazy_frames_are_reported_like_eager_ones(backend: str) -> None:
+    gg = cx.GammaGamma.from_parameters(p=6.25, q=3.74, gamma=15.44)
+    bad = pd.DataFrame({"frequency": [0, 2, -1, 3], "monetary": [0.0, 25.0, 10.0, np.nan]})
+    message = r"monetary finite; 2 customers are not"
+    with pytest.raises(cx.errors.ValueRangeError, match=message):
+        gg.expected_spend(bad)
+    with pytest.raises(cx.errors.ValueRangeError, match=message):
+        gg.expected_spend(convert(bad, backend))
+    bg = cx.BetaGeo.from_parameters(r=0.243, alpha=4.414, a=0.793, b=2.426)
+    late = pd.DataFrame({"frequency": [1, 2], "recency": [5.0, 40.0], "T": [30.0, 30.0]})
+    with pytest.raises(cx.errors.ValueRangeError, match=r"'recency' must be between 0 and T; 1 customers"):
+        bg.probability_alive(convert(late, backend))

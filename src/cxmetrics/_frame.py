@@ -100,6 +100,12 @@ def count_rows(frame: Frame) -> int:
     return int(collect(frame.select(nw.len().alias("n")))["n"][0])
 
 
+def distinct_counts(frame: Frame, columns: Sequence[str]) -> nw.DataFrame[Any]:
+    """The distinct rows of ``columns`` with how many rows each stands for (:data:`COUNT`),
+    grouped in the caller's engine and collected; null keys form their own rows."""
+    return collect(frame.group_by(*columns, drop_null_keys=False).agg(nw.len().alias(COUNT)))
+
+
 def without_nan(column: str) -> nw.Expr:
     """The column with floating NaN turned into null, so both count as missing everywhere."""
     values = nw.col(column)

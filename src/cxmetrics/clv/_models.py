@@ -15,6 +15,7 @@ from cxmetrics.clv import _likelihood as lik
 from cxmetrics.errors import ConvergenceError, ExcludedDataWarning, ValueRangeError, format_examples
 
 SUMMARY_COLUMNS = ("frequency", "recency", "T")
+SPEND_COLUMNS = ("frequency", "monetary")
 #: Customers in the thinned copy a large fit starts from.
 WARM_START_CUSTOMERS = 10000
 
@@ -37,9 +38,9 @@ def summary_arrays(
     """
     count = None
     if summary is not None:
-        frame = _summary_frame(summary)
+        frame = _checked_frame(summary, SUMMARY_COLUMNS)
         if isinstance(frame, nw.LazyFrame):
-            frame = distinct_triples(frame)
+            frame = _frame.distinct_counts(frame, SUMMARY_COLUMNS)
             count = frame[_frame.COUNT].to_numpy()
         frequency, recency, T = (frame[c].to_numpy() for c in SUMMARY_COLUMNS)
     elif frequency is None or recency is None or T is None:
@@ -70,18 +71,13 @@ def _checked_arrays(frequency: Any, recency: Any, T: Any,
     return x, t_x, big_t, count
 
 
-def _summary_frame(summary: Any) -> _frame.Frame:
+def _checked_frame(summary: Any, columns: Sequence[str]) -> _frame.Frame:
+    """The summary wrapped (eager or lazy), with ``columns`` present and numeric."""
     frame = _frame.from_native(summary, name="summary")
-    _frame.require_columns(frame, {"summary": list(SUMMARY_COLUMNS)})
-    for column in SUMMARY_COLUMNS:
+    _frame.require_columns(frame, {"summary": list(columns)})
+    for column in columns:
         _frame.require_numeric(frame, column, "summary")
     return frame
-
-
-def distinct_triples(frame: _frame.Frame) -> nw.DataFrame[Any]:
-    """The distinct (frequency, recency, T) of a summary with their counts, from its engine."""
-    reduced = frame.group_by(*SUMMARY_COLUMNS, drop_null_keys=False).agg(nw.len().alias(_frame.COUNT))
-    return _frame.collect(reduced)
 
 
 def join_per_triple(summary: Any, name: str, predict: Callable[[lik.Triples], np.ndarray]) -> Any:
@@ -91,9 +87,10 @@ def join_per_triple(summary: Any, name: str, predict: Callable[[lik.Triples], np
     values exactly as the engine returned them) puts them on every customer without
     collecting the customers.
     """
-    frame = _summary_frame(summary)
+    frame = _checked_frame(summary, SUMMARY_COLUMNS)
     assert isinstance(frame, nw.LazyFrame)
-    distinct = distinct_triples(frame)  # one query: the arrays and the joined rows must align
+    # one query: the arrays and the joined rows must align
+    distinct = _frame.distinct_counts(frame, SUMMARY_COLUMNS)
     frequency, recency, age = (distinct[c].to_numpy() for c in SUMMARY_COLUMNS)
     x, t_x, big_t, count = _checked_arrays(frequency, recency, age, distinct[_frame.COUNT].to_numpy())
     triples, inverse = _distinct(x, t_x, big_t, count)
@@ -702,7 +699,8 @@ class GammaGamma(_Model):
         """
         params = self._fitted()
         if summary is not None and _frame.is_lazy(summary):
-            frame = _spend_frame(summary)
+            frame = _checked_frame(summary, SPEND_COLUMNS)
+            _check_spend_rows(frame)
             repeats, mean_spend = nw.col("frequency").cast(nw.Float64), nw.col("monetary")
             spend = lik.gamma_gamma_expected(
                 params, repeats, nw.when(repeats > 0).then(mean_spend).otherwise(0.0))
@@ -711,12 +709,14 @@ class GammaGamma(_Model):
         return lik.gamma_gamma_expected(params, x, np.where(x > 0, m, 0.0))
 
 
-def _spend_frame(summary: Any) -> _frame.Frame:
-    frame = _frame.from_native(summary, name="summary")
-    _frame.require_columns(frame, {"summary": ["frequency", "monetary"]})
-    for column in ("frequency", "monetary"):
-        _frame.require_numeric(frame, column, "summary")
-    return frame
+def _check_spend_rows(frame: _frame.Frame) -> None:
+    """The checks of :func:`_spend_arrays` as one counting pass in the engine; only when some
+    rows break them are those rows (few) grouped, for :func:`_spend_arrays` to report."""
+    x, m = (nw.col(c).cast(nw.Float64) for c in SPEND_COLUMNS)
+    bad = (x.is_null() | m.is_null() | ~x.is_finite() | ~m.is_finite() | (x < 0)
+           | (x != x.round(0)))
+    if _frame.count_rows(frame.filter(bad)):
+        _spend_arrays(frame.filter(bad).to_native(), None, None)
 
 
 def _spend_arrays(summary: Any, frequency: Any, monetary: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -724,10 +724,9 @@ def _spend_arrays(summary: Any, frequency: Any, monetary: Any) -> tuple[np.ndarr
     counts for a lazy summary, computed in the engine)."""
     count = None
     if summary is not None:
-        frame = _spend_frame(summary)
+        frame = _checked_frame(summary, SPEND_COLUMNS)
         if isinstance(frame, nw.LazyFrame):
-            frame = _frame.collect(frame.group_by("frequency", "monetary", drop_null_keys=False).agg(
-                nw.len().alias(_frame.COUNT)))
+            frame = _frame.distinct_counts(frame, SPEND_COLUMNS)
             count = frame[_frame.COUNT].to_numpy()
         frequency, monetary = frame["frequency"].to_numpy(), frame["monetary"].to_numpy()
     elif frequency is None or monetary is None:

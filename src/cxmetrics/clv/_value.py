@@ -147,8 +147,7 @@ def calibration_report(model: _TransactionModel, summary: Any, *, max_frequency:
     _frame.require_columns(frame, {"holdout": ["frequency_holdout", "duration_holdout"]})
     weight = None
     if isinstance(frame, nw.LazyFrame):  # customers alike in all five columns, counted in the engine
-        frame = _frame.collect(frame.group_by(*SUMMARY_COLUMNS, "frequency_holdout", "duration_holdout",
-                                              drop_null_keys=False).agg(nw.len().alias(_frame.COUNT)))
+        frame = _frame.distinct_counts(frame, [*SUMMARY_COLUMNS, "frequency_holdout", "duration_holdout"])
         weight = np.asarray(frame[_frame.COUNT].to_numpy(), dtype=np.float64)
     x, t_x, big_t, _ = summary_arrays(frame)
     weight = np.ones(len(x)) if weight is None else weight

@@ -116,13 +116,17 @@ def narrowed(events: Any, *, customer: str, time: str, stage: str,
 
 def prepare(events: Any, *, customer: str, time: str, stage: str,
             attributes: Sequence[str] = (), name: str = "events") -> Events:
-    """Validate, collect and sort the log once.
+    """Validate, collect and sort the log once (:func:`narrowed`, then :func:`sorted_log`)."""
+    return sorted_log(narrowed(events, customer=customer, time=time, stage=stage,
+                               attributes=attributes, name=name), stage)
+
+
+def sorted_log(selected_frame: _frame.Frame, stage: str) -> Events:
+    """Collect a :func:`narrowed` log and sort it by customer and time.
 
     Events at the same time keep their row order; a lazy engine has no row order, so there
     they are ordered by stage (the same rule as :data:`ENGINE_ORDER`).
     """
-    selected_frame = narrowed(events, customer=customer, time=time, stage=stage,
-                              attributes=attributes, name=name)
     selected = _frame.collect(selected_frame)
     lazy = isinstance(selected_frame, nw.LazyFrame)
     keys = [CUSTOMER, *ENGINE_ORDER, ROW] if lazy else [CUSTOMER, TIME, ROW]

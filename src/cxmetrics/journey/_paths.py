@@ -87,7 +87,7 @@ def transitions(
         ahead = [nw.col(c).shift(-1).over(CUSTOMER, order_by=_log.ENGINE_ORDER) for c in (STAGE, TIME)]
         first = nw.col(TIME).shift(1).over(CUSTOMER, order_by=_log.ENGINE_ORDER).is_null()
     else:
-        log = _log.prepare(events, customer=customer, time=time, stage=stage, attributes=attributes)
+        log = _log.sorted_log(frame, stage)  # validated once, by narrowed above
         frame, part = log.frame, _partition(session)
         if frame.implementation.is_pyarrow():  # narwhals' pyarrow group-by has no n_unique or quantile
             frame = nw.from_native(frame.to_pandas())
