@@ -350,10 +350,10 @@ def pm4py_dfg(df: Any) -> Any:
 
 #: implementation name -> (data set, backend, function)
 IMPLEMENTATIONS: dict[str, tuple[str, str, Callable[[Any], Any]]] = {
-    "cxmetrics.nps[pandas]": ("survey", "pandas", cx_nps),
+    "cxmetrics.survey[pandas]": ("survey", "pandas", cx_nps),
     "pandas groupby": ("survey", "pandas", pandas_groupby),
     "numpy bincount": ("survey", "pandas", numpy_bound),
-    "cxmetrics.nps[polars]": ("survey", "polars", cx_nps),
+    "cxmetrics.survey[polars]": ("survey", "polars", cx_nps),
     "polars group_by": ("survey", "polars", polars_group_by),
     "cxmetrics.rfm[pandas]": ("transactions", "pandas", cx_rfm),
     "pandas rfm": ("transactions", "pandas", pandas_rfm),
@@ -380,9 +380,9 @@ MAX_REPEAT = {"lifetimes BetaGeo": 1, "lifetimes ParetoNBD": 1}
 
 #: (case label, implementation, baseline, goal ratio as the issue states it)
 COMPARISONS = [
-    ("nps by 2 keys, pandas in", "cxmetrics.nps[pandas]", "pandas groupby", 1.0),
-    ("nps by 2 keys, pandas in", "cxmetrics.nps[pandas]", "numpy bincount", 2.0),
-    ("nps by 2 keys, polars in", "cxmetrics.nps[polars]", "polars group_by", 1.0),
+    ("nps by 2 keys, pandas in", "cxmetrics.survey[pandas]", "pandas groupby", 1.0),
+    ("nps by 2 keys, pandas in", "cxmetrics.survey[pandas]", "numpy bincount", 2.0),
+    ("nps by 2 keys, polars in", "cxmetrics.survey[polars]", "polars group_by", 1.0),
     ("rfm table+score, pandas in", "cxmetrics.rfm[pandas]", "pandas rfm", 1.0),
     ("rfm table+score, polars in", "cxmetrics.rfm[polars]", "polars rfm", 1.0),
     ("clv BG/NBD fit", "cxmetrics.BetaGeo", "lifetimes BetaGeo", 1 / 50),

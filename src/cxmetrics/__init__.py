@@ -30,7 +30,7 @@ from cxmetrics.journey import (
     transitions,
     validate_events,
 )
-from cxmetrics.nps import (
+from cxmetrics.survey import (
     ces,
     compare_csat,
     compare_nps,

@@ -13,9 +13,11 @@ __all__ = [
     "CXMetricsError",
     "ColumnNotFoundError",
     "ColumnTypeError",
+    "CXMetricsWarning",
     "ConvergenceError",
     "DesignError",
     "ExcludedDataWarning",
+    "FontWarning",
     "MissingValueError",
     "ValueRangeError",
     "check_choice",
@@ -68,11 +70,19 @@ class ConvergenceError(CXMetricsError):
     """A model fit did not converge; the message gives the optimiser's reason."""
 
 
-class ExcludedDataWarning(UserWarning):
+class CXMetricsWarning(UserWarning):
+    """Base class of every warning cxmetrics raises, so a service can filter them in one line."""
+
+
+class ExcludedDataWarning(CXMetricsWarning):
     """Rows were left out under a documented policy (refunds, customers outside a window).
 
     The message says how many and why; the function's parameters say how to keep them.
     """
+
+
+class FontWarning(CXMetricsWarning):
+    """No CJK-capable font was found; Chinese labels would render as boxes."""
 
 
 def check_choice(value: str, allowed: Sequence[str], name: str) -> None:

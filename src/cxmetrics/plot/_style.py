@@ -25,6 +25,8 @@ import warnings
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
+from cxmetrics.errors import FontWarning
+
 #: Families with CJK glyphs, preferred first.
 CJK_FAMILIES = (
     "Noto Sans CJK SC",
@@ -60,10 +62,6 @@ COLORS = {
     "accent": "#30638e",
     "muted": "#9e9e9e",
 }
-
-
-class FontWarning(UserWarning):
-    """No CJK-capable font was found; Chinese labels would render as boxes."""
 
 
 @functools.lru_cache(maxsize=1)

@@ -225,7 +225,7 @@ def nps_breakdown(
     """Groups sorted by NPS with interval bars; groups whose interval excludes the reference
     (default: the mean over groups) are coloured.
 
-    ``result`` is :func:`cxmetrics.nps` computed with ``by=``; ``by`` picks the column to
+    ``result`` is :func:`cxmetrics.survey` computed with ``by=``; ``by`` picks the column to
     label bars with (default: the first group column).
 
     Examples

@@ -12,7 +12,7 @@ import numpy as np
 from cxmetrics import _frame, _stats
 from cxmetrics._frame import COUNT
 from cxmetrics.errors import CXMetricsError, check_choice
-from cxmetrics.nps._aggregate import (
+from cxmetrics.survey._aggregate import (
     NPS_CATEGORIES,
     GroupStats,
     check_confidence,

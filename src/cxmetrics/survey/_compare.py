@@ -12,14 +12,14 @@ import numpy as np
 
 from cxmetrics import _frame, _stats
 from cxmetrics.errors import DesignError, check_choice, format_examples
-from cxmetrics.nps._aggregate import (
+from cxmetrics.survey._aggregate import (
     NPS_CATEGORIES,
     GroupStats,
     check_confidence,
     prepare,
     score_stats,
 )
-from cxmetrics.nps._metrics import _box
+from cxmetrics.survey._metrics import _box
 
 __all__ = ["compare_csat", "compare_nps"]
 

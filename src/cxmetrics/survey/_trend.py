@@ -11,7 +11,7 @@ import numpy as np
 
 from cxmetrics import _frame, _stats, _time
 from cxmetrics.errors import CXMetricsError, check_choice
-from cxmetrics.nps._aggregate import (
+from cxmetrics.survey._aggregate import (
     NPS_CATEGORIES,
     GroupStats,
     check_confidence,
@@ -19,7 +19,7 @@ from cxmetrics.nps._aggregate import (
     prepare,
     score_stats,
 )
-from cxmetrics.nps._metrics import _box, csat_columns, nps_columns
+from cxmetrics.survey._metrics import _box, csat_columns, nps_columns
 
 __all__ = ["csat_trend", "nps_trend"]
 
@@ -63,13 +63,13 @@ def nps_trend(
     rolling : int, optional
         Pool the last ``rolling`` periods into each row (a trailing window).
     weights, ci, confidence, scale
-        As in :func:`cxmetrics.nps`.
+        As in :func:`cxmetrics.survey`.
 
     Returns
     -------
     DataFrame
         One row per (group, period), sorted: ``by…``, ``period`` (period start), every column of
-        :func:`cxmetrics.nps` (``n`` … ``ci_method``), then ``change`` (NPS − NPS of the
+        :func:`cxmetrics.survey` (``n`` … ``ci_method``), then ``change`` (NPS − NPS of the
         comparison period), ``change_ci_low``, ``change_ci_high``, ``change_p_value``
         (NaN for the first period(s) of each group).
 

@@ -2,7 +2,7 @@
 sufficient statistics (counts per category, weighted sums), and hand numpy arrays on.
 
 One pass over the caller's rows (:func:`cxmetrics._frame.value_counts`) gives the score
-distribution per group; every metric in :mod:`cxmetrics.nps` is computed from it.
+distribution per group; every metric in :mod:`cxmetrics.survey` is computed from it.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """Survey metrics: NPS, CSAT and CES with intervals, comparisons, trends and distributions."""
 
-from cxmetrics.nps._compare import compare_csat, compare_nps
-from cxmetrics.nps._metrics import ces, csat, nps, sample_size_nps, score_distribution
-from cxmetrics.nps._trend import csat_trend, nps_trend
+from cxmetrics.survey._compare import compare_csat, compare_nps
+from cxmetrics.survey._metrics import ces, csat, nps, sample_size_nps, score_distribution
+from cxmetrics.survey._trend import csat_trend, nps_trend
 
 __all__ = [
     "ces",
