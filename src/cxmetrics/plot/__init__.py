@@ -1,8 +1,9 @@
 """Charts of every result, with Chinese labels that render.
 
 Each function takes the result frame a module returns, draws on ``ax`` (a new figure when
-absent) and returns the Axes; none calls ``plt.show()`` or changes global rcParams (drawing
-happens in :func:`chart_context`). :func:`cjk_font` finds a font with Chinese glyphs.
+absent, not registered with pyplot) and returns the Axes; none calls ``plt.show()`` or changes
+rcParams: fonts are set on the figure's own texts (:func:`font_families`: the system's CJK font,
+then a CJK subset shipped with the package, so Chinese labels draw on any machine).
 """
 
 from cxmetrics.plot._business import (
@@ -16,7 +17,15 @@ from cxmetrics.plot._business import (
     rfm_heatmap,
     segment_bars,
 )
-from cxmetrics.plot._style import FontWarning, chart_context, cjk_font, cjk_font_path
+from cxmetrics.plot._style import (
+    FontWarning,
+    chart_context,
+    cjk_font,
+    cjk_font_path,
+    font_families,
+    style_figure,
+    system_cjk_font,
+)
 from cxmetrics.plot._survey import (
     ces_breakdown,
     csat_breakdown,
@@ -39,6 +48,7 @@ __all__ = [
     "csat_breakdown",
     "csat_trend",
     "driver_quadrant",
+    "font_families",
     "funnel",
     "gap_chart",
     "journey_flow",
@@ -49,6 +59,8 @@ __all__ = [
     "probability_alive_matrix",
     "rfm_heatmap",
     "segment_bars",
+    "style_figure",
     "sentiment_distribution",
+    "system_cjk_font",
     "wordcloud",
 ]

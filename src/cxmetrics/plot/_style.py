@@ -1,18 +1,19 @@
-"""Fonts and style for charts: a CJK-capable font, applied through a context.
+"""Fonts and style for charts, applied to each figure's own artists (no global state).
 
-matplotlib's default font (DejaVu Sans) has no Chinese glyphs, so Chinese labels render as
-boxes. :func:`cjk_font` finds a font that has them, in this order:
+matplotlib's default font (DejaVu Sans) has no Chinese glyphs. Every text a chart draws gets the
+font list of :func:`font_families`: DejaVu Sans for Latin text, then a CJK font of the system
+when there is one (Noto Sans CJK, Source Han Sans, WenQuanYi, PingFang, Microsoft YaHei ...),
+then the subset of WenQuanYi Micro Hei that ships inside the package ("cxmetrics CJK Sans",
+GB 2312 plus the common Traditional characters, about 1.7 MB, Apache-2.0; built by
+``scripts/build_cjk_font.py``), so Chinese labels draw on a machine with no CJK font at all.
+matplotlib's font fallback picks, glyph by glyph, the first font of the list that has it.
 
-1. a family matplotlib already knows: Noto Sans CJK / Source Han Sans, WenQuanYi, SimHei,
-   PingFang, Microsoft YaHei, Heiti, Arial Unicode MS;
-2. a font file in the usual system folders (for fonts installed after matplotlib built its
-   font cache), registered with matplotlib's font manager;
-3. the Noto Sans CJK SC file of the optional ``mplfonts`` package
-   (``pip install "cxmetrics[cjk]"``), for machines with no CJK font at all.
-
-Bundling a font was rejected: a CJK font is 5-20 MB, larger than the rest of the library. The
-charts draw inside :func:`chart_context`, an ``rc_context``, so the caller's rcParams are never
-changed.
+Nothing process-wide is changed: no rcParams, no ``rc_context`` (which is process-global and
+not thread-safe), no pyplot figure registry. Fonts are set on each text artist and on the tick
+labels (``tick_params(labelfontfamily=...)``), spines on the chart's own Axes, and charts
+drawn without ``ax=`` are on a ``matplotlib.figure.Figure`` that pyplot does not know about
+(nothing to close, nothing leaking in a long-running process). The only shared step is adding
+the bundled font file to matplotlib's font manager once, under a lock.
 """
 
 from __future__ import annotations
@@ -21,13 +22,27 @@ import contextlib
 import functools
 import glob
 import os
-import warnings
+import threading
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 from cxmetrics.errors import FontWarning
 
-#: Families with CJK glyphs, preferred first.
+__all__ = [
+    "BUNDLED_FAMILY",
+    "COLORS",
+    "FontWarning",
+    "chart",
+    "chart_context",
+    "cjk_font",
+    "cjk_font_path",
+    "font_families",
+    "new_axes",
+    "style_figure",
+    "system_cjk_font",
+]
+
+#: Families with CJK glyphs a system may have, preferred first.
 CJK_FAMILIES = (
     "Noto Sans CJK SC",
     "Noto Sans SC",
@@ -53,6 +68,10 @@ FONT_GLOBS = (
     "C:/Windows/Fonts/msyh.tt?",
     "C:/Windows/Fonts/simhei.ttf",
 )
+#: The family name of the font subset shipped in ``cxmetrics/plot/fonts``.
+BUNDLED_FAMILY = "cxmetrics CJK Sans"
+_BUNDLED_FILE = os.path.join(os.path.dirname(__file__), "fonts", "cxmetrics-cjk-sans.ttf")
+_LATIN = "DejaVu Sans"
 
 #: The library's palette: detractor / passive / promoter and positive / neutral / negative.
 COLORS = {
@@ -63,35 +82,47 @@ COLORS = {
     "muted": "#9e9e9e",
 }
 
+_lock = threading.Lock()
+
 
 @functools.lru_cache(maxsize=1)
-def cjk_font() -> str | None:
-    """The family name of a font with Chinese glyphs, or None (see the module docstring).
+def _system_cjk_font() -> str | None:
+    from matplotlib import font_manager
+
+    with _lock:
+        known = {f.name for f in font_manager.fontManager.ttflist}
+        for family in CJK_FAMILIES:
+            if family in known:
+                return family
+        for pattern in FONT_GLOBS:
+            for path in sorted(glob.glob(pattern, recursive=True)):
+                registered = _register(path)
+                if registered:
+                    return registered
+    return None
+
+
+def system_cjk_font() -> str | None:
+    """The family of a CJK font installed on this machine, or None (searched once).
 
     Examples
     --------
     >>> import cxmetrics as cx
-    >>> family = cx.plot.cjk_font()  # e.g. 'Noto Sans CJK SC', or None without any CJK font
+    >>> family = cx.plot.system_cjk_font()  # e.g. 'Noto Sans CJK SC'; None on a bare server
     >>> family is None or isinstance(family, str)
     True
     """
-    from matplotlib import font_manager
+    return _system_cjk_font()
 
-    known = {f.name for f in font_manager.fontManager.ttflist}
-    for family in CJK_FAMILIES:
-        if family in known:
-            return family
-    for pattern in FONT_GLOBS:
-        for path in sorted(glob.glob(pattern, recursive=True)):
-            registered = _register(path)
-            if registered:
-                return registered
-    try:
-        import mplfonts
-    except ImportError:
-        return None
-    path = os.path.join(os.path.dirname(mplfonts.__file__), "fonts", "NotoSansCJKsc-Regular.otf")
-    return _register(path) if os.path.exists(path) else None
+
+@functools.lru_cache(maxsize=1)
+def _bundled_font() -> str:
+    with _lock:
+        from matplotlib import font_manager
+
+        if BUNDLED_FAMILY not in {f.name for f in font_manager.fontManager.ttflist}:
+            font_manager.fontManager.addfont(_BUNDLED_FILE)
+    return BUNDLED_FAMILY
 
 
 def _register(path: str) -> str | None:
@@ -104,100 +135,137 @@ def _register(path: str) -> str | None:
         return None
 
 
-def cjk_font_path() -> str | None:
+def font_families() -> list[str]:
+    """The font list every chart text gets: DejaVu Sans, the system's CJK font (if any), the
+    bundled subset. matplotlib falls back glyph by glyph along the list.
+
+    Examples
+    --------
+    >>> import cxmetrics as cx
+    >>> families = cx.plot.font_families()
+    >>> families[0], families[-1]
+    ('DejaVu Sans', 'cxmetrics CJK Sans')
+    """
+    system = system_cjk_font()
+    return [_LATIN, *([system] if system else []), _bundled_font()]
+
+
+def cjk_font() -> str:
+    """The family that draws Chinese glyphs: the system's CJK font, else the bundled subset.
+
+    Examples
+    --------
+    >>> import cxmetrics as cx
+    >>> cx.plot.cjk_font() in (cx.plot.system_cjk_font(), "cxmetrics CJK Sans")
+    True
+    """
+    return system_cjk_font() or _bundled_font()
+
+
+def cjk_font_path() -> str:
     """The file of :func:`cjk_font` (for libraries that take a path, such as wordcloud).
 
     Examples
     --------
     >>> import cxmetrics as cx
-    >>> path = cx.plot.cjk_font_path()
-    >>> path is None or path.endswith((".ttf", ".ttc", ".otf"))
+    >>> cx.plot.cjk_font_path().endswith((".ttf", ".ttc", ".otf"))
     True
     """
-    family = cjk_font()
-    if family is None:
-        return None
+    system = system_cjk_font()
+    if system is None:
+        return _BUNDLED_FILE
     from matplotlib import font_manager
 
-    return str(font_manager.findfont(font_manager.FontProperties(family=family), fallback_to_default=False))
+    return str(font_manager.findfont(font_manager.FontProperties(family=system), fallback_to_default=False))
 
 
 @contextlib.contextmanager
 def chart_context() -> Iterator[list[str]]:
-    """rcParams for one chart: a CJK font first in the sans-serif list, a proper minus sign.
+    """The fonts a chart uses, for drawing your own charts in the library's style.
 
-    Yields the font list, which :func:`chart` also pins on every text of the figure, since tick
-    labels made later at draw time would otherwise read the global rcParams.
+    Changes nothing global (it is no longer an ``rc_context``): apply the yielded list with
+    ``text.set_fontfamily(fonts)``, or call :func:`style_figure` on your figure.
 
     Examples
     --------
     >>> import matplotlib as mpl
     >>> import cxmetrics as cx
-    >>> before = mpl.rcParams["font.sans-serif"]
+    >>> before = dict(mpl.rcParams)
     >>> with cx.plot.chart_context() as fonts:
-    ...     inside = mpl.rcParams["font.sans-serif"]
-    >>> inside == fonts and mpl.rcParams["font.sans-serif"] == before
+    ...     fonts[-1]
+    'cxmetrics CJK Sans'
+    >>> dict(mpl.rcParams) == before
     True
     """
-    import matplotlib as mpl
+    yield font_families()
 
-    family = cjk_font()
-    if family is None:
-        warnings.warn(
-            "no font with Chinese glyphs found; Chinese labels will show as boxes. Install one "
-            "(Debian: apt-get install fonts-noto-cjk or fonts-wqy-microhei) or "
-            'pip install "cxmetrics[cjk]"',
-            FontWarning,
-            stacklevel=3,
-        )
-        fonts = ["DejaVu Sans"]
-    else:
-        # matplotlib's own DejaVu Sans as the fallback for glyphs the CJK font lacks; families
-        # that are not installed would only log "not found" for every text
-        fonts = [family, "DejaVu Sans"]
-    with mpl.rc_context(
-        {
-            "font.family": "sans-serif",
-            "font.sans-serif": fonts,
-            "axes.unicode_minus": False,
-            "axes.spines.top": False,
-            "axes.spines.right": False,
-        }
-    ):
-        yield fonts
+
+def style_figure(figure: Any, *, skip: Any = (), fonts: list[str] | None = None) -> None:
+    """Give every text of ``figure`` (tick labels too) the chart fonts and hide the top and right
+    spines, except on the Axes in ``skip`` (a caller's own Axes on a shared figure)."""
+    from matplotlib.text import Text
+
+    fonts = fonts or font_families()
+    skipped = set(skip)
+    for axes in figure.axes:
+        if axes in skipped:
+            continue
+        axes.tick_params(labelfontfamily=fonts)
+        for text in axes.findobj(Text):
+            text.set_fontfamily(fonts)
+    for text in figure.texts:
+        text.set_fontfamily(fonts)
+    legends = getattr(figure, "legends", [])
+    for legend in legends:
+        for text in legend.findobj(Text):
+            text.set_fontfamily(fonts)
 
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 def chart(function: F) -> F:
-    """Draw inside :func:`chart_context` and pin its fonts on the texts and ticks of the Axes
-    the chart drew on (and any it added, such as a colour bar); other Axes of a figure the
-    caller passed in keep their fonts."""
+    """Style what the chart drew: fonts on the texts and ticks of the Axes it drew on (and any it
+    added, such as a colour bar); other Axes of a figure the caller passed in are left alone."""
 
     @functools.wraps(function)
     def draw(*args: Any, **kwargs: Any) -> Any:
-        from matplotlib.text import Text
-
         given = kwargs.get("ax")
         before = set(given.figure.axes) if given is not None else set()
-        with chart_context() as fonts:
-            result = function(*args, **kwargs)
-            drawn = [a for a in result.figure.axes if a not in before or a is result]
-            for axes in drawn:
-                axes.tick_params(labelfontfamily=fonts)
-                for text in axes.findobj(Text):
-                    text.set_fontfamily(fonts)
+        result = function(*args, **kwargs)
+        style_figure(result.figure, skip=before - {result})
         return result
 
     return draw  # type: ignore[return-value]
 
 
 def new_axes(ax: Any, size: tuple[float, float] = (7.0, 4.0)) -> Any:
-    """``ax``, or the Axes of a new figure of ``size`` inches."""
+    """``ax``, or the Axes of a new figure of ``size`` inches (not registered with pyplot; top and
+    right spines hidden)."""
     if ax is not None:
         return ax
-    import matplotlib.pyplot as plt
-
-    _, axes = plt.subplots(figsize=size)
+    axes = new_figure(size).add_subplot()
+    hide_spines(axes)
     return axes
+
+
+def new_figure(size: tuple[float, float]) -> Any:
+    """A figure of ``size`` inches that pyplot does not track."""
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=size, layout="constrained")
+
+
+def hide_spines(axes: Any) -> None:
+    for name in ("top", "right"):
+        axes.spines[name].set_visible(False)
+
+
+def message(ax: Any, text: str) -> Any:
+    """Write ``text`` in the middle of an empty chart (nothing to draw is said, not left blank)."""
+    ax.text(0.5, 0.5, text, ha="center", va="center", transform=ax.transAxes, color="#555555", wrap=True)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    return ax
