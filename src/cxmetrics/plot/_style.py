@@ -30,6 +30,7 @@ from cxmetrics.errors import FontWarning
 
 __all__ = [
     "BUNDLED_FAMILY",
+    "bundled_font_file",
     "COLORS",
     "FontWarning",
     "chart",
@@ -123,6 +124,11 @@ def _bundled_font() -> str:
         if BUNDLED_FAMILY not in {f.name for f in font_manager.fontManager.ttflist}:
             font_manager.fontManager.addfont(_BUNDLED_FILE)
     return BUNDLED_FAMILY
+
+
+def bundled_font_file() -> str:
+    """The path of the CJK font subset shipped with the package."""
+    return _BUNDLED_FILE
 
 
 def _register(path: str) -> str | None:

@@ -1,18 +1,36 @@
-"""Assembling the report: inputs → sections → HTML and CSV files in the output folder."""
+"""Assembling the report: inputs → sections → HTML, CSV and JSON files in the output folder.
+
+Output is written into a temporary folder beside ``--out`` and moved into place at the end, so
+a failed run leaves nothing half-written; an existing non-empty ``--out`` is replaced only with
+``--force`` and is never mixed with files of an earlier run.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
+import math
+import shutil
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from cxmetrics.errors import CXMetricsError
 from cxmetrics.report._document import Document, Section
-from cxmetrics.report._inputs import check_columns, optional_column, pick_column, read_table
+from cxmetrics.report._inputs import INPUTS, Input, load_config, read_table, resolve
+from cxmetrics.report._lang import tr
 
-__all__ = ["build_report"]
+__all__ = ["OutputError", "build_report", "to_json"]
+
+#: The command warns when the HTML file is larger than this.
+SIZE_WARNING = 20_000_000
+
+
+class OutputError(CXMetricsError):
+    """The output folder cannot be written (exit code 2)."""
 
 
 class Progress:
@@ -31,118 +49,159 @@ class Progress:
         self.done += 1
         if self.enabled and self.done == self.total:
             elapsed = time.perf_counter() - self.started
-            print(
-                f"\r[{'#' * 20}] {self.total}/{self.total} done in {elapsed:.1f} s{' ' * 30}", file=sys.stderr
-            )
+            print(f"\r[{'#' * 20}] {self.total}/{self.total} done in {elapsed:.1f} s{' ' * 30}", file=sys.stderr)
         return result
 
 
-def _sample_inputs() -> dict[str, Any]:
+def _sample_frames() -> dict[str, Any]:
     from cxmetrics.datasets import load_journeys, load_survey, load_transactions
 
     return {"survey": load_survey(), "events": load_journeys(), "transactions": load_transactions()}
 
 
-def _plan(args: argparse.Namespace, inputs: dict[str, Any], sample: bool) -> list[tuple[str, Any]]:
-    """The steps to run, each a label and a function returning sections; columns are resolved
-    (and bad ones reported) before anything is computed or written."""
-    from cxmetrics.report import _sections as sections
+def _inputs(args: argparse.Namespace) -> tuple[dict[str, Input], str]:
+    config = load_config(getattr(args, "config", None))
+    base = Path(args.config).parent if getattr(args, "config", None) else Path()
+    paths = {}
+    for kind in INPUTS:
+        given = getattr(args, kind, None)
+        if given is None and "path" in config.get(kind, {}):
+            given = base / str(config[kind]["path"])
+        if given is not None:
+            paths[kind] = Path(given)
+    if not paths:
+        frames = _sample_frames()
+        return {k: resolve(k, f, "sample", args, config.get(k, {})) for k, f in frames.items()}, ""
+    inputs = {}
+    for kind, path in paths.items():
+        inputs[kind] = resolve(kind, read_table(path), path.name, args, config.get(kind, {}))
+    return inputs, ", ".join(f"{k}: {p.name}" for k, p in paths.items())
 
-    steps: list[tuple[str, Any]] = []
-    if "survey" in inputs:
-        survey = inputs["survey"]
-        score = pick_column(survey, args.score, "score", "survey")
-        csat = optional_column(survey, args.csat, "csat", "survey")
-        comments = optional_column(survey, args.text, "text", "survey")
-        time = optional_column(survey, args.time, "time", "survey")
-        customer = optional_column(survey, args.customer, "customer", "survey")
-        by = check_columns(survey, args.by or (["channel", "region"] if sample else []), "by", "survey")
-        if time is not None:
-            import pandas as pd
 
-            survey = survey.assign(**{time: pd.to_datetime(survey[time])})
-        steps.append(
-            (
-                "survey metrics",
-                lambda: sections.survey_sections(survey, score=score, by=by, time=time, csat=csat),
-            )
+def _prepare_out(out: Path, force: bool) -> Path:
+    """Check ``out`` can be written and return a fresh temporary folder beside it."""
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"--out {str(out)!r} is a file, not a folder")
+    if out.is_dir() and any(out.iterdir()) and not force:
+        raise OutputError(
+            f"--out {str(out)!r} is not empty; pass --force to replace it (its files are removed) or "
+            "choose another folder"
         )
-        if comments is not None:
-            steps.append(
-                (
-                    "comments: sentiment, aspects, alerts",
-                    lambda: sections.text_sections(
-                        survey, text_column=comments, score=score, customer=customer, by=by
-                    ),
-                )
-            )
-    if "events" in inputs:
-        events = inputs["events"]
-        event_customer = pick_column(events, args.customer, "customer", "event")
-        event_time = pick_column(events, args.time, "time", "event")
-        stage = pick_column(events, args.stage, "stage", "event")
-        steps_given = [s.strip() for s in args.steps.split(",")] if args.steps else None
-        order = list(dict.fromkeys(events[stage].dropna().tolist()))
-        funnel_steps = steps_given or order
-        switch = check_columns(events, args.switch or (["device"] if sample else []), "switch", "event")
-        steps.append(
-            (
-                "journeys",
-                lambda: sections.journey_sections(
-                    events,
-                    customer=event_customer,
-                    time=event_time,
-                    stage=stage,
-                    steps=funnel_steps,
-                    switch=switch,
-                ),
-            )
-        )
-    if "transactions" in inputs:
-        orders = inputs["transactions"]
-        buyer = pick_column(orders, args.customer, "customer", "transactions")
-        bought = pick_column(orders, args.time, "time", "transactions")
-        amount = pick_column(orders, args.amount, "amount", "transactions")
-        steps.append(
-            (
-                "customers: RFM and CLV",
-                lambda: sections.customer_sections(orders, customer=buyer, time=bought, amount=amount),
-            )
-        )
-    return steps
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        temporary = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+        temporary.chmod(0o755)  # mkdtemp's folder is private; the report folder is not
+        return temporary
+    except OSError as exc:
+        raise OutputError(f"cannot write the report to {str(out)!r}: {exc.strerror or exc}") from exc
+
+
+def _move_into_place(temporary: Path, out: Path) -> None:
+    old = None
+    try:
+        if out.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=out.parent))
+            out.rename(old / "previous")
+        temporary.rename(out)
+    except OSError as exc:
+        if old is not None and (old / "previous").exists() and not out.exists():
+            (old / "previous").rename(out)
+        raise OutputError(f"cannot write the report to {str(out)!r}: {exc.strerror or exc}") from exc
+    finally:
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def build_report(args: argparse.Namespace) -> Path:
-    """Write ``report.html`` and one CSV per table into ``args.out``; return the HTML's path."""
-    import matplotlib
+    """Write ``report.html``, one CSV per table and (with ``--json``) ``report.json`` into
+    ``args.out``; return the HTML's path."""
+    from cxmetrics.report._sections import SECTIONS, Context
 
-    given = {
-        k: getattr(args, k) for k in ("survey", "events", "transactions") if getattr(args, k) is not None
-    }
-    sample = not given
-    inputs = _sample_inputs() if sample else {k: read_table(Path(v)) for k, v in given.items()}
-    plan = _plan(args, inputs, sample)
-    progress = Progress(len(plan) + 1, enabled=not args.quiet)
-    document = Document("cxmetrics report")
-    with matplotlib.rc_context({"backend": "Agg"}):
-        for label, run in plan:
-            document.sections += progress.step(label, run)
+    lang = getattr(args, "lang", "en") or "en"
+    inputs, described = _inputs(args)
     out = Path(args.out)
-    subtitle = (
-        "bundled sample data" if sample else ", ".join(f"{k}: {Path(v).name}" for k, v in given.items())
-    )
-    return progress.step("writing files", lambda: _write(document, out, subtitle))
-
-
-def _write(document: Document, out: Path, subtitle: str) -> Path:
-    out.mkdir(parents=True, exist_ok=True)
-    for section in document.sections:
-        _write_tables(section, out)
+    temporary = _prepare_out(out, bool(getattr(args, "force", False)))
+    try:
+        context = Context(inputs, lang)
+        progress = Progress(len(SECTIONS) + 1, enabled=not args.quiet)
+        sections: list[Section] = []
+        for make in SECTIONS:
+            sections += progress.step(make.__name__.replace("_", " "), lambda make=make: make(context))
+        document = Document(
+            tr(lang, "title"),
+            subtitle=described or tr(lang, "sample"),
+            lang=lang,
+            headline=context.headline,
+            findings=context.findings,
+            nothing_found=tr(lang, "nothing", tests=f"{context.tests:,}"),
+            sections=sections,
+            notes=context.notes,
+            labels={"findings": tr(lang, "findings"), "notes": tr(lang, "notes")},
+        )
+        progress.step("writing files", lambda: _write(document, temporary, bool(getattr(args, "json", False))))
+        _move_into_place(temporary, out)
+    finally:
+        if temporary.exists():
+            shutil.rmtree(temporary, ignore_errors=True)
     path = out / "report.html"
-    path.write_text(document.html(subtitle), encoding="utf-8")
+    size = path.stat().st_size
+    if size > SIZE_WARNING:
+        print(f"cxmetrics report: warning: {path} is {size / 1e6:.1f} MB (over 20 MB); "
+              "browsers may open it slowly", file=sys.stderr)
     return path
 
 
-def _write_tables(section: Section, out: Path) -> None:
-    for name, frame in section.tables.items():
-        frame.to_csv(out / f"{section.key}_{name}.csv", index=False, encoding="utf-8-sig")
+def _write(document: Document, folder: Path, with_json: bool) -> None:
+    try:
+        for section in document.sections:
+            for name, frame in section.tables.items():
+                frame.to_csv(folder / f"{section.key}_{name}.csv", index=False, encoding="utf-8-sig")
+        (folder / "report.html").write_text(document.html(), encoding="utf-8")
+        if with_json:
+            (folder / "report.json").write_text(
+                json.dumps(to_json(document), ensure_ascii=False, allow_nan=False, indent=1), encoding="utf-8"
+            )
+    except OSError as exc:
+        raise OutputError(f"cannot write the report to {str(folder.parent)!r}: {exc.strerror or exc}") from exc
+
+
+def _plain(value: Any) -> Any:
+    """A JSON value: NaN and NaT as null, dates as ISO strings, numpy scalars as numbers."""
+    if value is None:
+        return None
+    if hasattr(value, "isoformat"):
+        try:
+            return None if value != value else value.isoformat()
+        except (TypeError, ValueError):
+            return value.isoformat()
+    if hasattr(value, "item") and not isinstance(value, (list, dict)):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, (bool, int, float, str)):
+        return value
+    try:
+        if value != value:
+            return None
+    except (TypeError, ValueError):
+        pass
+    return str(value)
+
+
+def to_json(document: Document) -> dict[str, Any]:
+    """The findings, headline figures, data notes and every table of the report as one
+    JSON-ready object (tables as lists of records)."""
+    tables = {}
+    for section in document.sections:
+        for name, frame in section.tables.items():
+            tables[f"{section.key}_{name}"] = [
+                {str(k): _plain(v) for k, v in row.items()} for row in frame.to_dict("records")
+            ]
+    return {
+        "title": document.title,
+        "inputs": document.subtitle,
+        "headline": [{"label": a, "value": b, "detail": c} for a, b, c in document.headline],
+        "findings": [{"text": f.text, "section": f.section} for f in document.ranked()],
+        "notes": list(document.notes),
+        "tables": tables,
+    }
