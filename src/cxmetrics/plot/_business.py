@@ -8,20 +8,41 @@ from typing import Any
 import numpy as np
 
 from cxmetrics.errors import ValueRangeError, check_choice
-from cxmetrics.plot._data import labels, result_frame, values
-from cxmetrics.plot._style import COLORS, chart, new_axes
+from cxmetrics.plot._data import check_positive_int, labels, other_columns, result_frame, values
+from cxmetrics.plot._style import COLORS, chart, hide_spines, message, new_axes, new_figure
+
+
+FUNNEL_COLUMNS = (
+    "step",
+    "step_number",
+    "entered",
+    "converted",
+    "conversion_rate",
+    "conversion_low",
+    "conversion_high",
+    "overall_rate",
+    "overall_low",
+    "overall_high",
+    "drop_off",
+    "drop_off_rate",
+    "time_to_convert_median",
+    "time_to_convert_p90",
+)
 
 
 @chart
-def funnel(result: Any, *, ax: Any = None, title: str | None = None) -> Any:
+def funnel(
+    result: Any, *, max_groups: int = 24, ax: Any = None, title: str | None = None
+) -> Any:
     """Customers at each step as bars, annotated with the step conversion and the drop-off.
 
-    ``result`` is :func:`cxmetrics.funnel`'s frame without ``by`` (``step, entered,
-    conversion_rate, drop_off``).
+    ``result`` is :func:`cxmetrics.funnel`'s frame (``step, entered, conversion_rate,
+    drop_off``). Computed with ``by=``, it draws one small funnel per group (the
+    ``max_groups`` largest, the rest named in the title), on a new figure. An empty result
+    draws a message.
 
     Examples
     --------
-    >>> import matplotlib.pyplot as plt
     >>> import pandas as pd
     >>> import cxmetrics as cx
     >>> log = pd.DataFrame({"customer": [1, 1, 1, 2, 2, 3],
@@ -32,34 +53,82 @@ def funnel(result: Any, *, ax: Any = None, title: str | None = None) -> Any:
     >>> ax = cx.plot.funnel(cx.funnel(log, steps=["首页", "购物车", "支付"], **call))
     >>> len(ax.patches)
     3
-    >>> plt.close(ax.figure)
+    >>> grouped = cx.plot.funnel(cx.funnel(log, steps=["首页", "购物车", "支付"], by="device", **call))
+    >>> len(grouped.figure.axes)
+    2
     """
+    check_positive_int(max_groups, "max_groups")
     frame = result_frame(result, ["step", "entered", "conversion_rate", "drop_off"], "funnel")
+    groups = other_columns(frame, FUNNEL_COLUMNS)
     steps = labels(frame, "step")
+    if not len(steps):
+        return message(new_axes(ax), "no customers entered the funnel")
+    if groups:
+        return _funnel_groups(frame, groups, max_groups, ax, title)
     if len(set(steps)) != len(steps):
-        raise ValueRangeError("funnel chart takes one funnel; filter the result to one group first")
-    entered = values(frame, "entered")
-    rate, drop = values(frame, "conversion_rate"), values(frame, "drop_off")
-    ax = new_axes(ax, (7.0, 0.6 * len(steps) + 1.5))
-    y = np.arange(len(steps))[::-1]
-    ax.barh(y, entered, color=COLORS["accent"])
-    ax.set_yticks(y, steps)
-    top = entered.max() if len(entered) else 1.0
-    for i in range(len(steps)):
-        text = f"{entered[i]:,.0f}" + ("" if np.isnan(rate[i]) else f"  ({rate[i]:.0%} of previous)")
-        ax.text(entered[i] + 0.01 * top, y[i], text, va="center", fontsize=9)
-        if not np.isnan(drop[i]) and i + 1 < len(steps):
-            ax.annotate(
-                f"−{drop[i]:,.0f}",
-                (0.02 * top, y[i] - 0.5),
-                color=COLORS["negative"],
-                fontsize=8,
-                va="center",
-            )
-    ax.set_xlim(0, top * 1.35)
+        raise ValueRangeError("funnel chart takes one funnel per group; pass the group columns with the result")
+    ax = new_axes(ax, (7.0, min(0.5 * len(steps) + 1.5, 12.0)))
+    _funnel_bars(ax, steps, values(frame, "entered"), values(frame, "conversion_rate"), values(frame, "drop_off"))
     ax.set_xlabel("customers")
     ax.set_title(title if title is not None else "Funnel (red: customers lost before the next step)")
     return ax
+
+
+def _funnel_bars(ax: Any, steps: list[str], entered: np.ndarray, rate: np.ndarray, drop: np.ndarray,
+                 small: bool = False) -> None:
+    y = np.arange(len(steps))[::-1]
+    ax.barh(y, entered, color=COLORS["accent"])
+    ax.set_yticks(y, [_short(s, 14 if small else 24) for s in steps])
+    top = entered.max() if len(entered) and entered.max() > 0 else 1.0
+    size = 7 if small else 9
+    for i in range(len(steps)):
+        if small:
+            text = f"{entered[i]:,.0f}" + ("" if np.isnan(rate[i]) else f" ({rate[i]:.0%})")
+        else:
+            text = f"{entered[i]:,.0f}" + ("" if np.isnan(rate[i]) else f"  ({rate[i]:.0%} of previous)")
+        ax.text(entered[i] + 0.01 * top, y[i], text, va="center", fontsize=size)
+        if not small and not np.isnan(drop[i]) and i + 1 < len(steps) and drop[i] > 0:
+            ax.text(0.02 * top, y[i] - 0.5, f"−{drop[i]:,.0f}", color=COLORS["negative"], fontsize=8, va="center")
+    ax.set_xlim(0, top * (1.6 if small else 1.45))
+    ax.set_ylim(-0.6, len(steps) - 0.4)
+    ax.tick_params(labelsize=size)
+
+
+def _funnel_groups(frame: Any, groups: list[str], max_groups: int, ax: Any, title: str | None) -> Any:
+    keys = [" / ".join(str(v) for v in row) for row in frame.select(groups).rows()]
+    steps, entered = labels(frame, "step"), values(frame, "entered")
+    rate, drop = values(frame, "conversion_rate"), values(frame, "drop_off")
+    order = list(dict.fromkeys(keys))
+    size = {k: max((entered[i] for i in range(len(keys)) if keys[i] == k), default=0.0) for k in order}
+    shown = sorted(order, key=lambda k: -size[k])[:max_groups]
+    n_steps = len(dict.fromkeys(steps))
+    columns = min(4, len(shown))
+    rows = int(np.ceil(len(shown) / columns))
+    if ax is not None:
+        raise ValueRangeError("a grouped funnel draws small multiples on its own figure; leave ax=None "
+                              "or filter the result to one group")
+    figure = new_figure((3.2 * columns + 1.0, rows * (0.32 * n_steps + 0.9) + 0.8))
+    grid = figure.subplots(rows, columns, squeeze=False, sharex=False)
+    for index, key in enumerate(shown):
+        cell = grid[index // columns][index % columns]
+        hide_spines(cell)
+        rows_of = [i for i in range(len(keys)) if keys[i] == key]
+        _funnel_bars(cell, [steps[i] for i in rows_of], entered[rows_of], rate[rows_of], drop[rows_of], small=True)
+        cell.set_title(_short(key, 28), fontsize=9)
+        cell.set_xticks([])  # each bar carries its count
+        cell.spines["bottom"].set_visible(False)
+        if index % columns:
+            cell.set_yticklabels([])
+    for index in range(len(shown), rows * columns):
+        grid[index // columns][index % columns].set_visible(False)
+    rest = len(order) - len(shown)
+    default = f"Funnel by {', '.join(groups)}" + (f" ({len(shown)} largest of {len(order)} groups)" if rest else "")
+    figure.suptitle(title if title is not None else default)
+    return grid[0][0]
+
+
+def _short(label: str, width: int) -> str:
+    return label if len(label) <= width else label[: width - 1] + "…"
 
 
 @chart
@@ -68,6 +137,7 @@ def journey_flow(
     *,
     order: Sequence[Any] | None = None,
     min_share: float = 0.02,
+    max_stages: int = 10,
     ax: Any = None,
     title: str | None = None,
 ) -> Any:
@@ -76,7 +146,8 @@ def journey_flow(
     ``result`` is :func:`cxmetrics.transitions`'s frame (``from_stage, to_stage, moves``;
     with ``exits=True`` the start and exit appear at the ends). ``order`` fixes the left to
     right order of the stages (default: by how early they are reached); moves below
-    ``min_share`` of all moves are left out for legibility.
+    ``min_share`` of all moves are left out for legibility, and past ``max_stages`` stages the
+    least visited are merged into "(other)" (:func:`group_stages`). No moves draws a message.
 
     Examples
     --------
@@ -95,11 +166,16 @@ def journey_flow(
     """
     from matplotlib.patches import FancyArrowPatch
 
+    check_positive_int(max_stages, "max_stages")
     frame = result_frame(result, ["from_stage", "to_stage", "moves"], "journey_flow")
     origin, target = labels(frame, "from_stage"), labels(frame, "to_stage")
     moves = values(frame, "moves")
-    stages = list(order) if order is not None else _flow_order(origin, target, moves)
-    stages = [str(s) for s in stages]
+    if not len(moves) or not np.nansum(moves) > 0:
+        return message(new_axes(ax), "no moves between stages")
+    origin, target, moves = group_stages(origin, target, moves, max_stages)
+    stages = [str(s) for s in order] if order is not None else _flow_order(origin, target, moves)
+    if order is not None and OTHER in set(origin) | set(target):
+        stages.insert(len(stages) - ("(exit)" in stages), OTHER)
     position = {s: i for i, s in enumerate(stages)}
     keep = [
         i
@@ -109,7 +185,7 @@ def journey_flow(
         and target[i] in position
         and origin[i] != target[i]
     ]
-    ax = new_axes(ax, (max(7.0, 1.4 * len(stages)), 4.0))
+    ax = new_axes(ax, (min(max(7.0, 1.05 * len(stages)), 13.0), 4.2))
     widest = max((moves[i] for i in keep), default=1.0)
     for i in keep:
         a, b = position[origin[i]], position[target[i]]
@@ -126,14 +202,53 @@ def journey_flow(
                 alpha=0.6,
             )
         )
-    ax.scatter(range(len(stages)), np.zeros(len(stages)), s=400, color="white", edgecolor="black", zorder=3)
+    ax.scatter(range(len(stages)), np.zeros(len(stages)), s=300, color="white", edgecolor="black", zorder=3)
+    # labels above the nodes, arcs (skips forward, moves back) below them; crowded labels alternate
+    # between two rows
+    crowded = len(stages) > 7
     for i, stage in enumerate(stages):
-        ax.text(i, -0.12, stage, ha="center", va="top", fontsize=9)
+        high = crowded and i % 2 == 1
+        ax.text(i, 0.09 + (0.2 if high else 0.0), _wrap(stage, 9 if crowded else 14), ha="center",
+                va="bottom", fontsize=8 if crowded else 9)
     ax.set_xlim(-0.6, len(stages) - 0.4)
-    ax.set_ylim(-0.6, 0.6)
+    longest = max((abs(position[origin[i]] - position[target[i]]) for i in keep), default=1)
+    ax.set_ylim(-0.25 - 0.12 * min(longest, 12), 0.75 if crowded else 0.5)
     ax.axis("off")
     ax.set_title(title if title is not None else "Journey flow (width: moves; red: moves back)")
     return ax
+
+
+#: The stage that stands for the stages :func:`group_stages` leaves out.
+OTHER = "(other)"
+
+
+def group_stages(
+    origin: list[str], target: list[str], moves: np.ndarray, max_stages: int
+) -> tuple[list[str], list[str], np.ndarray]:
+    """Keep the ``max_stages`` stages with the most moves in and out (plus "(start)" and
+    "(exit)"), merge the others into "(other)", and sum the moves again."""
+    traffic: dict[str, float] = {}
+    for a, b, m in zip(origin, target, moves, strict=True):
+        traffic[a] = traffic.get(a, 0.0) + m
+        traffic[b] = traffic.get(b, 0.0) + m
+    ends = {"(start)", "(exit)"}
+    ranked = sorted((s for s in traffic if s not in ends), key=lambda s: (-traffic[s], s))
+    if len(ranked) <= max_stages:
+        return origin, target, moves
+    kept = set(ranked[:max_stages]) | ends
+    merged: dict[tuple[str, str], float] = {}
+    for a, b, m in zip(origin, target, moves, strict=True):
+        key = (a if a in kept else OTHER, b if b in kept else OTHER)
+        merged[key] = merged.get(key, 0.0) + m
+    pairs = list(merged)
+    return [p[0] for p in pairs], [p[1] for p in pairs], np.array([merged[p] for p in pairs])
+
+
+def _wrap(label: str, width: int) -> str:
+    import textwrap
+
+    label = label if len(label) <= 2 * width else label[: 2 * width - 1] + "…"
+    return "\n".join(textwrap.wrap(label, width, break_long_words=True)) or label
 
 
 def _flow_order(origin: list[str], target: list[str], moves: np.ndarray) -> list[str]:
@@ -187,8 +302,8 @@ def gap_chart(
     ...                     "device": ["app"] * 3 + ["web"] * 3})
     >>> call = dict(customer="customer", time="time", stage="stage")
     >>> ax = cx.plot.gap_chart(cx.gaps(log, switch="device", **call))  # tiny: every row small_sample
-    >>> len(ax.patches)
-    0
+    >>> ax.texts[0].get_text()
+    'no handoff had enough customers with and without a switch to test'
     >>> plt.close(ax.figure)
     """
     frame = result_frame(
@@ -222,7 +337,15 @@ def gap_chart(
         )
         if k
     ]
+    check_positive_int(top, "top")
     order = np.argsort(-score)[:top][::-1]
+    if not len(order):
+        return message(
+            new_axes(ax),
+            "no handoff had enough customers with and without a switch to test"
+            if len(frame)
+            else "no handoffs between stages",
+        )
     ax = new_axes(ax, (7.0, 0.45 * len(order) + 1.5))
     colors = [COLORS["negative"] if q[i] < alpha else COLORS["muted"] for i in order]
     ax.barh(range(len(order)), score[order], color=colors)
@@ -335,7 +458,9 @@ def clv_distribution(
     """Histogram of customer lifetime values (log scale), with the median and top 10% marked.
 
     ``data`` is a frame with the ``value`` column (for example the summary with
-    :func:`cxmetrics.customer_lifetime_value` added).
+    :func:`cxmetrics.customer_lifetime_value` added). The axis runs from the 0.5th percentile
+    (at most five decades below the largest value) to the largest value; the median and top-10 % lines are named in the legend (so their labels
+    never collide). No positive value draws a message.
 
     Examples
     --------
@@ -347,19 +472,30 @@ def clv_distribution(
     'log'
     >>> plt.close(ax.figure)
     """
+    check_positive_int(bins, "bins")
     frame = result_frame(data, [value], "clv_distribution")
     v = values(frame, value)
     v = v[np.isfinite(v) & (v > 0)]
-    if not len(v):
-        raise ValueRangeError(f"clv_distribution needs positive values in {value!r}")
     ax = new_axes(ax)
-    ax.hist(v, bins=np.geomspace(v.min(), v.max(), bins), color=COLORS["accent"])
+    if not len(v):
+        return message(ax, f"no customer with a positive {value}")
+    # the axis starts at the 0.5th percentile (at most five decades below the largest value), not
+    # at the smallest value (a model gives customers it expects nothing from values near 1e-12);
+    # smaller values go in the first bin
+    high = float(v.max())
+    low = max(float(np.quantile(v, 0.005)), high * 1e-5)
+    if high <= low * 1.01:
+        low, high = low / 1.5, high * 1.5
+    edges = np.geomspace(low, high, bins + 1)
+    ax.hist(np.clip(v, low, high), bins=edges, color=COLORS["accent"])
     ax.set_xscale("log")
-    for q, name in ((0.5, "median"), (0.9, "top 10%")):
+    ax.set_xlim(low, high)
+    styles = (("median", 0.5, "--"), ("top 10% from", 0.9, ":"))
+    for name, q, style in styles:
         level = float(np.quantile(v, q))
-        ax.axvline(level, color=COLORS["negative"], linestyle="--", linewidth=1)
-        ax.text(level, ax.get_ylim()[1] * 0.95, f" {name} {level:,.0f}", fontsize=8, va="top")
-    ax.set_xlabel(value)
+        ax.axvline(level, color=COLORS["negative"], linestyle=style, linewidth=1.2, label=f"{name} {level:,.0f}")
+    ax.legend(fontsize=8, loc="upper left", frameon=False)
+    ax.set_xlabel(f"{value} (log scale)")
     ax.set_ylabel("customers")
     top = np.sort(v)[::-1]
     share = top[: max(1, len(v) // 10)].sum() / v.sum()

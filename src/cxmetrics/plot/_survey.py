@@ -9,7 +9,7 @@ import numpy as np
 from cxmetrics import _frame
 from cxmetrics.errors import ValueRangeError
 from cxmetrics.plot._data import labels, other_columns, result_frame, values
-from cxmetrics.plot._style import COLORS, chart, new_axes
+from cxmetrics.plot._style import COLORS, chart, message, new_axes
 
 TREND_COLUMNS = (
     "period",
@@ -191,6 +191,8 @@ def _breakdown(
     if by is None:
         raise ValueRangeError(f"{name} needs a result with a group column (computed with by=)")
     y = values(frame, value)
+    if not len(y):
+        return message(new_axes(ax), "no groups to compare")
     order = np.argsort(y)
     names = [labels(frame, by)[i] for i in order]
     low, high = values(frame, "ci_low")[order], values(frame, "ci_high")[order]

@@ -11,8 +11,8 @@ from typing import Any
 import numpy as np
 
 from cxmetrics.errors import ValueRangeError
-from cxmetrics.plot._data import labels, result_frame, values
-from cxmetrics.plot._style import COLORS, chart, cjk_font_path, new_axes
+from cxmetrics.plot._data import check_positive_int, labels, result_frame, values
+from cxmetrics.plot._style import COLORS, chart, cjk_font_path, message, new_axes
 
 
 @chart
@@ -40,13 +40,22 @@ def sentiment_distribution(
     'Sentiment: 50% positive, 17% neutral, 33% negative'
     >>> plt.close(ax.figure)
     """
+    check_positive_int(bins, "bins")
     frame = result_frame(data, [score], "sentiment_distribution")
     v = values(frame, score)
     v = v[~np.isnan(v)]
     low, high = thresholds
     if not 0 <= low <= high <= 1:
         raise ValueRangeError(f"thresholds must satisfy 0 <= low <= high <= 1, got {thresholds}")
+    outside = v[(v < 0) | (v > 1)]
+    if len(outside):
+        raise ValueRangeError(
+            f"sentiment_distribution needs scores in [0, 1] in {score!r}; {len(outside)} are outside: "
+            f"{sorted(set(outside.tolist()))[:5]}"
+        )
     ax = new_axes(ax)
+    if not len(v):
+        return message(ax, "no scored texts")
     counts, edges = np.histogram(v, bins=bins, range=(0.0, 1.0))
     centers = (edges[:-1] + edges[1:]) / 2
     colors = [
@@ -91,6 +100,8 @@ def aspect_chart(
     frame = result_frame(data, [aspect, positive, negative], "aspect_chart")
     names = labels(frame, aspect)
     pos, neg = values(frame, positive), values(frame, negative)
+    if not len(names):
+        return message(new_axes(ax), "no aspect was mentioned")
     order = np.argsort(pos + neg)
     y = np.arange(len(names))
     ax = new_axes(ax, (7.0, 0.45 * len(names) + 1.5))
@@ -128,7 +139,10 @@ def keyword_bars(
     >>> plt.close(ax.figure)
     """
     frame = result_frame(data, [keyword, weight], "keyword_bars")
+    check_positive_int(top, "top")
     names, w = labels(frame, keyword), values(frame, weight)
+    if not len(names):
+        return message(new_axes(ax), "no keywords")
     order = np.argsort(-w)[:top][::-1]
     ax = new_axes(ax, (6.0, 0.35 * len(order) + 1.5))
     ax.barh(range(len(order)), w[order], color=COLORS["accent"])
