@@ -146,7 +146,7 @@ def build_report(args: argparse.Namespace) -> Path:
     path = out / "report.html"
     size = path.stat().st_size
     if size > SIZE_WARNING:
-        print(f"cxmetrics report: warning: {path} is {size / 1e6:.1f} MB (over 20 MB); "
+        print(f"cxmetrics report: warning: {path} is {size / 1e6:.1f} MB (over {SIZE_WARNING / 1e6:g} MB); "
               "browsers may open it slowly", file=sys.stderr)
     return path
 
