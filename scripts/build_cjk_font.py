@@ -47,8 +47,16 @@ def characters() -> set[str]:
     big5 = _decoded("big5", range(0xA1, 0xC7), list(range(0x40, 0x7F)) + list(range(0xA1, 0xFF)))  # type: ignore[arg-type]
     level_one = {c for c in big5 if 0xA440 <= int.from_bytes(c.encode("big5"), "big") <= 0xC67E}
     chars |= level_one | {c for c in big5 if int.from_bytes(c.encode("big5"), "big") < 0xA440}
-    ranges = [(0x20, 0x7E), (0xA0, 0xFF), (0x2000, 0x206F), (0x2190, 0x21FF), (0x2200, 0x22FF),
-              (0x25A0, 0x25FF), (0x3000, 0x303F), (0xFF00, 0xFFEF)]
+    ranges = [
+        (0x20, 0x7E),
+        (0xA0, 0xFF),
+        (0x2000, 0x206F),
+        (0x2190, 0x21FF),
+        (0x2200, 0x22FF),
+        (0x25A0, 0x25FF),
+        (0x3000, 0x303F),
+        (0xFF00, 0xFFEF),
+    ]
     for low, high in ranges:
         chars |= {chr(c) for c in range(low, high + 1)}
     return chars

@@ -29,7 +29,6 @@ from cxmetrics import (
 from .journeys import simulate_journeys
 
 
-
 def render(ax) -> list[str]:
     """Draw the figure to PNG and return every warning raised while drawing."""
     figure = ax if isinstance(ax, matplotlib.figure.Figure) else ax.figure
@@ -205,7 +204,9 @@ def test_wordcloud() -> None:
 
 def _chinese_charts() -> list:
     """A few charts with Chinese labels, drawn fresh."""
-    aspects = pd.DataFrame({"aspect": ["物流配送", "價格", "客服"], "positive": [30, 12, 8], "negative": [5, 20, 9]})
+    aspects = pd.DataFrame(
+        {"aspect": ["物流配送", "價格", "客服"], "positive": [30, 12, 8], "negative": [5, 20, 9]}
+    )
     keywords = pd.DataFrame({"keyword": ["快递", "包裝", "破损"], "weight": [5.0, 3.0, 1.0]})
     survey = pd.DataFrame({"渠道": ["门店", "官网", "小程序"] * 40, "ltr": list(range(11)) * 10 + [9] * 10})
     return [
@@ -238,8 +239,12 @@ def test_bundled_font_is_small_licensed_and_renamed() -> None:
     font = TTFont(path)
     assert font["name"].getDebugName(1) == "cxmetrics CJK Sans"
     cmap = font.getBestCmap()
-    gb2312 = {bytes([a, b]).decode("gb2312") for a in range(0xB0, 0xF8) for b in range(0xA1, 0xFF)
-              if not (a == 0xD7 and b > 0xF9)}
+    gb2312 = {
+        bytes([a, b]).decode("gb2312")
+        for a in range(0xB0, 0xF8)
+        for b in range(0xA1, 0xFF)
+        if not (a == 0xD7 and b > 0xF9)
+    }
     assert all(ord(c) in cmap for c in gb2312)  # every GB 2312 hanzi
     assert all(ord(c) in cmap for c in "臺灣與們這個來時說會")  # common Traditional
 
@@ -327,8 +332,9 @@ def _long_log(stages: int, customers: int, seed: int) -> pd.DataFrame:
         at = pd.Timestamp("2025-01-01")
         for k in range(rng.integers(1, stages + 1)):
             at += pd.Timedelta(minutes=int(rng.integers(1, 60)))
-            rows.append((c, at, names[min(k + int(rng.integers(0, 2)), stages - 1)],
-                         rng.choice(["app", "web"])))
+            rows.append(
+                (c, at, names[min(k + int(rng.integers(0, 2)), stages - 1)], rng.choice(["app", "web"]))
+            )
     return pd.DataFrame(rows, columns=["customer", "time", "stage", "device"])
 
 
@@ -373,17 +379,30 @@ def test_clv_distribution_axis_and_labels() -> None:
 
 
 def test_one_customer_and_empty_results_draw_something() -> None:
-    log = pd.DataFrame({"customer": [1, 1], "time": pd.date_range("2025-01-01", periods=2, freq="h"),
-                        "stage": ["首页", "支付"], "device": ["app", "web"]})
+    log = pd.DataFrame(
+        {
+            "customer": [1, 1],
+            "time": pd.date_range("2025-01-01", periods=2, freq="h"),
+            "stage": ["首页", "支付"],
+            "device": ["app", "web"],
+        }
+    )
     call = dict(customer="customer", time="time", stage="stage")
     assert_legible(plot.funnel(cx.funnel(log, steps=["首页", "支付"], **call)))
     assert_legible(plot.journey_flow(cx.transitions(log, exits=True, **call)))
     assert_legible(plot.clv_distribution(pd.DataFrame({"clv": [42.0]})))
     gap = plot.gap_chart(cx.gaps(log, switch="device", **call))
     assert gap.texts and "enough customers" in gap.texts[0].get_text()
-    empty = plot.keyword_bars(pd.DataFrame({"keyword": pd.Series([], dtype=str), "weight": pd.Series([], dtype=float)}))
+    empty = plot.keyword_bars(
+        pd.DataFrame({"keyword": pd.Series([], dtype=str), "weight": pd.Series([], dtype=float)})
+    )
     assert empty.texts[0].get_text() == "no keywords"
-    assert plot.clv_distribution(pd.DataFrame({"clv": [0.0, -1.0]})).texts[0].get_text().startswith("no customer")
+    assert (
+        plot.clv_distribution(pd.DataFrame({"clv": [0.0, -1.0]}))
+        .texts[0]
+        .get_text()
+        .startswith("no customer")
+    )
 
 
 def test_chart_inputs_are_checked() -> None:

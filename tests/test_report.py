@@ -19,8 +19,21 @@ import pytest
 
 from cxmetrics.report import main
 
-SECTIONS = {"findings", "nps", "trend", "csat", "sentiment", "aspects", "alerts", "funnel", "paths", "gaps",
-            "rfm", "clv", "notes"}
+SECTIONS = {
+    "findings",
+    "nps",
+    "trend",
+    "csat",
+    "sentiment",
+    "aspects",
+    "alerts",
+    "funnel",
+    "paths",
+    "gaps",
+    "rfm",
+    "clv",
+    "notes",
+}
 
 
 class _Outline(HTMLParser):
@@ -79,8 +92,13 @@ def test_sample_report_findings_first_and_self_contained(sample_report: Path):
     # the sample's incidents: the phone channel's low NPS and the app → web switch at checkout
     assert any("channel = phone" in t for t in texts)
     assert any("device switch between cart and checkout" in t for t in texts)
-    assert {"nps_overall.csv", "alerts_alerts.csv", "funnel_funnel.csv", "gaps_gaps.csv",
-            "clv_customers.csv"} <= {p.name for p in sample_report.glob("*.csv")}
+    assert {
+        "nps_overall.csv",
+        "alerts_alerts.csv",
+        "funnel_funnel.csv",
+        "gaps_gaps.csv",
+        "clv_customers.csv",
+    } <= {p.name for p in sample_report.glob("*.csv")}
 
 
 def test_tables_for_people(sample_report: Path):
@@ -88,7 +106,9 @@ def test_tables_for_people(sample_report: Path):
     cells = re.findall(r"<t[dh][^>]*>([^<]*)</t[dh]>", html)
     assert any(re.fullmatch(r"-?\d+\.\d \(-?\d+\.\d – -?\d+\.\d\)", c) for c in cells)  # "31.2 (27.9 – 34.5)"
     assert not [c for c in cells if "e+0" in c or "00:00:00" in c or c in ("ci_method", "se", "n_missing")]
-    assert any(re.fullmatch(r"\d+\.\d %", c) for c in cells) and any(re.fullmatch(r"\d{1,3}(,\d{3})+", c) for c in cells)
+    assert any(re.fullmatch(r"\d+\.\d %", c) for c in cells) and any(
+        re.fullmatch(r"\d{1,3}(,\d{3})+", c) for c in cells
+    )
     assert any(re.fullmatch(r"2025-\d\d-01", c) for c in cells)  # periods as dates
     assert "Top 20 rows;" in html and "more in alerts_alerts.csv" in html
 
@@ -130,8 +150,15 @@ def _survey(planted: bool, seed: int) -> pd.DataFrame:
             p = [0.45, 0.3, 0.25] if low else [0.2, 0.3, 0.5]  # detractor, passive, promoter
             kind = rng.choice(3, p=p)
             score = [rng.integers(0, 7), rng.integers(7, 9), rng.integers(9, 11)][kind]
-            rows.append((f"C{len(rows)}", region, rng.choice(["app", "web", "store"]),
-                         pd.Timestamp("2025-01-01") + pd.Timedelta(days=int(rng.integers(0, 180))), score))
+            rows.append(
+                (
+                    f"C{len(rows)}",
+                    region,
+                    rng.choice(["app", "web", "store"]),
+                    pd.Timestamp("2025-01-01") + pd.Timedelta(days=int(rng.integers(0, 180))),
+                    score,
+                )
+            )
     return pd.DataFrame(rows, columns=["customer_id", "region", "channel", "date", "ltr"])
 
 
@@ -156,8 +183,22 @@ def _planted_report(tmp_path: Path, planted: bool) -> Path:
     _survey(planted, 11).to_csv(survey, index=False)
     _events(planted, 12).to_csv(events, index=False)
     out = tmp_path / "out"
-    assert main(["report", "--survey", str(survey), "--events", str(events), "--out", str(out), "--quiet",
-                 "--json"]) == 0
+    assert (
+        main(
+            [
+                "report",
+                "--survey",
+                str(survey),
+                "--events",
+                str(events),
+                "--out",
+                str(out),
+                "--quiet",
+                "--json",
+            ]
+        )
+        == 0
+    )
     return out
 
 
@@ -197,8 +238,11 @@ def _three_files(tmp_path: Path) -> dict[str, Path]:
     orders = load_transactions(customers=400).rename(
         columns={"customer": "household_id", "date": "order_date", "amount": "sales"}
     )
-    paths = {"survey": tmp_path / "answers.csv.gz", "events": tmp_path / "clicks.jsonl",
-             "transactions": tmp_path / "orders.parquet"}
+    paths = {
+        "survey": tmp_path / "answers.csv.gz",
+        "events": tmp_path / "clicks.jsonl",
+        "transactions": tmp_path / "orders.parquet",
+    }
     survey.to_csv(paths["survey"], index=False, compression="gzip")
     events.assign(ts=events["ts"].dt.strftime("%Y-%m-%d %H:%M:%S")).to_json(
         paths["events"], orient="records", lines=True, force_ascii=False
@@ -210,8 +254,21 @@ def _three_files(tmp_path: Path) -> dict[str, Path]:
 def test_three_files_with_different_customer_columns(tmp_path: Path):
     paths = _three_files(tmp_path)
     out = tmp_path / "out"
-    code = main(["report", "--survey", str(paths["survey"]), "--events", str(paths["events"]),
-                 "--transactions", str(paths["transactions"]), "--out", str(out), "--quiet", "--json"])
+    code = main(
+        [
+            "report",
+            "--survey",
+            str(paths["survey"]),
+            "--events",
+            str(paths["events"]),
+            "--transactions",
+            str(paths["transactions"]),
+            "--out",
+            str(out),
+            "--quiet",
+            "--json",
+        ]
+    )
     assert code == 0
     assert set(outline(out / "report.html").sections) == SECTIONS
     texts = [f["text"] for f in findings(out)]
@@ -221,21 +278,60 @@ def test_three_files_with_different_customer_columns(tmp_path: Path):
 def test_per_input_flags_and_toml_mapping(tmp_path: Path):
     from cxmetrics.datasets import load_journeys, load_transactions
 
-    events = load_journeys(customers=300).rename(columns={"customer": "visitor", "time": "when", "stage": "page"})
-    orders = load_transactions(customers=300).rename(columns={"customer": "hh", "date": "day", "amount": "paid"})
+    events = load_journeys(customers=300).rename(
+        columns={"customer": "visitor", "time": "when", "stage": "page"}
+    )
+    orders = load_transactions(customers=300).rename(
+        columns={"customer": "hh", "date": "day", "amount": "paid"}
+    )
     events.to_csv(tmp_path / "e.csv", index=False)
     orders.to_csv(tmp_path / "o.tsv", index=False, sep="\t")
     out = tmp_path / "flags"
-    assert main(["report", "--events", str(tmp_path / "e.csv"), "--events-customer", "visitor",
-                 "--events-time", "when", "--events-stage", "page", "--events-switch", "device",
-                 "--transactions", str(tmp_path / "o.tsv"), "--transactions-customer", "hh",
-                 "--transactions-time", "day", "--transactions-amount", "paid", "--out", str(out), "--quiet"]) == 0
-    assert set(outline(out / "report.html").sections) == {"findings", "funnel", "paths", "gaps", "rfm", "clv", "notes"}
+    assert (
+        main(
+            [
+                "report",
+                "--events",
+                str(tmp_path / "e.csv"),
+                "--events-customer",
+                "visitor",
+                "--events-time",
+                "when",
+                "--events-stage",
+                "page",
+                "--events-switch",
+                "device",
+                "--transactions",
+                str(tmp_path / "o.tsv"),
+                "--transactions-customer",
+                "hh",
+                "--transactions-time",
+                "day",
+                "--transactions-amount",
+                "paid",
+                "--out",
+                str(out),
+                "--quiet",
+            ]
+        )
+        == 0
+    )
+    assert set(outline(out / "report.html").sections) == {
+        "findings",
+        "funnel",
+        "paths",
+        "gaps",
+        "rfm",
+        "clv",
+        "notes",
+    }
     config = tmp_path / "columns.toml"
-    config.write_text('[events]\npath = "e.csv"\ncustomer = "visitor"\ntime = "when"\nstage = "page"\n'
-                      'steps = ["home", "search", "product"]\n\n'
-                      '[transactions]\npath = "o.tsv"\ncustomer = "hh"\ntime = "day"\namount = "paid"\n',
-                      encoding="utf-8")
+    config.write_text(
+        '[events]\npath = "e.csv"\ncustomer = "visitor"\ntime = "when"\nstage = "page"\n'
+        'steps = ["home", "search", "product"]\n\n'
+        '[transactions]\npath = "o.tsv"\ncustomer = "hh"\ntime = "day"\namount = "paid"\n',
+        encoding="utf-8",
+    )
     out = tmp_path / "toml"
     assert main(["report", "--config", str(config), "--out", str(out), "--quiet"]) == 0
     funnel = pd.read_csv(out / "funnel_funnel.csv")
@@ -325,13 +421,21 @@ def test_size_warning(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: p
     from cxmetrics.report import _build
 
     monkeypatch.setattr(_build, "SIZE_WARNING", 1000)
-    assert main(["report", "--survey", str(_survey_file(tmp_path)), "--out", str(tmp_path / "o"), "--quiet"]) == 0
+    assert (
+        main(["report", "--survey", str(_survey_file(tmp_path)), "--out", str(tmp_path / "o"), "--quiet"])
+        == 0
+    )
     assert "warning" in capsys.readouterr().err
 
 
 def test_chinese_headings(tmp_path: Path):
     out = tmp_path / "zh"
-    assert main(["report", "--survey", str(_survey_file(tmp_path)), "--out", str(out), "--quiet", "--lang", "zh"]) == 0
+    assert (
+        main(
+            ["report", "--survey", str(_survey_file(tmp_path)), "--out", str(out), "--quiet", "--lang", "zh"]
+        )
+        == 0
+    )
     headings = outline(out / "report.html").headings
     assert headings[:2] == ["关键发现", "净推荐值 (NPS)"]
     html = (out / "report.html").read_text(encoding="utf-8")
@@ -341,9 +445,18 @@ def test_chinese_headings(tmp_path: Path):
 def test_nothing_written_outside_the_output_folder(tmp_path: Path):
     work = tmp_path / "work"
     work.mkdir()
-    env = {**os.environ, "CXMETRICS_CACHE_DIR": str(tmp_path / "cache"), "MPLCONFIGDIR": str(tmp_path / "mpl")}
-    subprocess.run([sys.executable, "-m", "cxmetrics", "report", "--quiet", "--out", "result"],
-                   cwd=work, env=env, check=True, capture_output=True)
+    env = {
+        **os.environ,
+        "CXMETRICS_CACHE_DIR": str(tmp_path / "cache"),
+        "MPLCONFIGDIR": str(tmp_path / "mpl"),
+    }
+    subprocess.run(
+        [sys.executable, "-m", "cxmetrics", "report", "--quiet", "--out", "result"],
+        cwd=work,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     assert [p.name for p in work.iterdir()] == ["result"]
 
 
@@ -351,7 +464,8 @@ def test_nothing_written_outside_the_output_folder(tmp_path: Path):
 
 _MEASURE = """<script>
 window.addEventListener("load", function () {
-  var rows = Array.from(document.querySelectorAll("tr")).map(function (r) { return r.getBoundingClientRect().height; });
+  var rows = Array.from(document.querySelectorAll("tr")).map(function (r) {
+    return r.getBoundingClientRect().height; });
   var charts = Array.from(document.querySelectorAll("figure.chart svg")).map(function (s) {
     var b = s.getBoundingClientRect(); return [b.width, b.height, b.right]; });
   var out = {scrollWidth: document.documentElement.scrollWidth, width: window.innerWidth,
@@ -375,16 +489,45 @@ def test_report_in_headless_chromium(which: str, sample_report: Path, tmp_path: 
     else:
         paths = _three_files(tmp_path)
         out = tmp_path / "out"
-        assert main(["report", "--survey", str(paths["survey"]), "--events", str(paths["events"]),
-                     "--transactions", str(paths["transactions"]), "--out", str(out), "--quiet", "--lang", "zh"]) == 0
+        assert (
+            main(
+                [
+                    "report",
+                    "--survey",
+                    str(paths["survey"]),
+                    "--events",
+                    str(paths["events"]),
+                    "--transactions",
+                    str(paths["transactions"]),
+                    "--out",
+                    str(out),
+                    "--quiet",
+                    "--lang",
+                    "zh",
+                ]
+            )
+            == 0
+        )
         html = out / "report.html"
     page = tmp_path / "measured.html"
     page.write_text(html.read_text(encoding="utf-8").replace("</body>", _MEASURE), encoding="utf-8")
     run = subprocess.run(
-        [_chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--no-first-run", "--hide-scrollbars", "--window-size=1280,900", "--virtual-time-budget=5000",
-         "--dump-dom", page.as_uri()],
-        capture_output=True, text=True, timeout=180,
+        [
+            _chromium(),
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--no-first-run",
+            "--hide-scrollbars",
+            "--window-size=1280,900",
+            "--virtual-time-budget=5000",
+            "--dump-dom",
+            page.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
     )
     found = re.search(r'<pre id="metrics">(.*?)</pre>', run.stdout)
     assert found, run.stderr[-2000:]

@@ -59,8 +59,8 @@ __all__ = [
     "probability_alive_matrix",
     "rfm_heatmap",
     "segment_bars",
-    "style_figure",
     "sentiment_distribution",
+    "style_figure",
     "system_cjk_font",
     "wordcloud",
 ]

@@ -11,7 +11,6 @@ from cxmetrics.errors import ValueRangeError, check_choice
 from cxmetrics.plot._data import check_positive_int, labels, other_columns, result_frame, values
 from cxmetrics.plot._style import COLORS, chart, hide_spines, message, new_axes, new_figure
 
-
 FUNNEL_COLUMNS = (
     "step",
     "step_number",
@@ -31,9 +30,7 @@ FUNNEL_COLUMNS = (
 
 
 @chart
-def funnel(
-    result: Any, *, max_groups: int = 24, ax: Any = None, title: str | None = None
-) -> Any:
+def funnel(result: Any, *, max_groups: int = 24, ax: Any = None, title: str | None = None) -> Any:
     """Customers at each step as bars, annotated with the step conversion and the drop-off.
 
     ``result`` is :func:`cxmetrics.funnel`'s frame (``step, entered, conversion_rate,
@@ -66,16 +63,21 @@ def funnel(
     if groups:
         return _funnel_groups(frame, groups, max_groups, ax, title)
     if len(set(steps)) != len(steps):
-        raise ValueRangeError("funnel chart takes one funnel per group; pass the group columns with the result")
+        raise ValueRangeError(
+            "funnel chart takes one funnel per group; pass the group columns with the result"
+        )
     ax = new_axes(ax, (7.0, min(0.5 * len(steps) + 1.5, 12.0)))
-    _funnel_bars(ax, steps, values(frame, "entered"), values(frame, "conversion_rate"), values(frame, "drop_off"))
+    _funnel_bars(
+        ax, steps, values(frame, "entered"), values(frame, "conversion_rate"), values(frame, "drop_off")
+    )
     ax.set_xlabel("customers")
     ax.set_title(title if title is not None else "Funnel (red: customers lost before the next step)")
     return ax
 
 
-def _funnel_bars(ax: Any, steps: list[str], entered: np.ndarray, rate: np.ndarray, drop: np.ndarray,
-                 small: bool = False) -> None:
+def _funnel_bars(
+    ax: Any, steps: list[str], entered: np.ndarray, rate: np.ndarray, drop: np.ndarray, small: bool = False
+) -> None:
     y = np.arange(len(steps))[::-1]
     ax.barh(y, entered, color=COLORS["accent"])
     ax.set_yticks(y, [_short(s, 14 if small else 24) for s in steps])
@@ -88,7 +90,9 @@ def _funnel_bars(ax: Any, steps: list[str], entered: np.ndarray, rate: np.ndarra
             text = f"{entered[i]:,.0f}" + ("" if np.isnan(rate[i]) else f"  ({rate[i]:.0%} of previous)")
         ax.text(entered[i] + 0.01 * top, y[i], text, va="center", fontsize=size)
         if not small and not np.isnan(drop[i]) and i + 1 < len(steps) and drop[i] > 0:
-            ax.text(0.02 * top, y[i] - 0.5, f"−{drop[i]:,.0f}", color=COLORS["negative"], fontsize=8, va="center")
+            ax.text(
+                0.02 * top, y[i] - 0.5, f"−{drop[i]:,.0f}", color=COLORS["negative"], fontsize=8, va="center"
+            )
     ax.set_xlim(0, top * (1.6 if small else 1.45))
     ax.set_ylim(-0.6, len(steps) - 0.4)
     ax.tick_params(labelsize=size)
@@ -105,15 +109,19 @@ def _funnel_groups(frame: Any, groups: list[str], max_groups: int, ax: Any, titl
     columns = min(4, len(shown))
     rows = int(np.ceil(len(shown) / columns))
     if ax is not None:
-        raise ValueRangeError("a grouped funnel draws small multiples on its own figure; leave ax=None "
-                              "or filter the result to one group")
+        raise ValueRangeError(
+            "a grouped funnel draws small multiples on its own figure; leave ax=None "
+            "or filter the result to one group"
+        )
     figure = new_figure((3.2 * columns + 1.0, rows * (0.32 * n_steps + 0.9) + 0.8))
     grid = figure.subplots(rows, columns, squeeze=False, sharex=False)
     for index, key in enumerate(shown):
         cell = grid[index // columns][index % columns]
         hide_spines(cell)
         rows_of = [i for i in range(len(keys)) if keys[i] == key]
-        _funnel_bars(cell, [steps[i] for i in rows_of], entered[rows_of], rate[rows_of], drop[rows_of], small=True)
+        _funnel_bars(
+            cell, [steps[i] for i in rows_of], entered[rows_of], rate[rows_of], drop[rows_of], small=True
+        )
         cell.set_title(_short(key, 28), fontsize=9)
         cell.set_xticks([])  # each bar carries its count
         cell.spines["bottom"].set_visible(False)
@@ -122,7 +130,9 @@ def _funnel_groups(frame: Any, groups: list[str], max_groups: int, ax: Any, titl
     for index in range(len(shown), rows * columns):
         grid[index // columns][index % columns].set_visible(False)
     rest = len(order) - len(shown)
-    default = f"Funnel by {', '.join(groups)}" + (f" ({len(shown)} largest of {len(order)} groups)" if rest else "")
+    default = f"Funnel by {', '.join(groups)}" + (
+        f" ({len(shown)} largest of {len(order)} groups)" if rest else ""
+    )
     figure.suptitle(title if title is not None else default)
     return grid[0][0]
 
@@ -208,8 +218,14 @@ def journey_flow(
     crowded = len(stages) > 7
     for i, stage in enumerate(stages):
         high = crowded and i % 2 == 1
-        ax.text(i, 0.09 + (0.2 if high else 0.0), _wrap(stage, 9 if crowded else 14), ha="center",
-                va="bottom", fontsize=8 if crowded else 9)
+        ax.text(
+            i,
+            0.09 + (0.2 if high else 0.0),
+            _wrap(stage, 9 if crowded else 14),
+            ha="center",
+            va="bottom",
+            fontsize=8 if crowded else 9,
+        )
     ax.set_xlim(-0.6, len(stages) - 0.4)
     longest = max((abs(position[origin[i]] - position[target[i]]) for i in keep), default=1)
     ax.set_ylim(-0.25 - 0.12 * min(longest, 12), 0.75 if crowded else 0.5)
@@ -459,7 +475,8 @@ def clv_distribution(
 
     ``data`` is a frame with the ``value`` column (for example the summary with
     :func:`cxmetrics.customer_lifetime_value` added). The axis runs from the 0.5th percentile
-    (at most five decades below the largest value) to the largest value; the median and top-10 % lines are named in the legend (so their labels
+    (at most five decades below the largest value) to the largest value; the median and top-10 %
+    lines are named in the legend (so their labels
     never collide). No positive value draws a message.
 
     Examples
@@ -493,7 +510,9 @@ def clv_distribution(
     styles = (("median", 0.5, "--"), ("top 10% from", 0.9, ":"))
     for name, q, style in styles:
         level = float(np.quantile(v, q))
-        ax.axvline(level, color=COLORS["negative"], linestyle=style, linewidth=1.2, label=f"{name} {level:,.0f}")
+        ax.axvline(
+            level, color=COLORS["negative"], linestyle=style, linewidth=1.2, label=f"{name} {level:,.0f}"
+        )
     ax.legend(fontsize=8, loc="upper left", frameon=False)
     ax.set_xlabel(f"{value} (log scale)")
     ax.set_ylabel("customers")

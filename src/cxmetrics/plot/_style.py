@@ -30,9 +30,9 @@ from cxmetrics.errors import FontWarning
 
 __all__ = [
     "BUNDLED_FAMILY",
-    "bundled_font_file",
     "COLORS",
     "FontWarning",
+    "bundled_font_file",
     "chart",
     "chart_context",
     "cjk_font",

@@ -8,6 +8,7 @@ a failed run leaves nothing half-written; an existing non-empty ``--out`` is rep
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import math
 import shutil
@@ -49,7 +50,9 @@ class Progress:
         self.done += 1
         if self.enabled and self.done == self.total:
             elapsed = time.perf_counter() - self.started
-            print(f"\r[{'#' * 20}] {self.total}/{self.total} done in {elapsed:.1f} s{' ' * 30}", file=sys.stderr)
+            print(
+                f"\r[{'#' * 20}] {self.total}/{self.total} done in {elapsed:.1f} s{' ' * 30}", file=sys.stderr
+            )
         return result
 
 
@@ -126,7 +129,7 @@ def build_report(args: argparse.Namespace) -> Path:
         progress = Progress(len(SECTIONS) + 1, enabled=not args.quiet)
         sections: list[Section] = []
         for make in SECTIONS:
-            sections += progress.step(make.__name__.replace("_", " "), lambda make=make: make(context))
+            sections += progress.step(make.__name__.replace("_", " "), functools.partial(make, context))
         document = Document(
             tr(lang, "title"),
             subtitle=described or tr(lang, "sample"),
@@ -138,7 +141,9 @@ def build_report(args: argparse.Namespace) -> Path:
             notes=context.notes,
             labels={"findings": tr(lang, "findings"), "notes": tr(lang, "notes")},
         )
-        progress.step("writing files", lambda: _write(document, temporary, bool(getattr(args, "json", False))))
+        progress.step(
+            "writing files", lambda: _write(document, temporary, bool(getattr(args, "json", False)))
+        )
         _move_into_place(temporary, out)
     finally:
         if temporary.exists():
@@ -146,8 +151,11 @@ def build_report(args: argparse.Namespace) -> Path:
     path = out / "report.html"
     size = path.stat().st_size
     if size > SIZE_WARNING:
-        print(f"cxmetrics report: warning: {path} is {size / 1e6:.1f} MB (over {SIZE_WARNING / 1e6:g} MB); "
-              "browsers may open it slowly", file=sys.stderr)
+        print(
+            f"cxmetrics report: warning: {path} is {size / 1e6:.1f} MB (over {SIZE_WARNING / 1e6:g} MB); "
+            "browsers may open it slowly",
+            file=sys.stderr,
+        )
     return path
 
 
@@ -162,7 +170,9 @@ def _write(document: Document, folder: Path, with_json: bool) -> None:
                 json.dumps(to_json(document), ensure_ascii=False, allow_nan=False, indent=1), encoding="utf-8"
             )
     except OSError as exc:
-        raise OutputError(f"cannot write the report to {str(folder.parent)!r}: {exc.strerror or exc}") from exc
+        raise OutputError(
+            f"cannot write the report to {str(folder.parent)!r}: {exc.strerror or exc}"
+        ) from exc
 
 
 def _plain(value: Any) -> Any:

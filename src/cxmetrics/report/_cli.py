@@ -60,14 +60,18 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     files = report.add_argument_group("input files")
-    files.add_argument("--survey", type=Path, help="survey answers: a 0-10 score, optional comments and segments")
+    files.add_argument(
+        "--survey", type=Path, help="survey answers: a 0-10 score, optional comments and segments"
+    )
     files.add_argument("--events", type=Path, help="event log: customer, time, stage")
     files.add_argument("--transactions", type=Path, help="orders: customer, time, amount")
     files.add_argument("--config", type=Path, help="TOML file mapping each input's path and columns")
     output = report.add_argument_group("output")
     output.add_argument("--out", type=Path, default=Path("cxmetrics-report"), help="output folder (created)")
     output.add_argument("--force", action="store_true", help="replace a non-empty --out folder")
-    output.add_argument("--json", action="store_true", help="also write report.json: findings and every table")
+    output.add_argument(
+        "--json", action="store_true", help="also write report.json: findings and every table"
+    )
     output.add_argument("--lang", choices=("en", "zh"), default="en", help="language of headings and labels")
     output.add_argument("--quiet", action="store_true", help="no progress bar")
     survey = report.add_argument_group("survey columns")
@@ -76,14 +80,20 @@ def _parser() -> argparse.ArgumentParser:
     survey.add_argument("--survey-score", help="0-10 likelihood-to-recommend column")
     survey.add_argument("--survey-csat", help="1-5 satisfaction column")
     survey.add_argument("--survey-text", help="comment column")
-    survey.add_argument("--survey-by", action="append", help="segment column (repeatable; default: all segment-like)")
+    survey.add_argument(
+        "--survey-by", action="append", help="segment column (repeatable; default: all segment-like)"
+    )
     events = report.add_argument_group("event-log columns")
     events.add_argument("--events-customer", help="customer id column")
     events.add_argument("--events-time", help="time column")
     events.add_argument("--events-stage", help="stage column")
     events.add_argument("--events-steps", help="funnel steps, comma-separated (default: from the data)")
-    events.add_argument("--events-conversion", help="the conversion stage (default: purchase, order, 支付 ...)")
-    events.add_argument("--events-switch", action="append", help="attribute whose switches gaps() tests (repeatable)")
+    events.add_argument(
+        "--events-conversion", help="the conversion stage (default: purchase, order, 支付 ...)"
+    )
+    events.add_argument(
+        "--events-switch", action="append", help="attribute whose switches gaps() tests (repeatable)"
+    )
     orders = report.add_argument_group("transaction columns")
     orders.add_argument("--transactions-customer", help="customer id column")
     orders.add_argument("--transactions-time", help="date column")
@@ -97,7 +107,9 @@ def _parser() -> argparse.ArgumentParser:
     shared.add_argument("--by", action="append", default=None, help="survey segment column (repeatable)")
     shared.add_argument("--stage", help="stage column (events)")
     shared.add_argument("--steps", help="funnel steps, comma-separated (events)")
-    shared.add_argument("--switch", action="append", default=None, help="switch attribute (events, repeatable)")
+    shared.add_argument(
+        "--switch", action="append", default=None, help="switch attribute (events, repeatable)"
+    )
     shared.add_argument("--amount", help="order amount column (transactions)")
     return parser
 

@@ -23,7 +23,8 @@ __all__ = ["Document", "Finding", "Section", "svg"]
 _STYLE = """
 * { box-sizing: border-box; }
 body { font-family: "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC",
-       "WenQuanYi Micro Hei", "cxmetrics CJK Sans", system-ui, sans-serif; margin: 0 auto; padding: 1.5rem 2rem;
+       "WenQuanYi Micro Hei", "cxmetrics CJK Sans", system-ui, sans-serif;
+       margin: 0 auto; padding: 1.5rem 2rem;
        max-width: 1180px; color: #222; line-height: 1.45; overflow-wrap: anywhere; }
 h1 { border-bottom: 3px solid #2b6cb0; padding-bottom: .3rem; margin-bottom: .2rem; }
 h2 { margin-top: 2.2rem; border-bottom: 1px solid #ccc; }
@@ -44,7 +45,10 @@ td.num { white-space: nowrap; }
 td.text, th.text { text-align: left; min-width: 8rem; max-width: 30rem; }
 td.label, th.label { text-align: left; }
 tr.flag td { background: #fff3cd; }
-figure.chart { margin: .8rem 0; }
+.flow { display: flex; flex-wrap: wrap; gap: .2rem 1.6rem; align-items: flex-start; }
+.flow > h3, .flow > p.note { flex-basis: 100%; margin-bottom: 0; }
+.flow > .table { max-width: 100%; }
+figure.chart { margin: .6rem 0; max-width: 100%; }
 figure.chart svg { display: block; max-width: 100%; height: auto; }
 .note { color: #555; font-size: .9rem; }
 """
@@ -131,8 +135,8 @@ class Section:
             )
             note = f'<p class="note">{html.escape(more or default)}</p>'
         self.parts.append(
-            f'<table class="sortable"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
-            f"{note}"
+            f'<div class="table"><table class="sortable"><thead><tr>{head}</tr></thead>'
+            f"<tbody>{''.join(body)}</tbody></table>{note}</div>"
         )
 
     def _cell(self, row: dict[str, Any], col: Col) -> str:
@@ -148,7 +152,9 @@ class Section:
 
     def figure(self, ax: Any, alt: str) -> None:
         """Embed a chart as inline SVG (text kept as text)."""
-        self.parts.append(f'<figure class="chart" role="img" aria-label="{html.escape(alt)}">{svg(ax)}</figure>')
+        self.parts.append(
+            f'<figure class="chart" role="img" aria-label="{html.escape(alt)}">{svg(ax)}</figure>'
+        )
 
 
 class _TextSVGCanvas:
@@ -165,20 +171,21 @@ class _TextSVGCanvas:
             from matplotlib.backends.backend_mixed import MixedModeRenderer
             from matplotlib.backends.backend_svg import FigureCanvasSVG, RendererSVG
 
-            class TextRenderer(RendererSVG):  # type: ignore[misc]
+            class TextRenderer(RendererSVG):
                 # text as <text> elements whatever svg.fonttype says: the renderer decides,
                 # so nothing process-wide is read-modified-restored
                 _draw_text_as_path = RendererSVG._draw_text_as_text
 
-            class Canvas(FigureCanvasSVG):  # type: ignore[misc]
+            class Canvas(FigureCanvasSVG):
                 def print_svg(self, filename: Any, *, bbox_inches_restore: Any = None, **_: Any) -> None:
-                    with cbook.open_file_cm(filename, "w", encoding="utf-8") as fh:
+                    with cbook.open_file_cm(filename, "w", encoding="utf-8") as opened:
+                        fh: Any = opened
                         if not cbook.file_requires_unicode(fh):
                             fh = codecs.getwriter("utf-8")(fh)
                         dpi = self.figure.dpi
                         self.figure.dpi = 72
                         width, height = self.figure.get_size_inches()
-                        renderer = MixedModeRenderer(
+                        renderer: Any = MixedModeRenderer(
                             self.figure,
                             width,
                             height,
@@ -244,16 +251,17 @@ class Document:
             f'<div class="value">{html.escape(b)}</div><div class="detail">{html.escape(c)}</div></div>'
             for a, b, c in self.headline
         )
-        items = "".join(
-            f'<li>{html.escape(f.text)} <a href="#{f.section}">→</a></li>' for f in self.ranked()
+        items = "".join(f'<li>{html.escape(f.text)} <a href="#{f.section}">→</a></li>' for f in self.ranked())
+        listing = (
+            f'<ol class="findings">{items}</ol>' if items else f"<p>{html.escape(self.nothing_found)}</p>"
         )
-        listing = f'<ol class="findings">{items}</ol>' if items else f"<p>{html.escape(self.nothing_found)}</p>"
         findings = (
             f'<section id="findings"><h2>{html.escape(findings_title)}</h2>'
             f'<div class="headline">{cards}</div>{listing}</section>'
         )
         body = "".join(
-            f'<section id="{s.key}"><h2>{html.escape(s.title)}</h2>{"".join(s.parts)}</section>'
+            f'<section id="{s.key}"><h2>{html.escape(s.title)}</h2>'
+            f'<div class="flow">{"".join(s.parts)}</div></section>'
             for s in self.sections
         )
         notes = (
@@ -271,7 +279,8 @@ class Document:
         return (
             f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<title>{html.escape(self.title)}</title><style>{font_face(self.title + content)}{_STYLE}</style>"
+            f"<title>{html.escape(self.title)}</title>"
+            f"<style>{font_face(self.title + content)}{_STYLE}</style>"
             f"</head><body>{content}<script>{_SCRIPT}</script></body></html>"
         )
 

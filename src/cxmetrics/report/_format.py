@@ -64,7 +64,7 @@ def _number(value: float, kind: str) -> str:
         return "< 0.001" if value < 0.001 else f"{value:.3f}"
     if value == 0 or not math.isfinite(value):
         return f"{value:g}"
-    digits = max(0, 2 - int(math.floor(math.log10(abs(value)))))
+    digits = max(0, 2 - math.floor(math.log10(abs(value))))
     return f"{value:,.{digits}f}"
 
 
@@ -88,7 +88,7 @@ def cell(value: Any, kind: str, *, zh: bool = False) -> str:
     if kind == "text":
         text = " ".join(str(value).split())
         return text if len(text) <= TEXT_LIMIT else text[: TEXT_LIMIT - 1] + "…"
-    if isinstance(value, (int, float)) and not isinstance(value, bool) or hasattr(value, "dtype"):
+    if (isinstance(value, (int, float)) and not isinstance(value, bool)) or hasattr(value, "dtype"):
         try:
             return _number(float(value), kind)
         except (TypeError, ValueError):
@@ -110,7 +110,7 @@ def raw(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return str(int(value))
-    if isinstance(value, (int, float)) or hasattr(value, "dtype") and getattr(value, "dtype").kind in "iuf":
+    if isinstance(value, (int, float)) or (hasattr(value, "dtype") and value.dtype.kind in "iuf"):
         return repr(float(value))
     if hasattr(value, "isoformat"):
         return str(value.isoformat())

@@ -27,15 +27,41 @@ ROLES: dict[str, tuple[str, ...]] = {
 }
 INPUTS = tuple(ROLES)
 _LIST_ROLES = ("by", "steps", "switch")
-_REQUIRED = {"survey": ("score",), "events": ("customer", "time", "stage"),
-             "transactions": ("customer", "time", "amount")}
+_REQUIRED = {
+    "survey": ("score",),
+    "events": ("customer", "time", "stage"),
+    "transactions": ("customer", "time", "amount"),
+}
 
 #: Column names tried, in order, when nothing names one (compared case-insensitively).
 GUESSES = {
-    "customer": ("customer", "customer_id", "user_id", "userid", "member_id", "household_id", "client_id",
-                 "account_id", "客户", "客户id", "用户id", "会员", "会员id"),
-    "time": ("time", "date", "timestamp", "datetime", "created_at", "event_time", "order_date", "ts",
-             "时间", "日期"),
+    "customer": (
+        "customer",
+        "customer_id",
+        "user_id",
+        "userid",
+        "member_id",
+        "household_id",
+        "client_id",
+        "account_id",
+        "客户",
+        "客户id",
+        "用户id",
+        "会员",
+        "会员id",
+    ),
+    "time": (
+        "time",
+        "date",
+        "timestamp",
+        "datetime",
+        "created_at",
+        "event_time",
+        "order_date",
+        "ts",
+        "时间",
+        "日期",
+    ),
     "score": ("ltr", "nps", "nps_score", "score", "recommend", "likelihood_to_recommend", "推荐", "推荐分"),
     "text": ("comment", "comments", "text", "review", "feedback", "verbatim", "评论", "评价", "留言", "意见"),
     "stage": ("stage", "event", "event_name", "step", "page", "action", "阶段", "事件"),
@@ -45,8 +71,23 @@ GUESSES = {
 #: Attribute columns whose switches the gaps section tests and whose groups the funnel compares.
 SWITCH_LIKE = ("device", "platform", "channel", "department", "os", "browser", "设备", "平台", "渠道", "部门")
 #: Stage names taken as the conversion when no flag names one.
-CONVERSION_NAMES = ("purchase", "order", "paid", "payment", "buy", "checkout_complete", "conversion",
-                    "convert", "signup", "subscribe", "支付", "下单", "购买", "付款", "成交")
+CONVERSION_NAMES = (
+    "purchase",
+    "order",
+    "paid",
+    "payment",
+    "buy",
+    "checkout_complete",
+    "conversion",
+    "convert",
+    "signup",
+    "subscribe",
+    "支付",
+    "下单",
+    "购买",
+    "付款",
+    "成交",
+)
 
 
 @dataclass
@@ -105,7 +146,7 @@ def load_config(path: Path | None) -> dict[str, dict[str, Any]]:
     try:
         import tomllib
     except ImportError:  # Python 3.10
-        import tomli as tomllib  # type: ignore[no-redef]
+        import tomli as tomllib
     if not path.is_file():
         raise CXMetricsError(f"--config file {str(path)!r} does not exist")
     try:
@@ -127,8 +168,18 @@ def _given(args: argparse.Namespace, config: dict[str, Any], kind: str, role: st
     value = getattr(args, f"{kind}_{role}", None)
     if value is None:
         value = config.get(role)
-    if value is None and role in ("customer", "time", "score", "csat", "text", "stage", "amount", "by",
-                                  "steps", "switch"):
+    if value is None and role in (
+        "customer",
+        "time",
+        "score",
+        "csat",
+        "text",
+        "stage",
+        "amount",
+        "by",
+        "steps",
+        "switch",
+    ):
         value = getattr(args, role, None)
     if role == "steps" and isinstance(value, str):
         value = [s.strip() for s in value.split(",") if s.strip()]
@@ -150,8 +201,9 @@ def switch_like(frame: Any, exclude: Sequence[str]) -> list[str]:
     found = []
     for column in frame.columns:
         name = str(column).lower()
-        if column in exclude or not any(word == name or name.endswith(word) or name.startswith(word)
-                                        for word in SWITCH_LIKE):
+        if column in exclude or not any(
+            word == name or name.endswith(word) or name.startswith(word) for word in SWITCH_LIKE
+        ):
             continue
         levels = frame[column].nunique(dropna=True)
         if 2 <= levels <= 30:

@@ -13,7 +13,8 @@ _TEXT: dict[str, tuple[str, str]] = {
     "nothing": (
         "No significant change or group difference was found ({tests} tests, adjusted for multiple "
         "comparisons); no journey gap, negative aspect or at-risk high-value customer stands out.",
-        "未发现显著变化或组间差异（共 {tests} 项检验，已做多重比较校正）；旅程断点、负面方面和高价值流失风险客户均无突出项。",
+        "未发现显著变化或组间差异（共 {tests} 项检验，已做多重比较校正）；"
+        "旅程断点、负面方面和高价值流失风险客户均无突出项。",
     ),
     "sample": ("bundled sample data", "内置示例数据"),
     # sections
@@ -37,7 +38,10 @@ _TEXT: dict[str, tuple[str, str]] = {
     "h_risk": ("High-value customers at risk", "高价值流失风险客户"),
     "h_change": ("{period} vs previous: {change} (p {p})", "{period} 较上期：{change}（p {p}）"),
     "h_n": ("{n} answers", "{n} 份答卷"),
-    "h_customers": ("{entered} customers entered, {converted} converted", "{entered} 位进入，{converted} 位转化"),
+    "h_customers": (
+        "{entered} customers entered, {converted} converted",
+        "{entered} 位进入，{converted} 位转化",
+    ),
     "h_risk_detail": (
         "top 20 % by past spend with P(alive) < 0.5",
         "历史消费前 20 % 中存活概率 < 0.5",
@@ -60,7 +64,8 @@ _TEXT: dict[str, tuple[str, str]] = {
     "f_gap": (
         "Journey gap: a {attribute} switch between {start} and {end} raises exits from {base} to {rate} "
         "({excess} excess exits, q {q}).",
-        "旅程断点：{start} → {end} 之间切换 {attribute} 使流失率从 {base} 升至 {rate}（多流失 {excess} 人，q {q}）。",
+        "旅程断点：{start} → {end} 之间切换 {attribute} 使流失率从 {base} 升至 {rate}"
+        "（多流失 {excess} 人，q {q}）。",
     ),
     "f_aspect": (
         "Most negative aspect: {aspect}, {share} of {n} mentions negative.",
@@ -75,15 +80,25 @@ _TEXT: dict[str, tuple[str, str]] = {
         "{n} 位高价值客户（历史消费前 20 %，占其 {share}）的存活概率低于 0.5。",
     ),
     # notes
-    "n_score": ("survey: {n} answers without a valid 0-10 score left out of NPS.", "问卷：{n} 份答卷无有效 0-10 分，未计入 NPS。"),
+    "n_score": (
+        "survey: {n} answers without a valid 0-10 score left out of NPS.",
+        "问卷：{n} 份答卷无有效 0-10 分，未计入 NPS。",
+    ),
     "n_amount": (
         "transactions: {n} rows with an amount of zero or less (returns, refunds) left out.",
         "交易：{n} 行金额小于等于 0（退货或退款），未计入。",
     ),
-    "n_missing": ("{source}: {n} rows with a missing {role} ({column}) left out.", "{source}：{n} 行缺少{role}（{column}），未计入。"),
-    "n_dates": ("{source}: {n} rows whose {column} is not a date left out.", "{source}：{n} 行的 {column} 不是日期，未计入。"),
+    "n_missing": (
+        "{source}: {n} rows with a missing {role} ({column}) left out.",
+        "{source}：{n} 行缺少{role}（{column}），未计入。",
+    ),
+    "n_dates": (
+        "{source}: {n} rows whose {column} is not a date left out.",
+        "{source}：{n} 行的 {column} 不是日期，未计入。",
+    ),
     "n_funnel": (
-        "funnel steps taken from the data: the most common ordered path into {stage} ({share} of converting customers).",
+        "funnel steps taken from the data: the most common ordered path into {stage} "
+        "({share} of converting customers).",
         "漏斗步骤取自数据：进入 {stage} 最常见的有序路径（占转化客户的 {share}）。",
     ),
     "n_flow": (
@@ -96,7 +111,8 @@ _TEXT: dict[str, tuple[str, str]] = {
         "消费金额模型仅用 {n} 位复购客户拟合，其余客户取总体均值。",
     ),
     "n_se": (
-        "standard errors are blank where the model's information matrix cannot give one (a parameter at its bound).",
+        "standard errors are blank where the model's information matrix cannot give one "
+        "(a parameter at its bound).",
         "标准误为空表示该参数处于边界，信息矩阵无法给出。",
     ),
 }

@@ -151,7 +151,9 @@ def _group_tests(ctx: Context, survey: Any, score: str, columns: list[str]) -> A
             pool = [g for g in pool if g != best["group"]]
             if len(pool) < 2:
                 break
-    return pd.DataFrame(rows, columns=["column", "group", "nps", "nps_rest", "difference", "p_value", "p_adjusted"])
+    return pd.DataFrame(
+        rows, columns=["column", "group", "nps", "nps_rest", "difference", "p_value", "p_adjusted"]
+    )
 
 
 def cx_compare(data: Any, score: str) -> dict[str, float] | None:
@@ -192,18 +194,28 @@ def survey_sections(ctx: Context) -> list[Section]:
     overall = cx.nps(survey, score=score)
     overview.table("overall", overall, _nps_columns(ctx))
     row = overall.iloc[0]
-    headline = [ctx.t("h_nps"), f"{row['nps']:.1f} ({row['ci_low']:.1f} – {row['ci_high']:.1f})",
-                ctx.t("h_n", n=f"{int(row['n']):,}")]
-    overview.note(ctx.label(
-        "Adjusted-Wald 95 % intervals (Rocks 2016). Yellow rows: the group's NPS differs from the rest "
-        "of the answers (Welch t; Holm over the groups, Bonferroni over the columns, p < 0.05; step-down: "
-        "a group found different is set aside before the others are tested again).",
-        "95 % 区间为调整 Wald 区间 (Rocks 2016)。黄色行：该组 NPS 与其余答卷显著不同（Welch t 检验；"
-        "组间 Holm 校正、列间 Bonferroni 校正，p < 0.05；逐步法：已判定不同的组先剔除，再检验其余各组）。",
-    ))
+    headline = [
+        ctx.t("h_nps"),
+        f"{row['nps']:.1f} ({row['ci_low']:.1f} – {row['ci_high']:.1f})",
+        ctx.t("h_n", n=f"{int(row['n']):,}"),
+    ]
+    overview.note(
+        ctx.label(
+            "Adjusted-Wald 95 % intervals (Rocks 2016). Yellow rows: the group's NPS differs from the rest "
+            "of the answers (Welch t; Holm over the groups, Bonferroni over the columns, p < 0.05; "
+            "step-down: "
+            "a group found different is set aside before the others are tested again).",
+            "95 % 区间为调整 Wald 区间 (Rocks 2016)。黄色行：该组 NPS 与其余答卷显著不同（Welch t 检验；"
+            "组间 Holm 校正、列间 Bonferroni 校正，p < 0.05；"
+            "逐步法：已判定不同的组先剔除，再检验其余各组）。",
+        )
+    )
     overview.figure(
-        _titled(plot.nps_distribution(cx.score_distribution(survey, score=score)),
-                xlabel=score, ylabel=ctx.label("% of answers", "答卷占比 %")),
+        _titled(
+            plot.nps_distribution(cx.score_distribution(survey, score=score)),
+            xlabel=score,
+            ylabel=ctx.label("% of answers", "答卷占比 %"),
+        ),
         "score distribution",
     )
     tests = _group_tests(ctx, survey, score, by)
@@ -214,13 +226,23 @@ def survey_sections(ctx: Context) -> list[Section]:
         overview.heading(ctx.label(f"NPS by {column}", f"按 {column} 的 NPS"))
         overview.table(f"by_{column}", per_group, _nps_columns(ctx, column), highlight=flagged)
         overview.figure(
-            _titled(plot.nps_breakdown(per_group, by=column), title=ctx.label(f"NPS by {column}", f"按 {column} 的 NPS")),
+            _titled(
+                plot.nps_breakdown(per_group, by=column),
+                title=ctx.label(f"NPS by {column}", f"按 {column} 的 NPS"),
+            ),
             f"NPS by {column}",
         )
     for _, test in tests[tests["p_adjusted"] < ALPHA].iterrows():
         ctx.finding(
-            ctx.t("f_group", column=test["column"], group=test["group"], value=f"{test['nps']:.1f}",
-                  other=f"{test['nps_rest']:.1f}", diff=f"{test['difference']:+.1f}", p=cell(test["p_adjusted"], "p")),
+            ctx.t(
+                "f_group",
+                column=test["column"],
+                group=test["group"],
+                value=f"{test['nps']:.1f}",
+                other=f"{test['nps_rest']:.1f}",
+                diff=f"{test['difference']:+.1f}",
+                p=cell(test["p_adjusted"], "p"),
+            ),
             "nps",
             2 + float(test["p_adjusted"]) - abs(float(test["difference"])) / 1000,
         )
@@ -248,30 +270,50 @@ def _trend_section(ctx: Context, survey: Any, score: str, time: str, headline: l
         Col("period", ctx.label(_period(freq), {"W": "周", "M": "月", "Q": "季度"}[freq]), "date"),
         Col("n", ctx.label("answers", "答卷数"), "count"),
         Col("nps", ctx.label("NPS (95 % interval)", "NPS（95 % 区间）"), "score", "ci_low", "ci_high"),
-        Col("change", ctx.label("change (95 % interval)", "变化（95 % 区间）"), "score", "change_ci_low", "change_ci_high"),
+        Col(
+            "change",
+            ctx.label("change (95 % interval)", "变化（95 % 区间）"),
+            "score",
+            "change_ci_low",
+            "change_ci_high",
+        ),
         Col("change_p_adjusted", ctx.label("adjusted p", "校正后 p"), "p"),
     ]
     section.table("trend", trend, columns, top=24, highlight=(trend["change_p_adjusted"] < ALPHA).to_numpy())
-    section.note(ctx.label(
-        "Change from the previous period with its test; p-values Holm-adjusted over all periods. "
-        "Yellow: significant change.",
-        "与上一期相比的变化及检验；p 值对所有期做 Holm 校正。黄色：显著变化。",
-    ))
-    section.figure(_titled(plot.nps_trend(trend.drop(columns=["change_p_adjusted"])),
-                           title=ctx.label("NPS over time (band: 95 % interval)", "NPS 趋势（阴影：95 % 区间）")),
-                   "NPS trend")
+    section.note(
+        ctx.label(
+            "Change from the previous period with its test; p-values Holm-adjusted over all periods. "
+            "Yellow: significant change.",
+            "与上一期相比的变化及检验；p 值对所有期做 Holm 校正。黄色：显著变化。",
+        )
+    )
+    section.figure(
+        _titled(
+            plot.nps_trend(trend.drop(columns=["change_p_adjusted"])),
+            title=ctx.label("NPS over time (band: 95 % interval)", "NPS 趋势（阴影：95 % 区间）"),
+        ),
+        "NPS trend",
+    )
     for i in np.flatnonzero((trend["change_p_adjusted"] < ALPHA).to_numpy()):
         row, before = trend.iloc[i], trend.iloc[i - 1]
         ctx.finding(
-            ctx.t("f_trend", change=f"{row['change']:+.1f}", period=cell(row["period"], "date"),
-                  before=f"{before['nps']:.1f}", after=f"{row['nps']:.1f}", p=cell(row["change_p_adjusted"], "p")),
+            ctx.t(
+                "f_trend",
+                change=f"{row['change']:+.1f}",
+                period=cell(row["period"], "date"),
+                before=f"{before['nps']:.1f}",
+                after=f"{row['nps']:.1f}",
+                p=cell(row["change_p_adjusted"], "p"),
+            ),
             "trend",
             1 + float(row["change_p_adjusted"]),
         )
     if len(trend) >= 2 and np.isfinite(trend["change"].iloc[-1]):
         last = trend.iloc[-1]
         headline[2] += "; " + ctx.t(
-            "h_change", period=cell(last["period"], "date"), change=f"{last['change']:+.1f}",
+            "h_change",
+            period=cell(last["period"], "date"),
+            change=f"{last['change']:+.1f}",
             p=cell(last["change_p_value"], "p"),
         )
     return section
@@ -288,12 +330,25 @@ def _csat_section(ctx: Context, survey: Any, csat: str, by: list[str]) -> Sectio
     rated = survey.loc[values.between(1, 5)].assign(**{csat: values[values.between(1, 5)].astype(int)})
     overall = cx.csat(rated, score=csat)
     row = overall.iloc[0]
-    ctx.headline.append((ctx.t("h_csat"), f"{row['csat']:.1f} % ({row['ci_low']:.1f} – {row['ci_high']:.1f})",
-                         ctx.t("h_n", n=f"{int(row['n']):,}")))
+    ctx.headline.append(
+        (
+            ctx.t("h_csat"),
+            f"{row['csat']:.1f} % ({row['ci_low']:.1f} – {row['ci_high']:.1f})",
+            ctx.t("h_n", n=f"{int(row['n']):,}"),
+        )
+    )
     columns = [
         Col("n", ctx.label("answers", "答卷数"), "count"),
-        Col("csat", ctx.label("CSAT % (95 % interval)", "满意度 %（95 % 区间）"), "score", "ci_low", "ci_high"),
-        Col("mean", ctx.label("mean rating (95 % interval)", "平均分（95 % 区间）"), "number", "mean_ci_low", "mean_ci_high"),
+        Col(
+            "csat", ctx.label("CSAT % (95 % interval)", "满意度 %（95 % 区间）"), "score", "ci_low", "ci_high"
+        ),
+        Col(
+            "mean",
+            ctx.label("mean rating (95 % interval)", "平均分（95 % 区间）"),
+            "number",
+            "mean_ci_low",
+            "mean_ci_high",
+        ),
     ]
     section.table("overall", overall, columns)
     for column in by[:2]:
@@ -301,8 +356,12 @@ def _csat_section(ctx: Context, survey: Any, csat: str, by: list[str]) -> Sectio
         section.heading(ctx.label(f"CSAT by {column}", f"按 {column} 的满意度"))
         section.table(f"by_{column}", result, [Col(column, column, "label"), *columns])
         section.figure(_titled(plot.csat_breakdown(result, by=column)), f"CSAT by {column}")
-    section.note(ctx.label("Top-2-box share (4 or 5 of 5) with Wilson intervals, and the mean rating.",
-                           "前两档（5 分制的 4、5 分）占比及 Wilson 区间，和平均分。"))
+    section.note(
+        ctx.label(
+            "Top-2-box share (4 or 5 of 5) with Wilson intervals, and the mean rating.",
+            "前两档（5 分制的 4、5 分）占比及 Wilson 区间，和平均分。",
+        )
+    )
     return section
 
 
@@ -325,22 +384,47 @@ def text_sections(ctx: Context) -> list[Section]:
     feeling = ctx.section("sentiment")
     scored = text.sentiment(comments[[column]], text=column)
     summary = text.sentiment_summary(comments, text=column)
-    feeling.table("summary", summary, [
-        Col("n", ctx.label("comments", "评论数"), "count"),
-        Col("share_positive", ctx.label("positive (95 % interval)", "正面（95 % 区间）"), "share",
-            "share_positive_low", "share_positive_high"),
-        Col("share_negative", ctx.label("negative (95 % interval)", "负面（95 % 区间）"), "share",
-            "share_negative_low", "share_negative_high"),
-        Col("mean_score", ctx.label("mean P(positive)", "平均正面概率"), "number"),
-    ])
-    feeling.note(ctx.label("P(positive) from cxmetrics' calibrated model; shares with Wilson intervals.",
-                           "正面概率来自 cxmetrics 的校准模型；占比附 Wilson 区间。"))
+    feeling.table(
+        "summary",
+        summary,
+        [
+            Col("n", ctx.label("comments", "评论数"), "count"),
+            Col(
+                "share_positive",
+                ctx.label("positive (95 % interval)", "正面（95 % 区间）"),
+                "share",
+                "share_positive_low",
+                "share_positive_high",
+            ),
+            Col(
+                "share_negative",
+                ctx.label("negative (95 % interval)", "负面（95 % 区间）"),
+                "share",
+                "share_negative_low",
+                "share_negative_high",
+            ),
+            Col("mean_score", ctx.label("mean P(positive)", "平均正面概率"), "number"),
+        ],
+    )
+    feeling.note(
+        ctx.label(
+            "P(positive) from cxmetrics' calibrated model; shares with Wilson intervals.",
+            "正面概率来自 cxmetrics 的校准模型；占比附 Wilson 区间。",
+        )
+    )
     feeling.figure(_titled(plot.sentiment_distribution(scored)), "sentiment distribution")
     found = text.keywords(comments, text=column, top=15)
     feeling.heading(ctx.label("Keywords", "关键词"))
-    feeling.table("keywords", found, [Col("keyword", ctx.label("keyword", "关键词"), "label"),
-                                      Col("weight", ctx.label("weight", "权重"), "number"),
-                                      Col("count", ctx.label("mentions", "出现次数"), "count")], top=10)
+    feeling.table(
+        "keywords",
+        found,
+        [
+            Col("keyword", ctx.label("keyword", "关键词"), "label"),
+            Col("weight", ctx.label("weight", "权重"), "number"),
+            Col("count", ctx.label("mentions", "出现次数"), "count"),
+        ],
+        top=10,
+    )
     if len(found):
         feeling.figure(_titled(plot.keyword_bars(found), title=ctx.label("Keywords", "关键词")), "keywords")
 
@@ -348,42 +432,80 @@ def text_sections(ctx: Context) -> list[Section]:
     result = text.aspect_sentiment(comments, text=column)
     table = result.summary.sort_values("share_negative", ascending=False)
     name = "aspect_zh" if ctx.zh and "aspect_zh" in table.columns else "aspect"
-    aspects.table("summary", table, [
-        Col(name, ctx.label("aspect", "方面"), "label"),
-        Col("mentions", ctx.label("mentions", "提及次数"), "count"),
-        Col("share_negative", ctx.label("negative (95 % interval)", "负面占比（95 % 区间）"), "share",
-            "share_negative_low", "share_negative_high"),
-        Col("mean_score", ctx.label("mean P(positive)", "平均正面概率"), "number"),
-    ], highlight=(table["share_negative_low"] > 0.5).to_numpy())
-    aspects.note(ctx.label("Clauses naming each aspect, scored one by one; yellow: negative for more than half "
-                           "of the mentions even at the interval's low end.",
-                           "逐句识别并打分；黄色：区间下限仍超过一半为负面。"))
+    aspects.table(
+        "summary",
+        table,
+        [
+            Col(name, ctx.label("aspect", "方面"), "label"),
+            Col("mentions", ctx.label("mentions", "提及次数"), "count"),
+            Col(
+                "share_negative",
+                ctx.label("negative (95 % interval)", "负面占比（95 % 区间）"),
+                "share",
+                "share_negative_low",
+                "share_negative_high",
+            ),
+            Col("mean_score", ctx.label("mean P(positive)", "平均正面概率"), "number"),
+        ],
+        highlight=(table["share_negative_low"] > 0.5).to_numpy(),
+    )
+    aspects.note(
+        ctx.label(
+            "Clauses naming each aspect, scored one by one; yellow: negative for more than half "
+            "of the mentions even at the interval's low end.",
+            "逐句识别并打分；黄色：区间下限仍超过一半为负面。",
+        )
+    )
     if len(table):
         aspects.figure(_titled(plot.aspect_chart(table, aspect=name)), "aspects")
     bad = table[table["share_negative_low"] > 0.5].head(3)
     for _, row in bad.iterrows():
-        ctx.finding(ctx.t("f_aspect", aspect=row[name], share=cell(row["share_negative"], "share"),
-                          n=f"{int(row['mentions']):,}"), "aspects", 5 - float(row["share_negative"]) / 10)
+        ctx.finding(
+            ctx.t(
+                "f_aspect",
+                aspect=row[name],
+                share=cell(row["share_negative"], "share"),
+                n=f"{int(row['mentions']):,}",
+            ),
+            "aspects",
+            5 - float(row["share_negative"]) / 10,
+        )
 
     alerts = ctx.section("alerts")
     flagged = text.flag_negative(survey, text=column, score=score, customer=customer)
-    alerts.table("alerts", flagged, [
-        Col("priority", ctx.label("priority", "优先级"), "label"),
-        Col("severity", ctx.label("severity", "严重度"), "number"),
-        *([Col(customer, customer, "label")] if customer else []),
-        Col(score, score, "number"),
-        Col(column, ctx.label("comment", "评论"), "text"),
-        Col("reason", ctx.label("why flagged", "标记原因"), "text"),
-    ], top=20)
-    alerts.note(ctx.label(
-        f"{len(flagged):,} responses flagged, most severe first; severity is the documented sum of reasons.",
-        f"共标记 {len(flagged):,} 条，按严重度排序；严重度为各原因的加总。",
-    ))
+    alerts.table(
+        "alerts",
+        flagged,
+        [
+            Col("priority", ctx.label("priority", "优先级"), "label"),
+            Col("severity", ctx.label("severity", "严重度"), "number"),
+            *([Col(customer, customer, "label")] if customer else []),
+            Col(score, score, "number"),
+            Col(column, ctx.label("comment", "评论"), "text"),
+            Col("reason", ctx.label("why flagged", "标记原因"), "text"),
+        ],
+        top=20,
+    )
+    alerts.note(
+        ctx.label(
+            f"{len(flagged):,} responses flagged, most severe first; "
+            "severity is the documented sum of reasons.",
+            f"共标记 {len(flagged):,} 条，按严重度排序；严重度为各原因的加总。",
+        )
+    )
     high = flagged[flagged["priority"] == "high"] if "priority" in flagged.columns else flagged.iloc[:0]
     if len(high):
         first = " ".join(str(high.iloc[0][column]).split())
-        ctx.finding(ctx.t("f_alerts", high=f"{len(high):,}", total=f"{len(flagged):,}",
-                          text=first[:60] + ("…" if len(first) > 60 else "")), "alerts", 6)
+        ctx.finding(
+            ctx.t(
+                "f_alerts",
+                high=f"{len(high):,}",
+                total=f"{len(flagged):,}",
+                text=first[:60] + ("…" if len(first) > 60 else ""),
+            ),
+            "alerts",
+            6,
+        )
     return [feeling, aspects, alerts]
 
 
@@ -405,12 +527,16 @@ def _clean_events(ctx: Context, events: Input) -> Any:
     if bad:
         ctx.note(ctx.t("n_dates", source="events", n=f"{bad:,}", column=time))
     keep &= parsed.notna()
-    return frame.loc[keep].assign(**{time: parsed[keep], stage: frame.loc[keep, stage].astype(str)}).reset_index(
-        drop=True
+    return (
+        frame.loc[keep]
+        .assign(**{time: parsed[keep], stage: frame.loc[keep, stage].astype(str)})
+        .reset_index(drop=True)
     )
 
 
-def default_steps(events: Any, customer: str, time: str, stage: str, conversion: Any = None) -> tuple[list[str], float]:
+def default_steps(
+    events: Any, customer: str, time: str, stage: str, conversion: Any = None
+) -> tuple[list[str], float]:
     """The most common ordered path into the conversion stage, with its share of converting
     customers. The conversion is ``conversion``, else a stage with a usual name (purchase,
     order, 支付 ...), else the stage customers reach last on average."""
@@ -452,23 +578,53 @@ def journey_sections(ctx: Context) -> list[Section]:
         ctx.note(ctx.t("n_funnel", stage=steps[-1] if steps else "", share=cell(share, "share")))
     section = ctx.section("funnel")
     result = cx.funnel(events, steps=steps, **call)
-    section.table("funnel", result, [
-        Col("step", ctx.label("step", "步骤"), "label"),
-        Col("entered", ctx.label("customers", "客户数"), "count"),
-        Col("conversion_rate", ctx.label("from previous (95 % interval)", "较上一步（95 % 区间）"), "share",
-            "conversion_low", "conversion_high"),
-        Col("overall_rate", ctx.label("from first step", "较第一步"), "share", "overall_low", "overall_high"),
-        Col("drop_off", ctx.label("lost before next", "下一步前流失"), "count"),
-    ], top=30)
-    section.figure(_titled(plot.funnel(result), title=ctx.label("Funnel (red: customers lost before the next step)",
-                                                                "转化漏斗（红色：下一步前流失的客户）")), "funnel")
+    section.table(
+        "funnel",
+        result,
+        [
+            Col("step", ctx.label("step", "步骤"), "label"),
+            Col("entered", ctx.label("customers", "客户数"), "count"),
+            Col(
+                "conversion_rate",
+                ctx.label("from previous (95 % interval)", "较上一步（95 % 区间）"),
+                "share",
+                "conversion_low",
+                "conversion_high",
+            ),
+            Col(
+                "overall_rate",
+                ctx.label("from first step", "较第一步"),
+                "share",
+                "overall_low",
+                "overall_high",
+            ),
+            Col("drop_off", ctx.label("lost before next", "下一步前流失"), "count"),
+        ],
+        top=30,
+    )
+    section.figure(
+        _titled(
+            plot.funnel(result),
+            title=ctx.label(
+                "Funnel (red: customers lost before the next step)", "转化漏斗（红色：下一步前流失的客户）"
+            ),
+        ),
+        "funnel",
+    )
     if len(result) >= 2:
         last = result.iloc[-1]
-        ctx.headline.append((ctx.t("h_conversion"),
-                             f"{cell(last['overall_rate'], 'share')} ({cell(last['overall_low'], 'share')} – "
-                             f"{cell(last['overall_high'], 'share')})",
-                             ctx.t("h_customers", entered=f"{int(result['entered'].iloc[0]):,}",
-                                   converted=f"{int(last['entered']):,}")))
+        ctx.headline.append(
+            (
+                ctx.t("h_conversion"),
+                f"{cell(last['overall_rate'], 'share')} ({cell(last['overall_low'], 'share')} – "
+                f"{cell(last['overall_high'], 'share')})",
+                ctx.t(
+                    "h_customers",
+                    entered=f"{int(result['entered'].iloc[0]):,}",
+                    converted=f"{int(last['entered']):,}",
+                ),
+            )
+        )
     segments = events_input.get("switch") or []
     comparisons = []
     for column in segments:
@@ -485,69 +641,130 @@ def journey_sections(ctx: Context) -> list[Section]:
         significant = compared[compared["p_adjusted"] < ALPHA].sort_values("p_adjusted")
         section.heading(ctx.label("Step conversion by segment", "按细分的步骤转化"))
         shown = significant if len(significant) else compared.sort_values("p_value")
-        section.table("by_segment", shown, [
-            Col("step", ctx.label("step", "步骤"), "label"),
-            Col("column", ctx.label("segment", "细分"), "label"),
-            Col("group", ctx.label("group", "组"), "label"),
-            Col("entered", ctx.label("entered", "进入"), "count"),
-            Col("rate", ctx.label("rate", "转化率"), "share"),
-            Col("rate_other", ctx.label("rest", "其余"), "share"),
-            Col("difference", ctx.label("difference (95 % interval)", "差（95 % 区间）"), "share", "ci_low", "ci_high"),
-            Col("p_adjusted", ctx.label("adjusted p", "校正后 p"), "p"),
-        ], top=10, highlight=(shown["p_adjusted"] < ALPHA).to_numpy())
+        section.table(
+            "by_segment",
+            shown,
+            [
+                Col("step", ctx.label("step", "步骤"), "label"),
+                Col("column", ctx.label("segment", "细分"), "label"),
+                Col("group", ctx.label("group", "组"), "label"),
+                Col("entered", ctx.label("entered", "进入"), "count"),
+                Col("rate", ctx.label("rate", "转化率"), "share"),
+                Col("rate_other", ctx.label("rest", "其余"), "share"),
+                Col(
+                    "difference",
+                    ctx.label("difference (95 % interval)", "差（95 % 区间）"),
+                    "share",
+                    "ci_low",
+                    "ci_high",
+                ),
+                Col("p_adjusted", ctx.label("adjusted p", "校正后 p"), "p"),
+            ],
+            top=10,
+            highlight=(shown["p_adjusted"] < ALPHA).to_numpy(),
+        )
         section.tables["by_segment"] = compared
-        section.note(ctx.label(
-            "Each group's step conversion against the rest (score test), Benjamini-Hochberg over every "
-            "step of every segment column.",
-            "每组的步骤转化与其余客户比较（score 检验），对所有细分列的所有步骤做 BH 校正。",
-        ))
+        section.note(
+            ctx.label(
+                "Each group's step conversion against the rest (score test), Benjamini-Hochberg over every "
+                "step of every segment column.",
+                "每组的步骤转化与其余客户比较（score 检验），对所有细分列的所有步骤做 BH 校正。",
+            )
+        )
         for _, row in significant.head(5).iterrows():
-            ctx.finding(ctx.t("f_step", step=row["step"], column=row["column"], group=row["group"],
-                              rate=cell(row["rate"], "share"), other=cell(row["rate_other"], "share"),
-                              p=cell(row["p_adjusted"], "p")), "funnel", 3 + float(row["p_adjusted"]))
+            ctx.finding(
+                ctx.t(
+                    "f_step",
+                    step=row["step"],
+                    column=row["column"],
+                    group=row["group"],
+                    rate=cell(row["rate"], "share"),
+                    other=cell(row["rate_other"], "share"),
+                    p=cell(row["p_adjusted"], "p"),
+                ),
+                "funnel",
+                3 + float(row["p_adjusted"]),
+            )
     flow = ctx.section("paths")
     moves = cx.transitions(events, exits=True, **call).sort_values("moves", ascending=False)
-    flow.table("transitions", moves, [
-        Col("from_stage", ctx.label("from", "从"), "label"),
-        Col("to_stage", ctx.label("to", "到"), "label"),
-        Col("moves", ctx.label("moves", "次数"), "count"),
-        Col("probability", ctx.label("share of moves out", "占流出比例"), "share"),
-        Col("time_median", ctx.label("median hours", "中位小时"), "number"),
-    ])
-    flow.figure(_titled(plot.journey_flow(moves), title=ctx.label("Journey flow (width: moves; red: moves back)",
-                                                                   "旅程流向（宽度：次数；红色：回退）")), "journey flow")
+    flow.table(
+        "transitions",
+        moves,
+        [
+            Col("from_stage", ctx.label("from", "从"), "label"),
+            Col("to_stage", ctx.label("to", "到"), "label"),
+            Col("moves", ctx.label("moves", "次数"), "count"),
+            Col("probability", ctx.label("share of moves out", "占流出比例"), "share"),
+            Col("time_median", ctx.label("median hours", "中位小时"), "number"),
+        ],
+    )
+    flow.figure(
+        _titled(
+            plot.journey_flow(moves),
+            title=ctx.label(
+                "Journey flow (width: moves; red: moves back)", "旅程流向（宽度：次数；红色：回退）"
+            ),
+        ),
+        "journey flow",
+    )
     sections = [section, flow]
     if segments:
         sections.append(_gap_section(ctx, events, call, segments))
     return sections
 
 
-def _gap_section(ctx: Context, events: Any, call: dict[str, str], switch: list[str]) -> Section:
+def _gap_section(ctx: Context, events: Any, call: dict[str, Any], switch: list[str]) -> Section:
     import cxmetrics as cx
     from cxmetrics import plot
 
     section = ctx.section("gaps")
     found = cx.gaps(events, switch=switch, **call)
     ctx.tests += int((~found["small_sample"].astype(bool)).sum())
-    section.table("gaps", found, [
-        Col("attribute", ctx.label("switch of", "切换项"), "label"),
-        Col("from_stage", ctx.label("from", "从"), "label"),
-        Col("to_stage", ctx.label("to", "到"), "label"),
-        Col("switched", ctx.label("switched handoffs", "切换次数"), "count"),
-        Col("switched_rate", ctx.label("exit if switched", "切换后流失"), "share"),
-        Col("not_switched_rate", ctx.label("exit otherwise", "未切换流失"), "share"),
-        Col("difference", ctx.label("difference (95 % interval)", "差（95 % 区间）"), "share", "ci_low", "ci_high"),
-        Col("q_value", "q", "p"),
-    ], top=12, highlight=(found["q_value"] < ALPHA).to_numpy())
-    section.note(ctx.label("Exit after a handoff with a switch against without (Mantel–Haenszel, BH q-values).",
-                           "有切换与无切换的交接后流失率比较（Mantel–Haenszel，BH q 值）。"))
+    section.table(
+        "gaps",
+        found,
+        [
+            Col("attribute", ctx.label("switch of", "切换项"), "label"),
+            Col("from_stage", ctx.label("from", "从"), "label"),
+            Col("to_stage", ctx.label("to", "到"), "label"),
+            Col("switched", ctx.label("switched handoffs", "切换次数"), "count"),
+            Col("switched_rate", ctx.label("exit if switched", "切换后流失"), "share"),
+            Col("not_switched_rate", ctx.label("exit otherwise", "未切换流失"), "share"),
+            Col(
+                "difference",
+                ctx.label("difference (95 % interval)", "差（95 % 区间）"),
+                "share",
+                "ci_low",
+                "ci_high",
+            ),
+            Col("q_value", "q", "p"),
+        ],
+        top=12,
+        highlight=(found["q_value"] < ALPHA).to_numpy(),
+    )
+    section.note(
+        ctx.label(
+            "Exit after a handoff with a switch against without (Mantel–Haenszel, BH q-values).",
+            "有切换与无切换的交接后流失率比较（Mantel–Haenszel，BH q 值）。",
+        )
+    )
     section.figure(_titled(plot.gap_chart(found)), "gaps")
     significant = found[(found["q_value"] < ALPHA) & ~found["small_sample"].astype(bool)]
     for _, row in significant.sort_values("gap_score", ascending=False).head(3).iterrows():
-        ctx.finding(ctx.t("f_gap", attribute=row["attribute"], start=row["from_stage"], end=row["to_stage"],
-                          base=cell(row["not_switched_rate"], "share"), rate=cell(row["switched_rate"], "share"),
-                          excess=f"{row['gap_score']:,.0f}", q=cell(row["q_value"], "p")),
-                    "gaps", 4 + float(row["q_value"]))
+        ctx.finding(
+            ctx.t(
+                "f_gap",
+                attribute=row["attribute"],
+                start=row["from_stage"],
+                end=row["to_stage"],
+                base=cell(row["not_switched_rate"], "share"),
+                rate=cell(row["switched_rate"], "share"),
+                excess=f"{row['gap_score']:,.0f}",
+                q=cell(row["q_value"], "p"),
+            ),
+            "gaps",
+            4 + float(row["q_value"]),
+        )
     return section
 
 
@@ -563,7 +780,9 @@ def _clean_orders(ctx: Context, orders: Input) -> Any:
     dates = pd.to_datetime(frame[time], errors="coerce")
     missing = int(frame[customer].isna().sum())
     if missing:
-        ctx.note(ctx.t("n_missing", source="transactions", n=f"{missing:,}", role="customer", column=customer))
+        ctx.note(
+            ctx.t("n_missing", source="transactions", n=f"{missing:,}", role="customer", column=customer)
+        )
     bad_dates = int((dates.isna() & frame[customer].notna()).sum())
     if bad_dates:
         ctx.note(ctx.t("n_dates", source="transactions", n=f"{bad_dates:,}", column=time))
@@ -571,7 +790,11 @@ def _clean_orders(ctx: Context, orders: Input) -> Any:
     if nonpositive:
         ctx.note(ctx.t("n_amount", n=f"{nonpositive:,}"))
     keep = frame[customer].notna() & dates.notna() & (values > 0)
-    return frame.loc[keep].assign(**{time: dates[keep], amount: values[keep].astype(float)}).reset_index(drop=True)
+    return (
+        frame.loc[keep]
+        .assign(**{time: dates[keep], amount: values[keep].astype(float)})
+        .reset_index(drop=True)
+    )
 
 
 def customer_sections(ctx: Context) -> list[Section]:
@@ -589,15 +812,20 @@ def customer_sections(ctx: Context) -> list[Section]:
     scored = cx.rfm_score(cx.rfm_table(orders, **call))
     labelled = cx.rfm_segment(scored, labels="zh" if ctx.zh else "en")
     profile = cx.segment_profile(labelled, by="segment")
-    segments.table("profile", profile, [
-        Col("segment", ctx.label("segment", "分层"), "label"),
-        Col("customers", ctx.label("customers", "客户数"), "count"),
-        Col("share", ctx.label("of customers", "客户占比"), "share"),
-        Col("revenue", ctx.label("revenue", "收入"), "money"),
-        Col("revenue_share", ctx.label("of revenue", "收入占比"), "share"),
-        Col("recency_median", ctx.label("median days since last", "距上次购买中位天数"), "number"),
-        Col("frequency_median", ctx.label("median orders", "中位订单数"), "number"),
-    ], top=12)
+    segments.table(
+        "profile",
+        profile,
+        [
+            Col("segment", ctx.label("segment", "分层"), "label"),
+            Col("customers", ctx.label("customers", "客户数"), "count"),
+            Col("share", ctx.label("of customers", "客户占比"), "share"),
+            Col("revenue", ctx.label("revenue", "收入"), "money"),
+            Col("revenue_share", ctx.label("of revenue", "收入占比"), "share"),
+            Col("recency_median", ctx.label("median days since last", "距上次购买中位天数"), "number"),
+            Col("frequency_median", ctx.label("median orders", "中位订单数"), "number"),
+        ],
+        top=12,
+    )
     segments.figure(_titled(plot.segment_bars(profile)), "segments")
     segments.figure(_titled(plot.rfm_heatmap(scored)), "RFM heat map")
 
@@ -609,26 +837,44 @@ def customer_sections(ctx: Context) -> list[Section]:
     summary["probability_alive"] = np.asarray(model.probability_alive(summary), dtype=float)
     summary["clv"] = cx.customer_lifetime_value(model, spend, summary, horizon=12, discount_rate=0.01)
     parameters = model.summary()
-    value.table("parameters", parameters, [
-        Col("parameter", ctx.label("parameter", "参数"), "label"),
-        Col("estimate", ctx.label("estimate (95 % interval)", "估计（95 % 区间）"), "number", "lower", "upper"),
-        Col("std_error", ctx.label("standard error", "标准误"), "number"),
-    ])
+    value.table(
+        "parameters",
+        parameters,
+        [
+            Col("parameter", ctx.label("parameter", "参数"), "label"),
+            Col(
+                "estimate",
+                ctx.label("estimate (95 % interval)", "估计（95 % 区间）"),
+                "number",
+                "lower",
+                "upper",
+            ),
+            Col("std_error", ctx.label("standard error", "标准误"), "number"),
+        ],
+    )
     if parameters["std_error"].isna().any():
         value.note(ctx.t("n_se"))
     ctx.note(ctx.t("n_gg", n=f"{len(repeaters):,}"))
     spent = orders.groupby(customer)[amount].sum().rename("past_spend")
     summary = summary.join(spent, on=customer)
     ranked = summary.sort_values("clv", ascending=False)
-    value.table("customers", ranked, [
-        Col(customer, customer, "label"),
-        Col("frequency", ctx.label("repeat purchases", "复购次数"), "count"),
-        Col("past_spend", ctx.label("past spend", "历史消费"), "money"),
-        Col("probability_alive", "P(alive)", "share"),
-        Col("clv", ctx.label("12-month CLV", "12 个月 CLV"), "money"),
-    ])
-    value.note(ctx.label("BG/NBD for purchases, Gamma-Gamma for spend; 12-month CLV at 1 % monthly discount.",
-                         "BG/NBD 预测购买次数，Gamma-Gamma 预测客单价；12 个月 CLV，月折现率 1 %。"))
+    value.table(
+        "customers",
+        ranked,
+        [
+            Col(customer, customer, "label"),
+            Col("frequency", ctx.label("repeat purchases", "复购次数"), "count"),
+            Col("past_spend", ctx.label("past spend", "历史消费"), "money"),
+            Col("probability_alive", "P(alive)", "share"),
+            Col("clv", ctx.label("12-month CLV", "12 个月 CLV"), "money"),
+        ],
+    )
+    value.note(
+        ctx.label(
+            "BG/NBD for purchases, Gamma-Gamma for spend; 12-month CLV at 1 % monthly discount.",
+            "BG/NBD 预测购买次数，Gamma-Gamma 预测客单价；12 个月 CLV，月折现率 1 %。",
+        )
+    )
     value.figure(_titled(plot.clv_distribution(summary)), "CLV distribution")
     threshold = summary["past_spend"].quantile(0.8)
     top = summary[summary["past_spend"] >= threshold]
@@ -638,13 +884,22 @@ def customer_sections(ctx: Context) -> list[Section]:
         share = at_risk["past_spend"].sum() / max(top["past_spend"].sum(), 1e-12)
         ctx.finding(ctx.t("f_risk", n=f"{len(at_risk):,}", share=cell(share, "share")), "clv", 7)
         value.heading(ctx.label("High-value customers at risk", "高价值流失风险客户"))
-        value.table("at_risk", at_risk.sort_values("past_spend", ascending=False), [
-            Col(customer, customer, "label"),
-            Col("past_spend", ctx.label("past spend", "历史消费"), "money"),
-            Col("probability_alive", "P(alive)", "share"),
-            Col("recency", ctx.label("last purchase (weeks after first)", "最后购买（首购后周数）"), "number"),
-            Col("T", ctx.label("weeks since first", "首购至今周数"), "number"),
-        ], top=10)
+        value.table(
+            "at_risk",
+            at_risk.sort_values("past_spend", ascending=False),
+            [
+                Col(customer, customer, "label"),
+                Col("past_spend", ctx.label("past spend", "历史消费"), "money"),
+                Col("probability_alive", "P(alive)", "share"),
+                Col(
+                    "recency",
+                    ctx.label("last purchase (weeks after first)", "最后购买（首购后周数）"),
+                    "number",
+                ),
+                Col("T", ctx.label("weeks since first", "首购至今周数"), "number"),
+            ],
+            top=10,
+        )
     return [segments, value]
 
 
@@ -656,8 +911,10 @@ def _revenue_headline(ctx: Context, orders: Any, time: str, amount: str) -> None
         last, previous = months.iloc[-1], months.iloc[-2]
         if previous > 0:
             change = f"{100 * (last / previous - 1):+.1f} %"
-            detail = ctx.label(f"{months.index[-1]} vs {months.index[-2]}: {change}",
-                               f"{months.index[-1]} 较 {months.index[-2]}：{change}")
+            detail = ctx.label(
+                f"{months.index[-1]} vs {months.index[-2]}: {change}",
+                f"{months.index[-1]} 较 {months.index[-2]}：{change}",
+            )
     ctx.headline.append((ctx.t("h_revenue"), cell(total, "money"), detail))
 
 
