@@ -537,3 +537,82 @@ def test_report_in_headless_chromium(which: str, sample_report: Path, tmp_path: 
     assert len(metrics["charts"]) >= 12
     assert all(w > 100 and h > 50 and right <= 1280 for w, h, right in metrics["charts"])
     assert metrics["sections"][0] == "findings"
+
+
+# ---------------------------------------------------------------- what changed
+
+
+def test_compare_two_files_names_the_change(tmp_path: Path):
+    before, after = _survey(False, 21), _survey(False, 22)
+    after["ltr"] = np.clip(after["ltr"] - 3, 0, 10)  # a planted drop
+    paths = {name: tmp_path / f"{name}.csv" for name in ("s0", "s1", "e0", "e1")}
+    before.to_csv(paths["s0"], index=False)
+    after.to_csv(paths["s1"], index=False)
+    _events(False, 23).to_csv(paths["e0"], index=False)
+    _events(False, 24).to_csv(paths["e1"], index=False)
+    out = tmp_path / "out"
+    assert (
+        main(
+            [
+                "report",
+                "--survey",
+                str(paths["s1"]),
+                "--compare-survey",
+                str(paths["s0"]),
+                "--events",
+                str(paths["e1"]),
+                "--compare-events",
+                str(paths["e0"]),
+                "--out",
+                str(out),
+                "--quiet",
+                "--json",
+            ]
+        )
+        == 0
+    )
+    document = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    changes = pd.DataFrame(document["tables"]["compare_changes"])
+    nps = changes[changes["metric"] == "NPS"].iloc[0]
+    import cxmetrics as cx
+
+    np.testing.assert_allclose(nps["previous"], cx.nps(before, score="ltr")["nps"].iloc[0])
+    np.testing.assert_allclose(nps["current"], cx.nps(after, score="ltr")["nps"].iloc[0])
+    assert nps["ci_low"] < nps["change"] < nps["ci_high"] < 0 and nps["p_adjusted"] < 0.001
+    assert changes["metric"].str.startswith("conversion into").sum() == 3
+    assert not (changes.loc[changes["metric"] != "NPS", "p_adjusted"] < 0.05).any()  # nothing else planted
+    texts = [f["text"] for f in document["findings"]]
+    assert texts[0].startswith("NPS changed between the periods")
+    assert outline(out / "report.html").sections[:2] == ["findings", "compare"]
+
+
+def test_compare_at_a_date(tmp_path: Path):
+    survey = _survey(False, 31)
+    late = survey["date"] >= "2025-04-01"
+    survey.loc[late, "ltr"] = np.clip(survey.loc[late, "ltr"] - 3, 0, 10)
+    path = tmp_path / "s.csv"
+    survey.to_csv(path, index=False)
+    out = tmp_path / "out"
+    assert (
+        main(
+            [
+                "report",
+                "--survey",
+                str(path),
+                "--compare",
+                "2025-04-01",
+                "--out",
+                str(out),
+                "--quiet",
+                "--json",
+            ]
+        )
+        == 0
+    )
+    texts = [f["text"] for f in findings(out)]
+    assert texts[0].startswith("NPS changed between the periods")
+    assert "before 2025-04-01" in (out / "report.html").read_text(encoding="utf-8")
+    assert (
+        main(["report", "--survey", str(path), "--compare", "soon", "--out", str(tmp_path / "x"), "--quiet"])
+        == 2
+    )

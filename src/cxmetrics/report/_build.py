@@ -81,6 +81,21 @@ def _inputs(args: argparse.Namespace) -> tuple[dict[str, Input], str]:
     return inputs, ", ".join(f"{k}: {p.name}" for k, p in paths.items())
 
 
+def _previous(args: argparse.Namespace, inputs: dict[str, Input]) -> dict[str, Input]:
+    """The previous period's files (``--compare-survey`` ...), read with the current input's
+    column flags."""
+    config = load_config(getattr(args, "config", None))
+    previous = {}
+    for kind in INPUTS:
+        path = getattr(args, f"compare_{kind}", None)
+        if path is None:
+            continue
+        if kind not in inputs:
+            raise CXMetricsError(f"--compare-{kind} needs the current {kind} file too (--{kind})")
+        previous[kind] = resolve(kind, read_table(Path(path)), Path(path).name, args, config.get(kind, {}))
+    return previous
+
+
 def _prepare_out(out: Path, force: bool) -> Path:
     """Check ``out`` can be written and return a fresh temporary folder beside it."""
     if out.exists() and not out.is_dir():
@@ -122,10 +137,23 @@ def build_report(args: argparse.Namespace) -> Path:
 
     lang = getattr(args, "lang", "en") or "en"
     inputs, described = _inputs(args)
+    previous = _previous(args, inputs)
+    split = getattr(args, "compare", None)
+    if split is not None:
+        import pandas as pd
+
+        try:
+            split = pd.Timestamp(split).strftime("%Y-%m-%d")
+        except ValueError as exc:
+            raise CXMetricsError(f"--compare {split!r} is not a date (use YYYY-MM-DD)") from exc
     out = Path(args.out)
     temporary = _prepare_out(out, bool(getattr(args, "force", False)))
     try:
-        context = Context(inputs, lang)
+        labels = None
+        if previous:
+            kind = next(iter(previous))
+            labels = (previous[kind].source, inputs[kind].source)
+        context = Context(inputs, lang, previous=previous, split=split, previous_labels=labels)
         progress = Progress(len(SECTIONS) + 1, enabled=not args.quiet)
         sections: list[Section] = []
         for make in SECTIONS:

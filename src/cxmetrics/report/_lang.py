@@ -79,6 +79,10 @@ _TEXT: dict[str, tuple[str, str]] = {
         "{n} high-value customers (top 20 % by past spend, {share} of it) have P(alive) below 0.5.",
         "{n} 位高价值客户（历史消费前 20 %，占其 {share}）的存活概率低于 0.5。",
     ),
+    "f_change": (
+        "{metric} changed between the periods: {before} → {after} (adjusted p {p}).",
+        "{metric} 在两期之间变化：{before} → {after}（校正后 p {p}）。",
+    ),
     # notes
     "n_score": (
         "survey: {n} answers without a valid 0-10 score left out of NPS.",

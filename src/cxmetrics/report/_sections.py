@@ -35,6 +35,9 @@ class Context:
     findings: list[Finding] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     tests: int = 0
+    previous: dict[str, Input] = field(default_factory=dict)
+    split: str | None = None
+    previous_labels: tuple[str, str] | None = None
 
     @property
     def zh(self) -> bool:
@@ -918,8 +921,212 @@ def _revenue_headline(ctx: Context, orders: Any, time: str, amount: str) -> None
     ctx.headline.append((ctx.t("h_revenue"), cell(total, "money"), detail))
 
 
+# ---------------------------------------------------------------- what changed
+
+
+def _periods(ctx: Context, kind: str, clean: Callable[[Context, Input], Any]) -> Any:
+    """The input ``kind`` as one frame with ``__period`` "previous" / "current": the previous
+    file against the current one, or the rows before ``ctx.split`` against those after."""
+    import pandas as pd
+
+    current = ctx.inputs.get(kind)
+    if current is None:
+        return None
+    quiet = Context(ctx.inputs, ctx.lang)  # the data notes are the main sections'
+    if kind in ctx.previous:
+        before = clean(quiet, ctx.previous[kind]).assign(__period="previous")
+        after = clean(quiet, current).assign(__period="current")
+        return pd.concat([before, after], ignore_index=True)
+    time = current.get("time")
+    if ctx.split is None or time is None:
+        return None
+    frame = clean(quiet, current)
+    stamps = pd.to_datetime(frame[time])
+    cut = pd.Timestamp(ctx.split)
+    if getattr(stamps.dt, "tz", None) is not None and cut.tzinfo is None:
+        cut = cut.tz_localize(stamps.dt.tz)
+    frame = frame.assign(__period=np.where(stamps < cut, "previous", "current"))
+    return frame if frame["__period"].nunique() == 2 else None
+
+
+def _change_row(
+    metric: str, kind: str, before: float, after: float, low: float, high: float, p: float, section: str
+) -> dict[str, Any]:
+    """One measure in both periods; ``low``/``high`` bound the change (current minus previous)."""
+    return {
+        "metric": metric,
+        "kind": kind,
+        "previous": before,
+        "current": after,
+        "change": after - before,
+        "ci_low": low,
+        "ci_high": high,
+        "p_value": p,
+        "section": section,
+    }
+
+
+def compare_sections(ctx: Context) -> list[Section]:
+    """What changed between two periods (``--compare DATE``) or two files (``--compare-survey``
+    and the like): NPS and CSAT (two-sample tests), each funnel step's conversion (score test),
+    orders and spend per order (Welch t), Holm over every row."""
+    import pandas as pd
+
+    import cxmetrics as cx
+
+    rows: list[dict[str, Any]] = []
+    survey = _periods(ctx, "survey", _clean_survey)
+    if survey is not None:
+        score = ctx.inputs["survey"].get("score")
+        test = cx.compare_nps(survey, score=score, group="__period", reference="previous", p_adjust="none")
+        r = test.iloc[0]
+        rows.append(
+            _change_row(
+                "NPS", "score", r["nps_b"], r["nps_a"], r["ci_low"], r["ci_high"], r["p_value"], "nps"
+            )
+        )
+        csat = ctx.inputs["survey"].get("csat")
+        if csat is not None:
+            rated = survey[pd.to_numeric(survey[csat], errors="coerce").between(1, 5)]
+            rated = rated.assign(**{csat: pd.to_numeric(rated[csat]).astype(int)})
+            r = cx.compare_csat(
+                rated, score=csat, group="__period", reference="previous", p_adjust="none"
+            ).iloc[0]
+            rows.append(
+                _change_row(
+                    "CSAT", "score", r["csat_b"], r["csat_a"], r["ci_low"], r["ci_high"], r["p_value"], "csat"
+                )
+            )
+    events = _periods(ctx, "events", _clean_events)
+    if events is not None:
+        given = ctx.inputs["events"]
+        call = {role: given.get(role) for role in ("customer", "time", "stage")}
+        steps = (
+            given.get("steps")
+            or default_steps(events, call["customer"], call["time"], call["stage"], given.get("conversion"))[
+                0
+            ]
+        )
+        compared = cx.compare_funnels(events, steps=steps, by="__period", reference="previous", **call)
+        for _, r in compared[compared["group"] == "current"].iterrows():
+            if bool(r["small_sample"]):
+                continue
+            rows.append(
+                _change_row(
+                    ctx.label(f"conversion into {r['step']}", f"进入 {r['step']} 的转化率"),
+                    "share",
+                    r["rate_other"],
+                    r["rate"],
+                    r["ci_low"],
+                    r["ci_high"],
+                    r["p_value"],
+                    "funnel",
+                )
+            )
+    orders = _periods(ctx, "transactions", _clean_orders)
+    if orders is not None:
+        from scipy import stats
+
+        amount = ctx.inputs["transactions"].get("amount")
+        before = orders.loc[orders["__period"] == "previous", amount].to_numpy(float)
+        after = orders.loc[orders["__period"] == "current", amount].to_numpy(float)
+        rows.append(
+            _change_row(
+                ctx.label("orders", "订单数"), "count", len(before), len(after), np.nan, np.nan, np.nan, "rfm"
+            )
+        )
+        rows.append(
+            _change_row(
+                ctx.label("revenue", "收入"),
+                "money",
+                before.sum(),
+                after.sum(),
+                np.nan,
+                np.nan,
+                np.nan,
+                "rfm",
+            )
+        )
+        if len(before) >= 2 and len(after) >= 2:
+            welch = stats.ttest_ind(after, before, equal_var=False)
+            interval = welch.confidence_interval(0.95)
+            rows.append(
+                _change_row(
+                    ctx.label("spend per order", "客单价"),
+                    "money",
+                    before.mean(),
+                    after.mean(),
+                    interval.low,
+                    interval.high,
+                    float(welch.pvalue),
+                    "clv",
+                )
+            )
+    if not rows:
+        return []
+    table = pd.DataFrame(rows)
+    table["p_adjusted"] = _adjust(table["p_value"].tolist(), "holm")
+    ctx.tests += int(table["p_value"].notna().sum())
+    for name in ("previous", "current"):
+        table[f"{name}_shown"] = [cell(v, k) for v, k in zip(table[name], table["kind"], strict=True)]
+    table["change_shown"] = [
+        _signed(r["change"], r["kind"])
+        + (
+            f" ({cell(r['ci_low'], r['kind'])} – {cell(r['ci_high'], r['kind'])})"
+            if np.isfinite(r["ci_low"])
+            else ""
+        )
+        for _, r in table.iterrows()
+    ]
+    section = ctx.section("compare")
+    labels = ctx.previous_labels or (
+        ctx.label(f"before {ctx.split}", f"{ctx.split} 之前"),
+        ctx.label(f"from {ctx.split}", f"{ctx.split} 起"),
+    )
+    section.table(
+        "changes",
+        table,
+        [
+            Col("metric", ctx.label("measure", "指标"), "label"),
+            Col("previous_shown", labels[0], "label"),
+            Col("current_shown", labels[1], "label"),
+            Col("change_shown", ctx.label("change (95 % interval)", "变化（95 % 区间）"), "label"),
+            Col("p_adjusted", ctx.label("adjusted p", "校正后 p"), "p"),
+        ],
+        top=40,
+        highlight=(table["p_adjusted"] < ALPHA).to_numpy(),
+    )
+    section.note(
+        ctx.label(
+            "NPS: Welch t; CSAT and conversion: score tests; spend per order: Welch t; "
+            "p-values Holm-adjusted over the rows. Yellow: significant change.",
+            "NPS：Welch t 检验；满意度与转化率：score 检验；客单价：Welch t 检验；"
+            "p 值对各行做 Holm 校正。黄色：显著变化。",
+        )
+    )
+    for _, r in table[table["p_adjusted"] < ALPHA].iterrows():
+        ctx.finding(
+            ctx.t(
+                "f_change",
+                metric=r["metric"],
+                before=r["previous_shown"],
+                after=r["current_shown"],
+                p=cell(r["p_adjusted"], "p"),
+            ),
+            "compare",
+            0.5 + float(r["p_adjusted"]),
+        )
+    return [section]
+
+
+def _signed(value: float, kind: str) -> str:
+    shown = cell(abs(value), kind)
+    return ("+" if value >= 0 else "−") + shown
+
+
 #: The report's sections, in order. Append a function ``(ctx) -> list[Section]`` to add one.
 SECTIONS: list[Callable[[Context], list[Section]]] = [
+    compare_sections,
     survey_sections,
     text_sections,
     journey_sections,
