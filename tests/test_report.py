@@ -616,3 +616,50 @@ def test_compare_at_a_date(tmp_path: Path):
         main(["report", "--survey", str(path), "--compare", "soon", "--out", str(tmp_path / "x"), "--quiet"])
         == 2
     )
+
+
+def test_cells_by_kind():
+    from cxmetrics.report._format import cell, interval
+
+    assert cell(0.3812, "share") == "38.1 %" and cell(38.12, "percent") == "38.1 %"
+    assert cell(19460.4, "count") == "19,460" and cell(19460.4, "money") == "19,460"
+    assert cell(12.345, "money") == "12.35" and cell(0.38123, "number") == "0.381"
+    assert cell(0.0004, "p") == "< 0.001" and cell(0.01234, "p") == "0.012"
+    assert cell(pd.Timestamp("2025-01-01"), "date") == "2025-01-01"
+    assert cell(pd.Timestamp("2025-01-01 13:05"), "date") == "2025-01-01 13:05"
+    assert cell(np.int64(7592), "label") == "7592" and cell(float("nan"), "share") == ""
+    assert interval(31.24, 27.91, 34.52, "score") == "31.2 (27.9 – 34.5)"
+    assert interval(31.24, float("nan"), 34.5, "score") == "31.2"
+    assert cell("很" * 200, "text").endswith("…") and len(cell("很" * 200, "text")) == 90
+
+
+def test_whitespace_text_file_with_yyyymmdd_dates(tmp_path: Path):
+    from cxmetrics.datasets import load_transactions
+
+    orders = load_transactions(customers=300)
+    path = tmp_path / "orders.txt"
+    lines = ["customer_id  date number_of_cds  dollar_value"] + [
+        f" {c}  {d:%Y%m%d}  1   {a:.2f}"
+        for c, d, a in orders[["customer", "date", "amount"]].itertuples(index=False)
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert (
+        main(
+            [
+                "report",
+                "--transactions",
+                str(path),
+                "--transactions-amount",
+                "dollar_value",
+                "--out",
+                str(out),
+                "--quiet",
+                "--json",
+            ]
+        )
+        == 0
+    )
+    document = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert not [n for n in document["notes"] if "not a date" in n]
+    assert len(document["tables"]["clv_customers"]) == orders["customer"].nunique()

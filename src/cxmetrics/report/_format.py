@@ -12,6 +12,7 @@ A table in the report shows a few :class:`Col` of a result frame, each of a kind
 ``p``         p- and q-values: ``0.012``, ``< 0.001``
 ``date``      dates as dates: ``2025-01-01`` (times only when there is one)
 ``bool``      yes / no (是 / 否)
+``label``     ids and names as they are: ``7592``, ``华北``
 
 An interval column joins a value with its bounds: ``31.2 (27.9 – 34.5)``.
 """
@@ -85,6 +86,10 @@ def cell(value: Any, kind: str, *, zh: bool = False) -> str:
         return ("是" if zh else "yes") if bool(value) else ("否" if zh else "no")
     if kind == "date":
         return _date(value)
+    if kind == "label":  # ids and names as they are (no thousands separators in an id)
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        return str(value.item() if hasattr(value, "item") else value)
     if kind == "text":
         text = " ".join(str(value).split())
         return text if len(text) <= TEXT_LIMIT else text[: TEXT_LIMIT - 1] + "…"

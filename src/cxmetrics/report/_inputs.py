@@ -114,8 +114,13 @@ def read_table(path: Path) -> Any:
     compressed = suffixes[-1:] in ([".gz"], [".bz2"], [".zip"], [".xz"], [".zst"])
     suffix = suffixes[-2] if compressed and len(suffixes) == 2 else suffixes[-1] if suffixes else ""
     try:
-        if suffix in (".csv", ".txt"):
+        if suffix == ".csv":
             return pd.read_csv(path)
+        if suffix == ".txt":  # comma, tab, semicolon or runs of spaces, as the first line shows
+            with open(path, encoding="utf-8", errors="replace") as handle:
+                first = handle.readline()
+            sep = next((s for s in ("\t", ",", ";", "|") if s in first), r"\s+")
+            return pd.read_csv(path, sep=sep)
         if suffix == ".tsv":
             return pd.read_csv(path, sep="\t")
         if suffix in (".jsonl", ".ndjson"):

@@ -59,6 +59,24 @@ class Context:
         self.notes.append(text)
 
 
+def parse_dates(column: Any) -> Any:
+    """Dates of a column as read from a file: datetimes as they are, 8-digit whole numbers as
+    YYYYMMDD (20250131), text parsed; what does not parse is NaT (counted in the data notes)."""
+    import pandas as pd
+
+    if column.dtype.kind in "iu" or (column.dtype.kind == "f" and column.dropna().mod(1).eq(0).all()):
+        whole = column.dropna()
+        if len(whole) and whole.between(19000101, 21001231).all():
+            return pd.to_datetime(column.astype("Int64").astype(str), format="%Y%m%d", errors="coerce")
+    if column.dtype.kind == "M":
+        return column
+    # ISO 8601 first (fast, no per-element guessing); element by element only when that fails
+    parsed = pd.to_datetime(column, format="ISO8601", errors="coerce")
+    if (parsed.isna() & column.notna()).mean() > 0.1:
+        parsed = pd.to_datetime(column, format="mixed", errors="coerce")
+    return parsed
+
+
 def _adjust(p_values: list[float], method: str) -> np.ndarray:
     from statsmodels.stats.multitest import multipletests
 
@@ -98,7 +116,7 @@ def _clean_survey(ctx: Context, survey: Input) -> Any:
     frame = frame.loc[valid].assign(**{score: values[valid].astype(float)})
     time = survey.get("time")
     if time is not None:
-        parsed = pd.to_datetime(frame[time], errors="coerce")
+        parsed = parse_dates(frame[time])
         bad = parsed.isna() & frame[time].notna()
         if bad.sum():
             ctx.note(ctx.t("n_dates", source="survey", n=f"{int(bad.sum()):,}", column=time))
@@ -516,7 +534,6 @@ def text_sections(ctx: Context) -> list[Section]:
 
 
 def _clean_events(ctx: Context, events: Input) -> Any:
-    import pandas as pd
 
     frame = events.frame
     customer, time, stage = events.get("customer"), events.get("time"), events.get("stage")
@@ -525,7 +542,7 @@ def _clean_events(ctx: Context, events: Input) -> Any:
         missing = int(frame[column].isna().sum())
         if missing:
             ctx.note(ctx.t("n_missing", source="events", n=f"{missing:,}", role=role, column=column))
-    parsed = pd.to_datetime(frame[time], errors="coerce")
+    parsed = parse_dates(frame[time])
     bad = int((parsed.isna() & keep).sum())
     if bad:
         ctx.note(ctx.t("n_dates", source="events", n=f"{bad:,}", column=time))
@@ -780,7 +797,7 @@ def _clean_orders(ctx: Context, orders: Input) -> Any:
     frame = orders.frame
     customer, time, amount = orders.get("customer"), orders.get("time"), orders.get("amount")
     values = pd.to_numeric(frame[amount], errors="coerce")
-    dates = pd.to_datetime(frame[time], errors="coerce")
+    dates = parse_dates(frame[time])
     missing = int(frame[customer].isna().sum())
     if missing:
         ctx.note(
