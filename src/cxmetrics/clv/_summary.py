@@ -126,9 +126,9 @@ def summary_from_transactions(
             stacklevel=2,
         )
     table = table.join(holdout, on=customer, how="left").sort(customer)  # type: ignore[arg-type]
-    filled = [nw.col("frequency_holdout").fill_null(0).cast(nw.Int64)]
+    filled = [_frame.fill_missing(nw.col("frequency_holdout"), 0).cast(nw.Int64)]
     if amount is not None:
-        filled.append(nw.col("monetary_holdout").fill_null(0.0))
+        filled.append(_frame.fill_missing(nw.col("monetary_holdout"), 0.0).alias("monetary_holdout"))
     duration = nw.lit((window_end - cutoff) / unit_us, dtype=nw.Float64).alias("duration_holdout")
     return _frame.per_row_result(table.with_columns(*filled, duration))
 

@@ -10,7 +10,6 @@ observational data: customers who switch devices may differ from those who do no
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -153,7 +152,7 @@ def _handoffs(frame: nw.DataFrame[Any], attributes: list[str], strata: list[str]
         moves = moves.filter(nw.col(NEXT + TIME) + limit <= end)  # outcome not yet observable
     moves_on = continues & (nw.col("__cx_after_stage") != nw.col(NEXT + STAGE))
     flag = ~continues if outcome == "exit" else moves_on
-    return moves.with_columns(flag.fill_null(value=False).cast(nw.Int64).alias("__cx_outcome"))
+    return moves.with_columns(_frame.fill_missing(flag, False).cast(nw.Int64).alias("__cx_outcome"))
 
 
 def _statistics(tables: list[tuple[str, Any]], strata: list[str], confidence: float) -> dict[str, Any]:
@@ -177,8 +176,7 @@ def _statistics(tables: list[tuple[str, Any]], strata: list[str], confidence: fl
             p_value: float = np.nan
             if not small:
                 usable = [np.array([[a, b - a], [c, d - c]]) for a, b, c, d in cells if b > 0 and d > 0]
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore", RuntimeWarning)
+                with np.errstate(divide="ignore", invalid="ignore"):  # thread-local, unlike filters
                     p_value = float(StratifiedTable(usable).test_null_odds(correction=False).pvalue)
             for name, value in (("attribute", attribute), ("from_stage", origin), ("to_stage", target),
                                 ("switched", int(n1)), ("not_switched", int(n0)), ("switched_outcome", k1),

@@ -131,7 +131,7 @@ def sorted_log(selected_frame: _frame.Frame, stage: str) -> Events:
     lazy = isinstance(selected_frame, nw.LazyFrame)
     keys = [CUSTOMER, *ENGINE_ORDER, ROW] if lazy else [CUSTOMER, TIME, ROW]
     ordered = selected.with_row_index(ROW).sort(keys).drop(ROW).with_row_index(POS)
-    starts = (nw.col(CUSTOMER) != nw.col(CUSTOMER).shift(1)).fill_null(value=True)
+    starts = _frame.fill_missing(nw.col(CUSTOMER) != nw.col(CUSTOMER).shift(1), True)
     ordered = ordered.with_columns(starts.alias(FIRST)).with_columns(
         (nw.col(FIRST).cast(nw.Int64).cum_sum() - 1).alias(CIDX))
     return Events(ordered, stage, selected.implementation)
