@@ -73,7 +73,8 @@ def main() -> None:
         rss = statistics.median(w[3] for w in warm)
         print(f"{name:<26} {first:>12.4f} {loaded:>10.4f} {warmed:>16.4f} {rss:>8.0f}")
     grow = [_measure("pass", True, tenants)[4] for _ in range(repeat)]
-    print(f"memory per tenant user dictionary: {statistics.median(grow) / tenants:.1f} MB ({tenants} tenants)")
+    per_tenant = statistics.median(grow) / tenants
+    print(f"memory per tenant user dictionary: {per_tenant:.1f} MB ({tenants} tenants)")
 
 
 if __name__ == "__main__":
