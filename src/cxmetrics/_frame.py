@@ -112,7 +112,7 @@ def fill_missing(expr: nw.Expr, value: Any) -> nw.Expr:
     ``Expr.fill_null`` would do, but narwhals wraps it on pandas in ``warnings.catch_warnings``,
     which rewrites the process-wide filter list and races with other threads before Python 3.14.
     """
-    return nw.when(expr.is_null()).then(nw.lit(value)).otherwise(expr)
+    return nw.when(~expr.is_null()).then(expr).otherwise(nw.lit(value))  # named after expr
 
 
 def without_nan(column: str) -> nw.Expr:

@@ -18,6 +18,7 @@ __all__ = [
     "DesignError",
     "ExcludedDataWarning",
     "FontWarning",
+    "LineItemWarning",
     "MissingValueError",
     "ValueRangeError",
     "check_choice",
@@ -78,6 +79,13 @@ class ExcludedDataWarning(CXMetricsWarning):
     """Rows were left out under a documented policy (refunds, customers outside a window).
 
     The message says how many and why; the function's parameters say how to keep them.
+    """
+
+
+class LineItemWarning(CXMetricsWarning):
+    """Rows of a transaction log look like the lines of orders, and each is counted as a purchase.
+
+    Pass ``order=`` (the basket or invoice id) to count orders instead.
     """
 
 

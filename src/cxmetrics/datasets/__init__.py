@@ -52,7 +52,7 @@ def load_survey(*, backend: Literal["pandas", "polars", "pyarrow"] = "pandas") -
     date = nw.col("date")
     # pyarrow's reader already parses ISO dates (as date32); pandas and polars keep strings.
     parsed = date.str.to_datetime("%Y-%m-%d") if frame.schema["date"] == nw.String else date
-    comment = _frame.fill_missing(nw.col("comment"), "").alias("comment")
+    comment = _frame.fill_missing(nw.col("comment"), "")
     frame = frame.with_columns(parsed.cast(nw.Datetime("us")), comment)
     return frame.to_native()
 
