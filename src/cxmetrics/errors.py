@@ -20,6 +20,7 @@ __all__ = [
     "FontWarning",
     "LineItemWarning",
     "MissingValueError",
+    "UntestableWarning",
     "ValueRangeError",
     "check_choice",
     "format_examples",
@@ -87,6 +88,10 @@ class LineItemWarning(CXMetricsWarning):
 
     Pass ``order=`` (the basket or invoice id) to count orders instead.
     """
+
+
+class UntestableWarning(CXMetricsWarning):
+    """Nothing in the data could be tested; the message says why (no cases, or too few)."""
 
 
 class FontWarning(CXMetricsWarning):
