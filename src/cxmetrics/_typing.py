@@ -11,7 +11,7 @@ function itself, so signatures, docstrings and ``inspect`` are untouched.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, Protocol, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, Protocol, TypeVar, cast, overload
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -36,4 +36,4 @@ class SameFrame(Protocol[P]):
 
 def same_frame(function: Callable[Concatenate[Any, P], Any]) -> SameFrame[P]:
     """Type ``function`` as returning the caller's frame type (see the module docstring)."""
-    return function  # type: ignore[return-value]
+    return cast("SameFrame[P]", function)
