@@ -317,7 +317,8 @@ def gap_chart(
     ...                     "time": pd.date_range("2025-05-01", periods=6, freq="h"),
     ...                     "device": ["app"] * 3 + ["web"] * 3})
     >>> call = dict(customer="customer", time="time", stage="stage")
-    >>> ax = cx.plot.gap_chart(cx.gaps(log, switch="device", **call))  # tiny: every row small_sample
+    >>> log["device"] = ["app", "web", "web", "app", "app", "web"]  # one switch: too few to test
+    >>> ax = cx.plot.gap_chart(cx.gaps(log, switch="device", **call))
     >>> ax.texts[0].get_text()
     'no handoff had enough customers with and without a switch to test'
     >>> plt.close(ax.figure)
@@ -360,7 +361,7 @@ def gap_chart(
             new_axes(ax),
             "no handoff had enough customers with and without a switch to test"
             if len(frame)
-            else "no handoffs between stages",
+            else "no handoff with a switch to test",
         )
     ax = new_axes(ax, (7.0, 0.45 * len(order) + 1.5))
     colors = [COLORS["negative"] if q[i] < alpha else COLORS["muted"] for i in order]

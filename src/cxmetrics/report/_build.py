@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import functools
 import json
-import math
 import shutil
 import sys
 import tempfile
@@ -203,38 +202,16 @@ def _write(document: Document, folder: Path, with_json: bool) -> None:
         ) from exc
 
 
-def _plain(value: Any) -> Any:
-    """A JSON value: NaN and NaT as null, dates as ISO strings, numpy scalars as numbers."""
-    if value is None:
-        return None
-    if hasattr(value, "isoformat"):
-        try:
-            return None if value != value else value.isoformat()
-        except (TypeError, ValueError):
-            return value.isoformat()
-    if hasattr(value, "item") and not isinstance(value, (list, dict)):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, (bool, int, float, str)):
-        return value
-    try:
-        if value != value:
-            return None
-    except (TypeError, ValueError):
-        pass
-    return str(value)
-
-
 def to_json(document: Document) -> dict[str, Any]:
     """The findings, headline figures, data notes and every table of the report as one
-    JSON-ready object (tables as lists of records)."""
+    JSON-ready object (tables as lists of records by :func:`cxmetrics.to_records`: NaN as null,
+    dates as ISO strings)."""
+    from cxmetrics import to_records
+
     tables = {}
     for section in document.sections:
         for name, frame in section.tables.items():
-            tables[f"{section.key}_{name}"] = [
-                {str(k): _plain(v) for k, v in row.items()} for row in frame.to_dict("records")
-            ]
+            tables[f"{section.key}_{name}"] = to_records(frame)
     return {
         "title": document.title,
         "inputs": document.subtitle,

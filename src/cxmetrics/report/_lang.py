@@ -109,6 +109,10 @@ _TEXT: dict[str, tuple[str, str]] = {
         "journey flow shows the {k} most visited of {n} stages; the rest are grouped as “(other)”.",
         "旅程流向显示 {n} 个阶段中访问最多的 {k} 个，其余合并为“(其他)”。",
     ),
+    "n_no_switch": (
+        "events: no customer switches {column} within a journey, so gaps were not tested for it.",
+        "事件：没有客户在旅程中切换 {column}，未对其做断点检验。",
+    ),
     "n_skipped": ("{what} left out: {reason}", "{what} 未生成：{reason}"),
     "n_gg": (
         "CLV spend model fitted on the {n} repeat buyers; the others get the population mean spend.",

@@ -728,8 +728,12 @@ def journey_sections(ctx: Context) -> list[Section]:
         "journey flow",
     )
     sections = [section, flow]
-    if segments:
-        sections.append(_gap_section(ctx, events, call, segments))
+    switching = [c for c in segments if events.groupby(customer)[c].nunique().max() > 1]
+    for column in segments:
+        if column not in switching:
+            ctx.note(ctx.t("n_no_switch", column=column))
+    if switching:
+        sections.append(_gap_section(ctx, events, call, switching))
     return sections
 
 
