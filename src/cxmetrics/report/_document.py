@@ -32,7 +32,7 @@ h3 { margin-bottom: .3rem; }
 nav { margin: .6rem 0 1rem; } nav a { margin-right: .9rem; white-space: nowrap; }
 .headline { display: flex; flex-wrap: wrap; gap: .8rem; margin: .8rem 0; }
 .figure-card { border: 1px solid #d6dde6; border-radius: 6px; padding: .5rem .8rem; min-width: 12rem;
-               flex: 1 1 12rem; background: #f7f9fc; }
+               flex: 1 1 12rem; max-width: 24rem; background: #f7f9fc; }
 .figure-card .label { color: #555; font-size: .85rem; }
 .figure-card .value { font-size: 1.35rem; font-weight: 600; }
 .figure-card .detail { color: #555; font-size: .8rem; }
