@@ -1,8 +1,8 @@
 """cxmetrics: customer-experience analytics on DataFrames.
 
 Survey metrics (NPS, CSAT, CES) with intervals, comparisons and trends; RFM segmentation;
-CLV models (BG/NBD, MBG/NBD, Pareto/NBD, Gamma-Gamma); key-driver analysis; journeys; Chinese
-feedback text (``cxmetrics.text``); charts (``cxmetrics.plot``). Functions take a
+CLV models (BG/NBD, MBG/NBD, Pareto/NBD, Gamma-Gamma); key-driver analysis; journeys;
+retention and cohorts; Chinese feedback text (``cxmetrics.text``); charts (``cxmetrics.plot``). Functions take a
 pandas, polars or pyarrow frame and return the same library. Heavy dependencies (scipy.stats,
 statsmodels, matplotlib, jieba, snownlp) load on first use, so importing the package is cheap.
 """
@@ -30,6 +30,17 @@ from cxmetrics.journey import (
     transitions,
     validate_events,
 )
+from cxmetrics.retention import cohort_retention, compare_retention, lifecycle, stickiness
+from cxmetrics.segment import (
+    RuleReport,
+    default_rules,
+    rfm_score,
+    rfm_segment,
+    rfm_table,
+    rfm_thresholds,
+    segment_profile,
+    validate_rules,
+)
 from cxmetrics.survey import (
     ces,
     compare_csat,
@@ -40,16 +51,6 @@ from cxmetrics.survey import (
     nps_trend,
     sample_size_nps,
     score_distribution,
-)
-from cxmetrics.segment import (
-    RuleReport,
-    default_rules,
-    rfm_score,
-    rfm_segment,
-    rfm_table,
-    rfm_thresholds,
-    segment_profile,
-    validate_rules,
 )
 
 __version__ = "0.1.0"
@@ -64,9 +65,11 @@ __all__ = [
     "attribution",
     "calibration_report",
     "ces",
+    "cohort_retention",
     "compare_csat",
     "compare_funnels",
     "compare_nps",
+    "compare_retention",
     "csat",
     "csat_trend",
     "customer_lifetime_value",
@@ -78,6 +81,7 @@ __all__ = [
     "importance_performance",
     "journey_kpis",
     "key_drivers",
+    "lifecycle",
     "nps",
     "nps_trend",
     "paths",
@@ -89,6 +93,7 @@ __all__ = [
     "sample_size_nps",
     "score_distribution",
     "segment_profile",
+    "stickiness",
     "summary_from_transactions",
     "text",
     "time_between",

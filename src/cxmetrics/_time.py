@@ -204,6 +204,18 @@ def period_starts(codes: np.ndarray, freq: str) -> np.ndarray:
     return months.astype("datetime64[M]").astype("datetime64[us]")
 
 
+def period_codes_of(moments: np.ndarray, freq: str) -> np.ndarray:
+    """The period codes of numpy datetimes (the inverse of :func:`period_starts`)."""
+    moments = np.asarray(moments).astype("datetime64[us]")
+    if freq in ("D", "W"):
+        days = moments.astype("datetime64[D]").astype(np.int64)
+        return days if freq == "D" else (days + 3) // 7
+    if freq == "Y":
+        return moments.astype("datetime64[Y]").astype(np.int64)
+    months = moments.astype("datetime64[M]").astype(np.int64)
+    return months // 3 if freq == "Q" else months
+
+
 def period_range(first: np.datetime64, last: np.datetime64, freq: str) -> np.ndarray:
     """Every period start from ``first`` to ``last`` (both already period starts)."""
     if freq in ("D", "W"):

@@ -12,5 +12,8 @@ collects only small tables.
 """
 
 from cxmetrics.retention._cohorts import cohort_retention
+from cxmetrics.retention._compare import compare_retention
+from cxmetrics.retention._lifecycle import lifecycle
+from cxmetrics.retention._stickiness import stickiness
 
-__all__ = ["cohort_retention"]
+__all__ = ["cohort_retention", "compare_retention", "lifecycle", "stickiness"]

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 import narwhals as nw
 import numpy as np
@@ -32,6 +32,7 @@ RETURN = "__cx_return"
 COHORT = "__cx_cohort"
 COHORT_TIME = "__cx_cohort_time"
 OFFSET = "__cx_offset"
+LONG = "__cx_long"
 N = "__cx_n"
 
 
@@ -39,7 +40,7 @@ N = "__cx_n"
 class Log:
     """The narrowed log (still lazy for a lazy input) and what the validation pass found."""
 
-    frame: _frame.Frame  # CUSTOMER, by columns, PERIOD, [RETURN], [COHORT_TIME]
+    frame: _frame.Frame  # CUSTOMER, by columns, PERIOD, [RETURN], [LONG], [COHORT_TIME]
     by: list[str]
     freq: str
     zone: str | None
@@ -70,8 +71,10 @@ def prepare(
     stage: str | None = None,
     active: Any = None,
     cohort: str = "first",
+    also: str | None = None,
 ) -> Log:
-    """Validate the log and narrow it to the internal columns, left in its engine."""
+    """Validate the log and narrow it to the internal columns, left in its engine; with
+    ``also``, the period code of that frequency too (column :data:`LONG`)."""
     check_choice(freq, _time.FREQUENCIES, "freq")
     frame = _frame.from_native(data)
     if active is not None and stage is None:
@@ -90,7 +93,10 @@ def prepare(
         values = [active] if isinstance(active, str) or not isinstance(active, Sequence) else list(active)
         if not values:
             raise CXMetricsError("active must name at least one stage value")
+        assert stage is not None
         columns.append(nw.col(stage).is_in(values).fill_null(value=False).alias(RETURN))
+    if also is not None:
+        columns.append(_time.period_code(frame, time, also, check_missing=False)[0].alias(LONG))
     if cohort_column is not None:
         frame = _time.parse_times(frame, cohort_column)
         start, _ = _time.period_code(frame, cohort_column, freq, check_missing=False)
@@ -153,7 +159,7 @@ def activity(log: Log, cohorts: _frame.Frame) -> _frame.Frame:
     out. Columns: CUSTOMER, by columns, COHORT, OFFSET."""
     events = log.frame.filter(nw.col(RETURN)) if log.filtered else log.frame
     active = events.select(CUSTOMER, PERIOD).unique()
-    joined = active.join(cohorts, on=CUSTOMER, how="inner")
+    joined = active.join(cast(Any, cohorts), on=CUSTOMER, how="inner")
     return joined.with_columns((nw.col(PERIOD) - nw.col(COHORT)).alias(OFFSET)).filter(
         nw.col(OFFSET) >= 0).select(CUSTOMER, *log.by, COHORT, OFFSET)
 

@@ -20,6 +20,7 @@ periods are absent from the result, not zero.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from collections.abc import Sequence
 from typing import Any
 
@@ -47,6 +48,8 @@ class Counts:
     retained: np.ndarray  # rows of ``sizes`` x columns
     starts: np.ndarray  # each column's first period offset
     ends: np.ndarray  # each column's last period offset (equal to starts except for brackets)
+    last_active: np.ndarray | None = None  # rows x (periods + 2): customers whose last return
+    # (offset clipped to ``periods``) is column - 1; column 0: no return at all
 
     @property
     def observable(self) -> np.ndarray:
@@ -73,7 +76,7 @@ def check_brackets(brackets: Any) -> np.ndarray:
         if last < first:
             raise CXMetricsError(f"bracket {tuple(pair)!r} ends before it starts")
         pairs.append((first, last))
-    for (_, end), (start, _) in zip(pairs, pairs[1:], strict=False):
+    for (_, end), (start, _) in itertools.pairwise(pairs):
         if start <= end:
             raise CXMetricsError(f"brackets must be ascending and must not overlap, got {pairs}")
     return np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
@@ -93,8 +96,13 @@ def retention_counts(
     active: Any,
     by: str | Sequence[str] | None,
     reserved: Sequence[str],
+    last_active: bool = False,
 ) -> Counts:
-    """Validate, then count retained customers per (group, cohort, period) in the engine."""
+    """Validate, then count retained customers per (group, cohort, period) in the engine.
+
+    With ``last_active``, also the distribution of each customer's last return period
+    (:attr:`Counts.last_active`), from the same reduction when ``kind="unbounded"``.
+    """
     check_choice(kind, KINDS, "kind")
     periods = A.whole_number(periods, "periods")
     pairs = check_brackets(brackets) if kind == "bracket" else None
@@ -114,11 +122,7 @@ def retention_counts(
         column = A.OFFSET
     elif kind == "unbounded":
         starts = ends = np.arange(periods + 1)
-        # the last period each customer was active in; retained at N <=> last >= N
-        last = returns.group_by(A.CUSTOMER, *keys, drop_null_keys=False).agg(offset.max())
-        table = last.with_columns(nw.when(offset > periods).then(periods).otherwise(offset)
-                                  .cast(nw.Int64).alias(A.OFFSET))
-        column = A.OFFSET
+        table, column = _last_returns(returns, keys, periods), A.OFFSET
     else:
         assert pairs is not None
         starts, ends = pairs[:, 0], pairs[:, 1]
@@ -129,15 +133,38 @@ def retention_counts(
         table = (returns.with_columns(code.alias(A.PERIOD)).filter(nw.col(A.PERIOD) >= 0)
                  .select(A.CUSTOMER, *keys, A.PERIOD).unique())
         column = A.PERIOD
+    matrix = _count_matrix(table, sizes, keys, column, len(starts))
+    last_matrix = None
+    if last_active:
+        ends_at = matrix if kind == "unbounded" else _count_matrix(
+            _last_returns(returns, keys, periods), sizes, keys, A.OFFSET, periods + 1)
+        never = np.asarray(sizes[A.N].to_numpy(), dtype=np.int64) - ends_at.sum(axis=1)
+        last_matrix = np.column_stack([never, ends_at])
+    if kind == "unbounded":
+        # retained at N <=> the last return is at N or later
+        matrix = np.cumsum(matrix[:, ::-1], axis=1)[:, ::-1]
+    return Counts(log, sizes, matrix, np.asarray(starts), np.asarray(ends), last_matrix)
+
+
+def _last_returns(returns: _frame.Frame, keys: list[str], periods: int) -> _frame.Frame:
+    """Each customer's last return period (offset), clipped to ``periods``."""
+    offset = nw.col(A.OFFSET)
+    last = returns.group_by(A.CUSTOMER, *keys, drop_null_keys=False).agg(offset.max())
+    return last.with_columns(nw.when(offset > periods).then(periods).otherwise(offset)
+                             .cast(nw.Int64).alias(A.OFFSET))
+
+
+def _count_matrix(table: _frame.Frame, sizes: nw.DataFrame[Any], keys: list[str], column: str,
+                  width: int) -> np.ndarray:
+    """Rows of ``table`` per (``keys``, ``column``), counted in the engine, as a matrix over the
+    rows of ``sizes`` and the values 0..width-1 of ``column``."""
     counted = _frame.collect(table.group_by(*keys, column, drop_null_keys=False)
                              .agg(nw.len().alias(A.N)))
-    matrix = np.zeros((len(sizes), len(starts)), dtype=np.int64)
+    matrix = np.zeros((len(sizes), width), dtype=np.int64)
     rows = A.positions(counted, sizes, keys)
     np.add.at(matrix, (rows, np.asarray(counted[column].to_numpy(), dtype=np.int64)),
               np.asarray(counted[A.N].to_numpy(), dtype=np.int64))
-    if kind == "unbounded":
-        matrix = np.cumsum(matrix[:, ::-1], axis=1)[:, ::-1]
-    return Counts(log, sizes, matrix, np.asarray(starts), np.asarray(ends))
+    return matrix
 
 
 def cohort_retention(
