@@ -2,8 +2,8 @@
 
 Survey metrics (NPS, CSAT, CES) with intervals, comparisons and trends; RFM segmentation;
 CLV models (BG/NBD, MBG/NBD, Pareto/NBD, Gamma-Gamma); key-driver analysis; journeys;
-retention and cohorts; Chinese feedback text (``cxmetrics.text``); charts (``cxmetrics.plot``). Functions take a
-pandas, polars or pyarrow frame and return the same library. Heavy dependencies (scipy.stats,
+retention and cohorts; Chinese feedback text (``cxmetrics.text``); charts (``cxmetrics.plot``).
+Functions take a pandas, polars or pyarrow frame and return the same library. Heavy dependencies (scipy.stats,
 statsmodels, matplotlib, jieba, snownlp) load on first use, so importing the package is cheap.
 """
 
