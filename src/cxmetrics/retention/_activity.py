@@ -101,23 +101,30 @@ def prepare(
         frame = _time.parse_times(frame, cohort_column)
         start, _ = _time.period_code(frame, cohort_column, freq, check_missing=False)
         columns.append(start.alias(COHORT_TIME))
-    narrow = frame.select(*columns)
-    found = _frame.collect(narrow.select(
-        _frame.count_true(nw.col(CUSTOMER).is_null()).alias("customer"),
-        _frame.count_true(nw.col(PERIOD).is_null()).alias("time"),
-        nw.col(CUSTOMER).n_unique().alias("customers"),
-        nw.col(PERIOD).min().alias("first"),
-        nw.col(PERIOD).max().alias("last"),
+    wall, _ = _time.wall_clock(frame, time, check_missing=False)
+    # one pass over the caller's columns (the period codes cannot be formed where times are missing)
+    found = _frame.collect(frame.select(
+        _frame.count_true(nw.col(customer).is_null()).alias("customer"),
+        _frame.count_true(nw.col(time).is_null()).alias("time"),
+        nw.col(customer).n_unique().alias("customers"),
+        wall.min().alias("first"),
+        wall.max().alias("last"),
+        _frame.count_true(nw.col(cohort_column or time).is_null()).alias("cohort"),
     )).row(0)
-    for role, column, missing in (("customer", customer, found[0]), ("time", time, found[1])):
+    checked = (("customer", customer, found[0]), ("time", time, found[1]),
+               ("cohort", cohort_column, found[5]))
+    for role, column, missing in checked:
         if missing:
             raise MissingValueError(
                 f"{role} column {column!r} has {missing} missing values; every event needs a "
                 f"{role} (drop or fill those rows first)")
-    if found[3] is None:
+    if found[3] is None or found[3] != found[3]:  # None, or NaT
         raise DesignError("the log has no events")
+    first, last = (int(c) for c in _time.period_codes_of(
+        np.array([found[3], found[4]], dtype="datetime64[us]"), freq))
+    narrow = frame.select(*columns)
     # n_unique counts a null customer as a value on some engines; none are left here
-    return Log(narrow, by, freq, zone, int(found[3]), int(found[4]), int(found[2]),
+    return Log(narrow, by, freq, zone, first, last, int(found[2]),
                active is not None, cohort_column, _frame.eager_implementation(frame))
 
 
@@ -136,12 +143,6 @@ def cohort_sizes(log: Log, cohorts: _frame.Frame) -> nw.DataFrame[Any]:
     """Customers per (by groups, cohort), collected and sorted; checks that every customer has
     one cohort and one group."""
     sizes = _frame.collect(_frame.grouped(cohorts, [*log.by, COHORT], [nw.len().alias(N)]))
-    if log.cohort_column is not None:
-        missing = sizes.filter(nw.col(COHORT).is_null())
-        if len(missing):
-            raise MissingValueError(
-                f"cohort column {log.cohort_column!r} is missing on every row of "
-                f"{int(missing[N].sum())} customers; each customer needs a cohort date")
     total = int(sizes[N].sum()) if len(sizes) else 0
     if total != log.customers:
         counted = cohorts.group_by(CUSTOMER).agg(nw.len().alias(N)).filter(nw.col(N) > 1)
@@ -164,10 +165,14 @@ def activity(log: Log, cohorts: _frame.Frame) -> _frame.Frame:
         nw.col(OFFSET) >= 0).select(CUSTOMER, *log.by, COHORT, OFFSET)
 
 
-def period_column(log: Log, codes: np.ndarray, name: str, backend: Any) -> nw.Series[Any]:
-    """Period codes as a column of period starts (in the time column's zone, if it had one)."""
-    series = nw.new_series(name, _time.period_starts(codes, log.freq), backend=backend)
-    return series.dt.replace_time_zone(log.zone) if log.zone is not None else series
+def with_periods(frame: nw.DataFrame[Any] | None, log: Log, codes: np.ndarray, name: str,
+                 freq: str | None = None) -> nw.DataFrame[Any]:
+    """``frame`` (or a new frame) with period codes as a column of period starts, read in the
+    time column's zone when it had one (like the trends)."""
+    series = nw.new_series(name, _time.period_starts(codes, freq or log.freq), backend=log.backend)
+    out = (frame.with_columns(series) if frame is not None
+           else nw.from_dict({name: series}, backend=log.backend))
+    return out.with_columns(nw.col(name).dt.replace_time_zone(log.zone)) if log.zone else out
 
 
 def positions(table: nw.DataFrame[Any], keys: nw.DataFrame[Any], columns: list[str]) -> np.ndarray:

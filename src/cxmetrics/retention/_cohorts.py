@@ -214,9 +214,9 @@ def cohort_retention(
         zone (wall-clock periods, like the trends). No missing values.
     cohort : str
         ``"first"``: each customer's cohort is the period of their first event (any stage).
-        Otherwise the name of a date or datetime column (a sign-up date, say): the cohort is
-        the period of its earliest value over the customer's rows; activity before it is
-        left out.
+        Otherwise the name of a date or datetime column (a sign-up date, say; no missing
+        values): the cohort is the period of its earliest value over the customer's rows;
+        activity before it is left out.
     freq : {"D", "W", "M", "Q", "Y"}
         Period length: calendar days, weeks starting on Monday, months, quarters, years.
     kind : {"n-day", "unbounded", "bracket"}
@@ -282,13 +282,11 @@ def counts_table(counts: Counts, kind: str, confidence: float) -> Any:
     low, high = _stats.proportion_interval(retained, size, confidence=confidence)
     keys = _frame.take_rows(counts.sizes.select(log.by), row) if log.by else None
     cohort_codes = np.asarray(counts.sizes[A.COHORT].to_numpy(), dtype=np.int64)[row]
-    cohorts = A.period_column(log, cohort_codes, "cohort", backend)
     columns: dict[str, Any] = {"period": counts.starts[col]}
     if kind == "bracket":
         columns["period_to"] = counts.ends[col]
     with np.errstate(invalid="ignore", divide="ignore"):
         columns.update(cohort_size=size, retained=retained, rate=retained / size, ci_low=low,
                        ci_high=high)
-    frame = (keys.with_columns(cohorts) if keys is not None
-             else nw.from_dict({"cohort": cohorts}, backend=backend))
+    frame = A.with_periods(keys, log, cohort_codes, "cohort")
     return _frame.to_native(_frame.with_arrays(frame, columns, backend))

@@ -121,8 +121,8 @@ def lifecycle(
     gained = new_count + (active_count - new_count - returning)
     with np.errstate(invalid="ignore", divide="ignore"):
         quick = np.where(dormant > 0, gained / np.maximum(dormant, 1), np.nan)
-    frame = keys.drop(A.PERIOD).with_columns(A.period_column(log, codes[np.arange(len(keys)) % len(codes)],
-                                              "period", log.backend))
+    frame = A.with_periods(keys.drop(A.PERIOD), log, codes[np.arange(len(keys)) % len(codes)],
+                           "period")
     return _frame.to_native(_frame.with_arrays(frame, {
         "active": active_count, "new": new_count, "returning": returning,
         "resurrected": active_count - new_count - returning, "dormant": dormant,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
 from typing import Any
 
@@ -119,8 +118,7 @@ def stickiness(
         columns = {"short_periods": length, "long_active": n, "short_active_mean": days / length,
                    "stickiness": mean, "ci_low": np.clip(low, 0.0, 1.0),
                    "ci_high": np.clip(high, 0.0, 1.0)}
-    long_log = dataclasses.replace(log, freq=long)
-    out = keys.drop(A.LONG).with_columns(A.period_column(long_log, row_codes, "period", log.backend))
+    out = A.with_periods(keys.drop(A.LONG), log, row_codes, "period", freq=long)
     return _frame.to_native(_frame.with_arrays(out, columns, log.backend))
 
 
