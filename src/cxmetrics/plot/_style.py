@@ -122,6 +122,32 @@ def cjk_font_path() -> str | None:
     return str(font_manager.findfont(font_manager.FontProperties(family=family), fallback_to_default=False))
 
 
+def chart_fonts(stacklevel: int = 3) -> list[str]:
+    """The font families a chart uses: a CJK font, then matplotlib's DejaVu Sans (for glyphs
+    the CJK font lacks); :class:`FontWarning` when no CJK font is found."""
+    family = cjk_font()
+    if family is None:
+        warnings.warn(
+            "no font with Chinese glyphs found; Chinese labels will show as boxes. Install one "
+            "(Debian: apt-get install fonts-noto-cjk or fonts-wqy-microhei) or "
+            'pip install "cxmetrics[cjk]"',
+            FontWarning,
+            stacklevel=stacklevel,
+        )
+        return ["DejaVu Sans"]
+    # families that are not installed would only log "not found" for every text
+    return [family, "DejaVu Sans"]
+
+
+def pin_fonts(axes: Any, fonts: list[str]) -> None:
+    """Set ``fonts`` on every text and tick label of ``axes``, so no global rcParams are read."""
+    from matplotlib.text import Text
+
+    axes.tick_params(labelfontfamily=fonts)
+    for text in axes.findobj(Text):
+        text.set_fontfamily(fonts)
+
+
 @contextlib.contextmanager
 def chart_context() -> Iterator[list[str]]:
     """rcParams for one chart: a CJK font first in the sans-serif list, a proper minus sign.
@@ -141,20 +167,7 @@ def chart_context() -> Iterator[list[str]]:
     """
     import matplotlib as mpl
 
-    family = cjk_font()
-    if family is None:
-        warnings.warn(
-            "no font with Chinese glyphs found; Chinese labels will show as boxes. Install one "
-            "(Debian: apt-get install fonts-noto-cjk or fonts-wqy-microhei) or "
-            'pip install "cxmetrics[cjk]"',
-            FontWarning,
-            stacklevel=3,
-        )
-        fonts = ["DejaVu Sans"]
-    else:
-        # matplotlib's own DejaVu Sans as the fallback for glyphs the CJK font lacks; families
-        # that are not installed would only log "not found" for every text
-        fonts = [family, "DejaVu Sans"]
+    fonts = chart_fonts(stacklevel=4)
     with mpl.rc_context(
         {
             "font.family": "sans-serif",
@@ -177,17 +190,13 @@ def chart(function: F) -> F:
 
     @functools.wraps(function)
     def draw(*args: Any, **kwargs: Any) -> Any:
-        from matplotlib.text import Text
-
         given = kwargs.get("ax")
         before = set(given.figure.axes) if given is not None else set()
         with chart_context() as fonts:
             result = function(*args, **kwargs)
             drawn = [a for a in result.figure.axes if a not in before or a is result]
             for axes in drawn:
-                axes.tick_params(labelfontfamily=fonts)
-                for text in axes.findobj(Text):
-                    text.set_fontfamily(fonts)
+                pin_fonts(axes, fonts)
         return result
 
     return draw  # type: ignore[return-value]
