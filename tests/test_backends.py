@@ -314,6 +314,7 @@ def retention_log() -> pd.DataFrame:
         "time": pd.Timestamp("2024-01-01") + pd.to_timedelta(days * 24 + rng.integers(0, 24, n), unit="h"),
         "stage": rng.choice(["visit", "buy"], n),
         "plan": np.where(customer % 3 == 0, "pro", "free"),
+        "signup": pd.Timestamp("2023-12-20") + pd.to_timedelta(customer % 40, unit="D"),
     })
 
 
@@ -324,6 +325,8 @@ RETENTION_CALLS: dict[str, Callable[[Any], Any]] = {
         d, **RETENTION, freq="M", kind="unbounded", periods=3, stage="stage", active="buy"),
     "cohort_retention_bracket": lambda d: cx.cohort_retention(
         d, **RETENTION, kind="bracket", brackets=[(1, 2), (3, 6)]),
+    "cohort_retention_signup": lambda d: cx.cohort_retention(d, **RETENTION, cohort="signup",
+                                                             freq="M", periods=4),
     "compare_retention": lambda d: cx.compare_retention(d, **RETENTION, by="plan", periods=6),
     "lifecycle": lambda d: cx.lifecycle(d, **RETENTION, by="plan"),
     "stickiness": lambda d: cx.stickiness(d, **RETENTION, short="D", long="W"),
