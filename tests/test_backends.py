@@ -329,6 +329,7 @@ RETENTION_CALLS: dict[str, Callable[[Any], Any]] = {
                                                              freq="M", periods=4),
     "compare_retention": lambda d: cx.compare_retention(d, **RETENTION, by="plan", periods=6),
     "lifecycle": lambda d: cx.lifecycle(d, **RETENTION, by="plan"),
+    "lifecycle_buyers": lambda d: cx.lifecycle(d, **RETENTION, freq="M", stage="stage", active="buy"),
     "stickiness": lambda d: cx.stickiness(d, **RETENTION, short="D", long="W"),
 }
 

@@ -296,12 +296,17 @@ def brute_logrank(log: pd.DataFrame, by: str, group: Any, periods: int) -> float
 
 
 @settings(max_examples=60, deadline=None)
-@given(log=logs(), freq=st.sampled_from(["D", "W", "M"]))
-def test_lifecycle_matches_brute_force(log: pd.DataFrame, freq: str) -> None:
-    result = to_pandas(cx.lifecycle(log, customer="customer", time="time", freq=freq))
-    active: dict[Any, set[int]] = {}
+@given(log=logs(), freq=st.sampled_from(["D", "W", "M"]), stages=st.sampled_from([None, ["buy"]]))
+def test_lifecycle_matches_brute_force(log: pd.DataFrame, freq: str, stages: list[str] | None) -> None:
+    result = to_pandas(cx.lifecycle(log, customer="customer", time="time", freq=freq,
+                                    stage="stage" if stages else None, active=stages))
+    active: dict[Any, set[int]] = {c: set() for c in log["customer"]}
+    seen: dict[Any, int] = {}
     for row in log.itertuples(index=False):
-        active.setdefault(row.customer, set()).add(period_index(wall(row.time), freq))
+        p = period_index(wall(row.time), freq)
+        seen[row.customer] = min(seen.get(row.customer, p), p)
+        if stages is None or row.stage in stages:
+            active[row.customer].add(p)
     indices = [period_index(wall(t), freq) for t in log["time"]]
     span = range(min(indices), max(indices) + 1)
     assert len(result) == len(span)
@@ -309,7 +314,7 @@ def test_lifecycle_matches_brute_force(log: pd.DataFrame, freq: str) -> None:
         assert pd.Timestamp(row["period"]).tz_localize(None) == period_start(t, freq) \
             if pd.Timestamp(row["period"]).tzinfo else pd.Timestamp(row["period"]) == period_start(t, freq)
         now = {c for c, s in active.items() if t in s}
-        new = {c for c in now if min(active[c]) == t}
+        new = {c for c in now if seen[c] == t}
         returning = {c for c in now if t - 1 in active[c]}
         dormant = {c for c, s in active.items() if t - 1 in s and t not in s}
         assert row["active"] == len(now) and row["new"] == len(new)

@@ -1,7 +1,7 @@
 """``lifecycle``: new, returning, resurrected and dormant customers per period.
 
 The growth-accounting states of Amplitude's Lifecycle chart (new, current, resurrected,
-dormant; https://amplitude.com/docs/analytics/charts/lifecycle) and of Social Capital's
+dormant, and the Pulse ratio; https://amplitude.com/docs/analytics/charts/lifecycle) and of Social Capital's
 "quick ratio" (Jonathan Hsu, "Diligence at Social Capital", 2015), on calendar periods.
 """
 
@@ -39,14 +39,15 @@ def lifecycle(
     A customer is *active* in a period when they have at least one event in it (one whose
     stage is in ``active``, when given). Each period's active customers split into:
 
-    - **new**: the period is the customer's first active period;
+    - **new**: the customer's first event of any stage falls in this period (Amplitude counts
+      new users by first-seen time, whatever the active event);
     - **returning** (Amplitude's "current"): active in this period and in the one before;
-    - **resurrected**: active in this period, not in the one before, but in some earlier one.
+    - **resurrected**: active in this period, not in the one before, and not new.
 
     **Dormant** customers were active in the period before and not in this one (so
     active(t) = new(t) + returning(t) + resurrected(t) and dormant(t) = active(t - 1) -
     returning(t)). ``quick_ratio`` is (new + resurrected) / dormant, the growth-accounting
-    quick ratio: above 1, the active base grows.
+    quick ratio (Amplitude's "Pulse"): above 1, the active base grows.
 
     Parameters
     ----------
@@ -93,13 +94,19 @@ def lifecycle(
                     active=active)
     events = log.frame.filter(nw.col(A.RETURN)) if log.filtered else log.frame
     periods = events.select(A.CUSTOMER, *by_list, A.PERIOD).unique()
-    first = periods.group_by(A.CUSTOMER, *by_list, drop_null_keys=False).agg(
+    # first seen (any event, as in Amplitude), whatever counts as active
+    first = log.frame.group_by(A.CUSTOMER, *by_list, drop_null_keys=False).agg(
         nw.col(A.PERIOD).min().alias(FIRST))
-    new = _frame.collect(_frame.grouped(first.rename({FIRST: A.PERIOD}), [*by_list, A.PERIOD],
-                                        [nw.len().alias(A.N)]))
-    n_customers = _frame.count_rows(periods.select(A.CUSTOMER).unique()) if log.filtered else log.customers
-    if len(new) and int(new[A.N].sum()) != n_customers:
-        raise DesignError(f"by columns {by_list} must be properties of the customer (one value each)")
+    if log.filtered:  # new = active in the period the customer was first seen
+        seen = periods.join(cast(Any, first.drop(*by_list)), on=A.CUSTOMER, how="inner").filter(
+            nw.col(A.PERIOD) == nw.col(FIRST)).drop(FIRST)
+    else:
+        seen = first.rename({FIRST: A.PERIOD})
+    new = _frame.collect(_frame.grouped(seen, [*by_list, A.PERIOD], [nw.len().alias(A.N)]))
+    n_groups = _frame.count_rows(first) if log.filtered else int(new[A.N].sum())
+    if n_groups != log.customers:
+        raise DesignError(f"by columns {by_list} must be properties of the customer (one value each); "
+                          f"{n_groups - log.customers} extra (customer, group) pairs")
     before = periods.select(A.CUSTOMER, (nw.col(A.PERIOD) + 1).alias(A.PERIOD),
                             nw.lit(1, dtype=nw.Int64).alias(PREVIOUS))
     joined = periods.join(cast(Any, before), on=[A.CUSTOMER, A.PERIOD], how="left").with_columns(
