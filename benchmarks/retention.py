@@ -33,7 +33,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from run import _PeakSampler, _rss_mb  # noqa: E402  (the shared memory sampler)
+from run import _PeakSampler, _rss_mb
 
 PERIODS = 12
 SMOKE_EVENTS = 20_000

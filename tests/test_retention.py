@@ -345,6 +345,41 @@ def test_stickiness_matches_brute_force(log: pd.DataFrame, pair: tuple[str, str]
         assert row["short_active_mean"] == pytest.approx(np.mean(per_short))
         if in_long:
             assert row["stickiness"] == pytest.approx(np.mean(per_short) / len(in_long))
+            # the t interval of the mean share of short periods each active customer used
+            from scipy import stats
+
+            used = np.array([len({period_index(m, short) for r, m in
+                                  zip(log.itertuples(), moments, strict=True)
+                                  if r.customer == c and period_index(m, long) == index})
+                             for c in in_long])
+            shares = used / len(shorts)
+            if len(used) > 1 and len(set(used)) > 1:
+                half = stats.t.ppf(0.975, len(shares) - 1) * shares.std(ddof=1) / np.sqrt(len(shares))
+                assert row["ci_low"] == pytest.approx(max(shares.mean() - half, 0.0))
+                assert row["ci_high"] == pytest.approx(min(shares.mean() + half, 1.0))
+
+
+@settings(max_examples=60, deadline=None)
+@given(log=logs(), kind=KIND_OPTIONS, reference=st.sampled_from([None, "free"]))
+def test_compare_retention_pools_the_brute_force_cells(log: pd.DataFrame, kind: tuple[str, Any],
+                                                       reference: str | None) -> None:
+    name, brackets = kind
+    if log["plan"].nunique() < 2:
+        return
+    out = to_pandas(cx.compare_retention(log, customer="customer", time="time", by="plan",
+                                         reference=reference, kind=name, brackets=brackets,
+                                         periods=4))
+    cells = brute_retention(log, freq="W", kind=name, periods=4, brackets=brackets, active=None,
+                            by="plan")
+    for row in out.to_dict("records"):
+        mine = [v for (g, _, p), v in cells.items() if g == row["plan"] and p == row["period"]]
+        theirs = [v for (g, _, p), v in cells.items() if g != row["plan"] and p == row["period"]
+                  and (reference is None or g == reference)]
+        assert (row["n"], row["retained"]) == tuple(np.sum(mine, axis=0))
+        assert (row["reference_n"], row["reference_retained"]) == tuple(np.sum(theirs, axis=0)) \
+            if theirs else row["reference_n"] == 0
+        assert row["versus"] == (reference or "rest")
+    assert reference is None or (out["plan"] != reference).all()
 
 
 # ----------------------------------------------------------------------------- bad inputs
