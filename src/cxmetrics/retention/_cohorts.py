@@ -200,7 +200,9 @@ def cohort_retention(
     The rate is retained customers over the cohort's size, each customer counted once. A
     period appears for a cohort only when it is observable: its first period's code is at most
     the code of the latest event in the whole log (the period has started by the last observed
-    time). Periods not yet observable are absent, not zero.
+    time). Periods not yet observable are absent, not zero. The last observable period may be
+    only partly covered by the log, so its rate can be low: cut the log at a period boundary
+    (or drop that period) when that matters.
 
     Parameters
     ----------
