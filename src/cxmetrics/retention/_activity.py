@@ -5,8 +5,8 @@ ids and times, distinct customers, the first and last period), then narwhals exp
 keep the log in the caller's engine:
 
 - :func:`customer_cohorts`: one row per (customer, ``by`` groups) with the cohort period;
-- :func:`activity`: the distinct (customer, period) pairs in which a customer did something that
-  counts as a return.
+- :func:`returns_and_cohorts`: the distinct (customer, period) pairs in which a customer did
+  something that counts as a return, with the customer's cohort.
 
 Periods are whole-number codes from :func:`cxmetrics._time.period_code` (calendar days, weeks
 starting on Monday, months, quarters, years of the wall-clock time: an aware time is read in
@@ -154,15 +154,25 @@ def cohort_sizes(log: Log, cohorts: _frame.Frame) -> nw.DataFrame[Any]:
     return sizes
 
 
-def activity(log: Log, cohorts: _frame.Frame) -> _frame.Frame:
-    """The distinct periods in which each customer returned, with its cohort and the offset
-    ``OFFSET`` = period - cohort (0 = the cohort period); periods before the cohort are left
-    out. Columns: CUSTOMER, by columns, COHORT, OFFSET."""
+def returns_and_cohorts(log: Log) -> tuple[_frame.Frame, _frame.Frame]:
+    """Each customer's cohort (:func:`customer_cohorts`) and the distinct periods in which they
+    returned, with the offset ``OFFSET`` = period - cohort (0 = the cohort period); periods
+    before the cohort are left out. Returns (cohorts, returns); the returns have the columns
+    CUSTOMER, by columns, COHORT, OFFSET.
+
+    When every event counts and cohorts come from the first event, the cohorts are found from
+    the distinct (customer, period) pairs, which are fewer than the events.
+    """
     events = log.frame.filter(nw.col(RETURN)) if log.filtered else log.frame
     active = events.select(CUSTOMER, PERIOD).unique()
+    if log.filtered or log.cohort_column is not None or log.by:
+        cohorts = customer_cohorts(log)
+    else:
+        cohorts = active.group_by(CUSTOMER).agg(nw.col(PERIOD).min().alias(COHORT))
     joined = active.join(cast(Any, cohorts), on=CUSTOMER, how="inner")
-    return joined.with_columns((nw.col(PERIOD) - nw.col(COHORT)).alias(OFFSET)).filter(
+    returns = joined.with_columns((nw.col(PERIOD) - nw.col(COHORT)).alias(OFFSET)).filter(
         nw.col(OFFSET) >= 0).select(CUSTOMER, *log.by, COHORT, OFFSET)
+    return cohorts, returns
 
 
 def with_periods(frame: nw.DataFrame[Any] | None, log: Log, codes: np.ndarray, name: str,

@@ -111,9 +111,8 @@ def retention_counts(
     by_list = A.check_by(by, reserved)
     log = A.prepare(data, customer=customer, time=time, freq=freq, by=by_list, stage=stage,
                     active=active, cohort=cohort)
-    cohorts = A.customer_cohorts(log)
+    cohorts, returns = A.returns_and_cohorts(log)
     sizes = A.cohort_sizes(log, cohorts)
-    returns = A.activity(log, cohorts)
     keys = [*by_list, A.COHORT]
     offset = nw.col(A.OFFSET)
     if kind == "n-day":
