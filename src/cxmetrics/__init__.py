@@ -3,11 +3,14 @@
 Survey metrics (NPS, CSAT, CES) with intervals, comparisons and trends; RFM segmentation;
 CLV models (BG/NBD, MBG/NBD, Pareto/NBD, Gamma-Gamma); key-driver analysis; journeys;
 retention and cohorts; Chinese feedback text (``cxmetrics.text``); charts (``cxmetrics.plot``).
-Functions take a pandas, polars or pyarrow frame and return the same library. Heavy dependencies (scipy.stats,
-statsmodels, matplotlib, jieba, snownlp) load on first use, so importing the package is cheap.
+Functions take a pandas, polars or pyarrow frame and return the same library. Heavy dependencies
+(scipy.stats, statsmodels, matplotlib, jieba, snownlp) load on first use, so importing the package is cheap.
 """
 
 from cxmetrics import errors, plot, text
+from cxmetrics._records import to_records
+from cxmetrics._version import __version__
+from cxmetrics._warm import warm_up
 from cxmetrics.clv import (
     BetaGeo,
     GammaGamma,
@@ -53,8 +56,6 @@ from cxmetrics.survey import (
     score_distribution,
 )
 
-__version__ = "0.1.0"
-
 __all__ = [
     "BetaGeo",
     "GammaGamma",
@@ -97,7 +98,9 @@ __all__ = [
     "summary_from_transactions",
     "text",
     "time_between",
+    "to_records",
     "transitions",
     "validate_events",
     "validate_rules",
+    "warm_up",
 ]
