@@ -461,3 +461,21 @@ def test_empty_log_is_an_error_and_one_event_is_a_triangle_of_one() -> None:
         cx.cohort_retention(GOOD.iloc[:0], customer="customer", time="time")
     one = to_pandas(cx.cohort_retention(GOOD.iloc[:1], customer="customer", time="time"))
     assert one[["period", "cohort_size", "retained"]].values.tolist() == [[0, 1, 1]]
+
+
+# ------------------------------------------------------------------------ real data: CDNOW
+
+
+@pytest.mark.parametrize("kind", ["n-day", "unbounded"])
+def test_cdnow_monthly_retention_matches_brute_force_on_pandas_and_duckdb(
+        cdnow_master: pd.DataFrame, kind: str) -> None:
+    duckdb = pytest.importorskip("duckdb")
+    orders = cdnow_master.rename(columns={"date": "time"})
+    expected = brute_retention(orders, freq="M", kind=kind, periods=17, brackets=None, active=None,
+                               by=None)
+    for data in (orders, duckdb.from_df(orders)):
+        result = cx.cohort_retention(data, customer="customer", time="time", freq="M", kind=kind,
+                                     periods=17)
+        assert result_cells(result, None) == expected
+    # the CDNOW cohort is the first quarter of 1997: three monthly cohorts, 18 months of data
+    assert {k[1].month for k in expected} == {1, 2, 3}
