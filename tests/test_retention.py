@@ -456,6 +456,12 @@ def test_cohort_column_and_unobservable_periods() -> None:
         cx.cohort_retention(log, customer="customer", time="time", cohort="signup")
 
 
+def test_one_group_compares_to_nothing() -> None:
+    out = to_pandas(cx.compare_retention(GOOD.assign(plan="x"), customer="customer", time="time",
+                                         by="plan"))
+    assert len(out) == 0 and {"difference", "p_adjusted", "logrank_p_value"} <= set(out.columns)
+
+
 def test_empty_log_is_an_error_and_one_event_is_a_triangle_of_one() -> None:
     with pytest.raises(DesignError, match="no events"):
         cx.cohort_retention(GOOD.iloc[:0], customer="customer", time="time")

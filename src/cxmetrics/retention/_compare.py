@@ -96,7 +96,8 @@ def compare_retention(
         ``reference_rate``, ``difference`` (rate − reference_rate) with ``ci_low`` and
         ``ci_high``, ``statistic`` (score z), ``p_value``, ``p_adjusted``, ``p_adjust`` (the
         method), ``logrank_statistic`` (chi-squared, one degree of freedom) and
-        ``logrank_p_value`` (the same on every row of a group).
+        ``logrank_p_value`` (the same on every row of a group). With one group and no
+        reference there is nothing to compare: the frame is empty, with these columns.
 
     Examples
     --------
