@@ -299,3 +299,46 @@ def test_bad_summaries_on_lazy_frames_are_reported_like_eager_ones(backend: str)
     late = pd.DataFrame({"frequency": [1, 2], "recency": [5.0, 40.0], "T": [30.0, 30.0]})
     with pytest.raises(cx.errors.ValueRangeError, match=r"'recency' must be between 0 and T; 1 customers"):
         bg.probability_alive(convert(late, backend))
+
+
+# ----------------------------------------------------------------------------- retention
+
+
+def retention_log() -> pd.DataFrame:
+    rng = np.random.default_rng(11)
+    n = 1500
+    customer = rng.integers(0, 250, n)
+    days = rng.integers(0, 120, n) + (customer % 40)
+    return pd.DataFrame({
+        "customer": customer,
+        "time": pd.Timestamp("2024-01-01") + pd.to_timedelta(days * 24 + rng.integers(0, 24, n), unit="h"),
+        "stage": rng.choice(["visit", "buy"], n),
+        "plan": np.where(customer % 3 == 0, "pro", "free"),
+        "signup": pd.Timestamp("2023-12-20") + pd.to_timedelta(customer % 40, unit="D"),
+    })
+
+
+RETENTION = {"customer": "customer", "time": "time"}
+RETENTION_CALLS: dict[str, Callable[[Any], Any]] = {
+    "cohort_retention": lambda d: cx.cohort_retention(d, **RETENTION, by="plan"),
+    "cohort_retention_unbounded_month": lambda d: cx.cohort_retention(
+        d, **RETENTION, freq="M", kind="unbounded", periods=3, stage="stage", active="buy"),
+    "cohort_retention_bracket": lambda d: cx.cohort_retention(
+        d, **RETENTION, kind="bracket", brackets=[(1, 2), (3, 6)]),
+    "cohort_retention_signup": lambda d: cx.cohort_retention(d, **RETENTION, cohort="signup",
+                                                             freq="M", periods=4),
+    "compare_retention": lambda d: cx.compare_retention(d, **RETENTION, by="plan", periods=6),
+    "lifecycle": lambda d: cx.lifecycle(d, **RETENTION, by="plan"),
+    "lifecycle_buyers": lambda d: cx.lifecycle(d, **RETENTION, freq="M", stage="stage", active="buy"),
+    "stickiness": lambda d: cx.stickiness(d, **RETENTION, short="D", long="W"),
+}
+
+
+@pytest.mark.parametrize("name", RETENTION_CALLS)
+@pytest.mark.parametrize("backend", OTHER_BACKENDS)
+def test_retention_summaries_match_pandas(backend: str, name: str) -> None:
+    log = retention_log()
+    expected = RETENTION_CALLS[name](log)
+    result = RETENTION_CALLS[name](convert(log, backend))
+    check_kind(result, backend, per_row=False)
+    assert_same(result, expected)

@@ -1,10 +1,10 @@
 """cxmetrics: customer-experience analytics on DataFrames.
 
 Survey metrics (NPS, CSAT, CES) with intervals, comparisons and trends; RFM segmentation;
-CLV models (BG/NBD, MBG/NBD, Pareto/NBD, Gamma-Gamma); key-driver analysis; journeys; Chinese
-feedback text (``cxmetrics.text``); charts (``cxmetrics.plot``). Functions take a
-pandas, polars or pyarrow frame and return the same library. Heavy dependencies (scipy.stats,
-statsmodels, matplotlib, jieba, snownlp) load on first use, so importing the package is cheap.
+CLV models (BG/NBD, MBG/NBD, Pareto/NBD, Gamma-Gamma); key-driver analysis; journeys;
+retention and cohorts; Chinese feedback text (``cxmetrics.text``); charts (``cxmetrics.plot``).
+Functions take a pandas, polars or pyarrow frame and return the same library. Heavy dependencies
+(scipy.stats, statsmodels, matplotlib, jieba, snownlp) load on first use, so importing the package is cheap.
 """
 
 from cxmetrics import errors, plot, text
@@ -33,6 +33,7 @@ from cxmetrics.journey import (
     transitions,
     validate_events,
 )
+from cxmetrics.retention import cohort_retention, compare_retention, lifecycle, stickiness
 from cxmetrics.segment import (
     RuleReport,
     default_rules,
@@ -65,9 +66,11 @@ __all__ = [
     "attribution",
     "calibration_report",
     "ces",
+    "cohort_retention",
     "compare_csat",
     "compare_funnels",
     "compare_nps",
+    "compare_retention",
     "csat",
     "csat_trend",
     "customer_lifetime_value",
@@ -79,6 +82,7 @@ __all__ = [
     "importance_performance",
     "journey_kpis",
     "key_drivers",
+    "lifecycle",
     "nps",
     "nps_trend",
     "paths",
@@ -90,6 +94,7 @@ __all__ = [
     "sample_size_nps",
     "score_distribution",
     "segment_profile",
+    "stickiness",
     "summary_from_transactions",
     "text",
     "time_between",

@@ -19,6 +19,8 @@ from cxmetrics.errors import ColumnTypeError, MissingValueError, ValueRangeError
 
 #: Length of each supported time unit in days (weeks are 7 days, as in the BTYD papers).
 UNITS = {"h": 1.0 / 24.0, "D": 1.0, "W": 7.0}
+#: Calendar periods of trends and cohorts: days, weeks (Monday first), months, quarters, years.
+FREQUENCIES = ("D", "W", "M", "Q", "Y")
 MICROSECONDS_PER_DAY = 86_400_000_000
 _EPOCH = dt.datetime(1970, 1, 1)
 
@@ -168,3 +170,58 @@ def as_naive_datetime(microsecond: int) -> dt.datetime:
 def start_of_day(microsecond: int) -> int:
     """The wall-clock midnight at or before ``microsecond``."""
     return microsecond - microsecond % MICROSECONDS_PER_DAY
+
+
+def period_code(
+    frame: _frame.Frame, time: str, freq: str, *, check_missing: bool = True
+) -> tuple[nw.Expr, str | None]:
+    """Each row's period as a whole-number code (see :func:`period_starts`).
+
+    Codes use only arithmetic and the year and month of the wall-clock time, which every
+    engine has; ``dt.truncate`` to months or weeks is missing in some (Dask, DuckDB, Spark).
+    Codes of consecutive periods differ by one. ``check_missing`` as in :func:`wall_clock`.
+    """
+    column, zone = wall_clock(frame, time, check_missing=check_missing)
+    if freq in ("D", "W"):
+        days = microseconds(column, frame) // MICROSECONDS_PER_DAY
+        # 1970-01-01 was a Thursday: shift by three days so weeks start on Mondays
+        code = days if freq == "D" else (days + 3) // 7
+    else:
+        year, month = column.dt.year().cast(nw.Int64) - 1970, column.dt.month().cast(nw.Int64) - 1
+        code = {"M": year * 12 + month, "Q": year * 4 + month // 3, "Y": year}[freq]
+    return code.cast(nw.Int64), zone
+
+
+def period_starts(codes: np.ndarray, freq: str) -> np.ndarray:
+    """The first moment of each period code of :func:`period_code`."""
+    codes = np.asarray(codes, dtype=np.int64)
+    if freq in ("D", "W"):
+        days = codes if freq == "D" else codes * 7 - 3
+        return days.astype("datetime64[D]").astype("datetime64[us]")
+    if freq == "Y":
+        return codes.astype("datetime64[Y]").astype("datetime64[us]")
+    months = codes * 3 if freq == "Q" else codes
+    return months.astype("datetime64[M]").astype("datetime64[us]")
+
+
+def period_codes_of(moments: np.ndarray, freq: str) -> np.ndarray:
+    """The period codes of numpy datetimes (the inverse of :func:`period_starts`)."""
+    moments = np.asarray(moments).astype("datetime64[us]")
+    if freq in ("D", "W"):
+        days = moments.astype("datetime64[D]").astype(np.int64)
+        return days if freq == "D" else (days + 3) // 7
+    if freq == "Y":
+        return moments.astype("datetime64[Y]").astype(np.int64)
+    months = moments.astype("datetime64[M]").astype(np.int64)
+    return months // 3 if freq == "Q" else months
+
+
+def period_range(first: np.datetime64, last: np.datetime64, freq: str) -> np.ndarray:
+    """Every period start from ``first`` to ``last`` (both already period starts)."""
+    if freq in ("D", "W"):
+        step = np.timedelta64(7 if freq == "W" else 1, "D")
+        return np.arange(first, last + step, step).astype("datetime64[us]")
+    unit = "Y" if freq == "Y" else "M"
+    step_count = 3 if freq == "Q" else 1
+    return np.arange(first.astype(f"datetime64[{unit}]"), last.astype(f"datetime64[{unit}]") + 1,
+                     step_count).astype("datetime64[us]")

@@ -17,6 +17,7 @@ from cxmetrics.plot._business import (
     rfm_heatmap,
     segment_bars,
 )
+from cxmetrics.plot._retention import cohort_heatmap, retention_curve
 from cxmetrics.plot._style import (
     FontWarning,
     chart_context,
@@ -45,6 +46,7 @@ __all__ = [
     "cjk_font",
     "cjk_font_path",
     "clv_distribution",
+    "cohort_heatmap",
     "csat_breakdown",
     "csat_trend",
     "driver_quadrant",
@@ -57,6 +59,7 @@ __all__ = [
     "nps_distribution",
     "nps_trend",
     "probability_alive_matrix",
+    "retention_curve",
     "rfm_heatmap",
     "segment_bars",
     "sentiment_distribution",

@@ -206,6 +206,15 @@ def chart_context() -> Iterator[list[str]]:
     yield font_families()
 
 
+def pin_fonts(axes: Any, fonts: list[str]) -> None:
+    """Set ``fonts`` on every text and tick label of ``axes``, so no global rcParams are read."""
+    from matplotlib.text import Text
+
+    axes.tick_params(labelfontfamily=fonts)
+    for text in axes.findobj(Text):
+        text.set_fontfamily(fonts)
+
+
 def style_figure(figure: Any, *, skip: Any = (), fonts: list[str] | None = None) -> None:
     """Give every text of ``figure`` (tick labels too) the chart fonts and hide the top and right
     spines, except on the Axes in ``skip`` (a caller's own Axes on a shared figure)."""
@@ -214,11 +223,8 @@ def style_figure(figure: Any, *, skip: Any = (), fonts: list[str] | None = None)
     fonts = fonts or font_families()
     skipped = set(skip)
     for axes in figure.axes:
-        if axes in skipped:
-            continue
-        axes.tick_params(labelfontfamily=fonts)
-        for text in axes.findobj(Text):
-            text.set_fontfamily(fonts)
+        if axes not in skipped:
+            pin_fonts(axes, fonts)
     for text in figure.texts:
         text.set_fontfamily(fonts)
     legends = getattr(figure, "legends", [])

@@ -24,7 +24,7 @@ from cxmetrics.survey._metrics import _box, csat_columns, nps_columns
 __all__ = ["csat_trend", "nps_trend"]
 
 PERIOD = "period"
-FREQUENCIES = ("D", "W", "M", "Q", "Y")
+FREQUENCIES = _time.FREQUENCIES
 
 
 def nps_trend(
@@ -214,12 +214,12 @@ def _period_stats(
     frame, by_list = prepare(data, score=score, by=by, weights=weights, roles={"time": time})
     if PERIOD in by_list:
         raise CXMetricsError(f"by column {PERIOD!r} clashes with the result's period column")
-    period, zone = _period_expression(frame, time, freq)
+    period, zone = _time.period_code(frame, time, freq)
     stats = score_stats(frame.with_columns(period.alias(PERIOD)), score=score,
                         by=[*by_list, PERIOD], weights=weights, low=low, high=high,
                         categories=categories)
     if stats.keys is not None and len(stats.n):
-        starts = _period_starts(stats.keys[PERIOD].to_numpy(), freq)
+        starts = _time.period_starts(stats.keys[PERIOD].to_numpy(), freq)
         stats = dataclasses.replace(stats, keys=stats.keys.with_columns(
             nw.new_series(PERIOD, starts, backend=stats.keys.implementation)))
     stats = _on_period_grid(stats, by_list, freq)
@@ -231,51 +231,11 @@ def _period_stats(
     return stats, rolling or 1
 
 
-def _period_expression(frame: _frame.Frame, time: str, freq: str) -> tuple[nw.Expr, str | None]:
-    """Each row's period as a whole-number code (see :func:`_period_starts`).
-
-    Codes use only arithmetic and the year and month of the wall-clock time, which every
-    engine has; ``dt.truncate`` to months or weeks is missing in some (Dask, DuckDB, Spark).
-    """
-    column, zone = _time.wall_clock(frame, time)
-    if freq in ("D", "W"):
-        days = _time.microseconds(column, frame) // _time.MICROSECONDS_PER_DAY
-        # 1970-01-01 was a Thursday: shift by three days so weeks start on Mondays
-        code = days if freq == "D" else (days + 3) // 7
-    else:
-        year, month = column.dt.year().cast(nw.Int64) - 1970, column.dt.month().cast(nw.Int64) - 1
-        code = {"M": year * 12 + month, "Q": year * 4 + month // 3, "Y": year}[freq]
-    return code.cast(nw.Int64), zone
-
-
-def _period_starts(codes: np.ndarray, freq: str) -> np.ndarray:
-    """The first moment of each period code of :func:`_period_expression`."""
-    codes = np.asarray(codes, dtype=np.int64)
-    if freq in ("D", "W"):
-        days = codes if freq == "D" else codes * 7 - 3
-        return days.astype("datetime64[D]").astype("datetime64[us]")
-    if freq == "Y":
-        return codes.astype("datetime64[Y]").astype("datetime64[us]")
-    months = codes * 3 if freq == "Q" else codes
-    return months.astype("datetime64[M]").astype("datetime64[us]")
-
-
-def _period_range(first: np.datetime64, last: np.datetime64, freq: str) -> np.ndarray:
-    """Every period start from ``first`` to ``last`` (both already period starts)."""
-    if freq in ("D", "W"):
-        step = np.timedelta64(7 if freq == "W" else 1, "D")
-        return np.arange(first, last + step, step).astype("datetime64[us]")
-    unit = "Y" if freq == "Y" else "M"
-    step_count = 3 if freq == "Q" else 1
-    return np.arange(first.astype(f"datetime64[{unit}]"), last.astype(f"datetime64[{unit}]") + 1,
-                     step_count).astype("datetime64[us]")
-
-
 def _on_period_grid(stats: GroupStats, by: list[str], freq: str) -> GroupStats:
     assert stats.keys is not None
     if len(stats.n) == 0:
         return stats
     observed = np.asarray(stats.keys[PERIOD].to_numpy()).astype("datetime64[us]")
-    values = _period_range(observed.min(), observed.max(), freq)
+    values = _time.period_range(observed.min(), observed.max(), freq)
     keys, placed = _frame.expand_grid(stats.keys, by, PERIOD, values, stats.arrays())
     return stats.replaced(keys, placed)
