@@ -7,7 +7,7 @@ pandas, polars or pyarrow frame and return the same library. Heavy dependencies 
 statsmodels, matplotlib, jieba, snownlp) load on first use, so importing the package is cheap.
 """
 
-from cxmetrics import errors, plot, text
+from cxmetrics import errors, plot, text, weights
 from cxmetrics.clv import (
     BetaGeo,
     GammaGamma,
@@ -51,6 +51,17 @@ from cxmetrics.segment import (
     segment_profile,
     validate_rules,
 )
+from cxmetrics.weights import (
+    SampleSize,
+    WeightReport,
+    Weighted,
+    calibrate,
+    load_margins,
+    minimum_detectable_difference,
+    poststratify,
+    rake,
+    sample_size_compare,
+)
 
 __version__ = "0.1.0"
 
@@ -60,8 +71,12 @@ __all__ = [
     "ModifiedBetaGeo",
     "ParetoNBD",
     "RuleReport",
+    "SampleSize",
+    "WeightReport",
+    "Weighted",
     "__version__",
     "attribution",
+    "calibrate",
     "calibration_report",
     "ces",
     "compare_csat",
@@ -78,14 +93,19 @@ __all__ = [
     "importance_performance",
     "journey_kpis",
     "key_drivers",
+    "load_margins",
+    "minimum_detectable_difference",
     "nps",
     "nps_trend",
     "paths",
     "plot",
+    "poststratify",
+    "rake",
     "rfm_score",
     "rfm_segment",
     "rfm_table",
     "rfm_thresholds",
+    "sample_size_compare",
     "sample_size_nps",
     "score_distribution",
     "segment_profile",
@@ -95,4 +115,5 @@ __all__ = [
     "transitions",
     "validate_events",
     "validate_rules",
+    "weights",
 ]
