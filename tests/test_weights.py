@@ -67,6 +67,7 @@ def test_rake_matches_an_independent_ipf():
     assert set(report.margin_errors) == set(MARGINS)
 
 
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # ipfn uses pandas inplace=
 def test_rake_matches_ipfn():
     from ipfn import ipfn
 
