@@ -13,8 +13,8 @@ from tests.conftest import make_frame, to_pandas
 
 # stratum: (responses, population, shares of detractors / passives / promoters)
 DESIGN = {
-    "east": (400, 50_000, [0.20, 0.30, 0.50]),
-    "north": (300, 20_000, [0.45, 0.30, 0.25]),
+    "east": (400, 50_000, [0.08, 0.22, 0.70]),
+    "north": (300, 40_000, [0.65, 0.25, 0.10]),
     "west": (500, 10_000, [0.30, 0.40, 0.30]),
 }
 

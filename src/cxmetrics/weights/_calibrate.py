@@ -139,7 +139,7 @@ def calibrate(
     >>> weighted, report = cx.calibrate(df, totals={"age": 240, "app_user": 2},
     ...                                 population_size=5)
     >>> [round(float(x), 4) for x in weighted["weight"]]
-    [0.4, 0.6, 1.0, 1.4, 1.6]
+    [1.0667, 0.6667, 0.2667, 1.7, 1.3]
     >>> float((weighted["weight"] * weighted["age"]).sum()), report.method
     (240.0, 'calibrate:linear')
     """

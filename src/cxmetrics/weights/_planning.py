@@ -142,9 +142,9 @@ def sample_size_compare(
     --------
     >>> import cxmetrics as cx
     >>> cx.sample_size_compare(nps_a=30, nps_b=40, passives=0.3)
-    SampleSize(n_a=638, n_b=638)
+    SampleSize(n_a=903, n_b=903)
     >>> cx.sample_size_compare(csat_a=80, difference=5).total
-    1998
+    1806
     """
     metric, a = _metric(nps_a, csat_a, passives, scale, ("nps_a", "csat_a"))
     other = nps_b if metric.name == "nps" else csat_b
@@ -207,10 +207,10 @@ def minimum_detectable_difference(
     Examples
     --------
     >>> import cxmetrics as cx
-    >>> round(cx.minimum_detectable_difference(n_a=638, nps_a=30, passives=0.3), 2)
-    9.99
+    >>> round(cx.minimum_detectable_difference(n_a=903, nps_a=30, passives=0.3), 2)
+    10.0
     >>> round(cx.minimum_detectable_difference(n_a=500, n_b=1000, csat_a=80), 2)
-    6.11
+    5.88
     """
     metric, a = _metric(nps_a, csat_a, passives, scale, ("nps_a", "csat_a"))
     sizes = []

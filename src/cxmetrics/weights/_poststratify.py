@@ -98,7 +98,7 @@ def poststratify(
     >>> weighted["weight"].to_list()
     [0.6, 0.6, 0.8, 2.0]
     >>> round(report.efficiency, 3)
-    0.676
+    0.746
     """
     cell_list = _frame.as_list(cells)
     if not cell_list:
