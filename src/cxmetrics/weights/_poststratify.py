@@ -11,7 +11,13 @@ from cxmetrics import _frame
 from cxmetrics.errors import CXMetricsError, DesignError, format_examples
 from cxmetrics.weights._margins import match_levels, target_shares
 from cxmetrics.weights._report import Weighted, WeightReport
-from cxmetrics.weights._units import attach, check_base_weight, check_output_name, collect_units
+from cxmetrics.weights._units import (
+    attach,
+    cell_codes,
+    check_base_weight,
+    check_output_name,
+    collect_units,
+)
 
 __all__ = ["poststratify"]
 
@@ -113,18 +119,22 @@ def poststratify(
     units = collect_units(frame, cell_list, base_weight)
     if len(units.counts) == 0:
         raise DesignError("the data have no rows to weight")
-    keys = [r if len(cell_list) > 1 else r[0] for r in units.table.select(cell_list).rows()]
     label = " × ".join(cell_list)
-    base_by_key: dict[Any, float] = {}
-    for key, b, m in zip(keys, units.base_weight, units.counts):
-        base_by_key[key] = base_by_key.get(key, 0.0) + float(b * m)
+    combined = cell_codes([units.codes[c] for c in cell_list], [len(units.levels[c]) for c in cell_list])
+    _, first, cell_of_unit = np.unique(combined, return_index=True, return_inverse=True)
+    cell_of_unit = cell_of_unit.ravel()
+    keys = [tuple(units.levels[c][units.codes[c][i]] for c in cell_list) for i in first]
+    if len(cell_list) == 1:
+        keys = [k[0] for k in keys]
+    observed_base = np.bincount(cell_of_unit, units.counts * units.base_weight, minlength=len(keys))
+    base_by_key = dict(zip(keys, observed_base))
     empty = [cell for cell, share in shares.items() if share > 0 and base_by_key.get(cell, 0.0) <= 0]
     if empty:
         raise DesignError(
             f"empty cells: {len(empty)} population cells of {label} have no responses (or only "
             f"zero base weights): {format_examples(empty)}; merge them with neighbouring cells"
         )
-    code = match_levels(label, keys, shares, what="population")
+    code = match_levels(label, keys, shares, what="population")[cell_of_unit]
     share = np.array(list(shares.values()))
     base_total = float(np.sum(units.counts * units.base_weight))
     total = population_total if population_total is not None else base_total

@@ -213,7 +213,7 @@ def rake(
     base_total = float(np.sum(units.counts * units.base_weight))
     if base_total <= 0:
         raise DesignError(f"base_weight column {base_weight!r} sums to 0; nothing to rake")
-    codes = [match_levels(v, units.values(v), shares[v]) for v in variables]
+    codes = [match_levels(v, units.levels[v], shares[v])[units.codes[v]] for v in variables]
     total = population_total if population_total is not None else base_total
     n = float(units.counts.sum())
     absolute = None if bounds is None else (bounds[0] * total / n, bounds[1] * total / n)

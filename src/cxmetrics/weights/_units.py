@@ -1,10 +1,15 @@
 """Rows to weighting units and back.
 
-Raking, post-stratification and trimming treat alike every row that shares the weighting
-variables and the base weight, so the rows are grouped in the caller's engine into *units*
-(distinct combinations with their row counts) and the weights are computed on those. The
-final weight of each unit is joined back to the rows, which come back in their own order
-(eager frames) or stay lazy (lazy frames).
+Raking, post-stratification and trimming treat alike every row that shares the levels of the
+weighting variables and its base weight, so the weights are computed on *units*: distinct
+level combinations (without base weights) or single rows (with them), each with its row
+count. Levels are coded as integers once.
+
+- Eager frames: the weighting columns are read once (as pandas columns) and factorised
+  (``pandas.factorize``, one hash pass each); each row's unit is kept as an index, and the
+  final weights go back as a new column in the rows' own order.
+- Lazy frames: the units are grouped in the caller's engine (only the distinct combinations
+  leave it) and the weights are joined back there, so the result stays lazy.
 """
 
 from __future__ import annotations
@@ -19,24 +24,19 @@ import numpy as np
 from cxmetrics import _frame
 from cxmetrics.errors import CXMetricsError, MissingValueError, ValueRangeError, format_examples
 
-COUNT = "__cx_rows"
-BASE = "__cx_base"
-ROW = "__cx_row"
-
 
 @dataclasses.dataclass(frozen=True)
 class Units:
-    """Distinct (variables, base weight) combinations of the rows, with their counts."""
+    """Weighting units: per variable, each unit's code among that variable's observed levels."""
 
-    table: nw.DataFrame[Any]
     variables: list[str]
     base: str | None
+    codes: dict[str, np.ndarray]
+    levels: dict[str, list[Any]]
     counts: np.ndarray
     base_weight: np.ndarray
-
-    def values(self, column: str) -> list[Any]:
-        """The unit values of one weighting variable, as Python objects."""
-        return self.table[column].to_list()
+    inverse: np.ndarray | None  # eager: the unit of every row
+    table: nw.DataFrame[Any] | None  # lazy: the unit keys, for the join back
 
 
 def check_output_name(frame: _frame.Frame, name: str) -> None:
@@ -50,7 +50,7 @@ def check_output_name(frame: _frame.Frame, name: str) -> None:
 
 
 def check_base_weight(frame: _frame.Frame, base_weight: str | None) -> None:
-    """Base weights must be numeric, present, finite and non-negative, and not all zero."""
+    """Base weights must be numeric, present, finite and non-negative."""
     if base_weight is None:
         return
     _frame.require_columns(frame, {"base_weight": base_weight})
@@ -79,37 +79,91 @@ def check_base_weight(frame: _frame.Frame, base_weight: str | None) -> None:
         )
 
 
-def collect_units(frame: _frame.Frame, variables: Sequence[str], base_weight: str | None) -> Units:
-    """Group the rows by the weighting variables (and base weight) in the caller's engine.
+def _factorize(values: Any, column: str) -> tuple[np.ndarray, list[Any]]:
+    """Integer codes of a column's values and the distinct values; missing levels refused."""
+    import pandas as pd
 
-    Null levels are refused here, naming the column and how many rows lack a level.
-    """
-    keys = list(variables) + ([base_weight] if base_weight is not None else [])
+    codes, uniques = pd.factorize(values)
+    missing = int(np.count_nonzero(codes < 0))
+    if missing:
+        raise MissingValueError(
+            f"weighting column {column!r} has {missing} missing values; give them a level of "
+            "their own (and a target) or drop those rows"
+        )
+    return codes.astype(np.int64), list(uniques)
+
+
+def cell_codes(codes: list[np.ndarray], sizes: list[int]) -> np.ndarray:
+    """One integer per combination of levels (mixed radix), or row ranks when that overflows."""
+    if float(np.prod([max(s, 1) for s in sizes], dtype=float)) < 2.0**62:
+        combined = np.zeros(len(codes[0]), dtype=np.int64)
+        for c, size in zip(codes, sizes):
+            combined = combined * size + c
+        return combined
+    return np.unique(np.stack(codes, axis=1), axis=0, return_inverse=True)[1].ravel()
+
+
+def collect_units(frame: _frame.Frame, variables: Sequence[str], base_weight: str | None) -> Units:
+    """The weighting units of the rows (see the module docstring)."""
+    variables = list(variables)
+    if isinstance(frame, nw.LazyFrame):
+        return _engine_units(frame, variables, base_weight)
+    columns = frame.select(variables).to_pandas()
+    factorised = [_factorize(columns[v], v) for v in variables]
+    row_codes = [c for c, _ in factorised]
+    levels = {v: lv for v, (_, lv) in zip(variables, factorised)}
+    n = len(frame)
+    if base_weight is not None or n == 0:
+        base = (frame[base_weight].to_numpy().astype(float) if base_weight is not None
+                else np.ones(n))
+        return Units(variables, base_weight, dict(zip(variables, row_codes)), levels,
+                     np.ones(n), base, np.arange(n), None)
+    sizes = [len(levels[v]) for v in variables]
+    cells = cell_codes(row_codes, sizes)
+    grid = float(np.prod(sizes, dtype=float))
+    if grid <= max(4.0 * n, 1e6):  # few possible cells: count them directly, no sort
+        per_cell = np.bincount(cells, minlength=int(grid))
+        present = np.flatnonzero(per_cell)
+        lookup = np.zeros(int(grid), dtype=np.int64)
+        lookup[present] = np.arange(len(present))
+        inverse, counts = lookup[cells], per_cell[present]
+        first = np.zeros(len(present), dtype=np.int64)
+        first[inverse[::-1]] = np.arange(n)[::-1]  # the first row of each cell
+    else:
+        _, first, inverse, counts = np.unique(cells, return_index=True, return_inverse=True,
+                                              return_counts=True)
+    codes = {v: c[first] for v, c in zip(variables, row_codes)}
+    return Units(variables, None, codes, levels, counts.astype(float), np.ones(len(first)),
+                 inverse.ravel(), None)
+
+
+def _engine_units(frame: nw.LazyFrame[Any], variables: list[str], base_weight: str | None) -> Units:
+    keys = variables + ([base_weight] if base_weight is not None else [])
     table = _frame.distinct_counts(frame, keys)
-    for column in variables:
-        nulls = table.filter(nw.col(column).is_null())
-        if len(nulls):
-            raise MissingValueError(
-                f"weighting column {column!r} has {int(nulls[_frame.COUNT].sum())} missing values; "
-                "give them a level of their own (and a target) or drop those rows"
-            )
-    table = table.sort(keys)
     counts = table[_frame.COUNT].to_numpy().astype(float)
+    codes, levels = {}, {}
+    for v in variables:
+        null = table[v].is_null().to_numpy()
+        if null.any():
+            raise MissingValueError(
+                f"weighting column {v!r} has {int(counts[null].sum())} missing values; give them a "
+                "level of their own (and a target) or drop those rows"
+            )
+        codes[v], levels[v] = _factorize(np.asarray(table[v].to_list(), dtype=object), v)
     base = (table[base_weight].to_numpy().astype(float) if base_weight is not None
             else np.ones(len(table)))
-    return Units(table=table, variables=list(variables), base=base_weight, counts=counts,
-                 base_weight=base)
+    return Units(variables, base_weight, codes, levels, counts, base, None, table.select(keys))
 
 
 def attach(frame: _frame.Frame, units: Units, weights: np.ndarray, name: str) -> Any:
-    """Join each unit's weight back to its rows, in the caller's library and row order."""
+    """Each unit's weight on its rows, in the caller's library (and row order when eager)."""
+    weights = np.asarray(weights, dtype=float)
+    if units.inverse is not None:
+        column = nw.new_series(name, weights[units.inverse], backend=frame.implementation)
+        return _frame.to_native(frame.with_columns(column))
+    assert units.table is not None
     keys = units.variables + ([units.base] if units.base is not None else [])
-    lookup = units.table.select(keys).with_columns(
-        nw.new_series(name, np.asarray(weights, dtype=float), backend=units.table.implementation)
-    )
-    if isinstance(frame, nw.LazyFrame):
-        joined = frame.join(_frame.into_engine(lookup, frame), on=keys, how="left")
-        return _frame.per_row_result(joined)
-    indexed = frame.with_row_index(ROW)
-    joined = indexed.join(lookup, on=keys, how="left").sort(ROW).drop(ROW)
-    return _frame.to_native(joined)
+    lookup = units.table.with_columns(
+        nw.new_series(name, weights, backend=units.table.implementation))
+    assert isinstance(frame, nw.LazyFrame)
+    return _frame.per_row_result(frame.join(_frame.into_engine(lookup, frame), on=keys, how="left"))
