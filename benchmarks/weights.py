@@ -48,7 +48,7 @@ def survey(n: int, seed: int = 0) -> tuple[pd.DataFrame, dict[str, dict[str, flo
         codes = rng.choice(k, n, p=sample)
         codes[:k] = np.arange(k)
         data[column] = pd.Categorical.from_codes(codes, levels).astype(str)
-        margins[column] = dict(zip(levels, population / population.sum()))
+        margins[column] = dict(zip(levels, population / population.sum(), strict=True))
     data["base"] = rng.uniform(0.5, 2.0, n)
     return pd.DataFrame(data), margins
 
@@ -110,7 +110,8 @@ def worker(name: str, case: str, size: int, repeat: int) -> dict[str, float]:
 def measure(name: str, case: str, size: int, repeat: int) -> dict[str, float]:
     out = subprocess.run(
         # ipfn warns on every call about pandas' deprecated inplace=; silenced for the worker only
-        [sys.executable, "-W", "ignore::DeprecationWarning", __file__, "--worker", name, "--case", case, "--sizes", str(size),
+        [sys.executable, "-W", "ignore::DeprecationWarning", __file__, "--worker", name,
+         "--case", case, "--sizes", str(size),
          "--repeat", str(repeat)],
         capture_output=True, text=True, check=True,
     )

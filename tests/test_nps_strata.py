@@ -87,7 +87,7 @@ def test_strata_bad_inputs():
         cx.nps(df, score="ltr", strata="stratum", ci="bootstrap")
     lonely = pd.concat([df, pd.DataFrame({"stratum": ["island"], "ltr": [9], "w": [1.0],
                                           "segment": ["a"]})], ignore_index=True)
-    with pytest.raises(DesignError, match="single scored response.*island"):
+    with pytest.raises(DesignError, match=r"single scored response.*island"):
         cx.nps(lonely, score="ltr", strata="stratum")
     df.loc[0, "stratum"] = None
     with pytest.raises(MissingValueError, match="strata column 'stratum' is missing for 1"):

@@ -2,7 +2,8 @@
 
 Survey metrics (NPS, CSAT, CES) with intervals, comparisons and trends; RFM segmentation;
 CLV models (BG/NBD, MBG/NBD, Pareto/NBD, Gamma-Gamma); key-driver analysis; journeys; Chinese
-feedback text (``cxmetrics.text``); charts (``cxmetrics.plot``). Functions take a
+feedback text (``cxmetrics.text``); charts (``cxmetrics.plot``); survey weighting and sample
+planning (``cxmetrics.weights``). Functions take a
 pandas, polars or pyarrow frame and return the same library. Heavy dependencies (scipy.stats,
 statsmodels, matplotlib, jieba, snownlp) load on first use, so importing the package is cheap.
 """
@@ -30,6 +31,16 @@ from cxmetrics.journey import (
     transitions,
     validate_events,
 )
+from cxmetrics.segment import (
+    RuleReport,
+    default_rules,
+    rfm_score,
+    rfm_segment,
+    rfm_table,
+    rfm_thresholds,
+    segment_profile,
+    validate_rules,
+)
 from cxmetrics.survey import (
     ces,
     compare_csat,
@@ -41,20 +52,10 @@ from cxmetrics.survey import (
     sample_size_nps,
     score_distribution,
 )
-from cxmetrics.segment import (
-    RuleReport,
-    default_rules,
-    rfm_score,
-    rfm_segment,
-    rfm_table,
-    rfm_thresholds,
-    segment_profile,
-    validate_rules,
-)
 from cxmetrics.weights import (
     SampleSize,
-    WeightReport,
     Weighted,
+    WeightReport,
     calibrate,
     load_margins,
     minimum_detectable_difference,

@@ -14,8 +14,6 @@ caller's engine gives the variance.
 
 from __future__ import annotations
 
-from typing import Any
-
 import narwhals as nw
 import numpy as np
 

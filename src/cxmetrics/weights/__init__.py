@@ -10,7 +10,7 @@ from cxmetrics.weights._margins import load_margins
 from cxmetrics.weights._planning import SampleSize, minimum_detectable_difference, sample_size_compare
 from cxmetrics.weights._poststratify import poststratify
 from cxmetrics.weights._rake import rake
-from cxmetrics.weights._report import WeightReport, Weighted
+from cxmetrics.weights._report import Weighted, WeightReport
 
 __all__ = [
     "SampleSize",

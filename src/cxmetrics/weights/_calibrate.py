@@ -163,7 +163,7 @@ def calibrate(
     x = frame.select(*(nw.col(c).cast(nw.Float64) for c in columns)).to_numpy().astype(float)
     missing = ~np.isfinite(x)
     if missing.any():
-        bad = [c for c, m in zip(columns, missing.any(axis=0)) if m]
+        bad = [c for c, m in zip(columns, missing.any(axis=0), strict=True) if m]
         raise MissingValueError(f"auxiliary columns {bad} have missing or non-finite values")
     target = np.array([float(totals[c]) for c in columns])
     labels = list(columns)
@@ -201,7 +201,7 @@ def _solve(
         return target - (d * g) @ x, g, dg
 
     r, g, dg = residual(lam)
-    errors = {k: float(v) for k, v in zip(labels, np.abs(r) / scale)}
+    errors = {k: float(v) for k, v in zip(labels, np.abs(r) / scale, strict=True)}
     start = (x * d[:, None]).T @ x  # the Hessian at λ = 0 for every distance (F'(0) = 1)
     if not np.all(np.isfinite(start)) or np.linalg.matrix_rank(start) < x.shape[1]:
         raise DesignError(
@@ -225,7 +225,7 @@ def _solve(
             size /= 2.0
         lam = lam + size * delta
         r, g, dg = r_new, g_new, dg_new
-        errors = {k: float(v) for k, v in zip(labels, np.abs(r) / scale)}
+        errors = {k: float(v) for k, v in zip(labels, np.abs(r) / scale, strict=True)}
         if max(errors.values()) <= tol:
             return g, step, errors
     worst = max(errors, key=errors.__getitem__)

@@ -158,7 +158,8 @@ def sample_size_compare(
     if not metric.low < b < metric.high:
         raise CXMetricsError(f"group b's expected value {b * scale:g} is outside the scale")
     if b == a:
-        raise CXMetricsError("the two groups' expected values are equal: no sample size detects a zero difference")
+        raise CXMetricsError(
+            "the two groups' expected values are equal: no sample size detects a zero difference")
     k = _real(ratio, "ratio")
     if k <= 0:
         raise CXMetricsError(f"ratio must be positive, got {ratio!r}")
@@ -213,7 +214,7 @@ def minimum_detectable_difference(
     5.88
     """
     metric, a = _metric(nps_a, csat_a, passives, scale, ("nps_a", "csat_a"))
-    sizes = []
+    sizes: list[int] = []
     for label, size in (("n_a", n_a), ("n_b", n_a if n_b is None else n_b)):
         if isinstance(size, bool) or not isinstance(size, numbers.Integral) or size < 2:
             raise CXMetricsError(f"{label} must be a whole number >= 2, got {size!r}")

@@ -40,7 +40,7 @@ def _population_mapping(population: Any, cells: list[str]) -> Mapping[Any, Any]:
     cell_keys = [k if len(cells) > 1 else k[0] for k in keys]
     if len(set(cell_keys)) != len(cell_keys):
         raise DesignError(f"the population frame lists some cells of {cells} more than once")
-    return dict(zip(cell_keys, values))
+    return dict(zip(cell_keys, values, strict=True))
 
 
 def poststratify(
@@ -127,7 +127,7 @@ def poststratify(
     if len(cell_list) == 1:
         keys = [k[0] for k in keys]
     observed_base = np.bincount(cell_of_unit, units.counts * units.base_weight, minlength=len(keys))
-    base_by_key = dict(zip(keys, observed_base))
+    base_by_key = dict(zip(keys, observed_base, strict=True))
     empty = [cell for cell, share in shares.items() if share > 0 and base_by_key.get(cell, 0.0) <= 0]
     if empty:
         raise DesignError(

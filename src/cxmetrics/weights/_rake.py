@@ -75,11 +75,11 @@ def ipf(
     def errors_now() -> dict[str, float]:
         return {
             name: float(np.max(np.abs(np.bincount(c, counts * w, minlength=len(t)) - t)) / total)
-            for name, c, t in zip(names, codes, targets)
+            for name, c, t in zip(names, codes, targets, strict=True)
         }
 
     for sweep in range(1, max_iter + 1):
-        for name, c, t, lv in zip(names, codes, targets, levels):
+        for name, c, t, lv in zip(names, codes, targets, levels, strict=True):
             current = np.bincount(c, counts * w, minlength=len(t))
             starved = (current <= 0) & (t > 0)
             if starved.any():

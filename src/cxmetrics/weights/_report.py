@@ -90,14 +90,14 @@ class WeightReport:
         """Report on an array of weights (``counts``: how many rows carry each weight)."""
         w = np.asarray(weights, dtype=float)
         m = np.ones(len(w)) if counts is None else np.asarray(counts, dtype=float)
-        n = int(round(m.sum()))
+        n = round(m.sum())
         total = float(np.sum(m * w))
         total_sq = float(np.sum(m * w * w))
         n_eff = total**2 / total_sq if total_sq > 0 else 0.0
         deff = n * total_sq / total**2 if total > 0 else float("nan")
         rows = np.repeat(w, m.astype(np.int64)) if counts is not None else w
         quantiles = (
-            {q: float(v) for q, v in zip(QUANTILES, np.quantile(rows, QUANTILES))}
+            {q: float(v) for q, v in zip(QUANTILES, np.quantile(rows, QUANTILES), strict=True)}
             if len(rows) else {q: float("nan") for q in QUANTILES}
         )
         return cls(

@@ -97,7 +97,7 @@ def cell_codes(codes: list[np.ndarray], sizes: list[int]) -> np.ndarray:
     """One integer per combination of levels (mixed radix), or row ranks when that overflows."""
     if float(np.prod([max(s, 1) for s in sizes], dtype=float)) < 2.0**62:
         combined = np.zeros(len(codes[0]), dtype=np.int64)
-        for c, size in zip(codes, sizes):
+        for c, size in zip(codes, sizes, strict=True):
             combined = combined * size + c
         return combined
     return np.unique(np.stack(codes, axis=1), axis=0, return_inverse=True)[1].ravel()
@@ -111,12 +111,12 @@ def collect_units(frame: _frame.Frame, variables: Sequence[str], base_weight: st
     columns = frame.select(variables).to_pandas()
     factorised = [_factorize(columns[v], v) for v in variables]
     row_codes = [c for c, _ in factorised]
-    levels = {v: lv for v, (_, lv) in zip(variables, factorised)}
+    levels = {v: lv for v, (_, lv) in zip(variables, factorised, strict=True)}
     n = len(frame)
     if base_weight is not None or n == 0:
         base = (frame[base_weight].to_numpy().astype(float) if base_weight is not None
                 else np.ones(n))
-        return Units(variables, base_weight, dict(zip(variables, row_codes)), levels,
+        return Units(variables, base_weight, dict(zip(variables, row_codes, strict=True)), levels,
                      np.ones(n), base, np.arange(n), None)
     sizes = [len(levels[v]) for v in variables]
     cells = cell_codes(row_codes, sizes)
@@ -132,7 +132,7 @@ def collect_units(frame: _frame.Frame, variables: Sequence[str], base_weight: st
     else:
         _, first, inverse, counts = np.unique(cells, return_index=True, return_inverse=True,
                                               return_counts=True)
-    codes = {v: c[first] for v, c in zip(variables, row_codes)}
+    codes = {v: c[first] for v, c in zip(variables, row_codes, strict=True)}
     return Units(variables, None, codes, levels, counts.astype(float), np.ones(len(first)),
                  inverse.ravel(), None)
 
@@ -158,12 +158,12 @@ def _engine_units(frame: nw.LazyFrame[Any], variables: list[str], base_weight: s
 def attach(frame: _frame.Frame, units: Units, weights: np.ndarray, name: str) -> Any:
     """Each unit's weight on its rows, in the caller's library (and row order when eager)."""
     weights = np.asarray(weights, dtype=float)
-    if units.inverse is not None:
+    if isinstance(frame, nw.DataFrame):
+        assert units.inverse is not None  # eager units carry each row's unit
         column = nw.new_series(name, weights[units.inverse], backend=frame.implementation)
         return _frame.to_native(frame.with_columns(column))
     assert units.table is not None
     keys = units.variables + ([units.base] if units.base is not None else [])
     lookup = units.table.with_columns(
         nw.new_series(name, weights, backend=units.table.implementation))
-    assert isinstance(frame, nw.LazyFrame)
     return _frame.per_row_result(frame.join(_frame.into_engine(lookup, frame), on=keys, how="left"))
