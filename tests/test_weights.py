@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import narwhals as nw
 import numpy as np
 import pandas as pd
 import polars as pl
@@ -19,6 +20,7 @@ from cxmetrics.errors import (
     MissingValueError,
     ValueRangeError,
 )
+from tests.backends import ALL, LAZY, as_pandas, convert
 from tests.conftest import make_frame, to_pandas
 
 MARGINS = {
@@ -441,3 +443,32 @@ def test_load_margins_round_trip(tmp_path):
         cx.load_margins(tmp_path / "bad.toml")
     with pytest.raises(CXMetricsError, match="not found"):
         cx.load_margins(tmp_path / "missing.toml")
+
+
+# ---- every backend ----------------------------------------------------------------------
+
+ENGINES = [b for b in ALL if b != "pyspark"] + [pytest.param("pyspark", marks=pytest.mark.spark)]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_rake_and_poststratify_on_every_backend(engine):
+    df = skewed_survey(n=600, seed=12)
+    keys = ["region", "channel", "age", "base"]
+    expected = cx.rake(df, margins=MARGINS, base_weight="base").data
+    got = cx.rake(convert(df, engine), margins=MARGINS, base_weight="base").data
+    assert isinstance(nw.from_native(got), nw.LazyFrame) == (engine in LAZY)
+    got = as_pandas(got).sort_values(keys).reset_index(drop=True)
+    want = expected.sort_values(keys).reset_index(drop=True)
+    np.testing.assert_allclose(got["weight"].to_numpy(), want["weight"].to_numpy(), rtol=1e-9)
+    post = as_pandas(cx.poststratify(convert(df, engine), cells="region",
+                                     population=MARGINS["region"]).data)
+    assert post.groupby("region")["weight"].sum().div(600).to_dict() == pytest.approx(MARGINS["region"])
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_stratified_nps_on_every_backend(engine):
+    df = skewed_survey(n=600, seed=13)
+    expected = cx.nps(df, score="ltr", weights="base", strata="region", by="channel")
+    got = as_pandas(cx.nps(convert(df, engine), score="ltr", weights="base", strata="region",
+                           by="channel"))
+    np.testing.assert_allclose(got["se"].to_numpy(), expected["se"].to_numpy(), rtol=1e-9)
