@@ -10,6 +10,7 @@ import numpy as np
 from cxmetrics import _frame
 from cxmetrics.errors import CXMetricsError, DesignError, format_examples
 from cxmetrics.weights._margins import match_levels, target_shares
+from cxmetrics.weights._rake import relative_error
 from cxmetrics.weights._report import Weighted, WeightReport
 from cxmetrics.weights._units import (
     attach,
@@ -77,7 +78,7 @@ def poststratify(
     Weighted
         ``(data, report)``: the rows with the column ``name`` (in the caller's library and row
         order; a lazy input stays lazy) and a :class:`WeightReport` whose ``margin_errors``
-        holds the largest cell share error under the key of the cell columns joined by " × ".
+        holds the largest relative cell share error under the key of the cell columns joined by " × ".
         Weights sum to the population total for counts, else to the sum of base weights.
 
     Raises
@@ -143,7 +144,7 @@ def poststratify(
         factor = np.where(cell_base > 0, share * total / cell_base, 0.0)
     w = units.base_weight * factor[code]
     achieved = np.bincount(code, units.counts * w, minlength=len(share))
-    error = float(np.max(np.abs(achieved - share * total)) / total)
+    error = relative_error(achieved, share * total, total)
     report = WeightReport.from_weights(
         w, counts=units.counts, method="poststratify", iterations=1, margin_errors={label: error}
     )

@@ -45,6 +45,14 @@ def trim_bounds(trim: Sequence[float | None] | None) -> tuple[float, float] | No
     return lo, hi
 
 
+def relative_error(achieved: np.ndarray, target: np.ndarray, total: float) -> float:
+    """Largest |achieved − target| / target over levels (|achieved| / total where the target is
+    0); it bounds the absolute error of every share too."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        error = np.where(target > 0, np.abs(achieved - target) / target, np.abs(achieved) / total)
+    return float(np.max(error)) if len(error) else 0.0
+
+
 def ipf(
     codes: list[np.ndarray],
     shares: list[np.ndarray],
@@ -62,21 +70,18 @@ def ipf(
 
     One sweep scales the weights to every margin in turn (Deming & Stephan 1940); with
     ``bounds`` (absolute weights) the weights are then clipped into them, so raking and
-    trimming alternate until, after a sweep, every margin is within ``tol`` of its target share
-    while every weight lies within the bounds. Margins are checked after every sweep, all of
-    them (not only the last one raked). Returns per-row weights of each unit, sweeps, and the
-    largest absolute share error per margin.
+    trimming alternate until, after a sweep, every level's weighted total is within ``tol``
+    (relative) of its target while every weight lies within the bounds. Margins are checked
+    after every sweep, all of them (not only the last one raked). Returns per-row weights of
+    each unit, sweeps, and the largest relative error per margin.
     """
     base_total = float(np.sum(counts * base))
     w = base * (total / base_total)
-    positive = base > 0
     targets = [s * total for s in shares]
 
     def errors_now() -> dict[str, float]:
-        return {
-            name: float(np.max(np.abs(np.bincount(c, counts * w, minlength=len(t)) - t)) / total)
-            for name, c, t in zip(names, codes, targets, strict=True)
-        }
+        return {name: relative_error(np.bincount(c, counts * w, minlength=len(t)), t, total)
+                for name, c, t in zip(names, codes, targets, strict=True)}
 
     for sweep in range(1, max_iter + 1):
         for name, c, t, lv in zip(names, codes, targets, levels, strict=True):
@@ -92,7 +97,7 @@ def ipf(
                 ratio = np.where(current > 0, t / current, 1.0)
             w = w * ratio[c]
         if bounds is not None:
-            w = np.where(positive, np.clip(w, bounds[0], bounds[1]), w)
+            w = np.where(w > 0, np.clip(w, bounds[0], bounds[1]), w)  # zero targets stay zero
         errors = errors_now()
         if max(errors.values()) <= tol:
             return w, sweep, errors
@@ -100,7 +105,8 @@ def ipf(
     hint = " (the trim bounds may be too tight for these margins)" if bounds is not None else ""
     raise ConvergenceError(
         f"raking did not converge in {max_iter} sweeps: the worst margin is {worst!r}, whose "
-        f"weighted shares are off their targets by up to {errors[worst]:.3g} (tol={tol:g}){hint}; "
+        f"weighted shares are off their targets by up to {errors[worst]:.3g} relative "
+        f"(tol={tol:g}){hint}; "
         "raise max_iter, loosen trim, or merge sparse levels"
     )
 
@@ -119,7 +125,8 @@ def rake(
 
     Iterative proportional fitting (Deming & Stephan 1940): the weights are scaled to match
     each variable's population shares in turn, sweep after sweep, until after a sweep every
-    weighted share is within ``tol`` of its target. Raking is calibration with the raking
+    weighted share is within ``tol`` of its target, relative to the target (and so within
+    ``tol`` absolutely too). Raking is calibration with the raking
     distance (Deville & Särndal 1992), so only the margins, not their interlocked cells, need
     to be known. The rows are grouped in the caller's engine into distinct combinations of the
     variables and base weight, and the fitting runs on those.
@@ -143,7 +150,7 @@ def rake(
     max_iter : int
         Most sweeps over the margins before giving up.
     tol : float
-        Largest allowed absolute difference between a weighted share and its target.
+        Largest allowed |weighted share − target| / target, for every level of every margin.
     name : str
         Name of the weight column added to the data (must not exist yet).
 

@@ -29,8 +29,9 @@ class WeightReport:
         Sweeps over the margins (raking), Newton steps (calibration), 1 for closed forms.
     margin_errors : dict of str to float
         Per variable (raking, post-stratification) or auxiliary (calibration), the largest
-        absolute difference between a weighted share and its target share after the last
-        iteration (for calibration: |weighted total − target| / max(|target|, 1)).
+        relative difference |weighted share − target| / target over its levels after the last
+        iteration, which bounds the absolute share error too (for calibration:
+        |weighted total − target| / max(|target|, 1)).
     n : int
         Rows weighted.
     total : float
