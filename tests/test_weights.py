@@ -473,3 +473,20 @@ def test_stratified_nps_on_every_backend(engine):
     got = as_pandas(cx.nps(convert(df, engine), score="ltr", weights="base", strata="region",
                            by="channel"))
     np.testing.assert_allclose(got["se"].to_numpy(), expected["se"].to_numpy(), rtol=1e-9)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(30, 300), st.integers(1, 4), st.integers(0, 2**31 - 1))
+def test_property_linear_calibration_meets_totals(n, p, seed):
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(n, p))
+    d = rng.uniform(0.5, 2.0, n)
+    shift = rng.normal(scale=0.1, size=p) * n
+    frame = pd.DataFrame({f"x{j}": x[:, j] for j in range(p)} | {"d": d})
+    totals = {f"x{j}": float(d @ x[:, j] + shift[j]) for j in range(p)}
+    weighted, report = cx.calibrate(frame, totals=totals, base_weight="d")
+    w = weighted["weight"].to_numpy()
+    np.testing.assert_allclose(w @ x, list(totals.values()), rtol=1e-9, atol=1e-8)
+    raked, _ = cx.calibrate(frame, totals=totals, base_weight="d", method="raking", max_iter=200)
+    assert np.all(raked["weight"].to_numpy() > 0)
+    assert max(report.margin_errors.values()) <= 1e-10
