@@ -9,6 +9,9 @@ statsmodels, matplotlib, jieba, snownlp) load on first use, so importing the pac
 """
 
 from cxmetrics import errors, plot, text, weights
+from cxmetrics._records import to_records
+from cxmetrics._version import __version__
+from cxmetrics._warm import warm_up
 from cxmetrics.clv import (
     BetaGeo,
     GammaGamma,
@@ -64,8 +67,6 @@ from cxmetrics.weights import (
     sample_size_compare,
 )
 
-__version__ = "0.1.0"
-
 __all__ = [
     "BetaGeo",
     "GammaGamma",
@@ -113,8 +114,10 @@ __all__ = [
     "summary_from_transactions",
     "text",
     "time_between",
+    "to_records",
     "transitions",
     "validate_events",
     "validate_rules",
+    "warm_up",
     "weights",
 ]
