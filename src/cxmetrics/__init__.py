@@ -1,13 +1,15 @@
 """cxmetrics: customer-experience analytics on DataFrames.
 
-Survey metrics (NPS, CSAT, CES) with intervals, comparisons and trends; RFM segmentation;
-CLV models (BG/NBD, MBG/NBD, Pareto/NBD, Gamma-Gamma); key-driver analysis; journeys;
+Survey metrics (NPS, CSAT, CES) with intervals, comparisons and trends; survey weighting and
+sample planning (``cxmetrics.weights``); RFM segmentation; CLV models (BG/NBD, MBG/NBD,
+Pareto/NBD, Gamma-Gamma, shifted-beta-geometric, BG/BB); key-driver analysis; journeys;
 retention and cohorts; Chinese feedback text (``cxmetrics.text``); charts (``cxmetrics.plot``).
-Functions take a pandas, polars or pyarrow frame and return the same library. Heavy dependencies
-(scipy.stats, statsmodels, matplotlib, jieba, snownlp) load on first use, so importing the package is cheap.
+Functions take a pandas, polars or pyarrow frame and return the same library. Heavy
+dependencies (scipy.stats, statsmodels, matplotlib, jieba, snownlp) load on first use, so
+importing the package is cheap.
 """
 
-from cxmetrics import errors, plot, text
+from cxmetrics import errors, plot, text, weights
 from cxmetrics._records import to_records
 from cxmetrics._version import __version__
 from cxmetrics._warm import warm_up
@@ -55,6 +57,17 @@ from cxmetrics.survey import (
     sample_size_nps,
     score_distribution,
 )
+from cxmetrics.weights import (
+    SampleSize,
+    Weighted,
+    WeightReport,
+    calibrate,
+    load_margins,
+    minimum_detectable_difference,
+    poststratify,
+    rake,
+    sample_size_compare,
+)
 
 __all__ = [
     "BetaGeo",
@@ -62,8 +75,12 @@ __all__ = [
     "ModifiedBetaGeo",
     "ParetoNBD",
     "RuleReport",
+    "SampleSize",
+    "WeightReport",
+    "Weighted",
     "__version__",
     "attribution",
+    "calibrate",
     "calibration_report",
     "ces",
     "cohort_retention",
@@ -83,14 +100,19 @@ __all__ = [
     "journey_kpis",
     "key_drivers",
     "lifecycle",
+    "load_margins",
+    "minimum_detectable_difference",
     "nps",
     "nps_trend",
     "paths",
     "plot",
+    "poststratify",
+    "rake",
     "rfm_score",
     "rfm_segment",
     "rfm_table",
     "rfm_thresholds",
+    "sample_size_compare",
     "sample_size_nps",
     "score_distribution",
     "segment_profile",
@@ -103,4 +125,5 @@ __all__ = [
     "validate_events",
     "validate_rules",
     "warm_up",
+    "weights",
 ]

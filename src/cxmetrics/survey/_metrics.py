@@ -20,6 +20,7 @@ from cxmetrics.survey._aggregate import (
     prepare,
     score_stats,
 )
+from cxmetrics.survey._strata import STRATA_CI_METHOD, check_strata, linearized_se
 
 __all__ = ["ces", "csat", "nps", "sample_size_nps", "score_distribution"]
 
@@ -35,6 +36,7 @@ def nps(
     scale: float = 100,
     n_boot: int = 2000,
     seed: int | np.random.Generator | None = None,
+    strata: str | None = None,
 ) -> Any:
     """Net Promoter Score per group, with a confidence interval.
 
@@ -51,7 +53,8 @@ def nps(
         Columns to group by; each group is one result row, groups as ordinary columns.
     weights : str, optional
         Column of non-negative survey weights. Shares are weighted; intervals use Kish's
-        effective sample size n_eff = (Σw)² / Σw².
+        effective sample size n_eff = (Σw)² / Σw² (every ``ci`` method runs on effective counts,
+        share × n_eff), unless ``strata`` is given.
     ci : {"adjusted_wald", "wald", "score", "bootstrap", "bayes"}
         Interval method (Rocks 2016). The default adjusted Wald adds ¾ detractor, 1½ passives and
         ¾ promoter before a Wald interval; by exact enumeration it keeps near-nominal coverage at
@@ -67,6 +70,12 @@ def nps(
         Number of draws for ``"bootstrap"`` and ``"bayes"``.
     seed : int or numpy Generator, optional
         Seed for ``"bootstrap"`` and ``"bayes"``; results are reproducible with a fixed seed.
+    strata : str, optional
+        Column of sampling strata. The standard error is then the Taylor-linearised one of the
+        (weighted) NPS ratio estimator under stratified sampling, with each response its own
+        unit (Woodruff 1971; Wolter 2007, §6.11), and the interval is the Wald interval on it
+        (``ci_method`` ``"linearization"``; only ``ci="adjusted_wald"`` or ``"wald"`` are
+        accepted). A stratum with a single scored response raises ``DesignError``.
 
     Returns
     -------
@@ -90,6 +99,9 @@ def nps(
     Reichheld, F. (2003). The one number you need to grow. *Harvard Business Review* 81(12).
     Rocks, B. (2016). Interval estimation for the Net Promoter Score. *The American
     Statistician* 70(4), 365–372.
+    Woodruff, R. S. (1971). A simple method for approximating the variance of a complicated
+    estimate. *JASA* 66(334), 411–414. Wolter, K. M. (2007). *Introduction to Variance
+    Estimation*, 2nd ed. Springer.
 
     Examples
     --------
@@ -106,10 +118,18 @@ def nps(
     check_choice(ci, _stats.NPS_CI_METHODS, "ci")
     check_confidence(confidence)
     frame, by_list = prepare(data, score=score, by=by, weights=weights)
+    if strata is not None:
+        check_strata(frame, strata, score=score, by=by_list, ci=ci)
     stats = score_stats(frame, score=score, by=by_list, weights=weights, low=0, high=10,
                         categories=NPS_CATEGORIES, complement="passives", moments=False)
     columns = nps_columns(stats, weighted=weights is not None, ci=ci, confidence=confidence,
                           scale=scale, n_boot=n_boot, seed=seed)
+    if strata is not None:
+        se = linearized_se(frame, score=score, by=by_list, weights=weights, strata=strata)
+        net, half = columns["nps"] / scale, _stats.z_quantile(confidence) * se
+        columns |= {"se": se * scale, "ci_low": np.clip(net - half, -1.0, 1.0) * scale,
+                    "ci_high": np.clip(net + half, -1.0, 1.0) * scale,
+                    "ci_method": [STRATA_CI_METHOD] * len(se)}
     return finish(stats, columns)
 
 
