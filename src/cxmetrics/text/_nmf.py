@@ -246,7 +246,7 @@ def coherence(x: Any, h: np.ndarray, top: int = 10) -> np.ndarray:
     return out
 
 
-def topical_terms(x: Any, *, partners: int = 3, min_npmi: float = 0.1, min_joint: int = 3) -> np.ndarray:
+def topical_terms(x: Any, *, partners: int = 3, min_npmi: float = 0.15, min_joint: int = 3) -> np.ndarray:
     """Columns of ``x`` whose terms keep company: the mean NPMI with their ``partners`` most
     associated terms (pairs seen together in at least ``min_joint`` comments) is ``min_npmi``
     or more.

@@ -374,7 +374,7 @@ def topics(
     min_df: int = 3,
     max_df: float = 0.5,
     max_terms: int = 2000,
-    min_weight: float = 0.3,
+    min_weight: float = 0.1,
     confidence: float = 0.95,
     user_dict: str | os.PathLike[str] | Iterable[str] | None = None,
     stopwords: str | os.PathLike[str] | Iterable[str] | None = "default",
@@ -386,7 +386,7 @@ def topics(
        carry sentiment but no subject.
     2. Terms in at least ``min_df`` comments and at most a ``max_df`` share of them (the
        ``max_terms`` most common), then only *topical* terms: those whose mean NPMI with their
-       three most associated terms is at least 0.1 (Bouma 2009). Words spread through comments
+       three most associated terms is at least 0.15 (Bouma 2009). Words spread through comments
        at chance (今天, 外卖) would otherwise take whole topics.
     3. TF-IDF rows (sublinear tf, smoothed idf, unit length) factorised as X ≈ W H by HALS from
        an NNDSVDa start (Cichocki & Phan 2009; Boutsidis & Gallopoulos 2008).
@@ -415,7 +415,7 @@ def topics(
         Vocabulary limits (comments containing the term; share of comments; number of terms).
     min_weight : float
         Weight from which a comment has a topic (in (0, 1]; the comment's TF-IDF vector has
-        length 1, so 0.3 means the topic accounts for a good part of it).
+        length 1; the default 0.1 tags a topic a comment mentions alongside several others).
     confidence : float
         Level of the share intervals.
     user_dict, stopwords
@@ -438,7 +438,7 @@ def topics(
     --------
     >>> import pandas as pd
     >>> from cxmetrics.text import topics
-    >>> comments = ["骑手迟到一个小时", "配送超时，骑手态度差", "小时才送达，配送太慢",
+    >>> comments = ["骑手迟到一个小时", "配送超时，骑手还没到", "小时才送达，配送太慢",
     ...             "味道不错，口感很好", "口感一般，味道偏咸", "味道很好，口感新鲜"] * 5
     >>> model = topics(pd.DataFrame({"comment": comments}), text="comment", k=2)
     >>> model.summary()[["topic", "n", "share"]]
