@@ -25,7 +25,7 @@ __all__ = ["TopicModel", "topics"]
 #: Comments the number of topics is chosen on (a seeded random subsample of longer corpora).
 SELECTION_ROWS = 3000
 #: Subsample fits per candidate k in the stability criterion.
-STABILITY_RUNS = 5
+STABILITY_RUNS = 4
 # Negators and degree words carry sentiment (so the tokenizer keeps them) but no subject.
 _NOT_TOPICAL = NEGATORS | DEGREES
 
@@ -389,10 +389,11 @@ def topics(
        three most associated terms is at least 0.15 (Bouma 2009). Words spread through comments
        at chance (今天, 外卖) would otherwise take whole topics.
     3. TF-IDF rows (sublinear tf, smoothed idf, unit length) factorised as X ≈ W H by HALS from
-       an NNDSVDa start (Cichocki & Phan 2009; Boutsidis & Gallopoulos 2008).
+       an NNDSVDa start (Cichocki & Phan 2009; Boutsidis & Gallopoulos 2008), so a given k
+       gives the same topics whatever the seed.
     4. ``k=None``: for each k of ``k_range`` the stability of Greene, O'Callaghan & Cunningham
        (2014), the mean Hungarian-matched cosine similarity between the topics fitted on all
-       comments and on five random 80% subsamples; the most stable k is chosen (ties: the
+       comments and on four random 80% subsamples (fits of at most 100 sweeps); the most stable k is chosen (ties: the
        larger). It is computed on a seeded random subsample of 3,000 comments with terms.
 
     Topics are ordered by their share of comments, most common first.
@@ -408,7 +409,8 @@ def topics(
     by : str or list of str, optional
         Groups for the shares of :meth:`TopicModel.summary` (topics are fitted on all comments).
     seed : int or numpy Generator
-        Seeds the subsamples and the truncated SVD's start vector: same seed, same topics.
+        Seeds the subsamples of the choice of k (the fit itself starts from the data's SVD):
+        same seed, same topics.
     k_range : sequence of int
         Candidates for ``k=None`` (each at least 2).
     min_df, max_df, max_terms : int, float, int
@@ -486,7 +488,7 @@ def topics(
     if k > min(len(rows), len(vocabulary.terms)):
         raise DesignError(f"k={k} topics need at least as many comments with terms ({len(rows)}) and terms "
                           f"({len(vocabulary.terms)})")
-    fit = _nmf.nmf(x[rows], k, rng)
+    fit = _nmf.nmf(x[rows], k)
     h = fit.h
     w = _nmf.transform(x, h)
     order = np.lexsort((np.arange(k), -(w >= min_weight).sum(axis=0)))
