@@ -14,8 +14,8 @@ from cxmetrics.text import TopicModel, topic_impact, topics
 from tests.topic_corpus import PLANTED, planted_corpus
 
 # ../shared/data beside the project (worktrees sit one level deeper)
-CORPUS = next((p / "shared" / "data" / "sentiment" / "waimai_dev.csv" for p in Path(__file__).resolve().parents[2:4]
-               if (p / "shared" / "data").is_dir()), Path("absent"))
+CORPUS = next((p / "shared" / "data" / "sentiment" / "waimai_dev.csv"
+               for p in Path(__file__).resolve().parents[2:4] if (p / "shared" / "data").is_dir()), Path("absent"))
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +57,8 @@ def test_exactly_planted_effects_significant(planted: tuple[pd.DataFrame, np.nda
     out = topic_impact(df, score="score", topics=model, text="comment", n_boot=50, target=60)
     wide = model.assign(df, text="comment")
     match = _match(model, present, wide)
-    planted_effect = {model.names[match[j]] for j, name in enumerate(PLANTED) if name in ("delivery", "packaging")}
+    planted_effect = {model.names[match[j]] for j, name in enumerate(PLANTED)
+                      if name in ("delivery", "packaging")}
     assert set(out.loc[out["significant"], "topic"]) == planted_effect
     assert np.isclose(out["joint_share"].sum(), out["r_squared"].iloc[0])
     assert (out["joint_ci_low"] <= out["joint_share"] + 1e-12).all()
@@ -196,3 +197,23 @@ def test_real_reviews_give_readable_topics() -> None:
     labels = " ".join(model.summary()["label"])
     assert any(word in labels for word in ("送餐", "小时", "速度", "送到"))  # delivery time
     assert any(word in labels for word in ("味道", "好吃", "难吃"))  # taste
+
+
+def test_topic_charts(planted: tuple[pd.DataFrame, np.ndarray, TopicModel]) -> None:
+    import matplotlib as mpl
+    from matplotlib.figure import Figure
+
+    from cxmetrics import plot
+
+    df, _, model = planted
+    before = dict(mpl.rcParams)
+    impact = topic_impact(df, score="score", topics=model, text="comment", n_boot=0)
+    ax = plot.topic_map(impact)
+    assert isinstance(ax.figure, Figure) and sorted(t.get_text() for t in ax.texts) == sorted(model.names)
+    monthly = df.assign(month=np.repeat(["2024-01", "2024-02"], len(df) // 2))
+    trend = plot.topic_trend(model.shares(monthly, text="comment", by="month"), time="month")
+    assert [t.get_text() for t in trend.get_legend().get_texts()] == model.names
+    assert len(trend.lines) == model.k
+    given = Figure().add_subplot()
+    assert plot.topic_map(pl.from_pandas(impact), ax=given) is given
+    assert dict(mpl.rcParams) == before

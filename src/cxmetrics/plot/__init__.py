@@ -26,6 +26,7 @@ from cxmetrics.plot._survey import (
     nps_trend,
 )
 from cxmetrics.plot._text import aspect_chart, keyword_bars, sentiment_distribution, wordcloud
+from cxmetrics.plot._topics import topic_map, topic_trend
 
 __all__ = [
     "FontWarning",
@@ -50,5 +51,7 @@ __all__ = [
     "rfm_heatmap",
     "segment_bars",
     "sentiment_distribution",
+    "topic_map",
+    "topic_trend",
     "wordcloud",
 ]

@@ -55,7 +55,7 @@ def build_vocabulary(
         n_docs += 1
         df.update(set(doc))
     ceiling = max_df * n_docs
-    kept = sorted(((t, c) for t, c in df.items() if c >= min_df and c <= ceiling), key=lambda tc: (-tc[1], tc[0]))
+    kept = sorted(((t, c) for t, c in df.items() if min_df <= c <= ceiling), key=lambda tc: (-tc[1], tc[0]))
     kept = kept[:max_terms]
     terms = sorted(t for t, _ in kept)
     counts = np.array([df[t] for t in terms], dtype=float)
@@ -171,7 +171,7 @@ def nmf(x: Any, k: int, *, max_iter: int = 200, tol: float = 1e-4) -> Factors:
     x_norm2 = float(x.multiply(x).sum())
     previous = _error(x_norm2, x, w, h)
     iterations = 0
-    for iterations in range(1, max_iter + 1):  # noqa: B007 - the count is reported
+    for iterations in range(1, max_iter + 1):
         h = _hals_h(x, w, h)
         w = _hals_w(x, w, h)
         if iterations % 10 == 0:

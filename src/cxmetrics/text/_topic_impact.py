@@ -187,8 +187,8 @@ def topic_impact(
             has = x[:, j] == 1.0
             a = _weighted(y[has], w[has])
             b = _weighted(y[~has], w[~has])
-            stats.append((int(has.sum()), int((~has).sum()), float(w[has].sum() / w.sum()) if len(w) else np.nan,
-                          a, b))
+            share = float(w[has].sum() / w.sum()) if len(w) else np.nan
+            stats.append((int(has.sum()), int((~has).sum()), share, a, b))
         tests = welch_test([s[3][0] for s in stats], [s[3][1] for s in stats], [s[3][2] for s in stats],
                            [s[4][0] for s in stats], [s[4][1] for s in stats], [s[4][2] for s in stats],
                            confidence=confidence)
@@ -236,8 +236,8 @@ def _joint(y: np.ndarray, x: np.ndarray, w: np.ndarray | None, names: list[str],
     # always the linear one, so shift such an outcome off {0, 1} (correlations do not change).
     shifted = y + 2.0 if np.isin(y, (0.0, 1.0)).all() else y
     matrix = np.column_stack([x[:, varying], shifted])
-    ratings = Ratings("outcome", [names[j] for j in varying], matrix, w, None, np.zeros(len(y), dtype=np.int64),
-                      nw.Implementation.PANDAS)
+    ratings = Ratings("outcome", [names[j] for j in varying], matrix, w, None,
+                      np.zeros(len(y), dtype=np.int64), nw.Implementation.PANDAS)
     table = drivers_table(ratings, method=method, n_boot=n_boot, seed=int(rng.integers(2**31)),
                           confidence=confidence)
     position = {names[j]: j for j in varying}

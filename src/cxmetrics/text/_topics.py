@@ -106,7 +106,7 @@ class TopicModel:
         for j, name in enumerate(self.names):
             seeds = set(self.seed_words.get(name, ()))
             if seeds:
-                member[:, j] |= [bool(doc) and not seeds.isdisjoint(doc) for doc in words]
+                member[:, j] |= [bool(doc) and not seeds.isdisjoint(doc or ()) for doc in words]
             aspect = self.aspects.get(name)
             if aspect is not None:
                 pattern = re.compile("|".join(map(re.escape, sorted(DEFAULT_ASPECTS[aspect].terms, key=len,
@@ -393,8 +393,8 @@ def topics(
        gives the same topics whatever the seed.
     4. ``k=None``: for each k of ``k_range`` the stability of Greene, O'Callaghan & Cunningham
        (2014), the mean Hungarian-matched cosine similarity between the topics fitted on all
-       comments and on four random 80% subsamples (fits of at most 100 sweeps); the most stable k is chosen (ties: the
-       larger). It is computed on a seeded random subsample of 3,000 comments with terms.
+       comments and on four random 80% subsamples (fits of at most 100 sweeps); the most
+       stable k is chosen (ties within 0.001: the larger). It is computed on a seeded random subsample of 3,000 comments with terms.
 
     Topics are ordered by their share of comments, most common first.
 
@@ -444,9 +444,9 @@ def topics(
     ...             "味道不错，口感很好", "口感一般，味道偏咸", "味道很好，口感新鲜"] * 5
     >>> model = topics(pd.DataFrame({"comment": comments}), text="comment", k=2)
     >>> model.summary()[["topic", "n", "share"]]
-            topic   n  share
-    0  骑手·配送·小时  15    0.5
-    1  味道·口感·新鲜  15    0.5
+          topic   n  share
+    0     口感·味道  15    0.5
+    1  小时·骑手·配送  15    0.5
     """
     rng = _check_seed(seed)
     if k is not None:
@@ -476,11 +476,12 @@ def topics(
     rows = np.flatnonzero(np.diff(x.indptr) > 0)
     selection: dict[int, float] = {}
     if k is None:
-        sample = rows if len(rows) <= SELECTION_ROWS else np.sort(rng.choice(rows, SELECTION_ROWS, replace=False))
+        sample = (rows if len(rows) <= SELECTION_ROWS
+                  else np.sort(rng.choice(rows, SELECTION_ROWS, replace=False)))
         usable = [c for c in candidates if c < min(len(sample), len(vocabulary.terms))]
         if not usable:
-            raise DesignError(f"{len(sample)} comments with terms and {len(vocabulary.terms)} terms are too few "
-                              f"for any k in k_range={list(candidates)}")
+            raise DesignError(f"{len(sample)} comments with terms and {len(vocabulary.terms)} terms are too "
+                              f"few for any k in k_range={list(candidates)}")
         sub = x[sample]
         selection = {c: _nmf.stability(sub, c, rng, STABILITY_RUNS) for c in usable}
         best = max(selection.values())
@@ -495,8 +496,8 @@ def topics(
     h = h[order]
     training = _Training(words, list(corpus.source.values), corpus.codes, corpus.keys, corpus.n_groups,
                          corpus.backend)
-    model = TopicModel([f"t{j}" for j in range(k)], vocabulary.terms, vocabulary.idf, h, {}, {}, float(min_weight),
-                       float(confidence), selection, user_dict, stopwords, training)
+    model = TopicModel([f"t{j}" for j in range(k)], vocabulary.terms, vocabulary.idf, h, {}, {},
+                       float(min_weight), float(confidence), selection, user_dict, stopwords, training)
     labels = [model.label(n) for n in model.names]
     names = [lab if labels.count(lab) == 1 else f"{lab} ({j + 1})" for j, lab in enumerate(labels)]
     return dataclasses.replace(model, names=names)
