@@ -14,8 +14,9 @@ from cxmetrics.text import TopicModel, topic_impact, topics
 from tests.topic_corpus import PLANTED, planted_corpus
 
 # ../shared/data beside the project (worktrees sit one level deeper)
-CORPUS = next((p / "shared" / "data" / "sentiment" / "waimai_dev.csv"
-               for p in Path(__file__).resolve().parents[2:4] if (p / "shared" / "data").is_dir()), Path("absent"))
+_ROOTS = Path(__file__).resolve().parents[2:4]
+CORPUS = next((p / "shared" / "data" / "sentiment" / "waimai_dev.csv" for p in _ROOTS
+               if (p / "shared" / "data").is_dir()), Path("absent"))
 
 
 @pytest.fixture(scope="module")

@@ -18,6 +18,7 @@ from cxmetrics.text import _nmf
 from cxmetrics.text._aspects import DEFAULT_ASPECTS
 from cxmetrics.text._corpus import Corpus, read_corpus
 from cxmetrics.text._features import DEGREES, NEGATORS
+from cxmetrics.text._input import read_grouped_texts
 from cxmetrics.text._normalize import normalize_one
 
 __all__ = ["TopicModel", "topics"]
@@ -26,6 +27,8 @@ __all__ = ["TopicModel", "topics"]
 SELECTION_ROWS = 3000
 #: Subsample fits per candidate k in the stability criterion.
 STABILITY_RUNS = 4
+#: k whose stability is this close to the best count as equally stable.
+STABILITY_TIE = 0.005
 # Negators and degree words carry sentiment (so the tokenizer keeps them) but no subject.
 _NOT_TOPICAL = NEGATORS | DEGREES
 
@@ -116,9 +119,17 @@ class TopicModel:
         member[missing] = False
         return w, member
 
-    def _read(self, data: Any, text: str, by: str | Sequence[str] | None, function: str) -> Corpus:
-        return read_corpus(data, text=text, by=by, function=function, user_dict=self.user_dict,
-                           stopwords=self.stopwords, min_length=2)
+    def _read(self, data: Any, text: str, by: str | Sequence[str] | None,
+              function: str) -> tuple[Corpus, list[list[str] | None]]:
+        """The comments of ``data`` and their words (those of the fitting data are not cut again)."""
+        grouped = read_grouped_texts(data, text, by, function=function)
+        if grouped.source.values == self.training.texts:
+            corpus = Corpus(self.training.words, grouped.codes, grouped.keys, grouped.n_groups,
+                            grouped.source)
+            return corpus, self.training.words
+        corpus = read_corpus(data, text=text, by=by, function=function, user_dict=self.user_dict,
+                             stopwords=self.stopwords, min_length=2)
+        return corpus, _topic_words(corpus)
 
     # --- results -------------------------------------------------------------------------
     def assign(self, data: Any, *, text: str, form: str = "wide") -> Any:
@@ -146,11 +157,10 @@ class TopicModel:
         """
         check_choice(form, ("wide", "long"), "form")
         clash = sorted(set(self.names) & {text, "topic"})
-        corpus = self._read(data, text, None, "assign")
+        corpus, words = self._read(data, text, None, "assign")
         if form == "wide" and (clash or set(self.names) & set(corpus.source.frame.columns)):
             named = clash or sorted(set(self.names) & set(corpus.source.frame.columns))
             raise CXMetricsError(f"topic names {named} are already columns of data; rename() them first")
-        words = _topic_words(corpus)
         w, member = self._score(words, corpus.source.values)
         if form == "long":
             rows, cols = np.nonzero(member)
@@ -173,8 +183,7 @@ class TopicModel:
         (non-missing comments of the group; empty ones count), ``share`` (n / n_comments),
         ``ci_low``, ``ci_high`` (Wilson 1927 interval at the model's ``confidence``).
         """
-        corpus = self._read(data, text, by, "shares")
-        words = _topic_words(corpus)
+        corpus, words = self._read(data, text, by, "shares")
         _, member = self._score(words, corpus.source.values)
         present = np.array([doc is not None for doc in words], dtype=bool)
         return to_native(self._share_table(member, present, corpus.codes, corpus.keys, corpus.n_groups,
@@ -394,7 +403,9 @@ def topics(
     4. ``k=None``: for each k of ``k_range`` the stability of Greene, O'Callaghan & Cunningham
        (2014), the mean Hungarian-matched cosine similarity between the topics fitted on all
        comments and on four random 80% subsamples (fits of at most 100 sweeps); the most
-       stable k is chosen (ties within 0.001: the larger). It is computed on a seeded random subsample of 3,000 comments with terms.
+       stable k is chosen; among those within 0.005 of the best, the one whose topics are most
+       coherent (mean NPMI of each topic's five top terms over the comments: Lau, Newman &
+       Baldwin 2014). It is computed on a seeded random subsample of 3,000 comments with terms.
 
     Topics are ordered by their share of comments, most common first.
 
@@ -485,7 +496,10 @@ def topics(
         sub = x[sample]
         selection = {c: _nmf.stability(sub, c, rng, STABILITY_RUNS) for c in usable}
         best = max(selection.values())
-        k = max(c for c, s in selection.items() if s >= best - 1e-3)
+        near = [c for c, s in selection.items() if s >= best - STABILITY_TIE]
+        # among equally stable k, the one whose topics' top terms hang together best
+        fits = {c: float(_nmf.coherence(sub, _nmf.nmf(sub, c).h, top=5).mean()) for c in near}
+        k = max(near, key=lambda c: (fits[c], c))
     if k > min(len(rows), len(vocabulary.terms)):
         raise DesignError(f"k={k} topics need at least as many comments with terms ({len(rows)}) and terms "
                           f"({len(vocabulary.terms)})")
