@@ -108,7 +108,13 @@ def topic_impact(
     ``p_adjusted`` (Benjamini–Hochberg), ``p_adjust`` ("fdr_bh"), ``significant``, ``lift``,
     ``gap_share`` (NaN without ``target``), ``joint_share`` (share of R²), ``joint_ci_low``,
     ``joint_ci_high`` (bootstrap; NaN with ``n_boot=0``), ``joint_beta`` (standardised
-    coefficient), ``joint_p_value``, ``r_squared`` (of the joint model), ``method``.
+    coefficient), ``joint_p_value`` (its t test), ``joint_p_adjusted`` (Benjamini–Hochberg),
+    ``joint_significant`` (``joint_p_adjusted < alpha``: the topic's effect holding the other
+    topics fixed), ``r_squared`` (of the joint model), ``method``.
+
+    ``significant`` answers "do comments with the topic score differently?"; when topics are
+    correlated (comments that do not mention price mention delivery more often) a topic with
+    no effect of its own can differ, and ``joint_significant`` is the test to act on.
     Topics no response of a group has (or all have) get NaN joint columns there; a group with
     fewer responses than topics + 2 gets NaN joint columns throughout.
 
@@ -176,7 +182,8 @@ def topic_impact(
     rows_out: dict[str, list[Any]] = {c: [] for c in (
         "group", "topic", "n_with", "n_without", "share", "with", "without", "difference", "se", "ci_low",
         "ci_high", "statistic", "df", "p_value", "p_adjusted", "p_adjust", "significant", "lift", "gap_share",
-        "joint_share", "joint_ci_low", "joint_ci_high", "joint_beta", "joint_p_value", "r_squared", "method")}
+        "joint_share", "joint_ci_low", "joint_ci_high", "joint_beta", "joint_p_value", "joint_p_adjusted",
+        "joint_significant", "r_squared", "method")}
     rng = np.random.default_rng(seed)
     for g in range(1 if keys is None else len(keys)):
         rows = np.flatnonzero((codes == g) & present)
@@ -194,6 +201,7 @@ def topic_impact(
                            confidence=confidence)
         adjusted = adjust_p_values(tests["p_value"], "fdr_bh")
         joint_cols = _joint(y, x, w if weights else None, names, joint, n_boot, rng, confidence)
+        joint_adjusted = adjust_p_values(joint_cols["joint_p_value"], "fdr_bh")
         for j, (n_with, n_without, share, a, b) in enumerate(stats):
             lift = share * (b[0] - a[0]) if n_with and n_without else np.nan
             gap = (target - overall) if target is not None else np.nan
@@ -213,6 +221,8 @@ def topic_impact(
             rows_out["gap_share"].append(float(lift / gap) if np.isfinite(gap) and gap != 0 else np.nan)
             for key, values in joint_cols.items():
                 rows_out[key].append(float(values[j]) if key != "r_squared" else float(values))
+            rows_out["joint_p_adjusted"].append(float(joint_adjusted[j]))
+            rows_out["joint_significant"].append(bool(joint_adjusted[j] < alpha))
             rows_out["method"].append(method)
     group = np.asarray(rows_out.pop("group"), dtype=np.int64)
     arrays: dict[str, Any] = {k: (v if k in ("topic", "p_adjust", "method") else np.asarray(v))

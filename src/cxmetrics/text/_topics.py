@@ -83,7 +83,8 @@ class TopicModel:
     names: list[str]
     terms_: list[str]
     idf: np.ndarray
-    h: np.ndarray
+    h: np.ndarray  # fitted topic vectors (components), unit rows
+    components: list[tuple[int, ...]]  # the rows of h each topic is made of
     seed_words: dict[str, tuple[str, ...]]
     aspects: dict[str, str]
     min_weight: float
@@ -104,8 +105,10 @@ class TopicModel:
     def _score(self, words: list[list[str] | None], texts: Sequence[Any]) -> tuple[np.ndarray, np.ndarray]:
         """Topic weights W (comments × topics) and the 0/1 membership."""
         x = _nmf.tfidf_matrix(words, self._vocabulary())
-        w = _nmf.transform(x, self.h)
-        member = w >= self.min_weight
+        parts = _nmf.transform(x, self.h)
+        w = np.column_stack([parts[:, list(c)].sum(axis=1) for c in self.components])
+        member = np.column_stack([(parts[:, list(c)] >= self.min_weight).any(axis=1)
+                                  for c in self.components])
         for j, name in enumerate(self.names):
             seeds = set(self.seed_words.get(name, ()))
             if seeds:
@@ -215,7 +218,8 @@ class TopicModel:
         return "·".join(self._top(j, 3)[0])
 
     def _top(self, j: int, top: int) -> tuple[list[str], np.ndarray]:
-        row = self.h[j]
+        row = self.h[list(self.components[j])].sum(axis=0)
+        row = row / max(float(np.linalg.norm(row)), 1e-12)
         order = np.lexsort((np.arange(len(row)), -row))[:top]
         order = order[row[order] > 0]
         return [self.terms_[i] for i in order], row[order]
@@ -313,9 +317,10 @@ class TopicModel:
         return dataclasses.replace(self, names=new, seed_words=moved, aspects=pinned)
 
     def merge(self, topics: Sequence[str], *, name: str | None = None) -> TopicModel:
-        """A model where ``topics`` are one topic: their term vectors added and rescaled to unit
-        length, seed words and pinned aspects pooled. It takes the place of the first of them
-        and is called ``name`` (default: the names joined by "+")."""
+        """A model where ``topics`` are one topic: a comment has it when it has any of them, its
+        weight is the sum of theirs, its terms are their term vectors added (and rescaled), and
+        seed words and pinned aspects are pooled. It takes the place of the first of them and is
+        called ``name`` (default: the names joined by "+")."""
         if isinstance(topics, str) or len(topics) < 2:
             raise CXMetricsError(f"merge needs at least two topic names, got {topics!r}")
         positions = [self._position(t) for t in topics]
@@ -323,9 +328,8 @@ class TopicModel:
             raise CXMetricsError(f"topics to merge are repeated: {list(topics)}")
         joined = name if name is not None else "+".join(topics)
         keep = [j for j in range(self.k) if j not in positions[1:]]
-        h = self.h.copy()
-        combined = h[positions].sum(axis=0)
-        h[positions[0]] = combined / max(float(np.linalg.norm(combined)), 1e-12)
+        pooled_rows = tuple(r for j in positions for r in self.components[j])
+        components = [pooled_rows if j == positions[0] else self.components[j] for j in keep]
         names = [joined if j == positions[0] else self.names[j] for j in keep]
         if len(set(names)) != len(names):
             raise CXMetricsError(f"topic name {joined!r} is already taken")
@@ -337,7 +341,8 @@ class TopicModel:
         first_aspect = next((self.aspects[t] for t in topics if t in self.aspects), None)
         if first_aspect is not None:
             aspects[joined] = first_aspect
-        return dataclasses.replace(self, names=names, h=h[keep], seed_words=seeds, aspects=aspects)
+        return dataclasses.replace(self, names=names, components=components, seed_words=seeds,
+                                   aspects=aspects)
 
     def add_words(self, topic: str, words: Iterable[str]) -> TopicModel:
         """A model where every comment containing one of ``words`` (as a jieba word) has
@@ -349,11 +354,12 @@ class TopicModel:
             raise CXMetricsError("add_words needs at least one non-empty word")
         h = self.h.copy()
         index = {t: i for i, t in enumerate(self.terms_)}
-        top = float(h[j].max())
+        row = self.components[j][0]  # the words join the topic's first component
+        top = float(h[row].max())
         for word in given:
             if word in index:
-                h[j, index[word]] = max(h[j, index[word]], top)
-        h[j] = h[j] / max(float(np.linalg.norm(h[j])), 1e-12)
+                h[row, index[word]] = max(h[row, index[word]], top)
+        h[row] = h[row] / max(float(np.linalg.norm(h[row])), 1e-12)
         seeds = dict(self.seed_words)
         seeds[topic] = tuple(dict.fromkeys([*seeds.get(topic, ()), *given]))
         return dataclasses.replace(self, h=h, seed_words=seeds)
@@ -510,7 +516,8 @@ def topics(
     h = h[order]
     training = _Training(words, list(corpus.source.values), corpus.codes, corpus.keys, corpus.n_groups,
                          corpus.backend)
-    model = TopicModel([f"t{j}" for j in range(k)], vocabulary.terms, vocabulary.idf, h, {}, {},
+    model = TopicModel([f"t{j}" for j in range(k)], vocabulary.terms, vocabulary.idf, h,
+                       [(j,) for j in range(k)], {}, {},
                        float(min_weight), float(confidence), selection, user_dict, stopwords, training)
     labels = [model.label(n) for n in model.names]
     names = [lab if labels.count(lab) == 1 else f"{lab} ({j + 1})" for j, lab in enumerate(labels)]
