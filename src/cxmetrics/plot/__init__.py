@@ -36,6 +36,7 @@ from cxmetrics.plot._survey import (
     nps_trend,
 )
 from cxmetrics.plot._text import aspect_chart, keyword_bars, sentiment_distribution, wordcloud
+from cxmetrics.plot._topics import topic_map, topic_trend
 
 __all__ = [
     "FontWarning",
@@ -65,5 +66,7 @@ __all__ = [
     "sentiment_distribution",
     "style_figure",
     "system_cjk_font",
+    "topic_map",
+    "topic_trend",
     "wordcloud",
 ]

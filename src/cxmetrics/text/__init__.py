@@ -7,6 +7,8 @@
 - :func:`sentiment_summary`: positive / neutral / negative shares per group with intervals.
 - :func:`keywords`, :func:`word_freq`, :func:`ngrams`: what each group's comments talk about.
 - :func:`aspect_sentiment`: sentiment per aspect (delivery, taste, service …) from clauses.
+- :func:`topics`: topics discovered in the comments (NMF), editable; :func:`topic_impact`: each
+  topic's effect on NPS or a score, with tests and a joint key-driver model.
 - :func:`flag_negative`: the responses to follow up, with reasons and a severity ranking.
 - :func:`user_dict_cache_size`: how many tenant user dictionaries stay loaded.
 - :func:`redact`: mask phone, ID, e-mail and bank-card numbers before storing or showing text.
@@ -21,6 +23,8 @@ from cxmetrics.text._redact import Redaction, redact
 from cxmetrics.text._sentiment import REASONS, Sentiment, sentiment
 from cxmetrics.text._summary import sentiment_summary
 from cxmetrics.text._tokenize import user_dict_cache_size
+from cxmetrics.text._topic_impact import topic_impact
+from cxmetrics.text._topics import TopicModel, topics
 
 __all__ = [
     "DEFAULT_ASPECTS",
@@ -29,6 +33,7 @@ __all__ = [
     "AspectSentiment",
     "Redaction",
     "Sentiment",
+    "TopicModel",
     "aspect_sentiment",
     "flag_negative",
     "keywords",
@@ -39,6 +44,8 @@ __all__ = [
     "sentiment_batches",
     "sentiment_summary",
     "tokenize",
+    "topic_impact",
+    "topics",
     "user_dict_cache_size",
     "word_freq",
 ]
