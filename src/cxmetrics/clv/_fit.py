@@ -1,0 +1,288 @@
+"""Maximum likelihood for the small closed-form models (sBG, BG/BB), one fit per cohort.
+
+Both models' likelihoods and predictions are sums of beta-function ratios
+``B(a + i, b + j) / B(a, b)``, so :func:`log_beta_ratio` gives each term with its exact
+gradient and Hessian in ``(a, b)`` (digamma and trigamma differences), and
+:func:`log_sum` combines terms (a log-sum-exp with the derivatives of a mixture). The fit is
+a trust-region Newton method on log parameters; convergence is judged at the end on the
+gradient and the Hessian, not on the optimiser's flag. Standard errors come from the observed
+information; predictions get delta-method intervals from the same covariance.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+from typing import Any, ClassVar
+
+import narwhals as nw
+import numpy as np
+
+from cxmetrics import _frame
+from cxmetrics.errors import ConvergenceError, ValueRangeError
+
+#: Gradient norm on the log-parameter scale, relative to the log-likelihood, below which a
+#: fit counts as converged.
+GRADIENT_TOLERANCE = 1e-6
+Derivatives = tuple[float, np.ndarray, np.ndarray]
+
+
+def z_value(confidence: float) -> float:
+    """Two-sided standard normal quantile: 1.959964 at ``confidence=0.95``."""
+    import scipy.stats
+
+    level = float(confidence)
+    if not 0.0 < level < 1.0:
+        raise ValueRangeError(f"confidence must be between 0 and 1 (exclusive), got {confidence!r}")
+    return float(scipy.stats.norm.ppf(0.5 + level / 2.0))
+
+
+def log_beta_ratio(a: float, b: float, da: Any, db: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``log B(a + da, b + db) - log B(a, b)`` with its gradient (..., 2) and Hessian (..., 2, 2)
+    in ``(a, b)``."""
+    from scipy.special import betaln, digamma, polygamma
+
+    da, db = np.asarray(da, dtype=np.float64), np.asarray(db, dtype=np.float64)
+    s = a + b
+    value = betaln(a + da, b + db) - betaln(a, b)
+    psi_s = digamma(s + da + db)
+    grad = np.stack([digamma(a + da) - psi_s - digamma(a) + digamma(s),
+                     digamma(b + db) - psi_s - digamma(b) + digamma(s)], axis=-1)
+    tri_s = polygamma(1, s + da + db)
+    cross = polygamma(1, s) - tri_s
+    hess = np.empty((*value.shape, 2, 2))
+    hess[..., 0, 0] = polygamma(1, a + da) - polygamma(1, a) + cross
+    hess[..., 1, 1] = polygamma(1, b + db) - polygamma(1, b) + cross
+    hess[..., 0, 1] = hess[..., 1, 0] = cross
+    return value, grad, hess
+
+
+def log_sum(values: np.ndarray, grads: np.ndarray,
+            hessians: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """``log sum_k exp(f_k)`` over the first axis, with its gradient and (if given) Hessian.
+
+    ``values`` is (terms, rows), ``grads`` (terms, rows, p) and ``hessians`` (terms, rows, p, p);
+    terms of ``-inf`` are absent. With weights ``pi_k`` proportional to ``exp(f_k)``, the
+    gradient is ``sum pi_k f_k'`` and the Hessian ``sum pi_k (f_k'' + f_k' f_k'^T) - g g^T``.
+    """
+    top = np.max(values, axis=0)
+    with np.errstate(invalid="ignore"):
+        weights = np.exp(values - top)
+    weights = np.where(np.isfinite(values), weights, 0.0)
+    total = weights.sum(axis=0)
+    pi = weights / total
+    value = top + np.log(total)
+    grad = np.einsum("kr,krp->rp", pi, grads)
+    if hessians is None:
+        return value, grad, None
+    second = np.einsum("kr,krpq->rpq", pi, hessians + np.einsum("krp,krq->krpq", grads, grads))
+    return value, grad, second - np.einsum("rp,rq->rpq", grad, grad)
+
+
+def maximise(derivatives: Callable[[np.ndarray], Derivatives], starts: Sequence[np.ndarray],
+             units: float, names: Sequence[str], title: str) -> tuple[np.ndarray, float, np.ndarray, int]:
+    """Maximise a log-likelihood over positive parameters from each start; keep the best.
+
+    Trust-region Newton (``scipy.optimize.minimize(method="trust-exact")``) on the log
+    parameters, the objective scaled per unit (customer). The best end point must pass the
+    checks here: finite, gradient norm (log scale) below :data:`GRADIENT_TOLERANCE` times
+    ``max(1, |log-likelihood| / units)``, and the Hessian negative definite. Otherwise
+    :class:`ConvergenceError` names the parameters that ran off towards 0 or infinity.
+
+    Returns the estimates, the log-likelihood, its Hessian in the parameters, and iterations.
+    """
+    import scipy.optimize
+
+    def objective(u: np.ndarray) -> tuple[float, np.ndarray]:
+        with np.errstate(all="ignore"):
+            loglik, grad, _ = derivatives(np.exp(u))
+        if not np.isfinite(loglik):
+            return 1e300, np.zeros_like(u)
+        return -loglik / units, -grad * np.exp(u) / units
+
+    def hessian(u: np.ndarray) -> np.ndarray:
+        p = np.exp(u)
+        with np.errstate(all="ignore"):
+            _, grad, hess = derivatives(p)
+        return -(hess * np.outer(p, p) + np.diag(grad * p)) / units
+
+    best: tuple[float, Any] | None = None
+    iterations = 0
+    for start in starts:
+        result = scipy.optimize.minimize(objective, np.log(start), jac=True, hess=hessian,
+                                         method="trust-exact", options={"gtol": 1e-10, "maxiter": 500})
+        iterations += int(result.nit)
+        if np.isfinite(result.fun) and (best is None or result.fun < best[0]):
+            best = (float(result.fun), result)
+    assert best is not None
+    params = np.exp(best[1].x)
+    loglik, grad, hess = derivatives(params)
+    scale = max(1.0, abs(loglik) / units)
+    converged = (np.isfinite(loglik) and np.isfinite(hess).all()
+                 and float(np.linalg.norm(grad * params)) / units <= GRADIENT_TOLERANCE * scale
+                 and bool(np.all(np.linalg.eigvalsh(hess) < 0)))
+    if not converged:
+        shown = dict(zip(names, np.round(params, 6).tolist(), strict=True))
+        drift = [n for n, v in zip(names, params, strict=True) if v < 1e-6 or v > 1e6]
+        why = (f"parameters {drift} run off towards 0 or infinity: the likelihood has no interior "
+               f"maximum on these data" if drift else "the gradient is not zero or the Hessian is "
+               "not negative definite where the search ended")
+        raise ConvergenceError(f"{title} fit did not converge: {why} (ended at {shown})")
+    return params, float(loglik), hess, iterations
+
+
+@dataclasses.dataclass(frozen=True)
+class Fit:
+    """One fitted parameter vector with its covariance and fit information."""
+
+    params: np.ndarray
+    covariance: np.ndarray
+    loglik: float
+    units: float
+    iterations: int
+
+
+def delta_interval(estimate: np.ndarray, log_grad: np.ndarray, covariance: np.ndarray, z: float,
+                   probability: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Delta-method standard error and interval from the gradient of ``log(estimate)``.
+
+    Positive quantities get a Wald interval on the log scale, probabilities on the logit scale
+    (so bounds stay in range); ``se`` is on the natural scale (``estimate * sd(log)``).
+    """
+    with np.errstate(all="ignore"):
+        sd_log = np.sqrt(np.maximum(np.einsum("rp,pq,rq->r", log_grad, covariance, log_grad), 0.0))
+        se = estimate * sd_log
+        if probability:
+            logit = np.log(estimate) - np.log1p(-estimate)
+            spread = z * sd_log / (1.0 - estimate)
+            low, high = (1.0 / (1.0 + np.exp(-(logit + s * spread))) for s in (-1.0, 1.0))
+        else:
+            low, high = estimate * np.exp(-z * sd_log), estimate * np.exp(z * sd_log)
+    # a value fixed by the model (survival at period 0, no purchases possible) has no spread
+    certain = (sd_log == 0) | (estimate == 0)
+    return se, np.where(certain, estimate, low), np.where(certain, estimate, high)
+
+
+class CohortModel:
+    """Shared state of the sBG and BG/BB models: one :class:`Fit` per cohort, result frames.
+
+    Without ``cohort=`` there is one fit under the key ``None``.
+    """
+
+    parameter_names: ClassVar[tuple[str, ...]] = ()
+    title: ClassVar[str] = ""
+
+    def __init__(self) -> None:
+        self._fits: dict[Any, Fit] = {}
+        self.cohort_: str | None = None
+        self._backend: Any = None
+        self.params_: Any = None
+        self.log_likelihood_: float = float("nan")
+        self.n_customers_: int = 0
+        self.iterations_: int = 0
+
+    def _store(self, fits: dict[Any, Fit], cohort: str | None, backend: Any, confidence: float) -> None:
+        z = z_value(confidence)
+        self._fits, self.cohort_, self._backend = fits, cohort, backend
+        self.log_likelihood_ = float(sum(f.loglik for f in fits.values()))
+        self.n_customers_ = round(sum(f.units for f in fits.values()))
+        self.iterations_ = int(sum(f.iterations for f in fits.values()))
+        columns: dict[str, list[Any]] = {name: [] for name in (
+            "parameter", "estimate", "std_error", "lower", "upper")}
+        keys: list[Any] = []
+        for key, fit in fits.items():
+            std_error = np.sqrt(np.where(np.diag(fit.covariance) > 0, np.diag(fit.covariance), np.nan))
+            with np.errstate(over="ignore"):
+                spread = np.exp(z * std_error / fit.params)  # Wald on the log scale: positive bounds
+            keys += [key] * len(fit.params)
+            columns["parameter"] += list(self.parameter_names)
+            columns["estimate"] += fit.params.tolist()
+            columns["std_error"] += std_error.tolist()
+            columns["lower"] += (fit.params / spread).tolist()
+            columns["upper"] += (fit.params * spread).tolist()
+        table = {cohort: keys} if cohort is not None else {}
+        self.params_ = _frame.to_native(nw.from_dict({**table, **columns}, backend=backend))
+
+    def _fit_one(self, derivatives: Callable[[np.ndarray], Derivatives], starts: Sequence[np.ndarray],
+                 units: float, label: Any) -> Fit:
+        title = self.title if label is None else f"{self.title} (cohort {label!r})"
+        params, loglik, hess, iterations = maximise(derivatives, starts, units, self.parameter_names, title)
+        return Fit(params, np.linalg.inv(-hess), loglik, units, iterations)
+
+    @classmethod
+    def from_parameters(cls, **values: float) -> Any:
+        """A model with given parameters (published estimates, say), ready to predict.
+
+        Standard errors are missing, so predictions have no intervals (NaN bounds), and
+        ``log_likelihood_`` is NaN.
+        """
+        if set(values) != set(cls.parameter_names):
+            raise ValueRangeError(f"{cls.__name__} needs exactly the parameters {list(cls.parameter_names)}, "
+                                  f"got {sorted(values)}")
+        params = np.array([float(values[name]) for name in cls.parameter_names])
+        if not (np.isfinite(params) & (params > 0)).all():
+            raise ValueRangeError(f"parameters must be positive and finite, got {values}")
+        import pandas
+
+        model = cls()
+        nan = np.full((len(params), len(params)), np.nan)
+        model._store({None: Fit(params, nan, float("nan"), 0.0, 0)}, None, pandas, 0.95)
+        return model
+
+    def _fitted(self) -> dict[Any, Fit]:
+        if not self._fits:
+            raise ValueRangeError(f"this {type(self).__name__} is not fitted yet; call fit() first")
+        return self._fits
+
+    @property
+    def parameters(self) -> dict[Any, Any]:
+        """The estimates by name; with cohorts, ``{cohort: {name: estimate}}``."""
+        fits = self._fitted()
+        named = {k: dict(zip(self.parameter_names, f.params.tolist(), strict=True)) for k, f in fits.items()}
+        return named[None] if self.cohort_ is None else named
+
+    def summary(self) -> Any:
+        """The parameter table with fit information.
+
+        Columns: (the cohort column, when fitted by cohort), ``parameter, estimate, std_error,
+        lower, upper`` and, repeated on each row of a fit, ``log_likelihood``, ``customers``,
+        ``iterations``.
+        """
+        fits = self._fitted()
+        repeat = len(self.parameter_names)
+        table = nw.from_native(self.params_, eager_only=True)
+        extra = {
+            "log_likelihood": np.repeat([f.loglik for f in fits.values()], repeat),
+            "customers": np.repeat([round(f.units) for f in fits.values()], repeat),
+            "iterations": np.repeat([f.iterations for f in fits.values()], repeat),
+        }
+        return _frame.to_native(_frame.with_arrays(table, extra, table.implementation))
+
+    def __repr__(self) -> str:
+        if not self._fits:
+            return f"{type(self).__name__}()"
+        if self.cohort_ is not None:
+            return f"{type(self).__name__}(cohort={self.cohort_!r}, cohorts={len(self._fits)})"
+        shown = ", ".join(f"{k}={v:.4g}" for k, v in self.parameters.items())
+        return f"{type(self).__name__}({shown}, log_likelihood={self.log_likelihood_:.2f})"
+
+
+def cohort_groups(frame: nw.DataFrame[Any], cohort: str | None) -> list[tuple[Any, nw.DataFrame[Any]]]:
+    """The frame's rows per cohort value (sorted; one group keyed None without a cohort)."""
+    if cohort is None:
+        return [(None, frame)]
+    values = frame[cohort]
+    if values.null_count():
+        raise ValueRangeError(f"cohort column {cohort!r} has {values.null_count()} missing values")
+    keys = sorted(values.unique().to_list())
+    return [(key, frame.filter(nw.col(cohort) == key)) for key in keys]
+
+
+def whole_numbers(values: np.ndarray, name: str, minimum: float = 0.0) -> None:
+    """Raise unless every value is a finite whole number >= ``minimum``."""
+    bad = ~np.isfinite(values) | (values < minimum) | (values != np.round(values))
+    if bad.any():
+        from cxmetrics.errors import format_examples
+
+        raise ValueRangeError(f"column {name!r} must hold whole numbers >= {minimum:g}; {int(bad.sum())} "
+                              f"values are not, for example {format_examples(values[bad])}")
