@@ -10,13 +10,18 @@ statsmodels, matplotlib, jieba, snownlp) load on first use, so importing the pac
 from cxmetrics import errors, plot, text
 from cxmetrics.clv import (
     BetaGeo,
+    BetaGeoBetaBinom,
     GammaGamma,
     ModifiedBetaGeo,
     ParetoNBD,
+    ShiftedBetaGeometric,
     calibration_report,
+    compare_models,
     customer_lifetime_value,
     frequency_recency_matrix,
+    repeat_purchase_histogram,
     summary_from_transactions,
+    tracking,
 )
 from cxmetrics.drivers import importance_performance, key_drivers
 from cxmetrics.journey import (
@@ -56,16 +61,19 @@ __version__ = "0.1.0"
 
 __all__ = [
     "BetaGeo",
+    "BetaGeoBetaBinom",
     "GammaGamma",
     "ModifiedBetaGeo",
     "ParetoNBD",
     "RuleReport",
+    "ShiftedBetaGeometric",
     "__version__",
     "attribution",
     "calibration_report",
     "ces",
     "compare_csat",
     "compare_funnels",
+    "compare_models",
     "compare_nps",
     "csat",
     "csat_trend",
@@ -82,6 +90,7 @@ __all__ = [
     "nps_trend",
     "paths",
     "plot",
+    "repeat_purchase_histogram",
     "rfm_score",
     "rfm_segment",
     "rfm_table",
@@ -92,6 +101,7 @@ __all__ = [
     "summary_from_transactions",
     "text",
     "time_between",
+    "tracking",
     "transitions",
     "validate_events",
     "validate_rules",

@@ -16,6 +16,7 @@ from cxmetrics.plot._business import (
     rfm_heatmap,
     segment_bars,
 )
+from cxmetrics.plot._clv_checks import purchase_histogram, survival_curve, tracking_plot
 from cxmetrics.plot._style import FontWarning, chart_context, cjk_font, cjk_font_path
 from cxmetrics.plot._survey import (
     ces_breakdown,
@@ -47,8 +48,11 @@ __all__ = [
     "nps_distribution",
     "nps_trend",
     "probability_alive_matrix",
+    "purchase_histogram",
     "rfm_heatmap",
     "segment_bars",
     "sentiment_distribution",
+    "survival_curve",
+    "tracking_plot",
     "wordcloud",
 ]
