@@ -95,30 +95,41 @@ def maximise(derivatives: Callable[[np.ndarray], Derivatives], starts: Sequence[
 
     def objective(u: np.ndarray) -> tuple[float, np.ndarray]:
         with np.errstate(all="ignore"):
-            loglik, grad, _ = derivatives(np.exp(u))
-        if not np.isfinite(loglik):
+            p = np.exp(u)
+            loglik, grad, _ = derivatives(p)
+            step = -grad * p / units
+        if not (np.isfinite(loglik) and np.isfinite(step).all()):
             return 1e300, np.zeros_like(u)
-        return -loglik / units, -grad * np.exp(u) / units
+        return -loglik / units, step
 
     def hessian(u: np.ndarray) -> np.ndarray:
-        p = np.exp(u)
         with np.errstate(all="ignore"):
+            p = np.exp(u)
             _, grad, hess = derivatives(p)
-        return -(hess * np.outer(p, p) + np.diag(grad * p)) / units
+            curvature = -(hess * np.outer(p, p) + np.diag(grad * p)) / units
+        # far out (a parameter running off to a bound) the curvature may overflow: treat it as
+        # flat there, so the trust region stops rather than fails
+        return np.where(np.isfinite(curvature), curvature, 0.0)
 
     best: tuple[float, Any] | None = None
     iterations = 0
     for start in starts:
-        result = scipy.optimize.minimize(objective, np.log(start), jac=True, hess=hessian,
-                                         method="trust-exact", options={"gtol": 1e-10, "maxiter": 500})
+        try:
+            result = scipy.optimize.minimize(objective, np.log(start), jac=True, hess=hessian,
+                                             method="trust-exact", options={"gtol": 1e-10, "maxiter": 500})
+        except (ValueError, np.linalg.LinAlgError):  # non-finite values along the way: next start
+            continue
         iterations += int(result.nit)
         if np.isfinite(result.fun) and (best is None or result.fun < best[0]):
             best = (float(result.fun), result)
-    assert best is not None
+    if best is None:
+        raise ConvergenceError(f"{title} fit did not converge: the likelihood is not finite along the "
+                               f"search from any of {len(starts)} starts")
     params = np.exp(best[1].x)
-    loglik, grad, hess = derivatives(params)
+    with np.errstate(all="ignore"):
+        loglik, grad, hess = derivatives(params)
     scale = max(1.0, abs(loglik) / units)
-    converged = (np.isfinite(loglik) and np.isfinite(hess).all()
+    converged = (np.isfinite(loglik) and np.isfinite(hess).all() and np.isfinite(grad).all()
                  and float(np.linalg.norm(grad * params)) / units <= GRADIENT_TOLERANCE * scale
                  and bool(np.all(np.linalg.eigvalsh(hess) < 0)))
     if not converged:
