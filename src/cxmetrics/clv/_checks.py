@@ -119,7 +119,8 @@ def compare_models(data: Any, *, models: Sequence[Any], max_frequency: int = 7) 
                 rows[column].append(total[source])
     for criterion in ("aic", "bic"):
         values = np.asarray(rows[criterion], dtype=np.float64)
-        rows[f"delta_{criterion}"] = (values - np.nanmin(values)).tolist()
+        best = values[np.isfinite(values)].min() if np.isfinite(values).any() else np.nan
+        rows[f"delta_{criterion}"] = (values - best).tolist()
     order = ["model", "log_likelihood", "n_parameters", "parameters", "customers", "aic", "bic",
              "delta_aic", "delta_bic", *[c for c in rows if c.startswith("holdout") or c in ("mae", "rmse")]]
     return _frame.to_native(nw.from_dict({c: rows[c] for c in order},
