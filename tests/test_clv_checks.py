@@ -21,8 +21,14 @@ BG_CDNOW = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}
 
 @pytest.fixture(scope="module")
 def cdnow_summary(cdnow_sample: pd.DataFrame) -> pd.DataFrame:
-    return cx.summary_from_transactions(cdnow_sample, customer="customer", time="date", amount="amount",
-                                        calibration_end="1997-09-30", nonpositive="keep")
+    return cx.summary_from_transactions(
+        cdnow_sample,
+        customer="customer",
+        time="date",
+        amount="amount",
+        calibration_end="1997-09-30",
+        nonpositive="keep",
+    )
 
 
 @pytest.fixture(scope="module")
@@ -32,19 +38,33 @@ def cdnow_bg(cdnow_summary: pd.DataFrame) -> cx.BetaGeo:
 
 def _bg_population_pmf(x: int, t: float, r: float, alpha: float, a: float, b: float) -> float:
     """FHL (2005a) eq. 8: P(X(t) = x) for a randomly chosen customer."""
+
     def nbd(j: int) -> float:
-        return float(np.exp(special.gammaln(r + j) - special.gammaln(r) - special.gammaln(j + 1)
-                            + r * np.log(alpha / (alpha + t)) + j * np.log(t / (alpha + t))))
+        return float(
+            np.exp(
+                special.gammaln(r + j)
+                - special.gammaln(r)
+                - special.gammaln(j + 1)
+                + r * np.log(alpha / (alpha + t))
+                + j * np.log(t / (alpha + t))
+            )
+        )
 
     value = np.exp(special.betaln(a, b + x) - special.betaln(a, b)) * nbd(x)
     if x > 0:
-        value += np.exp(special.betaln(a + 1, b + x - 1) - special.betaln(a, b)) * (1 - sum(nbd(j) for j in range(x)))
+        value += np.exp(special.betaln(a + 1, b + x - 1) - special.betaln(a, b)) * (
+            1 - sum(nbd(j) for j in range(x))
+        )
     return float(value)
 
 
 def _bg_population_mean(t: float, r: float, alpha: float, a: float, b: float) -> float:
     """FHL (2005a) eq. 9."""
-    return (a + b - 1) / (a - 1) * (1 - (alpha / (alpha + t)) ** r * special.hyp2f1(r, b, a + b - 1, t / (alpha + t)))
+    return (
+        (a + b - 1)
+        / (a - 1)
+        * (1 - (alpha / (alpha + t)) ** r * special.hyp2f1(r, b, a + b - 1, t / (alpha + t)))
+    )
 
 
 def test_compare_models_on_cdnow(cdnow_summary: pd.DataFrame) -> None:
@@ -79,7 +99,9 @@ def test_compare_models_polars_and_bad_input(cdnow_summary: pd.DataFrame) -> Non
 
 def test_tracking_on_cdnow(cdnow_sample: pd.DataFrame, cdnow_summary: pd.DataFrame) -> None:
     fitted = cx.BetaGeo.from_parameters(**BG_CDNOW)
-    track = cx.tracking(cdnow_sample, model=fitted, customer="customer", time="date", calibration_end="1997-09-30")
+    track = cx.tracking(
+        cdnow_sample, model=fitted, customer="customer", time="date", calibration_end="1997-09-30"
+    )
     assert len(track) == 78 and (track["part"] == "calibration").sum() == 39  # FHL (2005a) figure 2
     calibration = track[track["part"] == "calibration"]
     assert calibration["actual"].sum() == cdnow_summary["frequency"].sum()
@@ -96,26 +118,51 @@ def test_tracking_on_cdnow(cdnow_sample: pd.DataFrame, cdnow_summary: pd.DataFra
         brute = sum(_bg_population_mean(t, **BG_CDNOW) for t in ages if t > 0)
         assert track["predicted_cumulative"].iloc[k - 1] == pytest.approx(brute, rel=1e-8)
     np.testing.assert_allclose(track["predicted"].cumsum(), track["predicted_cumulative"])
-    polars = cx.tracking(pl.from_pandas(cdnow_sample), model=fitted, customer="customer", time="date",
-                         calibration_end="1997-09-30")
+    polars = cx.tracking(
+        pl.from_pandas(cdnow_sample),
+        model=fitted,
+        customer="customer",
+        time="date",
+        calibration_end="1997-09-30",
+    )
     pd.testing.assert_frame_equal(to_pandas(polars), track, check_dtype=False)
-    lazy = cx.tracking(pl.from_pandas(cdnow_sample).lazy(), model=fitted, customer="customer", time="date",
-                       calibration_end="1997-09-30")
+    lazy = cx.tracking(
+        pl.from_pandas(cdnow_sample).lazy(),
+        model=fitted,
+        customer="customer",
+        time="date",
+        calibration_end="1997-09-30",
+    )
     pd.testing.assert_frame_equal(to_pandas(lazy), track, check_dtype=False)
 
 
 def test_tracking_bad_input(cdnow_sample: pd.DataFrame) -> None:
     fitted = cx.BetaGeo.from_parameters(**BG_CDNOW)
     with pytest.raises(errors.ValueRangeError, match="calibration_end"):
-        cx.tracking(cdnow_sample, model=fitted, customer="customer", time="date", calibration_end="1999-01-01")
+        cx.tracking(
+            cdnow_sample, model=fitted, customer="customer", time="date", calibration_end="1999-01-01"
+        )
     with pytest.raises(errors.ValueRangeError, match="period"):
-        cx.tracking(cdnow_sample, model=fitted, customer="customer", time="date", calibration_end="1997-09-30",
-                    period=0)
+        cx.tracking(
+            cdnow_sample,
+            model=fitted,
+            customer="customer",
+            time="date",
+            calibration_end="1997-09-30",
+            period=0,
+        )
     with pytest.raises(errors.ValueRangeError, match="not fitted"):
-        cx.tracking(cdnow_sample, model=cx.BetaGeo(), customer="customer", time="date", calibration_end="1997-09-30")
+        cx.tracking(
+            cdnow_sample, model=cx.BetaGeo(), customer="customer", time="date", calibration_end="1997-09-30"
+        )
     with pytest.raises(errors.ValueRangeError, match="GammaGamma"):
-        cx.tracking(cdnow_sample, model=cx.GammaGamma(), customer="customer", time="date",
-                    calibration_end="1997-09-30")
+        cx.tracking(
+            cdnow_sample,
+            model=cx.GammaGamma(),
+            customer="customer",
+            time="date",
+            calibration_end="1997-09-30",
+        )
 
 
 def test_repeat_purchase_histogram_on_cdnow(cdnow_summary: pd.DataFrame) -> None:
@@ -184,7 +231,9 @@ def test_charts_build_their_own_figure(cdnow_sample: pd.DataFrame, cdnow_summary
 
     before_figures, before_rc = plt.get_fignums(), dict(mpl.rcParams)
     fitted = cx.BetaGeo.from_parameters(**BG_CDNOW)
-    track = cx.tracking(cdnow_sample, model=fitted, customer="customer", time="date", calibration_end="1997-09-30")
+    track = cx.tracking(
+        cdnow_sample, model=fitted, customer="customer", time="date", calibration_end="1997-09-30"
+    )
     ax = cx.plot.tracking_plot(track)
     assert len(ax.get_lines()) == 3  # actual, predicted, the calibration/holdout divider
     np.testing.assert_allclose(ax.get_lines()[0].get_ydata(), track["actual_cumulative"])
@@ -193,10 +242,33 @@ def test_charts_build_their_own_figure(cdnow_sample: pd.DataFrame, cdnow_summary
     np.testing.assert_allclose(ax.get_lines()[1].get_ydata(), track["predicted"])
     histogram = cx.plot.purchase_histogram(cx.repeat_purchase_histogram(cdnow_summary, model=fitted))
     assert [p.get_height() for p in histogram.patches[:8]] == [1411, 439, 214, 100, 62, 38, 29, 64]
-    cohorts = cx.ShiftedBetaGeometric().fit(pd.DataFrame({
-        "segment": ["regular"] * 8 + ["high end"] * 8, "period": list(range(8)) * 2,
-        "survivors": [1000, 631, 468, 382, 326, 289, 262, 241, 1000, 869, 743, 653, 593, 551, 517, 491]}),
-        cohort="segment")
+    cohorts = cx.ShiftedBetaGeometric().fit(
+        pd.DataFrame(
+            {
+                "segment": ["regular"] * 8 + ["high end"] * 8,
+                "period": list(range(8)) * 2,
+                "survivors": [
+                    1000,
+                    631,
+                    468,
+                    382,
+                    326,
+                    289,
+                    262,
+                    241,
+                    1000,
+                    869,
+                    743,
+                    653,
+                    593,
+                    551,
+                    517,
+                    491,
+                ],
+            }
+        ),
+        cohort="segment",
+    )
     curve = cx.plot.survival_curve(cohorts.survival(periods=range(13)))
     assert len(curve.get_lines()) == 2 and len(curve.collections) == 2
     fig, given = plt.subplots()

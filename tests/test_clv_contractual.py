@@ -21,8 +21,13 @@ Z95 = 1.959963984540054
 
 
 def _cohorts() -> pd.DataFrame:
-    return pd.DataFrame({"segment": ["regular"] * 8 + ["high end"] * 8, "year": list(range(8)) * 2,
-                         "active": REGULAR + HIGH_END})
+    return pd.DataFrame(
+        {
+            "segment": ["regular"] * 8 + ["high end"] * 8,
+            "year": list(range(8)) * 2,
+            "active": REGULAR + HIGH_END,
+        }
+    )
 
 
 def _sbg_loglik(params: np.ndarray, survivors: list[int]) -> float:
@@ -45,11 +50,17 @@ def test_sbg_published_estimates(survivors: list[int], published: tuple[float, f
     # Fader & Hardie (2007), "How to project customer retention", section 4.
     model = cx.ShiftedBetaGeometric().fit(pd.DataFrame({"period": range(8), "survivors": survivors}))
     assert (round(model.parameters["alpha"], 3), round(model.parameters["beta"], 3)) == published
-    assert model.log_likelihood_ == pytest.approx(_sbg_loglik(np.array(list(model.parameters.values())), survivors))
+    assert model.log_likelihood_ == pytest.approx(
+        _sbg_loglik(np.array(list(model.parameters.values())), survivors)
+    )
     # no start of a brute-force search reaches a higher likelihood
     for start in ([0.1, 0.1], [5.0, 0.5], [0.5, 20.0], [3.0, 3.0]):
-        other = optimize.minimize(lambda u: -_sbg_loglik(np.exp(u), survivors), np.log(start), method="Nelder-Mead",
-                                  options={"xatol": 1e-10, "fatol": 1e-12, "maxiter": 5000})
+        other = optimize.minimize(
+            lambda u: -_sbg_loglik(np.exp(u), survivors),
+            np.log(start),
+            method="Nelder-Mead",
+            options={"xatol": 1e-10, "fatol": 1e-12, "maxiter": 5000},
+        )
         assert -other.fun <= model.log_likelihood_ + 1e-8
 
 
@@ -62,15 +73,21 @@ def test_sbg_standard_errors_and_z() -> None:
     for i in range(2):
         for j in range(2):
             ei, ej = np.eye(2)[i] * h[i], np.eye(2)[j] * h[j]
-            hess[i, j] = (_sbg_loglik(est + ei + ej, REGULAR) - _sbg_loglik(est + ei - ej, REGULAR)
-                          - _sbg_loglik(est - ei + ej, REGULAR) + _sbg_loglik(est - ei - ej, REGULAR)) / (4 * h[i] * h[j])
+            hess[i, j] = (
+                _sbg_loglik(est + ei + ej, REGULAR)
+                - _sbg_loglik(est + ei - ej, REGULAR)
+                - _sbg_loglik(est - ei + ej, REGULAR)
+                + _sbg_loglik(est - ei - ej, REGULAR)
+            ) / (4 * h[i] * h[j])
     se = np.sqrt(np.diag(np.linalg.inv(-hess)))
     table = model.params_
     np.testing.assert_allclose(table["std_error"], se, rtol=1e-4)
     # Wald on the log scale with z = 1.960 (2.241 would be the double conversion)
     z = np.log(table["upper"] / table["estimate"]) / (table["std_error"] / table["estimate"])
     np.testing.assert_allclose(z, Z95, rtol=1e-9)
-    z90 = cx.ShiftedBetaGeometric().fit(pd.DataFrame({"period": range(8), "survivors": REGULAR}), confidence=0.9)
+    z90 = cx.ShiftedBetaGeometric().fit(
+        pd.DataFrame({"period": range(8), "survivors": REGULAR}), confidence=0.9
+    )
     ratio = np.log(z90.params_["upper"] / z90.params_["estimate"]) / (table["std_error"] / table["estimate"])
     np.testing.assert_allclose(ratio, stats.norm.ppf(0.95), rtol=1e-9)
 
@@ -84,7 +101,9 @@ def test_sbg_predictions_match_the_formulas() -> None:
     retention = sbg.retention_rate(periods=t[1:])["retention"].to_numpy()
     np.testing.assert_allclose(survival[1:], np.cumprod(retention))
     np.testing.assert_allclose(retention, (beta + t[1:] - 1) / (alpha + beta + t[1:] - 1))
-    np.testing.assert_allclose(survival, np.exp(special.betaln(alpha, beta + t) - special.betaln(alpha, beta)))
+    np.testing.assert_allclose(
+        survival, np.exp(special.betaln(alpha, beta + t) - special.betaln(alpha, beta))
+    )
     assert sbg.survival(periods=[3])["ci_low"].isna().all()  # no covariance: no interval
 
 
@@ -93,13 +112,21 @@ def test_sbg_predictions_match_the_formulas() -> None:
 def test_sbg_derl_matches_the_paper_and_brute_force(rate: float, renewals: int) -> None:
     alpha, beta = 0.668, 3.806
     n = renewals + 1
-    got = cx.ShiftedBetaGeometric.from_parameters(alpha=alpha, beta=beta).residual_lifetime(
-        renewals=renewals, discount_rate=rate)["residual_lifetime"].iloc[0]
+    got = (
+        cx.ShiftedBetaGeometric.from_parameters(alpha=alpha, beta=beta)
+        .residual_lifetime(renewals=renewals, discount_rate=rate)["residual_lifetime"]
+        .iloc[0]
+    )
     # Fader & Hardie (2010) eq. 6, with scipy's hypergeometric function
     closed = np.exp(special.betaln(alpha, beta + n) - special.betaln(alpha, beta + n - 1)) * special.hyp2f1(
-        1, beta + n, alpha + beta + n, 1 / (1 + rate))
+        1, beta + n, alpha + beta + n, 1 / (1 + rate)
+    )
     t = np.arange(n, n + 20000)
-    brute = np.sum(np.exp(special.betaln(alpha, beta + t) - special.betaln(alpha, beta + n - 1) - (t - n) * np.log1p(rate)))
+    brute = np.sum(
+        np.exp(
+            special.betaln(alpha, beta + t) - special.betaln(alpha, beta + n - 1) - (t - n) * np.log1p(rate)
+        )
+    )
     assert got == pytest.approx(closed, rel=1e-10)
     assert got == pytest.approx(brute, rel=1e-10)
 
@@ -121,14 +148,19 @@ def test_sbg_delta_method_against_finite_differences() -> None:
     cov = model._fits[None].covariance
 
     def derl(p: np.ndarray) -> float:
-        return float(cx.ShiftedBetaGeometric.from_parameters(alpha=p[0], beta=p[1]).residual_lifetime(
-            renewals=2, discount_rate=0.1)["residual_lifetime"].iloc[0])
+        return float(
+            cx.ShiftedBetaGeometric.from_parameters(alpha=p[0], beta=p[1])
+            .residual_lifetime(renewals=2, discount_rate=0.1)["residual_lifetime"]
+            .iloc[0]
+        )
 
     grad = np.array([(derl(est + e) - derl(est - e)) / (2 * e.sum()) for e in np.eye(2) * 1e-6])
     row = model.residual_lifetime(renewals=2, discount_rate=0.1).iloc[0]
     assert row["se"] == pytest.approx(np.sqrt(grad @ cov @ grad), rel=1e-5)
     assert row["ci_low"] < row["residual_lifetime"] < row["ci_high"]
-    assert np.log(row["ci_high"] / row["residual_lifetime"]) == pytest.approx(Z95 * row["se"] / row["residual_lifetime"])
+    assert np.log(row["ci_high"] / row["residual_lifetime"]) == pytest.approx(
+        Z95 * row["se"] / row["residual_lifetime"]
+    )
 
 
 def test_sbg_cohorts_in_one_call_pandas_and_polars() -> None:
@@ -139,17 +171,25 @@ def test_sbg_cohorts_in_one_call_pandas_and_polars() -> None:
         rows = both.params_[both.params_["segment"] == name]
         np.testing.assert_allclose(rows["estimate"], alone.params_["estimate"], rtol=1e-10)
         np.testing.assert_allclose(rows["std_error"], alone.params_["std_error"], rtol=1e-6)
-    assert both.log_likelihood_ == pytest.approx(sum(
-        cx.ShiftedBetaGeometric().fit(pd.DataFrame({"period": range(8), "survivors": s})).log_likelihood_
-        for s in (REGULAR, HIGH_END)))
-    polars = cx.ShiftedBetaGeometric().fit(pl.from_pandas(_cohorts()).sample(fraction=1.0, shuffle=True, seed=3),
-                                           period="year", survivors="active", cohort="segment")
+    assert both.log_likelihood_ == pytest.approx(
+        sum(
+            cx.ShiftedBetaGeometric().fit(pd.DataFrame({"period": range(8), "survivors": s})).log_likelihood_
+            for s in (REGULAR, HIGH_END)
+        )
+    )
+    polars = cx.ShiftedBetaGeometric().fit(
+        pl.from_pandas(_cohorts()).sample(fraction=1.0, shuffle=True, seed=3),
+        period="year",
+        survivors="active",
+        cohort="segment",
+    )
     assert isinstance(polars.params_, pl.DataFrame)
     pd.testing.assert_frame_equal(to_pandas(polars.summary()), both.summary(), rtol=1e-8)
     survival = polars.survival(periods=[1, 10])
     assert isinstance(survival, pl.DataFrame) and survival.columns[:3] == ["segment", "period", "survival"]
-    lazy = cx.ShiftedBetaGeometric().fit(pl.from_pandas(_cohorts()).lazy(), period="year", survivors="active",
-                                         cohort="segment")
+    lazy = cx.ShiftedBetaGeometric().fit(
+        pl.from_pandas(_cohorts()).lazy(), period="year", survivors="active", cohort="segment"
+    )
     np.testing.assert_allclose(to_pandas(lazy.params_)["estimate"], both.params_["estimate"])
 
 
@@ -221,22 +261,29 @@ def test_bgbb_published_estimates(donations: pd.DataFrame) -> None:
 
 def test_bgbb_against_lifetimes(donations: pd.DataFrame) -> None:
     lifetimes = pytest.importorskip("lifetimes")
-    theirs = lifetimes.BetaGeoBetaBinomFitter().fit(donations["frequency"], donations["recency"],
-                                                    donations["n_periods"], weights=donations["donors"])
+    theirs = lifetimes.BetaGeoBetaBinomFitter().fit(
+        donations["frequency"], donations["recency"], donations["n_periods"], weights=donations["donors"]
+    )
     ours = cx.BetaGeoBetaBinom().fit(donations, count="donors")
-    np.testing.assert_allclose(ours.params_["estimate"], theirs.params_[["alpha", "beta", "gamma", "delta"]], rtol=1e-4)
+    np.testing.assert_allclose(
+        ours.params_["estimate"], theirs.params_[["alpha", "beta", "gamma", "delta"]], rtol=1e-4
+    )
     np.testing.assert_allclose(ours.params_["std_error"], theirs.summary["se(coef)"], rtol=1e-3)
     f, r, n = (donations[c] for c in ("frequency", "recency", "n_periods"))
     same = cx.BetaGeoBetaBinom.from_parameters(**theirs.params_.to_dict())
     for horizon in (1, 5, 10):
-        np.testing.assert_allclose(same.expected_purchases(horizon, donations),
-                                   theirs.conditional_expected_number_of_purchases_up_to_time(horizon, f, r, n),
-                                   rtol=1e-10)
-    np.testing.assert_allclose(same.probability_alive(donations),
-                               theirs.conditional_probability_alive(1, f, r, n), rtol=1e-10)
+        np.testing.assert_allclose(
+            same.expected_purchases(horizon, donations),
+            theirs.conditional_expected_number_of_purchases_up_to_time(horizon, f, r, n),
+            rtol=1e-10,
+        )
+    np.testing.assert_allclose(
+        same.probability_alive(donations), theirs.conditional_probability_alive(1, f, r, n), rtol=1e-10
+    )
     counts = theirs.expected_number_of_transactions_in_first_n_periods(6)
-    np.testing.assert_allclose(same.population_pmf(6) * donations["donors"].sum(), counts.to_numpy().ravel(),
-                               rtol=1e-8)
+    np.testing.assert_allclose(
+        same.population_pmf(6) * donations["donors"].sum(), counts.to_numpy().ravel(), rtol=1e-8
+    )
 
 
 @pytest.mark.parametrize(("x", "t_x", "n"), [(0, 0, 6), (2, 3, 6), (4, 4, 8), (5, 6, 6)])
@@ -257,7 +304,9 @@ def test_bgbb_predictions_by_exact_integration(x: int, t_x: int, n: int) -> None
     assert model.expected_purchases(horizon, **args)[0] == pytest.approx(expected, rel=1e-7)
     pmf = np.array([model.probability_of_purchases(k, horizon, **args)[0] for k in range(horizon + 1)])
     assert pmf.sum() == pytest.approx(1.0, abs=1e-12)
-    assert np.arange(horizon + 1) @ pmf == pytest.approx(model.expected_purchases(horizon, **args)[0], rel=1e-10)
+    assert np.arange(horizon + 1) @ pmf == pytest.approx(
+        model.expected_purchases(horizon, **args)[0], rel=1e-10
+    )
     # P(k) by enumerating the future: alive for s more opportunities, k purchases among them
     for k in range(horizon + 1):
         brute = 0.0 if k else np.sum(posterior * (1 - share))
@@ -280,25 +329,36 @@ def test_bgbb_intervals_delta_method(donations: pd.DataFrame) -> None:
     grad = np.array([(expected(est + e) - expected(est - e)) / (2 * e.sum()) for e in np.eye(4) * 1e-6])
     row = model.expected_purchases(5, **args, confidence=0.95).iloc[0]
     assert row["se"] == pytest.approx(np.sqrt(grad @ cov @ grad), rel=1e-5)
-    assert np.log(row["ci_high"] / row["expected_purchases"]) == pytest.approx(Z95 * row["se"] / row["expected_purchases"])
+    assert np.log(row["ci_high"] / row["expected_purchases"]) == pytest.approx(
+        Z95 * row["se"] / row["expected_purchases"]
+    )
     alive = model.probability_alive(donations, confidence=0.9)
     assert list(alive.columns) == ["probability_alive", "se", "ci_low", "ci_high"]
-    assert ((alive["ci_low"] < alive["probability_alive"]) & (alive["probability_alive"] < alive["ci_high"])
-            & (alive["ci_high"] < 1)).all()
+    assert (
+        (alive["ci_low"] < alive["probability_alive"])
+        & (alive["probability_alive"] < alive["ci_high"])
+        & (alive["ci_high"] < 1)
+    ).all()
     np.testing.assert_allclose(alive["probability_alive"], model.probability_alive(donations))
 
 
 def test_bgbb_cohorts_polars_and_lazy(donations: pd.DataFrame) -> None:
     half = donations.assign(donors=donations["donors"] // 2)
-    rest = donations.assign(donors=donations["donors"] - donations["donors"] // 2, n_periods=donations["n_periods"])
+    rest = donations.assign(
+        donors=donations["donors"] - donations["donors"] // 2, n_periods=donations["n_periods"]
+    )
     stacked = pd.concat([half.assign(year="a"), rest.assign(year="b")], ignore_index=True)
     model = cx.BetaGeoBetaBinom().fit(stacked, count="donors", cohort="year")
     for name, part in (("a", half), ("b", rest)):
         alone = cx.BetaGeoBetaBinom().fit(part, count="donors")
-        np.testing.assert_allclose(model.params_[model.params_["year"] == name]["estimate"], alone.params_["estimate"],
-                                   rtol=1e-7)
-        np.testing.assert_allclose(model.expected_purchases(3, stacked)[stacked["year"] == name],
-                                   alone.expected_purchases(3, part), rtol=1e-10)
+        np.testing.assert_allclose(
+            model.params_[model.params_["year"] == name]["estimate"], alone.params_["estimate"], rtol=1e-7
+        )
+        np.testing.assert_allclose(
+            model.expected_purchases(3, stacked)[stacked["year"] == name],
+            alone.expected_purchases(3, part),
+            rtol=1e-10,
+        )
     with pytest.raises(errors.ValueRangeError, match="not fitted on"):
         model.probability_alive(stacked.assign(year="c"))
     polars = cx.BetaGeoBetaBinom().fit(pl.from_pandas(stacked), count="donors", cohort="year")
@@ -307,16 +367,25 @@ def test_bgbb_cohorts_polars_and_lazy(donations: pd.DataFrame) -> None:
     np.testing.assert_allclose(to_pandas(lazy.params_)["estimate"], model.params_["estimate"], rtol=1e-8)
     # one row per customer gives the same fit as the counts
     expanded = donations.loc[donations.index.repeat(donations["donors"])]
-    arrays = cx.BetaGeoBetaBinom().fit(frequency=expanded["frequency"], recency=expanded["recency"],
-                                       n_periods=expanded["n_periods"])
-    np.testing.assert_allclose(arrays.params_["estimate"], cx.BetaGeoBetaBinom().fit(
-        donations, count="donors").params_["estimate"], rtol=1e-7)
+    arrays = cx.BetaGeoBetaBinom().fit(
+        frequency=expanded["frequency"], recency=expanded["recency"], n_periods=expanded["n_periods"]
+    )
+    np.testing.assert_allclose(
+        arrays.params_["estimate"],
+        cx.BetaGeoBetaBinom().fit(donations, count="donors").params_["estimate"],
+        rtol=1e-7,
+    )
 
 
 @pytest.mark.parametrize(
     ("column", "values", "match"),
-    [("recency", [7], "at most n_periods"), ("frequency", [4], "at most recency"),
-     ("recency", [0], "recency"), ("frequency", [1.5], "whole numbers"), ("n_periods", [-1], "whole numbers")],
+    [
+        ("recency", [7], "at most n_periods"),
+        ("frequency", [4], "at most recency"),
+        ("recency", [0], "recency"),
+        ("frequency", [1.5], "whole numbers"),
+        ("n_periods", [-1], "whole numbers"),
+    ],
 )
 def test_bgbb_bad_summaries(column: str, values: list[float], match: str) -> None:
     row = {"frequency": [2], "recency": [3], "n_periods": [6]}

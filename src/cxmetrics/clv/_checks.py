@@ -89,16 +89,30 @@ def compare_models(data: Any, *, models: Sequence[Any], max_frequency: int = 7) 
     frame = _frame.from_native(data, name="data")
     names = frame.collect_schema().names()
     holdout = "frequency_holdout" in names and "duration_holdout" in names
-    rows: dict[str, list[Any]] = {c: [] for c in (
-        "model", "log_likelihood", "n_parameters", "parameters", "customers", "aic", "bic")}
+    rows: dict[str, list[Any]] = {
+        c: [] for c in ("model", "log_likelihood", "n_parameters", "parameters", "customers", "aic", "bic")
+    }
     if holdout:
-        rows.update({c: [] for c in ("holdout_actual", "holdout_predicted", "holdout_error",
-                                     "holdout_percent_error", "mae", "rmse")})
+        rows.update(
+            {
+                c: []
+                for c in (
+                    "holdout_actual",
+                    "holdout_predicted",
+                    "holdout_error",
+                    "holdout_percent_error",
+                    "mae",
+                    "rmse",
+                )
+            }
+        )
     for item in models:
         model = item() if isinstance(item, type) else item
         if not hasattr(model, "expected_population_purchases") or not hasattr(model, "fit"):
-            raise ValueRangeError(f"compare_models takes BetaGeo, ModifiedBetaGeo or ParetoNBD models, "
-                                  f"got {type(model).__name__}")
+            raise ValueRangeError(
+                f"compare_models takes BetaGeo, ModifiedBetaGeo or ParetoNBD models, "
+                f"got {type(model).__name__}"
+            )
         if getattr(model, "_theta", None) is None:
             model.fit(data)
         loglik, k, n = float(model.log_likelihood_), len(model.parameter_names), int(model.n_customers_)
@@ -110,25 +124,51 @@ def compare_models(data: Any, *, models: Sequence[Any], max_frequency: int = 7) 
         rows["aic"].append(2.0 * k - 2.0 * loglik)
         rows["bic"].append(k * float(np.log(n)) - 2.0 * loglik if n else float("nan"))
         if holdout:
-            report = nw.from_native(calibration_report(model, data, max_frequency=max_frequency),
-                                    eager_only=True)
+            report = nw.from_native(
+                calibration_report(model, data, max_frequency=max_frequency), eager_only=True
+            )
             total = report.rows(named=True)[-1]
-            for column, source in (("holdout_actual", "actual"), ("holdout_predicted", "predicted"),
-                                   ("holdout_error", "error"), ("holdout_percent_error", "percent_error"),
-                                   ("mae", "mae"), ("rmse", "rmse")):
+            for column, source in (
+                ("holdout_actual", "actual"),
+                ("holdout_predicted", "predicted"),
+                ("holdout_error", "error"),
+                ("holdout_percent_error", "percent_error"),
+                ("mae", "mae"),
+                ("rmse", "rmse"),
+            ):
                 rows[column].append(total[source])
     for criterion in ("aic", "bic"):
         values = np.asarray(rows[criterion], dtype=np.float64)
         best = values[np.isfinite(values)].min() if np.isfinite(values).any() else np.nan
         rows[f"delta_{criterion}"] = (values - best).tolist()
-    order = ["model", "log_likelihood", "n_parameters", "parameters", "customers", "aic", "bic",
-             "delta_aic", "delta_bic", *[c for c in rows if c.startswith("holdout") or c in ("mae", "rmse")]]
-    return _frame.to_native(nw.from_dict({c: rows[c] for c in order},
-                                         backend=_frame.eager_implementation(frame)))
+    order = [
+        "model",
+        "log_likelihood",
+        "n_parameters",
+        "parameters",
+        "customers",
+        "aic",
+        "bic",
+        "delta_aic",
+        "delta_bic",
+        *[c for c in rows if c.startswith("holdout") or c in ("mae", "rmse")],
+    ]
+    return _frame.to_native(
+        nw.from_dict({c: rows[c] for c in order}, backend=_frame.eager_implementation(frame))
+    )
 
 
-def tracking(data: Any, *, model: Any, customer: str, time: str, calibration_end: Any,
-             as_of: Any = None, unit: str = "W", period: float = 1.0) -> Any:
+def tracking(
+    data: Any,
+    *,
+    model: Any,
+    customer: str,
+    time: str,
+    calibration_end: Any,
+    as_of: Any = None,
+    unit: str = "W",
+    period: float = 1.0,
+) -> Any:
     """Actual against expected repeat purchases per period, through calibration and holdout.
 
     The log is reduced in its engine to repeat-purchase days per period and first purchases
@@ -162,8 +202,9 @@ def tracking(data: Any, *, model: Any, customer: str, time: str, calibration_end
         ``predicted_cumulative``.
     """
     if not hasattr(model, "expected_population_purchases"):
-        raise ValueRangeError(f"tracking takes a fitted BetaGeo, ModifiedBetaGeo or ParetoNBD, got "
-                              f"{type(model).__name__}")
+        raise ValueRangeError(
+            f"tracking takes a fitted BetaGeo, ModifiedBetaGeo or ParetoNBD, got {type(model).__name__}"
+        )
     model.parameters  # noqa: B018 - raises when the model is not fitted
     length = float(period) * _time.unit_days(unit)
     if not np.isfinite(length) or length <= 0:
@@ -174,11 +215,17 @@ def tracking(data: Any, *, model: Any, customer: str, time: str, calibration_end
     days = prepared.frame.select(nw.col(customer), day.alias("__cx_day")).unique()
     firsts = days.group_by(customer).agg(nw.col("__cx_day").min().alias("__cx_first"))
     joined = days.join(firsts, on=customer)  # type: ignore[arg-type]
-    repeats = _frame.collect(joined.filter(nw.col("__cx_day") > nw.col("__cx_first"))
-                             .group_by("__cx_day").agg(nw.len().alias("__cx_n")))
+    repeats = _frame.collect(
+        joined.filter(nw.col("__cx_day") > nw.col("__cx_first"))
+        .group_by("__cx_day")
+        .agg(nw.len().alias("__cx_n"))
+    )
     acquired = _frame.collect(firsts.group_by("__cx_first").agg(nw.len().alias("__cx_n")))
-    end = (_time.start_of_day(prepared.latest) if as_of is None
-           else _time.start_of_day(_time.to_microseconds(as_of, "as_of"))) // _DAY_US - origin
+    end = (
+        _time.start_of_day(prepared.latest)
+        if as_of is None
+        else _time.start_of_day(_time.to_microseconds(as_of, "as_of"))
+    ) // _DAY_US - origin
     cutoff = _time.start_of_day(_time.to_microseconds(calibration_end, "calibration_end")) // _DAY_US - origin
     if not 0 <= cutoff < end:
         raise ValueRangeError(f"calibration_end={calibration_end!r} must fall inside the log")
@@ -249,7 +296,11 @@ def repeat_purchase_histogram(data: Any, *, model: Any, max_frequency: int = 7) 
 
     from cxmetrics.clv._models import summary_arrays
 
-    if isinstance(max_frequency, bool) or not isinstance(max_frequency, (int, np.integer)) or max_frequency < 1:
+    if (
+        isinstance(max_frequency, bool)
+        or not isinstance(max_frequency, (int, np.integer))
+        or max_frequency < 1
+    ):
         raise ValueRangeError(f"max_frequency must be a whole number >= 1, got {max_frequency!r}")
     model.parameters  # noqa: B018 - raises when the model is not fitted
     frame = _frame.from_native(data, name="data")
@@ -259,28 +310,40 @@ def repeat_purchase_histogram(data: Any, *, model: Any, max_frequency: int = 7) 
     probabilities = np.zeros((len(ages), max_frequency))
     for row, age in enumerate(ages):
         if age > 0:
-            probabilities[row] = [float(model.probability_of_purchases(k, float(age), frequency=zero,
-                                                                     recency=zero, T=zero)[0])
-                                  for k in range(max_frequency)]
+            probabilities[row] = [
+                float(model.probability_of_purchases(k, float(age), frequency=zero, recency=zero, T=zero)[0])
+                for k in range(max_frequency)
+            ]
         else:
             probabilities[row, 0] = 1.0
     customers = np.bincount(inverse.ravel(), weights=count, minlength=len(ages))
     expected = customers @ probabilities
     expected = np.append(expected, customers.sum() - expected.sum())
-    actual = np.bincount(np.minimum(x, max_frequency).astype(np.int64), weights=count, minlength=max_frequency + 1)
+    actual = np.bincount(
+        np.minimum(x, max_frequency).astype(np.int64), weights=count, minlength=max_frequency + 1
+    )
     with np.errstate(divide="ignore", invalid="ignore"):
         statistic = float(np.sum(np.where(expected > 0, (actual - expected) ** 2 / expected, 0.0)))
     df = max(len(expected) - 1 - len(model.parameter_names), 1)
     labels = [str(k) for k in range(max_frequency)] + [f"{max_frequency}+"]
-    return _frame.to_native(nw.from_dict({
-        "frequency": labels, "actual": actual.astype(np.int64), "expected": expected,
-        "chi_square": [statistic] * len(labels), "df": [df] * len(labels),
-        "p_value": [float(scipy.stats.chi2.sf(statistic, df))] * len(labels),
-    }, backend=_frame.eager_implementation(frame)))
+    return _frame.to_native(
+        nw.from_dict(
+            {
+                "frequency": labels,
+                "actual": actual.astype(np.int64),
+                "expected": expected,
+                "chi_square": [statistic] * len(labels),
+                "df": [df] * len(labels),
+                "p_value": [float(scipy.stats.chi2.sf(statistic, df))] * len(labels),
+            },
+            backend=_frame.eager_implementation(frame),
+        )
+    )
 
 
-def check_independence(data: Any, *, frequency: str = "frequency", monetary: str = "monetary",
-                       confidence: float = 0.95) -> Any:
+def check_independence(
+    data: Any, *, frequency: str = "frequency", monetary: str = "monetary", confidence: float = 0.95
+) -> Any:
     """Correlation of purchase count and mean spend among repeat buyers, with tests.
 
     Gamma-Gamma assumes they are independent (FHL 2005b). Customers without repeat purchases
@@ -307,7 +370,8 @@ def check_independence(data: Any, *, frequency: str = "frequency", monetary: str
     --------
     >>> import pandas as pd
     >>> import cxmetrics as cx
-    >>> summary = pd.DataFrame({"frequency": [0, 1, 2, 3, 4, 5, 6], "monetary": [0, 20, 25, 22, 30, 27, 24.0]})
+    >>> summary = pd.DataFrame({"frequency": [0, 1, 2, 3, 4, 5, 6],
+    ...                         "monetary": [0, 20, 25, 22, 30, 27, 24.0]})
     >>> cx.GammaGamma.check_independence(summary)["method"].tolist()
     ['pearson', 'spearman']
     """
@@ -322,18 +386,25 @@ def check_independence(data: Any, *, frequency: str = "frequency", monetary: str
     m = np.asarray(frame[monetary].cast(nw.Float64).to_numpy(), dtype=np.float64)
     bad = ~np.isfinite(x) | ~np.isfinite(m)
     if bad.any():
-        raise ValueRangeError(f"columns {frequency!r} and {monetary!r} must be finite; {int(bad.sum())} rows "
-                              f"are not, for example {format_examples(x[bad])}, {format_examples(m[bad])}")
+        raise ValueRangeError(
+            f"columns {frequency!r} and {monetary!r} must be finite; {int(bad.sum())} rows "
+            f"are not, for example {format_examples(x[bad])}, {format_examples(m[bad])}"
+        )
     keep = x > 0
     x, m = x[keep], m[keep]
     n = len(x)
     if n < 4 or np.ptp(x) == 0 or np.ptp(m) == 0:
-        raise ValueRangeError(f"check_independence needs at least 4 repeat buyers with varying frequency and "
-                              f"monetary values, got {n}")
-    columns: dict[str, list[Any]] = {c: [] for c in ("method", "correlation", "ci_low", "ci_high", "p_value",
-                                                     "customers")}
-    for method, result, spread in (("pearson", scipy.stats.pearsonr(x, m), 1.0),
-                                   ("spearman", scipy.stats.spearmanr(x, m), 1.06)):
+        raise ValueRangeError(
+            f"check_independence needs at least 4 repeat buyers with varying frequency and "
+            f"monetary values, got {n}"
+        )
+    columns: dict[str, list[Any]] = {
+        c: [] for c in ("method", "correlation", "ci_low", "ci_high", "p_value", "customers")
+    }
+    for method, result, spread in (
+        ("pearson", scipy.stats.pearsonr(x, m), 1.0),
+        ("spearman", scipy.stats.spearmanr(x, m), 1.06),
+    ):
         r = float(result[0])
         centre = np.arctanh(np.clip(r, -1 + 1e-15, 1 - 1e-15))
         half = z * np.sqrt(spread / (n - 3)) if n > 3 else np.inf
@@ -367,4 +438,7 @@ def warn_if_dependent(x: np.ndarray, m: np.ndarray, weight: np.ndarray) -> None:
         warnings.warn(
             f"Gamma-Gamma assumes mean spend is independent of purchase frequency, but their correlation "
             f"among the {n:.0f} repeat buyers is {r:.2f} (p = {p:.2g}); expected spend will be biased. "
-            f"See GammaGamma.check_independence", DependenceWarning, stacklevel=3)
+            f"See GammaGamma.check_independence",
+            DependenceWarning,
+            stacklevel=3,
+        )

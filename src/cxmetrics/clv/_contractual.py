@@ -29,7 +29,16 @@ import narwhals as nw
 import numpy as np
 
 from cxmetrics import _frame
-from cxmetrics.clv._fit import CohortModel, Fit, cohort_groups, delta_interval, log_beta_ratio, log_sum, whole_numbers, z_value
+from cxmetrics.clv._fit import (
+    CohortModel,
+    Fit,
+    cohort_groups,
+    delta_interval,
+    log_beta_ratio,
+    log_sum,
+    whole_numbers,
+    z_value,
+)
 from cxmetrics.errors import ConvergenceError, ValueRangeError, format_examples
 
 #: Relative size of the last term kept in the discounted-lifetime sum.
@@ -61,8 +70,15 @@ class ShiftedBetaGeometric(CohortModel):
         super().__init__()
         self.survivors_: dict[Any, np.ndarray] = {}
 
-    def fit(self, data: Any, *, survivors: str = "survivors", period: str = "period",
-            cohort: str | None = None, confidence: float = 0.95) -> ShiftedBetaGeometric:
+    def fit(
+        self,
+        data: Any,
+        *,
+        survivors: str = "survivors",
+        period: str = "period",
+        cohort: str | None = None,
+        confidence: float = 0.95,
+    ) -> ShiftedBetaGeometric:
         """Fit by maximum likelihood on the customers alive at the start of each period.
 
         Parameters
@@ -167,8 +183,9 @@ class ShiftedBetaGeometric(CohortModel):
 
         return self._table(t, "retention", compute, confidence, probability=True)
 
-    def residual_lifetime(self, *, renewals: Sequence[int] | int = 0, discount_rate: float = 0.0,
-                          confidence: float = 0.95) -> Any:
+    def residual_lifetime(
+        self, *, renewals: Sequence[int] | int = 0, discount_rate: float = 0.0, confidence: float = 0.95
+    ) -> Any:
         """Expected further payments of a customer who has renewed ``renewals`` times,
         discounted at ``discount_rate`` per period: DERL (Fader & Hardie 2010, eq. 6).
 
@@ -220,11 +237,20 @@ class ShiftedBetaGeometric(CohortModel):
             total, total_grad, _ = log_sum(value - k[:, None] * np.log1p(rate), grad)
             return np.exp(total - start), total_grad - start_grad
 
-        return self._table(n - 1.0, "residual_lifetime", compute, confidence, probability=False,
-                           index="renewals")
+        return self._table(
+            n - 1.0, "residual_lifetime", compute, confidence, probability=False, index="renewals"
+        )
 
-    def _table(self, t: np.ndarray, name: str, compute: Any, confidence: float, *, probability: bool,
-               index: str = "period") -> Any:
+    def _table(
+        self,
+        t: np.ndarray,
+        name: str,
+        compute: Any,
+        confidence: float,
+        *,
+        probability: bool,
+        index: str = "period",
+    ) -> Any:
         z = z_value(confidence)
         columns: dict[str, list[Any]] = {index: [], name: [], "se": [], "ci_low": [], "ci_high": []}
         keys: list[Any] = []
@@ -266,19 +292,25 @@ def _survivor_counts(rows: nw.DataFrame[Any], survivors: str, period: str, key: 
     whole_numbers(order, period)
     whole_numbers(counts, survivors)
     if len(order) < 2 or not np.array_equal(np.sort(order), np.arange(len(order))):
-        raise ValueRangeError(f"column {period!r}{where} must hold the periods 0, 1, ..., k once each "
-                              f"(k >= 1), got {format_examples(np.sort(order))}")
+        raise ValueRangeError(
+            f"column {period!r}{where} must hold the periods 0, 1, ..., k once each "
+            f"(k >= 1), got {format_examples(np.sort(order))}"
+        )
     counts = counts[np.argsort(order)]
     if counts[0] <= 0:
         raise ValueRangeError(f"column {survivors!r}{where} must be positive at period 0, got {counts[0]:g}")
     rising = np.flatnonzero(np.diff(counts) > 0) + 1
     if len(rising):
-        raise ValueRangeError(f"column {survivors!r}{where} must never rise from one period to the next; "
-                              f"it does at periods {format_examples(rising)}")
+        raise ValueRangeError(
+            f"column {survivors!r}{where} must never rise from one period to the next; "
+            f"it does at periods {format_examples(rising)}"
+        )
     if counts[-1] == counts[0] or counts[1] == 0:
         what = "nobody cancelled" if counts[-1] == counts[0] else "everybody cancelled in the first period"
-        raise ConvergenceError(f"sBG fit{where}: {what}, so the likelihood has no interior maximum "
-                               f"(a churn probability of exactly {0 if counts[-1] == counts[0] else 1})")
+        raise ConvergenceError(
+            f"sBG fit{where}: {what}, so the likelihood has no interior maximum "
+            f"(a churn probability of exactly {0 if counts[-1] == counts[0] else 1})"
+        )
     return counts
 
 
@@ -289,5 +321,7 @@ def _periods(periods: Sequence[int] | int, minimum: int) -> np.ndarray:
     values = values.astype(np.float64)
     bad = ~np.isfinite(values) | (values < minimum) | (values != np.round(values))
     if bad.any():
-        raise ValueRangeError(f"periods must be whole numbers >= {minimum}; got {format_examples(values[bad])}")
+        raise ValueRangeError(
+            f"periods must be whole numbers >= {minimum}; got {format_examples(values[bad])}"
+        )
     return values

@@ -6,7 +6,8 @@ probability ``p ~ Beta(alpha, beta)``; at the start of each opportunity a living
 with probability ``theta ~ Beta(gamma, delta)``. A customer is summarised by ``frequency``
 (x, transactions in the ``n_periods`` opportunities after the first), ``recency`` (t_x, the
 opportunity of the last one, 0 without any) and ``n_periods`` (n). With
-``A(i, j) = B(alpha + i, beta + j) / B(alpha, beta)`` and ``G(i, j) = B(gamma + i, delta + j) / B(gamma, delta)``:
+``A(i, j) = B(alpha + i, beta + j) / B(alpha, beta)`` and
+``G(i, j) = B(gamma + i, delta + j) / B(gamma, delta)``:
 
 - likelihood (eq. 5): ``L = A(x, n - x) G(0, n) + sum_{i=0}^{n - t_x - 1} A(x, t_x - x + i) G(1, t_x + i)``;
 - P(alive at opportunity n + 1) (eq. 11): ``A(x, n - x) G(0, n + 1) / L``;
@@ -31,7 +32,16 @@ import narwhals as nw
 import numpy as np
 
 from cxmetrics import _frame
-from cxmetrics.clv._fit import CohortModel, Fit, cohort_groups, delta_interval, log_beta_ratio, log_sum, whole_numbers, z_value
+from cxmetrics.clv._fit import (
+    CohortModel,
+    Fit,
+    cohort_groups,
+    delta_interval,
+    log_beta_ratio,
+    log_sum,
+    whole_numbers,
+    z_value,
+)
 from cxmetrics.errors import ValueRangeError, format_examples
 
 COLUMNS = ("frequency", "recency", "n_periods")
@@ -44,8 +54,15 @@ class Rows:
         self.x, self.t_x, self.n, self.count = x, t_x, n, count
 
 
-def _terms(params: np.ndarray, i_ab: np.ndarray, j_ab: np.ndarray, i_gd: np.ndarray, j_gd: np.ndarray,
-           valid: np.ndarray, hessian: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+def _terms(
+    params: np.ndarray,
+    i_ab: np.ndarray,
+    j_ab: np.ndarray,
+    i_gd: np.ndarray,
+    j_gd: np.ndarray,
+    valid: np.ndarray,
+    hessian: bool,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     """log A(i_ab, j_ab) + log G(i_gd, j_gd) per cell, gradient (..., 4), Hessian (..., 4, 4);
     cells not ``valid`` are -inf."""
     alpha, beta, gamma, delta = params
@@ -62,25 +79,38 @@ def _terms(params: np.ndarray, i_ab: np.ndarray, j_ab: np.ndarray, i_gd: np.ndar
     return value, grad, hess
 
 
-def log_likelihood_terms(params: np.ndarray, d: Rows,
-                         hessian: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+def log_likelihood_terms(
+    params: np.ndarray, d: Rows, hessian: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     """The cells of eq. 5 as (terms, rows): the alive term first, then dying after t_x + i."""
     gap = (d.n - d.t_x).astype(np.int64)
     i = np.arange(max(int(gap.max()), 0))[:, None]
     alive = _terms(params, d.x, d.n - d.x, np.zeros(len(d.x)), d.n, np.ones(len(d.x), bool), hessian)
-    dead = _terms(params, np.broadcast_to(d.x, (len(i), len(d.x))), d.t_x - d.x + i,
-                  np.ones((len(i), len(d.x))), d.t_x + i, i < gap, hessian)
+    dead = _terms(
+        params,
+        np.broadcast_to(d.x, (len(i), len(d.x))),
+        d.t_x - d.x + i,
+        np.ones((len(i), len(d.x))),
+        d.t_x + i,
+        i < gap,
+        hessian,
+    )
     return tuple(  # type: ignore[return-value]
-        None if a is None else np.concatenate([a[None], b], axis=0) for a, b in zip(alive, dead, strict=True))
+        None if a is None else np.concatenate([a[None], b], axis=0) for a, b in zip(alive, dead, strict=True)
+    )
 
 
-def log_likelihood(params: np.ndarray, d: Rows, hessian: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+def log_likelihood(
+    params: np.ndarray, d: Rows, hessian: bool = False
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     """log L per row with its gradient (rows, 4) and Hessian (rows, 4, 4)."""
     return log_sum(*log_likelihood_terms(params, d, hessian))
 
 
 def log_p_alive(params: np.ndarray, d: Rows) -> tuple[np.ndarray, np.ndarray]:
-    top, top_grad, _ = _terms(params, d.x, d.n - d.x, np.zeros(len(d.x)), d.n + 1.0, np.ones(len(d.x), bool), False)
+    top, top_grad, _ = _terms(
+        params, d.x, d.n - d.x, np.zeros(len(d.x)), d.n + 1.0, np.ones(len(d.x), bool), False
+    )
     total, total_grad, _ = log_likelihood(params, d)
     return top - total, top_grad - total_grad
 
@@ -88,8 +118,15 @@ def log_p_alive(params: np.ndarray, d: Rows) -> tuple[np.ndarray, np.ndarray]:
 def log_expected(params: np.ndarray, periods: int, d: Rows) -> tuple[np.ndarray, np.ndarray]:
     j = np.arange(1, periods + 1)[:, None]
     shape = (len(j), len(d.x))
-    terms = _terms(params, np.broadcast_to(d.x + 1.0, shape), np.broadcast_to(d.n - d.x, shape),
-                   np.zeros(shape), d.n + j, np.ones(shape, bool), False)
+    terms = _terms(
+        params,
+        np.broadcast_to(d.x + 1.0, shape),
+        np.broadcast_to(d.n - d.x, shape),
+        np.zeros(shape),
+        d.n + j,
+        np.ones(shape, bool),
+        False,
+    )
     top, top_grad, _ = log_sum(terms[0], terms[1])
     total, total_grad, _ = log_likelihood(params, d)
     return top - total, top_grad - total_grad
@@ -101,8 +138,15 @@ def log_pmf(params: np.ndarray, k: int, periods: int, d: Rows) -> tuple[np.ndarr
     s = np.arange(k, periods + 1)[:, None]
     shape = (len(s), len(d.x))
     last = s == periods
-    value, grad, _ = _terms(params, np.broadcast_to(d.x + k, shape), d.n - d.x + s - k,
-                            np.where(last, 0.0, 1.0) + np.zeros(shape), d.n + s, np.ones(shape, bool), False)
+    value, grad, _ = _terms(
+        params,
+        np.broadcast_to(d.x + k, shape),
+        d.n - d.x + s - k,
+        np.where(last, 0.0, 1.0) + np.zeros(shape),
+        d.n + s,
+        np.ones(shape, bool),
+        False,
+    )
     value = value + (gammaln(s + 1.0) - gammaln(k + 1.0) - gammaln(s - k + 1.0))
     if k == 0:  # or dead before n: the likelihood's own terms after the first
         dead_value, dead_grad, _ = log_likelihood_terms(params, d, False)
@@ -142,9 +186,17 @@ class BetaGeoBetaBinom(CohortModel):
     parameter_names = ("alpha", "beta", "gamma", "delta")
     title = "BG/BB"
 
-    def fit(self, summary: Any = None, *, frequency: Any = None, recency: Any = None,
-            n_periods: Any = None, count: Any = None, cohort: str | None = None,
-            confidence: float = 0.95) -> BetaGeoBetaBinom:
+    def fit(
+        self,
+        summary: Any = None,
+        *,
+        frequency: Any = None,
+        recency: Any = None,
+        n_periods: Any = None,
+        count: Any = None,
+        cohort: str | None = None,
+        confidence: float = 0.95,
+    ) -> BetaGeoBetaBinom:
         """Fit by maximum likelihood (eq. 5) on the distinct (frequency, recency, n_periods).
 
         Parameters
@@ -179,6 +231,7 @@ class BetaGeoBetaBinom(CohortModel):
         groups, backend = _rows(summary, frequency, recency, n_periods, count, cohort)
         fits: dict[Any, Fit] = {}
         for key, d in groups:
+
             def derivatives(params: np.ndarray, d: Rows = d) -> tuple[float, np.ndarray, np.ndarray]:
                 value, grad, hess = log_likelihood(params, d, hessian=True)
                 assert hess is not None
@@ -189,8 +242,15 @@ class BetaGeoBetaBinom(CohortModel):
         return self
 
     # -- predictions ------------------------------------------------------------------------
-    def probability_alive(self, summary: Any = None, *, frequency: Any = None, recency: Any = None,
-                          n_periods: Any = None, confidence: float | None = None) -> Any:
+    def probability_alive(
+        self,
+        summary: Any = None,
+        *,
+        frequency: Any = None,
+        recency: Any = None,
+        n_periods: Any = None,
+        confidence: float | None = None,
+    ) -> Any:
         """P(alive at opportunity n_periods + 1 | frequency, recency, n_periods), eq. 11.
 
         Parameters
@@ -206,12 +266,20 @@ class BetaGeoBetaBinom(CohortModel):
             Without ``confidence``, one value per row. With it, a frame (the summary's library,
             pandas for arrays) with ``probability_alive``, ``se``, ``ci_low``, ``ci_high``.
         """
-        return self._predict(summary, frequency, recency, n_periods, "probability_alive", confidence,
-                             True, log_p_alive)
+        return self._predict(
+            summary, frequency, recency, n_periods, "probability_alive", confidence, True, log_p_alive
+        )
 
-    def expected_purchases(self, periods: int, summary: Any = None, *, frequency: Any = None,
-                           recency: Any = None, n_periods: Any = None,
-                           confidence: float | None = None) -> Any:
+    def expected_purchases(
+        self,
+        periods: int,
+        summary: Any = None,
+        *,
+        frequency: Any = None,
+        recency: Any = None,
+        n_periods: Any = None,
+        confidence: float | None = None,
+    ) -> Any:
         """E[transactions in the next ``periods`` opportunities | frequency, recency, n_periods]
         (eq. 13).
 
@@ -231,12 +299,28 @@ class BetaGeoBetaBinom(CohortModel):
             ``expected_purchases``, ``se``, ``ci_low``, ``ci_high``.
         """
         horizon = _whole(periods, "periods", 1)
-        return self._predict(summary, frequency, recency, n_periods, "expected_purchases", confidence,
-                             False, lambda p, d: log_expected(p, horizon, d))
+        return self._predict(
+            summary,
+            frequency,
+            recency,
+            n_periods,
+            "expected_purchases",
+            confidence,
+            False,
+            lambda p, d: log_expected(p, horizon, d),
+        )
 
-    def probability_of_purchases(self, k: int, periods: int, summary: Any = None, *,
-                                 frequency: Any = None, recency: Any = None, n_periods: Any = None,
-                                 confidence: float | None = None) -> Any:
+    def probability_of_purchases(
+        self,
+        k: int,
+        periods: int,
+        summary: Any = None,
+        *,
+        frequency: Any = None,
+        recency: Any = None,
+        n_periods: Any = None,
+        confidence: float | None = None,
+    ) -> Any:
         """P(exactly ``k`` transactions in the next ``periods`` opportunities | history).
 
         Parameters
@@ -259,11 +343,28 @@ class BetaGeoBetaBinom(CohortModel):
         count = _whole(k, "k", 0)
         if count > horizon:
             raise ValueRangeError(f"k must be at most periods ({horizon}), got {k!r}")
-        return self._predict(summary, frequency, recency, n_periods, "probability_of_purchases", confidence,
-                             True, lambda p, d: log_pmf(p, count, horizon, d))
+        return self._predict(
+            summary,
+            frequency,
+            recency,
+            n_periods,
+            "probability_of_purchases",
+            confidence,
+            True,
+            lambda p, d: log_pmf(p, count, horizon, d),
+        )
 
-    def _predict(self, summary: Any, frequency: Any, recency: Any, n_periods: Any, name: str,
-                 confidence: float | None, probability: bool, function: Any) -> Any:
+    def _predict(
+        self,
+        summary: Any,
+        frequency: Any,
+        recency: Any,
+        n_periods: Any,
+        name: str,
+        confidence: float | None,
+        probability: bool,
+        function: Any,
+    ) -> Any:
         fits = self._fitted()
         z = None if confidence is None else z_value(confidence)
         cohort = self.cohort_
@@ -273,17 +374,19 @@ class BetaGeoBetaBinom(CohortModel):
         keys = table[cohort].to_list() if cohort is not None else [None] * len(table)
         unknown = sorted({k for k in keys if k not in fits}, key=str)
         if unknown:
-            raise ValueRangeError(f"cohort column {cohort!r} has values the model was not fitted on: "
-                                  f"{format_examples(unknown)}")
+            raise ValueRangeError(
+                f"cohort column {cohort!r} has values the model was not fitted on: {format_examples(unknown)}"
+            )
         x, t_x, n = (np.asarray(table[c].to_numpy(), dtype=np.float64) for c in COLUMNS)
         estimate, se, low, high = (np.full(len(x), np.nan) for _ in range(4))
         codes = np.array([list(fits).index(k) for k in keys], dtype=np.int64)
-        for code, (key, fit) in enumerate(fits.items()):
+        for code, fit in enumerate(fits.values()):
             rows = np.flatnonzero(codes == code)
             if not len(rows):
                 continue
-            distinct, inverse = np.unique(np.column_stack([x[rows], t_x[rows], n[rows]]), axis=0,
-                                          return_inverse=True)
+            distinct, inverse = np.unique(
+                np.column_stack([x[rows], t_x[rows], n[rows]]), axis=0, return_inverse=True
+            )
             d = Rows(distinct[:, 0], distinct[:, 1], distinct[:, 2], np.ones(len(distinct)))
             log_value, log_grad = function(fit.params, d)
             value = np.exp(log_value)
@@ -294,15 +397,18 @@ class BetaGeoBetaBinom(CohortModel):
                     target[rows] = part[inverse.ravel()]
         if z is None:
             return estimate
-        return _frame.to_native(nw.from_dict({name: estimate, "se": se, "ci_low": low, "ci_high": high},
-                                             backend=backend))
+        return _frame.to_native(
+            nw.from_dict({name: estimate, "se": se, "ci_low": low, "ci_high": high}, backend=backend)
+        )
 
     def expected_population_purchases(self, periods: int) -> Any:
         """E[transactions in the first ``periods`` opportunities] of a new customer (eq. 9):
         ``sum_{t=1}^{n} alpha / (alpha + beta) G(0, t)``. A float, or a dict per cohort."""
         horizon = _whole(periods, "periods", 1)
         zero = Rows(np.zeros(1), np.zeros(1), np.zeros(1), np.ones(1))
-        values = {k: float(np.exp(log_expected(f.params, horizon, zero)[0][0])) for k, f in self._fitted().items()}
+        values = {
+            k: float(np.exp(log_expected(f.params, horizon, zero)[0][0])) for k, f in self._fitted().items()
+        }
         return values[None] if self.cohort_ is None else values
 
     def population_pmf(self, periods: int, *, max_count: int | None = None) -> Any:
@@ -311,8 +417,10 @@ class BetaGeoBetaBinom(CohortModel):
         horizon = _whole(periods, "periods", 1)
         top = horizon if max_count is None else min(_whole(max_count, "max_count", 0), horizon)
         zero = Rows(np.zeros(1), np.zeros(1), np.zeros(1), np.ones(1))
-        values = {key: np.array([float(np.exp(log_pmf(f.params, k, horizon, zero)[0][0])) for k in range(top + 1)])
-                  for key, f in self._fitted().items()}
+        values = {
+            key: np.array([float(np.exp(log_pmf(f.params, k, horizon, zero)[0][0])) for k in range(top + 1)])
+            for key, f in self._fitted().items()
+        }
         return values[None] if self.cohort_ is None else values
 
 
@@ -325,21 +433,27 @@ def _whole(value: Any, name: str, minimum: int) -> int:
     return int(value)
 
 
-def _table(summary: Any, frequency: Any, recency: Any, n_periods: Any, count: Any,
-           cohort: str | None) -> tuple[nw.DataFrame[Any], Any]:
+def _table(
+    summary: Any, frequency: Any, recency: Any, n_periods: Any, count: Any, cohort: str | None
+) -> tuple[nw.DataFrame[Any], Any]:
     """The summary (or arrays) as an eager frame of the columns, checked; and its library."""
     if summary is None:
         if frequency is None or recency is None or n_periods is None:
             raise ValueRangeError("pass a summary frame, or all of frequency, recency and n_periods")
         import pandas
 
-        columns = {c: np.asarray(v, dtype=np.float64).ravel() for c, v in zip(COLUMNS, (frequency, recency, n_periods), strict=True)}
+        columns = {
+            c: np.asarray(v, dtype=np.float64).ravel()
+            for c, v in zip(COLUMNS, (frequency, recency, n_periods), strict=True)
+        }
         lengths = {len(v) for v in columns.values()}
         if count is not None:
             columns["__cx_count"] = np.asarray(count, dtype=np.float64).ravel()
             lengths.add(len(columns["__cx_count"]))
         if len(lengths) != 1:
-            raise ValueRangeError(f"frequency, recency, n_periods (and count) differ in length: {sorted(lengths)}")
+            raise ValueRangeError(
+                f"frequency, recency, n_periods (and count) differ in length: {sorted(lengths)}"
+            )
         if cohort is not None:
             raise ValueRangeError("cohort= names a column of a summary frame; pass the summary")
         table = nw.from_dict(columns, backend=pandas)
@@ -347,8 +461,9 @@ def _table(summary: Any, frequency: Any, recency: Any, n_periods: Any, count: An
     else:
         frame = _frame.from_native(summary, name="summary")
         needed = [*COLUMNS, *([count] if isinstance(count, str) else []), *([cohort] if cohort else [])]
-        _frame.require_columns(frame, {"summary": [*COLUMNS, *([count] if isinstance(count, str) else [])],
-                                       "cohort": cohort})
+        _frame.require_columns(
+            frame, {"summary": [*COLUMNS, *([count] if isinstance(count, str) else [])], "cohort": cohort}
+        )
         for column in needed:
             if column != cohort:
                 _frame.require_numeric(frame, column, "summary")
@@ -361,37 +476,52 @@ def _table(summary: Any, frequency: Any, recency: Any, n_periods: Any, count: An
             frame = _frame.collect(frame.group_by(*keys).agg(weight.alias("__cx_count")))
         elif count:
             frame = frame.with_columns(nw.col(count).alias("__cx_count"))
-        table = frame.select(*COLUMNS, *([cohort] if cohort else []),
-                             *(["__cx_count"] if "__cx_count" in frame.columns else []))
+        table = frame.select(
+            *COLUMNS,
+            *([cohort] if cohort else []),
+            *(["__cx_count"] if "__cx_count" in frame.columns else []),
+        )
     x, t_x, n = (np.asarray(table[c].cast(nw.Float64).to_numpy(), dtype=np.float64) for c in COLUMNS)
     for values, name in ((x, "frequency"), (t_x, "recency"), (n, "n_periods")):
         whole_numbers(values, name)
-    checks = [("recency", t_x > n, "at most n_periods"), ("frequency", x > t_x, "at most recency"),
-              ("recency", (x > 0) & (t_x < 1), ">= 1 when frequency > 0")]
+    checks = [
+        ("recency", t_x > n, "at most n_periods"),
+        ("frequency", x > t_x, "at most recency"),
+        ("recency", (x > 0) & (t_x < 1), ">= 1 when frequency > 0"),
+    ]
     for name, bad, rule in checks:
         if bad.any():
-            raise ValueRangeError(f"summary column {name!r} must be {rule}; {int(bad.sum())} rows are not, "
-                                  f"for example frequency {format_examples(x[bad])}, recency "
-                                  f"{format_examples(t_x[bad])}, n_periods {format_examples(n[bad])}")
+            raise ValueRangeError(
+                f"summary column {name!r} must be {rule}; {int(bad.sum())} rows are not, "
+                f"for example frequency {format_examples(x[bad])}, recency "
+                f"{format_examples(t_x[bad])}, n_periods {format_examples(n[bad])}"
+            )
     if "__cx_count" in table.columns:
         whole_numbers(np.asarray(table["__cx_count"].cast(nw.Float64).to_numpy(), dtype=np.float64), "count")
     return table, backend
 
 
-def _rows(summary: Any, frequency: Any, recency: Any, n_periods: Any, count: Any,
-          cohort: str | None) -> tuple[list[tuple[Any, Rows]], Any]:
+def _rows(
+    summary: Any, frequency: Any, recency: Any, n_periods: Any, count: Any, cohort: str | None
+) -> tuple[list[tuple[Any, Rows]], Any]:
     table, backend = _table(summary, frequency, recency, n_periods, count, cohort)
     groups = []
     for key, rows in cohort_groups(table, cohort):
-        values = np.column_stack([np.asarray(rows[c].cast(nw.Float64).to_numpy(), dtype=np.float64) for c in COLUMNS])
-        weight = (np.asarray(rows["__cx_count"].cast(nw.Float64).to_numpy(), dtype=np.float64)
-                  if "__cx_count" in rows.columns else np.ones(len(values)))
+        values = np.column_stack(
+            [np.asarray(rows[c].cast(nw.Float64).to_numpy(), dtype=np.float64) for c in COLUMNS]
+        )
+        weight = (
+            np.asarray(rows["__cx_count"].cast(nw.Float64).to_numpy(), dtype=np.float64)
+            if "__cx_count" in rows.columns
+            else np.ones(len(values))
+        )
         distinct, inverse = np.unique(values, axis=0, return_inverse=True)
         total = np.bincount(inverse.ravel(), weights=weight, minlength=len(distinct))
         kept = total > 0
         if not kept.any():
-            raise ValueRangeError(f"the summary has no customers to fit{'' if key is None else f' in cohort {key!r}'}")
+            raise ValueRangeError(
+                f"the summary has no customers to fit{'' if key is None else f' in cohort {key!r}'}"
+            )
         distinct, total = distinct[kept], total[kept]
         groups.append((key, Rows(distinct[:, 0], distinct[:, 1], distinct[:, 2], total)))
     return groups, backend
-

@@ -46,8 +46,13 @@ def log_beta_ratio(a: float, b: float, da: Any, db: Any) -> tuple[np.ndarray, np
     s = a + b
     value = betaln(a + da, b + db) - betaln(a, b)
     psi_s = digamma(s + da + db)
-    grad = np.stack([digamma(a + da) - psi_s - digamma(a) + digamma(s),
-                     digamma(b + db) - psi_s - digamma(b) + digamma(s)], axis=-1)
+    grad = np.stack(
+        [
+            digamma(a + da) - psi_s - digamma(a) + digamma(s),
+            digamma(b + db) - psi_s - digamma(b) + digamma(s),
+        ],
+        axis=-1,
+    )
     tri_s = polygamma(1, s + da + db)
     cross = polygamma(1, s) - tri_s
     hess = np.empty((*value.shape, 2, 2))
@@ -57,8 +62,9 @@ def log_beta_ratio(a: float, b: float, da: Any, db: Any) -> tuple[np.ndarray, np
     return value, grad, hess
 
 
-def log_sum(values: np.ndarray, grads: np.ndarray,
-            hessians: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+def log_sum(
+    values: np.ndarray, grads: np.ndarray, hessians: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     """``log sum_k exp(f_k)`` over the first axis, with its gradient and (if given) Hessian.
 
     ``values`` is (terms, rows), ``grads`` (terms, rows, p) and ``hessians`` (terms, rows, p, p);
@@ -79,8 +85,13 @@ def log_sum(values: np.ndarray, grads: np.ndarray,
     return value, grad, second - np.einsum("rp,rq->rpq", grad, grad)
 
 
-def maximise(derivatives: Callable[[np.ndarray], Derivatives], starts: Sequence[np.ndarray],
-             units: float, names: Sequence[str], title: str) -> tuple[np.ndarray, float, np.ndarray, int]:
+def maximise(
+    derivatives: Callable[[np.ndarray], Derivatives],
+    starts: Sequence[np.ndarray],
+    units: float,
+    names: Sequence[str],
+    title: str,
+) -> tuple[np.ndarray, float, np.ndarray, int]:
     """Maximise a log-likelihood over positive parameters from each start; keep the best.
 
     Trust-region Newton (``scipy.optimize.minimize(method="trust-exact")``) on the log
@@ -115,29 +126,44 @@ def maximise(derivatives: Callable[[np.ndarray], Derivatives], starts: Sequence[
     iterations = 0
     for start in starts:
         try:
-            result = scipy.optimize.minimize(objective, np.log(start), jac=True, hess=hessian,
-                                             method="trust-exact", options={"gtol": 1e-10, "maxiter": 500})
+            result = scipy.optimize.minimize(
+                objective,
+                np.log(start),
+                jac=True,
+                hess=hessian,
+                method="trust-exact",
+                options={"gtol": 1e-10, "maxiter": 500},
+            )
         except (ValueError, np.linalg.LinAlgError):  # non-finite values along the way: next start
             continue
         iterations += int(result.nit)
         if np.isfinite(result.fun) and (best is None or result.fun < best[0]):
             best = (float(result.fun), result)
     if best is None:
-        raise ConvergenceError(f"{title} fit did not converge: the likelihood is not finite along the "
-                               f"search from any of {len(starts)} starts")
+        raise ConvergenceError(
+            f"{title} fit did not converge: the likelihood is not finite along the "
+            f"search from any of {len(starts)} starts"
+        )
     params = np.exp(best[1].x)
     with np.errstate(all="ignore"):
         loglik, grad, hess = derivatives(params)
     scale = max(1.0, abs(loglik) / units)
-    converged = (np.isfinite(loglik) and np.isfinite(hess).all() and np.isfinite(grad).all()
-                 and float(np.linalg.norm(grad * params)) / units <= GRADIENT_TOLERANCE * scale
-                 and bool(np.all(np.linalg.eigvalsh(hess) < 0)))
+    converged = (
+        np.isfinite(loglik)
+        and np.isfinite(hess).all()
+        and np.isfinite(grad).all()
+        and float(np.linalg.norm(grad * params)) / units <= GRADIENT_TOLERANCE * scale
+        and bool(np.all(np.linalg.eigvalsh(hess) < 0))
+    )
     if not converged:
         shown = dict(zip(names, np.round(params, 6).tolist(), strict=True))
         drift = [n for n, v in zip(names, params, strict=True) if v < 1e-6 or v > 1e6]
-        why = (f"parameters {drift} run off towards 0 or infinity: the likelihood has no interior "
-               f"maximum on these data" if drift else "the gradient is not zero or the Hessian is "
-               "not negative definite where the search ended")
+        why = (
+            f"parameters {drift} run off towards 0 or infinity: the likelihood has no interior "
+            f"maximum on these data"
+            if drift
+            else "the gradient is not zero or the Hessian is not negative definite where the search ended"
+        )
         raise ConvergenceError(f"{title} fit did not converge: {why} (ended at {shown})")
     return params, float(loglik), hess, iterations
 
@@ -153,8 +179,9 @@ class Fit:
     iterations: int
 
 
-def delta_interval(estimate: np.ndarray, log_grad: np.ndarray, covariance: np.ndarray, z: float,
-                   probability: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def delta_interval(
+    estimate: np.ndarray, log_grad: np.ndarray, covariance: np.ndarray, z: float, probability: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Delta-method standard error and interval from the gradient of ``log(estimate)``.
 
     Positive quantities get a Wald interval on the log scale, probabilities on the logit scale
@@ -198,8 +225,9 @@ class CohortModel:
         self.log_likelihood_ = float(sum(f.loglik for f in fits.values()))
         self.n_customers_ = round(sum(f.units for f in fits.values()))
         self.iterations_ = int(sum(f.iterations for f in fits.values()))
-        columns: dict[str, list[Any]] = {name: [] for name in (
-            "parameter", "estimate", "std_error", "lower", "upper")}
+        columns: dict[str, list[Any]] = {
+            name: [] for name in ("parameter", "estimate", "std_error", "lower", "upper")
+        }
         keys: list[Any] = []
         for key, fit in fits.items():
             std_error = np.sqrt(np.where(np.diag(fit.covariance) > 0, np.diag(fit.covariance), np.nan))
@@ -214,8 +242,13 @@ class CohortModel:
         table = {cohort: keys} if cohort is not None else {}
         self.params_ = _frame.to_native(nw.from_dict({**table, **columns}, backend=backend))
 
-    def _fit_one(self, derivatives: Callable[[np.ndarray], Derivatives], starts: Sequence[np.ndarray],
-                 units: float, label: Any) -> Fit:
+    def _fit_one(
+        self,
+        derivatives: Callable[[np.ndarray], Derivatives],
+        starts: Sequence[np.ndarray],
+        units: float,
+        label: Any,
+    ) -> Fit:
         title = self.title if label is None else f"{self.title} (cohort {label!r})"
         params, loglik, hess, iterations = maximise(derivatives, starts, units, self.parameter_names, title)
         return Fit(params, np.linalg.inv(-hess), loglik, units, iterations)
@@ -228,8 +261,10 @@ class CohortModel:
         ``log_likelihood_`` is NaN.
         """
         if set(values) != set(cls.parameter_names):
-            raise ValueRangeError(f"{cls.__name__} needs exactly the parameters {list(cls.parameter_names)}, "
-                                  f"got {sorted(values)}")
+            raise ValueRangeError(
+                f"{cls.__name__} needs exactly the parameters {list(cls.parameter_names)}, "
+                f"got {sorted(values)}"
+            )
         params = np.array([float(values[name]) for name in cls.parameter_names])
         if not (np.isfinite(params) & (params > 0)).all():
             raise ValueRangeError(f"parameters must be positive and finite, got {values}")
@@ -295,5 +330,7 @@ def whole_numbers(values: np.ndarray, name: str, minimum: float = 0.0) -> None:
     if bad.any():
         from cxmetrics.errors import format_examples
 
-        raise ValueRangeError(f"column {name!r} must hold whole numbers >= {minimum:g}; {int(bad.sum())} "
-                              f"values are not, for example {format_examples(values[bad])}")
+        raise ValueRangeError(
+            f"column {name!r} must hold whole numbers >= {minimum:g}; {int(bad.sum())} "
+            f"values are not, for example {format_examples(values[bad])}"
+        )

@@ -64,13 +64,20 @@ def tracking_plot(result: Any, *, kind: str = "cumulative", ax: Any = None, titl
     period = values(frame, "period")
     ax = _axes(ax)
     ax.plot(period, values(frame, "actual" + suffix), color=COLORS["accent"], label="actual")
-    ax.plot(period, values(frame, "predicted" + suffix), color=COLORS["negative"], linestyle="--",
-            label="predicted")
+    ax.plot(
+        period,
+        values(frame, "predicted" + suffix),
+        color=COLORS["negative"],
+        linestyle="--",
+        label="predicted",
+    )
     part = labels(frame, "part")
     calibration = [p for p, name in zip(period, part, strict=True) if name == "calibration"]
     if calibration and len(calibration) < len(period):
         ax.axvline(max(calibration) + 0.5, color=COLORS["muted"], linewidth=1)
-        ax.text(max(calibration) + 0.5, ax.get_ylim()[1], " holdout", va="top", fontsize=8, color=COLORS["muted"])
+        ax.text(
+            max(calibration) + 0.5, ax.get_ylim()[1], " holdout", va="top", fontsize=8, color=COLORS["muted"]
+        )
     ax.set_xlabel("period")
     ax.set_ylabel(f"{kind} repeat purchases")
     ax.legend()
@@ -139,8 +146,14 @@ def survival_curve(result: Any, *, ax: Any = None, title: str | None = None) -> 
         color = palette[i % len(palette)]
         ax.plot(period[rows], survival[rows], color=color, label=name or "model")
         if band:
-            ax.fill_between(period[rows], values(frame, "ci_low")[rows], values(frame, "ci_high")[rows],
-                            color=color, alpha=0.2, linewidth=0)
+            ax.fill_between(
+                period[rows],
+                values(frame, "ci_low")[rows],
+                values(frame, "ci_high")[rows],
+                color=color,
+                alpha=0.2,
+                linewidth=0,
+            )
         if "observed" in frame.columns:
             ax.scatter(period[rows], values(frame, "observed")[rows], color=color, s=14)
     ax.set_ylim(0, 1.02)
