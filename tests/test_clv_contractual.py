@@ -8,6 +8,8 @@ import numpy as np
 import pandas as pd
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import optimize, special, stats
 
 import cxmetrics as cx
@@ -407,3 +409,68 @@ def test_bgbb_bad_calls(donations: pd.DataFrame) -> None:
     never_lapse = pd.DataFrame({"frequency": [6, 5], "recency": [6, 6], "n_periods": [6, 6]})
     with pytest.raises(errors.ConvergenceError, match="no interior maximum"):
         cx.BetaGeoBetaBinom().fit(never_lapse)
+
+
+def test_bgbb_lazy_predictions_stay_lazy(donations: pd.DataFrame) -> None:
+    model = cx.BetaGeoBetaBinom().fit(donations, count="donors")
+    lazy = pl.from_pandas(donations).lazy()
+    result = model.expected_purchases(4, lazy, confidence=0.95)
+    assert isinstance(result, pl.LazyFrame)
+    got = result.collect().to_pandas().sort_values(["frequency", "recency"]).reset_index(drop=True)
+    eager = model.expected_purchases(4, donations, confidence=0.95)
+    expected = (
+        pd.concat([donations, eager], axis=1).sort_values(["frequency", "recency"]).reset_index(drop=True)
+    )
+    pd.testing.assert_frame_equal(got, expected, check_dtype=False)
+    alive = model.probability_alive(lazy).collect()
+    np.testing.assert_allclose(alive["probability_alive"], model.probability_alive(alive.to_pandas()))
+
+
+def test_sbg_homogeneous_churn_is_a_boundary() -> None:
+    # a constant churn rate (no heterogeneity) pushes alpha and beta to infinity together
+    geometric = pd.DataFrame({"period": range(6), "survivors": [3200, 1600, 800, 400, 200, 100]})
+    with pytest.warns(cx.clv.UnidentifiedParameterWarning, match=r"\['alpha', 'beta'\].*geometric"):
+        model = cx.ShiftedBetaGeometric().fit(geometric)
+    table = model.summary()
+    assert not table["identified"].any() and np.isinf(table["upper"]).all()
+    assert table["std_error"].notna().all()
+    # the limit is the geometric model: survival 0.5^t
+    np.testing.assert_allclose(model.survival(periods=[1, 5])["survival"], [0.5, 0.5**5], rtol=1e-4)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    params=st.tuples(*[st.floats(0.2, 8.0)] * 4),
+    n=st.integers(1, 10),
+    data=st.data(),
+)
+def test_bgbb_pmf_is_a_distribution_with_the_expected_mean(
+    params: tuple[float, ...], n: int, data: st.DataObject
+) -> None:
+    t_x = data.draw(st.integers(0, n))
+    x = 0 if t_x == 0 else data.draw(st.integers(1, t_x))
+    horizon = data.draw(st.integers(1, 8))
+    model = cx.BetaGeoBetaBinom.from_parameters(
+        **dict(zip(("alpha", "beta", "gamma", "delta"), params, strict=True))
+    )
+    args = {"frequency": [x], "recency": [t_x], "n_periods": [n]}
+    pmf = np.array([model.probability_of_purchases(k, horizon, **args)[0] for k in range(horizon + 1)])
+    assert (pmf >= 0).all() and pmf.sum() == pytest.approx(1.0, abs=1e-10)
+    assert np.arange(horizon + 1) @ pmf == pytest.approx(
+        model.expected_purchases(horizon, **args)[0], rel=1e-8
+    )
+    assert 0 < model.probability_alive(**args)[0] < 1
+
+
+@settings(max_examples=40, deadline=None)
+@given(alpha=st.floats(0.1, 10.0), beta=st.floats(0.1, 10.0), rate=st.floats(0.01, 0.5))
+def test_sbg_invariants(alpha: float, beta: float, rate: float) -> None:
+    sbg = cx.ShiftedBetaGeometric.from_parameters(alpha=alpha, beta=beta)
+    survival = sbg.survival(periods=range(30))["survival"].to_numpy()
+    retention = sbg.retention_rate(periods=range(1, 30))["retention"].to_numpy()
+    assert survival[0] == 1 and (np.diff(survival) < 0).all()
+    assert (np.diff(retention) > 0).all()  # retention rises with tenure (sorting, not loyalty)
+    derl = sbg.residual_lifetime(renewals=[0, 5], discount_rate=rate)["residual_lifetime"].to_numpy()
+    higher = sbg.residual_lifetime(renewals=[0, 5], discount_rate=rate * 1.5)["residual_lifetime"].to_numpy()
+    assert (derl > higher).all() and derl[1] > derl[0]
+    assert (derl < (1 + rate) / rate).all()  # never more than a customer who never cancels

@@ -65,6 +65,10 @@ class ShiftedBetaGeometric(CohortModel):
 
     parameter_names = ("alpha", "beta")
     title = "sBG"
+    _ridge_hint = (
+        ": alpha and beta growing together means churn is the same for every customer "
+        "(a geometric model with churn alpha / (alpha + beta))"
+    )
 
     def __init__(self) -> None:
         super().__init__()
@@ -101,7 +105,7 @@ class ShiftedBetaGeometric(CohortModel):
         -------
         self
             With ``params_`` (cohort column when given, ``parameter``, ``estimate``,
-            ``std_error``, ``lower``, ``upper``), ``log_likelihood_`` (summed over cohorts),
+            ``std_error``, ``lower``, ``upper``, ``identified``), ``log_likelihood_`` (summed over cohorts),
             ``n_customers_`` and ``survivors_`` (the counts per cohort, key None without one).
 
         Raises

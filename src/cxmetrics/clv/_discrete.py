@@ -219,7 +219,8 @@ class BetaGeoBetaBinom(CohortModel):
         -------
         self
             With ``params_`` (cohort column when given, ``parameter``, ``estimate``,
-            ``std_error``, ``lower``, ``upper``), ``log_likelihood_`` and ``n_customers_``.
+            ``std_error``, ``lower``, ``upper``, ``identified``), ``log_likelihood_`` and
+            ``n_customers_``.
 
         Raises
         ------
@@ -265,6 +266,9 @@ class BetaGeoBetaBinom(CohortModel):
         numpy.ndarray or DataFrame
             Without ``confidence``, one value per row. With it, a frame (the summary's library,
             pandas for arrays) with ``probability_alive``, ``se``, ``ci_low``, ``ci_high``.
+            For a lazy summary: the summary with those columns (``probability_alive`` alone
+            without ``confidence``), still lazy, predicted once per distinct row and joined
+            back in the engine. The same holds for the other predictions.
         """
         return self._predict(
             summary, frequency, recency, n_periods, "probability_alive", confidence, True, log_p_alive
@@ -395,11 +399,21 @@ class BetaGeoBetaBinom(CohortModel):
                 parts = delta_interval(value, log_grad, fit.covariance, z, probability)
                 for target, part in zip((se, low, high), parts, strict=True):
                     target[rows] = part[inverse.ravel()]
+        columns = (
+            {name: estimate} if z is None else {name: estimate, "se": se, "ci_low": low, "ci_high": high}
+        )
+        if summary is not None and _frame.is_lazy(summary):
+            # per-row results stay lazy: the distinct rows' predictions joined back in the engine
+            frame = _frame.from_native(summary, name="summary")
+            assert isinstance(frame, nw.LazyFrame)
+            on = [*COLUMNS, *([cohort] if cohort is not None else [])]
+            predicted = table.select(*on).with_columns(
+                *(nw.new_series(c, v, backend=table.implementation) for c, v in columns.items())
+            )
+            return _frame.per_row_result(frame.join(_frame.into_engine(predicted, frame), on=on, how="left"))
         if z is None:
             return estimate
-        return _frame.to_native(
-            nw.from_dict({name: estimate, "se": se, "ci_low": low, "ci_high": high}, backend=backend)
-        )
+        return _frame.to_native(nw.from_dict(columns, backend=backend))
 
     def expected_population_purchases(self, periods: int) -> Any:
         """E[transactions in the first ``periods`` opportunities] of a new customer (eq. 9):

@@ -12,6 +12,7 @@ information; predictions get delta-method intervals from the same covariance.
 from __future__ import annotations
 
 import dataclasses
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
@@ -19,12 +20,20 @@ import narwhals as nw
 import numpy as np
 
 from cxmetrics import _frame
-from cxmetrics.errors import ConvergenceError, ValueRangeError
+from cxmetrics.errors import ConvergenceError, CXMetricsWarning, ValueRangeError
 
 #: Gradient norm on the log-parameter scale, relative to the log-likelihood, below which a
 #: fit counts as converged.
 GRADIENT_TOLERANCE = 1e-6
+#: A converged estimate beyond this (or below its inverse) sits on a flat ridge towards a
+#: boundary: the data do not identify it (for sBG, alpha and beta grow together when churn is
+#: the same for everybody).
+RIDGE = 1e5
 Derivatives = tuple[float, np.ndarray, np.ndarray]
+
+
+class UnidentifiedParameterWarning(CXMetricsWarning):
+    """A fit converged on a flat ridge: some parameters run towards 0 or infinity."""
 
 
 def z_value(confidence: float) -> float:
@@ -157,7 +166,7 @@ def maximise(
     )
     if not converged:
         shown = dict(zip(names, np.round(params, 6).tolist(), strict=True))
-        drift = [n for n, v in zip(names, params, strict=True) if v < 1e-6 or v > 1e6]
+        drift = [n for n, v in zip(names, params, strict=True) if v < 1 / RIDGE or v > RIDGE]
         why = (
             f"parameters {drift} run off towards 0 or infinity: the likelihood has no interior "
             f"maximum on these data"
@@ -177,6 +186,8 @@ class Fit:
     loglik: float
     units: float
     iterations: int
+    #: Whether each estimate is identified (False: on a ridge towards 0 or infinity).
+    identified: np.ndarray | None = None
 
 
 def delta_interval(
@@ -226,7 +237,7 @@ class CohortModel:
         self.n_customers_ = round(sum(f.units for f in fits.values()))
         self.iterations_ = int(sum(f.iterations for f in fits.values()))
         columns: dict[str, list[Any]] = {
-            name: [] for name in ("parameter", "estimate", "std_error", "lower", "upper")
+            name: [] for name in ("parameter", "estimate", "std_error", "lower", "upper", "identified")
         }
         keys: list[Any] = []
         for key, fit in fits.items():
@@ -237,8 +248,11 @@ class CohortModel:
             columns["parameter"] += list(self.parameter_names)
             columns["estimate"] += fit.params.tolist()
             columns["std_error"] += std_error.tolist()
-            columns["lower"] += (fit.params / spread).tolist()
-            columns["upper"] += (fit.params * spread).tolist()
+            identified = np.ones(len(fit.params), bool) if fit.identified is None else fit.identified
+            # an unidentified estimate's interval reaches the boundary it runs towards
+            columns["lower"] += np.where(~identified & (fit.params < 1), 0.0, fit.params / spread).tolist()
+            columns["upper"] += np.where(~identified & (fit.params > 1), np.inf, fit.params * spread).tolist()
+            columns["identified"] += identified.tolist()
         table = {cohort: keys} if cohort is not None else {}
         self.params_ = _frame.to_native(nw.from_dict({**table, **columns}, backend=backend))
 
@@ -251,7 +265,22 @@ class CohortModel:
     ) -> Fit:
         title = self.title if label is None else f"{self.title} (cohort {label!r})"
         params, loglik, hess, iterations = maximise(derivatives, starts, units, self.parameter_names, title)
-        return Fit(params, np.linalg.inv(-hess), loglik, units, iterations)
+        identified = (params > 1 / RIDGE) & (params < RIDGE)
+        if not identified.all():
+            names = [n for n, ok in zip(self.parameter_names, identified, strict=True) if not ok]
+            warnings.warn(
+                f"{title}: the data do not identify {names}: the likelihood keeps rising along a flat "
+                f"ridge as they run towards 0 or infinity (ended at "
+                f"{dict(zip(self.parameter_names, np.round(params, 4).tolist(), strict=True))}). "
+                f"Predictions are those of the limit; these parameters' intervals are unbounded "
+                f"(summary() column 'identified'){self._ridge_hint}",
+                UnidentifiedParameterWarning,
+                stacklevel=4,
+            )
+        return Fit(params, np.linalg.inv(-hess), loglik, units, iterations, identified)
+
+    #: What an unidentified fit means for the model, appended to the warning.
+    _ridge_hint: ClassVar[str] = ""
 
     @classmethod
     def from_parameters(cls, **values: float) -> Any:
@@ -291,7 +320,8 @@ class CohortModel:
         """The parameter table with fit information.
 
         Columns: (the cohort column, when fitted by cohort), ``parameter, estimate, std_error,
-        lower, upper`` and, repeated on each row of a fit, ``log_likelihood``, ``customers``,
+        lower, upper, identified`` (False for an estimate on a flat ridge towards 0 or
+        infinity, whose interval then reaches that bound; a warning names it) and, repeated on each row of a fit, ``log_likelihood``, ``customers``,
         ``iterations``.
         """
         fits = self._fitted()
