@@ -321,8 +321,8 @@ class CohortModel:
 
         Columns: (the cohort column, when fitted by cohort), ``parameter, estimate, std_error,
         lower, upper, identified`` (False for an estimate on a flat ridge towards 0 or
-        infinity, whose interval then reaches that bound; a warning names it) and, repeated on each row of a fit, ``log_likelihood``, ``customers``,
-        ``iterations``.
+        infinity, whose interval then reaches that bound; a warning names it) and, repeated
+        on each row of a fit, ``log_likelihood``, ``customers``, ``iterations``.
         """
         fits = self._fitted()
         repeat = len(self.parameter_names)
