@@ -5,6 +5,7 @@ from __future__ import annotations
 import warnings
 
 import matplotlib as mpl
+import narwhals as nw
 import numpy as np
 import pandas as pd
 import polars as pl
@@ -14,6 +15,7 @@ from scipy import special, stats
 import cxmetrics as cx
 from cxmetrics import errors
 
+from .backends import ALL, LAZY, as_pandas, convert
 from .conftest import to_pandas
 
 BG_CDNOW = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}
@@ -280,3 +282,59 @@ def test_charts_build_their_own_figure(cdnow_sample: pd.DataFrame, cdnow_summary
         cx.plot.tracking_plot(track, kind="weekly")
     with pytest.raises(errors.ColumnNotFoundError, match="'frequency' not found"):
         cx.plot.purchase_histogram(track)
+
+
+def _log(seed: int = 5, customers: int = 300) -> pd.DataFrame:
+    """A small BG/NBD-like log: customers arrive over 8 weeks, buy at their own Poisson rate and
+    drop out after each purchase with their own probability."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for c in range(customers):
+        day, rate, drop = float(rng.integers(0, 56)), rng.gamma(0.8, 1 / 30), rng.beta(1, 3)
+        while day < 364:
+            rows.append((c, pd.Timestamp("2024-01-01") + pd.Timedelta(days=int(day))))
+            if len(rows) > 1 and rows[-2][0] == c and rng.random() < drop:
+                break
+            day += rng.exponential(1 / rate)
+    return pd.DataFrame(rows, columns=["customer", "day"])
+
+
+@pytest.mark.parametrize(
+    "backend", [b if b != "pyspark" else pytest.param(b, marks=pytest.mark.spark) for b in ALL]
+)
+def test_checks_on_every_backend(backend: str) -> None:
+    log = _log()
+    summary = cx.summary_from_transactions(log, customer="customer", time="day", calibration_end="2024-08-31")
+    model = cx.BetaGeo().fit(summary)
+    expected = cx.tracking(log, model=model, customer="customer", time="day", calibration_end="2024-08-31")
+    got = cx.tracking(
+        convert(log, backend), model=model, customer="customer", time="day", calibration_end="2024-08-31"
+    )
+    assert not isinstance(nw.from_native(got), nw.LazyFrame)  # a summary comes back eager
+    pd.testing.assert_frame_equal(as_pandas(got), expected, check_dtype=False)
+    table = cx.compare_models(convert(summary, backend), models=[cx.BetaGeo])
+    pd.testing.assert_frame_equal(
+        as_pandas(table), cx.compare_models(summary, models=[cx.BetaGeo]), check_dtype=False
+    )
+    rng = np.random.default_rng(2)
+    alive = np.arange(1, 7) < rng.geometric(rng.beta(0.7, 2.8, 400))[:, None]
+    gave = alive & (rng.random((400, 6)) < rng.beta(1.2, 0.8, 400)[:, None])
+    x = gave.sum(axis=1)
+    panel = pd.DataFrame(
+        {
+            "customer": np.arange(400),
+            "frequency": x,
+            "n_periods": 6,
+            "recency": np.where(x > 0, 6 - gave[:, ::-1].argmax(axis=1), 0),
+        }
+    )
+    bgbb = cx.BetaGeoBetaBinom().fit(panel)
+    engine = cx.BetaGeoBetaBinom().fit(convert(panel, backend))
+    pd.testing.assert_frame_equal(as_pandas(engine.params_), bgbb.params_, rtol=1e-8)
+    alive = bgbb.probability_alive(convert(panel, backend))
+    if backend in LAZY:
+        assert isinstance(nw.from_native(alive), nw.LazyFrame)
+        joined = as_pandas(alive).sort_values("customer").reset_index(drop=True)
+        np.testing.assert_allclose(joined["probability_alive"], bgbb.probability_alive(panel), rtol=1e-12)
+    else:
+        np.testing.assert_allclose(alive, bgbb.probability_alive(panel), rtol=1e-12)

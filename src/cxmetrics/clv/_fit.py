@@ -165,7 +165,7 @@ def maximise(
         and bool(np.all(np.linalg.eigvalsh(hess) < 0))
     )
     if not converged:
-        shown = dict(zip(names, np.round(params, 6).tolist(), strict=True))
+        shown = dict(zip(names, [float(f"{v:.6g}") for v in params], strict=True))
         drift = [n for n, v in zip(names, params, strict=True) if v < 1 / RIDGE or v > RIDGE]
         why = (
             f"parameters {drift} run off towards 0 or infinity: the likelihood has no interior "
