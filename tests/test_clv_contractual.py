@@ -474,3 +474,20 @@ def test_sbg_invariants(alpha: float, beta: float, rate: float) -> None:
     higher = sbg.residual_lifetime(renewals=[0, 5], discount_rate=rate * 1.5)["residual_lifetime"].to_numpy()
     assert (derl > higher).all() and derl[1] > derl[0]
     assert (derl < (1 + rate) / rate).all()  # never more than a customer who never cancels
+
+
+def test_bgbb_histogram_check(donations: pd.DataFrame) -> None:
+    model = cx.BetaGeoBetaBinom().fit(donations, count="donors")
+    donors = donations.loc[donations.index.repeat(donations["donors"])]
+    table = cx.repeat_purchase_histogram(donors, model=model, max_frequency=6)
+    assert table["frequency"].tolist() == ["0", "1", "2", "3", "4", "5", "6+"]
+    np.testing.assert_array_equal(table["actual"], np.bincount(donors["frequency"], minlength=7))
+    lifetimes = pytest.importorskip("lifetimes")
+    theirs = lifetimes.BetaGeoBetaBinomFitter().fit(
+        donations["frequency"], donations["recency"], donations["n_periods"], weights=donations["donors"]
+    )
+    np.testing.assert_allclose(
+        table["expected"],
+        theirs.expected_number_of_transactions_in_first_n_periods(6).to_numpy().ravel(),
+        rtol=1e-5,
+    )

@@ -269,9 +269,10 @@ def repeat_purchase_histogram(data: Any, *, model: Any, max_frequency: int = 7) 
     Parameters
     ----------
     data : DataFrame
-        The calibration summary the model was fitted on (``frequency``, ``T``).
-    model : BetaGeo, ModifiedBetaGeo or ParetoNBD
-        A fitted model.
+        The calibration summary the model was fitted on (``frequency``, ``T``; for BG/BB
+        ``frequency`` and ``n_periods``, one row per customer).
+    model : BetaGeo, ModifiedBetaGeo, ParetoNBD or BetaGeoBetaBinom
+        A fitted model (BG/BB: fitted without cohorts; its probabilities are FHS 2010 eq. 7).
     max_frequency : int
         First pooled bucket (``"7+"`` by default).
 
@@ -302,14 +303,34 @@ def repeat_purchase_histogram(data: Any, *, model: Any, max_frequency: int = 7) 
         or max_frequency < 1
     ):
         raise ValueRangeError(f"max_frequency must be a whole number >= 1, got {max_frequency!r}")
+    from cxmetrics.clv._discrete import BetaGeoBetaBinom
+
     model.parameters  # noqa: B018 - raises when the model is not fitted
     frame = _frame.from_native(data, name="data")
-    x, _, big_t, count = summary_arrays(data)
+    discrete = isinstance(model, BetaGeoBetaBinom)
+    if discrete:
+        if model.cohort_ is not None:
+            raise ValueRangeError(
+                "repeat_purchase_histogram takes a BG/BB model fitted without cohorts; "
+                "check each cohort's rows against a model fitted on them"
+            )
+        _frame.require_columns(frame, {"summary": ["frequency", "n_periods"]})
+        rows = _frame.collect(frame)
+        x, big_t = (
+            np.asarray(rows[c].cast(nw.Float64).to_numpy(), dtype=np.float64)
+            for c in ("frequency", "n_periods")
+        )
+        count = np.ones(len(x))
+    else:
+        x, _, big_t, count = summary_arrays(data)
     ages, inverse = np.unique(big_t, return_inverse=True)
     zero = np.zeros(1)
     probabilities = np.zeros((len(ages), max_frequency))
     for row, age in enumerate(ages):
-        if age > 0:
+        if discrete and age > 0:
+            pmf = model.population_pmf(int(age), max_count=max_frequency - 1)
+            probabilities[row, : len(pmf)] = pmf
+        elif age > 0:
             probabilities[row] = [
                 float(model.probability_of_purchases(k, float(age), frequency=zero, recency=zero, T=zero)[0])
                 for k in range(max_frequency)

@@ -288,6 +288,13 @@ class CohortModel:
 
         Standard errors are missing, so predictions have no intervals (NaN bounds), and
         ``log_likelihood_`` is NaN.
+
+        Examples
+        --------
+        >>> import cxmetrics as cx
+        >>> sbg = cx.ShiftedBetaGeometric.from_parameters(alpha=0.704, beta=1.182)
+        >>> sbg.survival(periods=[1])["survival"].round(3).tolist()
+        [0.627]
         """
         if set(values) != set(cls.parameter_names):
             raise ValueRangeError(
