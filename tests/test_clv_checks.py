@@ -183,6 +183,9 @@ def test_repeat_purchase_histogram_on_cdnow(cdnow_summary: pd.DataFrame) -> None
     for model in (cx.ParetoNBD, cx.ModifiedBetaGeo):  # every model: expected counts add up to the customers
         other = cx.repeat_purchase_histogram(cdnow_summary, model=model().fit(cdnow_summary), max_frequency=3)
         assert other["expected"].sum() == pytest.approx(2357) and (other["expected"] > 0).all()
+    polars = cx.repeat_purchase_histogram(pl.from_pandas(cdnow_summary), model=fitted)
+    assert isinstance(polars, pl.DataFrame)
+    pd.testing.assert_frame_equal(to_pandas(polars), table)
     with pytest.raises(errors.ValueRangeError, match="max_frequency"):
         cx.repeat_purchase_histogram(cdnow_summary, model=fitted, max_frequency=0)
 

@@ -228,6 +228,14 @@ def test_sbg_bad_calls() -> None:
         model.residual_lifetime(discount_rate=-0.1)
     with pytest.raises(errors.ValueRangeError, match="exactly the parameters"):
         cx.ShiftedBetaGeometric.from_parameters(alpha=1.0)
+    with pytest.raises(errors.MissingValueError, match="cohort column 'segment'"):
+        cx.ShiftedBetaGeometric().fit(
+            _cohorts().assign(segment=None), period="year", survivors="active", cohort="segment"
+        )
+    original = _cohorts()
+    copy = original.copy()
+    cx.ShiftedBetaGeometric().fit(copy, period="year", survivors="active", cohort="segment")
+    pd.testing.assert_frame_equal(copy, original)  # the caller's frame is not modified
 
 
 # --- BG/BB ----------------------------------------------------------------------------------

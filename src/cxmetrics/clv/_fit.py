@@ -20,7 +20,7 @@ import narwhals as nw
 import numpy as np
 
 from cxmetrics import _frame
-from cxmetrics.errors import ConvergenceError, CXMetricsWarning, ValueRangeError
+from cxmetrics.errors import ConvergenceError, CXMetricsWarning, MissingValueError, ValueRangeError
 
 #: Gradient norm on the log-parameter scale, relative to the log-likelihood, below which a
 #: fit counts as converged.
@@ -356,7 +356,7 @@ def cohort_groups(frame: nw.DataFrame[Any], cohort: str | None) -> list[tuple[An
         return [(None, frame)]
     values = frame[cohort]
     if values.null_count():
-        raise ValueRangeError(f"cohort column {cohort!r} has {values.null_count()} missing values")
+        raise MissingValueError(f"cohort column {cohort!r} has {values.null_count()} missing values")
     keys = sorted(values.unique().to_list())
     return [(key, frame.filter(nw.col(cohort) == key)) for key in keys]
 
