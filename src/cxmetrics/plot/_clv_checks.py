@@ -75,12 +75,11 @@ def tracking_plot(result: Any, *, kind: str = "cumulative", ax: Any = None, titl
     calibration = [p for p, name in zip(period, part, strict=True) if name == "calibration"]
     if calibration and len(calibration) < len(period):
         ax.axvline(max(calibration) + 0.5, color=COLORS["muted"], linewidth=1)
-        ax.text(
-            max(calibration) + 0.5, ax.get_ylim()[1], " holdout", va="top", fontsize=8, color=COLORS["muted"]
-        )
+        ax.text(max(calibration) + 0.5, 0.97, " holdout", transform=ax.get_xaxis_transform(), va="top",
+                fontsize=8, color=COLORS["muted"])
     ax.set_xlabel("period")
     ax.set_ylabel(f"{kind} repeat purchases")
-    ax.legend()
+    ax.legend(loc="upper left" if kind == "cumulative" else "upper right")
     ax.set_title(title if title is not None else f"Tracking {kind} repeat purchases")
     return _finish(ax)
 
