@@ -200,6 +200,21 @@ def tracking(
         ``calibration_end``), ``customers`` (acquired by the period's end), ``actual`` and
         ``predicted`` (repeat purchases in the period), ``actual_cumulative`` and
         ``predicted_cumulative``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import cxmetrics as cx
+    >>> log = pd.DataFrame({"id": [1, 1, 1, 2, 2, 3],
+    ...                     "day": pd.to_datetime(["2024-01-01", "2024-01-09", "2024-01-20", "2024-01-03",
+    ...                                            "2024-01-25", "2024-01-10"])})
+    >>> bg = cx.BetaGeo.from_parameters(r=0.243, alpha=4.414, a=0.793, b=2.426)
+    >>> track = cx.tracking(log, model=bg, customer="id", time="day", calibration_end="2024-01-14")
+    >>> track[["period", "part", "customers", "actual", "actual_cumulative"]]
+       period         part  customers  actual  actual_cumulative
+    0       1  calibration          2       0                  0
+    1       2  calibration          3       1                  1
+    2       3      holdout          3       1                  2
     """
     if not hasattr(model, "expected_population_purchases"):
         raise ValueRangeError(

@@ -416,8 +416,26 @@ class BetaGeoBetaBinom(CohortModel):
         return _frame.to_native(nw.from_dict(columns, backend=backend))
 
     def expected_population_purchases(self, periods: int) -> Any:
-        """E[transactions in the first ``periods`` opportunities] of a new customer (eq. 9):
-        ``sum_{t=1}^{n} alpha / (alpha + beta) G(0, t)``. A float, or a dict per cohort."""
+        """E[transactions in the first ``periods`` opportunities] of a new customer (eq. 9),
+        ``sum_{t=1}^{n} alpha / (alpha + beta) G(0, t)``.
+
+        Parameters
+        ----------
+        periods : int
+            Opportunities, >= 1.
+
+        Returns
+        -------
+        float or dict
+            The expectation; with cohorts, ``{cohort: expectation}``.
+
+        Examples
+        --------
+        >>> import cxmetrics as cx
+        >>> bgbb = cx.BetaGeoBetaBinom.from_parameters(alpha=1.204, beta=0.750, gamma=0.657, delta=2.783)
+        >>> round(bgbb.expected_population_purchases(6), 3)
+        2.22
+        """
         horizon = _whole(periods, "periods", 1)
         zero = Rows(np.zeros(1), np.zeros(1), np.zeros(1), np.ones(1))
         values = {
@@ -427,7 +445,27 @@ class BetaGeoBetaBinom(CohortModel):
 
     def population_pmf(self, periods: int, *, max_count: int | None = None) -> Any:
         """P(X(periods) = k) for a new customer, k = 0..max_count (eq. 7): the distribution of
-        transactions in its first ``periods`` opportunities. An array, or a dict per cohort."""
+        transactions in its first ``periods`` opportunities.
+
+        Parameters
+        ----------
+        periods : int
+            Opportunities, >= 1.
+        max_count : int, optional
+            Largest count (default ``periods``, the whole distribution).
+
+        Returns
+        -------
+        numpy.ndarray or dict
+            Probabilities of 0..max_count; with cohorts, ``{cohort: array}``.
+
+        Examples
+        --------
+        >>> import cxmetrics as cx
+        >>> bgbb = cx.BetaGeoBetaBinom.from_parameters(alpha=1.204, beta=0.750, gamma=0.657, delta=2.783)
+        >>> bgbb.population_pmf(6).round(3)
+        array([0.311, 0.17 , 0.121, 0.1  , 0.092, 0.092, 0.113])
+        """
         horizon = _whole(periods, "periods", 1)
         top = horizon if max_count is None else min(_whole(max_count, "max_count", 0), horizon)
         zero = Rows(np.zeros(1), np.zeros(1), np.zeros(1), np.ones(1))
