@@ -234,9 +234,7 @@ class BetaGeoBetaBinom(CohortModel):
         for key, d in groups:
 
             def derivatives(params: np.ndarray, d: Rows = d) -> tuple[float, np.ndarray, np.ndarray]:
-                value, grad, hess = log_likelihood(params, d, hessian=True)
-                assert hess is not None
-                return float(d.count @ value), d.count @ grad, np.einsum("r,rpq->pq", d.count, hess)
+                return _total_derivatives(params, d)
 
             fits[key] = self._fit_one(derivatives, _STARTS, float(d.count.sum()), key)
         self._store(fits, cohort, backend, confidence)
@@ -474,6 +472,25 @@ class BetaGeoBetaBinom(CohortModel):
             for key, f in self._fitted().items()
         }
         return values[None] if self.cohort_ is None else values
+
+
+#: Distinct histories per block of the likelihood's derivatives: the per-term Hessians are
+#: (terms, rows, 4, 4), so blocks keep memory bounded (about 30 MB at 100 opportunities).
+BLOCK_ROWS = 2048
+
+
+def _total_derivatives(params: np.ndarray, d: Rows) -> tuple[float, np.ndarray, np.ndarray]:
+    """The count-weighted log-likelihood with its gradient and Hessian, summed over blocks of rows."""
+    total, grad, hess = 0.0, np.zeros(4), np.zeros((4, 4))
+    for start in range(0, len(d.x), BLOCK_ROWS):
+        rows = slice(start, start + BLOCK_ROWS)
+        block = Rows(d.x[rows], d.t_x[rows], d.n[rows], d.count[rows])
+        value, g, h = log_likelihood(params, block, hessian=True)
+        assert h is not None
+        total += float(block.count @ value)
+        grad += block.count @ g
+        hess += np.einsum("r,rpq->pq", block.count, h)
+    return total, grad, hess
 
 
 _STARTS = [np.array(s) for s in ((1.0, 1.0, 1.0, 1.0), (0.5, 2.0, 0.5, 2.0), (2.0, 0.5, 2.0, 5.0))]

@@ -29,6 +29,9 @@ GRADIENT_TOLERANCE = 1e-6
 #: boundary: the data do not identify it (for sBG, alpha and beta grow together when churn is
 #: the same for everybody).
 RIDGE = 1e5
+#: ... and so does one whose standard error on the log scale exceeds this (its 95 % interval
+#: would span a factor of e^39).
+MAX_LOG_SE = 10.0
 Derivatives = tuple[float, np.ndarray, np.ndarray]
 
 
@@ -48,25 +51,34 @@ def z_value(confidence: float) -> float:
 
 def log_beta_ratio(a: float, b: float, da: Any, db: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``log B(a + da, b + db) - log B(a, b)`` with its gradient (..., 2) and Hessian (..., 2, 2)
-    in ``(a, b)``."""
-    from scipy.special import betaln, digamma, polygamma
+    in ``(a, b)``, for whole-number offsets ``da, db >= 0``.
 
-    da, db = np.asarray(da, dtype=np.float64), np.asarray(db, dtype=np.float64)
+    The offsets take few distinct values (counts of periods), so log-gamma, digamma and trigamma
+    are evaluated once on ``a + k``, ``b + k`` and ``a + b + k`` for ``k = 0..max`` and gathered
+    by index: a likelihood over millions of cells costs a few special-function calls.
+    """
+    from scipy.special import gammaln, polygamma
+
+    da = np.asarray(da, dtype=np.float64)
+    db = np.asarray(db, dtype=np.float64)
+    i, j = da.astype(np.int64), db.astype(np.int64)
+    ij = i + j
     s = a + b
-    value = betaln(a + da, b + db) - betaln(a, b)
-    psi_s = digamma(s + da + db)
-    grad = np.stack(
-        [
-            digamma(a + da) - psi_s - digamma(a) + digamma(s),
-            digamma(b + db) - psi_s - digamma(b) + digamma(s),
-        ],
-        axis=-1,
-    )
-    tri_s = polygamma(1, s + da + db)
-    cross = polygamma(1, s) - tri_s
+
+    def tables(base: float, top: int) -> np.ndarray:
+        points = base + np.arange(int(top) + 1, dtype=np.float64)
+        return np.stack([gammaln(points), polygamma(0, points), polygamma(1, points)])
+
+    ta = tables(a, i.max(initial=0))
+    tb = tables(b, j.max(initial=0))
+    ts = tables(s, ij.max(initial=0))
+    value = ta[0][i] + tb[0][j] - ts[0][ij] - (ta[0][0] + tb[0][0] - ts[0][0])
+    psi_s = ts[1][ij]
+    grad = np.stack([ta[1][i] - psi_s - ta[1][0] + ts[1][0], tb[1][j] - psi_s - tb[1][0] + ts[1][0]], axis=-1)
+    cross = ts[2][0] - ts[2][ij]
     hess = np.empty((*value.shape, 2, 2))
-    hess[..., 0, 0] = polygamma(1, a + da) - polygamma(1, a) + cross
-    hess[..., 1, 1] = polygamma(1, b + db) - polygamma(1, b) + cross
+    hess[..., 0, 0] = ta[2][i] - ta[2][0] + cross
+    hess[..., 1, 1] = tb[2][j] - tb[2][0] + cross
     hess[..., 0, 1] = hess[..., 1, 0] = cross
     return value, grad, hess
 
@@ -101,37 +113,59 @@ def maximise(
     names: Sequence[str],
     title: str,
 ) -> tuple[np.ndarray, float, np.ndarray, int]:
-    """Maximise a log-likelihood over positive parameters from each start; keep the best.
+    """Maximise a log-likelihood over positive parameters; restart while a run fails the checks.
 
     Trust-region Newton (``scipy.optimize.minimize(method="trust-exact")``) on the log
-    parameters, the objective scaled per unit (customer). The best end point must pass the
-    checks here: finite, gradient norm (log scale) below :data:`GRADIENT_TOLERANCE` times
-    ``max(1, |log-likelihood| / units)``, and the Hessian negative definite. Otherwise
-    :class:`ConvergenceError` names the parameters that ran off towards 0 or infinity.
+    parameters, the objective scaled per unit (customer), from the first start, then from the
+    next ones while the end point fails the checks here: finite, gradient norm (log scale)
+    below :data:`GRADIENT_TOLERANCE` times ``max(1, |log-likelihood| / units)``, and the
+    Hessian negative definite. When no run passes, :class:`ConvergenceError` names the
+    parameters that ran off towards 0 or infinity.
 
     Returns the estimates, the log-likelihood, its Hessian in the parameters, and iterations.
     """
     import scipy.optimize
 
-    def objective(u: np.ndarray) -> tuple[float, np.ndarray]:
+    cache: dict[bytes, Derivatives] = {}
+
+    def evaluate(u: np.ndarray) -> tuple[np.ndarray, Derivatives]:
+        # trust-exact asks for the value and the Hessian at the same point separately
+        key = u.tobytes()
         with np.errstate(all="ignore"):
             p = np.exp(u)
-            loglik, grad, _ = derivatives(p)
+            if key not in cache:
+                cache.clear()
+                cache[key] = derivatives(p)
+        return p, cache[key]
+
+    def objective(u: np.ndarray) -> tuple[float, np.ndarray]:
+        p, (loglik, grad, _) = evaluate(u)
+        with np.errstate(all="ignore"):
             step = -grad * p / units
         if not (np.isfinite(loglik) and np.isfinite(step).all()):
             return 1e300, np.zeros_like(u)
         return -loglik / units, step
 
     def hessian(u: np.ndarray) -> np.ndarray:
+        p, (_, grad, hess) = evaluate(u)
         with np.errstate(all="ignore"):
-            p = np.exp(u)
-            _, grad, hess = derivatives(p)
             curvature = -(hess * np.outer(p, p) + np.diag(grad * p)) / units
         # far out (a parameter running off to a bound) the curvature may overflow: treat it as
         # flat there, so the trust region stops rather than fails
         return np.where(np.isfinite(curvature), curvature, 0.0)
 
-    best: tuple[float, Any] | None = None
+    def passes(params: np.ndarray, found: Derivatives) -> bool:
+        loglik, grad, hess = found
+        return bool(
+            np.isfinite(loglik)
+            and np.isfinite(hess).all()
+            and np.isfinite(grad).all()
+            and float(np.linalg.norm(grad * params)) / units
+            <= GRADIENT_TOLERANCE * max(1.0, abs(loglik) / units)
+            and np.all(np.linalg.eigvalsh(hess) < 0)
+        )
+
+    best: tuple[float, np.ndarray, Derivatives] | None = None
     iterations = 0
     for start in starts:
         try:
@@ -146,25 +180,20 @@ def maximise(
         except (ValueError, np.linalg.LinAlgError):  # non-finite values along the way: next start
             continue
         iterations += int(result.nit)
-        if np.isfinite(result.fun) and (best is None or result.fun < best[0]):
-            best = (float(result.fun), result)
+        if not np.isfinite(result.fun):
+            continue
+        params, found = evaluate(result.x)
+        if best is None or result.fun < best[0]:
+            best = (float(result.fun), params, found)
+        if passes(*best[1:]):
+            break
     if best is None:
         raise ConvergenceError(
             f"{title} fit did not converge: the likelihood is not finite along the "
             f"search from any of {len(starts)} starts"
         )
-    params = np.exp(best[1].x)
-    with np.errstate(all="ignore"):
-        loglik, grad, hess = derivatives(params)
-    scale = max(1.0, abs(loglik) / units)
-    converged = (
-        np.isfinite(loglik)
-        and np.isfinite(hess).all()
-        and np.isfinite(grad).all()
-        and float(np.linalg.norm(grad * params)) / units <= GRADIENT_TOLERANCE * scale
-        and bool(np.all(np.linalg.eigvalsh(hess) < 0))
-    )
-    if not converged:
+    _, params, (loglik, _, hess) = best
+    if not passes(params, best[2]):
         shown = dict(zip(names, [float(f"{v:.6g}") for v in params], strict=True))
         drift = [n for n, v in zip(names, params, strict=True) if v < 1 / RIDGE or v > RIDGE]
         why = (
@@ -265,7 +294,10 @@ class CohortModel:
     ) -> Fit:
         title = self.title if label is None else f"{self.title} (cohort {label!r})"
         params, loglik, hess, iterations = maximise(derivatives, starts, units, self.parameter_names, title)
-        identified = (params > 1 / RIDGE) & (params < RIDGE)
+        covariance = np.linalg.inv(-hess)
+        with np.errstate(invalid="ignore"):
+            log_se = np.sqrt(np.diag(covariance)) / params
+        identified = (params > 1 / RIDGE) & (params < RIDGE) & (log_se <= MAX_LOG_SE)
         if not identified.all():
             names = [n for n, ok in zip(self.parameter_names, identified, strict=True) if not ok]
             warnings.warn(
@@ -277,7 +309,7 @@ class CohortModel:
                 UnidentifiedParameterWarning,
                 stacklevel=4,
             )
-        return Fit(params, np.linalg.inv(-hess), loglik, units, iterations, identified)
+        return Fit(params, covariance, loglik, units, iterations, identified)
 
     #: What an unidentified fit means for the model, appended to the warning.
     _ridge_hint: ClassVar[str] = ""
