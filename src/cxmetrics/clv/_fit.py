@@ -102,7 +102,8 @@ def log_sum(
     grad = np.einsum("kr,krp->rp", pi, grads)
     if hessians is None:
         return value, grad, None
-    second = np.einsum("kr,krpq->rpq", pi, hessians + np.einsum("krp,krq->krpq", grads, grads))
+    weighted = pi[..., None] * grads
+    second = np.einsum("kr,krpq->rpq", pi, hessians) + np.einsum("krp,krq->rpq", weighted, grads)
     return value, grad, second - np.einsum("rp,rq->rpq", grad, grad)
 
 
