@@ -43,6 +43,14 @@ def _model_label(model: Any) -> str:
     return str(getattr(model, "title", "") or type(model).__name__)
 
 
+def _is_fitted(model: Any) -> bool:
+    try:
+        model.parameters  # noqa: B018 - raises when the model is not fitted
+    except ValueRangeError:
+        return False
+    return True
+
+
 def compare_models(data: Any, *, models: Sequence[Any], max_frequency: int = 7) -> Any:
     """One row per purchase model: fit, information criteria and (with holdout) errors.
 
@@ -113,7 +121,7 @@ def compare_models(data: Any, *, models: Sequence[Any], max_frequency: int = 7) 
                 f"compare_models takes BetaGeo, ModifiedBetaGeo or ParetoNBD models, "
                 f"got {type(model).__name__}"
             )
-        if getattr(model, "_theta", None) is None:
+        if not _is_fitted(model):
             model.fit(data)
         loglik, k, n = float(model.log_likelihood_), len(model.parameter_names), int(model.n_customers_)
         rows["model"].append(_model_label(model))
