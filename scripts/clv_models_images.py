@@ -50,7 +50,7 @@ def main(data: pathlib.Path) -> None:
             "active": [1000, 631, 468, 382, 326, 289, 262, 241, 1000, 869, 743, 653, 593, 551, 517, 491],
         }
     )
-    sbg = cx.ShiftedBetaGeometric().fit(survivors, survivors="active", cohort="segment")
+    sbg = cx.ShiftedBetaGeometric().fit(survivors, survivors="active", by="segment")
     observed = survivors.assign(observed=survivors["active"] / 1000)[["segment", "period", "observed"]]
     curve = sbg.survival(periods=range(13)).merge(observed, on=["segment", "period"], how="left")
     save(cx.plot.survival_curve(curve), "survival")

@@ -272,7 +272,7 @@ def test_charts_build_their_own_figure(cdnow_sample: pd.DataFrame, cdnow_summary
                 ],
             }
         ),
-        cohort="segment",
+        by="segment",
     )
     curve = cx.plot.survival_curve(cohorts.survival(periods=range(13)))
     assert len(curve.get_lines()) == 2 and len(curve.collections) == 2

@@ -166,7 +166,7 @@ def test_sbg_delta_method_against_finite_differences() -> None:
 
 
 def test_sbg_cohorts_in_one_call_pandas_and_polars() -> None:
-    both = cx.ShiftedBetaGeometric().fit(_cohorts(), period="year", survivors="active", cohort="segment")
+    both = cx.ShiftedBetaGeometric().fit(_cohorts(), period="year", survivors="active", by="segment")
     assert list(both.params_.columns[:2]) == ["segment", "parameter"]
     for name, survivors in (("regular", REGULAR), ("high end", HIGH_END)):
         alone = cx.ShiftedBetaGeometric().fit(pd.DataFrame({"period": range(8), "survivors": survivors}))
@@ -183,14 +183,14 @@ def test_sbg_cohorts_in_one_call_pandas_and_polars() -> None:
         pl.from_pandas(_cohorts()).sample(fraction=1.0, shuffle=True, seed=3),
         period="year",
         survivors="active",
-        cohort="segment",
+        by="segment",
     )
     assert isinstance(polars.params_, pl.DataFrame)
     pd.testing.assert_frame_equal(to_pandas(polars.summary()), both.summary(), rtol=1e-8)
     survival = polars.survival(periods=[1, 10])
     assert isinstance(survival, pl.DataFrame) and survival.columns[:3] == ["segment", "period", "survival"]
     lazy = cx.ShiftedBetaGeometric().fit(
-        pl.from_pandas(_cohorts()).lazy(), period="year", survivors="active", cohort="segment"
+        pl.from_pandas(_cohorts()).lazy(), period="year", survivors="active", by="segment"
     )
     np.testing.assert_allclose(to_pandas(lazy.params_)["estimate"], both.params_["estimate"])
 
@@ -228,13 +228,13 @@ def test_sbg_bad_calls() -> None:
         model.residual_lifetime(discount_rate=-0.1)
     with pytest.raises(errors.ValueRangeError, match="exactly the parameters"):
         cx.ShiftedBetaGeometric.from_parameters(alpha=1.0)
-    with pytest.raises(errors.MissingValueError, match="cohort column 'segment'"):
+    with pytest.raises(errors.MissingValueError, match="by column 'segment'"):
         cx.ShiftedBetaGeometric().fit(
-            _cohorts().assign(segment=None), period="year", survivors="active", cohort="segment"
+            _cohorts().assign(segment=None), period="year", survivors="active", by="segment"
         )
     original = _cohorts()
     copy = original.copy()
-    cx.ShiftedBetaGeometric().fit(copy, period="year", survivors="active", cohort="segment")
+    cx.ShiftedBetaGeometric().fit(copy, period="year", survivors="active", by="segment")
     pd.testing.assert_frame_equal(copy, original)  # the caller's frame is not modified
 
 
@@ -358,7 +358,7 @@ def test_bgbb_cohorts_polars_and_lazy(donations: pd.DataFrame) -> None:
         donors=donations["donors"] - donations["donors"] // 2, n_periods=donations["n_periods"]
     )
     stacked = pd.concat([half.assign(year="a"), rest.assign(year="b")], ignore_index=True)
-    model = cx.BetaGeoBetaBinom().fit(stacked, count="donors", cohort="year")
+    model = cx.BetaGeoBetaBinom().fit(stacked, count="donors", by="year")
     for name, part in (("a", half), ("b", rest)):
         alone = cx.BetaGeoBetaBinom().fit(part, count="donors")
         np.testing.assert_allclose(
@@ -371,9 +371,9 @@ def test_bgbb_cohorts_polars_and_lazy(donations: pd.DataFrame) -> None:
         )
     with pytest.raises(errors.ValueRangeError, match="not fitted on"):
         model.probability_alive(stacked.assign(year="c"))
-    polars = cx.BetaGeoBetaBinom().fit(pl.from_pandas(stacked), count="donors", cohort="year")
+    polars = cx.BetaGeoBetaBinom().fit(pl.from_pandas(stacked), count="donors", by="year")
     pd.testing.assert_frame_equal(to_pandas(polars.params_), model.params_, rtol=1e-8)
-    lazy = cx.BetaGeoBetaBinom().fit(pl.from_pandas(stacked).lazy(), count="donors", cohort="year")
+    lazy = cx.BetaGeoBetaBinom().fit(pl.from_pandas(stacked).lazy(), count="donors", by="year")
     np.testing.assert_allclose(to_pandas(lazy.params_)["estimate"], model.params_["estimate"], rtol=1e-8)
     # one row per customer gives the same fit as the counts
     expanded = donations.loc[donations.index.repeat(donations["donors"])]
@@ -513,7 +513,7 @@ def test_sbg_interval_coverage_by_simulation() -> None:
         frames.append(
             pd.DataFrame({"cohort": c, "period": range(8), "survivors": [(life > k).sum() for k in range(8)]})
         )
-    model = cx.ShiftedBetaGeometric().fit(pd.concat(frames), cohort="cohort")
+    model = cx.ShiftedBetaGeometric().fit(pd.concat(frames), by="cohort")
     truth = cx.ShiftedBetaGeometric.from_parameters(alpha=alpha, beta=beta)
     for table, column, true_value in (
         (model.survival(periods=[12]), "survival", truth.survival(periods=[12])["survival"].iloc[0]),
@@ -525,3 +525,20 @@ def test_sbg_interval_coverage_by_simulation() -> None:
     ):
         covered = ((table["ci_low"] <= true_value) & (true_value <= table["ci_high"])).mean()
         assert 0.9 <= covered <= 0.99, (column, covered)
+
+
+def test_sbg_by_several_columns() -> None:
+    data = pd.concat([_cohorts().assign(plan="basic"), _cohorts().assign(plan="plus")], ignore_index=True)
+    model = cx.ShiftedBetaGeometric().fit(data, period="year", survivors="active", by=["segment", "plan"])
+    assert list(model.params_.columns[:3]) == ["segment", "plan", "parameter"]
+    assert sorted(model.parameters) == [
+        ("high end", "basic"),
+        ("high end", "plus"),
+        ("regular", "basic"),
+        ("regular", "plus"),
+    ]
+    assert round(model.parameters[("regular", "plus")]["alpha"], 3) == 0.704
+    single = cx.ShiftedBetaGeometric().fit(_cohorts(), period="year", survivors="active", by="segment")
+    assert round(single.parameters["high end"]["beta"], 3) == 3.806
+    survival = model.survival(periods=[3])
+    assert list(survival.columns[:3]) == ["segment", "plan", "period"] and len(survival) == 4

@@ -295,7 +295,7 @@ def repeat_purchase_histogram(data: Any, *, model: Any, max_frequency: int = 7) 
         The calibration summary the model was fitted on (``frequency``, ``T``; for BG/BB
         ``frequency`` and ``n_periods``, one row per customer).
     model : BetaGeo, ModifiedBetaGeo, ParetoNBD or BetaGeoBetaBinom
-        A fitted model (BG/BB: fitted without cohorts; its probabilities are FHS 2010 eq. 7).
+        A fitted model (BG/BB: fitted without ``by``; its probabilities are FHS 2010 eq. 7).
     max_frequency : int
         First pooled bucket (``"7+"`` by default).
 
@@ -332,10 +332,10 @@ def repeat_purchase_histogram(data: Any, *, model: Any, max_frequency: int = 7) 
     frame = _frame.from_native(data, name="data")
     discrete = isinstance(model, BetaGeoBetaBinom)
     if discrete:
-        if model.cohort_ is not None:
+        if model.by_:
             raise ValueRangeError(
-                "repeat_purchase_histogram takes a BG/BB model fitted without cohorts; "
-                "check each cohort's rows against a model fitted on them"
+                "repeat_purchase_histogram takes a BG/BB model fitted without by=; "
+                "check each group's rows against a model fitted on them"
             )
         _frame.require_columns(frame, {"summary": ["frequency", "n_periods"]})
         rows = _frame.collect(frame)

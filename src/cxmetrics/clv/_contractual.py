@@ -32,7 +32,7 @@ from cxmetrics import _frame
 from cxmetrics.clv._fit import (
     CohortModel,
     Fit,
-    cohort_groups,
+    by_groups,
     delta_interval,
     log_beta_ratio,
     log_sum,
@@ -80,7 +80,7 @@ class ShiftedBetaGeometric(CohortModel):
         *,
         survivors: str = "survivors",
         period: str = "period",
-        cohort: str | None = None,
+        by: str | Sequence[str] | None = None,
         confidence: float = 0.95,
     ) -> ShiftedBetaGeometric:
         """Fit by maximum likelihood on the customers alive at the start of each period.
@@ -95,8 +95,9 @@ class ShiftedBetaGeometric(CohortModel):
             Column of customers still active at the start of the period (whole numbers).
         period : str
             Column of period numbers 0, 1, ..., k.
-        cohort : str, optional
-            Column naming the cohort: one fit per value, all in this call.
+        by : str or list of str, optional
+            Cohort columns (acquisition year, plan, segment): one fit per combination of
+            values, all in this call.
         confidence : float
             Level of the parameter intervals (Wald on the log scale, z from the normal
             quantile: 1.960 at 0.95).
@@ -104,9 +105,10 @@ class ShiftedBetaGeometric(CohortModel):
         Returns
         -------
         self
-            With ``params_`` (cohort column when given, ``parameter``, ``estimate``,
+            With ``params_`` (the ``by`` columns when given, ``parameter``, ``estimate``,
             ``std_error``, ``lower``, ``upper``, ``identified``), ``log_likelihood_`` (summed over cohorts),
-            ``n_customers_`` and ``survivors_`` (the counts per cohort, key None without one).
+            ``n_customers_`` and ``survivors_`` (the counts per group, keyed as ``_fits``: None
+            without ``by``, else the tuple of the group's values).
 
         Raises
         ------
@@ -116,16 +118,18 @@ class ShiftedBetaGeometric(CohortModel):
         """
         z_value(confidence)
         frame = _frame.collect(_frame.from_native(data, name="data"))
-        _frame.require_columns(frame, {"survivors": survivors, "period": period, "cohort": cohort})
+        groups = _frame.as_list(by)
+        _frame.require_columns(frame, {"survivors": survivors, "period": period, "by": groups})
+        self.by_ = groups
         for column, role in ((survivors, "survivors"), (period, "period")):
             _frame.require_numeric(frame, column, role)
         fits: dict[Any, Fit] = {}
         counts: dict[Any, np.ndarray] = {}
-        for key, rows in cohort_groups(frame, cohort):
+        for key, rows in by_groups(frame, groups):
             counts[key] = _survivor_counts(rows, survivors, period, key)
             fits[key] = self._fit_one(_derivatives_of(counts[key]), _STARTS, float(counts[key][0]), key)
         self.survivors_ = counts
-        self._store(fits, cohort, _frame.eager_implementation(frame), confidence)
+        self._store(fits, groups, _frame.eager_implementation(frame), confidence)
         return self
 
     # -- predictions ------------------------------------------------------------------------
@@ -142,8 +146,8 @@ class ShiftedBetaGeometric(CohortModel):
         Returns
         -------
         DataFrame
-            In the library the model was fitted on; one row per (cohort, period): the cohort
-            column (when fitted by cohort), ``period``, ``survival``, ``se``, ``ci_low``,
+            In the library the model was fitted on; one row per (group, period): the ``by``
+            columns (when fitted by group), ``period``, ``survival``, ``se``, ``ci_low``,
             ``ci_high``.
         """
         t = _periods(periods, minimum=0)
@@ -167,7 +171,7 @@ class ShiftedBetaGeometric(CohortModel):
         Returns
         -------
         DataFrame
-            The cohort column (when fitted by cohort), ``period``, ``retention``, ``se``,
+            The ``by`` columns (when fitted by group), ``period``, ``retention``, ``se``,
             ``ci_low``, ``ci_high``.
 
         Examples
@@ -211,7 +215,7 @@ class ShiftedBetaGeometric(CohortModel):
         Returns
         -------
         DataFrame
-            The cohort column (when fitted by cohort), ``renewals``, ``residual_lifetime``,
+            The ``by`` columns (when fitted by group), ``renewals``, ``residual_lifetime``,
             ``se``, ``ci_low``, ``ci_high``.
 
         Examples
@@ -265,7 +269,7 @@ class ShiftedBetaGeometric(CohortModel):
             columns[index] += t.astype(np.int64).tolist()
             for column, values in ((name, estimate), ("se", se), ("ci_low", low), ("ci_high", high)):
                 columns[column] += np.asarray(values, dtype=np.float64).tolist()
-        table = {self.cohort_: keys} if self.cohort_ is not None else {}
+        table = self._key_columns(keys)
         return _frame.to_native(nw.from_dict({**table, **columns}, backend=self._backend))
 
 
@@ -290,7 +294,7 @@ def _derivatives_of(counts: np.ndarray) -> Any:
 def _survivor_counts(rows: nw.DataFrame[Any], survivors: str, period: str, key: Any) -> np.ndarray:
     """One cohort's counts ordered by period, checked: periods 0..k once each, counts whole,
     positive at the start and never rising."""
-    where = "" if key is None else f" in cohort {key!r}"
+    where = "" if key is None else f" in group {key!r}"
     order = np.asarray(rows[period].cast(nw.Float64).to_numpy(), dtype=np.float64)
     counts = np.asarray(rows[survivors].cast(nw.Float64).to_numpy(), dtype=np.float64)
     whole_numbers(order, period)

@@ -26,6 +26,7 @@ with the gradient of each prediction.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import narwhals as nw
@@ -35,7 +36,7 @@ from cxmetrics import _frame
 from cxmetrics.clv._fit import (
     CohortModel,
     Fit,
-    cohort_groups,
+    by_groups,
     delta_interval,
     log_beta_ratio,
     log_sum,
@@ -194,7 +195,7 @@ class BetaGeoBetaBinom(CohortModel):
         recency: Any = None,
         n_periods: Any = None,
         count: Any = None,
-        cohort: str | None = None,
+        by: str | Sequence[str] | None = None,
         confidence: float = 0.95,
     ) -> BetaGeoBetaBinom:
         """Fit by maximum likelihood (eq. 5) on the distinct (frequency, recency, n_periods).
@@ -210,15 +211,16 @@ class BetaGeoBetaBinom(CohortModel):
         count : str or array, optional
             Customers each row stands for: a column of ``summary``, or an array beside the
             arrays. Whole numbers >= 0. Default 1 per row.
-        cohort : str, optional
-            Column of ``summary``: one fit per value, in this call.
+        by : str or list of str, optional
+            Cohort columns of ``summary`` (acquisition year, campaign): one fit per combination
+            of values, in this call.
         confidence : float
             Level of the parameter intervals (Wald on the log scale, z = 1.960 at 0.95).
 
         Returns
         -------
         self
-            With ``params_`` (cohort column when given, ``parameter``, ``estimate``,
+            With ``params_`` (the ``by`` columns when given, ``parameter``, ``estimate``,
             ``std_error``, ``lower``, ``upper``, ``identified``), ``log_likelihood_`` and
             ``n_customers_``.
 
@@ -229,7 +231,8 @@ class BetaGeoBetaBinom(CohortModel):
             ever lapses) or the search does not converge; the message names the parameters.
         """
         z_value(confidence)
-        groups, backend = _rows(summary, frequency, recency, n_periods, count, cohort)
+        self.by_ = _frame.as_list(by)
+        groups, backend = _rows(summary, frequency, recency, n_periods, count, self.by_)
         fits: dict[Any, Fit] = {}
         for key, d in groups:
 
@@ -237,7 +240,7 @@ class BetaGeoBetaBinom(CohortModel):
                 return _total_derivatives(params, d)
 
             fits[key] = self._fit_one(derivatives, _STARTS, float(d.count.sum()), key)
-        self._store(fits, cohort, backend, confidence)
+        self._store(fits, self.by_, backend, confidence)
         return self
 
     # -- predictions ------------------------------------------------------------------------
@@ -255,7 +258,7 @@ class BetaGeoBetaBinom(CohortModel):
         Parameters
         ----------
         summary, frequency, recency, n_periods
-            As in :meth:`fit` (with a cohort fit, ``summary`` must hold the cohort column).
+            As in :meth:`fit` (fitted with ``by``, ``summary`` must hold the ``by`` columns).
         confidence : float, optional
             With a level, a delta-method interval (logit scale) beside each estimate.
 
@@ -369,15 +372,15 @@ class BetaGeoBetaBinom(CohortModel):
     ) -> Any:
         fits = self._fitted()
         z = None if confidence is None else z_value(confidence)
-        cohort = self.cohort_
-        if summary is not None and cohort is not None:
-            _frame.require_columns(_frame.from_native(summary, name="summary"), {"cohort": cohort})
-        table, backend = _table(summary, frequency, recency, n_periods, None, cohort)
-        keys = table[cohort].to_list() if cohort is not None else [None] * len(table)
+        by = self.by_
+        if summary is not None and by:
+            _frame.require_columns(_frame.from_native(summary, name="summary"), {"by": by})
+        table, backend = _table(summary, frequency, recency, n_periods, None, by)
+        keys = list(table.select(*by).rows()) if by else [None] * len(table)
         unknown = sorted({k for k in keys if k not in fits}, key=str)
         if unknown:
             raise ValueRangeError(
-                f"cohort column {cohort!r} has values the model was not fitted on: {format_examples(unknown)}"
+                f"by columns {by!r} have values the model was not fitted on: {format_examples(unknown)}"
             )
         x, t_x, n = (np.asarray(table[c].to_numpy(), dtype=np.float64) for c in COLUMNS)
         estimate, se, low, high = (np.full(len(x), np.nan) for _ in range(4))
@@ -404,7 +407,7 @@ class BetaGeoBetaBinom(CohortModel):
             # per-row results stay lazy: the distinct rows' predictions joined back in the engine
             frame = _frame.from_native(summary, name="summary")
             assert isinstance(frame, nw.LazyFrame)
-            on = [*COLUMNS, *([cohort] if cohort is not None else [])]
+            on = [*COLUMNS, *by]
             predicted = table.select(*on).with_columns(
                 *(nw.new_series(c, v, backend=table.implementation) for c, v in columns.items())
             )
@@ -425,7 +428,7 @@ class BetaGeoBetaBinom(CohortModel):
         Returns
         -------
         float or dict
-            The expectation; with cohorts, ``{cohort: expectation}``.
+            The expectation; fitted with ``by``, ``{group: expectation}``.
 
         Examples
         --------
@@ -439,7 +442,7 @@ class BetaGeoBetaBinom(CohortModel):
         values = {
             k: float(np.exp(log_expected(f.params, horizon, zero)[0][0])) for k, f in self._fitted().items()
         }
-        return values[None] if self.cohort_ is None else values
+        return self._named(values)
 
     def population_pmf(self, periods: int, *, max_count: int | None = None) -> Any:
         """P(X(periods) = k) for a new customer, k = 0..max_count (eq. 7): the distribution of
@@ -455,7 +458,7 @@ class BetaGeoBetaBinom(CohortModel):
         Returns
         -------
         numpy.ndarray or dict
-            Probabilities of 0..max_count; with cohorts, ``{cohort: array}``.
+            Probabilities of 0..max_count; fitted with ``by``, ``{group: array}``.
 
         Examples
         --------
@@ -471,7 +474,7 @@ class BetaGeoBetaBinom(CohortModel):
             key: np.array([float(np.exp(log_pmf(f.params, k, horizon, zero)[0][0])) for k in range(top + 1)])
             for key, f in self._fitted().items()
         }
-        return values[None] if self.cohort_ is None else values
+        return self._named(values)
 
 
 #: Distinct histories per block of the likelihood's derivatives: the per-term Hessians are
@@ -503,7 +506,7 @@ def _whole(value: Any, name: str, minimum: int) -> int:
 
 
 def _table(
-    summary: Any, frequency: Any, recency: Any, n_periods: Any, count: Any, cohort: str | None
+    summary: Any, frequency: Any, recency: Any, n_periods: Any, count: Any, by: list[str]
 ) -> tuple[nw.DataFrame[Any], Any]:
     """The summary (or arrays) as an eager frame of the columns, checked; and its library."""
     if summary is None:
@@ -523,19 +526,17 @@ def _table(
             raise ValueRangeError(
                 f"frequency, recency, n_periods (and count) differ in length: {sorted(lengths)}"
             )
-        if cohort is not None:
-            raise ValueRangeError("cohort= names a column of a summary frame; pass the summary")
+        if by:
+            raise ValueRangeError("by= names columns of a summary frame; pass the summary")
         table = nw.from_dict(columns, backend=pandas)
         backend: Any = pandas
     else:
         frame = _frame.from_native(summary, name="summary")
-        needed = [*COLUMNS, *([count] if isinstance(count, str) else []), *([cohort] if cohort else [])]
-        _frame.require_columns(
-            frame, {"summary": [*COLUMNS, *([count] if isinstance(count, str) else [])], "cohort": cohort}
-        )
-        for column in needed:
-            if column != cohort:
-                _frame.require_numeric(frame, column, "summary")
+        numeric = [*COLUMNS, *([count] if isinstance(count, str) else [])]
+        needed = [*numeric, *by]
+        _frame.require_columns(frame, {"summary": numeric, "by": by})
+        for column in numeric:
+            _frame.require_numeric(frame, column, "summary")
         if count is not None and not isinstance(count, str):
             raise ValueRangeError("with a summary frame, count= names its column of customer counts")
         backend = _frame.eager_implementation(frame)
@@ -547,7 +548,7 @@ def _table(
             frame = frame.with_columns(nw.col(count).alias("__cx_count"))
         table = frame.select(
             *COLUMNS,
-            *([cohort] if cohort else []),
+            *by,
             *(["__cx_count"] if "__cx_count" in frame.columns else []),
         )
     x, t_x, n = (np.asarray(table[c].cast(nw.Float64).to_numpy(), dtype=np.float64) for c in COLUMNS)
@@ -571,11 +572,11 @@ def _table(
 
 
 def _rows(
-    summary: Any, frequency: Any, recency: Any, n_periods: Any, count: Any, cohort: str | None
+    summary: Any, frequency: Any, recency: Any, n_periods: Any, count: Any, by: list[str]
 ) -> tuple[list[tuple[Any, Rows]], Any]:
-    table, backend = _table(summary, frequency, recency, n_periods, count, cohort)
+    table, backend = _table(summary, frequency, recency, n_periods, count, by)
     groups = []
-    for key, rows in cohort_groups(table, cohort):
+    for key, rows in by_groups(table, by):
         values = np.column_stack(
             [np.asarray(rows[c].cast(nw.Float64).to_numpy(), dtype=np.float64) for c in COLUMNS]
         )
@@ -589,7 +590,7 @@ def _rows(
         kept = total > 0
         if not kept.any():
             raise ValueRangeError(
-                f"the summary has no customers to fit{'' if key is None else f' in cohort {key!r}'}"
+                f"the summary has no customers to fit{'' if key is None else f' in group {key!r}'}"
             )
         distinct, total = distinct[kept], total[kept]
         groups.append((key, Rows(distinct[:, 0], distinct[:, 1], distinct[:, 2], total)))

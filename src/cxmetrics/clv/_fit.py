@@ -1,4 +1,4 @@
-"""Maximum likelihood for the small closed-form models (sBG, BG/BB), one fit per cohort.
+"""Maximum likelihood for the small closed-form models (sBG, BG/BB), one fit per group (``by=``).
 
 Both models' likelihoods and predictions are sums of beta-function ratios
 ``B(a + i, b + j) / B(a, b)``, so :func:`log_beta_ratio` gives each term with its exact
@@ -243,9 +243,10 @@ def delta_interval(
 
 
 class CohortModel:
-    """Shared state of the sBG and BG/BB models: one :class:`Fit` per cohort, result frames.
+    """Shared state of the sBG and BG/BB models: one :class:`Fit` per group, result frames.
 
-    Without ``cohort=`` there is one fit under the key ``None``.
+    Without ``by=`` there is one fit under the key ``None``; with it, fits are keyed by the
+    tuple of the group's values.
     """
 
     parameter_names: ClassVar[tuple[str, ...]] = ()
@@ -253,16 +254,16 @@ class CohortModel:
 
     def __init__(self) -> None:
         self._fits: dict[Any, Fit] = {}
-        self.cohort_: str | None = None
+        self.by_: list[str] = []
         self._backend: Any = None
         self.params_: Any = None
         self.log_likelihood_: float = float("nan")
         self.n_customers_: int = 0
         self.iterations_: int = 0
 
-    def _store(self, fits: dict[Any, Fit], cohort: str | None, backend: Any, confidence: float) -> None:
+    def _store(self, fits: dict[Any, Fit], by: list[str], backend: Any, confidence: float) -> None:
         z = z_value(confidence)
-        self._fits, self.cohort_, self._backend = fits, cohort, backend
+        self._fits, self.by_, self._backend = fits, by, backend
         self.log_likelihood_ = float(sum(f.loglik for f in fits.values()))
         self.n_customers_ = round(sum(f.units for f in fits.values()))
         self.iterations_ = int(sum(f.iterations for f in fits.values()))
@@ -283,8 +284,17 @@ class CohortModel:
             columns["lower"] += np.where(~identified & (fit.params < 1), 0.0, fit.params / spread).tolist()
             columns["upper"] += np.where(~identified & (fit.params > 1), np.inf, fit.params * spread).tolist()
             columns["identified"] += identified.tolist()
-        table = {cohort: keys} if cohort is not None else {}
-        self.params_ = _frame.to_native(nw.from_dict({**table, **columns}, backend=backend))
+        self.params_ = _frame.to_native(nw.from_dict({**self._key_columns(keys), **columns}, backend=backend))
+
+    def _key_columns(self, keys: list[Any]) -> dict[str, list[Any]]:
+        """The group columns of a result with one row per entry of ``keys``."""
+        return {column: [key[i] for key in keys] for i, column in enumerate(self.by_)}
+
+    def _named(self, values: dict[Any, Any]) -> Any:
+        """One fit's value, or ``{group: value}`` (a scalar group key for one ``by`` column)."""
+        if not self.by_:
+            return values[None]
+        return {(k[0] if len(self.by_) == 1 else k): v for k, v in values.items()}
 
     def _fit_one(
         self,
@@ -293,7 +303,11 @@ class CohortModel:
         units: float,
         label: Any,
     ) -> Fit:
-        title = self.title if label is None else f"{self.title} (cohort {label!r})"
+        title = (
+            self.title
+            if label is None
+            else f"{self.title} ({', '.join(f'{c}={v!r}' for c, v in zip(self.by_, label, strict=True))})"
+        )
         params, loglik, hess, iterations = maximise(derivatives, starts, units, self.parameter_names, title)
         covariance = np.linalg.inv(-hess)
         with np.errstate(invalid="ignore"):
@@ -341,7 +355,7 @@ class CohortModel:
 
         model = cls()
         nan = np.full((len(params), len(params)), np.nan)
-        model._store({None: Fit(params, nan, float("nan"), 0.0, 0)}, None, pandas, 0.95)
+        model._store({None: Fit(params, nan, float("nan"), 0.0, 0)}, [], pandas, 0.95)
         return model
 
     def _fitted(self) -> dict[Any, Fit]:
@@ -351,15 +365,16 @@ class CohortModel:
 
     @property
     def parameters(self) -> dict[Any, Any]:
-        """The estimates by name; with cohorts, ``{cohort: {name: estimate}}``."""
+        """The estimates by name; with ``by``, ``{group: {name: estimate}}``."""
         fits = self._fitted()
-        named = {k: dict(zip(self.parameter_names, f.params.tolist(), strict=True)) for k, f in fits.items()}
-        return named[None] if self.cohort_ is None else named
+        return self._named(
+            {k: dict(zip(self.parameter_names, f.params.tolist(), strict=True)) for k, f in fits.items()}
+        )
 
     def summary(self) -> Any:
         """The parameter table with fit information.
 
-        Columns: (the cohort column, when fitted by cohort), ``parameter, estimate, std_error,
+        Columns: the ``by`` columns (when fitted by group), ``parameter, estimate, std_error,
         lower, upper, identified`` (False for an estimate on a flat ridge towards 0 or
         infinity, whose interval then reaches that bound; a warning names it) and, repeated
         on each row of a fit, ``log_likelihood``, ``customers``, ``iterations``.
@@ -377,21 +392,29 @@ class CohortModel:
     def __repr__(self) -> str:
         if not self._fits:
             return f"{type(self).__name__}()"
-        if self.cohort_ is not None:
-            return f"{type(self).__name__}(cohort={self.cohort_!r}, cohorts={len(self._fits)})"
+        if self.by_:
+            return f"{type(self).__name__}(by={self.by_!r}, groups={len(self._fits)})"
         shown = ", ".join(f"{k}={v:.4g}" for k, v in self.parameters.items())
         return f"{type(self).__name__}({shown}, log_likelihood={self.log_likelihood_:.2f})"
 
 
-def cohort_groups(frame: nw.DataFrame[Any], cohort: str | None) -> list[tuple[Any, nw.DataFrame[Any]]]:
-    """The frame's rows per cohort value (sorted; one group keyed None without a cohort)."""
-    if cohort is None:
+def by_groups(frame: nw.DataFrame[Any], by: list[str]) -> list[tuple[Any, nw.DataFrame[Any]]]:
+    """The frame's rows per group of ``by`` values, sorted by them (one group keyed None without
+    ``by``); keys are tuples."""
+    if not by:
         return [(None, frame)]
-    values = frame[cohort]
-    if values.null_count():
-        raise MissingValueError(f"cohort column {cohort!r} has {values.null_count()} missing values")
-    keys = sorted(values.unique().to_list())
-    return [(key, frame.filter(nw.col(cohort) == key)) for key in keys]
+    for column in by:
+        missing = frame[column].null_count()
+        if missing:
+            raise MissingValueError(f"by column {column!r} has {missing} missing values")
+    keys = sorted(set(frame.select(*by).rows()))
+    groups = []
+    for key in keys:
+        condition = nw.lit(True)
+        for column, value in zip(by, key, strict=True):
+            condition = condition & (nw.col(column) == value)
+        groups.append((tuple(key), frame.filter(condition)))
+    return groups
 
 
 def whole_numbers(values: np.ndarray, name: str, minimum: float = 0.0) -> None:
