@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-NEEDS_SHARED_DATA = {"segment.md", "clv.md"}
+NEEDS_SHARED_DATA = {"segment.md", "clv.md", "clv_models.md"}
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "transactions"
 
 

@@ -15,13 +15,18 @@ from cxmetrics._version import __version__
 from cxmetrics._warm import warm_up
 from cxmetrics.clv import (
     BetaGeo,
+    BetaGeoBetaBinom,
     GammaGamma,
     ModifiedBetaGeo,
     ParetoNBD,
+    ShiftedBetaGeometric,
     calibration_report,
+    compare_models,
     customer_lifetime_value,
     frequency_recency_matrix,
+    repeat_purchase_histogram,
     summary_from_transactions,
+    tracking,
 )
 from cxmetrics.drivers import importance_performance, key_drivers
 from cxmetrics.journey import (
@@ -71,11 +76,13 @@ from cxmetrics.weights import (
 
 __all__ = [
     "BetaGeo",
+    "BetaGeoBetaBinom",
     "GammaGamma",
     "ModifiedBetaGeo",
     "ParetoNBD",
     "RuleReport",
     "SampleSize",
+    "ShiftedBetaGeometric",
     "WeightReport",
     "Weighted",
     "__version__",
@@ -86,6 +93,7 @@ __all__ = [
     "cohort_retention",
     "compare_csat",
     "compare_funnels",
+    "compare_models",
     "compare_nps",
     "compare_retention",
     "csat",
@@ -108,6 +116,7 @@ __all__ = [
     "plot",
     "poststratify",
     "rake",
+    "repeat_purchase_histogram",
     "rfm_score",
     "rfm_segment",
     "rfm_table",
@@ -121,6 +130,7 @@ __all__ = [
     "text",
     "time_between",
     "to_records",
+    "tracking",
     "transitions",
     "validate_events",
     "validate_rules",

@@ -11,6 +11,7 @@ import narwhals as nw
 import numpy as np
 
 from cxmetrics import _frame, _stats
+from cxmetrics.clv import _checks
 from cxmetrics.clv import _likelihood as lik
 from cxmetrics.errors import ConvergenceError, ExcludedDataWarning, ValueRangeError, format_examples
 
@@ -665,6 +666,7 @@ class GammaGamma(_Model):
         if not repeat.any():
             raise ValueRangeError("Gamma-Gamma needs customers with repeat purchases; none have any")
         x, m, weight = x[repeat], m[repeat], weight[repeat]
+        _checks.warn_if_dependent(x, m, weight)
         if (m <= 0).any():
             raise ValueRangeError(
                 f"summary column 'monetary' must be > 0 for repeat buyers; {int(weight[m <= 0].sum())} "
@@ -675,6 +677,8 @@ class GammaGamma(_Model):
         self._spend = (keys[:, 0], keys[:, 1], count)
         self._optimise(float(weight.sum()), penalizer, confidence, _backend_of(summary), initial)
         return self
+
+    check_independence = staticmethod(_checks.check_independence)
 
     def _start(self) -> np.ndarray:
         assert self._spend is not None

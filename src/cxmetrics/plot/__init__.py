@@ -17,6 +17,7 @@ from cxmetrics.plot._business import (
     rfm_heatmap,
     segment_bars,
 )
+from cxmetrics.plot._clv_checks import purchase_histogram, survival_curve, tracking_plot
 from cxmetrics.plot._retention import cohort_heatmap, retention_curve
 from cxmetrics.plot._style import (
     FontWarning,
@@ -60,13 +61,16 @@ __all__ = [
     "nps_distribution",
     "nps_trend",
     "probability_alive_matrix",
+    "purchase_histogram",
     "retention_curve",
     "rfm_heatmap",
     "segment_bars",
     "sentiment_distribution",
     "style_figure",
+    "survival_curve",
     "system_cjk_font",
     "topic_map",
     "topic_trend",
+    "tracking_plot",
     "wordcloud",
 ]
