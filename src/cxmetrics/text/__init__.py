@@ -5,16 +5,25 @@
 - :func:`sentiment`: calibrated P(positive) per text from the library's own model (or snownlp).
 - :func:`sentiment_batches`: the same scoring over an iterator of frames (Spark ``mapInPandas``).
 - :func:`sentiment_summary`: positive / neutral / negative shares per group with intervals.
-- :func:`keywords`, :func:`word_freq`, :func:`ngrams`: what each group's comments talk about.
+- :class:`SentimentModel`: the model's weights; ``SentimentModel.fit`` fine-tunes it on your labels.
+- :func:`keywords`, :func:`word_freq`, :func:`ngrams`: what each group's comments talk about
+  (``method="log_odds"`` for contrastive keywords); :func:`default_stopwords`.
 - :func:`aspect_sentiment`: sentiment per aspect (delivery, taste, service …) from clauses.
 - :func:`flag_negative`: the responses to follow up, with reasons and a severity ranking.
 - :func:`redact`: mask phone, ID, e-mail and bank-card numbers before storing or showing text.
 """
 
 from cxmetrics.text._alerts import flag_negative
-from cxmetrics.text._aspects import DEFAULT_ASPECTS, Aspect, AspectSentiment, aspect_sentiment
+from cxmetrics.text._aspects import (
+    DEFAULT_ASPECTS,
+    Aspect,
+    AspectSentiment,
+    aspect_lexicon,
+    aspect_sentiment,
+)
 from cxmetrics.text._batches import sentiment_batches
-from cxmetrics.text._keywords import keywords, ngrams, word_freq
+from cxmetrics.text._keywords import default_stopwords, keywords, ngrams, word_freq
+from cxmetrics.text._model import SentimentModel
 from cxmetrics.text._pipeline import normalize, tokenize
 from cxmetrics.text._redact import Redaction, redact
 from cxmetrics.text._sentiment import REASONS, Sentiment, sentiment
@@ -27,7 +36,10 @@ __all__ = [
     "AspectSentiment",
     "Redaction",
     "Sentiment",
+    "SentimentModel",
+    "aspect_lexicon",
     "aspect_sentiment",
+    "default_stopwords",
     "flag_negative",
     "keywords",
     "ngrams",
