@@ -25,10 +25,8 @@ import numpy as np
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_DATA = next(
-    (p for p in (ROOT.parent / "shared" / "data" / "sentiment", ROOT.parents[1] / "shared" / "data" / "sentiment") if p.is_dir()),
-    ROOT.parent / "shared" / "data" / "sentiment",
-)
+_CANDIDATES = [base / "shared" / "data" / "sentiment" for base in (ROOT.parent, ROOT.parents[1])]
+DEFAULT_DATA = next((p for p in _CANDIDATES if p.is_dir()), _CANDIDATES[0])
 WEIGHTS = ROOT / "src" / "cxmetrics" / "text" / "data" / "sentiment_model.npz"
 RESULTS = ROOT / "docs" / "guide" / "sentiment_evaluation.json"
 CORPORA = {"waimai": "waimai_dev.csv", "shopping": "online_shopping_dev.csv", "nlpcc": "nlpcc2014_train.csv"}
@@ -66,42 +64,45 @@ def domain_weights(domains: pd.Series) -> np.ndarray:
 TOPIC_WORDS = """
 送餐 配送 外卖 骑手 小哥 快递 快递员 物流 送货 发货 到货 收货 派送 商家 店家 卖家 老板 店铺 店里
 客服 售后 退款 退货 换货 退钱 投诉 回复 电话 短信 订单 下单 点餐 点单 订餐 付款 支付 买单 结账
-app 软件 界面 页面 系统 平台 账号 账户 密码 验证码 优惠券 红包 积分 会员 活动 地址 备注
-餐 饭 菜 米饭 面 汤 饮料 奶茶 咖啡 套餐 餐盒 包装 盒子 袋子 筷子 勺子 份 分量
-商品 东西 宝贝 衣服 裤子 鞋子 尺码 颜色 手机 电脑 屏幕 电池 充电器 耳机 书 水果 洗发水 热水器 牛奶
-酒店 宾馆 房间 前台 大堂 电梯 早餐 床 被子 浴室 卫生间 空调 窗户 停车场 入住 退房 预订 押金
-银行 柜台 网点 柜员 大厅 窗口 排队 取号 取款 存款 转账 办理 业务 开户 银行卡 信用卡 手续 利息
-电信 移动 联通 信号 网络 网速 宽带 流量 话费 充值 营业厅 号码 基站 路由器 师傅 装机 套餐费
-时间 小时 分钟 今天 昨天 明天 上午 下午 晚上 中午 早上 周末 周一 点钟 半小时 刚才 第一次 这次 上次
-一个 两个 一次 一下 一份 一单 价格 费用 运费 配送费 单号 客人 顾客 朋友 家里 公司 同事 孩子
-点 点了 点的 买 买的 买了 购买 收到 签收 申请 办 办理 办了 订 订的 预订 住 住的 使用 换 换了 充 交
-缴费 打 拨打 带 拍 写 选 要 叫 寄 发 取 存 开 改 约 预约 问 咨询 联系 告诉 备注 转 去 来 做 用 上 下
-的 地 得 了 着 过 是 在 和 与 及 以及 或 或者 把 被 让 给 对 对于 关于 从 向 往 到 于 为 为了 以 之 其
-所 这 那 这个 那个 这些 那些 这样 那样 这里 那里 这种 那种 那次 此 该 每 各 某 我 你 您 他 她 它
-我们 你们 他们 她们 它们 咱 咱们 自己 大家 个 些 一 一些 有 里 中 后 前 时 时候 现在 刚 刚刚 当时
+app 软件 界面 页面 系统 平台 账号 账户 密码 验证码 优惠券 红包 积分 会员 活动 地址 备注 餐 饭 菜
+米饭 面 汤 饮料 奶茶 咖啡 套餐 餐盒 包装 盒子 袋子 筷子 勺子 份 分量 商品 东西 宝贝 衣服 裤子
+鞋子 尺码 颜色 手机 电脑 屏幕 电池 充电器 耳机 书 水果 洗发水 热水器 牛奶 酒店 宾馆 房间 前台
+大堂 电梯 早餐 床 被子 浴室 卫生间 空调 窗户 停车场 入住 退房 预订 押金 银行 柜台 网点 柜员 大厅
+窗口 排队 取号 取款 存款 转账 办理 业务 开户 银行卡 信用卡 手续 利息 电信 移动 联通 信号 网络
+网速 宽带 流量 话费 充值 营业厅 号码 基站 路由器 师傅 装机 套餐费 时间 小时 分钟 今天 昨天 明天
+上午 下午 晚上 中午 早上 周末 周一 点钟 半小时 刚才 第一次 这次 上次 一个 两个 一次 一下 一份
+一单 价格 费用 运费 配送费 单号 客人 顾客 朋友 家里 公司 同事 孩子 点 点了 点的 买 买的 买了
+购买 收到 签收 申请 办 办理 办了 订 订的 预订 住 住的 使用 换 换了 充 交 缴费 打 拨打 带 拍 写
+选 要 叫 寄 发 取 存 开 改 约 预约 问 咨询 联系 告诉 备注 转 去 来 做 用 上 下 的 地 得 了 着 过
+是 在 和 与 及 以及 或 或者 把 被 让 给 对 对于 关于 从 向 往 到 于 为 为了 以 之 其 所 这 那
+这个 那个 这些 那些 这样 那样 这里 那里 这种 那种 那次 此 该 每 各 某 我 你 您 他 她 它 我们
+你们 他们 她们 它们 咱 咱们 自己 大家 个 些 一 一些 有 里 中 后 前 时 时候 现在 刚 刚刚 当时
 之后 之前 东西 他的 我的 你的
-""".split()
+""".split()  # noqa: SIM905
 # Besides the list above, jieba's nouns, place and time words, numerals and measure words count
 # as topic words unless they judge (jieba tags many adjectives as nouns: 热情, 垃圾, 霸气) or name
 # something that is bad or good in itself (蟑螂, 假货): EVALUATIVE_CHARS and EVALUATIVE_WORDS.
-TOPIC_TAGS = frozenset("n nr ns nt nz ng nrt t m q mq f s tg".split())
+TOPIC_TAGS = frozenset(["n", "nr", "ns", "nt", "nz", "ng", "nrt", "t", "m", "q", "mq", "f", "s", "tg"])
 EVALUATIVE_CHARS = frozenset(
     "好差坏烂棒赞美丑脏臭慢快贵贱值假骗坑恶失满热冷耐专舒难香鲜嫩硬软咸淡油腻腥霉破旧新漂亮帅酷爽"
     "错优劣佳精粗糙烦吵静乱怪累气怒骂笑哭惊喜爱恨悔亏赚惠廉便宜划算滥劲俗土雅净洁卫暖凉热黑霸渣毒"
     "骚废弱强稳卡慌虚实诚信靠谱赖夸骄傲惨悲痛苦甜醇浓薄厚豪奢简陋朴素宽敞窄挤闷潮湿干整齐齐全周到贴心"
 )
 EVALUATIVE_WORDS = frozenset(
-    """垃圾 骗子 假货 次品 正品 瑕疵 划痕 色差 线头 污渍 蟑螂 虫子 头发 异味 霉味 烟味 臭味 噪音 故障 毛病
-    问题 差评 好评 投诉 惊喜 失望 死机 黑屏 重影 失灵 山寨 冒牌货 地摊货 奇葩 屁 无语 杠杠 棒棒 压根 三思
-    空洞 一流 风范 大方 时尚 霸气 立体 信赖 心寒 透顶 误导 灌水 缺德 纯属 所云 黑店 效率 速度 态度 服务
-    性价比 质量 品质 手感 质感 口感 口味 味道 分量 份量 体验 感觉 印象 心情 水平 档次 风味 景色 风景 服务员""".split()
+    """
+    垃圾 骗子 假货 次品 正品 瑕疵 划痕 色差 线头 污渍 蟑螂 虫子 头发 异味 霉味 烟味 臭味 噪音 故障
+    毛病 问题 差评 好评 投诉 惊喜 失望 死机 黑屏 重影 失灵 山寨 冒牌货 地摊货 奇葩 屁 无语 杠杠 棒棒
+    压根 三思 空洞 一流 风范 大方 时尚 霸气 立体 信赖 心寒 透顶 误导 灌水 缺德 纯属 所云 黑店 效率
+    速度 态度 服务 性价比 质量 品质 手感 质感 口感 口味 味道 分量 份量 体验 感觉 印象 心情 水平 档次
+    风味 景色 风景 服务员
+    """.split()  # noqa: SIM905
 )
 TOPIC_SCALE = 0.2
 _TIME_OR_NUMBER = re.compile(r"^[0-9一二三四五六七八九十百两半几.:点分号月日天周年个多]+$")
 _CLAUSE = re.compile(r"[,.!?;:，。！？；：~～…\n\r ]+")
 _CONTRAST = re.compile("但|不过|可是|然而|就是|却|只是|还是")
 CLAUSE_WEIGHT = 0.5
-FRAGMENT_WEIGHT = 0.3
+FRAGMENT_WEIGHT = 0.5
 FRAGMENT_CAP = 200
 
 
@@ -302,7 +303,9 @@ def train(data: Path) -> None:
         "tfidf_weights": tfidf_model.coef_[0].astype(np.float32),
         "nb_ratio": ratio.astype(np.float32),
         "nb_weights": nb_model.coef_[0, :size].astype(np.float32),
-        "expert_weights": nb_model.coef_[0, size : size * (1 + len(domains))].reshape(len(domains), size).astype(np.float32),
+        "expert_weights": nb_model.coef_[0, size : size * (1 + len(domains))]
+        .reshape(len(domains), size)
+        .astype(np.float32),
         "expert_intercepts": nb_model.coef_[0, size * (1 + len(domains)) :].astype(np.float32),
         "gate_weights": gate.coef_.astype(np.float32),
         "gate_intercepts": gate.intercept_.astype(np.float32),
@@ -376,7 +379,14 @@ def evaluate(data: Path) -> None:
     ours = text.sentiment(test["review"])["score"].to_numpy()
     traditional = text.normalize(test["review"].tolist(), to="traditional", width=False, strip_urls=False)
     ours_traditional = text.sentiment(pd.Series(traditional))["score"].to_numpy()
-    base = baseline_predictions(train_part, test)
+    # The baseline depends only on the split: cached beside the weights' training data key.
+    key = hashlib.md5("".join(test["review"]).encode("utf-8")).hexdigest()[:12]
+    cache = Path(os.environ.get("CX_BASELINE_CACHE", "/tmp")) / f"cxmetrics_baseline_{key}.npy"
+    if cache.is_file():
+        base = np.load(cache)
+    else:
+        base = baseline_predictions(train_part, test)
+        np.save(cache, base)
     rng = np.random.default_rng(2026)
     report: dict[str, dict[str, object]] = {}
     for domain in CORPORA:

@@ -60,7 +60,9 @@ def test_precision_on_clauses_written_after_the_lexicon(domain):
 
 
 @pytest.mark.parametrize("domain", ["general", "food_delivery", "ecommerce"])
-@pytest.mark.parametrize("clause", ["18点10分下单", "十点多下单", "晚上八点半下的单", "下单买了两份", "用了满减券下单"])
+@pytest.mark.parametrize(
+    "clause", ["18点10分下单", "十点多下单", "晚上八点半下的单", "下单买了两份", "用了满减券下单"]
+)
 def test_an_ordering_time_is_not_the_app(clause, domain):
     assert "app" not in named(clause, domain)
 
@@ -70,7 +72,9 @@ def test_the_app_is_still_found(clause):
     assert "app" in named(clause, "food_delivery") and "app" in named(clause)
 
 
-@pytest.mark.parametrize("clause", ["房间有股味道", "屋里有烟味", "鸟语花香", "有股消毒水的味道", "大厅里花香四溢"])
+@pytest.mark.parametrize(
+    "clause", ["房间有股味道", "屋里有烟味", "鸟语花香", "有股消毒水的味道", "大厅里花香四溢"]
+)
 def test_a_smell_in_a_hotel_is_not_taste(clause):
     assert "taste" not in named(clause) and "breakfast" not in named(clause, "hotel")
     assert "environment" in named(clause, "hotel")

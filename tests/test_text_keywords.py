@@ -50,7 +50,9 @@ def direct_log_odds(groups: list[list[str]], prior: float) -> list[dict[str, tup
         found = {}
         for w in c:
             a = prior * pooled[w]
-            delta = math.log((c[w] + a) / (n + a0 - c[w] - a)) - math.log((rest[w] + a) / (m + a0 - rest[w] - a))
+            delta = math.log((c[w] + a) / (n + a0 - c[w] - a)) - math.log(
+                (rest[w] + a) / (m + a0 - rest[w] - a)
+            )
             se = math.sqrt(1 / (c[w] + a) + 1 / (rest[w] + a))
             found[w] = (delta, delta / se)
         out.append(found)
@@ -64,7 +66,9 @@ def test_log_odds_matches_a_direct_implementation(prior):
     groups = []
     for store in ("A", "B"):
         texts = STORES.loc[STORES["store"] == store, "comment"]
-        groups.append([w for t in texts for w in tokenize(t, stopwords=drop, replace_stopwords=True) if len(w) >= 2])
+        groups.append(
+            [w for t in texts for w in tokenize(t, stopwords=drop, replace_stopwords=True) if len(w) >= 2]
+        )
     expected = direct_log_odds(groups, prior)
     for k, store in enumerate(("A", "B")):
         part = out[out["store"] == store].set_index("keyword")

@@ -69,7 +69,9 @@ class AspectSentiment(NamedTuple):
     summary: Any
 
 
-def resolve_lexicon(aspects: str | Mapping[str, Aspect | Sequence[str]], domain: str = "general") -> dict[str, Aspect]:
+def resolve_lexicon(
+    aspects: str | Mapping[str, Aspect | Sequence[str]], domain: str = "general"
+) -> dict[str, Aspect]:
     if isinstance(aspects, str):
         if aspects != "default":
             raise CXMetricsError(
@@ -99,7 +101,9 @@ class AspectMatcher:
                 pattern = re.compile("|".join(parts))
                 excludes = [re.compile(e) for e in aspect.exclude]
             except re.error as error:
-                raise CXMetricsError(f"aspect {name!r} has a pattern that is not a regular expression: {error}") from error
+                raise CXMetricsError(
+                    f"aspect {name!r} has a pattern that is not a regular expression: {error}"
+                ) from error
             self.rules.append((name, pattern, excludes))
 
     def __call__(self, clause: str) -> list[str]:

@@ -89,5 +89,7 @@ def evaluate(p: np.ndarray, y: np.ndarray) -> dict[str, Any]:
     return {
         "n": len(y),
         "correct": int(((p > 0.5) == (y == 1)).sum()),
-        "log_loss": float(-np.mean(y * np.log(clipped) + (1 - y) * np.log(1 - clipped))) if len(y) else np.nan,
+        "log_loss": float(-np.mean(y * np.log(clipped) + (1 - y) * np.log(1 - clipped)))
+        if len(y)
+        else np.nan,
     }

@@ -34,23 +34,37 @@ _SOON = r"很快就(?:坏|没|不|掉|破|裂|变|黑|凉|断|出现|用完)"  #
 _ORDER_APP = r"(?:下单|付款|支付|结算|登录|登陆)(?:页面|界面|失败|不了|不成功|没反应|一直转|卡)"
 _APP_VERB = r"(?:无法|不能|没法|没办法)(?:下单|付款|支付|登录|登陆)|下不了单|付不了款"
 
-_SERVICE = Aspect("服务", _t("服务 客服 售后 商家 卖家 店家 老板 服务员 工作人员 回复 退款 处理 管家 前台 经理"))
+_SERVICE = Aspect(
+    "服务", _t("服务 客服 售后 商家 卖家 店家 老板 服务员 工作人员 回复 退款 处理 管家 前台 经理")
+)
 _ATTITUDE = Aspect(
-    "态度", _t("态度 热情 耐心 礼貌 冷漠 冷淡 不耐烦 爱理不理 脸色 热心 不理人 凶"), exclude=(r"热情[的地]?(?:服务)",)
+    "态度",
+    _t("态度 热情 耐心 礼貌 冷漠 冷淡 不耐烦 爱理不理 脸色 热心 不理人 凶"),
+    exclude=(r"热情[的地]?(?:服务)",),
 )
 _PRICE = Aspect(
     "价格",
-    _t("价格 价钱 价位 性价比 划算 实惠 便宜 太贵 很贵 好贵 有点贵 偏贵 贵了 优惠 收费 满减 降价 费用 物美价廉 不值 很值 值了 房价 房费 包邮"),
+    _t(
+        "价格 价钱 价位 性价比 划算 实惠 便宜 太贵 很贵 好贵 有点贵 偏贵 贵了 优惠 收费 "
+        "满减 降价 费用 物美价廉 不值 很值 值了 房价 房费 包邮"
+    ),
     patterns=(r"(?:配送|安装|手续|服务|年)费", r"这个价", r"价廉", r"买贵", r"高价"),
 )
 _DELIVERY = Aspect(
     "物流配送",
-    _t("物流 快递 配送 送餐 送货 发货 到货 送达 送到 送错 漏送 少送 少发 发错 骑手 外卖小哥 外卖员 小哥 派送 驿站 顺丰 圆通 中通 申通 韵达 送得 送来"),
+    _t(
+        "物流 快递 配送 送餐 送货 发货 到货 送达 送到 送错 漏送 少送 少发 发错 骑手 "
+        "外卖小哥 外卖员 小哥 派送 驿站 顺丰 圆通 中通 申通 韵达 送得 送来"
+    ),
     patterns=(r"送了(?:[一二两三四五六七八九十半\d]+个?(?:多)?(?:小时|分钟))",),
 )
 _SPEED = Aspect(
     "速度",
-    _t("速度 太慢 很慢 好慢 超慢 慢死 较慢 有点慢 发货慢 出餐慢 很快 挺快 好快 超快 真快 快速 及时 效率 等了 等太久 太久 迅速 准时 超时 提前 神速 麻利 拖拉 才到 就到了 隔天 第二天就 半个月 叫号"),
+    _t(
+        "速度 太慢 很慢 好慢 超慢 慢死 较慢 有点慢 发货慢 出餐慢 很快 挺快 "
+        "好快 超快 真快 快速 及时 效率 等了 等太久 太久 迅速 准时 超时 提前 "
+        "神速 麻利 拖拉 才到 就到了 隔天 第二天就 半个月 叫号"
+    ),
     patterns=(
         r"[一二两三四五六七八九十半几\d]+(?:个)?(?:多)?(?:小时|分钟)(?:就|才)",
         r"(?:送|等|做|排)了[一二两三四五六七八九十半几\d]+个?多?(?:小时|分钟)",
@@ -62,14 +76,21 @@ _SPEED = Aspect(
 )
 _QUALITY = Aspect(
     "质量",
-    _t("质量 做工 品质 材质 面料 正品 假货 坏了 瑕疵 次品 耐用 线头 掉色 粗糙 精细 鼓包 坏点 印刷 纸张 刺鼻 新鲜 烂了 很甜 内容 手感 很轻 很薄 好闻"),
+    _t(
+        "质量 做工 品质 材质 面料 正品 假货 坏了 瑕疵 次品 耐用 线头 掉色 粗糙 精细 鼓包 "
+        "坏点 印刷 纸张 刺鼻 新鲜 烂了 很甜 内容 手感 很轻 很薄 好闻"
+    ),
 )
 _PACKAGING = Aspect(
     "包装", _t("包装 餐盒 盒子 破损 漏了 洒了 撒了 密封 袋子 压扁 餐具 筷子 严实"), exclude=(r"餐具不干净",)
 )
 _TASTE = Aspect(
     "口味",
-    _t("味道 口味 口感 好吃 难吃 太咸 偏咸 有点咸 太淡 有点淡 油腻 不新鲜 入味 正宗 夹生 坨了 香辣 很香 好香 真香 挺香 香喷喷 鲜美 很鲜 很嫩 辣度 太甜 太厚 可口 油太大 爱吃 凉的 凉了 一般般"),
+    _t(
+        "味道 口味 口感 好吃 难吃 太咸 偏咸 有点咸 太淡 有点淡 油腻 不新鲜 "
+        "入味 正宗 夹生 坨了 香辣 很香 好香 真香 挺香 香喷喷 鲜美 很鲜 很嫩 "
+        "辣度 太甜 太厚 可口 油太大 爱吃 凉的 凉了 一般般"
+    ),
     exclude=(
         r"鸟语花香|花香|香水|香皂|香味很好闻|好闻",
         r"刺鼻的味道|消毒水的味道|烟味|霉味|怪味|异味",
@@ -77,14 +98,20 @@ _TASTE = Aspect(
         r"有股[^，]{0,6}味道?",
     ),
 )
-_PORTION = Aspect("分量", _t("分量 份量 量少 量很足 量大 量足 量太少 不够吃 都够 只有几 给得很多 给的很多 量也足"))
+_PORTION = Aspect(
+    "分量", _t("分量 份量 量少 量很足 量大 量足 量太少 不够吃 都够 只有几 给得很多 给的很多 量也足")
+)
 _CLEAN = Aspect(
     "卫生",
     _t("卫生 干净 很脏 太脏 头发 虫子 蟑螂 拉肚子 钢丝球 污渍 发黄 打扫 异物 苍蝇"),
 )
 _ENV = Aspect(
     "环境",
-    _t("环境 装修 隔音 噪音 很吵 太吵 好吵 吵 安静 氛围 景色 风景 鸟语花香 花园 园林 空气 气派 大堂 大厅 走廊 视野 海景 霉味 烟味 异味 怪味 味道 香味 花香 消毒水 特色 拥挤 座位 饮水机"),
+    _t(
+        "环境 装修 隔音 噪音 很吵 太吵 好吵 吵 安静 氛围 景色 风景 鸟语花香 "
+        "花园 园林 空气 气派 大堂 大厅 走廊 视野 海景 霉味 烟味 异味 怪味 "
+        "味道 香味 花香 消毒水 特色 拥挤 座位 饮水机"
+    ),
     exclude=(_FOOD + r"[^，]{0,6}味道|味道[^，]{0,3}" + _FOOD,),
 )
 _APP = Aspect(
@@ -103,8 +130,11 @@ GENERAL: dict[str, Aspect] = {
     "packaging": _PACKAGING,
     "taste": _TASTE,
     "portion": _PORTION,
+    # 味道 is taste here unless a room or a smell is named ("房间有股味道")
     "environment": Aspect(
-        "环境", _ENV.terms + _t("卫生 干净 房间 设施"), _ENV.patterns, _ENV.exclude
+        "环境",
+        (*(t for t in _ENV.terms if t not in ("味道", "香味")), *_t("卫生 干净 房间 设施")),
+        (_ROOM + r"[^，]{0,6}味", r"有股[^，]{0,6}味"),
     ),
     "app": _APP,
 }
@@ -125,7 +155,9 @@ FOOD_DELIVERY: dict[str, Aspect] = {
 ECOMMERCE: dict[str, Aspect] = {
     "quality": Aspect(_QUALITY.name_zh, _QUALITY.terms + _t("味道 坏点 很舒服 精彩"), exclude=(r"穿着",)),
     "appearance": Aspect(
-        "外观", _t("颜色 颜值 款式 外观 样子 好看 难看 很丑 色差 图片 描述 实物 漂亮"), exclude=(r"颜色很正品",)
+        "外观",
+        _t("颜色 颜值 款式 外观 样子 好看 难看 很丑 色差 图片 描述 实物 漂亮"),
+        exclude=(r"颜色很正品",),
     ),
     "size": Aspect("尺码", _t("尺码 码数 尺寸 大小 偏小 偏大 太长 太短 紧 松 码")),
     "performance": Aspect(
@@ -134,7 +166,9 @@ ECOMMERCE: dict[str, Aspect] = {
         exclude=(r"屏幕有坏点", r"电池鼓包"),
     ),
     "delivery": _DELIVERY,
-    "speed": Aspect(_SPEED.name_zh, _SPEED.terms, _SPEED.patterns, _SPEED.exclude + (r"运行速度很快|开机很快|充电很快",)),
+    "speed": Aspect(
+        _SPEED.name_zh, _SPEED.terms, _SPEED.patterns, (*_SPEED.exclude, r"运行速度很快|开机很快|充电很快")
+    ),
     "packaging": _PACKAGING,
     "price": _PRICE,
     "service": Aspect(_SERVICE.name_zh, _SERVICE.terms + _t("退货 换货 赠品 补发 安装 师傅")),
@@ -143,10 +177,14 @@ ECOMMERCE: dict[str, Aspect] = {
 }
 
 HOTEL: dict[str, Aspect] = {
-    "room": Aspect("房间", _t("房间 床 枕头 被子 阳台 大床房 房型 屋里 海景房 标间 床单"), exclude=(r"升级了房型",)),
-    "cleanliness": Aspect("卫生", _t("卫生 干净 很脏 太脏 打扫 蟑螂 污渍 发黄 毛巾 地毯 脏"), exclude=(r"卫生间",)),
+    "room": Aspect(
+        "房间", _t("房间 床 枕头 被子 阳台 大床房 房型 屋里 海景房 标间 床单"), exclude=(r"升级了房型",)
+    ),
+    "cleanliness": Aspect(
+        "卫生", _t("卫生 干净 很脏 太脏 打扫 蟑螂 污渍 发黄 毛巾 地毯 脏"), exclude=(r"卫生间",)
+    ),
     "environment": Aspect(
-        "环境", _ENV.terms + _t("很有特色 酒店很新 吵 走廊很暗"), _ENV.patterns, _ENV.exclude + (r"大床房",)
+        "环境", _ENV.terms + _t("很有特色 酒店很新 吵 走廊很暗"), _ENV.patterns, (*_ENV.exclude, r"大床房")
     ),
     "location": Aspect(
         "位置",
@@ -154,7 +192,10 @@ HOTEL: dict[str, Aspect] = {
     ),
     "facilities": Aspect(
         "设施",
-        _t("设施 空调 热水 电梯 网络 wifi 停车 游泳池 电视 淋浴 水压 卫生间 浴室 浴缸 洗漱用品 吹风机 马桶 健身房"),
+        _t(
+            "设施 空调 热水 电梯 网络 wifi 停车 游泳池 电视 淋浴 水压 卫生间 浴室 浴缸 "
+            "洗漱用品 吹风机 马桶 健身房"
+        ),
     ),
     "breakfast": Aspect(
         "餐饮", _t("早餐 早饭 自助餐 餐厅 咖啡"), patterns=(_FOOD + r"[^，]{0,6}(?:味道|好吃|难吃|很香)",)
@@ -172,14 +213,17 @@ HOTEL: dict[str, Aspect] = {
 SERVICE: dict[str, Aspect] = {
     "service": Aspect(
         "服务",
-        _t("服务 客服 柜员 营业员 工作人员 经理 师傅 维修 投诉 解答 推销 保安 柜台人员 业务不熟 答非所问 不理人 人工"),
+        _t(
+            "服务 客服 柜员 营业员 工作人员 经理 师傅 维修 投诉 解答 推销 保安 柜台人员 "
+            "业务不熟 答非所问 不理人 人工"
+        ),
     ),
     "attitude": _ATTITUDE,
     "speed": Aspect(
         _SPEED.name_zh,
         _SPEED.terms + _t("排队 窗口 到账 十分钟就 审批太慢 叫号很慢"),
         _SPEED.patterns,
-        _SPEED.exclude + (r"流量跑得飞快",),
+        (*_SPEED.exclude, r"流量跑得飞快"),
     ),
     "price": Aspect(
         _PRICE.name_zh,
@@ -187,7 +231,9 @@ SERVICE: dict[str, Aspect] = {
         _PRICE.patterns,
         (r"(?:换了|办了|办的)套餐",),
     ),
-    "network": Aspect("网络", _t("信号 网速 断网 宽带 掉线 通话 网络 WiFi wifi 连不上"), exclude=(r"(?:办了|装了)宽带",)),
+    "network": Aspect(
+        "网络", _t("信号 网速 断网 宽带 掉线 通话 网络 WiFi wifi 连不上"), exclude=(r"(?:办了|装了)宽带",)
+    ),
     "process": Aspect(
         "手续",
         _t("手续 流程 材料 资料 步骤 本人到场 销户 审批 跑了三趟 没办成 冻结 繁琐 复杂"),

@@ -81,9 +81,10 @@ class SentimentModel:
             )
         terms = bytes(arrays["vocabulary"]).decode("utf-8").split("\n")
         names = getattr(arrays, "files", list(arrays))
-        experts = (
-            tuple(arrays[k].astype(np.float64) for k in _EXPERT_ARRAYS) if _EXPERT_ARRAYS[0] in names else None
-        )
+        experts: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
+        if _EXPERT_ARRAYS[0] in names:
+            w, b, g, c = (arrays[k].astype(np.float64) for k in _EXPERT_ARRAYS)
+            experts = (w, b, g, c)
         return cls(
             vocabulary={term: i for i, term in enumerate(terms)},
             idf=arrays["idf"].astype(np.float64),
@@ -93,7 +94,7 @@ class SentimentModel:
             intercepts=(float(meta["intercepts"][0]), float(meta["intercepts"][1])),
             calibration=(float(meta["calibration"][0]), float(meta["calibration"][1])),
             meta=meta,
-            experts=experts,  # type: ignore[arg-type]
+            experts=experts,
         )
 
     @classmethod
@@ -114,22 +115,23 @@ class SentimentModel:
         for term, index in self.vocabulary.items():
             terms[index] = term
         meta = dict(self.meta, intercepts=list(self.intercepts), calibration=list(self.calibration))
-        return {
+        arrays: dict[str, np.ndarray] = {
             "vocabulary": np.frombuffer("\n".join(terms).encode("utf-8"), dtype=np.uint8),
             "idf": self.idf.astype(np.float32),
             "tfidf_weights": self.tfidf_weights.astype(np.float32),
             "nb_ratio": self.nb_ratio.astype(np.float32),
             "nb_weights": self.nb_weights.astype(np.float32),
             "meta": np.frombuffer(json.dumps(meta, ensure_ascii=False).encode("utf-8"), dtype=np.uint8),
-        } | (
-            {}
-            if self.experts is None
-            else {k: a.astype(np.float32) for k, a in zip(_EXPERT_ARRAYS, self.experts, strict=True)}
-        )
+        }
+        if self.experts is not None:
+            for key, values in zip(_EXPERT_ARRAYS, self.experts, strict=True):
+                arrays[key] = values.astype(np.float32)
+        return arrays
 
     def save(self, path: str | Path) -> None:
         """Write the model to ``path`` (a compressed ``.npz``; numpy only, no pickle)."""
-        np.savez_compressed(Path(path), **self.to_arrays())
+        arrays: dict[str, Any] = self.to_arrays()
+        np.savez_compressed(Path(path), **arrays)
 
     @classmethod
     def load(cls, path: str | Path) -> SentimentModel:
@@ -220,7 +222,7 @@ class SentimentModel:
             part = design(start, normalised_words([clean[i] for i in rows]))
         rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
         order = rng.permutation(len(rows))
-        n_test = int(round(test_size * len(rows)))
+        n_test = round(test_size * len(rows))
         test, train = np.sort(order[:n_test]), np.sort(order[n_test:])
         if n_test < 1 or len(train) < 2 or len(np.unique(y[train])) < 2:
             raise CXMetricsError(
@@ -337,7 +339,9 @@ class SentimentModel:
         gate_logits -= gate_logits.max(axis=1, keepdims=True)
         share = np.exp(gate_logits)
         share /= share.sum(axis=1, keepdims=True)
-        expert = np.stack([_normalised_dot(doc, ratio, weights[k, ids], n) for k in range(len(weights))], axis=1)
+        expert = np.stack(
+            [_normalised_dot(doc, ratio, weights[k, ids], n) for k in range(len(weights))], axis=1
+        )
         return np.asarray(((expert + intercepts) * share).sum(axis=1))
 
     def probability(self, raw_logits: np.ndarray) -> np.ndarray:
@@ -352,7 +356,8 @@ def _binary_labels(values: list[Any], column: str) -> np.ndarray:
     for i, v in enumerate(values):
         if v is None or (isinstance(v, float) and np.isnan(v)):
             continue
-        if isinstance(v, bool | np.bool_) or (isinstance(v, int | float | np.integer | np.floating) and v in (0, 1)):
+        number = isinstance(v, int | float | np.integer | np.floating)
+        if isinstance(v, bool | np.bool_) or (number and v in (0, 1)):
             out[i] = float(v)
         else:
             bad.append(v)
