@@ -2,8 +2,8 @@
 
 The shipped model's calibrated logit ``a z + b`` gets a correction ``x · d`` over the NB scorer's
 features seen in the user's texts: ``P = 1 / (1 + exp(-(a z + b + x · d)))``. ``a``, ``b`` and
-``d`` are fitted by penalised maximum likelihood, the penalty ``(penalty / 2) |d|²`` pulling the
-correction towards the shipped model (a Gaussian prior centred on the prior model's weights,
+``d`` are fitted by penalised maximum likelihood, the penalty
+``(penalty / 2) (|a - a0|² + |b - b0|² + |d|²)`` pulling them towards the shipped model (a Gaussian prior centred on the prior model's weights,
 Chelba & Acero 2006, "Adaptation of maximum entropy capitalizer: little data can help a lot").
 Because ``x`` is the same normalised vector the NB scorer reads, the correction folds back into
 the NB weights (``w + d / a``) and the calibration (``a, b``): the tuned model is an ordinary
@@ -67,16 +67,18 @@ def fit_correction(
     )
     raw = part.raw[rows]
 
+    theta0 = np.concatenate([list(start), np.zeros(x.shape[1])])
+
     def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
         a, b, d = theta[0], theta[1], theta[2:]
         eta = a * raw + b + x @ d
         # log(1 + e^eta) - y eta, written stably
         value = np.logaddexp(0.0, eta) - y * eta
         g = 1.0 / (1.0 + np.exp(-eta)) - y
-        grad = np.concatenate([[g @ raw, g.sum()], x.T @ g + penalty * d])
-        return float(value.sum() + 0.5 * penalty * d @ d), grad
+        shift = theta - theta0
+        grad = np.concatenate([[g @ raw, g.sum()], x.T @ g]) + penalty * shift
+        return float(value.sum() + 0.5 * penalty * shift @ shift), grad
 
-    theta0 = np.concatenate([list(start), np.zeros(x.shape[1])])
     bounds = [(_MIN_SLOPE, None), (None, None)] + [(None, None)] * x.shape[1]
     result = minimize(loss, theta0, jac=True, method="L-BFGS-B", bounds=bounds, options={"maxiter": 500})
     theta = result.x

@@ -243,6 +243,64 @@ SERVICE: dict[str, Aspect] = {
     "environment": Aspect("环境", _t("环境 营业厅很 大厅 座位 饮水机 拥挤 空调 整洁 宽敞")),
 }
 
+
+def _more(
+    aspect: Aspect, terms: str = "", patterns: tuple[str, ...] = (), exclude: tuple[str, ...] = ()
+) -> Aspect:
+    return Aspect(
+        aspect.name_zh,
+        (*aspect.terms, *_t(terms)),
+        (*aspect.patterns, *patterns),
+        (*aspect.exclude, *exclude),
+    )
+
+
+# Wider vocabulary: textures, quantities, parcels, defects, fit, surroundings and manners that
+# reviews use without naming the aspect.
+_NUMBER = r"[一二两三四五六七八九十半几\d]+"
+_WIDER = {
+    "taste": (
+        "太油 很油 好油 油了 脆 酥 软糯 嚼劲 火候 调料 太辣 不辣 微辣 太酸 腥 没味道 咸淡 清淡 重口 香甜",
+        (),
+        (r"辛苦",),
+    ),
+    "portion": ("饭量 菜量 肉量 量多 个头", (_NUMBER + r"(?:个|块|片|根|只)(?:饺子|包子|肉|虾|鸡翅)?$",), ()),
+    "packaging": ("打包 外箱 纸箱 箱子 泡沫 压坏 漏出 漏汤 洒出 变形", (), ()),
+    "cleanliness": ("沙子 石子 异物 毛发 塑料片", (), ()),
+    "speed": (
+        "超过预计 预计时间 慢得 快得",
+        (_NUMBER + r"(?:个)?(?:多)?(?:天|周)(?:了)?(?:才|还没|就)",),
+        (),
+    ),
+    "quality": ("开胶 裂纹 裂了 起球 褪色 掉漆 生锈 皮质 质地 结实 牢固 易碎 破损", (), ()),
+    "size": ("长度 宽度 腰围 肩宽 合身 偏瘦 偏肥", (), ()),
+    "performance": ("降噪 散热 性能 配置 内存 卡死", (), ()),
+    "location": (
+        "周围 偏远 很偏",
+        (r"去[^，]{1,6}(?:很|挺|非常|比较)?方便", r"离[^，]{1,8}(?:站|场|景区|市区|公里|分钟)"),
+        (),
+    ),
+    "environment": ("庭院 雅致 绿化 湖景 山景", (), ()),
+    "room": ("套房 标准间 床垫", (), ()),
+    "attitude": ("爱答不理 说话很冲 傲慢 敷衍", (), ()),
+    "process": ("本人", (), ()),
+}
+
+
+def _widen(lexicon: dict[str, Aspect]) -> dict[str, Aspect]:
+    out = dict(lexicon)
+    for name, (terms, patterns, exclude) in _WIDER.items():
+        if name in out:
+            out[name] = _more(out[name], terms, patterns, exclude)
+    return out
+
+
+GENERAL, FOOD_DELIVERY, ECOMMERCE, HOTEL, SERVICE = (
+    _widen(d) for d in (GENERAL, FOOD_DELIVERY, ECOMMERCE, HOTEL, SERVICE)
+)
+_PRICE_EXTRA = "利率 月租"
+SERVICE["price"] = _more(SERVICE["price"], _PRICE_EXTRA)
+
 DOMAINS: dict[str, dict[str, Aspect]] = {
     "general": GENERAL,
     "food_delivery": FOOD_DELIVERY,

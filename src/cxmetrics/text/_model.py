@@ -159,8 +159,9 @@ class SentimentModel:
         The rows are split at random into a fitting part and a held-out part (``test_size``).
         On the fitting part, the shipped model's calibrated logit ``a z + b`` is refitted and
         corrected by ``x · d`` over the NB-scorer features of your texts (``x`` as the model
-        reads it), by maximum likelihood with the penalty ``(penalty / 2) |d|²`` that keeps the
-        correction close to the shipped model (a Gaussian prior centred on it, Chelba & Acero
+        reads it), by maximum likelihood with the penalty
+        ``(penalty / 2) (|a - a0|² + |b - b0|² + |d|²)`` that keeps the model close to the
+        shipped one (a Gaussian prior centred on it, Chelba & Acero
         2006). Texts the model cannot read (missing, empty, only symbols) are left out and
         counted.
 
