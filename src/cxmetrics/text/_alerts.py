@@ -109,15 +109,15 @@ def flag_negative(
     ... })
     >>> alerts = flag_negative(survey, text="comment", score="ltr", customer="customer")
     >>> alerts[["rank", "customer", "priority", "negative_aspects"]]
-       rank customer priority    negative_aspects
-    0     1       c1     high      delivery,speed
-    1     2       c1     high     service
-    2     3       c3      low  delivery,attitude
+       rank customer priority      negative_aspects
+    0     1       c1     high  delivery,speed,taste
+    1     2       c1     high      service,attitude
+    2     3       c3      low     attitude,delivery
     >>> for part in alerts["reason"].iloc[0].split("; "):
     ...     print(part)
     detractor (score 2 ≤ 6)
     negative text (P(positive) 0.00 < 0.3)
-    negative aspects: delivery, speed
+    negative aspects: delivery, speed, taste
     repeated: 2 flagged responses from this customer
     """
     if text is None and score is None:

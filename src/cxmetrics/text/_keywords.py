@@ -300,7 +300,7 @@ def keywords(
     >>> contrast[["store", "keyword", "count"]]
       store keyword  count
     0     A      配送      3
-    1     A      餐具      1
+    1     A      太慢      1
     2     B      环境      3
     3     B      干净      1
     >>> bool((contrast["z"] > 0).all())

@@ -51,10 +51,10 @@ class SentimentModel:
     ...     "happy": [1, 1, 0, 0, 1, 0] * 10,
     ... })
     >>> tuned = SentimentModel.fit(labelled, text="comment", label="happy", seed=1)
-    >>> tuned.evaluation[["model", "n_test", "accuracy"]]
+    >>> tuned.evaluation[["model", "n_test", "accuracy"]].round(2)
             model  n_test  accuracy
-    0     shipped      12       1.0
-    1  fine_tuned      12       1.0
+    0     shipped      12      0.83
+    1  fine_tuned      12      1.00
     >>> sentiment("信号满格", model=tuned).label
     'positive'
     """
