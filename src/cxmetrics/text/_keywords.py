@@ -118,6 +118,25 @@ def word_freq(
     :func:`tokenize`; stop words, punctuation and words shorter than ``min_length`` characters
     (single characters by default) are left out.
 
+    Parameters
+    ----------
+    data : DataFrame
+    text : str
+        The text column.
+    by : str or list of str, optional
+        Group columns.
+    top : int, optional
+        Words kept per group (all by default).
+    user_dict : list of words or path, optional
+        Words jieba must keep whole (see :func:`tokenize`).
+    stopwords : None, "default", an iterable of words, or a path (one word per line)
+        Words to leave out **in addition to** the bundled function words (those :func:`tokenize`
+        drops; evaluative words such as 不错 are counted here, unlike in :func:`keywords`).
+    replace_stopwords : bool
+        Use ``stopwords`` instead of the bundled list.
+    min_length : int
+        Shortest word counted, in characters.
+
     Returns
     -------
     DataFrame: ``by`` columns, ``word``, ``count`` (occurrences), ``doc_freq`` (texts of the
@@ -165,6 +184,13 @@ def ngrams(
     Words are those :func:`word_freq` counts (stop words, punctuation and words shorter than
     ``min_length`` removed first, so a phrase may bridge a removed word). Phrases are joined
     with a space.
+
+    Parameters
+    ----------
+    data, text, by, top, user_dict, stopwords, replace_stopwords, min_length
+        As in :func:`word_freq`.
+    n : int
+        Words per phrase (at least 2).
 
     Returns
     -------
