@@ -42,7 +42,7 @@ def test_polar_short_phrases_are_right():
     side = (polar["score"] > 0.5) == (polar["expected"] == "positive")
     assert side.mean() >= 0.95, polar[~side]
     # the three-way label also counts a polar phrase scored inside the neutral band as wrong
-    assert (polar["label"] == polar["expected"]).mean() >= 0.9, polar[polar["label"] != polar["expected"]]
+    assert (polar["label"] == polar["expected"]).mean() >= 0.95, polar[polar["label"] != polar["expected"]]
     for domain, part in polar.groupby("domain"):
         assert ((part["score"] > 0.5) == (part["expected"] == "positive")).mean() >= 0.9, domain
 
@@ -51,8 +51,8 @@ def test_neutral_short_phrases_score_near_the_middle():
     table = suite()
     neutral = table[table["expected"] == "neutral"]
     inside = neutral["score"].between(0.35, 0.65)
-    # measured 78 % (the model card lists the misses: facts mostly mentioned in complaints)
-    assert inside.mean() >= 0.75, neutral[~inside]
+    # measured 83 % (the model card lists the misses: facts mostly mentioned in complaints)
+    assert inside.mean() >= 0.8, neutral[~inside]
     assert (neutral["label"] != "positive").mean() >= 0.9
 
 
