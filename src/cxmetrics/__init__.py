@@ -8,6 +8,9 @@ statsmodels, matplotlib, jieba, snownlp) load on first use, so importing the pac
 """
 
 from cxmetrics import errors, plot, text
+from cxmetrics._records import to_records
+from cxmetrics._version import __version__
+from cxmetrics._warm import warm_up
 from cxmetrics.clv import (
     BetaGeo,
     GammaGamma,
@@ -30,6 +33,16 @@ from cxmetrics.journey import (
     transitions,
     validate_events,
 )
+from cxmetrics.segment import (
+    RuleReport,
+    default_rules,
+    rfm_score,
+    rfm_segment,
+    rfm_table,
+    rfm_thresholds,
+    segment_profile,
+    validate_rules,
+)
 from cxmetrics.survey import (
     ces,
     compare_csat,
@@ -41,18 +54,6 @@ from cxmetrics.survey import (
     sample_size_nps,
     score_distribution,
 )
-from cxmetrics.segment import (
-    RuleReport,
-    default_rules,
-    rfm_score,
-    rfm_segment,
-    rfm_table,
-    rfm_thresholds,
-    segment_profile,
-    validate_rules,
-)
-
-__version__ = "0.1.0"
 
 __all__ = [
     "BetaGeo",
@@ -92,7 +93,9 @@ __all__ = [
     "summary_from_transactions",
     "text",
     "time_between",
+    "to_records",
     "transitions",
     "validate_events",
     "validate_rules",
+    "warm_up",
 ]

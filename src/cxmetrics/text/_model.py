@@ -12,7 +12,6 @@ and checks this code against the training library's own predictions.
 from __future__ import annotations
 
 import json
-import threading
 from dataclasses import dataclass
 from functools import cached_property
 from importlib import resources
@@ -22,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from cxmetrics._process import ForkSafeLock
 from cxmetrics.errors import ColumnTypeError, CXMetricsError, ValueRangeError, format_examples
 from cxmetrics.text._encode import FeatureEncoder
 from cxmetrics.text._features import FEATURE_VERSION, Features
@@ -30,7 +30,7 @@ __all__ = ["MODEL_FILE", "SentimentModel", "shipped_model"]
 
 MODEL_FILE = "data/sentiment_model.npz"
 _EXPERT_ARRAYS = ("expert_weights", "expert_intercepts", "gate_weights", "gate_intercepts")
-_lock = threading.Lock()
+_lock = ForkSafeLock()
 _loaded: SentimentModel | None = None
 
 
