@@ -3,8 +3,9 @@
 The shipped model's calibrated logit ``a z + b`` gets a correction ``x · d`` over the NB scorer's
 features seen in the user's texts: ``P = 1 / (1 + exp(-(a z + b + x · d)))``. ``a``, ``b`` and
 ``d`` are fitted by penalised maximum likelihood, the penalty
-``(penalty / 2) (|a - a0|² + |b - b0|² + |d|²)`` pulling them towards the shipped model (a Gaussian prior centred on the prior model's weights,
-Chelba & Acero 2006, "Adaptation of maximum entropy capitalizer: little data can help a lot").
+``(penalty / 2) (|a - a0|² + |b - b0|² + |d|²)`` pulling them towards the shipped model (a
+Gaussian prior centred on the prior model's weights, Chelba & Acero 2006, "Adaptation of
+maximum entropy capitalizer: little data can help a lot").
 Because ``x`` is the same normalised vector the NB scorer reads, the correction folds back into
 the NB weights (``w + d / a``) and the calibration (``a, b``): the tuned model is an ordinary
 :class:`~cxmetrics.text._model.SentimentModel`, scored by the same numpy code.
