@@ -2,8 +2,11 @@
 
     python scripts/sentiment_model.py train    [--data DIR]  # writes src/cxmetrics/text/data/*.npz
     python scripts/sentiment_model.py evaluate [--data DIR]  # held-out figures for the model card
+    python scripts/sentiment_model.py evaluate --reuse OLD.json  # baseline and snownlp from OLD
 
-Needs scikit-learn (training only; the library scores with numpy). The split is a fixed hash of
+Needs scikit-learn (training only; the library scores with numpy). Training also cuts short
+texts from the training reviews (clauses and topic-only neutral fragments, see
+``clause_examples``), never from the test part or the short-phrase suite in ``tests/data``. The split is a fixed hash of
 each review, so it is the same on every machine: 20 % test (never trained on, never used to
 choose anything), 8 % calibration (the Platt transform), 72 % training. ``evaluate`` scores the
 test part with the *shipped* weights through the public API, next to snownlp and a plain
