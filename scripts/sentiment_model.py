@@ -8,9 +8,10 @@ Needs scikit-learn (training only; the library scores with numpy). Training also
 texts from the training reviews (clauses and topic-only neutral fragments, see
 ``clause_examples``), never from the test part or the short-phrase suite in ``tests/data``.
 The split is a fixed hash of each review, so it is the same on every machine: 20 % test
-(never trained on, never used to choose anything), 8 % calibration (the Platt transform), 72 % training. ``evaluate`` scores the
-test part with the *shipped* weights through the public API, next to snownlp and a plain
-TF-IDF + logistic-regression baseline trained on the same training part.
+(never trained on, never used to choose anything), 8 % calibration (the Platt transform), 72 %
+training. ``evaluate`` scores the test part with the *shipped* weights through the public API,
+next to snownlp and a plain TF-IDF + logistic-regression baseline trained on the same training
+part.
 """
 
 from __future__ import annotations
