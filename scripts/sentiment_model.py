@@ -2,12 +2,16 @@
 
     python scripts/sentiment_model.py train    [--data DIR]  # writes src/cxmetrics/text/data/*.npz
     python scripts/sentiment_model.py evaluate [--data DIR]  # held-out figures for the model card
+    python scripts/sentiment_model.py evaluate --reuse OLD.json  # baseline and snownlp from OLD
 
-Needs scikit-learn (training only; the library scores with numpy). The split is a fixed hash of
-each review, so it is the same on every machine: 20 % test (never trained on, never used to
-choose anything), 8 % calibration (the Platt transform), 72 % training. ``evaluate`` scores the
-test part with the *shipped* weights through the public API, next to snownlp and a plain
-TF-IDF + logistic-regression baseline trained on the same training part.
+Needs scikit-learn (training only; the library scores with numpy). Training also cuts short
+texts from the training reviews (clauses and topic-only neutral fragments, see
+``clause_examples``), never from the test part or the short-phrase suite in ``tests/data``.
+The split is a fixed hash of each review, so it is the same on every machine: 20 % test
+(never trained on, never used to choose anything), 8 % calibration (the Platt transform), 72 %
+training. ``evaluate`` scores the test part with the *shipped* weights through the public API,
+next to snownlp and a plain TF-IDF + logistic-regression baseline trained on the same training
+part.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import argparse
 import hashlib
 import json
 import os
+import re
 import time
 from itertools import pairwise
 from pathlib import Path
@@ -24,7 +29,8 @@ import numpy as np
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_DATA = ROOT.parent / "shared" / "data" / "sentiment"
+_CANDIDATES = [base / "shared" / "data" / "sentiment" for base in (ROOT.parent, ROOT.parents[1])]
+DEFAULT_DATA = next((p for p in _CANDIDATES if p.is_dir()), _CANDIDATES[0])
 WEIGHTS = ROOT / "src" / "cxmetrics" / "text" / "data" / "sentiment_model.npz"
 RESULTS = ROOT / "docs" / "guide" / "sentiment_evaluation.json"
 CORPORA = {"waimai": "waimai_dev.csv", "shopping": "online_shopping_dev.csv", "nlpcc": "nlpcc2014_train.csv"}
@@ -54,6 +60,124 @@ def domain_weights(domains: pd.Series) -> np.ndarray:
     return weights / weights.mean()
 
 
+# Topic words name what a comment is about, not what the writer thinks of it. In reviews they
+# co-occur with complaints (people mention 送餐 or 退款 when something went wrong), so a model
+# trained on whole reviews gives them polarity of their own and scores "送餐很快" negative.
+# Their features are scaled down (their idf and NB ratio times TOPIC_SCALE, in training and in
+# the shipped arrays alike) and they are shown to the model alone as neutral fragments.
+TOPIC_WORDS = """
+送餐 配送 外卖 骑手 小哥 快递 快递员 物流 送货 发货 到货 收货 派送 商家 店家 卖家 老板 店铺 店里
+客服 售后 退款 退货 换货 退钱 投诉 回复 电话 短信 订单 下单 点餐 点单 订餐 付款 支付 买单 结账
+app 软件 界面 页面 系统 平台 账号 账户 密码 验证码 优惠券 红包 积分 会员 活动 地址 备注 餐 饭 菜
+米饭 面 汤 饮料 奶茶 咖啡 套餐 餐盒 包装 盒子 袋子 筷子 勺子 份 分量 商品 东西 宝贝 衣服 裤子
+鞋子 尺码 颜色 手机 电脑 屏幕 电池 充电器 耳机 书 水果 洗发水 热水器 牛奶 酒店 宾馆 房间 前台
+大堂 电梯 早餐 床 被子 浴室 卫生间 空调 窗户 停车场 入住 退房 预订 押金 银行 柜台 网点 柜员 大厅
+窗口 排队 取号 取款 存款 转账 办理 业务 开户 银行卡 信用卡 手续 利息 电信 移动 联通 信号 网络
+网速 宽带 流量 话费 充值 营业厅 号码 基站 路由器 师傅 装机 套餐费 时间 小时 分钟 今天 昨天 明天
+上午 下午 晚上 中午 早上 周末 周一 点钟 半小时 刚才 第一次 这次 上次 一个 两个 一次 一下 一份
+一单 价格 费用 运费 配送费 单号 客人 顾客 朋友 家里 公司 同事 孩子 点 点了 点的 买 买的 买了
+购买 收到 签收 申请 办 办理 办了 订 订的 预订 住 住的 使用 换 换了 充 交 缴费 打 拨打 带 拍 写
+选 要 叫 寄 发 取 存 开 改 约 预约 问 咨询 联系 告诉 备注 转 去 来 做 用 上 下 的 地 得 了 着 过
+是 在 和 与 及 以及 或 或者 把 被 让 给 对 对于 关于 从 向 往 到 于 为 为了 以 之 其 所 这 那
+这个 那个 这些 那些 这样 那样 这里 那里 这种 那种 那次 此 该 每 各 某 我 你 您 他 她 它 我们
+你们 他们 她们 它们 咱 咱们 自己 大家 个 些 一 一些 有 里 中 后 前 时 时候 现在 刚 刚刚 当时
+之后 之前 东西 他的 我的 你的
+""".split()  # noqa: SIM905
+# Besides the list above, jieba's nouns, place and time words, numerals and measure words count
+# as topic words unless they judge (jieba tags many adjectives as nouns: 热情, 垃圾, 霸气) or name
+# something that is bad or good in itself (蟑螂, 假货): EVALUATIVE_CHARS and EVALUATIVE_WORDS.
+TOPIC_TAGS = frozenset(["n", "nr", "ns", "nt", "nz", "ng", "nrt", "t", "m", "q", "mq", "f", "s", "tg"])
+EVALUATIVE_CHARS = frozenset(
+    "好差坏烂棒赞美丑脏臭慢快贵贱值假骗坑恶失满热冷耐专舒难香鲜嫩硬软咸淡油腻腥霉破旧新漂亮帅酷爽"
+    "错优劣佳精粗糙烦吵静乱怪累气怒骂笑哭惊喜爱恨悔亏赚惠廉便宜划算滥劲俗土雅净洁卫暖凉热黑霸渣毒"
+    "骚废弱强稳卡慌虚实诚信靠谱赖夸骄傲惨悲痛苦甜醇浓薄厚豪奢简陋朴素宽敞窄挤闷潮湿干整齐齐全周到贴心"
+)
+EVALUATIVE_WORDS = frozenset(
+    """
+    垃圾 骗子 假货 次品 正品 瑕疵 划痕 色差 线头 污渍 蟑螂 虫子 头发 异味 霉味 烟味 臭味 噪音 故障
+    毛病 问题 差评 好评 投诉 惊喜 失望 死机 黑屏 重影 失灵 山寨 冒牌货 地摊货 奇葩 屁 无语 杠杠 棒棒
+    压根 三思 空洞 一流 风范 大方 时尚 霸气 立体 信赖 心寒 透顶 误导 灌水 缺德 纯属 所云 黑店 效率
+    速度 态度 服务 性价比 质量 品质 手感 质感 口感 口味 味道 分量 份量 体验 感觉 印象 心情 水平 档次
+    风味 景色 风景 服务员
+    """.split()  # noqa: SIM905
+)
+TOPIC_SCALE = 0.2
+_TIME_OR_NUMBER = re.compile(r"^[0-9一二三四五六七八九十百两半几.:点分号月日天周年个多]+$")
+_CLAUSE = re.compile(r"[,.!?;:，。！？；：~～…\n\r ]+")
+_CONTRAST = re.compile("但|不过|可是|然而|就是|却|只是|还是")
+CLAUSE_WEIGHT = 0.5
+FRAGMENT_WEIGHT = 0.5
+FRAGMENT_CAP = 200
+
+
+def topic_words() -> frozenset[str]:
+    """TOPIC_WORDS plus jieba's non-evaluative nouns, time words, numerals and measure words."""
+    import jieba
+
+    found = set(TOPIC_WORDS)
+    with open(Path(jieba.__file__).parent / "dict.txt", encoding="utf-8") as handle:
+        for line in handle:
+            word, _, tag = line.split()
+            if (
+                tag in TOPIC_TAGS
+                and len(word) >= 2
+                and word not in EVALUATIVE_WORDS
+                and EVALUATIVE_CHARS.isdisjoint(word)
+            ):
+                found.add(word)
+    return frozenset(found)
+
+
+def is_topic_term(term: str, topics: frozenset[str]) -> bool:
+    """Whether a feature string is a topic term: a topic word (as a jieba word or as a character
+    n-gram) or a number / time token. Bigrams and marked words never are."""
+    if " " in term or term[0] in "¬↑":
+        return False
+    return term in topics or _TIME_OR_NUMBER.match(term) is not None
+
+
+def clause_examples(reviews: pd.DataFrame, topics: frozenset[str]) -> pd.DataFrame:
+    """Short training texts cut from the training reviews.
+
+    ``clause`` rows: each clause (2–12 characters) of a review with several clauses and no
+    contrast word, labelled with the review's label. ``fragment`` rows: what is left of each
+    clause when only its topic words are kept ("18点10分下单" → itself, "送餐太慢了" → "送餐了"),
+    one row per label (a fragment says nothing of the writer's opinion), weighted by how often
+    it occurs (capped). Fragments whose hash falls in the last decile are held out of training:
+    they measure the neutral band.
+    """
+    from cxmetrics.text._features import model_words
+
+    rows = []
+    cut: list[str] = []
+    owner: list[tuple[int, str]] = []
+    for review, label, domain in zip(reviews["review"], reviews["label"], reviews["domain"], strict=True):
+        text = review.lower()
+        clauses = [c for c in _CLAUSE.split(text) if c]
+        keep = len(clauses) > 1 and not _CONTRAST.search(text)
+        for clause in clauses:
+            if keep and 2 <= len(clause) <= 12:
+                rows.append((clause, label, domain, "clause", CLAUSE_WEIGHT))
+            if len(clause) <= 20:
+                cut.append(clause)
+                owner.append((label, domain))
+    fragments: dict[str, list[object]] = {}
+    for words, (_, domain) in zip(model_words(cut), owner, strict=True):
+        kept = "".join(w for w in words if is_topic_term(w, topics))
+        if len(kept) >= 2:
+            entry = fragments.setdefault(kept, [domain, 0])
+            entry[1] = int(entry[1]) + 1  # type: ignore[call-overload]
+    for fragment, (domain, count) in fragments.items():
+        weight = FRAGMENT_WEIGHT * min(int(count), FRAGMENT_CAP)  # type: ignore[call-overload]
+        part = "fragment_test" if bucket(fragment) >= 90 else "fragment"
+        rows += [(fragment, 0, domain, part, weight), (fragment, 1, domain, part, weight)]
+    return pd.DataFrame(rows, columns=["review", "label", "domain", "part", "weight"])
+
+
+def bucket(text: str) -> int:
+    return int(hashlib.md5(text.encode("utf-8")).hexdigest()[:8], 16) % 100
+
+
 def train(data: Path) -> None:
     from scipy import sparse
     from sklearn.feature_extraction.text import CountVectorizer
@@ -64,23 +188,40 @@ def train(data: Path) -> None:
     from cxmetrics.text._model import SentimentModel
 
     reviews = load(data)
+    reviews["weight"] = 1.0
+    topics = topic_words()
+    short = clause_examples(reviews[reviews["part"] == "train"], topics)
+    print(short["part"].value_counts().to_dict())
+    everything = pd.concat([reviews, short], ignore_index=True)
     started = time.perf_counter()
-    feats = model_features(reviews["review"].tolist())
-    print(f"features of {len(reviews)} reviews in {time.perf_counter() - started:.1f} s")
-    is_train = (reviews["part"] == "train").to_numpy()
-    is_cal = (reviews["part"] == "calibration").to_numpy()
-    train_feats = [f for f, keep in zip(feats, is_train, strict=True) if keep]
-    y = reviews["label"].to_numpy()[is_train]
+    feats = model_features(everything["review"].tolist())
+    print(f"features of {len(everything)} texts in {time.perf_counter() - started:.1f} s")
+    part = everything["part"].to_numpy()
+    is_review = (part == "train")[: len(reviews)]
+    is_fit = np.isin(part, ["train", "clause", "fragment"])
+    is_cal = part == "calibration"
+    fit_feats = [f for f, keep in zip(feats, is_fit, strict=True) if keep]
+    y = everything["label"].to_numpy()[is_fit]
+    weights = everything["weight"].to_numpy()[is_fit]
 
     def identity(x: list[str]) -> list[str]:
         return x
 
+    # vocabulary, idf and NB ratios come from the training reviews only
+    review_feats = [f for f, keep in zip(feats[: len(reviews)], is_review, strict=True) if keep]
+    y_review = reviews["label"].to_numpy()[is_review]
     vocabulary = CountVectorizer(analyzer=identity, binary=True, min_df=MIN_DF)
-    presence = vocabulary.fit_transform([p + m for p, m in train_feats])
+    presence = vocabulary.fit_transform([p + m for p, m in review_feats])
     idf = np.log((1.0 + presence.shape[0]) / (1.0 + np.asarray(presence.sum(axis=0)).ravel())) + 1.0
-    pos = np.asarray(presence[y == 1].sum(axis=0)).ravel() + 1.0
-    neg = np.asarray(presence[y == 0].sum(axis=0)).ravel() + 1.0
+    pos = np.asarray(presence[y_review == 1].sum(axis=0)).ravel() + 1.0
+    neg = np.asarray(presence[y_review == 0].sum(axis=0)).ravel() + 1.0
     ratio = np.log(pos / pos.sum()) - np.log(neg / neg.sum())
+    terms = np.empty(len(vocabulary.vocabulary_), dtype=object)
+    for term, index in vocabulary.vocabulary_.items():
+        terms[index] = term
+    scale = np.array([TOPIC_SCALE if is_topic_term(t, topics) else 1.0 for t in terms])
+    print(f"{int((scale < 1).sum())} topic features scaled by {TOPIC_SCALE}")
+    idf, ratio = idf * scale, ratio * scale
 
     counter = CountVectorizer(analyzer=identity, vocabulary=vocabulary.vocabulary_)
 
@@ -94,47 +235,84 @@ def train(data: Path) -> None:
         direction.data = np.sign(direction.data)
         return normalize(tf @ sparse.diags(idf)), normalize(direction @ sparse.diags(ratio))
 
-    x_tfidf, x_nb = matrices(train_feats)
-    tfidf_model = LogisticRegression(C=C_TFIDF, max_iter=5000).fit(x_tfidf, y)
+    x_tfidf, x_nb = matrices(fit_feats)
+    tfidf_model = LogisticRegression(C=C_TFIDF, max_iter=5000).fit(x_tfidf, y, sample_weight=weights)
+    # The gate: which corpus a text reads like (multinomial logistic regression on the TF-IDF
+    # vector, fitted on the training reviews).
+    domains = list(CORPORA)
+    fit_domain = everything.loc[is_fit, "domain"].to_numpy()
+    review_rows = np.flatnonzero(part[is_fit] == "train")
+    gate = LogisticRegression(C=C_TFIDF, max_iter=5000).fit(
+        x_tfidf[review_rows], np.array([domains.index(d) for d in fit_domain[review_rows]])
+    )
+
+    def augmented(x_nb_rows: sparse.csr_matrix, share: np.ndarray) -> sparse.csr_matrix:
+        """Feature augmentation (Daumé 2007, "Frustratingly easy domain adaptation"): the shared
+        copy of the NB features, one copy per domain scaled by the text's domain share, and the
+        shares themselves (per-domain intercepts)."""
+        copies = [sparse.diags(share[:, k]) @ x_nb_rows for k in range(len(domains))]
+        return sparse.hstack([x_nb_rows, *copies, sparse.csr_matrix(share)]).tocsr()
+
+    truth = np.zeros((len(fit_domain), len(domains)))
+    truth[np.arange(len(fit_domain)), [domains.index(d) for d in fit_domain]] = 1.0
     nb_model = LogisticRegression(C=C_NB, max_iter=5000).fit(
-        x_nb, y, sample_weight=domain_weights(reviews.loc[is_train, "domain"])
+        augmented(x_nb, truth), y, sample_weight=weights * domain_weights(everything.loc[is_fit, "domain"])
     )
 
     def raw(rows: list[tuple[list[str], list[str]]]) -> np.ndarray:
         a, b = matrices(rows)
-        return tfidf_model.decision_function(a) + nb_model.decision_function(b)
+        share = gate.predict_proba(a)
+        return tfidf_model.decision_function(a) + nb_model.decision_function(augmented(b, share))
 
     cal_feats = [f for f, keep in zip(feats, is_cal, strict=True) if keep]
     # Domain-balanced like the NB scorer: fitted on the pooled split, the transform would follow
     # the shopping reviews and be over-confident on the noisier food-delivery and NLPCC ones.
     platt = LogisticRegression(C=1e6).fit(
         raw(cal_feats)[:, None],
-        reviews["label"].to_numpy()[is_cal],
-        sample_weight=domain_weights(reviews.loc[is_cal, "domain"]),
+        everything["label"].to_numpy()[is_cal],
+        sample_weight=domain_weights(everything.loc[is_cal, "domain"]),
     )
+    slope, offset = float(platt.coef_[0, 0]), float(platt.intercept_[0])
 
-    terms = np.empty(len(vocabulary.vocabulary_), dtype=object)
-    for term, index in vocabulary.vocabulary_.items():
-        terms[index] = term
+    # The neutral band: where the held-out topic fragments (never trained on) score.
+    held = [f for f, p in zip(feats, part, strict=True) if p == "fragment_test"][::2]
+    neutral = 1.0 / (1.0 + np.exp(-(slope * raw(held) + offset)))
+    band = [float(np.quantile(neutral, 0.05)), float(np.quantile(neutral, 0.95))]
+    print(f"neutral band from {len(held)} held-out fragments: {band[0]:.3f} – {band[1]:.3f}")
+
     if any("\n" in t for t in terms):
         raise RuntimeError("a feature contains a newline; the vocabulary blob is newline-separated")
     meta = {
         "feature_version": FEATURE_VERSION,
         "intercepts": [float(tfidf_model.intercept_[0]), float(nb_model.intercept_[0])],
-        "calibration": [float(platt.coef_[0, 0]), float(platt.intercept_[0])],
+        "calibration": [slope, offset],
+        "neutral_band": band,
+        "neutral_fragments": len(held),
         "features": len(terms),
-        "training_reviews": int(is_train.sum()),
+        "topic_features": int((scale < 1).sum()),
+        "topic_scale": TOPIC_SCALE,
+        "training_reviews": int(is_review.sum()),
+        "training_clauses": int((part == "clause").sum()),
+        "training_fragments": int((part == "fragment").sum() // 2),
         "calibration_reviews": int(is_cal.sum()),
         "min_df": MIN_DF,
         "C": [C_TFIDF, C_NB],
         "corpora": CORPORA,
+        "experts": domains,
     }
+    size = len(terms)
     arrays = {
         "vocabulary": np.frombuffer("\n".join(terms).encode("utf-8"), dtype=np.uint8),
         "idf": idf.astype(np.float32),
         "tfidf_weights": tfidf_model.coef_[0].astype(np.float32),
         "nb_ratio": ratio.astype(np.float32),
-        "nb_weights": nb_model.coef_[0].astype(np.float32),
+        "nb_weights": nb_model.coef_[0, :size].astype(np.float32),
+        "expert_weights": nb_model.coef_[0, size : size * (1 + len(domains))]
+        .reshape(len(domains), size)
+        .astype(np.float32),
+        "expert_intercepts": nb_model.coef_[0, size * (1 + len(domains)) :].astype(np.float32),
+        "gate_weights": gate.coef_.astype(np.float32),
+        "gate_intercepts": gate.intercept_.astype(np.float32),
         "meta": np.frombuffer(json.dumps(meta, ensure_ascii=False).encode("utf-8"), dtype=np.uint8),
     }
     WEIGHTS.parent.mkdir(parents=True, exist_ok=True)
@@ -142,7 +320,7 @@ def train(data: Path) -> None:
 
     # The library's numpy scorer must reproduce scikit-learn's on unseen text (float32 weights).
     model = SentimentModel.from_arrays(np.load(WEIGHTS))
-    test_feats = [f for f, part in zip(feats, reviews["part"], strict=True) if part == "test"]
+    test_feats = [f for f, p in zip(feats, part, strict=True) if p == "test"]
     ours, _ = model.logits(test_feats)
     gap = float(np.max(np.abs(ours - raw(test_feats))))
     print(
@@ -195,7 +373,9 @@ def extremes(p: np.ndarray, y: np.ndarray) -> dict[str, float]:
     }
 
 
-def evaluate(data: Path) -> None:
+def evaluate(data: Path, reuse: Path | None = None) -> None:
+    """Held-out figures of the shipped weights; with ``reuse``, the baseline's and snownlp's
+    figures (which do not depend on the weights) are taken from an earlier evaluation file."""
     import cxmetrics.text as text
 
     reviews = load(data)
@@ -205,20 +385,28 @@ def evaluate(data: Path) -> None:
     ours = text.sentiment(test["review"])["score"].to_numpy()
     traditional = text.normalize(test["review"].tolist(), to="traditional", width=False, strip_urls=False)
     ours_traditional = text.sentiment(pd.Series(traditional))["score"].to_numpy()
-    base = baseline_predictions(train_part, test)
+    earlier = json.loads(reuse.read_text()) if reuse is not None else None
+    base = baseline_predictions(train_part, test) if earlier is None else None
     rng = np.random.default_rng(2026)
     report: dict[str, dict[str, object]] = {}
     for domain in CORPORA:
         rows = (test["domain"] == domain).to_numpy()
-        sample = rng.choice(np.flatnonzero(rows), size=min(SNOWNLP_SAMPLE, int(rows.sum())), replace=False)
-        snow = text.sentiment(test["review"].iloc[sample], method="snownlp")["score"].to_numpy()
         report[domain] = {
             "test_reviews": int(rows.sum()),
             "accuracy": float(((ours[rows] > 0.5) == y[rows]).mean()),
             "accuracy_traditional": float(((ours_traditional[rows] > 0.5) == y[rows]).mean()),
-            "baseline_accuracy": float(((base[rows] > 0.5) == y[rows]).mean()),
             "ece": calibration_error(ours[rows], y[rows]),
             "extremes": extremes(ours[rows], y[rows]),
+        }
+        if earlier is not None:
+            kept = ["baseline_accuracy"] + [f"snownlp_{k}" for k in ("sample", "accuracy", "ece", "extremes")]
+            report[domain] |= {k: earlier[domain][k] for k in kept}
+            continue
+        assert base is not None
+        sample = rng.choice(np.flatnonzero(rows), size=min(SNOWNLP_SAMPLE, int(rows.sum())), replace=False)
+        snow = text.sentiment(test["review"].iloc[sample], method="snownlp")["score"].to_numpy()
+        report[domain] |= {
+            "baseline_accuracy": float(((base[rows] > 0.5) == y[rows]).mean()),
             "snownlp_sample": len(sample),
             "snownlp_accuracy": float(((snow > 0.5) == y[sample]).mean()),
             "snownlp_ece": calibration_error(snow, y[sample]),
@@ -237,8 +425,14 @@ def main() -> None:
     )
     parser.add_argument("command", choices=["train", "evaluate"])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument(
+        "--reuse", type=Path, default=None, help="evaluate: baseline and snownlp figures from this file"
+    )
     args = parser.parse_args()
-    (train if args.command == "train" else evaluate)(args.data)
+    if args.command == "train":
+        train(args.data)
+    else:
+        evaluate(args.data, args.reuse)
 
 
 if __name__ == "__main__":

@@ -74,7 +74,11 @@ def test_shipped_weights_load_and_describe_themselves():
     assert set(meta["corpora"]) == {"waimai", "shopping", "nlpcc"}
     slope, _ = model.calibration
     assert 0 < slope < 5
-    assert np.all(model.idf >= 1.0)  # smoothed idf is ln((1+n)/(1+df)) + 1
+    # smoothed idf is ln((1+n)/(1+df)) + 1, times the topic scale (< 1) for topic words
+    scale = model.meta["topic_scale"]
+    assert 0 < scale < 1 and model.meta["topic_features"] > 1000
+    assert np.all(model.idf >= scale * (1.0 - 1e-6))
+    assert np.sum(model.idf < 1.0) <= model.meta["topic_features"]
 
 
 def test_scorer_matches_a_plain_python_computation():
@@ -92,7 +96,22 @@ def test_scorer_matches_a_plain_python_computation():
         z1 = sum(v * model.tfidf_weights[i] for i, v in tfidf.items()) / math.sqrt(
             sum(v * v for v in tfidf.values())
         )
-        z2 = sum(v * model.nb_weights[i] for i, v in nb.items()) / math.sqrt(sum(v * v for v in nb.values()))
+        nb_norm = math.sqrt(sum(v * v for v in nb.values()))
+        z2 = sum(v * model.nb_weights[i] for i, v in nb.items()) / nb_norm
+        if model.experts is not None:  # each domain's expert, weighted by the gate's softmax
+            weights, intercepts, gate, gate_intercepts = model.experts
+            tfidf_norm = math.sqrt(sum(v * v for v in tfidf.values()))
+            gate_logits = [
+                sum(v * gate[k, i] for i, v in tfidf.items()) / tfidf_norm + gate_intercepts[k]
+                for k in range(len(gate))
+            ]
+            top = max(gate_logits)
+            shares = [math.exp(g - top) for g in gate_logits]
+            shares = [x / sum(shares) for x in shares]
+            z2 += sum(
+                shares[k] * (sum(v * weights[k, i] for i, v in nb.items()) / nb_norm + intercepts[k])
+                for k in range(len(weights))
+            )
         assert got == pytest.approx(z1 + z2 + sum(model.intercepts), rel=1e-9)
         assert n_known == len(signed)
 

@@ -27,36 +27,36 @@ def test_default_stopwords_drop_function_words_and_punctuation_but_keep_negators
 
 def test_stopword_options():
     text = "这个东西很好"
-    assert tokenize(text, stopwords=None) == ["这个", "东西", "很", "好"]
-    assert tokenize(text, stopwords=["东西"]) == ["这个", "很", "好"]
+    assert tokenize(text, stopwords=None, replace_stopwords=True) == ["这个", "东西", "很", "好"]
+    assert tokenize(text, stopwords=["东西"], replace_stopwords=True) == ["这个", "很", "好"]
     assert "这个" not in tokenize(text)
 
 
 def test_stopwords_from_file(tmp_path: Path):
     path = tmp_path / "stop.txt"
     path.write_text("东西\n很\n", encoding="utf-8")
-    assert tokenize("这个东西很好", stopwords=path) == ["这个", "好"]
+    assert tokenize("这个东西很好", stopwords=path, replace_stopwords=True) == ["这个", "好"]
     with pytest.raises(CXMetricsError, match="stopwords"):
         tokenize("x", stopwords=tmp_path / "absent.txt")
 
 
 def test_user_words_from_list_and_file_without_touching_jieba_global(tmp_path: Path):
     word = "生椰拿铁"
-    assert word not in tokenize("这杯生椰拿铁不错", stopwords=None)
-    assert word in tokenize("这杯生椰拿铁不错", user_dict=[word], stopwords=None)
+    assert word not in tokenize("这杯生椰拿铁不错", stopwords=None, replace_stopwords=True)
+    assert word in tokenize("这杯生椰拿铁不错", user_dict=[word], stopwords=None, replace_stopwords=True)
     path = tmp_path / "user.txt"
     path.write_text(f"{word} 10 n\n", encoding="utf-8")
-    assert word in tokenize("这杯生椰拿铁不错", user_dict=path, stopwords=None)
+    assert word in tokenize("这杯生椰拿铁不错", user_dict=path, stopwords=None, replace_stopwords=True)
     # the global tokenizer, which other code shares, never learns the word
     assert word not in jieba.dt.FREQ
-    assert word not in tokenize("这杯生椰拿铁不错", stopwords=None)
+    assert word not in tokenize("这杯生椰拿铁不错", stopwords=None, replace_stopwords=True)
     with pytest.raises(CXMetricsError, match="user_dict"):
         tokenize("x", user_dict=tmp_path / "absent.txt")
 
 
 def test_hmm_switch():
-    with_hmm = tokenize("他来到了网易杭研大厦", stopwords=None)
-    without = tokenize("他来到了网易杭研大厦", stopwords=None, hmm=False)
+    with_hmm = tokenize("他来到了网易杭研大厦", stopwords=None, replace_stopwords=True)
+    without = tokenize("他来到了网易杭研大厦", stopwords=None, replace_stopwords=True, hmm=False)
     assert "杭研" in with_hmm and "杭研" not in without
 
 

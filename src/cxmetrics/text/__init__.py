@@ -5,7 +5,9 @@
 - :func:`sentiment`: calibrated P(positive) per text from the library's own model (or snownlp).
 - :func:`sentiment_batches`: the same scoring over an iterator of frames (Spark ``mapInPandas``).
 - :func:`sentiment_summary`: positive / neutral / negative shares per group with intervals.
-- :func:`keywords`, :func:`word_freq`, :func:`ngrams`: what each group's comments talk about.
+- :class:`SentimentModel`: the model's weights; ``SentimentModel.fit`` fine-tunes it on your labels.
+- :func:`keywords`, :func:`word_freq`, :func:`ngrams`: what each group's comments talk about
+  (``method="log_odds"`` for contrastive keywords); :func:`default_stopwords`.
 - :func:`aspect_sentiment`: sentiment per aspect (delivery, taste, service …) from clauses.
 - :func:`topics`: topics discovered in the comments (NMF), editable; :func:`topic_impact`: each
   topic's effect on NPS or a score, with tests and a joint key-driver model.
@@ -15,9 +17,16 @@
 """
 
 from cxmetrics.text._alerts import flag_negative
-from cxmetrics.text._aspects import DEFAULT_ASPECTS, Aspect, AspectSentiment, aspect_sentiment
+from cxmetrics.text._aspects import (
+    DEFAULT_ASPECTS,
+    Aspect,
+    AspectSentiment,
+    aspect_lexicon,
+    aspect_sentiment,
+)
 from cxmetrics.text._batches import sentiment_batches
-from cxmetrics.text._keywords import keywords, ngrams, word_freq
+from cxmetrics.text._keywords import default_stopwords, keywords, ngrams, word_freq
+from cxmetrics.text._model import SentimentModel
 from cxmetrics.text._pipeline import normalize, tokenize
 from cxmetrics.text._redact import Redaction, redact
 from cxmetrics.text._sentiment import REASONS, Sentiment, sentiment
@@ -33,8 +42,11 @@ __all__ = [
     "AspectSentiment",
     "Redaction",
     "Sentiment",
+    "SentimentModel",
     "TopicModel",
+    "aspect_lexicon",
     "aspect_sentiment",
+    "default_stopwords",
     "flag_negative",
     "keywords",
     "ngrams",

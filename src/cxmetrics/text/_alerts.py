@@ -49,6 +49,7 @@ def flag_negative(
     sentiment_threshold: float = 0.3,
     detractor_max: int = 6,
     aspects: str | Mapping[str, Aspect | Sequence[str]] = "default",
+    domain: str = "general",
     repeat_min: int = 2,
     keep: str | Sequence[str] | None = None,
 ) -> Any:
@@ -82,6 +83,8 @@ def flag_negative(
         Highest detractor score (6 on the 0–10 NPS scale).
     aspects : "default" or a mapping
         The aspect lexicon (see :func:`aspect_sentiment`).
+    domain : {"general", "food_delivery", "ecommerce", "hotel", "service"}
+        Which lexicon ``"default"`` means (see :func:`aspect_lexicon`).
     repeat_min : int
         Flagged responses from one customer that make a repeated complaint.
     keep : str or list of str, optional
@@ -106,15 +109,15 @@ def flag_negative(
     ... })
     >>> alerts = flag_negative(survey, text="comment", score="ltr", customer="customer")
     >>> alerts[["rank", "customer", "priority", "negative_aspects"]]
-       rank customer priority    negative_aspects
-    0     1       c1     high      delivery,speed
-    1     2       c1     high     service
-    2     3       c3      low  delivery,attitude
+       rank customer priority      negative_aspects
+    0     1       c1     high  delivery,speed,taste
+    1     2       c1     high      service,attitude
+    2     3       c3      low     attitude,delivery
     >>> for part in alerts["reason"].iloc[0].split("; "):
     ...     print(part)
     detractor (score 2 ≤ 6)
     negative text (P(positive) 0.00 < 0.3)
-    negative aspects: delivery, speed
+    negative aspects: delivery, speed, taste
     repeated: 2 flagged responses from this customer
     """
     if text is None and score is None:
@@ -135,7 +138,7 @@ def flag_negative(
     if text is not None:
         texts = frame[text].to_list()
         p, _ = score_texts(texts, "cxmetrics")
-        bad_aspects = _negative_aspects(texts, aspects, sentiment_threshold)
+        bad_aspects = _negative_aspects(texts, resolve_lexicon(aspects, domain), sentiment_threshold)
     else:
         p, bad_aspects = np.full(n, np.nan), [[] for _ in range(n)]
     negative_text = ~np.isnan(p) & (p < sentiment_threshold)
@@ -198,12 +201,11 @@ def flag_negative(
     return to_native(out.select(["rank", "row", *[c for c in out.columns if c not in ("rank", "row")]]))
 
 
-def _negative_aspects(
-    texts: list[Any], aspects: str | Mapping[str, Aspect | Sequence[str]], threshold: float
-) -> list[list[str]]:
+def _negative_aspects(texts: list[Any], lexicon: dict[str, Aspect], threshold: float) -> list[list[str]]:
+    # an aspect whose every clause is unreadable (NaN) is not negative
     return [
-        [a for a, clauses in per_aspect.items() if min(score for _, score in clauses) < threshold]
-        for per_aspect in scored_mentions(texts, resolve_lexicon(aspects))
+        [a for a, clauses in per_aspect.items() if np.nanmin([s for _, s in clauses] + [np.inf]) < threshold]
+        for per_aspect in scored_mentions(texts, lexicon)
     ]
 
 

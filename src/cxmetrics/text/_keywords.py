@@ -5,16 +5,22 @@ from __future__ import annotations
 import os
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from importlib import resources
 from itertools import pairwise
 from typing import Any
 
 import numpy as np
 
 from cxmetrics._frame import take_rows, to_native, with_arrays
-from cxmetrics.errors import ValueRangeError, check_choice
+from cxmetrics.errors import CXMetricsError, ValueRangeError, check_choice
 from cxmetrics.text._corpus import Corpus, read_corpus
+from cxmetrics.text._tokenize import default_stopwords as function_words
+from cxmetrics.text._tokenize import load_stopwords
 
-__all__ = ["keywords", "ngrams", "word_freq"]
+__all__ = ["default_stopwords", "keywords", "ngrams", "resolve_stopwords", "word_freq"]
+
+METHODS = ("tfidf", "textrank", "log_odds")
 
 _DAMPING = 0.85  # Brin & Page (1998), as TextRank uses it
 _WINDOW = 5
@@ -48,6 +54,48 @@ def _table(
     return to_native(with_arrays(keys, columns, corpus.backend))
 
 
+@lru_cache(maxsize=1)
+def default_stopwords() -> frozenset[str]:
+    """The words keyword mining leaves out by default.
+
+    The bundled function words, pronouns, particles and punctuation (those :func:`tokenize`
+    drops) plus generic evaluative words: negators, degree and hedge words and topic-free praise
+    or blame (没有, 不错, 非常, 有点, 满意, 一般 ...). They say how the writer feels, not what the
+    comment is about, so they would otherwise top every group's keywords.
+
+    Returns
+    -------
+    frozenset of str
+
+    Examples
+    --------
+    >>> from cxmetrics.text import default_stopwords
+    >>> {"没有", "不错", "非常", "有点", "的"} <= default_stopwords()
+    True
+    >>> "配送" in default_stopwords()
+    False
+    """
+    text = resources.files("cxmetrics.text").joinpath("data/evaluative_words.txt").read_text("utf-8")
+    evaluative = {w.strip() for w in text.splitlines() if w.strip() and not w.startswith("#")}
+    return function_words() | frozenset(evaluative)
+
+
+def resolve_stopwords(
+    stopwords: str | os.PathLike[str] | Iterable[str] | None, replace: bool, default: frozenset[str]
+) -> frozenset[str]:
+    """The words to drop: ``default`` plus ``stopwords``; with ``replace``, ``stopwords`` alone.
+
+    ``stopwords`` is None (nothing added; with ``replace``, nothing dropped), ``"default"`` (the
+    default list), an iterable of words or a file with one word per line.
+    """
+    if not isinstance(replace, bool):
+        raise ValueRangeError(f"replace_stopwords must be True or False, got {replace!r}")
+    if isinstance(stopwords, str) and stopwords == "default":
+        return default
+    extra = frozenset() if stopwords is None else load_stopwords(stopwords) or frozenset()
+    return extra if replace else default | extra
+
+
 def _check_top(top: int | None) -> None:
     if top is not None and (not isinstance(top, int) or top < 1):
         raise ValueRangeError(f"top must be a positive whole number or None, got {top!r}")
@@ -60,7 +108,8 @@ def word_freq(
     by: str | Sequence[str] | None = None,
     top: int | None = None,
     user_dict: str | os.PathLike[str] | Iterable[str] | None = None,
-    stopwords: str | os.PathLike[str] | Iterable[str] | None = "default",
+    stopwords: str | os.PathLike[str] | Iterable[str] | None = None,
+    replace_stopwords: bool = False,
     min_length: int = 2,
 ) -> Any:
     """Word counts per group, most frequent first.
@@ -68,6 +117,25 @@ def word_freq(
     Texts are normalised (Simplified, half-width, lower case, URLs and emoji removed) and cut by
     :func:`tokenize`; stop words, punctuation and words shorter than ``min_length`` characters
     (single characters by default) are left out.
+
+    Parameters
+    ----------
+    data : DataFrame
+    text : str
+        The text column.
+    by : str or list of str, optional
+        Group columns.
+    top : int, optional
+        Words kept per group (all by default).
+    user_dict : list of words or path, optional
+        Words jieba must keep whole (see :func:`tokenize`).
+    stopwords : None, "default", an iterable of words, or a path (one word per line)
+        Words to leave out **in addition to** the bundled function words (those :func:`tokenize`
+        drops; evaluative words such as 不错 are counted here, unlike in :func:`keywords`).
+    replace_stopwords : bool
+        Use ``stopwords`` instead of the bundled list.
+    min_length : int
+        Shortest word counted, in characters.
 
     Returns
     -------
@@ -93,7 +161,7 @@ def word_freq(
         by=by,
         function="word_freq",
         user_dict=user_dict,
-        stopwords=stopwords,
+        stopwords=resolve_stopwords(stopwords, replace_stopwords, function_words()),
         min_length=min_length,
     )
     return _frequency_table(corpus, lambda words: words, "word", top)
@@ -107,7 +175,8 @@ def ngrams(
     by: str | Sequence[str] | None = None,
     top: int | None = None,
     user_dict: str | os.PathLike[str] | Iterable[str] | None = None,
-    stopwords: str | os.PathLike[str] | Iterable[str] | None = "default",
+    stopwords: str | os.PathLike[str] | Iterable[str] | None = None,
+    replace_stopwords: bool = False,
     min_length: int = 2,
 ) -> Any:
     """Phrases: counts of ``n`` consecutive words per group ("送餐 太慢", "客服 态度").
@@ -115,6 +184,13 @@ def ngrams(
     Words are those :func:`word_freq` counts (stop words, punctuation and words shorter than
     ``min_length`` removed first, so a phrase may bridge a removed word). Phrases are joined
     with a space.
+
+    Parameters
+    ----------
+    data, text, by, top, user_dict, stopwords, replace_stopwords, min_length
+        As in :func:`word_freq`.
+    n : int
+        Words per phrase (at least 2).
 
     Returns
     -------
@@ -138,7 +214,7 @@ def ngrams(
         by=by,
         function="ngrams",
         user_dict=user_dict,
-        stopwords=stopwords,
+        stopwords=resolve_stopwords(stopwords, replace_stopwords, function_words()),
         min_length=min_length,
     )
 
@@ -173,13 +249,17 @@ def keywords(
     method: str = "tfidf",
     top: int = 20,
     user_dict: str | os.PathLike[str] | Iterable[str] | None = None,
-    stopwords: str | os.PathLike[str] | Iterable[str] | None = "default",
+    stopwords: str | os.PathLike[str] | Iterable[str] | None = None,
+    replace_stopwords: bool = False,
     min_length: int = 2,
+    prior: float = 1.0,
 ) -> Any:
     """The words that characterise each group's texts.
 
-    Words as in :func:`word_freq` (normalised, tokenised with ``user_dict``, stop words,
-    punctuation and single characters removed).
+    Words as in :func:`word_freq` (normalised, tokenised with ``user_dict``, punctuation and
+    words shorter than ``min_length`` removed), minus :func:`default_stopwords`: function words
+    and generic evaluative words (没有, 不错, 非常, 有点 ...), which say how the writer feels,
+    not what the comments are about.
 
     - ``method="tfidf"``: weight = (occurrences in the group / words in the group) ×
       idf, idf = ln((1 + N) / (1 + df)) + 1 over all N texts of ``data`` (Salton & Buckley 1988;
@@ -188,14 +268,46 @@ def keywords(
     - ``method="textrank"``: PageRank (damping 0.85) on the graph of words co-occurring within
       a window of 5 words in the group's texts, edges weighted by how often the pair co-occurs
       (Mihalcea & Tarau 2004); weights sum to 1 per group.
+    - ``method="log_odds"``: contrastive keywords, each group against all the others: the
+      log-odds ratio with an informative Dirichlet prior (Monroe, Colaresi & Quinn 2008,
+      "Fightin' words", *Political Analysis* 16(4), eq. 16–22). With ``y`` a word's count in the
+      group, ``n`` the group's word count, ``y'``, ``n'`` the same in the other groups and the
+      prior ``a = prior × (the word's count in all groups)``, ``a0 = prior × (all words)``:
+      ``log_odds = ln((y + a) / (n + a0 − y − a)) − ln((y' + a) / (n' + a0 − y' − a))``,
+      ``se = sqrt(1 / (y + a) + 1 / (y' + a))``, ``z = log_odds / se``; words are ranked by
+      ``z`` (over-represented in the group first). Needs ``by`` with at least two groups.
 
     jieba's own ``jieba.analyse`` is not used: it reads jieba's global tokenizer and a general
     idf table, while these weights come from the caller's own texts and tokenizer.
 
+    Parameters
+    ----------
+    data : DataFrame
+    text : str
+        The text column.
+    by : str or list of str, optional
+        Group columns; keywords are computed per group.
+    method : {"tfidf", "textrank", "log_odds"}
+    top : int
+        Keywords kept per group.
+    user_dict : list of words or path, optional
+        Words jieba must keep whole (see :func:`tokenize`).
+    stopwords : None, "default", an iterable of words, or a path (one word per line)
+        Words to leave out **in addition to** :func:`default_stopwords` (None adds none).
+    replace_stopwords : bool
+        Use ``stopwords`` instead of the defaults (``stopwords=None`` then drops no word).
+    min_length : int
+        Shortest word counted, in characters.
+    prior : float
+        ``method="log_odds"`` only: the strength of the prior, as a multiple of the pooled
+        counts (1 = Monroe et al.'s choice of the whole collection as prior). Must be > 0.
+
     Returns
     -------
-    DataFrame: ``by`` columns, ``keyword``, ``weight``, ``count`` (occurrences), ``doc_freq``
-    (texts of the group containing it), ``rank`` (1 = highest weight; ties broken by the word).
+    DataFrame: ``by`` columns, ``keyword``, ``weight`` (``z`` for ``log_odds``), ``count``
+    (occurrences), ``doc_freq`` (texts of the group containing it), ``rank`` (1 = highest
+    weight; ties broken by the word); with ``method="log_odds"`` also ``log_odds``, ``se`` and
+    ``z``.
 
     Examples
     --------
@@ -203,44 +315,102 @@ def keywords(
     >>> from cxmetrics.text import keywords
     >>> reviews = pd.DataFrame({
     ...     "store": ["A", "A", "A", "B", "B", "B"],
-    ...     "comment": ["配送太慢了", "配送员迟到", "味道不错但配送慢",
-    ...                 "环境很好", "环境干净", "服务热情，环境好"],
+    ...     "comment": ["配送太慢了，没有餐具", "配送员迟到", "味道不错但配送慢",
+    ...                 "环境很好", "环境干净，味道不错", "服务热情，环境好"],
     ... })
     >>> keywords(reviews, text="comment", by="store", top=1)[["store", "keyword", "count", "doc_freq"]]
       store keyword  count  doc_freq
     0     A      配送      3         3
     1     B      环境      3         3
+    >>> contrast = keywords(reviews, text="comment", by="store", method="log_odds", top=2)
+    >>> contrast[["store", "keyword", "count"]]
+      store keyword  count
+    0     A      配送      3
+    1     A      太慢      1
+    2     B      环境      3
+    3     B      干净      1
+    >>> bool((contrast["z"] > 0).all())
+    True
     """
-    check_choice(method, ("tfidf", "textrank"), "method")
+    check_choice(method, METHODS, "method")
     _check_top(top)
+    if method == "log_odds" and not (isinstance(prior, (int, float)) and np.isfinite(prior) and prior > 0):
+        raise ValueRangeError(f"prior must be a positive number, got {prior!r}")
     corpus = read_corpus(
         data,
         text=text,
         by=by,
         function="keywords",
         user_dict=user_dict,
-        stopwords=stopwords,
+        stopwords=resolve_stopwords(stopwords, replace_stopwords, default_stopwords()),
         min_length=min_length,
     )
     counts, docs = _group_counts(corpus, lambda words: words)
+    names = ["weight", "count", "doc_freq", "rank"]
+    extra: list[dict[str, dict[str, float]]] = [{} for _ in counts]
     if method == "tfidf":
         everywhere: Counter[str] = Counter()
         for doc in docs:
             everywhere.update(doc)
         n_texts = sum(w is not None for w in corpus.words)
         weights = [_tfidf(count, everywhere, n_texts) for count in counts]
-    else:
+    elif method == "textrank":
         weights = _textrank(corpus)
+    else:
+        if corpus.n_groups < 2:
+            raise CXMetricsError(
+                "method='log_odds' contrasts groups: pass by= with at least two groups "
+                f"(got {corpus.n_groups})"
+            )
+        extra = _log_odds(counts, float(prior))
+        weights = [{t: v["z"] for t, v in group.items()} for group in extra]
+        names += ["log_odds", "se", "z"]
     rows = []
-    for weight, count, doc in zip(weights, counts, docs, strict=True):
+    for weight, count, doc, more in zip(weights, counts, docs, extra, strict=True):
         ranked = sorted(weight.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
         rows.append(
             [
-                (term, {"weight": w, "count": count[term], "doc_freq": doc[term], "rank": i + 1})
+                (
+                    term,
+                    {"weight": w, "count": count[term], "doc_freq": doc[term], "rank": i + 1}
+                    | more.get(term, {}),
+                )
                 for i, (term, w) in enumerate(ranked)
             ]
         )
-    return _table(corpus, "keyword", ["weight", "count", "doc_freq", "rank"], rows)
+    return _table(corpus, "keyword", names, rows)
+
+
+def _log_odds(counts: list[Counter[str]], prior: float) -> list[dict[str, dict[str, float]]]:
+    """Monroe, Colaresi & Quinn (2008) log-odds with an informative Dirichlet prior, each group
+    against the others, for every word the group uses."""
+    pooled: Counter[str] = Counter()
+    for count in counts:
+        pooled.update(count)
+    terms = sorted(pooled)
+    index = {t: i for i, t in enumerate(terms)}
+    alpha = prior * np.array([pooled[t] for t in terms], dtype=float)
+    alpha0 = alpha.sum()
+    total = alpha / prior
+    out = []
+    for count in counts:
+        y = np.zeros(len(terms))
+        for term, c in count.items():
+            y[index[term]] = c
+        rest = total - y
+        n, n_rest = y.sum(), rest.sum()
+        delta = np.log((y + alpha) / (n + alpha0 - y - alpha)) - np.log(
+            (rest + alpha) / (n_rest + alpha0 - rest - alpha)
+        )
+        se = np.sqrt(1.0 / (y + alpha) + 1.0 / (rest + alpha))
+        used = np.flatnonzero(y > 0)
+        out.append(
+            {
+                terms[i]: {"log_odds": float(delta[i]), "se": float(se[i]), "z": float(delta[i] / se[i])}
+                for i in used
+            }
+        )
+    return out
 
 
 def _tfidf(count: Counter[str], df: Counter[str], n_texts: int) -> dict[str, float]:

@@ -16,24 +16,49 @@ from dataclasses import dataclass
 from functools import cached_property
 from importlib import resources
 from itertools import chain, repeat
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from cxmetrics._process import ForkSafeLock
-from cxmetrics.errors import CXMetricsError
+from cxmetrics.errors import ColumnTypeError, CXMetricsError, ValueRangeError, format_examples
 from cxmetrics.text._encode import FeatureEncoder
 from cxmetrics.text._features import FEATURE_VERSION, Features
 
 __all__ = ["MODEL_FILE", "SentimentModel", "shipped_model"]
 
 MODEL_FILE = "data/sentiment_model.npz"
+_EXPERT_ARRAYS = ("expert_weights", "expert_intercepts", "gate_weights", "gate_intercepts")
 _lock = ForkSafeLock()
 _loaded: SentimentModel | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class SentimentModel:
+    """The sentiment model: the shipped weights, or weights fine-tuned on your own labels.
+
+    ``text.sentiment(..., model=m)`` scores with ``m``. Get one with :meth:`shipped`,
+    :meth:`fit` (fine-tune on labelled comments, with a held-out evaluation) or :meth:`load`.
+    ``evaluation`` holds the held-out comparison of a model made by :meth:`fit` (None otherwise).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from cxmetrics.text import SentimentModel, sentiment
+    >>> labelled = pd.DataFrame({
+    ...     "comment": ["套餐很划算", "信号满格", "经常掉线", "网速太慢", "营业员很耐心", "乱扣费"] * 10,
+    ...     "happy": [1, 1, 0, 0, 1, 0] * 10,
+    ... })
+    >>> tuned = SentimentModel.fit(labelled, text="comment", label="happy", seed=1)
+    >>> tuned.evaluation[["model", "n_test", "accuracy"]].round(2)
+            model  n_test  accuracy
+    0     shipped      12      0.83
+    1  fine_tuned      12      1.00
+    >>> sentiment("信号满格", model=tuned).label
+    'positive'
+    """
+
     vocabulary: dict[str, int]
     idf: np.ndarray
     tfidf_weights: np.ndarray
@@ -42,6 +67,9 @@ class SentimentModel:
     intercepts: tuple[float, float]
     calibration: tuple[float, float]
     meta: dict[str, Any]
+    #: Domain experts (expert weights K×V, expert intercepts K, gate weights K×V, gate intercepts K)
+    experts: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
+    evaluation: Any = None
 
     @classmethod
     def from_arrays(cls, arrays: Any) -> SentimentModel:
@@ -52,6 +80,11 @@ class SentimentModel:
                 f"this cxmetrics computes v{FEATURE_VERSION}; retrain with scripts/sentiment_model.py"
             )
         terms = bytes(arrays["vocabulary"]).decode("utf-8").split("\n")
+        names = getattr(arrays, "files", list(arrays))
+        experts: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
+        if _EXPERT_ARRAYS[0] in names:
+            w, b, g, c = (arrays[k].astype(np.float64) for k in _EXPERT_ARRAYS)
+            experts = (w, b, g, c)
         return cls(
             vocabulary={term: i for i, term in enumerate(terms)},
             idf=arrays["idf"].astype(np.float64),
@@ -61,6 +94,189 @@ class SentimentModel:
             intercepts=(float(meta["intercepts"][0]), float(meta["intercepts"][1])),
             calibration=(float(meta["calibration"][0]), float(meta["calibration"][1])),
             meta=meta,
+            experts=experts,
+        )
+
+    @classmethod
+    def shipped(cls) -> SentimentModel:
+        """The model bundled with cxmetrics (see the model card)."""
+        return shipped_model()
+
+    @property
+    def neutral_band(self) -> tuple[float, float]:
+        """The measured neutral band ``(low, high)``: the 5th and 95th percentiles of the scores
+        of held-out topic-only fragments ("十点多下单", "订的大床房"), the default label cut points."""
+        band = self.meta.get("neutral_band", (0.4, 0.6))
+        return float(band[0]), float(band[1])
+
+    def to_arrays(self) -> dict[str, np.ndarray]:
+        """The arrays of the weights file (the format :meth:`from_arrays` reads)."""
+        terms = [""] * len(self.vocabulary)
+        for term, index in self.vocabulary.items():
+            terms[index] = term
+        meta = dict(self.meta, intercepts=list(self.intercepts), calibration=list(self.calibration))
+        arrays: dict[str, np.ndarray] = {
+            "vocabulary": np.frombuffer("\n".join(terms).encode("utf-8"), dtype=np.uint8),
+            "idf": self.idf.astype(np.float32),
+            "tfidf_weights": self.tfidf_weights.astype(np.float32),
+            "nb_ratio": self.nb_ratio.astype(np.float32),
+            "nb_weights": self.nb_weights.astype(np.float32),
+            "meta": np.frombuffer(json.dumps(meta, ensure_ascii=False).encode("utf-8"), dtype=np.uint8),
+        }
+        if self.experts is not None:
+            for key, values in zip(_EXPERT_ARRAYS, self.experts, strict=True):
+                arrays[key] = values.astype(np.float32)
+        return arrays
+
+    def save(self, path: str | Path) -> None:
+        """Write the model to ``path`` (a compressed ``.npz``; numpy only, no pickle)."""
+        arrays: dict[str, Any] = self.to_arrays()
+        np.savez_compressed(Path(path), **arrays)
+
+    @classmethod
+    def load(cls, path: str | Path) -> SentimentModel:
+        """Read a model written by :meth:`save`."""
+        target = Path(path)
+        if not target.is_file():
+            raise CXMetricsError(f"path {str(target)!r} is not a saved sentiment model file")
+        with np.load(target, allow_pickle=False) as arrays:
+            return cls.from_arrays(arrays)
+
+    @classmethod
+    def fit(
+        cls,
+        data: Any,
+        *,
+        text: str,
+        label: str,
+        base: SentimentModel | None = None,
+        test_size: float = 0.2,
+        penalty: float = 1.0,
+        seed: int | np.random.Generator = 0,
+    ) -> SentimentModel:
+        """Fine-tune a model on your own labelled comments, with a held-out evaluation.
+
+        The rows are split at random into a fitting part and a held-out part (``test_size``).
+        On the fitting part, the shipped model's calibrated logit ``a z + b`` is refitted and
+        corrected by ``x · d`` over the NB-scorer features of your texts (``x`` as the model
+        reads it), by maximum likelihood with the penalty
+        ``(penalty / 2) (|a - a0|² + |b - b0|² + |d|²)`` that keeps the model close to the
+        shipped one (a Gaussian prior centred on it, Chelba & Acero
+        2006). Texts the model cannot read (missing, empty, only symbols) are left out and
+        counted.
+
+        Parameters
+        ----------
+        data : DataFrame
+            Labelled comments (pandas, polars, pyarrow; lazy frames are collected).
+        text, label : str
+            The comment column and the label column: 1 / True = positive, 0 / False = negative.
+        base : SentimentModel, optional
+            The model to start from (default the shipped one).
+        test_size : float
+            Share of rows held out for the evaluation, in (0, 1).
+        penalty : float
+            Strength of the pull towards the base model (> 0; larger = smaller changes).
+        seed : int or numpy Generator
+            For the split.
+
+        Returns
+        -------
+        SentimentModel
+            Usable as ``sentiment(..., model=...)``. Its ``evaluation`` frame (the library of
+            ``data``) has one row per model, ``shipped`` (the base) and ``fine_tuned``, on the
+            held-out rows: ``model``, ``n_train``, ``n_test``, ``n_dropped`` (rows without a
+            usable text), ``accuracy`` with ``accuracy_ci_low`` / ``accuracy_ci_high``
+            (Wilson, 95 %), ``log_loss``.
+        """
+        from cxmetrics._frame import to_native, with_arrays
+        from cxmetrics._stats import proportion_interval
+        from cxmetrics.text._features import normalised_words
+        from cxmetrics.text._finetune import design, evaluate, fit_correction
+        from cxmetrics.text._input import read_texts
+        from cxmetrics.text._sentiment import normalise_for_model, readable
+
+        start = base or shipped_model()
+        if not isinstance(start, SentimentModel):
+            raise CXMetricsError(f"base must be a SentimentModel, got {type(start).__name__}")
+        if not (isinstance(test_size, float | int) and 0 < test_size < 1):
+            raise ValueRangeError(f"test_size must be in (0, 1), got {test_size!r}")
+        if not (isinstance(penalty, float | int) and np.isfinite(penalty) and penalty > 0):
+            raise ValueRangeError(f"penalty must be a positive number, got {penalty!r}")
+        if not isinstance(seed, int | np.random.Generator) or isinstance(seed, bool):
+            raise ValueRangeError(f"seed must be an int or a numpy Generator, got {seed!r}")
+        given = read_texts(data, text, function="SentimentModel.fit")
+        if given.kind != "frame":
+            raise ColumnTypeError("SentimentModel.fit needs a DataFrame with text= and label= columns")
+        from cxmetrics._frame import require_columns
+
+        require_columns(given.frame, {"label": label})
+        y_all = _binary_labels(given.frame[label].to_list(), label)
+        clean = [normalise_for_model(v) if isinstance(v, str) else "" for v in given.values]
+        usable = np.array([bool(c) and readable(c) for c in clean]) & ~np.isnan(y_all)
+        rows = np.flatnonzero(usable)
+        part = design(start, normalised_words([clean[i] for i in rows]))
+        y = y_all[rows]
+        seen = part.known > 0
+        if not seen.all():
+            rows, y = rows[seen], y[seen]
+            part = design(start, normalised_words([clean[i] for i in rows]))
+        rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+        order = rng.permutation(len(rows))
+        n_test = round(test_size * len(rows))
+        test, train = np.sort(order[:n_test]), np.sort(order[n_test:])
+        if n_test < 1 or len(train) < 2 or len(np.unique(y[train])) < 2:
+            raise CXMetricsError(
+                f"SentimentModel.fit needs both labels among the fitting rows and at least one "
+                f"held-out row; got {len(rows)} usable rows ({len(train)} to fit, {n_test} held out)"
+            )
+        a, b, d = fit_correction(part, train, y[train], start.calibration, float(penalty))
+        weights = start.nb_weights.copy()
+        weights[part.features] += d / a
+        slope, offset = start.calibration
+
+        def scores(new_a: float, new_b: float, correction: np.ndarray) -> np.ndarray:
+            local = np.zeros(len(rows))
+            np.add.at(local, part.rows, part.values * correction[part.cols])
+            return 1.0 / (1.0 + np.exp(-(new_a * part.raw + new_b + local)))
+
+        before = evaluate(scores(slope, offset, np.zeros(len(d)))[test], y[test])
+        after = evaluate(scores(a, b, d)[test], y[test])
+        correct = np.array([before["correct"], after["correct"]], dtype=float)
+        low, high = proportion_interval(correct, np.array([n_test, n_test], dtype=float))
+        dropped = len(given.values) - len(rows)
+        table = {
+            "model": ["shipped", "fine_tuned"],
+            "n_train": np.array([len(train)] * 2, dtype=np.int64),
+            "n_test": np.array([n_test] * 2, dtype=np.int64),
+            "n_dropped": np.array([dropped] * 2, dtype=np.int64),
+            "accuracy": correct / n_test,
+            "accuracy_ci_low": low,
+            "accuracy_ci_high": high,
+            "log_loss": np.array([before["log_loss"], after["log_loss"]]),
+        }
+        evaluation = to_native(with_arrays(None, table, given.frame.implementation))
+        meta = dict(
+            start.meta,
+            fine_tuned={
+                "rows": len(train),
+                "held_out": n_test,
+                "penalty": float(penalty),
+                "features_adjusted": len(d),
+                "held_out_accuracy": [float(c / n_test) for c in correct],
+            },
+        )
+        return cls(
+            vocabulary=start.vocabulary,
+            idf=start.idf,
+            tfidf_weights=start.tfidf_weights,
+            nb_ratio=start.nb_ratio,
+            nb_weights=weights,
+            intercepts=start.intercepts,
+            calibration=(a, b),
+            meta=meta,
+            experts=start.experts,
+            evaluation=evaluation,
         )
 
     @cached_property
@@ -107,11 +323,51 @@ class SentimentModel:
         z1 = _normalised_dot(doc, tfidf, self.tfidf_weights[ids], n)
         ratio = direction * self.nb_ratio[ids]
         z2 = _normalised_dot(doc, ratio, self.nb_weights[ids], n)
+        if self.experts is not None:
+            z2 = z2 + self._experts(doc, ids, tfidf, ratio, n)
         return z1 + z2 + sum(self.intercepts), known
+
+    def _experts(
+        self, doc: np.ndarray, ids: np.ndarray, tfidf: np.ndarray, ratio: np.ndarray, n: int
+    ) -> np.ndarray:
+        """The domain experts' logit: the NB features read by each domain's own weights, mixed by
+        the gate's P(domain | text) (a softmax over the TF-IDF vector)."""
+        assert self.experts is not None
+        weights, intercepts, gate, gate_intercepts = self.experts
+        gate_logits = np.stack(
+            [_normalised_dot(doc, tfidf, gate[k, ids], n) for k in range(len(gate))], axis=1
+        ) + gate_intercepts
+        gate_logits -= gate_logits.max(axis=1, keepdims=True)
+        share = np.exp(gate_logits)
+        share /= share.sum(axis=1, keepdims=True)
+        expert = np.stack(
+            [_normalised_dot(doc, ratio, weights[k, ids], n) for k in range(len(weights))], axis=1
+        )
+        return np.asarray(((expert + intercepts) * share).sum(axis=1))
 
     def probability(self, raw_logits: np.ndarray) -> np.ndarray:
         slope, offset = self.calibration
         return 1.0 / (1.0 + np.exp(-(slope * raw_logits + offset)))
+
+
+def _binary_labels(values: list[Any], column: str) -> np.ndarray:
+    """0/1 labels as floats (NaN where missing); anything else is an error naming the values."""
+    out = np.full(len(values), np.nan)
+    bad = []
+    for i, v in enumerate(values):
+        if v is None or (isinstance(v, float) and np.isnan(v)):
+            continue
+        number = isinstance(v, int | float | np.integer | np.floating)
+        if isinstance(v, bool | np.bool_) or (number and v in (0, 1)):
+            out[i] = float(v)
+        else:
+            bad.append(v)
+    if bad:
+        raise ValueRangeError(
+            f"label column {column!r} must hold 1/True (positive) or 0/False (negative); "
+            f"{len(bad)} other values: {format_examples(bad)}"
+        )
+    return out
 
 
 def _normalised_dot(doc: np.ndarray, values: np.ndarray, weights: np.ndarray, n: int) -> np.ndarray:

@@ -10,7 +10,7 @@ import narwhals.stable.v2 as nw
 
 from cxmetrics.text._input import is_missing, read_texts
 from cxmetrics.text._normalize import check_options, normalize_one
-from cxmetrics.text._tokenize import content_words, load_stopwords, tokenizer, user_words_key
+from cxmetrics.text._tokenize import content_words, default_stopwords, tokenizer, user_words_key
 
 __all__ = ["normalize", "tokenize"]
 
@@ -85,7 +85,8 @@ def tokenize(
     texts: Any,
     *,
     user_dict: str | os.PathLike[str] | Iterable[str] | None = None,
-    stopwords: str | os.PathLike[str] | Iterable[str] | None = "default",
+    stopwords: str | os.PathLike[str] | Iterable[str] | None = None,
+    replace_stopwords: bool = False,
     hmm: bool = True,
 ) -> Any:
     """Split Chinese text into words with jieba.
@@ -102,11 +103,14 @@ def tokenize(
     user_dict : list of words, or path of a jieba-format file (``word [freq] [tag]`` per line)
         Words jieba must keep whole (product names, store names). Each distinct dictionary gets
         its own tokenizer, built from the loaded default dictionary (the last eight are kept).
-    stopwords : "default", None, an iterable of words, or a path (one word per line)
-        Words to drop. ``"default"`` is the bundled list of function words, pronouns, particles
-        and punctuation; negators (不, 没) and degree words (很, 太) are kept because they carry
-        sentiment. With any list, tokens made only of punctuation, symbols or spaces are also
-        dropped; with None only whitespace tokens are.
+    stopwords : None, "default", an iterable of words, or a path (one word per line)
+        Words to drop **in addition to** the bundled list of function words, pronouns,
+        particles and punctuation (negators such as 不, 没 and degree words such as 很, 太 are
+        not in it: they carry sentiment). Tokens made only of punctuation, symbols or spaces
+        are dropped too.
+    replace_stopwords : bool
+        Drop ``stopwords`` instead of the bundled list; with ``stopwords=None`` nothing is
+        dropped but whitespace.
     hmm : bool
         Let jieba's HMM join characters into words it does not know.
 
@@ -122,10 +126,17 @@ def tokenize(
     ['客服', '态度', '很', '好', '解决问题', '迅速']
     >>> tokenize("这家瑞幸咖啡的生椰拿铁不错", user_dict=["生椰拿铁"])
     ['这家', '瑞幸', '咖啡', '生椰拿铁', '不错']
+    >>> tokenize("这家瑞幸咖啡的生椰拿铁不错", user_dict=["生椰拿铁"], stopwords=["这家"])
+    ['瑞幸', '咖啡', '生椰拿铁', '不错']
     """
     given = read_texts(texts, None, function="tokenize")
     cutter = tokenizer(user_words_key(user_dict))
-    drop = load_stopwords(stopwords)
+    from cxmetrics.text._keywords import resolve_stopwords
+
+    if replace_stopwords is True and stopwords is None:
+        drop = None
+    else:
+        drop = resolve_stopwords(stopwords, replace_stopwords, default_stopwords())
     out: list[list[str] | None] = []
     for value in given.values:
         if not isinstance(value, str) or is_missing(value):

@@ -11,7 +11,8 @@ import numpy as np
 from cxmetrics.errors import CXMetricsError, ValueRangeError, check_choice
 from cxmetrics.text._features import normalise_for_model, normalised_words
 from cxmetrics.text._input import TextInput, is_missing, read_texts
-from cxmetrics.text._model import shipped_model
+from cxmetrics.text._model import SentimentModel, shipped_model
+from cxmetrics.text._normalize import _EMOJI
 
 __all__ = ["METHODS", "REASONS", "Sentiment", "label_scores", "score_texts", "sentiment"]
 
@@ -21,7 +22,8 @@ REASONS = {
     "missing": "the value is None or NaN",
     "not_text": "the value is not a string",
     "empty": "nothing is left after normalising (empty or whitespace only)",
-    "no_known_features": "no word or character n-gram the model knows (e.g. only symbols)",
+    "no_known_features": "no letter, character or emoji the model can read (only punctuation, "
+    "digits or symbols, e.g. '???' or '123'), or no feature the model knows",
 }
 _BATCH = 4096
 
@@ -34,14 +36,41 @@ class Sentiment(NamedTuple):
     reason: str | None
 
 
-def check_thresholds(thresholds: tuple[float, float]) -> tuple[float, float]:
+def check_thresholds(
+    thresholds: tuple[float, float] | None, model: SentimentModel | None = None
+) -> tuple[float, float]:
+    """The label cut points: as given, or (None) the neutral band measured for the model."""
+    if thresholds is None:
+        return (model or shipped_model()).neutral_band
+    if isinstance(thresholds, str) or len(thresholds) != 2:
+        raise ValueRangeError(f"thresholds must be None or a pair (low, high), got {thresholds!r}")
     low, high = (float(t) for t in thresholds)
     if not 0.0 <= low <= high <= 1.0:
         raise ValueRangeError(f"thresholds must satisfy 0 <= low <= high <= 1, got {tuple(thresholds)}")
     return low, high
 
 
-def score_texts(values: Sequence[Any], method: str) -> tuple[np.ndarray, list[str | None]]:
+def check_model(model: Any, method: str) -> SentimentModel | None:
+    if model is None:
+        return None
+    if not isinstance(model, SentimentModel):
+        raise CXMetricsError(
+            f"model must be a text.SentimentModel (fitted or loaded), got {type(model).__name__}"
+        )
+    if method != "cxmetrics":
+        raise CXMetricsError(f"model= is for method='cxmetrics', got method={method!r}")
+    return model
+
+
+def readable(clean: str) -> bool:
+    """Whether a normalised text has anything the model reads as language: a letter (any
+    script, CJK included) or an emoji. Digits, punctuation and symbols alone are not."""
+    return any(ch.isalpha() for ch in clean) or _EMOJI.search(clean) is not None
+
+
+def score_texts(
+    values: Sequence[Any], method: str, model: SentimentModel | None = None
+) -> tuple[np.ndarray, list[str | None]]:
     """Scores (NaN where unscored) and reasons of raw values, in batches so memory stays flat."""
     scores = np.full(len(values), np.nan)
     reasons: list[str | None] = [None] * len(values)
@@ -54,13 +83,15 @@ def score_texts(values: Sequence[Any], method: str) -> tuple[np.ndarray, list[st
             reasons[i] = "not_text"
         elif not (clean := normalise_for_model(value)):
             reasons[i] = "empty"
+        elif method == "cxmetrics" and not readable(clean):
+            reasons[i] = "no_known_features"
         else:
             todo.append(i)
             normalised[i] = clean
     for start in range(0, len(todo), _BATCH):
         rows = todo[start : start + _BATCH]
         if method == "cxmetrics":
-            got = _model_scores([normalised[i] for i in rows])
+            got = _model_scores([normalised[i] for i in rows], model)
         else:  # snownlp reads the raw text, as its users call it
             got = _snownlp_scores([values[i] for i in rows])
         scores[rows] = got
@@ -70,8 +101,8 @@ def score_texts(values: Sequence[Any], method: str) -> tuple[np.ndarray, list[st
     return scores, reasons
 
 
-def _model_scores(normalised: list[str]) -> np.ndarray:
-    model = shipped_model()
+def _model_scores(normalised: list[str], model: SentimentModel | None = None) -> np.ndarray:
+    model = model or shipped_model()
     raw, known = model.raw_scores(normalised_words(normalised))
     return np.where(known > 0, model.probability(raw), np.nan)
 
@@ -95,8 +126,9 @@ def sentiment(
     *,
     text: str | None = None,
     method: str = "cxmetrics",
-    thresholds: tuple[float, float] = (0.4, 0.6),
+    thresholds: tuple[float, float] | None = None,
     prefix: str = "",
+    model: SentimentModel | None = None,
 ) -> Any:
     """Sentiment of Chinese feedback: calibrated P(positive) and a positive/neutral/negative label.
 
@@ -116,12 +148,17 @@ def sentiment(
     text : str, optional
         The text column when ``data`` is a DataFrame.
     method : {"cxmetrics", "snownlp"}
-    thresholds : (low, high)
+    thresholds : (low, high), optional
         ``label`` is ``negative`` when score < low, ``positive`` when score > high, else
-        ``neutral``.
+        ``neutral``. None (default) uses the model's measured neutral band
+        (:attr:`SentimentModel.neutral_band`: where held-out topic-only fragments such as
+        "十点多下单" score, see the model card); with ``method="snownlp"`` it is (0.4, 0.6).
     prefix : str
         Prepended to the added column names when ``data`` is a DataFrame (use it when the frame
         already has a ``score`` column, e.g. ``prefix="sentiment_"``).
+    model : SentimentModel, optional
+        A model fine-tuned on your own labels (:meth:`SentimentModel.fit`) or loaded with
+        :meth:`SentimentModel.load`; default the shipped one.
 
     Returns
     -------
@@ -133,8 +170,9 @@ def sentiment(
 
     ``score`` is P(positive) in [0, 1]; ``label`` one of ``positive``, ``neutral``,
     ``negative``; ``reason`` is None for scored texts, else why the score is NaN and the label
-    None: ``missing``, ``not_text``, ``empty`` or ``no_known_features`` (see :data:`REASONS`).
-    A bad entry never stops the batch.
+    None: ``missing``, ``not_text``, ``empty`` or ``no_known_features`` (see :data:`REASONS`:
+    text with no letter, character or emoji, such as "???" or "123", gets no score rather than
+    a guess). A bad entry never stops the batch.
 
     Examples
     --------
@@ -145,6 +183,10 @@ def sentiment(
     'negative'
     >>> [s.label for s in sentiment(["不差", "東西很好用，物流也快", None])]
     ['positive', 'positive', None]
+    >>> [s.label for s in sentiment(["送餐很快", "客服回复很快", "退款很快"])]
+    ['positive', 'positive', 'positive']
+    >>> sentiment("???")
+    Sentiment(score=nan, label=None, reason='no_known_features')
     >>> import pandas as pd
     >>> comments = pd.DataFrame({"id": [1, 2], "comment": ["质量太差，再也不买了", "   "]})
     >>> sentiment(comments, text="comment")[["id", "label", "reason"]]
@@ -153,14 +195,15 @@ def sentiment(
     1   2       NaN  empty
     """
     check_choice(method, METHODS, "method")
-    bounds = check_thresholds(thresholds)
+    chosen = check_model(model, method)
+    bounds = check_thresholds(thresholds if thresholds or method == "cxmetrics" else (0.4, 0.6), chosen)
     lazy = nw.from_native(data, pass_through=True)
     if isinstance(lazy, nw.LazyFrame):
         from cxmetrics.text._batches import sentiment_lazy
 
-        return sentiment_lazy(lazy, text, method=method, thresholds=bounds, prefix=prefix)
+        return sentiment_lazy(lazy, text, method=method, thresholds=bounds, prefix=prefix, model=chosen)
     given = read_texts(data, text, function="sentiment")
-    scores, reasons = score_texts(given.values, method)
+    scores, reasons = score_texts(given.values, method, chosen)
     labels = label_scores(scores, bounds)
     if given.kind == "str":
         return Sentiment(float(scores[0]), labels[0], reasons[0])

@@ -24,7 +24,7 @@ def sentiment_summary(
     text: str,
     by: str | Sequence[str] | None = None,
     method: str = "cxmetrics",
-    thresholds: tuple[float, float] = (0.4, 0.6),
+    thresholds: tuple[float, float] | None = None,
     confidence: float = 0.95,
 ) -> Any:
     """Share of positive, neutral and negative texts per group, with Wilson intervals.
@@ -37,7 +37,8 @@ def sentiment_summary(
     by : str or list of str, optional
         Group columns (channel, store, month ...).
     method, thresholds
-        As in :func:`sentiment`.
+        As in :func:`sentiment` (None: the model's measured neutral band; (0.4, 0.6) with
+        ``method="snownlp"``).
     confidence : float
         Level of the intervals (Wilson 1927, via statsmodels).
 
@@ -66,7 +67,7 @@ def sentiment_summary(
     1     B  2         1            0.00            1.00
     """
     check_choice(method, METHODS, "method")
-    bounds = check_thresholds(thresholds)
+    bounds = check_thresholds(thresholds if thresholds or method == "cxmetrics" else (0.4, 0.6))
     grouped = read_grouped_texts(data, text, by, function="sentiment_summary")
     given, keys, codes, n_groups = grouped.source, grouped.keys, grouped.codes, grouped.n_groups
     scores, _ = score_texts(given.values, method)

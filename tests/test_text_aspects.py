@@ -1,0 +1,127 @@
+"""Aspects in context: domain lexicons, the traps, and precision / recall on labelled clauses."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from cxmetrics.errors import CXMetricsError
+from cxmetrics.text import DEFAULT_ASPECTS, Aspect, aspect_lexicon, aspect_sentiment, flag_negative
+from cxmetrics.text._aspects import AspectMatcher, resolve_lexicon, split_clauses
+
+DATA = Path(__file__).parent / "data"
+
+
+def named(clause: str, domain: str = "general") -> set[str]:
+    matcher = AspectMatcher(resolve_lexicon("default", domain))
+    return {a for part in split_clauses(clause) for a in matcher(part)}
+
+
+def precision_recall(path: Path) -> dict[str, tuple[float, float, int]]:
+    """Micro precision and recall per domain of the clause-level aspect sets, with gold count."""
+    table = pd.read_csv(path, keep_default_na=False)
+    out = {}
+    for domain, part in table.groupby("domain"):
+        counts: Counter[str] = Counter()
+        for clause, gold_text in zip(part["clause"], part["aspects"], strict=True):
+            gold = set(gold_text.split("|")) if gold_text else set()
+            found = named(clause, str(domain))
+            counts["tp"] += len(found & gold)
+            counts["fp"] += len(found - gold)
+            counts["fn"] += len(gold - found)
+        tp = counts["tp"]
+        out[str(domain)] = (tp / (tp + counts["fp"]), tp / (tp + counts["fn"]), tp + counts["fn"])
+    return out
+
+
+def test_the_evaluation_set_is_what_the_docs_say():
+    table = pd.read_csv(DATA / "aspect_clauses.csv", keep_default_na=False)
+    assert len(table) >= 500 and table["domain"].nunique() >= 3
+    for domain, part in table.groupby("domain"):
+        allowed = set(aspect_lexicon(str(domain)))
+        used = {a for text in part["aspects"] if text for a in text.split("|")}
+        assert used <= allowed, (domain, used - allowed)
+        assert (part["aspects"] == "").sum() >= 10  # clauses naming no aspect: the traps
+
+
+@pytest.mark.parametrize("domain", ["food_delivery", "ecommerce", "hotel", "service"])
+def test_precision_and_recall_per_domain(domain):
+    precision, recall, _ = precision_recall(DATA / "aspect_clauses.csv")[domain]
+    assert precision >= 0.90 and recall >= 0.80
+
+
+@pytest.mark.parametrize("domain", ["food_delivery", "ecommerce", "hotel", "service"])
+def test_precision_on_clauses_written_after_the_lexicon(domain):
+    precision, _, _ = precision_recall(DATA / "aspect_clauses_fresh.csv")[domain]
+    assert precision >= 0.90
+
+
+@pytest.mark.parametrize("domain", ["general", "food_delivery", "ecommerce"])
+@pytest.mark.parametrize(
+    "clause", ["18点10分下单", "十点多下单", "晚上八点半下的单", "下单买了两份", "用了满减券下单"]
+)
+def test_an_ordering_time_is_not_the_app(clause, domain):
+    assert "app" not in named(clause, domain)
+
+
+@pytest.mark.parametrize("clause", ["下单页面打不开", "无法下单", "app老是闪退", "支付失败了好几次"])
+def test_the_app_is_still_found(clause):
+    assert "app" in named(clause, "food_delivery") and "app" in named(clause)
+
+
+@pytest.mark.parametrize(
+    "clause", ["房间有股味道", "屋里有烟味", "鸟语花香", "有股消毒水的味道", "大厅里花香四溢"]
+)
+def test_a_smell_in_a_hotel_is_not_taste(clause):
+    assert "taste" not in named(clause) and "breakfast" not in named(clause, "hotel")
+    assert "environment" in named(clause, "hotel")
+
+
+def test_taste_is_found_where_food_is():
+    assert "breakfast" in named("早餐味道不错", "hotel")
+    assert "environment" not in named("早餐味道不错", "hotel")
+    assert named("味道很好", "food_delivery") == {"taste"}
+    assert "taste" in named("烤鱼香喷喷的") and "taste" not in named("鸟语花香")
+
+
+def test_soon_broke_is_not_speed():
+    assert "speed" not in named("很快就坏了", "ecommerce")
+    assert "speed" in named("物流很快", "ecommerce")
+
+
+def test_domain_lexicons_are_copies_and_extendable():
+    hotel = aspect_lexicon("hotel")
+    hotel["wifi"] = Aspect("无线网络", ("wifi", "无线"))
+    assert "wifi" not in aspect_lexicon("hotel")
+    frame = pd.DataFrame({"c": ["无线网络太慢", "房间很干净"]})
+    out = aspect_sentiment(frame, text="c", aspects=hotel).mentions
+    assert set(out["aspect"]) == {"wifi", "facilities", "room", "cleanliness"}  # 网络: facilities
+    assert aspect_lexicon() == DEFAULT_ASPECTS
+
+
+def test_domain_changes_what_is_found():
+    frame = pd.DataFrame({"c": ["房间有股味道，早餐很好吃"]})
+    general = aspect_sentiment(frame, text="c").mentions
+    hotel = aspect_sentiment(frame, text="c", domain="hotel").mentions
+    assert "taste" in set(general["aspect"])  # 好吃 is taste in the general lexicon
+    assert {"room", "environment", "breakfast"} <= set(hotel["aspect"])
+    assert "taste" not in set(hotel["aspect"])
+    row = hotel.set_index("aspect")
+    assert row.loc["room", "clause"] == "房间有股味道" and row.loc["breakfast", "clause"] == "早餐很好吃"
+
+
+def test_flag_negative_takes_the_domain():
+    survey = pd.DataFrame({"ltr": [9], "comment": ["早餐不错，但是房间有股霉味"]})
+    alerts = flag_negative(survey, text="comment", score="ltr", domain="hotel")
+    assert "environment" in alerts["negative_aspects"].iloc[0]
+
+
+def test_bad_domain_and_patterns():
+    frame = pd.DataFrame({"c": ["很好"]})
+    with pytest.raises(CXMetricsError, match="domain"):
+        aspect_sentiment(frame, text="c", domain="casino")
+    with pytest.raises(CXMetricsError, match="regular expression"):
+        aspect_sentiment(frame, text="c", aspects={"x": Aspect("x", ("好",), patterns=("(",))})

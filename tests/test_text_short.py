@@ -1,0 +1,198 @@
+"""Sentiment on short comments: the known-answer phrase suite, unreadable text, the measured
+neutral band, and fine-tuning on a business's own labels."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import polars as pl
+import pytest
+
+from cxmetrics.errors import ColumnNotFoundError, CXMetricsError, ValueRangeError
+from cxmetrics.text import SentimentModel, flag_negative, sentiment
+from cxmetrics.text._features import model_words
+from cxmetrics.text._finetune import design
+
+PHRASES = Path(__file__).parent / "data" / "sentiment_phrases.csv"
+
+
+def suite() -> pd.DataFrame:
+    table = pd.read_csv(PHRASES)
+    table["score"] = [s.score for s in sentiment(table["phrase"].tolist())]
+    table["label"] = [s.label for s in sentiment(table["phrase"].tolist())]
+    return table
+
+
+def test_the_suite_is_what_it_says():
+    table = pd.read_csv(PHRASES)
+    assert len(table) >= 300 and not table["phrase"].duplicated().any()
+    assert table["phrase"].str.len().between(2, 8).all()
+    assert set(table["expected"]) == {"positive", "negative", "neutral"}
+    assert {"delivery", "shopping", "hotel", "banking", "telecom"} <= set(table["domain"])
+    for _, part in table.groupby("domain"):
+        assert set(part["expected"]) >= {"positive", "negative"}
+
+
+def test_polar_short_phrases_are_right():
+    table = suite()
+    polar = table[table["expected"] != "neutral"]
+    side = (polar["score"] > 0.5) == (polar["expected"] == "positive")
+    assert side.mean() >= 0.95, polar[~side]
+    # the three-way label also counts a polar phrase scored inside the neutral band as wrong
+    assert (polar["label"] == polar["expected"]).mean() >= 0.95, polar[polar["label"] != polar["expected"]]
+    for domain, part in polar.groupby("domain"):
+        assert ((part["score"] > 0.5) == (part["expected"] == "positive")).mean() >= 0.9, domain
+
+
+def test_neutral_short_phrases_score_near_the_middle():
+    table = suite()
+    neutral = table[table["expected"] == "neutral"]
+    inside = neutral["score"].between(0.35, 0.65)
+    # measured 83 % (the model card lists the misses: facts mostly mentioned in complaints)
+    assert inside.mean() >= 0.8, neutral[~inside]
+    assert (neutral["label"] != "positive").mean() >= 0.9
+
+
+@pytest.mark.parametrize("phrase", ["送餐很快", "送餐快", "客服回复很快", "退款很快"])
+def test_topic_words_do_not_carry_the_polarity(phrase):
+    assert sentiment(phrase).label == "positive"
+
+
+def test_an_ordering_time_is_neutral():
+    assert 0.35 <= sentiment("十点多下单").score <= 0.65
+
+
+def test_the_neutral_band_is_measured_and_used_by_default():
+    model = SentimentModel.shipped()
+    low, high = model.neutral_band
+    assert 0.3 < low < 0.5 < high < 0.7
+    assert model.meta["neutral_fragments"] > 1000  # held-out topic fragments it was measured on
+    for r in sentiment(["送餐很快", "十点多下单", "送餐太慢", "一般般", "还行"]):
+        expected = "negative" if r.score < low else "positive" if r.score > high else "neutral"
+        assert r.label == expected
+    assert [r.label for r in sentiment(["十点多下单"], thresholds=(0.0, 0.01))] == ["positive"]
+
+
+@pytest.mark.parametrize("text", ["!!!", "???", "123", "。。。", "!?!?", "12:30", "￥99", "---"])
+def test_text_the_model_cannot_read_gets_no_score(text):
+    result = sentiment(text)
+    assert math.isnan(result.score) and result.label is None and result.reason == "no_known_features"
+
+
+def test_latin_letters_are_still_read():
+    assert sentiment("ok").reason is None and sentiment("app很好用").reason is None
+
+
+def test_flag_negative_does_not_queue_promoters_for_punctuation():
+    survey = pd.DataFrame({"ltr": [10, 9, 10], "comment": ["???", "!!!", "送餐太慢了，饭都凉了"]})
+    alerts = flag_negative(survey, text="comment", score="ltr")
+    assert alerts["row"].tolist() == [2]
+
+
+# --- fine-tuning ----------------------------------------------------------------------------
+
+
+def business_labels(n: int = 400, seed: int = 5) -> pd.DataFrame:
+    """A gym's comments where "人多" and "挤" are complaints and "器械新" praise; the label
+    follows the keyword the shipped model barely knows in this sense."""
+    rng = np.random.default_rng(seed)
+    good = ["器械新", "私教专业", "课程丰富", "淋浴干净", "器械新，环境好"]
+    bad = ["晚上人多", "人多挤不上", "人多要排队", "更衣室挤", "周末人多"]
+    rows = []
+    for _ in range(n):
+        positive = bool(rng.random() < 0.5)
+        rows.append({"comment": str(rng.choice(good if positive else bad)), "happy": int(positive)})
+    return pd.DataFrame(rows)
+
+
+def test_fit_improves_held_out_accuracy_and_reports_it():
+    data = business_labels()
+    tuned = SentimentModel.fit(data, text="comment", label="happy", seed=2)
+    table = tuned.evaluation.set_index("model")
+    assert list(table.index) == ["shipped", "fine_tuned"]
+    assert table.loc["fine_tuned", "accuracy"] >= table.loc["shipped", "accuracy"]
+    assert table.loc["fine_tuned", "accuracy"] >= 0.95
+    assert table.loc["fine_tuned", "log_loss"] < table.loc["shipped", "log_loss"]
+    assert (table["n_test"] == 80).all() and (table["n_train"] == 320).all()
+    assert (table["accuracy_ci_low"] <= table["accuracy"]).all()
+    assert (table["accuracy"] <= table["accuracy_ci_high"]).all()
+    assert sentiment("人多挤不上", model=tuned).score < 0.5
+
+
+def test_fit_solves_its_penalised_likelihood():
+    # At the optimum the gradient of the documented objective vanishes (computed here directly).
+    data = business_labels(120)
+    base = SentimentModel.shipped()
+    tuned = SentimentModel.fit(data, text="comment", label="happy", seed=0, penalty=2.0, test_size=0.25)
+    rng = np.random.default_rng(0)
+    order = rng.permutation(len(data))
+    train = np.sort(order[30:])
+    words = model_words(data["comment"].tolist())
+    part = design(base, words)
+    a, b = tuned.calibration
+    d = np.zeros(len(part.features))
+    changed = (tuned.nb_weights[part.features] - base.nb_weights[part.features]) * a
+    d[:] = changed
+    y = data["happy"].to_numpy(dtype=float)
+    grad_a = grad_b = 0.0
+    grad_d = 2.0 * d
+    for i in train:
+        here = part.rows == i
+        eta = a * part.raw[i] + b + float(part.values[here] @ d[part.cols[here]])
+        g = 1 / (1 + math.exp(-eta)) - y[i]
+        grad_a += g * part.raw[i]
+        grad_b += g
+        np.add.at(grad_d, part.cols[here], g * part.values[here])
+    a0, b0 = base.calibration
+    grad_a += 2.0 * (a - a0)
+    grad_b += 2.0 * (b - b0)
+    assert abs(grad_b) < 1e-3 and abs(grad_a) < 1e-3
+    assert np.max(np.abs(grad_d)) < 1e-3
+
+
+def test_a_tuned_model_scores_like_its_own_formula_and_round_trips(tmp_path: Path):
+    tuned = SentimentModel.fit(business_labels(), text="comment", label="happy", seed=3)
+    texts = ["晚上人多", "器械新", "服务很好", "太差了"]
+    raw, _ = tuned.raw_scores(model_words(texts))
+    direct = 1 / (1 + np.exp(-(tuned.calibration[0] * raw + tuned.calibration[1])))
+    assert [s.score for s in sentiment(texts, model=tuned)] == pytest.approx(direct.tolist(), rel=1e-12)
+    path = tmp_path / "gym.npz"
+    tuned.save(path)
+    loaded = SentimentModel.load(path)
+    assert [s.score for s in sentiment(texts, model=loaded)] == pytest.approx(
+        [s.score for s in sentiment(texts, model=tuned)], rel=1e-6
+    )
+    assert loaded.meta["fine_tuned"]["held_out"] == 80
+    frame = pd.DataFrame({"c": texts})
+    assert sentiment(frame, text="c", model=loaded)["score"].tolist() == pytest.approx(
+        [s.score for s in sentiment(texts, model=loaded)]
+    )
+
+
+def test_fit_pandas_equals_polars():
+    data = business_labels(200)
+    a = SentimentModel.fit(data, text="comment", label="happy", seed=4)
+    b = SentimentModel.fit(pl.from_pandas(data), text="comment", label="happy", seed=4)
+    assert isinstance(b.evaluation, pl.DataFrame)
+    assert b.evaluation.to_pandas().equals(a.evaluation)
+
+
+def test_fit_bad_input(tmp_path: Path):
+    data = business_labels(50)
+    with pytest.raises(ValueRangeError, match=r"label column .happy.*2 other values"):
+        SentimentModel.fit(data.assign(happy=[2, "yes"] + [1] * 48), text="comment", label="happy")
+    with pytest.raises(ColumnNotFoundError, match="nope"):
+        SentimentModel.fit(data, text="comment", label="nope")
+    with pytest.raises(ValueRangeError, match="test_size"):
+        SentimentModel.fit(data, text="comment", label="happy", test_size=1.5)
+    with pytest.raises(ValueRangeError, match="penalty"):
+        SentimentModel.fit(data, text="comment", label="happy", penalty=0)
+    with pytest.raises(CXMetricsError, match="both labels"):
+        SentimentModel.fit(data.assign(happy=1), text="comment", label="happy")
+    with pytest.raises(CXMetricsError, match="model must be"):
+        sentiment("很好", model="shipped")  # type: ignore[arg-type]
+    with pytest.raises(CXMetricsError, match="not a saved"):
+        SentimentModel.load(tmp_path / "absent.npz")
