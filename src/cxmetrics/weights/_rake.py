@@ -162,7 +162,9 @@ def rake(
     trim : (low, high), optional
         Bounds on the final weights as multiples of the mean weight (either may be None).
         Raking and clipping into the bounds alternate until both the margins and the bounds
-        hold; rows left at a bound are counted in ``report.n_trimmed``.
+        hold; rows left at a bound are counted in ``report.n_trimmed``. The alternation
+        converges slowly when the bounds are tight (several hundred sweeps): raise
+        ``max_iter`` then.
     max_iter : int
         Most sweeps over the margins before giving up.
     tol : float
