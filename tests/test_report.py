@@ -19,6 +19,9 @@ import pytest
 
 from cxmetrics.report import main
 
+# what the library would warn about is said in the report's data notes, never on the console
+pytestmark = pytest.mark.filterwarnings("error::cxmetrics.errors.CXMetricsWarning")
+
 SECTIONS = {
     "findings",
     "nps",

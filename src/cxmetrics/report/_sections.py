@@ -23,6 +23,8 @@ from cxmetrics.report._lang import tr
 __all__ = ["SECTIONS", "Context"]
 
 ALPHA = 0.05
+#: Fewest switched handoffs in an event log for the gaps section to test a column.
+MIN_SWITCHES = 20
 
 
 @dataclass
@@ -728,10 +730,17 @@ def journey_sections(ctx: Context) -> list[Section]:
         "journey flow",
     )
     sections = [section, flow]
-    switching = [c for c in segments if events.groupby(customer)[c].nunique().max() > 1]
+    ordered = events.sort_values([customer, time], kind="stable")
+    same = ordered[customer].eq(ordered[customer].shift(-1))
+    switches = {
+        c: int((same & ordered[c].ne(ordered[c].shift(-1)) & ordered[c].notna()).sum()) for c in segments
+    }
+    # gaps() needs at least 5 handoffs in each cell of a stage pair; with fewer than 20 switched
+    # handoffs in the whole log nothing could be tested, so the column is named in a note instead
+    switching = [c for c in segments if switches[c] >= MIN_SWITCHES]
     for column in segments:
         if column not in switching:
-            ctx.note(ctx.t("n_no_switch", column=column))
+            ctx.note(ctx.t("n_no_switch", column=column, n=f"{switches[column]:,}"))
     if switching:
         sections.append(_gap_section(ctx, events, call, switching))
     return sections
