@@ -19,6 +19,9 @@ import pytest
 
 from cxmetrics.report import main
 
+# what the library would warn about is said in the report's data notes, never on the console
+pytestmark = pytest.mark.filterwarnings("error::cxmetrics.errors.CXMetricsWarning")
+
 SECTIONS = {
     "findings",
     "nps",
@@ -388,6 +391,27 @@ def test_unwritable_out_exits_2_naming_the_path(tmp_path: Path, capsys: pytest.C
         message = capsys.readouterr().err
         assert str(out) in message and "Traceback" not in message
     assert blocker.read_text() == "not a folder"
+
+
+def test_read_only_out_exits_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+):
+    from cxmetrics.report import _build
+
+    survey = _survey_file(tmp_path)
+    out = tmp_path / "locked"
+    out.mkdir()
+    out.chmod(0o555)
+    real_access = os.access
+    # as root a chmod does not stop writing; os.access answers as for an ordinary user
+    monkeypatch.setattr(
+        _build.os, "access", lambda p, mode: False if Path(p) == out else real_access(p, mode)
+    )
+    try:
+        assert main(["report", "--survey", str(survey), "--out", str(out), "--quiet", "--force"]) == 2
+        assert str(out) in capsys.readouterr().err and list(out.iterdir()) == []
+    finally:
+        out.chmod(0o755)
 
 
 def test_existing_folder_replaced_only_with_force(tmp_path: Path, capsys: pytest.CaptureFixture[str]):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import functools
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -99,6 +100,8 @@ def _prepare_out(out: Path, force: bool) -> Path:
     """Check ``out`` can be written and return a fresh temporary folder beside it."""
     if out.exists() and not out.is_dir():
         raise OutputError(f"--out {str(out)!r} is a file, not a folder")
+    if out.is_dir() and not os.access(out, os.W_OK | os.X_OK):
+        raise OutputError(f"cannot write the report to {str(out)!r}: the folder is read-only")
     if out.is_dir() and any(out.iterdir()) and not force:
         raise OutputError(
             f"--out {str(out)!r} is not empty; pass --force to replace it (its files are removed) or "

@@ -110,8 +110,8 @@ _TEXT: dict[str, tuple[str, str]] = {
         "旅程流向显示 {n} 个阶段中访问最多的 {k} 个，其余合并为“(其他)”。",
     ),
     "n_no_switch": (
-        "events: no customer switches {column} within a journey, so gaps were not tested for it.",
-        "事件：没有客户在旅程中切换 {column}，未对其做断点检验。",
+        "events: {n} handoffs switch {column}, too few to test gaps at its switches (20 needed).",
+        "事件：仅 {n} 次交接切换了 {column}，不足以检验断点（至少 20 次）。",
     ),
     "n_skipped": ("{what} left out: {reason}", "{what} 未生成：{reason}"),
     "n_gg": (

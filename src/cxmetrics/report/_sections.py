@@ -23,6 +23,8 @@ from cxmetrics.report._lang import tr
 __all__ = ["SECTIONS", "Context"]
 
 ALPHA = 0.05
+#: Fewest switched handoffs in an event log for the gaps section to test a column.
+MIN_SWITCHES = 20
 
 
 @dataclass
@@ -51,6 +53,10 @@ class Context:
 
     def label(self, en: str, zh: str) -> str:
         return zh if self.zh else en
+
+    def zh_only(self, zh: str) -> str | None:
+        """``zh`` in a Chinese report; None (the chart's own English words) otherwise."""
+        return zh if self.zh else None
 
     def finding(self, text: str, section: str, rank: float) -> None:
         self.findings.append(Finding(text, section, rank))
@@ -234,6 +240,10 @@ def survey_sections(ctx: Context) -> list[Section]:
     overview.figure(
         _titled(
             plot.nps_distribution(cx.score_distribution(survey, score=score)),
+            title=ctx.zh_only(
+                f"NPS {row['nps']:.0f}：推荐者 {row['pct_promoters']:.0f} %，"
+                f"贬损者 {row['pct_detractors']:.0f} %"
+            ),
             xlabel=score,
             ylabel=ctx.label("% of answers", "答卷占比 %"),
         ),
@@ -376,7 +386,10 @@ def _csat_section(ctx: Context, survey: Any, csat: str, by: list[str]) -> Sectio
         result = cx.csat(rated, score=csat, by=column).sort_values("csat", ascending=False)
         section.heading(ctx.label(f"CSAT by {column}", f"按 {column} 的满意度"))
         section.table(f"by_{column}", result, [Col(column, column, "label"), *columns])
-        section.figure(_titled(plot.csat_breakdown(result, by=column)), f"CSAT by {column}")
+        section.figure(
+            _titled(plot.csat_breakdown(result, by=column), title=ctx.zh_only(f"按 {column} 的满意度")),
+            f"CSAT by {column}",
+        )
     section.note(
         ctx.label(
             "Top-2-box share (4 or 5 of 5) with Wilson intervals, and the mean rating.",
@@ -433,7 +446,15 @@ def text_sections(ctx: Context) -> list[Section]:
             "正面概率来自 cxmetrics 的校准模型；占比附 Wilson 区间。",
         )
     )
-    feeling.figure(_titled(plot.sentiment_distribution(scored)), "sentiment distribution")
+    feeling.figure(
+        _titled(
+            plot.sentiment_distribution(scored),
+            title=ctx.zh_only("评论情感分布"),
+            xlabel=ctx.zh_only("正面概率"),
+            ylabel=ctx.zh_only("评论数"),
+        ),
+        "sentiment distribution",
+    )
     found = text.keywords(comments, text=column, top=15)
     feeling.heading(ctx.label("Keywords", "关键词"))
     feeling.table(
@@ -478,7 +499,14 @@ def text_sections(ctx: Context) -> list[Section]:
         )
     )
     if len(table):
-        aspects.figure(_titled(plot.aspect_chart(table, aspect=name)), "aspects")
+        aspects.figure(
+            _titled(
+                plot.aspect_chart(table, aspect=name),
+                title=ctx.zh_only("评价方面"),
+                xlabel=ctx.zh_only("提及次数（左：负面，右：正面）"),
+            ),
+            "aspects",
+        )
     bad = table[table["share_negative_low"] > 0.5].head(3)
     for _, row in bad.iterrows():
         ctx.finding(
@@ -728,10 +756,17 @@ def journey_sections(ctx: Context) -> list[Section]:
         "journey flow",
     )
     sections = [section, flow]
-    switching = [c for c in segments if events.groupby(customer)[c].nunique().max() > 1]
+    ordered = events.sort_values([customer, time], kind="stable")
+    same = ordered[customer].eq(ordered[customer].shift(-1))
+    switches = {
+        c: int((same & ordered[c].ne(ordered[c].shift(-1)) & ordered[c].notna()).sum()) for c in segments
+    }
+    # gaps() needs at least 5 handoffs in each cell of a stage pair; with fewer than 20 switched
+    # handoffs in the whole log nothing could be tested, so the column is named in a note instead
+    switching = [c for c in segments if switches[c] >= MIN_SWITCHES]
     for column in segments:
         if column not in switching:
-            ctx.note(ctx.t("n_no_switch", column=column))
+            ctx.note(ctx.t("n_no_switch", column=column, n=f"{switches[column]:,}"))
     if switching:
         sections.append(_gap_section(ctx, events, call, switching))
     return sections
@@ -772,7 +807,14 @@ def _gap_section(ctx: Context, events: Any, call: dict[str, Any], switch: list[s
             "有切换与无切换的交接后流失率比较（Mantel–Haenszel，BH q 值）。",
         )
     )
-    section.figure(_titled(plot.gap_chart(found)), "gaps")
+    section.figure(
+        _titled(
+            plot.gap_chart(found),
+            title=ctx.zh_only("切换处的断点（红色：q < 0.05）"),
+            xlabel=ctx.zh_only("切换后多流失的人数"),
+        ),
+        "gaps",
+    )
     significant = found[(found["q_value"] < ALPHA) & ~found["small_sample"].astype(bool)]
     for _, row in significant.sort_values("gap_score", ascending=False).head(3).iterrows():
         ctx.finding(
@@ -850,8 +892,18 @@ def customer_sections(ctx: Context) -> list[Section]:
         ],
         top=12,
     )
-    segments.figure(_titled(plot.segment_bars(profile)), "segments")
-    segments.figure(_titled(plot.rfm_heatmap(scored)), "RFM heat map")
+    segments.figure(
+        _titled(plot.segment_bars(profile), title=ctx.zh_only("各分层的客户占比与收入占比")), "segments"
+    )
+    segments.figure(
+        _titled(
+            plot.rfm_heatmap(scored),
+            title=ctx.zh_only("RFM 网格：平均消费"),
+            xlabel=ctx.zh_only("频率得分"),
+            ylabel=ctx.zh_only("最近度得分"),
+        ),
+        "RFM heat map",
+    )
 
     value = ctx.section("clv")
     summary = cx.summary_from_transactions(orders, **call)
@@ -899,7 +951,14 @@ def customer_sections(ctx: Context) -> list[Section]:
             "BG/NBD 预测购买次数，Gamma-Gamma 预测客单价；12 个月 CLV，月折现率 1 %。",
         )
     )
-    value.figure(_titled(plot.clv_distribution(summary)), "CLV distribution")
+    value.figure(
+        _titled(
+            plot.clv_distribution(summary),
+            title=ctx.zh_only("12 个月 CLV 分布"),
+            ylabel=ctx.zh_only("客户数"),
+        ),
+        "CLV distribution",
+    )
     threshold = summary["past_spend"].quantile(0.8)
     top = summary[summary["past_spend"] >= threshold]
     at_risk = top[top["probability_alive"] < 0.5]
