@@ -19,6 +19,7 @@ import narwhals as nw
 import numpy as np
 
 from cxmetrics.errors import (
+    ColumnClashError,
     ColumnNotFoundError,
     ColumnTypeError,
     MissingValueError,
@@ -171,17 +172,37 @@ def run_starts(table: nw.DataFrame[Any], by: list[str]) -> np.ndarray:
 
 def group_codes(rows: nw.DataFrame[Any], by: list[str]) -> tuple[nw.DataFrame[Any] | None, np.ndarray]:
     """The distinct ``by`` keys of an eager frame (sorted, null keys last) and each row's
-    position among them; without ``by``, no keys and position 0 for every row."""
+    position among them; without ``by``, no keys and position 0 for every row.
+
+    Null keys (None, NaN, NaT, ``pd.NA``) form their own group on every backend: keys and rows
+    are matched on normalised Python tuples in which every missing value is one marker.
+    """
     if not by:
         return None, np.zeros(len(rows), dtype=np.int64)
     import pandas as pd
 
     keys = collect(grouped(rows, by, [nw.len().alias(COUNT)])).select(by)
-    # pandas indexes match null (NaN/None) keys to each other, as the group-by does
-    key_index = pd.MultiIndex.from_frame(keys.to_pandas()) if len(by) > 1 else pd.Index(keys[by[0]].to_list())
-    row_keys = rows.select(by).to_pandas()
-    row_index = pd.MultiIndex.from_frame(row_keys) if len(by) > 1 else pd.Index(row_keys[by[0]])
+    key_index = pd.MultiIndex.from_frame(_normalised_keys(keys))
+    row_index = pd.MultiIndex.from_frame(_normalised_keys(rows.select(by)))
     return keys, np.asarray(key_index.get_indexer(row_index), dtype=np.int64)
+
+
+class _MissingKey:
+    """The one marker every missing key value (None, NaN, NaT, ``pd.NA``) becomes."""
+
+    def __repr__(self) -> str:
+        return "<missing>"
+
+
+_MISSING_KEY = _MissingKey()
+
+
+def _normalised_keys(frame: nw.DataFrame[Any]) -> Any:
+    """Key columns as pandas object columns with every missing value as :data:`_MISSING_KEY`."""
+    import pandas as pd
+
+    native = frame.to_pandas().astype(object)
+    return native.where(pd.notna(native), _MISSING_KEY)
 
 
 def expand_grid(
@@ -296,12 +317,18 @@ def with_arrays(
 ) -> nw.DataFrame[Any]:
     """Append numpy arrays or lists as columns to a small eager frame of group keys.
 
-    With ``keys=None`` (no grouping) the columns alone form the frame.
+    With ``keys=None`` (no grouping) the columns alone form the frame. A key column named
+    like one of ``columns`` raises :class:`ColumnClashError` rather than being overwritten.
     """
     if keys is None:
         return nw.from_dict(
             {name: _as_column(values) for name, values in columns.items()}, backend=backend
         )
+    clashes = [name for name in keys.columns if name in columns]
+    if clashes:
+        raise ColumnClashError(
+            f"column {format_examples(clashes)} has the name of a result column (result "
+            f"columns: {format_examples(list(columns), limit=12)}); rename it first")
     return keys.with_columns(
         *(nw.new_series(name, _as_column(values), backend=backend) for name, values in columns.items())
     )

@@ -19,7 +19,7 @@ from typing import Any
 import narwhals as nw
 import numpy as np
 
-from cxmetrics import _frame, _time
+from cxmetrics import _checks, _frame, _time
 from cxmetrics.errors import ColumnTypeError, MissingValueError, ValueRangeError
 
 CUSTOMER = "__cx_customer"
@@ -33,8 +33,6 @@ FIRST = "__cx_first"
 #: How a lazy engine orders a customer's events (it has no row order to break ties by).
 ENGINE_ORDER = [TIME, STAGE]
 
-#: Microseconds per unit of the durations journey functions report.
-UNIT_MICROSECONDS = {"s": 1e6, "min": 60e6, "h": 3600e6, "D": 86400e6}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -46,26 +44,14 @@ class Events:
     backend: Any
 
 
-def duration_expr(text: str | None, role: str) -> int | None:
-    """A duration like "30min", "7D", "2h" (pandas offset aliases) in microseconds."""
-    if text is None:
-        return None
-    import pandas as pd
-
-    try:
-        delta = pd.Timedelta(text)
-    except (ValueError, TypeError) as exc:
-        raise ValueRangeError(
-            f"{role} must be a duration such as '30min', '2h' or '7D', got {text!r}") from exc
-    if delta <= pd.Timedelta(0):
-        raise ValueRangeError(f"{role} must be positive, got {text!r}")
-    return int(delta / pd.Timedelta(microseconds=1))
+def duration_expr(value: Any, role: str, *, allow_none: bool = True) -> int | None:
+    """A duration argument in microseconds (the grammar of :mod:`cxmetrics._time`)."""
+    return _checks.duration(value, role, allow_none=allow_none)
 
 
-def check_unit(unit: str) -> float:
-    if unit not in UNIT_MICROSECONDS:
-        raise ValueRangeError(f"unit must be one of {list(UNIT_MICROSECONDS)}, got {unit!r}")
-    return UNIT_MICROSECONDS[unit]
+def check_unit(unit: Any) -> float:
+    """Microseconds per reporting ``unit`` (a key of :data:`cxmetrics._time.UNIT_MICROSECONDS`)."""
+    return float(_time.unit_microseconds(unit))
 
 
 def instant(frame: _frame.Frame, time: str) -> nw.Expr:
