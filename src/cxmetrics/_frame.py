@@ -35,12 +35,17 @@ WEIGHT_SUM = "__cx_w"
 WEIGHT_SQ_SUM = "__cx_w2"
 
 
-def as_list(columns: str | Sequence[str] | None) -> list[str]:
-    """Normalise a ``by=`` argument (None, a name, or a list of names) to a list."""
+def as_list(columns: str | Sequence[str] | None, role: str = "by") -> list[str]:
+    """Normalise a ``by=`` argument (None, a name, or a list or tuple of names) to a list.
+
+    Anything else (a number, a set, a dict) raises :class:`ColumnTypeError` naming ``role``.
+    """
     if columns is None:
         return []
     if isinstance(columns, str):
         return [columns]
+    if not isinstance(columns, (list, tuple)) or not all(isinstance(c, str) for c in columns):
+        raise ColumnTypeError(f"{role} must be a column name or a list of names, got {columns!r}")
     return list(columns)
 
 
@@ -238,19 +243,19 @@ def expand_grid(
 
 
 def check_weights(frame: Frame, weights: str) -> None:
-    """Weights must be numeric, present and non-negative."""
+    """Weights must be numeric, present, finite and non-negative."""
     require_numeric(frame, weights, "weights")
     w = nw.col(weights)
     bad = w.is_null() | (w < 0)
     if frame.collect_schema()[weights].is_float():
-        bad = bad | w.is_nan()
+        bad = bad | w.is_nan() | (w == float("inf"))
     counts = collect(frame.select(count_true(bad).alias("bad")))
     n_bad = int(counts["bad"][0])
     if n_bad:
         examples = collect(frame.filter(bad).select(w).head(5))[weights].to_list()
         error = MissingValueError if any(v is None or v != v for v in examples) else ValueRangeError
         raise error(
-            f"weights column {weights!r} must be non-negative and not missing; "
+            f"weights column {weights!r} must be finite, non-negative and not missing; "
             f"{n_bad} values break the rule: {format_examples(examples)}"
         )
 

@@ -112,30 +112,66 @@ def parse_duration(value: Any, name: str, *, unit: str | None = None) -> int:
         raise ValueRangeError(f"{name} must be {example}, got {type(value).__name__}")
     if not micro > 0:
         raise ValueRangeError(f"{name} must be a positive duration, got {value!r}")
-    return int(round(micro))
+    return round(micro)
 
 
 def parse_times(frame: _frame.Frame, time: str) -> _frame.Frame:
     """Return ``frame`` with a text ``time`` column parsed to datetimes (others unchanged).
 
     Parsing uses the engine's own ISO-8601 inference. Unparsable text, and text mixing UTC
-    offsets, raise :class:`ColumnTypeError` with the engine's reason and a few values.
+    offsets, raise :class:`ColumnTypeError` with the engine's reason and a few values; on a
+    lazy frame the parse is run once here, so the error comes now rather than at collect. A
+    pandas object column of dates, datetimes or strings is read first (:func:`object_times`).
     """
+    frame = object_times(frame, time)
     if frame.collect_schema()[time] != nw.String:
         return frame
     try:
         parsed = frame.with_columns(nw.col(time).str.to_datetime())
         if isinstance(parsed, nw.DataFrame):
             parsed.collect_schema()
+        else:  # a lazy engine parses only when asked: ask now, in one small aggregation
+            _frame.collect(parsed.select(nw.col(time).is_null().sum()))
     except Exception as exc:  # engines raise their own types; the caller wants one
         examples = _frame.collect(frame.select(nw.col(time)).head(3))[time].to_list()
-        reason = str(exc).splitlines()[0]
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise ColumnTypeError(
             f"time column {time!r} could not be parsed as dates or times ({reason}); first "
             f"values: {format_examples(examples)}. Parse it yourself (pandas.to_datetime with "
             f"utc=True for mixed offsets, or polars' str.to_datetime with a format)"
         ) from exc
     return parsed
+
+
+def object_times(frame: _frame.Frame, time: str) -> _frame.Frame:
+    """A pandas object ``time`` column as datetimes (dates, datetimes, pandas Timestamps) or
+    as text (strings, parsed later); other engines type such columns already.
+
+    Missing values stay missing. A column mixing other kinds of values raises
+    :class:`ColumnTypeError` naming the kinds and a few values. The caller's frame is not
+    modified (a new column is made).
+    """
+    if frame.collect_schema()[time] != nw.Object or not isinstance(frame, nw.DataFrame):
+        return frame
+    import pandas as pd
+
+    column = frame[time].to_pandas()
+    kind = pd.api.types.infer_dtype(column, skipna=True)
+    if kind == "string":
+        return frame.with_columns(nw.col(time).cast(nw.String))
+    if kind in ("date", "datetime", "datetime64", "empty"):
+        try:
+            converted = pd.to_datetime(column)
+        except (TypeError, ValueError) as exc:  # mixed time zones
+            raise ColumnTypeError(
+                f"time column {time!r} holds datetimes that pandas cannot put in one column "
+                f"({str(exc).splitlines()[0]}); convert them with pandas.to_datetime(utc=True)"
+            ) from exc
+        return frame.with_columns(nw.new_series(time, converted, backend=frame.implementation))
+    examples = column.dropna().head(3).tolist()
+    raise ColumnTypeError(
+        f"time column {time!r} must hold dates or datetimes, got an object column of {kind} "
+        f"values: {format_examples(examples)}")
 
 
 def wall_clock(

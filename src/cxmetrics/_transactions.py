@@ -13,8 +13,8 @@ import warnings
 import narwhals as nw
 import numpy as np
 
-from cxmetrics import _frame, _time
-from cxmetrics.errors import ExcludedDataWarning, ValueRangeError, check_choice, format_examples
+from cxmetrics import _checks, _frame, _time
+from cxmetrics.errors import ExcludedDataWarning, ValueRangeError, format_examples
 
 #: Names of the wall-clock microsecond and naive datetime columns in a prepared log.
 TIME_US = "__cx_time_us"
@@ -56,8 +56,8 @@ def prepare(
     ``"error"`` raises :class:`~cxmetrics.errors.ValueRangeError`. All the checks are one
     pass over the rows.
     """
-    check_choice(nonpositive, NONPOSITIVE_POLICIES, "nonpositive")
-    frame = _frame.from_native(transactions, name="transactions")
+    _checks.option(nonpositive, NONPOSITIVE_POLICIES, "nonpositive")
+    frame = _frame.from_native(transactions)
     _frame.require_columns(frame, {"customer": customer, "time": time, "amount": amount})
     frame = _time.parse_times(frame, time)
     wall, zone = _time.wall_clock(frame, time, check_missing=False)
@@ -74,8 +74,10 @@ def prepare(
         missing = value.is_null()
         if frame.collect_schema()[amount].is_float():
             missing = missing | value.is_nan()
+        infinite = (value.abs() == float("inf")).fill_null(value=False)
         checks += [_frame.count_true(missing).alias("amount"),
-                   _frame.count_true(value <= 0).alias("nonpositive")]
+                   _frame.count_true(value <= 0).alias("nonpositive"),
+                   _frame.count_true(infinite).alias("infinite")]
     found = _frame.collect(frame.select(*checks)).rows(named=True)[0]
     if found["latest"] is None or found["latest"] != found["latest"]:  # no rows, or no times
         if int(found["time"]):
@@ -86,6 +88,10 @@ def prepare(
     columns = [nw.col(customer), micro.alias(TIME_US), wall.cast(nw.Datetime("us")).alias(TIME_WALL)]
     if amount is not None:
         _time.raise_if_missing(int(found["amount"]), amount, "amount")
+        if int(found["infinite"]):
+            raise ValueRangeError(
+                f"amount column {amount!r} has {int(found['infinite'])} infinite values; drop or "
+                f"cap them first")
         columns.append(nw.col(amount))
         frame = _apply_nonpositive(frame, amount, nonpositive, int(found["nonpositive"]))
     return Transactions(

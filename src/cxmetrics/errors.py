@@ -11,10 +11,10 @@ from typing import Any
 
 __all__ = [
     "CXMetricsError",
+    "CXMetricsWarning",
     "ColumnClashError",
     "ColumnNotFoundError",
     "ColumnTypeError",
-    "CXMetricsWarning",
     "ConvergenceError",
     "DesignError",
     "ExcludedDataWarning",

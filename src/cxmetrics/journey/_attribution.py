@@ -14,8 +14,7 @@ from typing import Any
 import narwhals as nw
 import numpy as np
 
-from cxmetrics import _frame
-from cxmetrics.errors import check_choice
+from cxmetrics import _checks, _frame
 from cxmetrics.journey import _log
 from cxmetrics.journey._log import CIDX, POS, STAGE
 
@@ -41,7 +40,7 @@ def absorption(transition: np.ndarray, removed: int | None = None) -> float:
 
 
 def attribution(
-    events: Any,
+    data: Any,
     *,
     customer: str,
     time: str,
@@ -89,8 +88,8 @@ def attribution(
     1      email         2            0.50    0.4          0.8
     2     social         2            0.00    0.0          0.0
     """
-    check_choice(method, METHODS, "method")
-    log = _log.prepare(events, customer=customer, time=time, stage=stage,
+    _checks.option(method, METHODS, "method")
+    log = _log.prepare(data, customer=customer, time=time, stage=stage,
                        attributes=[touchpoint] if touchpoint else [])
     _log.check_steps(log, [conversion_stage], minimum=1)
     frame = log.frame.with_columns(nw.col(touchpoint or STAGE).alias(TOUCH))

@@ -17,8 +17,8 @@ from typing import Any
 import narwhals as nw
 import numpy as np
 
-from cxmetrics import _frame, _stats
-from cxmetrics.errors import ColumnNotFoundError, MissingValueError, check_choice
+from cxmetrics import _checks, _frame, _stats
+from cxmetrics.errors import ColumnNotFoundError, MissingValueError
 from cxmetrics.journey import _log
 from cxmetrics.journey._log import STAGE, TIME, ahead
 
@@ -30,14 +30,14 @@ NEXT = "__cx_next_"
 
 
 def gaps(
-    events: Any,
+    data: Any,
     *,
     customer: str,
     time: str,
     stage: str,
     switch: str | Sequence[str] | None = None,
     outcome: str = "exit",
-    horizon: str | None = None,
+    within: Any = None,
     by: str | Sequence[str] | None = None,
     confidence: float = 0.95,
 ) -> Any:
@@ -47,11 +47,11 @@ def gaps(
     handoffs where the attribute changed are compared with those where it did not:
 
     * ``outcome="exit"``: the journey ends at the handoff's destination event — no later
-      event (within ``horizon`` of it, when given);
+      event (within ``within`` of it, when given);
     * ``outcome="progress"``: the customer moves on to a different stage after the
-      destination (within ``horizon``).
+      destination (within ``within``).
 
-    With ``horizon``, handoffs closer than ``horizon`` to the end of the log are left out,
+    With ``within``, handoffs closer than ``within`` to the end of the log are left out,
     since whether those customers come back is not yet known.
 
     Statistics per row: the two rates; their difference with Newcombe's hybrid score interval;
@@ -65,14 +65,16 @@ def gaps(
 
     Parameters
     ----------
-    events : DataFrame
+    data : DataFrame
         The event log (no missing customer, time or stage).
     customer, time, stage : str
     switch : str or list of str, optional
         Attribute columns. Default: whichever of "channel", "device" and "department" exist.
     outcome : {"exit", "progress"}
-    horizon : str, optional
-        A duration such as ``"7D"``.
+    within : duration, optional
+        Look-ahead for the outcome: a duration in the grammar of :mod:`cxmetrics._time`
+        (``"7D"``, ``"12h"``, ``datetime.timedelta(days=7)``; a bare number is an error).
+        Default: no limit (the rest of the log).
     by : str or list of str, optional
         Strata (columns of the handoff's destination event), pooled by Mantel-Haenszel.
     confidence : float
@@ -85,8 +87,8 @@ def gaps(
         ``attribute``, ``from_stage``, ``to_stage``, ``switched`` and ``not_switched``
         (handoffs), ``switched_rate`` and ``not_switched_rate`` (share with the outcome),
         ``difference`` (switched - not) with ``ci_low`` and ``ci_high``, ``relative_risk``,
-        ``p_value`` (Mantel-Haenszel), ``q_value`` (Benjamini-Hochberg), ``gap_score``,
-        ``small_sample``.
+        ``p_value`` (Mantel-Haenszel), ``p_adjusted`` (Benjamini-Hochberg) and
+        ``p_adjust_method`` (``"fdr_bh"``), ``gap_score``, ``small_sample``.
 
     Examples
     --------
@@ -105,11 +107,12 @@ def gaps(
     >>> bool(result["small_sample"].all())  # three customers: described, not tested
     True
     """
-    check_choice(outcome, OUTCOMES, "outcome")
+    _checks.option(outcome, OUTCOMES, "outcome")
+    confidence = _checks.confidence(confidence)
     strata = _frame.as_list(by)
-    attributes = _switch_columns(events, switch)
-    limit = _log.duration_expr(horizon, "horizon")
-    log = _log.prepare(events, customer=customer, time=time, stage=stage, attributes=[*attributes, *strata])
+    attributes = _switch_columns(data, switch)
+    limit = _log.duration_expr(within, "within")
+    log = _log.prepare(data, customer=customer, time=time, stage=stage, attributes=[*attributes, *strata])
     for attribute in attributes:
         if log.frame[attribute].null_count() == len(log.frame):
             raise MissingValueError(f"switch column {attribute!r} is entirely missing; nothing can switch")
@@ -125,15 +128,15 @@ def gaps(
     return _frame.to_native(_frame.with_arrays(None, _statistics(tables, strata, confidence), log.backend))
 
 
-def _switch_columns(events: Any, switch: str | Sequence[str] | None) -> list[str]:
-    available = _frame.from_native(events, name="events").collect_schema().names()
+def _switch_columns(data: Any, switch: str | Sequence[str] | None) -> list[str]:
+    available = _frame.from_native(data).collect_schema().names()
     if switch is None:
         found = [c for c in DEFAULT_SWITCHES if c in available]
         if not found:
             raise ColumnNotFoundError(f"none of the default switch columns {list(DEFAULT_SWITCHES)} exist; "
                                       f"name the attribute columns with switch=")
         return found
-    return _frame.as_list(switch)
+    return _frame.as_list(switch, "switch")
 
 
 def _handoffs(frame: nw.DataFrame[Any], attributes: list[str], strata: list[str], outcome: str,
@@ -199,7 +202,8 @@ def _statistics(tables: list[tuple[str, Any]], strata: list[str], confidence: fl
         "switched_rate": rate_1, "not_switched_rate": rate_0, "difference": difference,
         "ci_low": test["ci_low"], "ci_high": test["ci_high"],
         "relative_risk": np.where(np.isfinite(relative), relative, np.nan),
-        "p_value": p_values, "q_value": _stats.adjust_p_values(p_values, "fdr_bh"),
+        "p_value": p_values, "p_adjusted": _stats.adjust_p_values(p_values, "fdr_bh"),
+        "p_adjust_method": ["fdr_bh"] * len(p_values),
         "gap_score": gap_score, "small_sample": np.asarray(rows["small_sample"], dtype=bool),
     }
     order = np.lexsort((np.asarray(rows["to_stage"], dtype=str), np.asarray(rows["from_stage"], dtype=str),

@@ -8,7 +8,7 @@ from typing import Any
 import narwhals as nw
 import numpy as np
 
-from cxmetrics import _frame, _stats
+from cxmetrics import _checks, _frame, _stats
 from cxmetrics.journey import _log
 from cxmetrics.journey._log import CIDX, CUSTOMER, POS, STAGE, TIME
 from cxmetrics.journey._reach import reach
@@ -18,7 +18,7 @@ GROUP = "__cx_group"
 
 
 def journey_kpis(
-    events: Any,
+    data: Any,
     *,
     customer: str,
     time: str,
@@ -77,10 +77,12 @@ def journey_kpis(
     5             exit_rate      paid          1            1  1.000000
     """
     group_by = _frame.as_list(by)
-    gap = _log.duration_expr(session_gap, "session_gap")
+    confidence = _checks.confidence(confidence)
+    gap = _log.duration_expr(session_gap, "session_gap", allow_none=session is not None)
     window_us = _log.duration_expr(window, "window")
-    repeat_us = _log.duration_expr(repeat_window, "repeat_window")
-    log = _log.prepare(events, customer=customer, time=time, stage=stage,
+    # no silent None: the repeat-contact KPI is left out by support_stage=None, not here
+    repeat_us = _log.duration_expr(repeat_window, "repeat_window", allow_none=False)
+    log = _log.prepare(data, customer=customer, time=time, stage=stage,
                        attributes=[*group_by, *([session] if session else [])])
     _log.check_steps(log, [s for s in (conversion_stage, checkout_stage, support_stage) if s is not None],
                      minimum=1)

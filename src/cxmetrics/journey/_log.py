@@ -20,7 +20,7 @@ import narwhals as nw
 import numpy as np
 
 from cxmetrics import _checks, _frame, _time
-from cxmetrics.errors import ColumnTypeError, MissingValueError, ValueRangeError
+from cxmetrics.errors import ColumnTypeError, DesignError, MissingValueError, ValueRangeError
 
 CUSTOMER = "__cx_customer"
 TIME = "__cx_time"
@@ -76,9 +76,9 @@ def instant(frame: _frame.Frame, time: str) -> nw.Expr:
 
 
 def narrowed(events: Any, *, customer: str, time: str, stage: str,
-             attributes: Sequence[str] = (), name: str = "events") -> _frame.Frame:
+             attributes: Sequence[str] = (), name: str = "data") -> _frame.Frame:
     """The validated log with only the internal columns and ``attributes``, left in its engine
-    (lazy stays lazy); missing ids, stages or times are errors here."""
+    (lazy stays lazy); an empty log and missing ids, stages or times are errors here."""
     frame = _frame.from_native(events, name=name)
     attributes = [a for a in dict.fromkeys(attributes) if a not in (customer, time, stage)]
     _frame.require_columns(frame, {"customer": customer, "time": time, "stage": stage,
@@ -89,9 +89,12 @@ def narrowed(events: Any, *, customer: str, time: str, stage: str,
         _frame.count_true(nw.col(customer).is_null()).alias("customer"),
         _frame.count_true(nw.col(stage).is_null()).alias("stage"),
         _frame.count_true(nw.col(time).is_null()).alias("time"),
+        nw.len().alias("rows"),
     )).row(0)
-    for (role, column), missing in zip((("customer", customer), ("stage", stage), ("time", time)), counts,
-                                       strict=True):
+    if not counts[3]:
+        raise DesignError(f"the event log ({name}) is empty; there are no journeys to summarise")
+    for (role, column), missing in zip((("customer", customer), ("stage", stage), ("time", time)),
+                                       counts[:3], strict=True):
         if missing:
             raise MissingValueError(
                 f"{role} column {column!r} has {missing} missing values; clean the log with "
@@ -101,7 +104,7 @@ def narrowed(events: Any, *, customer: str, time: str, stage: str,
 
 
 def prepare(events: Any, *, customer: str, time: str, stage: str,
-            attributes: Sequence[str] = (), name: str = "events") -> Events:
+            attributes: Sequence[str] = (), name: str = "data") -> Events:
     """Validate, collect and sort the log once (:func:`narrowed`, then :func:`sorted_log`)."""
     return sorted_log(narrowed(events, customer=customer, time=time, stage=stage,
                                attributes=attributes, name=name), stage)

@@ -8,8 +8,7 @@ from typing import Any
 import narwhals as nw
 import numpy as np
 
-from cxmetrics import _frame
-from cxmetrics.errors import ValueRangeError
+from cxmetrics import _checks, _frame
 from cxmetrics.journey import _log
 from cxmetrics.journey._log import CIDX, CUSTOMER, POS, STAGE, TIME
 from cxmetrics.journey._reach import reach
@@ -23,8 +22,14 @@ def _partition(session: str | None) -> list[str]:
     return [CIDX] if session is None else [CIDX, session]
 
 
+TRANSITION_COLUMNS = ("from_stage", "to_stage", "moves", "customers", "probability", "time_median",
+                      "time_p90")
+TIME_BETWEEN_COLUMNS = ("customers", "reached", "reached_rate", "mean", "median", "p25", "p75", "p90",
+                        "min", "max")
+
+
 def transitions(
-    events: Any,
+    data: Any,
     *,
     customer: str,
     time: str,
@@ -43,7 +48,7 @@ def transitions(
 
     Parameters
     ----------
-    events : DataFrame
+    data : DataFrame
         The event log (no missing customer, time or stage).
     customer, time, stage : str
     session : str, optional
@@ -79,8 +84,10 @@ def transitions(
     """
     group_by = _frame.as_list(by)
     per_unit = _log.check_unit(unit)
+    exits = _checks.flag(exits, "exits")
+    _checks.no_clash(group_by, TRANSITION_COLUMNS, function="transitions")
     attributes = [*group_by, *([session] if session else [])]
-    frame = _log.narrowed(events, customer=customer, time=time, stage=stage, attributes=attributes)
+    frame = _log.narrowed(data, customer=customer, time=time, stage=stage, attributes=attributes)
     backend = _frame.eager_implementation(frame)
     if isinstance(frame, nw.LazyFrame) and session is None and not frame.implementation.is_dask():
         # the engine orders each customer's events itself (window functions): nothing is collected
@@ -122,19 +129,19 @@ def transitions(
                                         "probability", "time_median", "time_p90").sort(
         [*group_by, "from_stage", "to_stage"], nulls_last=True))
     if backend.is_pyarrow() and not table.implementation.is_pyarrow():
-        table = nw.from_native(table.to_arrow())
+        table = nw.from_native(nw.from_native(_frame.to_native(table)).to_arrow())  # no index column
     return _frame.to_native(table)
 
 
 def paths(
-    events: Any,
+    data: Any,
     *,
     customer: str,
     time: str,
     stage: str,
     session: str | None = None,
     conversion_stage: Any = None,
-    top: int = 20,
+    n: int = 20,
     max_length: int = 10,
     collapse_repeats: bool = True,
 ) -> Any:
@@ -148,7 +155,7 @@ def paths(
     Returns
     -------
     DataFrame
-        The ``top`` paths by frequency (ties by path text): ``path`` (stages joined by
+        The ``n`` most frequent paths (ties by path text): ``path`` (stages joined by
         " > "), ``length`` (stages in the path), ``journeys``, ``share`` (of all journeys),
         and with ``conversion_stage``: ``conversions`` and ``conversion_rate``.
 
@@ -164,10 +171,10 @@ def paths(
     0     home > buy       2         2  0.666667            2              1.0
     1  home > search       2         1  0.333333            0              0.0
     """
-    for name, value in (("top", top), ("max_length", max_length)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-            raise ValueRangeError(f"{name} must be a whole number >= 1, got {value!r}")
-    log = _log.prepare(events, customer=customer, time=time, stage=stage,
+    n = _checks.whole(n, "n", low=1)
+    max_length = _checks.whole(max_length, "max_length", low=1)
+    collapse_repeats = _checks.flag(collapse_repeats, "collapse_repeats")
+    log = _log.prepare(data, customer=customer, time=time, stage=stage,
                        attributes=[session] if session else [])
     part = _partition(session)
     frame = log.frame
@@ -193,9 +200,9 @@ def paths(
     variant_of = variant_of.ravel()
     texts = [" > ".join(str(stages[c]) for c in row[:max_length] if c >= 0)
              + (" > …" if row[max_length] > max_length else "") for row in variants]
-    order = sorted(range(len(variants)), key=lambda v: (-counts[v], texts[v]))[:top]
+    order = sorted(range(len(variants)), key=lambda v: (-counts[v], texts[v]))[:n]
     result: dict[str, Any] = {
-        "path": [texts[v] for v in order],
+        "path": np.asarray([texts[v] for v in order], dtype=np.str_),  # typed even when empty
         "length": [int(min(variants[v][max_length], max_length)) for v in order],
         "journeys": [int(counts[v]) for v in order],
         "share": [float(counts[v] / len(starts)) for v in order],
@@ -210,7 +217,7 @@ def paths(
 
 
 def time_between(
-    events: Any,
+    data: Any,
     *,
     customer: str,
     time: str,
@@ -246,7 +253,8 @@ def time_between(
     """
     group_by = _frame.as_list(by)
     per_unit = _log.check_unit(unit)
-    log = _log.prepare(events, customer=customer, time=time, stage=stage, attributes=group_by)
+    _checks.no_clash(group_by, TIME_BETWEEN_COLUMNS, function="time_between")
+    log = _log.prepare(data, customer=customer, time=time, stage=stage, attributes=group_by)
     steps = _log.check_steps(log, [from_stage, to_stage])
     customers = _log.first_per_customer(log.frame, group_by)
     keys, group = _frame.group_codes(customers, group_by)

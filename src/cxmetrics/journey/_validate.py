@@ -7,7 +7,7 @@ from typing import Any
 
 import narwhals as nw
 
-from cxmetrics import _frame
+from cxmetrics import _frame, _time
 from cxmetrics.journey import _log
 
 SESSION = "session"
@@ -48,7 +48,7 @@ class EventReport:
 
 
 def validate_events(
-    events: Any,
+    data: Any,
     *,
     customer: str,
     time: str,
@@ -73,7 +73,7 @@ def validate_events(
 
     Parameters
     ----------
-    events : DataFrame
+    data : DataFrame
         The raw log.
     customer, time, stage : str
         Who, when and where.
@@ -109,10 +109,10 @@ def validate_events(
     2       2.0  visit        1
     """
     attributes = [c for c in (session if session_gap is None else None, channel, device, department) if c]
-    frame = _frame.from_native(events, name="events")
+    frame = _frame.from_native(data)
     _frame.require_columns(frame, {"customer": customer, "time": time, "stage": stage,
                                    "attribute": attributes})
-    data = _frame.collect(frame.select(customer, time, stage, *attributes))
+    data = _time.object_times(_frame.collect(frame.select(customer, time, stage, *attributes)), time)
     rows = len(data)
     data, unparsable, mixed = _parse_times(data, time)
     counts = data.select(*(nw.col(c).is_null().sum().alias(c) for c in (customer, stage, time))).row(0)

@@ -7,11 +7,11 @@ from typing import Any
 
 import narwhals as nw
 
-from cxmetrics import _frame
+from cxmetrics import _checks, _frame
 
 
 def segment_profile(
-    scored: Any,
+    data: Any,
     *,
     by: str | Sequence[str] = "segment",
     value: str | Sequence[str] | None = None,
@@ -21,7 +21,7 @@ def segment_profile(
 
     Parameters
     ----------
-    scored : DataFrame
+    data : DataFrame
         One row per customer with ``recency``, ``frequency``, ``monetary``, the ``revenue``
         column and the ``by`` column(s), such as :func:`rfm_segment`'s result (optionally
         joined with survey scores or predicted CLV).
@@ -54,13 +54,16 @@ def segment_profile(
     0       A          2  0.666667             4.0       0.962963       9.0
     1       B          1  0.333333            90.0       0.037037       0.0
     """
-    frame = _frame.from_native(scored, name="scored")
+    frame = _frame.from_native(data)
     keys = _frame.as_list(by)
     values = _frame.as_list(value)
     metrics = ["recency", "frequency", "monetary"]
     _frame.require_columns(frame, {"by": keys, "value": [*metrics, revenue, *values]})
     for column in [*metrics, revenue, *values]:
         _frame.require_numeric(frame, column, "value")
+        _checks.finite_column(frame, column, "value")
+    _checks.no_clash(keys, ["customers", "share", *(f"{m}_median" for m in metrics), "revenue",
+                            "revenue_share", *(f"{v}_mean" for v in values)], function="segment_profile")
     profile = (
         frame.group_by(*keys, drop_null_keys=False)
         .agg(

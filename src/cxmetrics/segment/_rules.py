@@ -155,7 +155,7 @@ def validate_rules(rules: Any = "default", *, bins: int = 5) -> RuleReport:
 
 
 def rfm_segment(
-    scores: Any,
+    data: Any,
     *,
     rules: Any = "default",
     other: str = "Other",
@@ -166,7 +166,7 @@ def rfm_segment(
 
     Parameters
     ----------
-    scores : DataFrame
+    data : DataFrame
         A frame with integer ``r_score``, ``f_score`` and ``m_score`` in 1..bins, such as
         the result of :func:`rfm_score`.
     rules : "default", DataFrame or list of dict
@@ -208,7 +208,7 @@ def rfm_segment(
         if labels != "en":
             raise CXMetricsError("labels only translates the default rules; name custom segments yourself")
         table = parse_rules(rules, bins)
-    frame = _frame.from_native(scores, name="scores")
+    frame = _frame.from_native(data)
     _frame.require_columns(frame, {"score": SCORE_COLUMNS})
     _check_scores(frame, SCORE_COLUMNS, bins)
     return _frame.per_row_result(frame.with_columns(_segment_expression(table, other).alias("segment")))

@@ -13,7 +13,7 @@ MONETARY_STATISTICS = ("mean", "total")
 
 
 def rfm_table(
-    transactions: Any,
+    data: Any,
     *,
     customer: str,
     time: str,
@@ -30,7 +30,7 @@ def rfm_table(
 
     Parameters
     ----------
-    transactions : DataFrame
+    data : DataFrame
         One row per transaction (pandas, polars, pyarrow, or a lazy frame).
     customer : str
         Customer id column; must have no missing values.
@@ -55,7 +55,7 @@ def rfm_table(
     Returns
     -------
     DataFrame
-        Same library as ``transactions``, one row per customer sorted by ``customer``:
+        Same library as ``data``, one row per customer sorted by ``customer``:
 
         - ``customer`` (named as in the input): the id;
         - ``recency``: time from the last transaction to ``as_of``, in ``unit`` (float);
@@ -88,7 +88,7 @@ def rfm_table(
     check_choice(monetary, MONETARY_STATISTICS, "monetary")
     days_per_unit = _time.unit_days(unit)
     prepared = _transactions.prepare(
-        transactions, customer=customer, time=time, amount=amount, nonpositive=nonpositive
+        data, customer=customer, time=time, amount=amount, nonpositive=nonpositive
     )
     if as_of is None:
         as_of_us = _time.start_of_day(prepared.latest) + _time.MICROSECONDS_PER_DAY

@@ -9,8 +9,8 @@ from typing import Any
 import narwhals as nw
 import numpy as np
 
-from cxmetrics import _frame, _stats, _time
-from cxmetrics.errors import CXMetricsError, check_choice
+from cxmetrics import _checks, _frame, _stats, _time
+from cxmetrics.errors import CXMetricsError
 from cxmetrics.survey._aggregate import (
     NPS_CATEGORIES,
     GroupStats,
@@ -38,7 +38,9 @@ def nps_trend(
     weights: str | None = None,
     ci: str = "adjusted_wald",
     confidence: float = 0.95,
-    scale: float = 100,
+    points: bool = True,
+    n_boot: int = 2000,
+    seed: int | np.random.Generator | None = None,
 ) -> Any:
     """NPS per calendar period (and group), with intervals and a test of change.
 
@@ -62,8 +64,18 @@ def nps_trend(
         Group columns; each group gets its own series on the shared period grid.
     rolling : int, optional
         Pool the last ``rolling`` periods into each row (a trailing window).
-    weights, ci, confidence, scale
-        As in :func:`cxmetrics.survey`.
+    weights : str, optional
+        As in :func:`cxmetrics.nps`.
+    ci : {"adjusted_wald", "wald", "score", "bootstrap", "bayes"}
+        As in :func:`cxmetrics.nps`.
+    confidence : float
+        As in :func:`cxmetrics.nps`; also the level of the change interval.
+    points : bool
+        As in :func:`cxmetrics.nps`: points (True) or proportions (False).
+    n_boot : int
+        Draws for ``ci="bootstrap"`` or ``"bayes"`` (at least 1).
+    seed : int or numpy Generator, optional
+        Seed for the simulated intervals: with the same seed two calls give the same result.
 
     Returns
     -------
@@ -87,12 +99,17 @@ def nps_trend(
     >>> out["nps"].round(1).tolist()
     [33.3, nan, 66.7]
     """
-    check_choice(ci, _stats.NPS_CI_METHODS, "ci")
-    check_confidence(confidence)
+    _checks.option(ci, _stats.NPS_CI_METHODS, "ci")
+    confidence = check_confidence(confidence)
+    scale = 100.0 if _checks.flag(points, "points") else 1.0
+    n_boot = _checks.whole(n_boot, "n_boot", low=1)
+    _checks.seed(seed)
+    if ci in ("bootstrap", "bayes") and not isinstance(seed, np.random.Generator):
+        seed = np.random.default_rng(seed)  # one stream for every period and group
     stats, lag = _period_stats(data, score=score, time=time, freq=freq, by=by, rolling=rolling,
                                weights=weights, low=0, high=10, categories=NPS_CATEGORIES)
     columns = nps_columns(stats, weighted=weights is not None, ci=ci, confidence=confidence,
-                          scale=scale)
+                          scale=scale, n_boot=n_boot, seed=seed)
     net, variance = stats.net_codes()
     n = stats.n_eff
     previous = _shift(stats, lag)
@@ -111,7 +128,7 @@ def csat_trend(
     by: str | Sequence[str] | None = None,
     rolling: int | None = None,
     scale: int = 5,
-    top: Sequence[int] = (4, 5),
+    top_box: Sequence[int] = (4, 5),
     weights: str | None = None,
     ci: str = "wilson",
     confidence: float = 0.95,
@@ -127,7 +144,7 @@ def csat_trend(
     ----------
     data, score, time, freq, by, rolling
         As in :func:`nps_trend` (``score`` holds ratings 1..``scale``).
-    scale, top, weights, ci, confidence
+    scale, top_box, weights, ci, confidence
         As in :func:`cxmetrics.csat`.
 
     Returns
@@ -147,9 +164,9 @@ def csat_trend(
     >>> cx.csat_trend(df, score="sat", time="day", freq="W").select("period", "n", "csat").rows()
     [(datetime.datetime(2025, 1, 6, 0, 0), 2, 50.0), (datetime.datetime(2025, 1, 13, 0, 0), 1, 100.0)]
     """
-    check_choice(ci, list(_stats.PROPORTION_CI_METHODS), "ci")
-    check_confidence(confidence)
-    box = _box(top, (4, 5), scale, "top")
+    _checks.option(ci, list(_stats.PROPORTION_CI_METHODS), "ci")
+    confidence = check_confidence(confidence)
+    box = _box(top_box, (4, 5), scale, "top_box")
     stats, lag = _period_stats(data, score=score, time=time, freq=freq, by=by, rolling=rolling,
                                weights=weights, low=1, high=scale, categories={"top": box})
     columns = csat_columns(stats, weighted=weights is not None, ci=ci, confidence=confidence)
@@ -208,12 +225,12 @@ def _period_stats(
     high: int,
     categories: dict[str, tuple[float, float]],
 ) -> tuple[GroupStats, int]:
-    check_choice(freq, FREQUENCIES, "freq")
-    if rolling is not None and (isinstance(rolling, bool) or not isinstance(rolling, int) or rolling < 1):
-        raise CXMetricsError(f"rolling must be a positive whole number of periods, got {rolling!r}")
+    _checks.option(freq, FREQUENCIES, "freq")
+    rolling = _checks.whole(rolling, "rolling", low=1, allow_none=True)
     frame, by_list = prepare(data, score=score, by=by, weights=weights, roles={"time": time})
     if PERIOD in by_list:
         raise CXMetricsError(f"by column {PERIOD!r} clashes with the result's period column")
+    frame = _time.parse_times(frame, time)
     period, zone = _period_expression(frame, time, freq)
     stats = score_stats(frame.with_columns(period.alias(PERIOD)), score=score,
                         by=[*by_list, PERIOD], weights=weights, low=low, high=high,
