@@ -200,7 +200,7 @@ def gap_chart(
             "switched",
             "ci_low",
             "ci_high",
-            "q_value",
+            "p_adjusted",
             "gap_score",
             "small_sample",
         ],
@@ -210,7 +210,7 @@ def gap_chart(
     score = values(frame, "gap_score")[keep]
     switched = values(frame, "switched")[keep]
     low, high = values(frame, "ci_low")[keep] * switched, values(frame, "ci_high")[keep] * switched
-    q = values(frame, "q_value")[keep]
+    q = values(frame, "p_adjusted")[keep]
     names = [
         f"{a}: {f} → {t}"
         for a, f, t, k in zip(

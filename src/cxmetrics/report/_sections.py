@@ -58,7 +58,7 @@ def _significant_groups(survey: Any, score: str, column: str, per_group: Any) ->
     if len(counts) < 2:
         return np.zeros(len(per_group), dtype=bool)
     reference = counts.idxmax()
-    tests = cx.compare_nps(survey, score=score, group=column, reference=reference)
+    tests = cx.compare_nps(survey, score=score, by=column, reference=reference)
     flagged = set(tests.loc[tests["p_adjusted"] < _ALPHA, "group_a"]) | set(
         tests.loc[tests["p_adjusted"] < _ALPHA, "group_b"]
     )
@@ -114,7 +114,7 @@ def journey_sections(
     if switch:
         gap_section = Section("gaps", "Gaps: exits at switches")
         found = cx.gaps(events, customer=customer, time=time, stage=stage, switch=switch)
-        gap_section.table("gaps", found, highlight=(found["q_value"] < _ALPHA).to_numpy())
+        gap_section.table("gaps", found, highlight=(found["p_adjusted"] < _ALPHA).to_numpy())
         gap_section.note("Exit after a handoff with a switch against without (Mantel–Haenszel, BH q-values).")
         gap_section.figure(plot.gap_chart(found), "gaps")
         sections.append(gap_section)
