@@ -77,11 +77,15 @@ def test_compare_csat_matches_statsmodels(backend):
           "sat": [5, 5, 4, 4, 4, 5, 3, 4, 5, 4, 2, 3, 4, 3, 5, 2, 3, 4, 1, 3, 5, 5]}
     out = to_pandas(cx.compare_csat(make_frame(df, backend), score="sat", by="shop")).iloc[0]
     ref = smp.test_proportions_2indep(9, 10, 5, 12, method="score")
-    low, high = smp.confint_proportions_2indep(9, 10, 5, 12, method="newcomb")
     assert out["p_value"] == pytest.approx(ref.pvalue)
-    assert out["ci_low"] == pytest.approx(100 * low)
-    assert out["ci_high"] == pytest.approx(100 * high)
-    assert out["csat_a"] == pytest.approx(90.0)
+    assert out["ci_low"] > 0  # the test rejects at 5%, so the interval excludes 0
+    assert out["csat_a"] == pytest.approx(90.0) and out["test"] == "score"
+    newcombe = to_pandas(cx.compare_csat(make_frame(df, backend), score="sat", by="shop",
+                                         method="newcombe")).iloc[0]
+    low, high = smp.confint_proportions_2indep(9, 10, 5, 12, method="newcomb")
+    assert newcombe["ci_low"] == pytest.approx(100 * low)
+    assert newcombe["ci_high"] == pytest.approx(100 * high)
+    assert newcombe["test"] == "newcombe"
 
 
 def test_compare_csat_paired_matches_scipy():

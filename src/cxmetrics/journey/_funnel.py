@@ -213,8 +213,8 @@ def compare_funnels(
 
     For every step after the first and every group of ``by``, the share of the previous
     step's customers who went on to this step is compared with the same share among all other
-    customers (or the ``reference`` group): Miettinen-Nurminen score test, Newcombe interval
-    for the difference (see :func:`cxmetrics.compare_csat`), relative rate, and
+    customers (or the ``reference`` group): Miettinen-Nurminen score test and the score
+    interval it inverts (see :func:`cxmetrics.compare_csat`), relative rate, and
     Benjamini-Hochberg adjusted p-values over all the comparisons. Comparisons where any of
     the four success/failure counts is below 5 are flagged ``small_sample`` and not tested.
 

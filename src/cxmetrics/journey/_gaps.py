@@ -10,7 +10,6 @@ observational data: customers who switch devices may differ from those who do no
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -54,10 +53,13 @@ def gaps(
     With ``within``, handoffs closer than ``within`` to the end of the log are left out,
     since whether those customers come back is not yet known.
 
-    Statistics per row: the two rates; their difference with Newcombe's hybrid score interval;
-    the relative risk; the Mantel-Haenszel test of no association pooled over the ``by``
-    strata (statsmodels ``StratifiedTable``; with no ``by``, one stratum); Benjamini-Hochberg
-    q-values over all tested rows; and ``gap_score`` = difference x switched handoffs, the
+    Statistics per row: the two rates; their difference with the Miettinen–Nurminen score
+    interval; the relative risk; the test: without ``by``, the Miettinen–Nurminen score test
+    that the interval inverts (so p < 1 − confidence exactly when the interval excludes 0);
+    with ``by``, the Mantel-Haenszel test of no association pooled over the strata
+    (statsmodels ``StratifiedTable``), which adjusts for the strata while the interval is the
+    pooled one, so the two may then disagree near the boundary; Benjamini-Hochberg adjusted
+    p-values over all tested rows; and ``gap_score`` = difference x switched handoffs, the
     excess exits attributable to the switch if the association were causal. Rows with a
     cell (switched or not, outcome or not) below 5 are flagged ``small_sample`` and not
     tested. This is association, not causation: customers who switch may differ from those
@@ -178,10 +180,9 @@ def _statistics(tables: list[tuple[str, Any]], strata: list[str], confidence: fl
             k1, n1, k0, n0 = np.sum(cells, axis=0)
             small = min(k1, n1 - k1, k0, n0 - k0) < MIN_CELL
             p_value: float = np.nan
-            if not small:
+            if not small and strata:
                 usable = [np.array([[a, b - a], [c, d - c]]) for a, b, c, d in cells if b > 0 and d > 0]
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore", RuntimeWarning)
+                with np.errstate(all="ignore"):  # empty strata cells: statsmodels divides by 0
                     p_value = float(StratifiedTable(usable).test_null_odds(correction=False).pvalue)
             for name, value in (("attribute", attribute), ("from_stage", origin), ("to_stage", target),
                                 ("switched", int(n1)), ("not_switched", int(n0)), ("switched_outcome", k1),
@@ -190,6 +191,9 @@ def _statistics(tables: list[tuple[str, Any]], strata: list[str], confidence: fl
     k1, n1, k0, n0 = (np.asarray(rows[name], dtype=float) for name in (
         "switched_outcome", "switched", "not_switched_outcome", "not_switched"))
     test = _stats.two_proportion_test(k1, n1, k0, n0, confidence=confidence)
+    small_rows = np.asarray(rows["small_sample"], dtype=bool)
+    if not strata:  # one stratum: the test is the score test its interval inverts
+        rows["p_value"] = list(np.where(small_rows, np.nan, test["p_value"]))
     with np.errstate(invalid="ignore", divide="ignore"):
         rate_1, rate_0 = k1 / n1, k0 / n0
         relative = rate_1 / rate_0

@@ -129,11 +129,15 @@ def compare_csat(
     reference: Any = None,
     p_adjust: str = "holm",
     confidence: float = 0.95,
+    method: str = "score",
 ) -> Any:
     """Compare CSAT top-box shares between groups.
 
-    Independent groups: Miettinen–Nurminen (1985) score test for a difference of two
-    proportions, with Newcombe's (1998) hybrid score interval (via statsmodels).
+    Independent groups: with ``method="score"`` (default) the Miettinen–Nurminen (1985) score
+    test for a difference of two proportions and the interval that inverts the same statistic;
+    with ``method="newcombe"``, Newcombe's (1998) hybrid score interval and the test that
+    matches it. Either way the test rejects at 1 − ``confidence`` exactly when the interval
+    excludes 0 (:func:`cxmetrics._stats.two_proportion_test`).
     Paired (same respondents in each group): paired t test on the differences of the top-box
     indicators.
 
@@ -151,6 +155,8 @@ def compare_csat(
         Consecutive ratings counted as satisfied.
     paired, subject, reference, p_adjust, confidence
         As in :func:`compare_nps`.
+    method : {"score", "newcombe"}
+        Test and interval for independent groups (see above); ignored when ``paired``.
 
     Returns
     -------
@@ -158,8 +164,8 @@ def compare_csat(
         One row per comparison: ``group_a``, ``group_b``, ``n_a``, ``n_b``, ``csat_a``,
         ``csat_b`` (percent), ``difference`` (percentage points, a − b), ``se`` (paired only,
         NaN otherwise), ``ci_low``, ``ci_high``, ``statistic``, ``df`` (paired only),
-        ``p_value``, ``p_adjusted``, ``test`` (``"score"`` or ``"paired_t"``), ``p_adjust_method``,
-        ``n_missing``.
+        ``p_value``, ``p_adjusted``, ``test`` (``"score"``, ``"newcombe"`` or ``"paired_t"``),
+        ``p_adjust_method``, ``n_missing``.
 
     Examples
     --------
@@ -171,13 +177,14 @@ def compare_csat(
     >>> round(float(row["difference"]), 1), round(float(row["p_value"]), 4)
     (60.0, 0.0076)
     """
+    _checks.option(method, _stats.TWO_PROPORTION_METHODS, "method")
     low, high = _box(top_box, (4, 5), scale, "top_box")
 
     def code(score_expr: nw.Expr) -> nw.Expr:
         return ((score_expr >= low) & (score_expr <= high)).cast(nw.Int8)
 
     metric = _Metric("csat", 1, scale, {"top": (low, high)}, code,
-                     lambda stats: stats.share("top"), "score")
+                     lambda stats: stats.share("top"), method)
     return _compare(data, metric, score=score, group=by, paired=paired, subject=subject,
                     reference=reference, p_adjust=p_adjust, confidence=confidence, scale=100)
 
@@ -261,10 +268,10 @@ def _pairs(labels: list[Any], reference: Any, group: str) -> list[tuple[int, int
 def _independent(
     stats: GroupStats, metric: _Metric, a: np.ndarray, b: np.ndarray, confidence: float
 ) -> dict[str, np.ndarray]:
-    if metric.independent_test == "score":
+    if metric.independent_test in _stats.TWO_PROPORTION_METHODS:
         top = stats.categories["top"]
         result = _stats.two_proportion_test(top[a], stats.n[a], top[b], stats.n[b],
-                                            confidence=confidence)
+                                            confidence=confidence, method=metric.independent_test)
         nan = np.full(len(a), np.nan)
         return result | {"se": nan, "df": nan}
     means, variance = stats.net_codes()

@@ -136,8 +136,8 @@ def csat_trend(
     """CSAT per calendar period (and group), with intervals and a test of change.
 
     The period grid, ``rolling`` windows and comparison periods work as in :func:`nps_trend`;
-    the change in top-box share is tested with the Miettinen–Nurminen score test (Newcombe
-    interval), as in
+    the change in top-box share is tested with the Miettinen–Nurminen score test and its
+    inverted score interval, as in
     :func:`compare_csat`.
 
     Parameters

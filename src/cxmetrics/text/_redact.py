@@ -71,7 +71,8 @@ _RULES = {
 }
 
 
-def redact(texts: Any, *, kinds: str | Sequence[str] = ("phone", "id_card", "email", "bank_card")) -> Redaction:
+def redact(texts: Any, *,
+           kinds: str | Sequence[str] = ("phone", "id_card", "email", "bank_card")) -> Redaction:
     """Mask personal data in verbatims before they are stored or shown.
 
     Kinds, applied in this order so that one never eats part of another:
