@@ -152,7 +152,8 @@ def test_unit_table_is_shared():
 
 
 def test_group_codes_null_keys_are_one_group_on_pandas():
-    rows = pd.DataFrame({"g": ["a", None, "b", np.nan, "a"], "h": pd.array([1, 2, None, 2, 1], dtype="Int64")})
+    rows = pd.DataFrame({"g": ["a", None, "b", np.nan, "a"],
+                         "h": pd.array([1, 2, None, 2, 1], dtype="Int64")})
     for frame in (rows, pl.from_pandas(rows)):
         keys, codes = _frame.group_codes(nw.from_native(frame), ["g"])
         assert (codes >= 0).all() and len(keys) == 3
