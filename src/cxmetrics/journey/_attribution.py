@@ -63,6 +63,22 @@ def attribution(
     * ``"first_touch"``, ``"last_touch"``: each conversion to its first or last touchpoint.
     * ``"linear"``: each conversion split equally over its journey's touch events.
 
+    Parameters
+    ----------
+    data : DataFrame
+        The event log, one row per event (pandas, polars, pyarrow or a lazy frame). Text
+        times are parsed as ISO-8601 (pandas object columns of dates too); an empty log raises
+        :class:`~cxmetrics.errors.DesignError`; missing customers, stages or times raise
+        :class:`~cxmetrics.errors.MissingValueError` (clean with :func:`validate_events`).
+    customer, time, stage : str
+        Columns of the customer id, the event time and the stage (any hashable values).
+    conversion_stage
+        Stage value of a conversion (must occur in the log).
+    touchpoint : str, optional
+        Column identifying the touchpoint (channel, campaign); default the stage.
+    method : {"markov", "first_touch", "last_touch", "linear"}
+        Credit rule (above).
+
     Returns
     -------
     DataFrame

@@ -227,6 +227,8 @@ def compare_funnels(
     reference : optional
         A value of ``by`` to compare every other group with; default: each group against the
         rest.
+    confidence : float
+        Level of the score interval, strictly between 0 and 1.
 
     Returns
     -------

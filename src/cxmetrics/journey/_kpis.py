@@ -48,7 +48,37 @@ def journey_kpis(
       measure of first-contact resolution failing.
 
     Groups (``by``) are read at each customer's first event; all KPIs of a customer count in
-    that group.
+    that group; null keys form their own group.
+
+    Parameters
+    ----------
+    data : DataFrame
+        The event log, one row per event (pandas, polars, pyarrow or a lazy frame). Text
+        times are parsed as ISO-8601 (pandas object columns of dates too); an empty log raises
+        :class:`~cxmetrics.errors.DesignError`; missing customers, stages or times raise
+        :class:`~cxmetrics.errors.MissingValueError` (clean with :func:`validate_events`).
+    customer, time, stage : str
+        Columns of the customer id, the event time and the stage (any hashable values).
+    conversion_stage
+        The stage value that counts as a conversion (must occur in the log).
+    session : str, optional
+        Column of session ids; without it sessions end after ``session_gap`` without events.
+    session_gap : duration
+        Inactivity that ends a session (``"30min"``, ``datetime.timedelta(minutes=30)``; a
+        bare number is an error). Needed when ``session`` is not given.
+    checkout_stage : optional
+        Stage value of a checkout, for ``checkout_abandonment``.
+    window : duration, optional
+        Time from the first checkout within which a conversion counts; default no limit.
+    support_stage : optional
+        Stage value of a support contact, for ``repeat_contact_rate``; None leaves it out.
+    repeat_window : duration
+        Look-ahead after the first support contact for a repeat; None is an error (leave
+        the KPI out with ``support_stage=None``).
+    by : str or list of str, optional
+        Group columns, read at each customer's first event.
+    confidence : float
+        Level of the Wilson intervals, strictly between 0 and 1.
 
     Returns
     -------

@@ -152,6 +152,26 @@ def paths(
     ``conversion_stage`` when one is given. Journeys longer than ``max_length`` are grouped
     by their first ``max_length`` stages, marked with a trailing "…".
 
+    Parameters
+    ----------
+    data : DataFrame
+        The event log, one row per event (pandas, polars, pyarrow or a lazy frame). Text
+        times are parsed as ISO-8601 (pandas object columns of dates too); an empty log raises
+        :class:`~cxmetrics.errors.DesignError`; missing customers, stages or times raise
+        :class:`~cxmetrics.errors.MissingValueError` (clean with :func:`validate_events`).
+    customer, time, stage : str
+        Columns of the customer id, the event time and the stage (any hashable values).
+    session : str, optional
+        Column of session ids: each session is a journey.
+    conversion_stage : optional
+        Stage value that ends a journey and counts it as converted.
+    n : int
+        How many paths to return (the most frequent; at least 1).
+    max_length : int
+        Stages shown per path (at least 1); longer journeys are grouped by their start.
+    collapse_repeats : bool
+        Count repeats of one stage in a row once.
+
     Returns
     -------
     DataFrame
@@ -228,6 +248,24 @@ def time_between(
     unit: str = "h",
 ) -> Any:
     """Time from a customer's first ``from_stage`` to the first ``to_stage`` after it.
+
+    Parameters
+    ----------
+    data : DataFrame
+        The event log, one row per event (pandas, polars, pyarrow or a lazy frame). Text
+        times are parsed as ISO-8601 (pandas object columns of dates too); an empty log raises
+        :class:`~cxmetrics.errors.DesignError`; missing customers, stages or times raise
+        :class:`~cxmetrics.errors.MissingValueError` (clean with :func:`validate_events`).
+    customer, time, stage : str
+        Columns of the customer id, the event time and the stage (any hashable values).
+    from_stage, to_stage
+        Stage values; both must occur in the log.
+    by : str or list of str, optional
+        Group columns, read at each customer's first event; null keys form their own group.
+        A group column named like a result column raises
+        :class:`~cxmetrics.errors.ColumnClashError`.
+    unit : {"us", "ms", "s", "min", "h", "D", "W"}
+        Unit of the durations (the one unit table of :mod:`cxmetrics._time`).
 
     Returns
     -------

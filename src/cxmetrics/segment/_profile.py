@@ -64,20 +64,27 @@ def segment_profile(
         _checks.finite_column(frame, column, "value")
     _checks.no_clash(keys, ["customers", "share", *(f"{m}_median" for m in metrics), "revenue",
                             "revenue_share", *(f"{v}_mean" for v in values)], function="segment_profile")
-    profile = (
-        frame.group_by(*keys, drop_null_keys=False)
-        .agg(
+    backend = _frame.eager_implementation(frame)
+    if frame.implementation.is_pyarrow():  # pyarrow's grouped median is approximate (t-digest)
+        frame = nw.from_native(frame.to_pandas())
+    elif frame.implementation.is_dask():  # Dask has no grouped median with null keys
+        frame = _frame.collect(frame.select(*dict.fromkeys([*keys, *metrics, revenue, *values])))
+    # the per-segment aggregation runs in the engine; the few rows it gives are finished eagerly
+    aggregated = _frame.collect(
+        frame.group_by(*keys, drop_null_keys=False).agg(
             nw.len().alias("customers"),
             *(nw.col(m).median().alias(f"{m}_median") for m in metrics),
             nw.col(revenue).sum().alias("revenue"),
             *(nw.col(v).mean().alias(f"{v}_mean") for v in values),
         )
-        .with_columns(
-            (nw.col("customers") / nw.col("customers").sum()).alias("share"),
-            (nw.col("revenue") / nw.col("revenue").sum()).alias("revenue_share"),
-        )
-        .sort(["revenue", *keys], descending=[True, *([False] * len(keys))], nulls_last=True)
     )
+    profile = aggregated.with_columns(
+        (nw.col("customers") / nw.col("customers").sum()).alias("share"),
+        (nw.col("revenue") / nw.col("revenue").sum()).alias("revenue_share"),
+    ).sort(["revenue", *keys], descending=[True, *([False] * len(keys))], nulls_last=True)
     ordered = [*keys, "customers", "share", *(f"{m}_median" for m in metrics), "revenue",
                "revenue_share", *(f"{v}_mean" for v in values)]
-    return _frame.to_native(_frame.collect(profile.select(ordered)))
+    table = _frame.collect(profile.select(ordered))
+    if backend.is_pyarrow() and not table.implementation.is_pyarrow():
+        table = nw.from_native(nw.from_native(_frame.to_native(table)).to_arrow())
+    return _frame.to_native(table)

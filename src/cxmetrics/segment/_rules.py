@@ -56,7 +56,7 @@ ZH_LABELS = {
 }
 
 
-def default_rules(labels: str = "en") -> list[dict[str, Any]]:
+def default_rules(*, labels: str = "en") -> list[dict[str, Any]]:
     """The default rule table for 5 scores, as a list of dicts (plain data to copy and edit).
 
     Each rule has ``segment`` and inclusive score ranges ``r_min, r_max, f_min, f_max,
@@ -66,12 +66,22 @@ def default_rules(labels: str = "en") -> list[dict[str, Any]]:
     F 1-2; Can't Lose Them: R 1-2, F 5; At Risk: R 1-2, F 3-4; Hibernating: R 2, F 1-2;
     Lost: R 1, F 1-2), any M.
 
+    Parameters
+    ----------
+    labels : {"en", "zh"}
+        Language of the segment names.
+
+    Returns
+    -------
+    list of dict
+        A fresh copy on every call (editing it changes nothing else).
+
     Examples
     --------
     >>> import cxmetrics as cx
     >>> cx.default_rules()[0]
     {'segment': 'Champions', 'r_min': 5, 'r_max': 5, 'f_min': 4, 'f_max': 5, 'm_min': 1, 'm_max': 5}
-    >>> cx.default_rules("zh")[0]["segment"]
+    >>> cx.default_rules(labels="zh")[0]["segment"]
     '重要价值客户'
     """
     check_choice(labels, LABEL_LANGUAGES, "labels")
@@ -201,7 +211,7 @@ def rfm_segment(
     if isinstance(rules, str) and rules == "default":
         if bins != 5:
             raise ValueRangeError(f"the default rules are for bins=5, got bins={bins}; pass your own rules")
-        table = default_rules(labels)
+        table = default_rules(labels=labels)
         if labels == "zh" and other == "Other":
             other = ZH_LABELS["Other"]
     else:
