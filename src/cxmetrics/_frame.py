@@ -46,6 +46,8 @@ def as_list(columns: str | Sequence[str] | None, role: str = "by") -> list[str]:
         return [columns]
     if not isinstance(columns, (list, tuple)) or not all(isinstance(c, str) for c in columns):
         raise ColumnTypeError(f"{role} must be a column name or a list of names, got {columns!r}")
+    if len(set(columns)) != len(columns):
+        raise ValueRangeError(f"{role} names a column more than once: {list(columns)!r}")
     return list(columns)
 
 
@@ -64,7 +66,7 @@ def require_columns(frame: Frame, roles: Mapping[str, str | Sequence[str] | None
     """Check that every column named for a role exists; say which role and which names."""
     available = frame.collect_schema().names()
     for role, names in roles.items():
-        for column in as_list(names):
+        for column in as_list(names, role):
             if not isinstance(column, str):
                 raise ColumnTypeError(f"{role} must be a column name, got {column!r}")
             if column not in available:

@@ -125,6 +125,8 @@ def rfm_score(
     if method == "quantile" and thresholds is not None:
         raise ValueRangeError("thresholds are only used with method='fixed'")
     n = _check_values(frame)
+    if n == 0 and edges is None:  # no customers: the same columns, no rows
+        edges = {metric: np.arange(1.0, bins) for metric, _, _ in METRICS}
     scores = [
         (quantile_score(nw.col(metric), quantile_cuts(frame, metric, bins, n, smaller_is_better),
                         smaller_is_better) if edges is None
