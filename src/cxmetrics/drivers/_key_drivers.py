@@ -104,6 +104,14 @@ def key_drivers(
         Fewer responses than drivers + 2, a constant driver or outcome, or drivers that are
         exact linear combinations of others (named).
 
+    Notes
+    -----
+    Edge inputs: fewer complete responses than drivers + 2 (an empty frame, one row), a
+    constant outcome or driver raise :class:`~cxmetrics.errors.DesignError` naming the group;
+    null ``by`` keys form their own group on every backend; text or infinite ratings raise
+    naming the column (bool ratings are read as 0/1); a ``by`` column named like a result
+    column raises :class:`~cxmetrics.errors.ColumnClashError`.
+
     Examples
     --------
     >>> import numpy as np, pandas as pd

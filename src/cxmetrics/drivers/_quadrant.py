@@ -65,6 +65,14 @@ def importance_performance(
         of the explained variance), ``performance``, ``importance_split`` and
         ``performance_split`` (the lines), ``quadrant``. The data of the driver-quadrant chart.
 
+    Notes
+    -----
+    Edge inputs: fewer complete responses than drivers + 2 (an empty frame, one row), a
+    constant outcome or driver raise :class:`~cxmetrics.errors.DesignError` naming the group;
+    null ``by`` keys form their own group on every backend; text or infinite ratings raise
+    naming the column (bool ratings are read as 0/1); a ``by`` column named like a result
+    column raises :class:`~cxmetrics.errors.ColumnClashError`.
+
     Examples
     --------
     >>> import numpy as np, pandas as pd

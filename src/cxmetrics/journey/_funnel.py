@@ -112,6 +112,15 @@ def funnel(
         ``time_to_convert_p90`` (time from the previous step into this one, over the customers
         who made that move, in ``unit``).
 
+    Notes
+    -----
+    Edge inputs: an empty log raises :class:`~cxmetrics.errors.DesignError`; missing ids,
+    stages or times raise :class:`~cxmetrics.errors.MissingValueError`; ISO text times are
+    parsed (a lazy frame fails at the call, like an eager one) and pandas object columns of
+    dates are dates; null group keys form their own group on every backend; a group column
+    named like a result column raises :class:`~cxmetrics.errors.ColumnClashError`; durations
+    follow :mod:`cxmetrics._time` (a bare number such as ``window=30`` is an error).
+
     Examples
     --------
     >>> import pandas as pd
@@ -239,6 +248,15 @@ def compare_funnels(
         ``converted_other``, ``rate_other``, ``difference`` (rate - rate_other) with
         ``ci_low`` and ``ci_high``, ``relative_rate`` (rate / rate_other), ``p_value``,
         ``p_adjusted`` (Benjamini-Hochberg), ``p_adjust_method`` (``"fdr_bh"``), ``small_sample``.
+
+    Notes
+    -----
+    Edge inputs: an empty log raises :class:`~cxmetrics.errors.DesignError`; missing ids,
+    stages or times raise :class:`~cxmetrics.errors.MissingValueError`; ISO text times are
+    parsed (a lazy frame fails at the call, like an eager one) and pandas object columns of
+    dates are dates; null group keys form their own group on every backend; a group column
+    named like a result column raises :class:`~cxmetrics.errors.ColumnClashError`; durations
+    follow :mod:`cxmetrics._time` (a bare number such as ``window=30`` is an error).
 
     Examples
     --------

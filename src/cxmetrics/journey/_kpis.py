@@ -86,6 +86,15 @@ def journey_kpis(
         One row per (group, KPI, stage): the ``by`` columns, ``kpi``, ``stage`` (null except
         for exit rates), ``numerator``, ``denominator``, ``rate``, ``ci_low``, ``ci_high``.
 
+    Notes
+    -----
+    Edge inputs: an empty log raises :class:`~cxmetrics.errors.DesignError`; missing ids,
+    stages or times raise :class:`~cxmetrics.errors.MissingValueError`; ISO text times are
+    parsed (a lazy frame fails at the call, like an eager one) and pandas object columns of
+    dates are dates; null group keys form their own group on every backend; a group column
+    named like a result column raises :class:`~cxmetrics.errors.ColumnClashError`; durations
+    follow :mod:`cxmetrics._time` (a bare number such as ``window=30`` is an error).
+
     Examples
     --------
     >>> import pandas as pd

@@ -69,6 +69,15 @@ def transitions(
         ``time_median`` and ``time_p90`` (time between the two events; null for start and
         exit moves).
 
+    Notes
+    -----
+    Edge inputs: an empty log raises :class:`~cxmetrics.errors.DesignError`; missing ids,
+    stages or times raise :class:`~cxmetrics.errors.MissingValueError`; ISO text times are
+    parsed (a lazy frame fails at the call, like an eager one) and pandas object columns of
+    dates are dates; null group keys form their own group on every backend; a group column
+    named like a result column raises :class:`~cxmetrics.errors.ColumnClashError`; durations
+    follow :mod:`cxmetrics._time` (a bare number such as ``window=30`` is an error).
+
     Examples
     --------
     >>> import pandas as pd
@@ -179,6 +188,15 @@ def paths(
         " > "), ``length`` (stages in the path), ``journeys``, ``share`` (of all journeys),
         and with ``conversion_stage``: ``conversions`` and ``conversion_rate``.
 
+    Notes
+    -----
+    Edge inputs: an empty log raises :class:`~cxmetrics.errors.DesignError`; missing ids,
+    stages or times raise :class:`~cxmetrics.errors.MissingValueError`; ISO text times are
+    parsed (a lazy frame fails at the call, like an eager one) and pandas object columns of
+    dates are dates; null group keys form their own group on every backend; a group column
+    named like a result column raises :class:`~cxmetrics.errors.ColumnClashError`; durations
+    follow :mod:`cxmetrics._time` (a bare number such as ``window=30`` is an error).
+
     Examples
     --------
     >>> import pandas as pd
@@ -274,6 +292,15 @@ def time_between(
         ``reached`` (of those, with ``to_stage`` after it), ``reached_rate``, and over the
         customers who reached it: ``mean``, ``median``, ``p25``, ``p75``, ``p90``, ``min``,
         ``max``, in ``unit``.
+
+    Notes
+    -----
+    Edge inputs: an empty log raises :class:`~cxmetrics.errors.DesignError`; missing ids,
+    stages or times raise :class:`~cxmetrics.errors.MissingValueError`; ISO text times are
+    parsed (a lazy frame fails at the call, like an eager one) and pandas object columns of
+    dates are dates; null group keys form their own group on every backend; a group column
+    named like a result column raises :class:`~cxmetrics.errors.ColumnClashError`; durations
+    follow :mod:`cxmetrics._time` (a bare number such as ``window=30`` is an error).
 
     Examples
     --------

@@ -90,6 +90,12 @@ def validate_events(
         sorted; and the report (``rows, null_customer, null_stage, null_time,
         unparsable_time, duplicates, kept, customers, sessions, was_sorted, mixed_offsets``).
 
+    Notes
+    -----
+    Edge inputs: an empty log gives an empty log and a report of zeros; unparsable text
+    times are counted and dropped (not an error, this is the cleaning step); pandas object
+    columns of dates are dates.
+
     Examples
     --------
     >>> import pandas as pd

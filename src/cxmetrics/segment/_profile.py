@@ -41,6 +41,12 @@ def segment_profile(
         ``monetary_median``, ``revenue`` (sum), ``revenue_share``, and ``<value>_mean`` for
         each value column.
 
+    Notes
+    -----
+    Edge inputs: an empty frame gives no rows; null segment keys form their own row; text or
+    infinite values raise naming the column; a ``by`` column named like a result column
+    raises :class:`~cxmetrics.errors.ColumnClashError`.
+
     Examples
     --------
     >>> import pandas as pd
@@ -65,8 +71,8 @@ def segment_profile(
     _checks.no_clash(keys, ["customers", "share", *(f"{m}_median" for m in metrics), "revenue",
                             "revenue_share", *(f"{v}_mean" for v in values)], function="segment_profile")
     backend = _frame.eager_implementation(frame)
-    if frame.implementation.is_pyarrow():  # pyarrow's grouped median is approximate (t-digest)
-        frame = nw.from_native(frame.to_pandas())
+    if isinstance(frame, nw.DataFrame) and frame.implementation.is_pyarrow():
+        frame = nw.from_native(frame.to_pandas())  # pyarrow's grouped median is approximate
     elif frame.implementation.is_dask():  # Dask has no grouped median with null keys
         frame = _frame.collect(frame.select(*dict.fromkeys([*keys, *metrics, revenue, *values])))
     # the per-segment aggregation runs in the engine; the few rows it gives are finished eagerly

@@ -196,6 +196,12 @@ def rfm_segment(
     DataFrame
         ``scores`` (same library, rows and order) with a text column ``segment``.
 
+    Notes
+    -----
+    Edge inputs: no customers give no rows with the segment column; missing or infinite values raise naming the column; null customer
+    ids raise :class:`~cxmetrics.errors.MissingValueError`; nullable and pyarrow-backed columns
+    are read as their values. A lazy input gives a lazy result.
+
     Examples
     --------
     >>> import pandas as pd

@@ -102,6 +102,12 @@ def rfm_score(
         (pandas ``.attrs`` would hold it only for pandas, are deep-copied by every pandas
         operation, and a DataFrame stored there breaks ``pandas.concat``).
 
+    Notes
+    -----
+    Edge inputs: no customers give no rows with the score columns; missing or infinite values raise naming the column; null customer
+    ids raise :class:`~cxmetrics.errors.MissingValueError`; nullable and pyarrow-backed columns
+    are read as their values. A lazy input gives a lazy result.
+
     Examples
     --------
     >>> import pandas as pd
@@ -154,6 +160,12 @@ def rfm_thresholds(data: Any, *, bins: int = 5) -> Any:
         Same library, one row per (metric, score) in the order recency, frequency, monetary
         and score 1..bins: ``metric``, ``score``, ``customers``, ``min`` and ``max`` (the
         smallest and largest value given that score; null when it is empty).
+
+    Notes
+    -----
+    Edge inputs: no customers give every (metric, score) row with 0 customers; missing or infinite values raise naming the column; null customer
+    ids raise :class:`~cxmetrics.errors.MissingValueError`; nullable and pyarrow-backed columns
+    are read as their values. A lazy input gives a lazy result.
 
     Examples
     --------

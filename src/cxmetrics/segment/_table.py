@@ -66,6 +66,12 @@ def rfm_table(
           in the input's time zone;
         - ``as_of``: the reference moment, the same on every row.
 
+    Notes
+    -----
+    Edge inputs: an empty transaction log raises :class:`~cxmetrics.errors.ValueRangeError`; missing or infinite values raise naming the column; null customer
+    ids raise :class:`~cxmetrics.errors.MissingValueError`; nullable and pyarrow-backed columns
+    are read as their values. A lazy input gives a lazy result.
+
     Examples
     --------
     >>> import pandas as pd

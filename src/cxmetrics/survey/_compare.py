@@ -101,6 +101,13 @@ def compare_nps(
         dropped for a missing score). Statistics are NaN when a group has fewer than two
         responses or no variation.
 
+    Notes
+    -----
+    Edge inputs: fewer than two groups (an empty frame, one group) raise
+    :class:`~cxmetrics.errors.DesignError`; null ``by`` values are a group of their own; text,
+    bool or infinite scores raise naming the column; a group with fewer than two responses
+    gives NaN statistics.
+
     Examples
     --------
     >>> import pandas as pd
@@ -166,6 +173,13 @@ def compare_csat(
         NaN otherwise), ``ci_low``, ``ci_high``, ``statistic``, ``df`` (paired only),
         ``p_value``, ``p_adjusted``, ``test`` (``"score"``, ``"newcombe"`` or ``"paired_t"``),
         ``p_adjust_method``, ``n_missing``.
+
+    Notes
+    -----
+    Edge inputs: fewer than two groups (an empty frame, one group) raise
+    :class:`~cxmetrics.errors.DesignError`; null ``by`` values are a group of their own; text,
+    bool or infinite scores raise naming the column; a group with fewer than two responses
+    gives NaN statistics.
 
     Examples
     --------

@@ -252,6 +252,16 @@ def csat(
     Wilson, E. B. (1927). Probable inference, the law of succession, and statistical
     inference. *JASA* 22(158), 209–212.
 
+    Notes
+    -----
+    Edge inputs: an empty frame gives one row with n = 0 and NaN metrics (no ``by``) or no rows
+    (with ``by``); a group with one response gets its value and NaN spreads where they need
+    two; null ``by`` keys form their own group (sorted last) on every backend; categorical,
+    bool, nullable (``Int64``, ``pd.NA``) and pyarrow-backed columns are read as their values.
+    Text, bool or infinite scores and infinite or negative weights raise naming the column; a
+    ``by`` column named like a result column raises
+    :class:`~cxmetrics.errors.ColumnClashError`.
+
     Examples
     --------
     >>> import polars as pl
@@ -344,6 +354,16 @@ def ces(
         ``stat`` (the statistic chosen), ``ces`` (its value), ``se``, ``ci_low``, ``ci_high``,
         ``ci_method`` (``"t"`` for mean and index).
 
+    Notes
+    -----
+    Edge inputs: an empty frame gives one row with n = 0 and NaN metrics (no ``by``) or no rows
+    (with ``by``); a group with one response gets its value and NaN spreads where they need
+    two; null ``by`` keys form their own group (sorted last) on every backend; categorical,
+    bool, nullable (``Int64``, ``pd.NA``) and pyarrow-backed columns are read as their values.
+    Text, bool or infinite scores and infinite or negative weights raise naming the column; a
+    ``by`` column named like a result column raises
+    :class:`~cxmetrics.errors.ColumnClashError`.
+
     Examples
     --------
     >>> import pandas as pd
@@ -418,6 +438,16 @@ def score_distribution(
     DataFrame
         One row per (group, value), sorted: ``by…``, the score column (the value), ``n``
         (responses with that value), ``share`` (n / responses in the group, 0–1).
+
+    Notes
+    -----
+    Edge inputs: an empty frame gives one row with n = 0 and NaN metrics (no ``by``) or no rows
+    (with ``by``); a group with one response gets its value and NaN spreads where they need
+    two; null ``by`` keys form their own group (sorted last) on every backend; categorical,
+    bool, nullable (``Int64``, ``pd.NA``) and pyarrow-backed columns are read as their values.
+    Text, bool or infinite scores and infinite or negative weights raise naming the column; a
+    ``by`` column named like a result column raises
+    :class:`~cxmetrics.errors.ColumnClashError`.
 
     Examples
     --------

@@ -85,6 +85,16 @@ def nps_trend(
         comparison period), ``change_ci_low``, ``change_ci_high``, ``change_p_value``
         (NaN for the first period(s) of each group).
 
+    Notes
+    -----
+    Edge inputs: an empty frame gives one row with n = 0 and NaN metrics (no ``by``) or no rows
+    (with ``by``); a group with one response gets its value and NaN spreads where they need
+    two; null ``by`` keys form their own group (sorted last) on every backend; categorical,
+    bool, nullable (``Int64``, ``pd.NA``) and pyarrow-backed columns are read as their values.
+    Text, bool or infinite scores and infinite or negative weights raise naming the column; a
+    ``by`` column named like a result column raises
+    :class:`~cxmetrics.errors.ColumnClashError`.
+
     Examples
     --------
     >>> import pandas as pd
@@ -153,6 +163,16 @@ def csat_trend(
         One row per (group, period): ``by…``, ``period``, every column of :func:`cxmetrics.csat`,
         then ``change`` (percentage points), ``change_ci_low``, ``change_ci_high``,
         ``change_p_value``.
+
+    Notes
+    -----
+    Edge inputs: an empty frame gives one row with n = 0 and NaN metrics (no ``by``) or no rows
+    (with ``by``); a group with one response gets its value and NaN spreads where they need
+    two; null ``by`` keys form their own group (sorted last) on every backend; categorical,
+    bool, nullable (``Int64``, ``pd.NA``) and pyarrow-backed columns are read as their values.
+    Text, bool or infinite scores and infinite or negative weights raise naming the column; a
+    ``by`` column named like a result column raises
+    :class:`~cxmetrics.errors.ColumnClashError`.
 
     Examples
     --------
