@@ -198,9 +198,9 @@ def rfm_segment(
 
     Notes
     -----
-    Edge inputs: no customers give no rows with the segment column; missing or infinite values raise naming the column; null customer
-    ids raise :class:`~cxmetrics.errors.MissingValueError`; nullable and pyarrow-backed columns
-    are read as their values. A lazy input gives a lazy result.
+    Edge inputs: no customers give no rows with the segment column; scores outside 1..bins
+    or missing raise naming the column; nullable and pyarrow-backed columns are read as
+    their values. A lazy input gives a lazy result.
 
     Examples
     --------

@@ -104,9 +104,9 @@ def rfm_score(
 
     Notes
     -----
-    Edge inputs: no customers give no rows with the score columns; missing or infinite values raise naming the column; null customer
-    ids raise :class:`~cxmetrics.errors.MissingValueError`; nullable and pyarrow-backed columns
-    are read as their values. A lazy input gives a lazy result.
+    Edge inputs: no customers give no rows with the score columns; missing or infinite values
+    raise naming the column; nullable and pyarrow-backed columns are read as their values. A
+    lazy input gives a lazy result.
 
     Examples
     --------
@@ -163,9 +163,8 @@ def rfm_thresholds(data: Any, *, bins: int = 5) -> Any:
 
     Notes
     -----
-    Edge inputs: no customers give every (metric, score) row with 0 customers; missing or infinite values raise naming the column; null customer
-    ids raise :class:`~cxmetrics.errors.MissingValueError`; nullable and pyarrow-backed columns
-    are read as their values. A lazy input gives a lazy result.
+    Edge inputs: no customers give every (metric, score) row with 0 customers; nullable and
+    pyarrow-backed columns are read as their values.
 
     Examples
     --------

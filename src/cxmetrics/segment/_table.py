@@ -6,10 +6,12 @@ from typing import Any
 
 import narwhals as nw
 
-from cxmetrics import _frame, _time, _transactions
-from cxmetrics.errors import check_choice
+from cxmetrics import _checks, _frame, _time, _transactions
 
 MONETARY_STATISTICS = ("mean", "total")
+
+
+RFM_COLUMNS = ("recency", "frequency", "monetary", "revenue", "first_purchase", "last_purchase", "as_of")
 
 
 def rfm_table(
@@ -68,9 +70,11 @@ def rfm_table(
 
     Notes
     -----
-    Edge inputs: an empty transaction log raises :class:`~cxmetrics.errors.ValueRangeError`; missing or infinite values raise naming the column; null customer
-    ids raise :class:`~cxmetrics.errors.MissingValueError`; nullable and pyarrow-backed columns
-    are read as their values. A lazy input gives a lazy result.
+    Edge inputs: an empty transaction log raises :class:`~cxmetrics.errors.ValueRangeError`;
+    missing or infinite amounts and missing ids or times raise naming the column; a customer
+    column named like a result column raises :class:`~cxmetrics.errors.ColumnClashError`;
+    text times are parsed and pandas object dates read as dates. A lazy input gives a lazy
+    result.
 
     Examples
     --------
@@ -91,7 +95,8 @@ def rfm_table(
     >>> str(table["as_of"][0].date())
     '2024-03-11'
     """
-    check_choice(monetary, MONETARY_STATISTICS, "monetary")
+    _checks.option(monetary, MONETARY_STATISTICS, "monetary")
+    _checks.no_clash([customer], RFM_COLUMNS, function="rfm_table")
     days_per_unit = _time.unit_days(unit)
     prepared = _transactions.prepare(
         data, customer=customer, time=time, amount=amount, nonpositive=nonpositive
@@ -104,7 +109,7 @@ def rfm_table(
     t, wall = nw.col(_transactions.TIME_US), nw.col(_transactions.TIME_WALL)
     per_customer = prepared.frame.group_by(customer).agg(
         wall.min().alias("first_purchase"),
-        t.max().alias("last_us"),
+        t.max().alias("__cx_last_us"),
         wall.max().alias("last_purchase"),
         nw.len().alias("frequency"),
         nw.col(amount).sum().alias("revenue"),
@@ -113,7 +118,7 @@ def rfm_table(
     unit_us = _time.MICROSECONDS_PER_DAY * days_per_unit
     table = per_customer.sort(customer).select(
         nw.col(customer),
-        ((as_of_us - nw.col("last_us")) / unit_us).alias("recency"),
+        ((as_of_us - nw.col("__cx_last_us")) / unit_us).alias("recency"),
         frequency.cast(nw.Int64),
         (revenue / frequency if monetary == "mean" else revenue).alias("monetary"),
         revenue.cast(nw.Float64),
