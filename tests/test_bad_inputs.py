@@ -427,3 +427,24 @@ def test_pandas_object_dates_are_dates() -> None:
     mixed.loc[mixed.index[0], "date"] = 5
     with pytest.raises(errors.ColumnTypeError, match="time column 'date'"):
         cx.rfm_table(mixed, customer="customer", time="date", amount="amount")
+
+
+@pytest.mark.parametrize(("call", "named"), [
+    (lambda d: cx.funnel(d, **JOURNEY, steps=5), "steps"),
+    (lambda d: cx.funnel(d, **JOURNEY, steps=[["home"], "product"]), "steps"),
+    (lambda d: cx.journey_kpis(d, **JOURNEY, conversion_stage=["purchase"]), "conversion_stage"),
+    (lambda d: cx.time_between(d, **JOURNEY, from_stage=["home"], to_stage="purchase"), "from_stage"),
+    (lambda d: cx.attribution(d, **JOURNEY, conversion_stage="purchase", touchpoint=3), "touchpoint"),
+    (lambda d: cx.transitions(d, **JOURNEY, session=3), "session"),
+    (lambda d: cx.validate_events(d, **JOURNEY, device=["device"]), "device"),
+    (lambda d: cx.gaps(d, **JOURNEY, switch=3), "switch"),
+])
+def test_bad_journey_arguments_are_named(call: Callable[[Any], Any], named: str) -> None:
+    with pytest.raises(errors.CXMetricsError, match=named):
+        call(base_data("funnel"))
+
+
+def test_a_huge_max_length_costs_nothing() -> None:
+    data = base_data("paths")
+    same_result(as_pandas(cx.paths(data, **JOURNEY, max_length=10**9)),
+                as_pandas(cx.paths(data, **JOURNEY, max_length=50)))

@@ -117,6 +117,7 @@ def journey_kpis(
     """
     group_by = _frame.as_list(by)
     confidence = _checks.confidence(confidence)
+    _log.check_names(session=session)
     gap = _log.duration_expr(session_gap, "session_gap", allow_none=session is not None)
     window_us = _log.duration_expr(window, "window")
     # no silent None: the repeat-contact KPI is left out by support_stage=None, not here
@@ -124,7 +125,7 @@ def journey_kpis(
     log = _log.prepare(data, customer=customer, time=time, stage=stage,
                        attributes=[*group_by, *([session] if session else [])])
     _log.check_steps(log, [s for s in (conversion_stage, checkout_stage, support_stage) if s is not None],
-                     minimum=1)
+                     minimum=1, role="conversion_stage, checkout_stage and support_stage")
     customers = _log.first_per_customer(log.frame, group_by)
     keys, group = _frame.group_codes(customers, group_by)
     n_groups = 1 if keys is None else len(keys)

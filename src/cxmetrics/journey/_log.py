@@ -160,9 +160,29 @@ def ends_run(partition: Sequence[str] = (CIDX,)) -> nw.Expr:
     return ahead(POS, 1, partition).is_null()
 
 
-def check_steps(events: Events, steps: Sequence[Any], minimum: int = 2) -> list[Any]:
-    """Steps as a list: at least ``minimum``, distinct, each present in the stage column."""
-    steps = list(steps) if not isinstance(steps, str) else [steps]
+def check_names(**roles: Any) -> None:
+    """Optional column-name arguments (``session=``, ``touchpoint=``) must be None or a str."""
+    for role, name in roles.items():
+        if name is not None and not isinstance(name, str):
+            raise ColumnTypeError(f"{role} must be a column name (a str) or None, got {name!r}")
+
+
+def check_steps(events: Events, steps: Sequence[Any], minimum: int = 2,
+                role: str = "steps") -> list[Any]:
+    """Steps as a list: at least ``minimum``, distinct, each present in the stage column.
+
+    Each step is one stage value (a hashable scalar); a list where a value belongs, or a
+    number where a list of steps belongs, raises :class:`ValueRangeError` naming ``role``.
+    """
+    if hasattr(steps, "tolist") and not isinstance(steps, str):  # numpy arrays, Series
+        steps = steps.tolist()
+    if isinstance(steps, str) or not isinstance(steps, (list, tuple)):
+        if minimum > 1 and not isinstance(steps, str):
+            raise ValueRangeError(f"{role} must be a list of stage values, got {steps!r}")
+        steps = [steps]
+    for step in steps:
+        if isinstance(step, (list, tuple, set, dict)) or step is None:
+            raise ValueRangeError(f"{role} must be stage values (not lists or None), got {step!r}")
     if len(steps) < minimum:
         raise ValueRangeError(f"a funnel needs at least {minimum} steps, got {len(steps)}: {steps}")
     if len(set(steps)) != len(steps):

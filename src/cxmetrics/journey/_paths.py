@@ -94,6 +94,7 @@ def transitions(
     group_by = _frame.as_list(by)
     per_unit = _log.check_unit(unit)
     exits = _checks.flag(exits, "exits")
+    _log.check_names(session=session)
     _checks.no_clash(group_by, TRANSITION_COLUMNS, function="transitions")
     attributes = [*group_by, *([session] if session else [])]
     frame = _log.narrowed(data, customer=customer, time=time, stage=stage, attributes=attributes)
@@ -210,6 +211,7 @@ def paths(
     1  home > search       2         1  0.333333            0              0.0
     """
     n = _checks.whole(n, "n", low=1)
+    _log.check_names(session=session)
     max_length = _checks.whole(max_length, "max_length", low=1)
     collapse_repeats = _checks.flag(collapse_repeats, "collapse_repeats")
     log = _log.prepare(data, customer=customer, time=time, stage=stage,
@@ -217,7 +219,7 @@ def paths(
     part = _partition(session)
     frame = log.frame
     if conversion_stage is not None:
-        _log.check_steps(log, [conversion_stage], minimum=1)
+        _log.check_steps(log, [conversion_stage], minimum=1, role="conversion_stage")
         first_conversion = nw.when(nw.col(STAGE) == conversion_stage).then(nw.col(POS)).min().over(*part)
         frame = frame.filter(first_conversion.is_null() | (nw.col(POS) <= first_conversion))
     if collapse_repeats:
@@ -230,6 +232,8 @@ def paths(
     starts = np.flatnonzero(code["first"].to_numpy())
     index = np.arange(len(codes)) - starts[journey]
     lengths = np.bincount(journey)
+    if len(lengths):  # no journey is longer than the longest: a huge max_length costs nothing
+        max_length = min(max_length, int(lengths.max()))
     shown = index < max_length
     matrix = np.full((len(starts), max_length + 1), -1, dtype=np.int64)
     matrix[journey[shown], index[shown]] = codes[shown]
@@ -320,7 +324,7 @@ def time_between(
     per_unit = _log.check_unit(unit)
     _checks.no_clash(group_by, TIME_BETWEEN_COLUMNS, function="time_between")
     log = _log.prepare(data, customer=customer, time=time, stage=stage, attributes=group_by)
-    steps = _log.check_steps(log, [from_stage, to_stage])
+    steps = _log.check_steps(log, [from_stage, to_stage], role="from_stage and to_stage")
     customers = _log.first_per_customer(log.frame, group_by)
     keys, group = _frame.group_codes(customers, group_by)
     moved = reach(log, customers, steps, "closed", "ordered", None, None)

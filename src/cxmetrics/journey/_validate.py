@@ -114,6 +114,7 @@ def validate_events(
     1       1.0   cart        2
     2       2.0  visit        1
     """
+    _log.check_names(session=session, channel=channel, device=device, department=department)
     attributes = [c for c in (session if session_gap is None else None, channel, device, department) if c]
     frame = _frame.from_native(data)
     _frame.require_columns(frame, {"customer": customer, "time": time, "stage": stage,

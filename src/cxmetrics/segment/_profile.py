@@ -8,6 +8,7 @@ from typing import Any
 import narwhals as nw
 
 from cxmetrics import _checks, _frame
+from cxmetrics.errors import ColumnTypeError
 
 
 def segment_profile(
@@ -62,7 +63,9 @@ def segment_profile(
     """
     frame = _frame.from_native(data)
     keys = _frame.as_list(by)
-    values = _frame.as_list(value)
+    if not isinstance(revenue, str):
+        raise ColumnTypeError(f"revenue must be a column name (a str), got {revenue!r}")
+    values = _frame.as_list(value, "value")
     metrics = ["recency", "frequency", "monetary"]
     _frame.require_columns(frame, {"by": keys, "value": [*metrics, revenue, *values]})
     for column in [*metrics, revenue, *values]:
