@@ -191,7 +191,7 @@ def check_steps(events: Events, steps: Sequence[Any], minimum: int = 2,
     absent = [s for s in steps if s not in present]
     if absent:
         raise ValueRangeError(f"steps {absent} do not occur in stage column {events.stage!r}")
-    return steps
+    return list(steps)
 
 
 def step_code(steps: Sequence[Any]) -> nw.Expr:
