@@ -124,10 +124,12 @@ def sorted_log(selected_frame: _frame.Frame, stage: str) -> Events:
     """Collect a :func:`narrowed` log and sort it by customer and time.
 
     Events at the same time keep their row order; a lazy engine has no row order, so there
-    they are ordered by stage (the same rule as :data:`ENGINE_ORDER`).
+    they are ordered by stage (the same rule as :data:`ENGINE_ORDER`). A polars LazyFrame
+    keeps its row order through this select and collect, so it is treated like an eager frame
+    and agrees with it.
     """
     selected = _frame.collect(selected_frame)
-    lazy = isinstance(selected_frame, nw.LazyFrame)
+    lazy = isinstance(selected_frame, nw.LazyFrame) and not selected_frame.implementation.is_polars()
     keys = [CUSTOMER, *ENGINE_ORDER, ROW] if lazy else [CUSTOMER, TIME, ROW]
     ordered = selected.with_row_index(ROW).sort(keys).drop(ROW).with_row_index(POS)
     starts = _frame.fill_missing(nw.col(CUSTOMER) != nw.col(CUSTOMER).shift(1), True)

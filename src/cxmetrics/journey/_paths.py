@@ -101,8 +101,12 @@ def transitions(
     backend = _frame.eager_implementation(frame)
     if isinstance(frame, nw.LazyFrame) and session is None and not frame.implementation.is_dask():
         # the engine orders each customer's events itself (window functions): nothing is collected
-        ahead = [nw.col(c).shift(-1).over(CUSTOMER, order_by=_log.ENGINE_ORDER) for c in (STAGE, TIME)]
-        first = nw.col(TIME).shift(1).over(CUSTOMER, order_by=_log.ENGINE_ORDER).is_null()
+        order = _log.ENGINE_ORDER
+        if frame.implementation.is_polars():  # polars keeps row order: ties in row order, as eager
+            frame = nw.from_native(frame.to_native().with_row_index(_log.ROW))
+            order = [TIME, _log.ROW]
+        ahead = [nw.col(c).shift(-1).over(CUSTOMER, order_by=order) for c in (STAGE, TIME)]
+        first = nw.col(TIME).shift(1).over(CUSTOMER, order_by=order).is_null()
     else:
         log = _log.sorted_log(frame, stage)  # validated once, by narrowed above
         frame, part = log.frame, _partition(session)
