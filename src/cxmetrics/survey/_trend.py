@@ -10,7 +10,6 @@ import narwhals as nw
 import numpy as np
 
 from cxmetrics import _checks, _frame, _stats, _time
-from cxmetrics.errors import CXMetricsError
 from cxmetrics.survey._aggregate import (
     NPS_CATEGORIES,
     GroupStats,
@@ -248,8 +247,7 @@ def _period_stats(
     _checks.option(freq, FREQUENCIES, "freq")
     rolling = _checks.whole(rolling, "rolling", low=1, allow_none=True)
     frame, by_list = prepare(data, score=score, by=by, weights=weights, roles={"time": time})
-    if PERIOD in by_list:
-        raise CXMetricsError(f"by column {PERIOD!r} clashes with the result's period column")
+    _checks.no_clash(by_list, [PERIOD], function="the trend")
     frame = _time.parse_times(frame, time)
     period, zone = _period_expression(frame, time, freq)
     stats = score_stats(frame.with_columns(period.alias(PERIOD)), score=score,
