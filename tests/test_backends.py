@@ -89,14 +89,18 @@ SURVEY_CALLS: dict[str, Callable[[Any], Any]] = {
     "nps_weighted": lambda d: cx.nps(d, score="ltr", weights="weight"),
     "csat": lambda d: cx.csat(d, score="sat", by="region"),
     "ces": lambda d: cx.ces(d, score="effort", by=["region"]),
-    "compare_nps": lambda d: cx.compare_nps(d, score="ltr", group="region"),
-    "compare_nps_paired": lambda d: cx.compare_nps(d, score="ltr", group="wave", paired=True,
+    "compare_nps": lambda d: cx.compare_nps(d, score="ltr", by="region"),
+    "compare_nps_paired": lambda d: cx.compare_nps(d, score="ltr", by="wave", paired=True,
                                                    subject="respondent"),
-    "compare_csat": lambda d: cx.compare_csat(d, score="sat", group="region"),
+    "compare_csat": lambda d: cx.compare_csat(d, score="sat", by="region"),
     "nps_trend_month": lambda d: cx.nps_trend(d, score="ltr", time="when", by="region"),
     "nps_trend_week": lambda d: cx.nps_trend(d, score="ltr", time="when", freq="W", rolling=3),
     "nps_trend_quarter": lambda d: cx.nps_trend(d, score="ltr", time="when", freq="Q"),
     "score_distribution": lambda d: cx.score_distribution(d, score="ltr", by="region"),
+    "csat_trend": lambda d: cx.csat_trend(d, score="sat", time="when", by="region"),
+    "key_drivers": lambda d: cx.key_drivers(d, outcome="ltr", drivers=["sat", "effort"], by="region"),
+    "importance_performance": lambda d: cx.importance_performance(d, outcome="ltr",
+                                                                  drivers=["sat", "effort", "weight"]),
 }
 
 JOURNEY = {"customer": "customer", "time": "time", "stage": "stage"}
@@ -109,6 +113,12 @@ JOURNEY_CALLS: dict[str, Callable[[Any], Any]] = {
     "journey_kpis": lambda d: cx.journey_kpis(d, **JOURNEY, conversion_stage="purchase",
                                               checkout_stage="checkout", by="channel"),
     "gaps": lambda d: cx.gaps(d, **JOURNEY, switch=["device", "channel"]),
+    "compare_funnels": lambda d: cx.compare_funnels(d, **JOURNEY, steps=STEPS[2:], by="device"),
+    "paths": lambda d: cx.paths(d, **JOURNEY, conversion_stage="purchase", n=50),
+    "time_between": lambda d: cx.time_between(d, **JOURNEY, from_stage="home", to_stage="purchase",
+                                              by="channel"),
+    "attribution": lambda d: cx.attribution(d, **JOURNEY, conversion_stage="purchase",
+                                            touchpoint="channel"),
 }
 
 
@@ -155,9 +165,13 @@ def test_rfm_pipeline_matches_pandas(backend: str) -> None:
         return table, scores, cx.rfm_segment(scores)
 
     expected = pipeline(data)
-    for got, want in zip(pipeline(convert(data, backend)), expected, strict=True):
+    got_all = pipeline(convert(data, backend))
+    for got, want in zip(got_all, expected, strict=True):
         check_kind(got, backend, per_row=True)
         assert_same(got, want, sort_by=["customer"])
+    profile = cx.segment_profile(got_all[2])
+    check_kind(profile, backend, per_row=False)
+    assert_same(profile, cx.segment_profile(expected[2]))
 
 
 @pytest.mark.parametrize("backend", OTHER_BACKENDS)
@@ -221,6 +235,43 @@ def test_clv_calibration_split_and_report_match_pandas(backend: str) -> None:
     assert_same(lazy_split, split, sort_by=["customer"])
     model = cx.BetaGeo().fit(split)
     assert_same(cx.calibration_report(model, lazy_split), cx.calibration_report(model, split))
+
+
+# ------------------------------------------------------------------ event-log validation
+
+
+@pytest.mark.parametrize("backend", OTHER_BACKENDS)
+def test_validate_events_matches_pandas(backend: str) -> None:
+    raw = events().assign(customer=lambda d: d["customer"].where(d.index % 50 != 0))
+    expected, expected_report = cx.validate_events(raw, **JOURNEY, session_gap="30min")
+    got, report = cx.validate_events(convert(raw, backend), **JOURNEY, session_gap="30min")
+    assert report == expected_report
+    assert_same(got, expected, sort_by=["customer", "time", "stage"])
+
+
+# ----------------------------------------------------------------------------- text mining
+
+TEXT_CALLS: dict[str, Callable[[Any], Any]] = {
+    "keywords": lambda d: cx.text.keywords(d, text="comment", by="store", top=3),
+    "word_freq": lambda d: cx.text.word_freq(d, text="comment", top=5),
+    "ngrams": lambda d: cx.text.ngrams(d, text="comment", top=5),
+    "sentiment_summary": lambda d: cx.text.sentiment_summary(d, text="comment", by="store"),
+    "aspect_sentiment": lambda d: cx.text.aspect_sentiment(d, text="comment").summary,
+    "flag_negative": lambda d: cx.text.flag_negative(d, text="comment"),
+}
+
+
+def comments() -> pd.DataFrame:
+    texts = ["物流很快，包装很好", "客服态度太差了", "味道不错，价格便宜", "送餐太慢了，饭都凉了",
+             "东西很好用", None, "一般般吧", "质量差，再也不买了"]
+    return pd.DataFrame({"id": range(24), "store": ["a", "b", None] * 8, "comment": texts * 3})
+
+
+@pytest.mark.parametrize("name", TEXT_CALLS)
+@pytest.mark.parametrize("backend", ["polars", "pyarrow"])
+def test_text_mining_matches_pandas(backend: str, name: str) -> None:
+    call = TEXT_CALLS[name]
+    assert_same(call(convert(comments(), backend)), call(comments()))
 
 
 # ----------------------------------------------------------------------------- sentiment

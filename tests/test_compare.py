@@ -31,7 +31,7 @@ def three_regions():
 def test_independent_matches_scipy_welch(three_regions, backend):
     groups, df = three_regions
     data = make_frame(df.to_dict("list"), backend)
-    out = to_pandas(cx.compare_nps(data, score="ltr", group="region"))
+    out = to_pandas(cx.compare_nps(data, score="ltr", by="region"))
     assert list(zip(out["group_a"], out["group_b"], strict=True)) == [
         ("east", "north"), ("east", "south"), ("north", "south")]
     raw = []
@@ -52,7 +52,7 @@ def test_independent_matches_scipy_welch(three_regions, backend):
 
 def test_reference_group(three_regions):
     _, df = three_regions
-    out = cx.compare_nps(df, score="ltr", group="region", reference="south", p_adjust="none")
+    out = cx.compare_nps(df, score="ltr", by="region", reference="south", p_adjust="none")
     assert out["group_a"].tolist() == ["east", "north"]
     assert out["group_b"].tolist() == ["south", "south"]
     assert (out["p_adjusted"] == out["p_value"]).all()
@@ -64,7 +64,7 @@ def test_paired_matches_scipy(backend):
     df = pd.DataFrame({"who": np.tile(np.arange(30), 2), "wave": ["w1"] * 30 + ["w2"] * 30,
                        "ltr": np.concatenate([before, after])}).sample(frac=1, random_state=1)
     out = to_pandas(cx.compare_nps(make_frame(df.to_dict("list"), backend), score="ltr",
-                                   group="wave", paired=True, subject="who")).iloc[0]
+                                   by="wave", paired=True, subject="who")).iloc[0]
     ref = stats.ttest_rel(_codes(before), _codes(after))
     assert out["statistic"] == pytest.approx(ref.statistic)
     assert out["p_value"] == pytest.approx(ref.pvalue)
@@ -75,13 +75,17 @@ def test_paired_matches_scipy(backend):
 def test_compare_csat_matches_statsmodels(backend):
     df = {"shop": ["A"] * 10 + ["B"] * 12,
           "sat": [5, 5, 4, 4, 4, 5, 3, 4, 5, 4, 2, 3, 4, 3, 5, 2, 3, 4, 1, 3, 5, 5]}
-    out = to_pandas(cx.compare_csat(make_frame(df, backend), score="sat", group="shop")).iloc[0]
+    out = to_pandas(cx.compare_csat(make_frame(df, backend), score="sat", by="shop")).iloc[0]
     ref = smp.test_proportions_2indep(9, 10, 5, 12, method="score")
-    low, high = smp.confint_proportions_2indep(9, 10, 5, 12, method="newcomb")
     assert out["p_value"] == pytest.approx(ref.pvalue)
-    assert out["ci_low"] == pytest.approx(100 * low)
-    assert out["ci_high"] == pytest.approx(100 * high)
-    assert out["csat_a"] == pytest.approx(90.0)
+    assert out["ci_low"] > 0  # the test rejects at 5%, so the interval excludes 0
+    assert out["csat_a"] == pytest.approx(90.0) and out["test"] == "score"
+    newcombe = to_pandas(cx.compare_csat(make_frame(df, backend), score="sat", by="shop",
+                                         method="newcombe")).iloc[0]
+    low, high = smp.confint_proportions_2indep(9, 10, 5, 12, method="newcomb")
+    assert newcombe["ci_low"] == pytest.approx(100 * low)
+    assert newcombe["ci_high"] == pytest.approx(100 * high)
+    assert newcombe["test"] == "newcombe"
 
 
 def test_compare_csat_paired_matches_scipy():
@@ -89,13 +93,13 @@ def test_compare_csat_paired_matches_scipy():
     b = np.array([4, 4, 4, 4, 5, 2, 3, 5])
     df = pd.DataFrame({"id": list(range(8)) * 2, "t": ["a"] * 8 + ["b"] * 8,
                        "sat": np.concatenate([a, b])})
-    out = cx.compare_csat(df, score="sat", group="t", paired=True, subject="id").iloc[0]
+    out = cx.compare_csat(df, score="sat", by="t", paired=True, subject="id").iloc[0]
     ref = stats.ttest_rel((a >= 4).astype(float), (b >= 4).astype(float))
     assert out["p_value"] == pytest.approx(ref.pvalue)
 
 
 def test_degenerate_groups_give_nan_not_crash():
     df = pd.DataFrame({"g": ["a", "a", "b"], "s": [10, 10, 9]})
-    out = cx.compare_nps(df, score="s", group="g").iloc[0]
+    out = cx.compare_nps(df, score="s", by="g").iloc[0]
     assert np.isnan(out["p_value"])
     assert out["difference"] == 0.0

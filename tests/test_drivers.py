@@ -181,11 +181,11 @@ def test_bootstrap_interval_is_reproducible_and_covers_the_estimate() -> None:
     first = cx.key_drivers(frame, outcome="ltr", drivers=DRIVERS, n_boot=200, seed=7)
     again = cx.key_drivers(frame, outcome="ltr", drivers=DRIVERS, n_boot=200, seed=7)
     pd.testing.assert_frame_equal(first, again)
-    assert (first["importance_low"] <= first["importance"]).all()
-    assert (first["importance"] <= first["importance_high"]).all()
+    assert (first["importance_ci_low"] <= first["importance"]).all()
+    assert (first["importance"] <= first["importance_ci_high"]).all()
     top = first.iloc[0]
-    assert top["importance_high"] - top["importance_low"] > 0
-    assert "importance_low" not in cx.key_drivers(frame, outcome="ltr", drivers=DRIVERS).columns
+    assert top["importance_ci_high"] - top["importance_ci_low"] > 0
+    assert "importance_ci_low" not in cx.key_drivers(frame, outcome="ltr", drivers=DRIVERS).columns
 
 
 def test_by_equals_separate_runs_and_polars_equals_pandas() -> None:

@@ -166,7 +166,7 @@ def _service_calls() -> dict[str, object]:
     ratings["overall"] = ratings["speed"] + 2 * ratings["staff"] + rng.integers(0, 3, size=300)
     return {
         "nps": cx.nps(survey, score="ltr", by="channel"),
-        "compare_csat": cx.compare_csat(survey, score="csat", group="channel"),
+        "compare_csat": cx.compare_csat(survey, score="csat", by="channel"),
         "key_drivers": cx.key_drivers(ratings, outcome="overall", drivers=["speed", "price", "staff"]),
         "gaps": cx.gaps(events, customer="customer", time="time", stage="stage", switch="device"),
         "sentiment": cx.text.sentiment(["送餐很快", "太慢了", "客服态度差"]),

@@ -59,21 +59,21 @@ def test_bad_weights(backend, weights, error):
 def test_paired_needs_subject_and_matched_subjects():
     df = pd.DataFrame({"id": [1, 2, 1], "wave": ["a", "a", "b"], "ltr": [9, 3, 10]})
     with pytest.raises(errors.DesignError, match="subject="):
-        cx.compare_nps(df, score="ltr", group="wave", paired=True)
+        cx.compare_nps(df, score="ltr", by="wave", paired=True)
     with pytest.raises(errors.DesignError, match=r"1 subjects of wave='a' are missing.*\[2\]"):
-        cx.compare_nps(df, score="ltr", group="wave", paired=True, subject="id")
+        cx.compare_nps(df, score="ltr", by="wave", paired=True, subject="id")
     repeated = pd.DataFrame({"id": [1, 1, 1], "wave": ["a", "a", "b"], "ltr": [9, 3, 10]})
     with pytest.raises(errors.DesignError, match="one response per subject"):
-        cx.compare_nps(repeated, score="ltr", group="wave", paired=True, subject="id")
+        cx.compare_nps(repeated, score="ltr", by="wave", paired=True, subject="id")
 
 
 def test_compare_needs_two_groups_and_a_known_reference():
     df = pd.DataFrame({"g": ["a", "a"], "ltr": [9, 3]})
     with pytest.raises(errors.DesignError, match="at least two groups"):
-        cx.compare_nps(df, score="ltr", group="g")
+        cx.compare_nps(df, score="ltr", by="g")
     df2 = pd.DataFrame({"g": ["a", "b"], "ltr": [9, 3]})
     with pytest.raises(errors.DesignError, match="reference 'z'"):
-        cx.compare_nps(df2, score="ltr", group="g", reference="z")
+        cx.compare_nps(df2, score="ltr", by="g", reference="z")
 
 
 def test_unknown_options():
@@ -85,8 +85,8 @@ def test_unknown_options():
     with pytest.raises(errors.CXMetricsError, match="freq="):
         cx.nps_trend(pd.DataFrame({"t": [pd.Timestamp("2025-01-01")], "s": [9]}),
                      score="s", time="t", freq="H")
-    with pytest.raises(errors.CXMetricsError, match="top="):
-        cx.csat(pd.DataFrame({"s": [5]}), score="s", top=(4, 6))
+    with pytest.raises(errors.CXMetricsError, match="top_box="):
+        cx.csat(pd.DataFrame({"s": [5]}), score="s", top_box=(4, 6))
     with pytest.raises(errors.CXMetricsError, match="margin"):
         cx.sample_size_nps(0)
     with pytest.raises(errors.CXMetricsError, match="impossible"):
@@ -94,8 +94,13 @@ def test_unknown_options():
 
 
 def test_time_column_must_be_datetime_without_gaps():
+    # ISO text is parsed, as everywhere else; other text and numbers are refused
+    parsed = cx.nps_trend(pd.DataFrame({"t": ["2025-01-01"], "s": [9]}), score="s", time="t")
+    assert parsed["n"].tolist() == [1]
+    with pytest.raises(errors.ColumnTypeError, match=r"time column 't' could not be parsed"):
+        cx.nps_trend(pd.DataFrame({"t": ["soon"], "s": [9]}), score="s", time="t")
     with pytest.raises(errors.ColumnTypeError, match=r"time column 't' must be a date or datetime"):
-        cx.nps_trend(pd.DataFrame({"t": ["2025-01-01"], "s": [9]}), score="s", time="t")
+        cx.nps_trend(pd.DataFrame({"t": [20250101], "s": [9]}), score="s", time="t")
     df = pl.DataFrame({"t": [dt.date(2025, 1, 1), None], "s": [9, 9]})
     with pytest.raises(errors.MissingValueError, match=r"time column 't' has 1 missing"):
         cx.nps_trend(df, score="s", time="t")
@@ -114,7 +119,7 @@ def test_caller_frames_are_not_modified():
     cx.nps(df, score="s", by="g", weights="w")
     cx.csat(df.assign(s=df["s"].clip(1, 5)), score="s")
     cx.nps_trend(df, score="s", time="t", rolling=2)
-    cx.compare_nps(df, score="s", group="g", paired=True, subject="id")
+    cx.compare_nps(df, score="s", by="g", paired=True, subject="id")
     cx.score_distribution(df, score="s", by="g")
     pd.testing.assert_frame_equal(df, before)
     pl_df = pl.from_pandas(before)
@@ -126,7 +131,7 @@ def test_caller_frames_are_not_modified():
 def test_compare_csat_rejects_a_gapped_top_box():
     df = pd.DataFrame({"g": ["a", "b"], "s": [5, 4]})
     with pytest.raises(errors.CXMetricsError, match="consecutive"):
-        cx.compare_csat(df, score="s", group="g", top=(3, 5))
+        cx.compare_csat(df, score="s", by="g", top_box=(3, 5))
 
 
 @pytest.mark.parametrize("scale", [(1, 7), 1, 7.5, True])

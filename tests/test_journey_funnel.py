@@ -145,7 +145,7 @@ def test_funnel_by_and_engines_and_intervals() -> None:
     assert isinstance(polars, pl.DataFrame)
     pd.testing.assert_frame_equal(to_pandas(polars), grouped, check_dtype=False)
     row = grouped.iloc[1]
-    assert row["conversion_low"] <= row["conversion_rate"] <= row["conversion_high"]
+    assert row["conversion_ci_low"] <= row["conversion_rate"] <= row["conversion_ci_high"]
     assert grouped["overall_rate"].iloc[0] == 1.0
     first = grouped.iloc[0]
     assert first["drop_off"] == first["entered"] - first["converted"]

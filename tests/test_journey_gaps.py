@@ -24,7 +24,7 @@ def journeys() -> pd.DataFrame:
 
 def test_finds_exactly_the_planted_gap(journeys: pd.DataFrame) -> None:
     result = cx.gaps(journeys, **CALL)
-    found = result[result["q_value"] < 0.05]
+    found = result[result["p_adjusted"] < 0.05]
     assert list(zip(found["attribute"], found["from_stage"], found["to_stage"], strict=True)) == [
         ("device", "cart", "checkout")]
     top = result.iloc[0]
@@ -37,7 +37,7 @@ def test_finds_exactly_the_planted_gap(journeys: pd.DataFrame) -> None:
 
 def test_without_a_planted_gap_nothing_is_found() -> None:
     result = cx.gaps(simulate_journeys(6000, seed=5, extra_exit=0.0), **CALL)
-    assert (result["q_value"].dropna() >= 0.05).all()
+    assert (result["p_adjusted"].dropna() >= 0.05).all()
 
 
 def test_counts_and_test_against_a_direct_computation(journeys: pd.DataFrame) -> None:
@@ -68,11 +68,11 @@ def test_counts_and_test_against_a_direct_computation(journeys: pd.DataFrame) ->
 
 def test_strata_horizon_progress_and_engines(journeys: pd.DataFrame) -> None:
     pooled = cx.gaps(journeys, switch="device", by="channel", **CALL)
-    assert pooled.iloc[0]["to_stage"] == "checkout" and pooled.iloc[0]["q_value"] < 1e-6
+    assert pooled.iloc[0]["to_stage"] == "checkout" and pooled.iloc[0]["p_adjusted"] < 1e-6
     progress = cx.gaps(journeys, switch="device", outcome="progress", **CALL).set_index(
         ["from_stage", "to_stage"])
     assert progress.loc[("cart", "checkout"), "difference"] < -0.08  # fewer move on after the switch
-    late = cx.gaps(journeys, switch="device", horizon="2D", **CALL)
+    late = cx.gaps(journeys, switch="device", within="2D", **CALL)
     all_handoffs = len(journeys) - journeys["customer"].nunique()
     assert late["switched"].sum() + late["not_switched"].sum() < all_handoffs
     polars = cx.gaps(pl.from_pandas(journeys), switch=["device", "channel"], **CALL)
@@ -85,7 +85,7 @@ def test_bad_input(journeys: pd.DataFrame) -> None:
         cx.gaps(journeys.assign(device=None), switch="device", **CALL)
     with pytest.raises(errors.ColumnNotFoundError):
         cx.gaps(journeys[["customer", "time", "stage"]], **CALL)
-    with pytest.raises(errors.ValueRangeError, match="horizon"):
-        cx.gaps(journeys, switch="device", horizon="-1D", **CALL)
+    with pytest.raises(errors.ValueRangeError, match="within"):
+        cx.gaps(journeys, switch="device", within="-1D", **CALL)
     with pytest.raises(errors.CXMetricsError, match="outcome"):
         cx.gaps(journeys, switch="device", outcome="churn", **CALL)

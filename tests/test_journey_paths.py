@@ -62,7 +62,7 @@ def test_transitions_by_and_session() -> None:
 
 def test_paths_equal_a_direct_count() -> None:
     log = random_log(11, customers=300)
-    result = cx.paths(log, conversion_stage="d", top=1000, max_length=50, **CALL)
+    result = cx.paths(log, conversion_stage="d", n=1000, max_length=50, **CALL)
     journeys = {}
     for customer, events in ordered(log).groupby("customer"):
         stages = events["stage"].tolist()
@@ -76,7 +76,7 @@ def test_paths_equal_a_direct_count() -> None:
     converted = result[result["path"].str.endswith("d")]
     assert (converted["conversion_rate"] == 1.0).all()
     assert (result.loc[~result["path"].str.endswith("d"), "conversions"] == 0).all()
-    short = cx.paths(log, top=3, max_length=2, **CALL)
+    short = cx.paths(log, n=3, max_length=2, **CALL)
     assert len(short) == 3 and short["path"].str.endswith("…").any()
     assert short["journeys"].is_monotonic_decreasing
 
@@ -101,8 +101,8 @@ def test_time_between_equals_direct_search() -> None:
     assert row["p90"] == pytest.approx(np.quantile(gaps, 0.9))
     with pytest.raises(errors.ValueRangeError, match="do not occur"):
         cx.time_between(log, from_stage="a", to_stage="nowhere", **CALL)
-    with pytest.raises(errors.ValueRangeError, match="top"):
-        cx.paths(log, top=0, **CALL)
+    with pytest.raises(errors.ValueRangeError, match="n must be"):
+        cx.paths(log, n=0, **CALL)
 
 
 def test_customers_with_one_event() -> None:

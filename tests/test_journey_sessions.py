@@ -87,7 +87,7 @@ def test_gaps_on_a_column_that_never_changes_is_empty_with_a_reason():
     log = sessions_log(seed=8)
     with pytest.warns(errors.UntestableWarning, match="no handoff switches 'region'; the result is empty"):
         result = cx.gaps(log, switch="region", **CALL)
-    assert len(result) == 0 and "q_value" in result.columns
+    assert len(result) == 0 and "p_adjusted" in result.columns
 
 
 def test_gaps_rows_without_any_switch_are_left_out():

@@ -33,7 +33,7 @@ def test_hand_computed_example(backend):
 def test_adjusted_wald_by_hand():
     # Rocks (2016): add 3/4 detractor, 3/2 passives, 3/4 promoter.
     df = pd.DataFrame({"ltr": [10, 9, 8, 6, 10]})
-    row = cx.nps(df, score="ltr", scale=1).iloc[0]
+    row = cx.nps(df, score="ltr", points=False).iloc[0]
     p, d, n = 3.75 / 8, 1.75 / 8, 8
     half = stats.norm.ppf(0.975) * np.sqrt((p + d - (p - d) ** 2) / n)
     assert row["ci_low"] == pytest.approx(p - d - half)
@@ -45,7 +45,7 @@ def test_variance_matches_code_variance():
     rng = np.random.default_rng(1)
     scores = rng.integers(0, 11, 500)
     codes = np.where(scores >= 9, 1, np.where(scores <= 6, -1, 0))
-    row = cx.nps(pd.DataFrame({"s": scores}), score="s", scale=1).iloc[0]
+    row = cx.nps(pd.DataFrame({"s": scores}), score="s", points=False).iloc[0]
     assert row["nps"] == pytest.approx(codes.mean())
     assert row["se"] == pytest.approx(codes.std(ddof=0) / np.sqrt(500))
 
@@ -114,7 +114,7 @@ def test_bootstrap_matches_row_resampling():
     draws = rng.choice(codes, size=(20000, codes.size)).mean(axis=1)
     ref = np.quantile(draws, [0.025, 0.975])
     out = cx.nps(pd.DataFrame({"s": scores}), score="s", ci="bootstrap", n_boot=20000, seed=1,
-                 scale=1)
+                 points=False)
     assert out["ci_low"][0] == pytest.approx(ref[0], abs=0.015)
     assert out["ci_high"][0] == pytest.approx(ref[1], abs=0.015)
 
@@ -175,7 +175,7 @@ def test_two_group_columns_and_null_group(backend):
 
 
 def test_scale_one_gives_proportions():
-    out = cx.nps(pd.DataFrame({"s": [10, 0]}), score="s", scale=1)
+    out = cx.nps(pd.DataFrame({"s": [10, 0]}), score="s", points=False)
     assert out["nps"][0] == 0.0
     assert out["pct_promoters"][0] == 0.5
 

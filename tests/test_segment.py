@@ -333,7 +333,7 @@ def test_transactions_after_as_of_and_bad_options() -> None:
     log = pd.DataFrame(small_log())
     with pytest.raises(errors.ValueRangeError, match="3 transactions fall after as_of=2024-03-01"):
         cx.rfm_table(log, customer="id", time="when", amount="spend", as_of="2024-03-01")
-    with pytest.raises(errors.ValueRangeError, match="unit must be one of"):
+    with pytest.raises(errors.OptionError, match=r"unit='month' is not one of"):
         cx.rfm_table(log, customer="id", time="when", amount="spend", unit="month")
     with pytest.raises(errors.CXMetricsError, match="monetary='median' is not one of"):
         cx.rfm_table(log, customer="id", time="when", amount="spend", monetary="median")

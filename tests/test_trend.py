@@ -33,7 +33,7 @@ def test_change_is_welch_against_previous_period():
     survey = load_survey()
     trend = cx.nps_trend(survey, score="ltr", time="date", freq="Q")
     survey["quarter"] = survey["date"].dt.to_period("Q").astype(str)
-    ref = cx.compare_nps(survey, score="ltr", group="quarter", p_adjust="none")
+    ref = cx.compare_nps(survey, score="ltr", by="quarter", p_adjust="none")
     q2_vs_q1 = ref[(ref["group_a"] == "2025Q1") & (ref["group_b"] == "2025Q2")].iloc[0]
     assert trend["change"][1] == pytest.approx(-q2_vs_q1["difference"])
     assert trend["change_p_value"][1] == pytest.approx(q2_vs_q1["p_value"])

@@ -19,6 +19,7 @@ import narwhals as nw
 import numpy as np
 
 from cxmetrics.errors import (
+    ColumnClashError,
     ColumnNotFoundError,
     ColumnTypeError,
     MissingValueError,
@@ -34,12 +35,19 @@ WEIGHT_SUM = "__cx_w"
 WEIGHT_SQ_SUM = "__cx_w2"
 
 
-def as_list(columns: str | Sequence[str] | None) -> list[str]:
-    """Normalise a ``by=`` argument (None, a name, or a list of names) to a list."""
+def as_list(columns: str | Sequence[str] | None, role: str = "by") -> list[str]:
+    """Normalise a ``by=`` argument (None, a name, or a list or tuple of names) to a list.
+
+    Anything else (a number, a set, a dict) raises :class:`ColumnTypeError` naming ``role``.
+    """
     if columns is None:
         return []
     if isinstance(columns, str):
         return [columns]
+    if not isinstance(columns, (list, tuple)) or not all(isinstance(c, str) for c in columns):
+        raise ColumnTypeError(f"{role} must be a column name or a list of names, got {columns!r}")
+    if len(set(columns)) != len(columns):
+        raise ValueRangeError(f"{role} names a column more than once: {list(columns)!r}")
     return list(columns)
 
 
@@ -58,7 +66,7 @@ def require_columns(frame: Frame, roles: Mapping[str, str | Sequence[str] | None
     """Check that every column named for a role exists; say which role and which names."""
     available = frame.collect_schema().names()
     for role, names in roles.items():
-        for column in as_list(names):
+        for column in as_list(names, role):
             if not isinstance(column, str):
                 raise ColumnTypeError(f"{role} must be a column name, got {column!r}")
             if column not in available:
@@ -180,17 +188,37 @@ def run_starts(table: nw.DataFrame[Any], by: list[str]) -> np.ndarray:
 
 def group_codes(rows: nw.DataFrame[Any], by: list[str]) -> tuple[nw.DataFrame[Any] | None, np.ndarray]:
     """The distinct ``by`` keys of an eager frame (sorted, null keys last) and each row's
-    position among them; without ``by``, no keys and position 0 for every row."""
+    position among them; without ``by``, no keys and position 0 for every row.
+
+    Null keys (None, NaN, NaT, ``pd.NA``) form their own group on every backend: keys and rows
+    are matched on normalised Python tuples in which every missing value is one marker.
+    """
     if not by:
         return None, np.zeros(len(rows), dtype=np.int64)
     import pandas as pd
 
     keys = collect(grouped(rows, by, [nw.len().alias(COUNT)])).select(by)
-    # pandas indexes match null (NaN/None) keys to each other, as the group-by does
-    key_index = pd.MultiIndex.from_frame(keys.to_pandas()) if len(by) > 1 else pd.Index(keys[by[0]].to_list())
-    row_keys = rows.select(by).to_pandas()
-    row_index = pd.MultiIndex.from_frame(row_keys) if len(by) > 1 else pd.Index(row_keys[by[0]])
+    key_index = pd.MultiIndex.from_frame(_normalised_keys(keys))
+    row_index = pd.MultiIndex.from_frame(_normalised_keys(rows.select(by)))
     return keys, np.asarray(key_index.get_indexer(row_index), dtype=np.int64)
+
+
+class _MissingKey:
+    """The one marker every missing key value (None, NaN, NaT, ``pd.NA``) becomes."""
+
+    def __repr__(self) -> str:
+        return "<missing>"
+
+
+_MISSING_KEY = _MissingKey()
+
+
+def _normalised_keys(frame: nw.DataFrame[Any]) -> Any:
+    """Key columns as pandas object columns with every missing value as :data:`_MISSING_KEY`."""
+    import pandas as pd
+
+    native = frame.to_pandas().astype(object)
+    return native.where(pd.notna(native), _MISSING_KEY)
 
 
 def expand_grid(
@@ -226,19 +254,19 @@ def expand_grid(
 
 
 def check_weights(frame: Frame, weights: str) -> None:
-    """Weights must be numeric, present and non-negative."""
+    """Weights must be numeric, present, finite and non-negative."""
     require_numeric(frame, weights, "weights")
     w = nw.col(weights)
     bad = w.is_null() | (w < 0)
     if frame.collect_schema()[weights].is_float():
-        bad = bad | w.is_nan()
+        bad = bad | w.is_nan() | (w == float("inf"))
     counts = collect(frame.select(count_true(bad).alias("bad")))
     n_bad = int(counts["bad"][0])
     if n_bad:
         examples = collect(frame.filter(bad).select(w).head(5))[weights].to_list()
         error = MissingValueError if any(v is None or v != v for v in examples) else ValueRangeError
         raise error(
-            f"weights column {weights!r} must be non-negative and not missing; "
+            f"weights column {weights!r} must be finite, non-negative and not missing; "
             f"{n_bad} values break the rule: {format_examples(examples)}"
         )
 
@@ -305,12 +333,18 @@ def with_arrays(
 ) -> nw.DataFrame[Any]:
     """Append numpy arrays or lists as columns to a small eager frame of group keys.
 
-    With ``keys=None`` (no grouping) the columns alone form the frame.
+    With ``keys=None`` (no grouping) the columns alone form the frame. A key column named
+    like one of ``columns`` raises :class:`ColumnClashError` rather than being overwritten.
     """
     if keys is None:
         return nw.from_dict(
             {name: _as_column(values) for name, values in columns.items()}, backend=backend
         )
+    clashes = [name for name in keys.columns if name in columns]
+    if clashes:
+        raise ColumnClashError(
+            f"column {format_examples(clashes)} has the name of a result column (result "
+            f"columns: {format_examples(list(columns), limit=12)}); rename it first")
     return keys.with_columns(
         *(nw.new_series(name, _as_column(values), backend=backend) for name, values in columns.items())
     )

@@ -20,10 +20,10 @@ def quickstart() -> None:
         print(cx.nps(survey, score="ltr", by="channel")[["channel", "n", "nps", "ci_low", "ci_high"]],
               "\n")
         print("Channels against the web channel (Welch t, Holm-adjusted)")
-        vs_web = cx.compare_nps(survey, score="ltr", group="channel", reference="web")
+        vs_web = cx.compare_nps(survey, score="ltr", by="channel", reference="web")
         print(vs_web[["group_a", "group_b", "difference", "ci_low", "ci_high", "p_adjusted"]], "\n")
         print("Same customers, two waves (paired t)")
-        paired = cx.compare_nps(survey, score="ltr", group="wave", paired=True,
+        paired = cx.compare_nps(survey, score="ltr", by="wave", paired=True,
                                 subject="customer_id")
         print(paired[["group_a", "group_b", "n_a", "difference", "p_value"]], "\n")
         print("Quarterly NPS trend with the change from the previous quarter")

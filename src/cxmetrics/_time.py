@@ -1,58 +1,179 @@
-"""Time columns: parsing, time zones, and durations in days.
+"""Time columns and the one duration language.
 
 Customer-value and trend functions work on *wall-clock* time: a time-zone-aware column is read
 in its own zone (a purchase at 23:30 in Shanghai belongs to that Shanghai day), so day
 boundaries are the customer's, not UTC's. Durations are computed from microseconds since the
-epoch of the wall-clock time and reported in days or another :data:`UNITS` unit.
+epoch of the wall-clock time and reported in a :data:`UNIT_MICROSECONDS` unit.
+
+Durations
+---------
+Every window, gap and look-ahead argument (``window=``, ``step_window=``, ``session_gap=``,
+``repeat_window=``, ``within=`` ...) is read by :func:`parse_duration`, which accepts
+
+- a :class:`datetime.timedelta` (so also a :class:`pandas.Timedelta`) or a
+  :class:`numpy.timedelta64`;
+- a string of one or more ``<number><unit>`` parts, such as ``"30min"``, ``"7D"``,
+  ``"1h30min"`` or ``"1.5h"``, with the units of :data:`UNIT_MICROSECONDS`
+  (``us ms s min h D W``; ``d`` and ``w`` are read as ``D`` and ``W``).
+
+A bare number is an error (``window=30``: 30 what?) unless the argument names its unit. Calendar
+months, quarters and years are not durations (their length varies); they are trend periods
+(``freq=``). Every ``unit=`` argument that says how a duration is *reported* takes a key of the
+same table.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import narwhals as nw
 import numpy as np
 
 from cxmetrics import _frame
-from cxmetrics.errors import ColumnTypeError, MissingValueError, ValueRangeError, format_examples
+from cxmetrics.errors import (
+    ColumnTypeError,
+    MissingValueError,
+    OptionError,
+    ValueRangeError,
+    format_examples,
+)
 
-#: Length of each supported time unit in days (weeks are 7 days, as in the BTYD papers).
-UNITS = {"h": 1.0 / 24.0, "D": 1.0, "W": 7.0}
 #: Calendar periods of trends and cohorts: days, weeks (Monday first), months, quarters, years.
 FREQUENCIES = ("D", "W", "M", "Q", "Y")
 MICROSECONDS_PER_DAY = 86_400_000_000
+#: The one unit table: microseconds in each unit every duration and ``unit=`` argument uses
+#: (weeks are 7 days, as in the BTYD papers).
+UNIT_MICROSECONDS: dict[str, int] = {
+    "us": 1,
+    "ms": 1_000,
+    "s": 1_000_000,
+    "min": 60_000_000,
+    "h": 3_600_000_000,
+    "D": MICROSECONDS_PER_DAY,
+    "W": 7 * MICROSECONDS_PER_DAY,
+}
+#: The same table in days.
+UNITS = {name: micro / MICROSECONDS_PER_DAY for name, micro in UNIT_MICROSECONDS.items()}
+_UNIT_ALIASES = {"d": "D", "w": "W"}
 _EPOCH = dt.datetime(1970, 1, 1)
+_NUMBER = r"(?:\d+(?:\.\d*)?|\.\d+)"
+_PART = re.compile(rf"\s*({_NUMBER})\s*(us|ms|min|s|h|D|d|W|w)\s*")
+_DURATION = re.compile(rf"(?:{_PART.pattern})+")
 
 
-def unit_days(unit: str) -> float:
-    """Days per ``unit``; raise :class:`ValueRangeError` for an unknown unit."""
-    if unit not in UNITS:
-        raise ValueRangeError(f"unit must be one of {sorted(UNITS)}, got {unit!r}")
-    return UNITS[unit]
+def unit_microseconds(unit: Any, name: str = "unit") -> int:
+    """Microseconds per ``unit`` (a key of :data:`UNIT_MICROSECONDS`); else :class:`OptionError`."""
+    if not isinstance(unit, str) or unit not in UNIT_MICROSECONDS:
+        raise OptionError(f"{name}={unit!r} is not one of {list(UNIT_MICROSECONDS)}")
+    return UNIT_MICROSECONDS[unit]
+
+
+def unit_days(unit: Any, name: str = "unit") -> float:
+    """Days per ``unit`` (a key of :data:`UNIT_MICROSECONDS`); else :class:`OptionError`."""
+    return unit_microseconds(unit, name) / MICROSECONDS_PER_DAY
+
+
+def parse_duration(value: Any, name: str, *, unit: str | None = None) -> int:
+    """A duration in whole microseconds, in the one grammar of this module's docstring.
+
+    ``unit`` is given only by an argument whose name says its unit (``horizon_days``); then a
+    bare number counts that unit. Otherwise a number is refused, as are booleans, NaT, zero
+    and negative durations; every error is a :class:`ValueRangeError` naming ``name``.
+    """
+    import numpy as _np
+
+    example = "a duration such as '30min', '2h', '7D' or datetime.timedelta(days=7)"
+    if isinstance(value, bool) or value is None:
+        raise ValueRangeError(f"{name} must be {example}, got {value!r}")
+    micro: float
+    if isinstance(value, dt.timedelta):
+        if value != value:  # pandas NaT
+            raise ValueRangeError(f"{name} must be {example}, got NaT")
+        micro = value / dt.timedelta(microseconds=1)
+    elif isinstance(value, _np.timedelta64):
+        if _np.isnat(value):
+            raise ValueRangeError(f"{name} must be {example}, got NaT")
+        micro = float(value / _np.timedelta64(1, "us"))
+    elif isinstance(value, str):
+        if not _DURATION.fullmatch(value):
+            raise ValueRangeError(
+                f"{name} must be {example} (units: {', '.join(UNIT_MICROSECONDS)}; months, "
+                f"quarters and years have no fixed length), got {value!r}")
+        micro = sum(float(number) * UNIT_MICROSECONDS[_UNIT_ALIASES.get(part, part)]
+                    for number, part in _PART.findall(value))
+    elif isinstance(value, (int, float, _np.integer, _np.floating)):
+        if unit is None:
+            raise ValueRangeError(
+                f"{name}={value!r} is a bare number with no unit; give {example}")
+        if not _np.isfinite(value):
+            raise ValueRangeError(f"{name} must be a finite number of {unit}, got {value!r}")
+        micro = float(value) * unit_microseconds(unit)
+    else:
+        raise ValueRangeError(f"{name} must be {example}, got {type(value).__name__}")
+    if not micro > 0:
+        raise ValueRangeError(f"{name} must be a positive duration, got {value!r}")
+    return round(micro)
 
 
 def parse_times(frame: _frame.Frame, time: str) -> _frame.Frame:
     """Return ``frame`` with a text ``time`` column parsed to datetimes (others unchanged).
 
     Parsing uses the engine's own ISO-8601 inference. Unparsable text, and text mixing UTC
-    offsets, raise :class:`ColumnTypeError` with the engine's reason and a few values.
+    offsets, raise :class:`ColumnTypeError` with the engine's reason and a few values; on a
+    lazy frame the parse is run once here, so the error comes now rather than at collect. A
+    pandas object column of dates, datetimes or strings is read first (:func:`object_times`).
     """
+    frame = object_times(frame, time)
     if frame.collect_schema()[time] != nw.String:
         return frame
     try:
         parsed = frame.with_columns(nw.col(time).str.to_datetime())
         if isinstance(parsed, nw.DataFrame):
             parsed.collect_schema()
+        else:  # a lazy engine parses only when asked: ask now, in one small aggregation
+            _frame.collect(parsed.select(nw.col(time).is_null().sum()))
     except Exception as exc:  # engines raise their own types; the caller wants one
         examples = _frame.collect(frame.select(nw.col(time)).head(3))[time].to_list()
-        reason = str(exc).splitlines()[0]
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise ColumnTypeError(
             f"time column {time!r} could not be parsed as dates or times ({reason}); first "
             f"values: {format_examples(examples)}. Parse it yourself (pandas.to_datetime with "
             f"utc=True for mixed offsets, or polars' str.to_datetime with a format)"
         ) from exc
     return parsed
+
+
+def object_times(frame: _frame.Frame, time: str) -> _frame.Frame:
+    """A pandas object ``time`` column as datetimes (dates, datetimes, pandas Timestamps) or
+    as text (strings, parsed later); other engines type such columns already.
+
+    Missing values stay missing. A column mixing other kinds of values raises
+    :class:`ColumnTypeError` naming the kinds and a few values. The caller's frame is not
+    modified (a new column is made).
+    """
+    if frame.collect_schema()[time] != nw.Object or not isinstance(frame, nw.DataFrame):
+        return frame
+    import pandas as pd
+
+    column = frame[time].to_pandas()
+    kind = pd.api.types.infer_dtype(column, skipna=True)
+    if kind == "string":
+        return frame.with_columns(nw.col(time).cast(nw.String))
+    if kind in ("date", "datetime", "datetime64", "empty"):
+        try:
+            converted = pd.to_datetime(column)
+        except (TypeError, ValueError) as exc:  # mixed time zones
+            raise ColumnTypeError(
+                f"time column {time!r} holds datetimes that pandas cannot put in one column "
+                f"({str(exc).splitlines()[0]}); convert them with pandas.to_datetime(utc=True)"
+            ) from exc
+        return frame.with_columns(nw.new_series(time, converted, backend=frame.implementation))
+    examples = column.dropna().head(3).tolist()
+    raise ColumnTypeError(
+        f"time column {time!r} must hold dates or datetimes, got an object column of {kind} "
+        f"values: {format_examples(examples)}")
 
 
 def wall_clock(

@@ -19,12 +19,11 @@ import warnings
 import narwhals as nw
 import numpy as np
 
-from cxmetrics import _frame, _time
+from cxmetrics import _checks, _frame, _time
 from cxmetrics.errors import (
     ExcludedDataWarning,
     LineItemWarning,
     ValueRangeError,
-    check_choice,
     format_examples,
 )
 
@@ -76,8 +75,8 @@ def prepare(
     ``check_lines`` warns about rows that look like order lines (callers that merge same-day
     purchases anyway pass False).
     """
-    check_choice(nonpositive, NONPOSITIVE_POLICIES, "nonpositive")
-    frame = _frame.from_native(transactions, name="transactions")
+    _checks.option(nonpositive, NONPOSITIVE_POLICIES, "nonpositive")
+    frame = _frame.from_native(transactions)
     _frame.require_columns(frame, {"customer": customer, "time": time, "amount": amount, "order": order})
     frame = _time.parse_times(frame, time)
     wall, zone = _time.wall_clock(frame, time, check_missing=False)
@@ -94,8 +93,10 @@ def prepare(
         missing = value.is_null()
         if frame.collect_schema()[amount].is_float():
             missing = missing | value.is_nan()
+        infinite = (value.abs() == float("inf")).fill_null(value=False)
         checks += [_frame.count_true(missing).alias("amount"),
-                   _frame.count_true(value <= 0).alias("nonpositive")]
+                   _frame.count_true(value <= 0).alias("nonpositive"),
+                   _frame.count_true(infinite).alias("infinite")]
     found = _frame.collect(frame.select(*checks)).rows(named=True)[0]
     if found["latest"] is None or found["latest"] != found["latest"]:  # no rows, or no times
         if int(found["time"]):
@@ -106,6 +107,10 @@ def prepare(
     columns = [nw.col(customer), micro.alias(TIME_US), wall.cast(nw.Datetime("us")).alias(TIME_WALL)]
     if amount is not None:
         _time.raise_if_missing(int(found["amount"]), amount, "amount")
+        if int(found["infinite"]):
+            raise ValueRangeError(
+                f"amount column {amount!r} has {int(found['infinite'])} infinite values; drop or "
+                f"cap them first")
         columns.append(nw.col(amount))
     first, latest = int(found["first"]), int(found["latest"])
     if order is not None:

@@ -85,7 +85,7 @@ def warm_up(*parts: str, user_dicts: Iterable[Iterable[str] | str] = ()) -> dict
     >>> cx.warm_up("model")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    cxmetrics.errors.CXMetricsError: part='model' is not one of ['tokenizer', 'normalize', ...]
+    cxmetrics.errors.OptionError: part='model' is not one of ['tokenizer', 'normalize', ...]
     """
     for part in parts:
         if not isinstance(part, str):

@@ -12,6 +12,7 @@ from typing import Any
 __all__ = [
     "CXMetricsError",
     "CXMetricsWarning",
+    "ColumnClashError",
     "ColumnNotFoundError",
     "ColumnTypeError",
     "ConvergenceError",
@@ -20,6 +21,8 @@ __all__ = [
     "FontWarning",
     "LineItemWarning",
     "MissingValueError",
+    "NotFittedError",
+    "OptionError",
     "UntestableWarning",
     "ValueRangeError",
     "check_choice",
@@ -72,6 +75,18 @@ class ConvergenceError(CXMetricsError):
     """A model fit did not converge; the message gives the optimiser's reason."""
 
 
+class ColumnClashError(CXMetricsError):
+    """A caller's column has the name of a column the function would write into its result."""
+
+
+class OptionError(CXMetricsError):
+    """An option string (``ci=``, ``method=``, ``mode=`` ...) is not one of the accepted values."""
+
+
+class NotFittedError(CXMetricsError, AttributeError):
+    """A model method that needs fitted parameters was called before ``fit``."""
+
+
 class CXMetricsWarning(UserWarning):
     """Base class of every warning cxmetrics raises, so a service can filter them in one line."""
 
@@ -98,7 +113,12 @@ class FontWarning(CXMetricsWarning):
     """No CJK-capable font was found; Chinese labels would render as boxes."""
 
 
-def check_choice(value: str, allowed: Sequence[str], name: str) -> None:
-    """Reject an unknown option string, listing the accepted ones."""
-    if value not in allowed:
-        raise CXMetricsError(f"{name}={value!r} is not one of {list(allowed)}")
+def check_choice(value: Any, allowed: Sequence[str], name: str) -> None:
+    """Reject an unknown option string with :class:`OptionError`, listing the accepted ones.
+
+    Anything that is not a string (a list, a number, None) is refused the same way, so
+    ``kinds=["phone"]``-style mistakes never reach a membership test that happens to pass.
+    Prefer :func:`cxmetrics._checks.option`, which also returns the value.
+    """
+    if not isinstance(value, str) or value not in allowed:
+        raise OptionError(f"{name}={value!r} is not one of {list(allowed)}")

@@ -9,7 +9,7 @@ from typing import Any
 import narwhals as nw
 import numpy as np
 
-from cxmetrics import _frame
+from cxmetrics import _checks, _frame
 from cxmetrics.errors import ColumnTypeError, DesignError, MissingValueError, ValueRangeError
 
 MISSING = ("listwise", "pairwise")
@@ -51,7 +51,7 @@ def load(data: Any, outcome: str, drivers: Sequence[str], weights: str | None,
          by: str | Sequence[str] | None) -> Ratings:
     """Check the columns and collect them (only those named) as float arrays."""
     frame = _frame.from_native(data)
-    drivers = list(drivers) if not isinstance(drivers, str) else [drivers]
+    drivers = _frame.as_list(drivers, "drivers")
     if not drivers:
         raise ValueRangeError("drivers must name at least one column")
     repeated = sorted({d for d in drivers if drivers.count(d) > 1})
@@ -64,6 +64,7 @@ def load(data: Any, outcome: str, drivers: Sequence[str], weights: str | None,
                                    "by": group_by})
     for role, column in [("outcome", outcome), *(("drivers", d) for d in drivers)]:
         _check_numeric(frame, column, role)
+        _checks.finite_column(frame, column, role)
     if weights is not None:
         _frame.check_weights(frame, weights)
     numeric = [*drivers, outcome, *([weights] if weights else [])]

@@ -9,10 +9,10 @@ from typing import Any
 import narwhals as nw
 import numpy as np
 
-from cxmetrics import _frame
+from cxmetrics import _checks, _frame
 from cxmetrics.drivers import _data
 from cxmetrics.drivers import _importance as imp
-from cxmetrics.errors import DesignError, ValueRangeError, check_choice
+from cxmetrics.errors import DesignError, ValueRangeError
 
 METHODS = ("relative_weights", "shapley", "correlation", "beta")
 
@@ -94,7 +94,7 @@ def key_drivers(
         smaller rank), ``beta`` (standardised coefficient in the model with all drivers),
         ``p_value`` (its t-test, or Wald test for a 0/1 outcome), ``correlation`` (with the
         outcome), ``significant`` (p_value < alpha: the driver's effect holding the others
-        fixed is distinguishable from zero), ``importance_low`` and ``importance_high``
+        fixed is distinguishable from zero), ``importance_ci_low`` and ``importance_ci_high``
         (bootstrap percentile interval; only with ``n_boot > 0``), ``r_squared`` (of the model
         with all drivers), ``n`` (responses used), ``model`` ("linear" or "logistic").
 
@@ -103,6 +103,14 @@ def key_drivers(
     DesignError
         Fewer responses than drivers + 2, a constant driver or outcome, or drivers that are
         exact linear combinations of others (named).
+
+    Notes
+    -----
+    Edge inputs: fewer complete responses than drivers + 2 (an empty frame, one row), a
+    constant outcome or driver raise :class:`~cxmetrics.errors.DesignError` naming the group;
+    null ``by`` keys form their own group on every backend; text or infinite ratings raise
+    naming the column (bool ratings are read as 0/1); a ``by`` column named like a result
+    column raises :class:`~cxmetrics.errors.ColumnClashError`.
 
     Examples
     --------
@@ -130,13 +138,12 @@ def drivers_table(ratings: _data.Ratings, *, method: str = "relative_weights", n
                   seed: int | None = None, confidence: float = 0.95, alpha: float = 0.05,
                   missing: str = "listwise") -> nw.DataFrame[Any]:
     """:func:`key_drivers` on ratings already loaded, as an eager narwhals frame."""
-    check_choice(method, METHODS, "method")
-    check_choice(missing, _data.MISSING, "missing")
-    if isinstance(n_boot, bool) or not isinstance(n_boot, (int, np.integer)) or n_boot < 0:
-        raise ValueRangeError(f"n_boot must be a whole number >= 0, got {n_boot!r}")
-    for name, level in (("confidence", confidence), ("alpha", alpha)):
-        if not 0 < level < 1:
-            raise ValueRangeError(f"{name} must be between 0 and 1, got {level!r}")
+    _checks.option(method, METHODS, "method")
+    _checks.option(missing, _data.MISSING, "missing")
+    n_boot = _checks.whole(n_boot, "n_boot", low=0)
+    confidence = _checks.confidence(confidence)
+    alpha = _checks.probability(alpha, "alpha", open_ends=True)
+    _checks.seed(seed)
     rng = np.random.default_rng(seed)
     p = len(ratings.drivers)
     if method == "shapley" and p > imp.MAX_SHAPLEY_DRIVERS:
@@ -146,7 +153,7 @@ def drivers_table(ratings: _data.Ratings, *, method: str = "relative_weights", n
             f"in milliseconds")
     columns: dict[str, list[Any]] = {name: [] for name in (
         "group", "driver", "importance", "pct", "rank", "beta", "p_value", "correlation", "significant",
-        "importance_low", "importance_high", "r_squared", "n", "model")}
+        "importance_ci_low", "importance_ci_high", "r_squared", "n", "model")}
     for position, rows in ratings.groups():
         label = _group_label(ratings, position)
         used = _data.complete_rows(ratings, rows, missing)
@@ -176,14 +183,14 @@ def drivers_table(ratings: _data.Ratings, *, method: str = "relative_weights", n
             columns["p_value"].append(float(fit.p_value[j]))
             columns["correlation"].append(float(fit.correlation[j]))
             columns["significant"].append(bool(fit.p_value[j] < alpha))
-            columns["importance_low"].append(float(low[j]))
-            columns["importance_high"].append(float(high[j]))
+            columns["importance_ci_low"].append(float(low[j]))
+            columns["importance_ci_high"].append(float(high[j]))
             columns["r_squared"].append(fit.r_squared)
             columns["n"].append(len(used))
             columns["model"].append(fit.model)
     group = np.asarray(columns.pop("group"), dtype=np.int64)
     if not n_boot:
-        del columns["importance_low"], columns["importance_high"]
+        del columns["importance_ci_low"], columns["importance_ci_high"]
     keys = None if ratings.keys is None else _frame.take_rows(ratings.keys, group)
     return _frame.with_arrays(keys, columns, ratings.backend)
 

@@ -7,10 +7,10 @@ from typing import Any
 
 import numpy as np
 
-from cxmetrics import _frame
+from cxmetrics import _checks, _frame
 from cxmetrics.drivers import _data
 from cxmetrics.drivers._key_drivers import drivers_table
-from cxmetrics.errors import ValueRangeError, check_choice
+from cxmetrics.errors import ValueRangeError
 
 #: Quadrant labels by (high importance, high performance), in English and Chinese.
 QUADRANTS = {
@@ -65,6 +65,14 @@ def importance_performance(
         of the explained variance), ``performance``, ``importance_split`` and
         ``performance_split`` (the lines), ``quadrant``. The data of the driver-quadrant chart.
 
+    Notes
+    -----
+    Edge inputs: fewer complete responses than drivers + 2 (an empty frame, one row), a
+    constant outcome or driver raise :class:`~cxmetrics.errors.DesignError` naming the group;
+    null ``by`` keys form their own group on every backend; text or infinite ratings raise
+    naming the column (bool ratings are read as 0/1); a ``by`` column named like a result
+    column raises :class:`~cxmetrics.errors.ColumnClashError`.
+
     Examples
     --------
     >>> import numpy as np, pandas as pd
@@ -82,11 +90,13 @@ def importance_performance(
     2     price           low priority
     3       app      possible overkill
     """
-    check_choice(performance, ("mean", "top_box"), "performance")
-    check_choice(split, ("mean", "median"), "split")
-    check_choice(labels, tuple(QUADRANTS), "labels")
+    _checks.option(performance, ("mean", "top_box"), "performance")
+    _checks.option(split, ("mean", "median"), "split")
+    _checks.option(labels, tuple(QUADRANTS), "labels")
     if performance == "top_box" and top_box is None:
         raise ValueRangeError("performance='top_box' needs top_box=, the lowest rating in the top box")
+    if top_box is not None:
+        top_box = _checks.number(top_box, "top_box")
     ratings = _data.load(data, outcome, drivers, weights, by)
     importance = drivers_table(ratings, method=method)
     position = {name: j for j, name in enumerate(ratings.drivers)}

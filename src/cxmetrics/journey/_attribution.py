@@ -14,8 +14,7 @@ from typing import Any
 import narwhals as nw
 import numpy as np
 
-from cxmetrics import _frame
-from cxmetrics.errors import check_choice
+from cxmetrics import _checks, _frame
 from cxmetrics.journey import _log
 from cxmetrics.journey._log import CIDX, POS, STAGE
 
@@ -41,7 +40,7 @@ def absorption(transition: np.ndarray, removed: int | None = None) -> float:
 
 
 def attribution(
-    events: Any,
+    data: Any,
     *,
     customer: str,
     time: str,
@@ -64,6 +63,22 @@ def attribution(
     * ``"first_touch"``, ``"last_touch"``: each conversion to its first or last touchpoint.
     * ``"linear"``: each conversion split equally over its journey's touch events.
 
+    Parameters
+    ----------
+    data : DataFrame
+        The event log, one row per event (pandas, polars, pyarrow or a lazy frame). Text
+        times are parsed as ISO-8601 (pandas object columns of dates too); an empty log raises
+        :class:`~cxmetrics.errors.DesignError`; missing customers, stages or times raise
+        :class:`~cxmetrics.errors.MissingValueError` (clean with :func:`validate_events`).
+    customer, time, stage : str
+        Columns of the customer id, the event time and the stage (any hashable values).
+    conversion_stage
+        Stage value of a conversion (must occur in the log).
+    touchpoint : str, optional
+        Column identifying the touchpoint (channel, campaign); default the stage.
+    method : {"markov", "first_touch", "last_touch", "linear"}
+        Credit rule (above).
+
     Returns
     -------
     DataFrame
@@ -72,6 +87,15 @@ def attribution(
         ``conversion_probability_without`` (Markov only; the model's conversion probability
         with the touchpoint removed), ``share`` (of the credit), ``conversions`` (share x
         observed conversions).
+
+    Notes
+    -----
+    Edge inputs: an empty log raises :class:`~cxmetrics.errors.DesignError`; missing ids,
+    stages or times raise :class:`~cxmetrics.errors.MissingValueError`; ISO text times are
+    parsed (a lazy frame fails at the call, like an eager one) and pandas object columns of
+    dates are dates; null group keys form their own group on every backend; a group column
+    named like a result column raises :class:`~cxmetrics.errors.ColumnClashError`; durations
+    follow :mod:`cxmetrics._time` (a bare number such as ``window=30`` is an error).
 
     Examples
     --------
@@ -89,10 +113,11 @@ def attribution(
     1      email         2            0.50    0.4          0.8
     2     social         2            0.00    0.0          0.0
     """
-    check_choice(method, METHODS, "method")
-    log = _log.prepare(events, customer=customer, time=time, stage=stage,
+    _checks.option(method, METHODS, "method")
+    _log.check_names(touchpoint=touchpoint)
+    log = _log.prepare(data, customer=customer, time=time, stage=stage,
                        attributes=[touchpoint] if touchpoint else [])
-    _log.check_steps(log, [conversion_stage], minimum=1)
+    _log.check_steps(log, [conversion_stage], minimum=1, role="conversion_stage")
     frame = log.frame.with_columns(nw.col(touchpoint or STAGE).alias(TOUCH))
     first_conversion = nw.when(nw.col(STAGE) == conversion_stage).then(nw.col(POS)).min().over(CIDX)
     marked = frame.with_columns(first_conversion.alias("__cx_conversion"))

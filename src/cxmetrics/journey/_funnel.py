@@ -8,8 +8,8 @@ from typing import Any
 
 import numpy as np
 
-from cxmetrics import _frame, _stats
-from cxmetrics.errors import ValueRangeError, check_choice
+from cxmetrics import _checks, _frame, _stats
+from cxmetrics.errors import ColumnTypeError, ValueRangeError
 from cxmetrics.journey import _log
 from cxmetrics.journey._reach import Reach, reach
 
@@ -32,8 +32,9 @@ class _FunnelData:
 def _funnel_reach(events: Any, customer: str, time: str, stage: str, steps: Sequence[Any], mode: str,
                   order: str, window: str | None, step_window: str | None, by: list[str],
                   session: str | None = None) -> _FunnelData:
-    check_choice(mode, MODES, "mode")
-    check_choice(order, ORDERS, "order")
+    _checks.option(mode, MODES, "mode")
+    _checks.option(order, ORDERS, "order")
+    _log.check_names(session=session)
     if order == "any" and step_window is not None:
         raise ValueRangeError("step_window needs an order of steps; it does not apply with order='any'")
     window_us = _log.duration_expr(window, "window")
@@ -48,7 +49,7 @@ def _funnel_reach(events: Any, customer: str, time: str, stage: str, steps: Sequ
 
 
 def funnel(
-    events: Any,
+    data: Any,
     *,
     customer: str,
     time: str,
@@ -81,7 +82,7 @@ def funnel(
 
     Parameters
     ----------
-    events : DataFrame
+    data : DataFrame
         One row per event; must have no missing customer, time or stage
         (:func:`validate_events` cleans a log).
     customer, time, stage : str
@@ -106,17 +107,26 @@ def funnel(
     Returns
     -------
     DataFrame
-        Same library as ``events``; one row per (group, step). Columns: the ``by`` columns,
+        Same library as ``data``; one row per (group, step). Columns: the ``by`` columns,
         ``step``, ``step_number`` (1-based), ``entered`` (customers at the step),
         ``converted`` (of those, customers who went on to the next step; null at the last),
         ``conversion_rate`` (share of the previous step's customers who went on to this step,
         GA4's completion rate of the previous step; null at step 1) with
-        ``conversion_low`` and ``conversion_high``, ``overall_rate`` (share of step-1
+        ``conversion_ci_low`` and ``conversion_ci_high``, ``overall_rate`` (share of step-1
         customers who completed steps 1..k, the closed funnel's rate in both modes) with
-        ``overall_low`` and ``overall_high``, ``drop_off`` (entered - converted: GA4's
+        ``overall_ci_low`` and ``overall_ci_high``, ``drop_off`` (entered - converted: GA4's
         abandonments) and ``drop_off_rate``, ``time_to_convert_median`` and
         ``time_to_convert_p90`` (time from the previous step into this one, over the customers
         who made that move, in ``unit``).
+
+    Notes
+    -----
+    Edge inputs: an empty log raises :class:`~cxmetrics.errors.DesignError`; missing ids,
+    stages or times raise :class:`~cxmetrics.errors.MissingValueError`; ISO text times are
+    parsed (a lazy frame fails at the call, like an eager one) and pandas object columns of
+    dates are dates; null group keys form their own group on every backend; a group column
+    named like a result column raises :class:`~cxmetrics.errors.ColumnClashError`; durations
+    follow :mod:`cxmetrics._time` (a bare number such as ``window=30`` is an error).
 
     Examples
     --------
@@ -137,15 +147,18 @@ def funnel(
     """
     group_by = _frame.as_list(by)
     per_unit = _log.check_unit(unit)
-    data = _funnel_reach(events, customer, time, stage, steps, mode, order, window, step_window, group_by,
-                         session)
-    steps, keys, group, result, chain = data.steps, data.keys, data.group, data.result, data.chain
+    confidence = _checks.confidence(confidence)
+    reached = _funnel_reach(data, customer, time, stage, steps, mode, order, window, step_window,
+                            group_by, session)
+    steps, keys, group = reached.steps, reached.keys, reached.group
+    result, chain = reached.result, reached.chain
     n_groups = 1 if keys is None else len(keys)
     k = len(steps)
     columns: dict[str, list[Any]] = {name: [] for name in (
-        "step", "step_number", "entered", "converted", "conversion_rate", "conversion_low", "conversion_high",
-        "overall_rate", "overall_low", "overall_high", "drop_off", "drop_off_rate", "time_to_convert_median",
-        "time_to_convert_p90")}
+        "step", "step_number", "entered", "converted", "conversion_rate", "conversion_ci_low",
+        "conversion_ci_high", "overall_rate", "overall_ci_low", "overall_ci_high", "drop_off",
+        "drop_off_rate",
+        "time_to_convert_median", "time_to_convert_p90")}
     entered = _per_group(result.entered, group, n_groups)
     converted = _per_group(result.converted, group, n_groups)
     completed = _per_group(chain.entered, group, n_groups)
@@ -167,11 +180,11 @@ def funnel(
                 columns["converted"].append(None if last else int(converted[step, g]))
                 columns["conversion_rate"].append(None if step == 0 else _ratio(previous_converted[step],
                                                                                 previous_entered[step]))
-                columns["conversion_low"].append(None if step == 0 else _finite(conv_low[step]))
-                columns["conversion_high"].append(None if step == 0 else _finite(conv_high[step]))
+                columns["conversion_ci_low"].append(None if step == 0 else _finite(conv_low[step]))
+                columns["conversion_ci_high"].append(None if step == 0 else _finite(conv_high[step]))
                 columns["overall_rate"].append(_ratio(completed[step, g], completed[0, g]))
-                columns["overall_low"].append(_finite(all_low[step]))
-                columns["overall_high"].append(_finite(all_high[step]))
+                columns["overall_ci_low"].append(_finite(all_low[step]))
+                columns["overall_ci_high"].append(_finite(all_high[step]))
                 drop = None if last else int(entered[step, g] - converted[step, g])
                 columns["drop_off"].append(drop)
                 columns["drop_off_rate"].append(None if last else _ratio(drop, entered[step, g]))
@@ -179,7 +192,7 @@ def funnel(
                 columns["time_to_convert_p90"].append(float(np.quantile(delta, 0.9)) if len(delta) else None)
     group_rows = np.repeat(np.arange(n_groups), k)
     frame_keys = None if keys is None else _frame.take_rows(keys, group_rows)
-    return _frame.to_native(_frame.with_arrays(frame_keys, columns, data.backend))
+    return _frame.to_native(_frame.with_arrays(frame_keys, columns, reached.backend))
 
 
 def _per_group(flags: np.ndarray, group: np.ndarray, n_groups: int) -> np.ndarray:
@@ -198,7 +211,7 @@ def _finite(value: float) -> float | None:
 
 
 def compare_funnels(
-    events: Any,
+    data: Any,
     *,
     customer: str,
     time: str,
@@ -217,20 +230,22 @@ def compare_funnels(
 
     For every step after the first and every group of ``by``, the share of the previous
     step's customers who went on to this step is compared with the same share among all other
-    customers (or the ``reference`` group): Miettinen-Nurminen score test, Newcombe interval
-    for the difference (see :func:`cxmetrics.compare_csat`), relative rate, and
+    customers (or the ``reference`` group): Miettinen-Nurminen score test and the score
+    interval it inverts (see :func:`cxmetrics.compare_csat`), relative rate, and
     Benjamini-Hochberg adjusted p-values over all the comparisons. Comparisons where any of
     the four success/failure counts is below 5 are flagged ``small_sample`` and not tested.
 
     Parameters
     ----------
-    events, customer, time, stage, steps, mode, order, window, step_window, session
+    data, customer, time, stage, steps, mode, order, window, step_window, session
         As in :func:`funnel`.
     by : str
         The column whose groups are compared (read at each customer's first event).
     reference : optional
         A value of ``by`` to compare every other group with; default: each group against the
         rest.
+    confidence : float
+        Level of the score interval, strictly between 0 and 1.
 
     Returns
     -------
@@ -243,7 +258,16 @@ def compare_funnels(
         funnel's ``conversion_rate``), ``entered_other``, ``previous_step_other``,
         ``converted_other``, ``rate_other``, ``difference`` (rate - rate_other) with
         ``ci_low`` and ``ci_high``, ``relative_rate`` (rate / rate_other), ``p_value``,
-        ``p_adjusted`` (Benjamini-Hochberg), ``small_sample``.
+        ``p_adjusted`` (Benjamini-Hochberg), ``p_adjust_method`` (``"fdr_bh"``), ``small_sample``.
+
+    Notes
+    -----
+    Edge inputs: an empty log raises :class:`~cxmetrics.errors.DesignError`; missing ids,
+    stages or times raise :class:`~cxmetrics.errors.MissingValueError`; ISO text times are
+    parsed (a lazy frame fails at the call, like an eager one) and pandas object columns of
+    dates are dates; null group keys form their own group on every backend; a group column
+    named like a result column raises :class:`~cxmetrics.errors.ColumnClashError`; durations
+    follow :mod:`cxmetrics._time` (a bare number such as ``window=30`` is an error).
 
     Examples
     --------
@@ -263,9 +287,12 @@ def compare_funnels(
     >>> bool(result["p_adjusted"].iloc[0] < 1e-6)
     True
     """
-    data = _funnel_reach(events, customer, time, stage, steps, mode, order, window, step_window, [by],
-                         session)
-    steps, keys, group, result = data.steps, data.keys, data.group, data.result
+    if not isinstance(by, str):
+        raise ColumnTypeError(f"by must be one column name (the groups compared), got {by!r}")
+    confidence = _checks.confidence(confidence)
+    reached = _funnel_reach(data, customer, time, stage, steps, mode, order, window, step_window, [by],
+                            session)
+    steps, keys, group, result = reached.steps, reached.keys, reached.group, reached.result
     assert keys is not None
     labels = keys[by].to_list()
     if reference is not None and reference not in labels:
@@ -306,5 +333,6 @@ def compare_funnels(
         relative = np.asarray(rows["rate"], dtype=float) / np.asarray(rows["rate_other"], dtype=float)
     out = {**rows, "difference": test["difference"], "ci_low": test["ci_low"], "ci_high": test["ci_high"],
            "relative_rate": np.where(np.isfinite(relative), relative, np.nan), "p_value": p_value,
-           "p_adjusted": _stats.adjust_p_values(p_value, "fdr_bh"), "small_sample": small}
+           "p_adjusted": _stats.adjust_p_values(p_value, "fdr_bh"),
+           "p_adjust_method": ["fdr_bh"] * len(p_value), "small_sample": small}
     return _frame.to_native(_frame.with_arrays(None, out, keys.implementation))

@@ -17,8 +17,8 @@ from typing import Any
 import narwhals as nw
 import numpy as np
 
-from cxmetrics import _frame, _stats
-from cxmetrics.errors import ColumnNotFoundError, MissingValueError, UntestableWarning, check_choice
+from cxmetrics import _checks, _frame, _stats
+from cxmetrics.errors import ColumnNotFoundError, MissingValueError, UntestableWarning
 from cxmetrics.journey import _log
 from cxmetrics.journey._log import STAGE, TIME, ahead
 
@@ -30,14 +30,14 @@ NEXT = "__cx_next_"
 
 
 def gaps(
-    events: Any,
+    data: Any,
     *,
     customer: str,
     time: str,
     stage: str,
     switch: str | Sequence[str] | None = None,
     outcome: str = "exit",
-    horizon: str | None = None,
+    within: Any = None,
     by: str | Sequence[str] | None = None,
     session: str | None = None,
     confidence: float = 0.95,
@@ -48,18 +48,21 @@ def gaps(
     handoffs where the attribute changed are compared with those where it did not:
 
     * ``outcome="exit"``: the journey ends at the handoff's destination event — no later
-      event (within ``horizon`` of it, when given); with ``session``, the session ends there
+      event (within ``within`` of it, when given); with ``session``, the session ends there
       ("left the session after switching");
     * ``outcome="progress"``: the customer moves on to a different stage after the
-      destination (within ``horizon``).
+      destination (within ``within``).
 
-    With ``horizon``, handoffs closer than ``horizon`` to the end of the log are left out,
+    With ``within``, handoffs closer than ``within`` to the end of the log are left out,
     since whether those customers come back is not yet known.
 
-    Statistics per row: the two rates; their difference with Newcombe's hybrid score interval;
-    the relative risk; the Mantel-Haenszel test of no association pooled over the ``by``
-    strata (statsmodels ``StratifiedTable``; with no ``by``, one stratum); Benjamini-Hochberg
-    q-values over all tested rows; and ``gap_score`` = difference x switched handoffs, the
+    Statistics per row: the two rates; their difference with the Miettinen–Nurminen score
+    interval; the relative risk; the test: without ``by``, the Miettinen–Nurminen score test
+    that the interval inverts (so p < 1 − confidence exactly when the interval excludes 0);
+    with ``by``, the Mantel-Haenszel test of no association pooled over the strata
+    (statsmodels ``StratifiedTable``), which adjusts for the strata while the interval is the
+    pooled one, so the two may then disagree near the boundary; Benjamini-Hochberg adjusted
+    p-values over all tested rows; and ``gap_score`` = difference x switched handoffs, the
     excess exits attributable to the switch if the association were causal. Rows with a
     cell (switched or not, outcome or not) below 5 are flagged ``small_sample`` and not
     tested. This is association, not causation: customers who switch may differ from those
@@ -67,14 +70,16 @@ def gaps(
 
     Parameters
     ----------
-    events : DataFrame
+    data : DataFrame
         The event log (no missing customer, time or stage).
     customer, time, stage : str
     switch : str or list of str, optional
         Attribute columns. Default: whichever of "channel", "device" and "department" exist.
     outcome : {"exit", "progress"}
-    horizon : str, optional
-        A duration such as ``"7D"``.
+    within : duration, optional
+        Look-ahead for the outcome: a duration in the grammar of :mod:`cxmetrics._time`
+        (``"7D"``, ``"12h"``, ``datetime.timedelta(days=7)``; a bare number is an error).
+        Default: no limit (the rest of the log).
     by : str or list of str, optional
         Strata (columns of the handoff's destination event), pooled by Mantel-Haenszel.
     session : str, optional
@@ -91,9 +96,19 @@ def gaps(
         ``attribute``, ``from_stage``, ``to_stage``, ``switched`` and ``not_switched``
         (handoffs), ``switched_rate`` and ``not_switched_rate`` (share with the outcome),
         ``difference`` (switched - not) with ``ci_low`` and ``ci_high``, ``relative_risk``,
-        ``p_value`` (Mantel-Haenszel), ``q_value`` (Benjamini-Hochberg), ``gap_score``,
+        ``p_value`` (score test, or Mantel-Haenszel with ``by``), ``p_adjusted``
+        (Benjamini-Hochberg) and ``p_adjust_method`` (``"fdr_bh"``), ``gap_score``,
         ``small_sample``. Stage pairs where no handoff switched are left out: they say nothing
         about switching.
+
+    Notes
+    -----
+    Edge inputs: an empty log raises :class:`~cxmetrics.errors.DesignError`; missing ids,
+    stages or times raise :class:`~cxmetrics.errors.MissingValueError`; ISO text times are
+    parsed (a lazy frame fails at the call, like an eager one) and pandas object columns of
+    dates are dates; null group keys form their own group on every backend; a group column
+    named like a result column raises :class:`~cxmetrics.errors.ColumnClashError`; durations
+    follow :mod:`cxmetrics._time` (a bare number such as ``window=30`` is an error).
 
     Warns
     -----
@@ -123,11 +138,13 @@ def gaps(
     >>> print(seen[0].message)  # three customers: described, not tested  # doctest: +ELLIPSIS
     nothing was tested: every stage pair with a switch of 'device' has fewer than 5 handoffs ...
     """
-    check_choice(outcome, OUTCOMES, "outcome")
+    _checks.option(outcome, OUTCOMES, "outcome")
+    confidence = _checks.confidence(confidence)
     strata = _frame.as_list(by)
-    attributes = _switch_columns(events, switch)
-    limit = _log.duration_expr(horizon, "horizon")
-    log = _log.prepare(events, customer=customer, time=time, stage=stage, attributes=[*attributes, *strata],
+    _log.check_names(session=session)
+    attributes = _switch_columns(data, switch)
+    limit = _log.duration_expr(within, "within")
+    log = _log.prepare(data, customer=customer, time=time, stage=stage, attributes=[*attributes, *strata],
                        session=session)
     for attribute in attributes:
         if log.frame[attribute].null_count() == len(log.frame):
@@ -162,15 +179,15 @@ def _explain_untestable(result: dict[str, Any], attributes: list[str], session: 
     warnings.warn(f"nothing was tested: {reason}", UntestableWarning, stacklevel=3)
 
 
-def _switch_columns(events: Any, switch: str | Sequence[str] | None) -> list[str]:
-    available = _frame.from_native(events, name="events").collect_schema().names()
+def _switch_columns(data: Any, switch: str | Sequence[str] | None) -> list[str]:
+    available = _frame.from_native(data).collect_schema().names()
     if switch is None:
         found = [c for c in DEFAULT_SWITCHES if c in available]
         if not found:
             raise ColumnNotFoundError(f"none of the default switch columns {list(DEFAULT_SWITCHES)} exist; "
                                       f"name the attribute columns with switch=")
         return found
-    return _frame.as_list(switch)
+    return _frame.as_list(switch, "switch")
 
 
 def _handoffs(frame: nw.DataFrame[Any], attributes: list[str], strata: list[str], outcome: str,
@@ -212,7 +229,7 @@ def _statistics(tables: list[tuple[str, Any]], strata: list[str], confidence: fl
             k1, n1, k0, n0 = np.sum(cells, axis=0)
             small = min(k1, n1 - k1, k0, n0 - k0) < MIN_CELL
             p_value: float = np.nan
-            if not small:
+            if not small and strata:
                 usable = [np.array([[a, b - a], [c, d - c]]) for a, b, c, d in cells if b > 0 and d > 0]
                 with np.errstate(divide="ignore", invalid="ignore"):  # thread-local, unlike filters
                     p_value = float(StratifiedTable(usable).test_null_odds(correction=False).pvalue)
@@ -225,6 +242,9 @@ def _statistics(tables: list[tuple[str, Any]], strata: list[str], confidence: fl
     k1, n1, k0, n0 = (np.asarray(rows[name], dtype=float) for name in (
         "switched_outcome", "switched", "not_switched_outcome", "not_switched"))
     test = _stats.two_proportion_test(k1, n1, k0, n0, confidence=confidence)
+    small_rows = np.asarray(rows["small_sample"], dtype=bool)
+    if not strata:  # one stratum: the test is the score test its interval inverts
+        rows["p_value"] = list(np.where(small_rows, np.nan, test["p_value"]))
     with np.errstate(invalid="ignore", divide="ignore"):
         rate_1, rate_0 = k1 / n1, k0 / n0
         relative = rate_1 / rate_0
@@ -237,7 +257,8 @@ def _statistics(tables: list[tuple[str, Any]], strata: list[str], confidence: fl
         "switched_rate": rate_1, "not_switched_rate": rate_0, "difference": difference,
         "ci_low": test["ci_low"], "ci_high": test["ci_high"],
         "relative_risk": np.where(np.isfinite(relative), relative, np.nan),
-        "p_value": p_values, "q_value": _stats.adjust_p_values(p_values, "fdr_bh"),
+        "p_value": p_values, "p_adjusted": _stats.adjust_p_values(p_values, "fdr_bh"),
+        "p_adjust_method": ["fdr_bh"] * len(p_values),
         "gap_score": gap_score, "small_sample": np.asarray(rows["small_sample"], dtype=bool),
     }
     order = np.lexsort((np.asarray(rows["to_stage"], dtype=str), np.asarray(rows["from_stage"], dtype=str),

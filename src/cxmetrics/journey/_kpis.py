@@ -8,7 +8,7 @@ from typing import Any
 import narwhals as nw
 import numpy as np
 
-from cxmetrics import _frame, _stats
+from cxmetrics import _checks, _frame, _stats
 from cxmetrics.journey import _log
 from cxmetrics.journey._log import CIDX, CUSTOMER, POS, STAGE, TIME
 from cxmetrics.journey._reach import reach
@@ -18,7 +18,7 @@ GROUP = "__cx_group"
 
 
 def journey_kpis(
-    events: Any,
+    data: Any,
     *,
     customer: str,
     time: str,
@@ -48,13 +48,52 @@ def journey_kpis(
       measure of first-contact resolution failing.
 
     Groups (``by``) are read at each customer's first event; all KPIs of a customer count in
-    that group.
+    that group; null keys form their own group.
+
+    Parameters
+    ----------
+    data : DataFrame
+        The event log, one row per event (pandas, polars, pyarrow or a lazy frame). Text
+        times are parsed as ISO-8601 (pandas object columns of dates too); an empty log raises
+        :class:`~cxmetrics.errors.DesignError`; missing customers, stages or times raise
+        :class:`~cxmetrics.errors.MissingValueError` (clean with :func:`validate_events`).
+    customer, time, stage : str
+        Columns of the customer id, the event time and the stage (any hashable values).
+    conversion_stage
+        The stage value that counts as a conversion (must occur in the log).
+    session : str, optional
+        Column of session ids; without it sessions end after ``session_gap`` without events.
+    session_gap : duration
+        Inactivity that ends a session (``"30min"``, ``datetime.timedelta(minutes=30)``; a
+        bare number is an error). Needed when ``session`` is not given.
+    checkout_stage : optional
+        Stage value of a checkout, for ``checkout_abandonment``.
+    window : duration, optional
+        Time from the first checkout within which a conversion counts; default no limit.
+    support_stage : optional
+        Stage value of a support contact, for ``repeat_contact_rate``; None leaves it out.
+    repeat_window : duration
+        Look-ahead after the first support contact for a repeat; None is an error (leave
+        the KPI out with ``support_stage=None``).
+    by : str or list of str, optional
+        Group columns, read at each customer's first event.
+    confidence : float
+        Level of the Wilson intervals, strictly between 0 and 1.
 
     Returns
     -------
     DataFrame
         One row per (group, KPI, stage): the ``by`` columns, ``kpi``, ``stage`` (null except
         for exit rates), ``numerator``, ``denominator``, ``rate``, ``ci_low``, ``ci_high``.
+
+    Notes
+    -----
+    Edge inputs: an empty log raises :class:`~cxmetrics.errors.DesignError`; missing ids,
+    stages or times raise :class:`~cxmetrics.errors.MissingValueError`; ISO text times are
+    parsed (a lazy frame fails at the call, like an eager one) and pandas object columns of
+    dates are dates; null group keys form their own group on every backend; a group column
+    named like a result column raises :class:`~cxmetrics.errors.ColumnClashError`; durations
+    follow :mod:`cxmetrics._time` (a bare number such as ``window=30`` is an error).
 
     Examples
     --------
@@ -77,13 +116,16 @@ def journey_kpis(
     5             exit_rate      paid          1            1  1.000000
     """
     group_by = _frame.as_list(by)
-    gap = _log.duration_expr(session_gap, "session_gap")
+    confidence = _checks.confidence(confidence)
+    _log.check_names(session=session)
+    gap = _log.duration_expr(session_gap, "session_gap", allow_none=session is not None)
     window_us = _log.duration_expr(window, "window")
-    repeat_us = _log.duration_expr(repeat_window, "repeat_window")
-    log = _log.prepare(events, customer=customer, time=time, stage=stage,
+    # no silent None: the repeat-contact KPI is left out by support_stage=None, not here
+    repeat_us = _log.duration_expr(repeat_window, "repeat_window", allow_none=False)
+    log = _log.prepare(data, customer=customer, time=time, stage=stage,
                        attributes=[*group_by, *([session] if session else [])])
     _log.check_steps(log, [s for s in (conversion_stage, checkout_stage, support_stage) if s is not None],
-                     minimum=1)
+                     minimum=1, role="conversion_stage, checkout_stage and support_stage")
     customers = _log.first_per_customer(log.frame, group_by)
     keys, group = _frame.group_codes(customers, group_by)
     n_groups = 1 if keys is None else len(keys)

@@ -19,8 +19,8 @@ from typing import Any
 import narwhals as nw
 import numpy as np
 
-from cxmetrics import _frame, _time
-from cxmetrics.errors import ColumnTypeError, MissingValueError, ValueRangeError
+from cxmetrics import _checks, _frame, _time
+from cxmetrics.errors import ColumnTypeError, DesignError, MissingValueError, ValueRangeError
 
 CUSTOMER = "__cx_customer"
 TIME = "__cx_time"
@@ -33,8 +33,6 @@ FIRST = "__cx_first"
 #: How a lazy engine orders a customer's events (it has no row order to break ties by).
 ENGINE_ORDER = [TIME, STAGE]
 
-#: Microseconds per unit of the durations journey functions report.
-UNIT_MICROSECONDS = {"s": 1e6, "min": 60e6, "h": 3600e6, "D": 86400e6}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -46,26 +44,14 @@ class Events:
     backend: Any
 
 
-def duration_expr(text: str | None, role: str) -> int | None:
-    """A duration like "30min", "7D", "2h" (pandas offset aliases) in microseconds."""
-    if text is None:
-        return None
-    import pandas as pd
-
-    try:
-        delta = pd.Timedelta(text)
-    except (ValueError, TypeError) as exc:
-        raise ValueRangeError(
-            f"{role} must be a duration such as '30min', '2h' or '7D', got {text!r}") from exc
-    if delta <= pd.Timedelta(0):
-        raise ValueRangeError(f"{role} must be positive, got {text!r}")
-    return int(delta / pd.Timedelta(microseconds=1))
+def duration_expr(value: Any, role: str, *, allow_none: bool = True) -> int | None:
+    """A duration argument in microseconds (the grammar of :mod:`cxmetrics._time`)."""
+    return _checks.duration(value, role, allow_none=allow_none)
 
 
-def check_unit(unit: str) -> float:
-    if unit not in UNIT_MICROSECONDS:
-        raise ValueRangeError(f"unit must be one of {list(UNIT_MICROSECONDS)}, got {unit!r}")
-    return UNIT_MICROSECONDS[unit]
+def check_unit(unit: Any) -> float:
+    """Microseconds per reporting ``unit`` (a key of :data:`cxmetrics._time.UNIT_MICROSECONDS`)."""
+    return float(_time.unit_microseconds(unit))
 
 
 def instant(frame: _frame.Frame, time: str) -> nw.Expr:
@@ -90,10 +76,10 @@ def instant(frame: _frame.Frame, time: str) -> nw.Expr:
 
 
 def narrowed(events: Any, *, customer: str, time: str, stage: str,
-             attributes: Sequence[str] = (), name: str = "events",
+             attributes: Sequence[str] = (), name: str = "data",
              session: str | None = None) -> _frame.Frame:
     """The validated log with only the internal columns and ``attributes``, left in its engine
-    (lazy stays lazy); missing ids, stages or times are errors here.
+    (lazy stays lazy); an empty log and missing ids, stages or times are errors here.
 
     With ``session``, the journey unit is a (customer, session) pair: :data:`CUSTOMER` holds both
     ids, so every per-customer pass (funnel entry, handoffs, exits) runs per session instead.
@@ -108,9 +94,12 @@ def narrowed(events: Any, *, customer: str, time: str, stage: str,
     if session is not None:
         roles.append(("session", session))
     counts = _frame.collect(frame.select(
-        *(_frame.count_true(nw.col(column).is_null()).alias(role) for role, column in roles)
+        *(_frame.count_true(nw.col(column).is_null()).alias(role) for role, column in roles),
+        nw.len().alias("__cx_rows"),
     )).row(0)
-    for (role, column), missing in zip(roles, counts, strict=True):
+    if not counts[-1]:
+        raise DesignError(f"the event log ({name}) is empty; there are no journeys to summarise")
+    for (role, column), missing in zip(roles, counts[:-1], strict=True):
         if missing:
             raise MissingValueError(
                 f"{role} column {column!r} has {missing} missing values; clean the log with "
@@ -125,7 +114,7 @@ def narrowed(events: Any, *, customer: str, time: str, stage: str,
 
 
 def prepare(events: Any, *, customer: str, time: str, stage: str,
-            attributes: Sequence[str] = (), name: str = "events", session: str | None = None) -> Events:
+            attributes: Sequence[str] = (), name: str = "data", session: str | None = None) -> Events:
     """Validate, collect and sort the log once (:func:`narrowed`, then :func:`sorted_log`)."""
     return sorted_log(narrowed(events, customer=customer, time=time, stage=stage,
                                attributes=attributes, name=name, session=session), stage)
@@ -135,10 +124,12 @@ def sorted_log(selected_frame: _frame.Frame, stage: str) -> Events:
     """Collect a :func:`narrowed` log and sort it by customer and time.
 
     Events at the same time keep their row order; a lazy engine has no row order, so there
-    they are ordered by stage (the same rule as :data:`ENGINE_ORDER`).
+    they are ordered by stage (the same rule as :data:`ENGINE_ORDER`). A polars LazyFrame
+    keeps its row order through this select and collect, so it is treated like an eager frame
+    and agrees with it.
     """
     selected = _frame.collect(selected_frame)
-    lazy = isinstance(selected_frame, nw.LazyFrame)
+    lazy = isinstance(selected_frame, nw.LazyFrame) and not selected_frame.implementation.is_polars()
     keys = [CUSTOMER, *ENGINE_ORDER, ROW] if lazy else [CUSTOMER, TIME, ROW]
     ordered = selected.with_row_index(ROW).sort(keys).drop(ROW).with_row_index(POS)
     starts = _frame.fill_missing(nw.col(CUSTOMER) != nw.col(CUSTOMER).shift(1), True)
@@ -181,9 +172,29 @@ def ends_run(partition: Sequence[str] = (CIDX,)) -> nw.Expr:
     return ahead(POS, 1, partition).is_null()
 
 
-def check_steps(events: Events, steps: Sequence[Any], minimum: int = 2) -> list[Any]:
-    """Steps as a list: at least ``minimum``, distinct, each present in the stage column."""
-    steps = list(steps) if not isinstance(steps, str) else [steps]
+def check_names(**roles: Any) -> None:
+    """Optional column-name arguments (``session=``, ``touchpoint=``) must be None or a str."""
+    for role, name in roles.items():
+        if name is not None and not isinstance(name, str):
+            raise ColumnTypeError(f"{role} must be a column name (a str) or None, got {name!r}")
+
+
+def check_steps(events: Events, steps: Sequence[Any], minimum: int = 2,
+                role: str = "steps") -> list[Any]:
+    """Steps as a list: at least ``minimum``, distinct, each present in the stage column.
+
+    Each step is one stage value (a hashable scalar); a list where a value belongs, or a
+    number where a list of steps belongs, raises :class:`ValueRangeError` naming ``role``.
+    """
+    if hasattr(steps, "tolist") and not isinstance(steps, str):  # numpy arrays, Series
+        steps = steps.tolist()
+    if isinstance(steps, str) or not isinstance(steps, (list, tuple)):
+        if minimum > 1 and not isinstance(steps, str):
+            raise ValueRangeError(f"{role} must be a list of stage values, got {steps!r}")
+        steps = [steps]
+    for step in steps:
+        if isinstance(step, (list, tuple, set, dict)) or step is None:
+            raise ValueRangeError(f"{role} must be stage values (not lists or None), got {step!r}")
     if len(steps) < minimum:
         raise ValueRangeError(f"a funnel needs at least {minimum} steps, got {len(steps)}: {steps}")
     if len(set(steps)) != len(steps):
@@ -192,7 +203,7 @@ def check_steps(events: Events, steps: Sequence[Any], minimum: int = 2) -> list[
     absent = [s for s in steps if s not in present]
     if absent:
         raise ValueRangeError(f"steps {absent} do not occur in stage column {events.stage!r}")
-    return steps
+    return list(steps)
 
 
 def step_code(steps: Sequence[Any]) -> nw.Expr:

@@ -8,8 +8,7 @@ from typing import Any
 import narwhals as nw
 import numpy as np
 
-from cxmetrics import _frame
-from cxmetrics.errors import ValueRangeError
+from cxmetrics import _checks, _frame
 from cxmetrics.journey import _log
 from cxmetrics.journey._log import CIDX, CUSTOMER, POS, STAGE, TIME
 from cxmetrics.journey._reach import reach
@@ -23,8 +22,14 @@ def _partition(session: str | None) -> list[str]:
     return [CIDX] if session is None else [CIDX, session]
 
 
+TRANSITION_COLUMNS = ("from_stage", "to_stage", "moves", "customers", "probability", "time_median",
+                      "time_p90")
+TIME_BETWEEN_COLUMNS = ("customers", "reached", "reached_rate", "mean", "median", "p25", "p75", "p90",
+                        "min", "max")
+
+
 def transitions(
-    events: Any,
+    data: Any,
     *,
     customer: str,
     time: str,
@@ -43,7 +48,7 @@ def transitions(
 
     Parameters
     ----------
-    events : DataFrame
+    data : DataFrame
         The event log (no missing customer, time or stage).
     customer, time, stage : str
     session : str, optional
@@ -64,6 +69,15 @@ def transitions(
         ``time_median`` and ``time_p90`` (time between the two events; null for start and
         exit moves).
 
+    Notes
+    -----
+    Edge inputs: an empty log raises :class:`~cxmetrics.errors.DesignError`; missing ids,
+    stages or times raise :class:`~cxmetrics.errors.MissingValueError`; ISO text times are
+    parsed (a lazy frame fails at the call, like an eager one) and pandas object columns of
+    dates are dates; null group keys form their own group on every backend; a group column
+    named like a result column raises :class:`~cxmetrics.errors.ColumnClashError`; durations
+    follow :mod:`cxmetrics._time` (a bare number such as ``window=30`` is an error).
+
     Examples
     --------
     >>> import pandas as pd
@@ -79,13 +93,20 @@ def transitions(
     """
     group_by = _frame.as_list(by)
     per_unit = _log.check_unit(unit)
+    exits = _checks.flag(exits, "exits")
+    _log.check_names(session=session)
+    _checks.no_clash(group_by, TRANSITION_COLUMNS, function="transitions")
     attributes = [*group_by, *([session] if session else [])]
-    frame = _log.narrowed(events, customer=customer, time=time, stage=stage, attributes=attributes)
+    frame = _log.narrowed(data, customer=customer, time=time, stage=stage, attributes=attributes)
     backend = _frame.eager_implementation(frame)
     if isinstance(frame, nw.LazyFrame) and session is None and not frame.implementation.is_dask():
         # the engine orders each customer's events itself (window functions): nothing is collected
-        ahead = [nw.col(c).shift(-1).over(CUSTOMER, order_by=_log.ENGINE_ORDER) for c in (STAGE, TIME)]
-        first = nw.col(TIME).shift(1).over(CUSTOMER, order_by=_log.ENGINE_ORDER).is_null()
+        order = _log.ENGINE_ORDER
+        if frame.implementation.is_polars():  # polars keeps row order: ties in row order, as eager
+            frame = nw.from_native(frame.to_native().with_row_index(_log.ROW))
+            order = [TIME, _log.ROW]
+        ahead = [nw.col(c).shift(-1).over(CUSTOMER, order_by=order) for c in (STAGE, TIME)]
+        first = nw.col(TIME).shift(1).over(CUSTOMER, order_by=order).is_null()
     else:
         log = _log.sorted_log(frame, stage)  # validated once, by narrowed above
         frame, part = log.frame, _partition(session)
@@ -122,19 +143,19 @@ def transitions(
                                         "probability", "time_median", "time_p90").sort(
         [*group_by, "from_stage", "to_stage"], nulls_last=True))
     if backend.is_pyarrow() and not table.implementation.is_pyarrow():
-        table = nw.from_native(table.to_arrow())
+        table = nw.from_native(nw.from_native(_frame.to_native(table)).to_arrow())  # no index column
     return _frame.to_native(table)
 
 
 def paths(
-    events: Any,
+    data: Any,
     *,
     customer: str,
     time: str,
     stage: str,
     session: str | None = None,
     conversion_stage: Any = None,
-    top: int = 20,
+    n: int = 20,
     max_length: int = 10,
     collapse_repeats: bool = True,
 ) -> Any:
@@ -145,12 +166,41 @@ def paths(
     ``conversion_stage`` when one is given. Journeys longer than ``max_length`` are grouped
     by their first ``max_length`` stages, marked with a trailing "…".
 
+    Parameters
+    ----------
+    data : DataFrame
+        The event log, one row per event (pandas, polars, pyarrow or a lazy frame). Text
+        times are parsed as ISO-8601 (pandas object columns of dates too); an empty log raises
+        :class:`~cxmetrics.errors.DesignError`; missing customers, stages or times raise
+        :class:`~cxmetrics.errors.MissingValueError` (clean with :func:`validate_events`).
+    customer, time, stage : str
+        Columns of the customer id, the event time and the stage (any hashable values).
+    session : str, optional
+        Column of session ids: each session is a journey.
+    conversion_stage : optional
+        Stage value that ends a journey and counts it as converted.
+    n : int
+        How many paths to return (the most frequent; at least 1).
+    max_length : int
+        Stages shown per path (at least 1); longer journeys are grouped by their start.
+    collapse_repeats : bool
+        Count repeats of one stage in a row once.
+
     Returns
     -------
     DataFrame
-        The ``top`` paths by frequency (ties by path text): ``path`` (stages joined by
+        The ``n`` most frequent paths (ties by path text): ``path`` (stages joined by
         " > "), ``length`` (stages in the path), ``journeys``, ``share`` (of all journeys),
         and with ``conversion_stage``: ``conversions`` and ``conversion_rate``.
+
+    Notes
+    -----
+    Edge inputs: an empty log raises :class:`~cxmetrics.errors.DesignError`; missing ids,
+    stages or times raise :class:`~cxmetrics.errors.MissingValueError`; ISO text times are
+    parsed (a lazy frame fails at the call, like an eager one) and pandas object columns of
+    dates are dates; null group keys form their own group on every backend; a group column
+    named like a result column raises :class:`~cxmetrics.errors.ColumnClashError`; durations
+    follow :mod:`cxmetrics._time` (a bare number such as ``window=30`` is an error).
 
     Examples
     --------
@@ -164,15 +214,16 @@ def paths(
     0     home > buy       2         2  0.666667            2              1.0
     1  home > search       2         1  0.333333            0              0.0
     """
-    for name, value in (("top", top), ("max_length", max_length)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-            raise ValueRangeError(f"{name} must be a whole number >= 1, got {value!r}")
-    log = _log.prepare(events, customer=customer, time=time, stage=stage,
+    n = _checks.whole(n, "n", low=1)
+    _log.check_names(session=session)
+    max_length = _checks.whole(max_length, "max_length", low=1)
+    collapse_repeats = _checks.flag(collapse_repeats, "collapse_repeats")
+    log = _log.prepare(data, customer=customer, time=time, stage=stage,
                        attributes=[session] if session else [])
     part = _partition(session)
     frame = log.frame
     if conversion_stage is not None:
-        _log.check_steps(log, [conversion_stage], minimum=1)
+        _log.check_steps(log, [conversion_stage], minimum=1, role="conversion_stage")
         first_conversion = nw.when(nw.col(STAGE) == conversion_stage).then(nw.col(POS)).min().over(*part)
         frame = frame.filter(first_conversion.is_null() | (nw.col(POS) <= first_conversion))
     if collapse_repeats:
@@ -185,6 +236,8 @@ def paths(
     starts = np.flatnonzero(code["first"].to_numpy())
     index = np.arange(len(codes)) - starts[journey]
     lengths = np.bincount(journey)
+    if len(lengths):  # no journey is longer than the longest: a huge max_length costs nothing
+        max_length = min(max_length, int(lengths.max()))
     shown = index < max_length
     matrix = np.full((len(starts), max_length + 1), -1, dtype=np.int64)
     matrix[journey[shown], index[shown]] = codes[shown]
@@ -193,9 +246,9 @@ def paths(
     variant_of = variant_of.ravel()
     texts = [" > ".join(str(stages[c]) for c in row[:max_length] if c >= 0)
              + (" > …" if row[max_length] > max_length else "") for row in variants]
-    order = sorted(range(len(variants)), key=lambda v: (-counts[v], texts[v]))[:top]
+    order = sorted(range(len(variants)), key=lambda v: (-counts[v], texts[v]))[:n]
     result: dict[str, Any] = {
-        "path": [texts[v] for v in order],
+        "path": np.asarray([texts[v] for v in order], dtype=np.str_),  # typed even when empty
         "length": [int(min(variants[v][max_length], max_length)) for v in order],
         "journeys": [int(counts[v]) for v in order],
         "share": [float(counts[v] / len(starts)) for v in order],
@@ -210,7 +263,7 @@ def paths(
 
 
 def time_between(
-    events: Any,
+    data: Any,
     *,
     customer: str,
     time: str,
@@ -222,6 +275,24 @@ def time_between(
 ) -> Any:
     """Time from a customer's first ``from_stage`` to the first ``to_stage`` after it.
 
+    Parameters
+    ----------
+    data : DataFrame
+        The event log, one row per event (pandas, polars, pyarrow or a lazy frame). Text
+        times are parsed as ISO-8601 (pandas object columns of dates too); an empty log raises
+        :class:`~cxmetrics.errors.DesignError`; missing customers, stages or times raise
+        :class:`~cxmetrics.errors.MissingValueError` (clean with :func:`validate_events`).
+    customer, time, stage : str
+        Columns of the customer id, the event time and the stage (any hashable values).
+    from_stage, to_stage
+        Stage values; both must occur in the log.
+    by : str or list of str, optional
+        Group columns, read at each customer's first event; null keys form their own group.
+        A group column named like a result column raises
+        :class:`~cxmetrics.errors.ColumnClashError`.
+    unit : {"us", "ms", "s", "min", "h", "D", "W"}
+        Unit of the durations (the one unit table of :mod:`cxmetrics._time`).
+
     Returns
     -------
     DataFrame
@@ -229,6 +300,15 @@ def time_between(
         ``reached`` (of those, with ``to_stage`` after it), ``reached_rate``, and over the
         customers who reached it: ``mean``, ``median``, ``p25``, ``p75``, ``p90``, ``min``,
         ``max``, in ``unit``.
+
+    Notes
+    -----
+    Edge inputs: an empty log raises :class:`~cxmetrics.errors.DesignError`; missing ids,
+    stages or times raise :class:`~cxmetrics.errors.MissingValueError`; ISO text times are
+    parsed (a lazy frame fails at the call, like an eager one) and pandas object columns of
+    dates are dates; null group keys form their own group on every backend; a group column
+    named like a result column raises :class:`~cxmetrics.errors.ColumnClashError`; durations
+    follow :mod:`cxmetrics._time` (a bare number such as ``window=30`` is an error).
 
     Examples
     --------
@@ -246,8 +326,9 @@ def time_between(
     """
     group_by = _frame.as_list(by)
     per_unit = _log.check_unit(unit)
-    log = _log.prepare(events, customer=customer, time=time, stage=stage, attributes=group_by)
-    steps = _log.check_steps(log, [from_stage, to_stage])
+    _checks.no_clash(group_by, TIME_BETWEEN_COLUMNS, function="time_between")
+    log = _log.prepare(data, customer=customer, time=time, stage=stage, attributes=group_by)
+    steps = _log.check_steps(log, [from_stage, to_stage], role="from_stage and to_stage")
     customers = _log.first_per_customer(log.frame, group_by)
     keys, group = _frame.group_codes(customers, group_by)
     moved = reach(log, customers, steps, "closed", "ordered", None, None)

@@ -7,7 +7,7 @@ from typing import Any
 
 import narwhals as nw
 
-from cxmetrics import _frame
+from cxmetrics import _frame, _time
 from cxmetrics.journey import _log
 
 SESSION = "session"
@@ -48,7 +48,7 @@ class EventReport:
 
 
 def validate_events(
-    events: Any,
+    data: Any,
     *,
     customer: str,
     time: str,
@@ -73,7 +73,7 @@ def validate_events(
 
     Parameters
     ----------
-    events : DataFrame
+    data : DataFrame
         The raw log.
     customer, time, stage : str
         Who, when and where.
@@ -90,6 +90,12 @@ def validate_events(
         ``session`` column added by ``session_gap`` last), sorted; and the report (``rows,
         null_customer, null_stage, null_time, unparsable_time, duplicates, kept, customers,
         sessions, was_sorted, mixed_offsets``).
+
+    Notes
+    -----
+    Edge inputs: an empty log gives an empty log and a report of zeros; unparsable text
+    times are counted and dropped (not an error, this is the cleaning step); pandas object
+    columns of dates are dates.
 
     Examples
     --------
@@ -109,11 +115,13 @@ def validate_events(
     1       1.0   cart        2
     2       2.0  visit        1
     """
+    _log.check_names(session=session, channel=channel, device=device, department=department)
     attributes = [c for c in (session if session_gap is None else None, channel, device, department) if c]
-    frame = _frame.from_native(events, name="events")
+    frame = _frame.from_native(data)
     _frame.require_columns(frame, {"customer": customer, "time": time, "stage": stage,
                                    "attribute": attributes})
-    data = _frame.collect(frame)  # every column is kept; only the named ones define duplicates
+    # every column is kept; only the named ones define duplicates
+    data = _time.object_times(_frame.collect(frame), time)
     rows = len(data)
     data, unparsable, mixed = _parse_times(data, time)
     counts = data.select(*(nw.col(c).is_null().sum().alias(c) for c in (customer, stage, time))).row(0)

@@ -17,11 +17,11 @@ FUNNEL_COLUMNS = (
     "entered",
     "converted",
     "conversion_rate",
-    "conversion_low",
-    "conversion_high",
+    "conversion_ci_low",
+    "conversion_ci_high",
     "overall_rate",
-    "overall_low",
-    "overall_high",
+    "overall_ci_low",
+    "overall_ci_high",
     "drop_off",
     "drop_off_rate",
     "time_to_convert_median",
@@ -332,7 +332,7 @@ def gap_chart(
             "switched",
             "ci_low",
             "ci_high",
-            "q_value",
+            "p_adjusted",
             "gap_score",
             "small_sample",
         ],
@@ -342,7 +342,7 @@ def gap_chart(
     score = values(frame, "gap_score")[keep]
     switched = values(frame, "switched")[keep]
     low, high = values(frame, "ci_low")[keep] * switched, values(frame, "ci_high")[keep] * switched
-    q = values(frame, "q_value")[keep]
+    q = values(frame, "p_adjusted")[keep]
     names = [
         f"{a}: {f} → {t}"
         for a, f, t, k in zip(

@@ -189,7 +189,7 @@ def cx_compare(data: Any, score: str) -> dict[str, float] | None:
 
     if data["__group"].nunique() < 2:
         return None
-    row = cx.compare_nps(data, score=score, group="__group", p_adjust="none").iloc[0]
+    row = cx.compare_nps(data, score=score, by="__group", p_adjust="none").iloc[0]
     a_is_group = row["group_a"] == "group"
     return {
         "nps": row["nps_a"] if a_is_group else row["nps_b"],
@@ -636,15 +636,15 @@ def journey_sections(ctx: Context) -> list[Section]:
                 "conversion_rate",
                 ctx.label("from previous (95 % interval)", "较上一步（95 % 区间）"),
                 "share",
-                "conversion_low",
-                "conversion_high",
+                "conversion_ci_low",
+                "conversion_ci_high",
             ),
             Col(
                 "overall_rate",
                 ctx.label("from first step", "较第一步"),
                 "share",
-                "overall_low",
-                "overall_high",
+                "overall_ci_low",
+                "overall_ci_high",
             ),
             Col("drop_off", ctx.label("lost before next", "下一步前流失"), "count"),
         ],
@@ -664,8 +664,8 @@ def journey_sections(ctx: Context) -> list[Section]:
         ctx.headline.append(
             (
                 ctx.t("h_conversion"),
-                f"{cell(last['overall_rate'], 'share')} ({cell(last['overall_low'], 'share')} – "
-                f"{cell(last['overall_high'], 'share')})",
+                f"{cell(last['overall_rate'], 'share')} ({cell(last['overall_ci_low'], 'share')} – "
+                f"{cell(last['overall_ci_high'], 'share')})",
                 ctx.t(
                     "h_customers",
                     entered=f"{int(result['entered'].iloc[0]):,}",
@@ -796,10 +796,10 @@ def _gap_section(ctx: Context, events: Any, call: dict[str, Any], switch: list[s
                 "ci_low",
                 "ci_high",
             ),
-            Col("q_value", "q", "p"),
+            Col("p_adjusted", "q", "p"),
         ],
         top=12,
-        highlight=(found["q_value"] < ALPHA).to_numpy(),
+        highlight=(found["p_adjusted"] < ALPHA).to_numpy(),
     )
     section.note(
         ctx.label(
@@ -815,7 +815,7 @@ def _gap_section(ctx: Context, events: Any, call: dict[str, Any], switch: list[s
         ),
         "gaps",
     )
-    significant = found[(found["q_value"] < ALPHA) & ~found["small_sample"].astype(bool)]
+    significant = found[(found["p_adjusted"] < ALPHA) & ~found["small_sample"].astype(bool)]
     for _, row in significant.sort_values("gap_score", ascending=False).head(3).iterrows():
         ctx.finding(
             ctx.t(
@@ -826,10 +826,10 @@ def _gap_section(ctx: Context, events: Any, call: dict[str, Any], switch: list[s
                 base=cell(row["not_switched_rate"], "share"),
                 rate=cell(row["switched_rate"], "share"),
                 excess=f"{row['gap_score']:,.0f}",
-                q=cell(row["q_value"], "p"),
+                q=cell(row["p_adjusted"], "p"),
             ),
             "gaps",
-            4 + float(row["q_value"]),
+            4 + float(row["p_adjusted"]),
         )
     return section
 
@@ -1058,7 +1058,7 @@ def compare_sections(ctx: Context) -> list[Section]:
     survey = _periods(ctx, "survey", _clean_survey)
     if survey is not None:
         score = ctx.inputs["survey"].get("score")
-        test = cx.compare_nps(survey, score=score, group="__period", reference="previous", p_adjust="none")
+        test = cx.compare_nps(survey, score=score, by="__period", reference="previous", p_adjust="none")
         r = test.iloc[0]
         rows.append(
             _change_row(
@@ -1070,7 +1070,7 @@ def compare_sections(ctx: Context) -> list[Section]:
             rated = survey[pd.to_numeric(survey[csat], errors="coerce").between(1, 5)]
             rated = rated.assign(**{csat: pd.to_numeric(rated[csat]).astype(int)})
             r = cx.compare_csat(
-                rated, score=csat, group="__period", reference="previous", p_adjust="none"
+                rated, score=csat, by="__period", reference="previous", p_adjust="none"
             ).iloc[0]
             rows.append(
                 _change_row(

@@ -7,11 +7,12 @@ from typing import Any
 
 import narwhals as nw
 
-from cxmetrics import _frame
+from cxmetrics import _checks, _frame
+from cxmetrics.errors import ColumnTypeError
 
 
 def segment_profile(
-    scored: Any,
+    data: Any,
     *,
     by: str | Sequence[str] = "segment",
     value: str | Sequence[str] | None = None,
@@ -21,7 +22,7 @@ def segment_profile(
 
     Parameters
     ----------
-    scored : DataFrame
+    data : DataFrame
         One row per customer with ``recency``, ``frequency``, ``monetary``, the ``revenue``
         column and the ``by`` column(s), such as :func:`rfm_segment`'s result (optionally
         joined with survey scores or predicted CLV).
@@ -41,6 +42,12 @@ def segment_profile(
         ``monetary_median``, ``revenue`` (sum), ``revenue_share``, and ``<value>_mean`` for
         each value column.
 
+    Notes
+    -----
+    Edge inputs: an empty frame gives no rows; null segment keys form their own row; text or
+    infinite values raise naming the column; a ``by`` column named like a result column
+    raises :class:`~cxmetrics.errors.ColumnClashError`.
+
     Examples
     --------
     >>> import pandas as pd
@@ -54,27 +61,39 @@ def segment_profile(
     0       A          2  0.666667             4.0       0.962963       9.0
     1       B          1  0.333333            90.0       0.037037       0.0
     """
-    frame = _frame.from_native(scored, name="scored")
+    frame = _frame.from_native(data)
     keys = _frame.as_list(by)
-    values = _frame.as_list(value)
+    if not isinstance(revenue, str):
+        raise ColumnTypeError(f"revenue must be a column name (a str), got {revenue!r}")
+    values = _frame.as_list(value, "value")
     metrics = ["recency", "frequency", "monetary"]
     _frame.require_columns(frame, {"by": keys, "value": [*metrics, revenue, *values]})
     for column in [*metrics, revenue, *values]:
         _frame.require_numeric(frame, column, "value")
-    profile = (
-        frame.group_by(*keys, drop_null_keys=False)
-        .agg(
+        _checks.finite_column(frame, column, "value")
+    _checks.no_clash(keys, ["customers", "share", *(f"{m}_median" for m in metrics), "revenue",
+                            "revenue_share", *(f"{v}_mean" for v in values)], function="segment_profile")
+    backend = _frame.eager_implementation(frame)
+    if isinstance(frame, nw.DataFrame) and frame.implementation.is_pyarrow():
+        frame = nw.from_native(frame.to_pandas())  # pyarrow's grouped median is approximate
+    elif frame.implementation.is_dask():  # Dask has no grouped median with null keys
+        frame = _frame.collect(frame.select(*dict.fromkeys([*keys, *metrics, revenue, *values])))
+    # the per-segment aggregation runs in the engine; the few rows it gives are finished eagerly
+    aggregated = _frame.collect(
+        frame.group_by(*keys, drop_null_keys=False).agg(
             nw.len().alias("customers"),
             *(nw.col(m).median().alias(f"{m}_median") for m in metrics),
             nw.col(revenue).sum().alias("revenue"),
             *(nw.col(v).mean().alias(f"{v}_mean") for v in values),
         )
-        .with_columns(
-            (nw.col("customers") / nw.col("customers").sum()).alias("share"),
-            (nw.col("revenue") / nw.col("revenue").sum()).alias("revenue_share"),
-        )
-        .sort(["revenue", *keys], descending=[True, *([False] * len(keys))], nulls_last=True)
     )
+    profile = aggregated.with_columns(
+        (nw.col("customers") / nw.col("customers").sum()).alias("share"),
+        (nw.col("revenue") / nw.col("revenue").sum()).alias("revenue_share"),
+    ).sort(["revenue", *keys], descending=[True, *([False] * len(keys))], nulls_last=True)
     ordered = [*keys, "customers", "share", *(f"{m}_median" for m in metrics), "revenue",
                "revenue_share", *(f"{v}_mean" for v in values)]
-    return _frame.to_native(_frame.collect(profile.select(ordered)))
+    table = _frame.collect(profile.select(ordered))
+    if backend.is_pyarrow() and not table.implementation.is_pyarrow():
+        table = nw.from_native(nw.from_native(_frame.to_native(table)).to_arrow())
+    return _frame.to_native(table)

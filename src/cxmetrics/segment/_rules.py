@@ -56,7 +56,7 @@ ZH_LABELS = {
 }
 
 
-def default_rules(labels: str = "en") -> list[dict[str, Any]]:
+def default_rules(*, labels: str = "en") -> list[dict[str, Any]]:
     """The default rule table for 5 scores, as a list of dicts (plain data to copy and edit).
 
     Each rule has ``segment`` and inclusive score ranges ``r_min, r_max, f_min, f_max,
@@ -66,12 +66,22 @@ def default_rules(labels: str = "en") -> list[dict[str, Any]]:
     F 1-2; Can't Lose Them: R 1-2, F 5; At Risk: R 1-2, F 3-4; Hibernating: R 2, F 1-2;
     Lost: R 1, F 1-2), any M.
 
+    Parameters
+    ----------
+    labels : {"en", "zh"}
+        Language of the segment names.
+
+    Returns
+    -------
+    list of dict
+        A fresh copy on every call (editing it changes nothing else).
+
     Examples
     --------
     >>> import cxmetrics as cx
     >>> cx.default_rules()[0]
     {'segment': 'Champions', 'r_min': 5, 'r_max': 5, 'f_min': 4, 'f_max': 5, 'm_min': 1, 'm_max': 5}
-    >>> cx.default_rules("zh")[0]["segment"]
+    >>> cx.default_rules(labels="zh")[0]["segment"]
     '重要价值客户'
     """
     check_choice(labels, LABEL_LANGUAGES, "labels")
@@ -155,7 +165,7 @@ def validate_rules(rules: Any = "default", *, bins: int = 5) -> RuleReport:
 
 
 def rfm_segment(
-    scores: Any,
+    data: Any,
     *,
     rules: Any = "default",
     other: str = "Other",
@@ -166,7 +176,7 @@ def rfm_segment(
 
     Parameters
     ----------
-    scores : DataFrame
+    data : DataFrame
         A frame with integer ``r_score``, ``f_score`` and ``m_score`` in 1..bins, such as
         the result of :func:`rfm_score`.
     rules : "default", DataFrame or list of dict
@@ -186,6 +196,12 @@ def rfm_segment(
     DataFrame
         ``scores`` (same library, rows and order) with a text column ``segment``.
 
+    Notes
+    -----
+    Edge inputs: no customers give no rows with the segment column; scores outside 1..bins
+    or missing raise naming the column; nullable and pyarrow-backed columns are read as
+    their values. A lazy input gives a lazy result.
+
     Examples
     --------
     >>> import pandas as pd
@@ -201,14 +217,14 @@ def rfm_segment(
     if isinstance(rules, str) and rules == "default":
         if bins != 5:
             raise ValueRangeError(f"the default rules are for bins=5, got bins={bins}; pass your own rules")
-        table = default_rules(labels)
+        table = default_rules(labels=labels)
         if labels == "zh" and other == "Other":
             other = ZH_LABELS["Other"]
     else:
         if labels != "en":
             raise CXMetricsError("labels only translates the default rules; name custom segments yourself")
         table = parse_rules(rules, bins)
-    frame = _frame.from_native(scores, name="scores")
+    frame = _frame.from_native(data)
     _frame.require_columns(frame, {"score": SCORE_COLUMNS})
     _check_scores(frame, SCORE_COLUMNS, bins)
     return _frame.per_row_result(frame.with_columns(_segment_expression(table, other).alias("segment")))

@@ -10,7 +10,7 @@ from typing import Any
 import narwhals as nw
 import numpy as np
 
-from cxmetrics import _frame
+from cxmetrics import _checks, _frame
 from cxmetrics.errors import MissingValueError, ValueRangeError, check_choice, format_examples
 
 #: (value column, score column, whether a *smaller* value is better)
@@ -64,7 +64,7 @@ def fixed_score(value: nw.Expr, edges: np.ndarray, smaller_is_better: bool) -> n
 
 
 def rfm_score(
-    table: Any,
+    data: Any,
     *,
     bins: int = 5,
     method: str = "quantile",
@@ -74,7 +74,7 @@ def rfm_score(
 
     Parameters
     ----------
-    table : DataFrame
+    data : DataFrame
         Any frame with numeric ``recency``, ``frequency`` and ``monetary`` columns, such as
         the result of :func:`rfm_table`; no missing values.
     bins : int
@@ -102,6 +102,12 @@ def rfm_score(
         (pandas ``.attrs`` would hold it only for pandas, are deep-copied by every pandas
         operation, and a DataFrame stored there breaks ``pandas.concat``).
 
+    Notes
+    -----
+    Edge inputs: no customers give no rows with the score columns; missing or infinite values
+    raise naming the column; nullable and pyarrow-backed columns are read as their values. A
+    lazy input gives a lazy result.
+
     Examples
     --------
     >>> import pandas as pd
@@ -119,12 +125,14 @@ def rfm_score(
     """
     bins = check_bins(bins)
     check_choice(method, SCORE_METHODS, "method")
-    frame = _frame.from_native(table, name="table")
+    frame = _frame.from_native(data)
     _frame.require_columns(frame, {"value": [m for m, _, _ in METRICS]})
     edges = _fixed_edges(thresholds, bins) if method == "fixed" else None
     if method == "quantile" and thresholds is not None:
         raise ValueRangeError("thresholds are only used with method='fixed'")
     n = _check_values(frame)
+    if n == 0 and edges is None:  # no customers: the same columns, no rows
+        edges = {metric: np.arange(1.0, bins) for metric, _, _ in METRICS}
     scores = [
         (quantile_score(nw.col(metric), quantile_cuts(frame, metric, bins, n, smaller_is_better),
                         smaller_is_better) if edges is None
@@ -136,12 +144,12 @@ def rfm_score(
     return _frame.per_row_result(scored)
 
 
-def rfm_thresholds(scored: Any, *, bins: int = 5) -> Any:
+def rfm_thresholds(data: Any, *, bins: int = 5) -> Any:
     """The cut points a scoring realised: per metric and score, the customers and value range.
 
     Parameters
     ----------
-    scored : DataFrame
+    data : DataFrame
         A result of :func:`rfm_score` (or any frame with the value and score columns).
     bins : int
         Number of scores used; scores nobody received appear with 0 customers.
@@ -152,6 +160,11 @@ def rfm_thresholds(scored: Any, *, bins: int = 5) -> Any:
         Same library, one row per (metric, score) in the order recency, frequency, monetary
         and score 1..bins: ``metric``, ``score``, ``customers``, ``min`` and ``max`` (the
         smallest and largest value given that score; null when it is empty).
+
+    Notes
+    -----
+    Edge inputs: no customers give every (metric, score) row with 0 customers; nullable and
+    pyarrow-backed columns are read as their values.
 
     Examples
     --------
@@ -166,7 +179,7 @@ def rfm_thresholds(scored: Any, *, bins: int = 5) -> Any:
     3  frequency      2          2  2.0  3.0
     """
     bins = check_bins(bins)
-    frame = _frame.from_native(scored, name="scored")
+    frame = _frame.from_native(data)
     _frame.require_columns(frame, {"value": [m for m, _, _ in METRICS], "score": [s for _, s, _ in METRICS]})
     columns: dict[str, list[Any]] = {"metric": [], "score": [], "customers": [], "min": [], "max": []}
     for metric, score, _ in METRICS:
@@ -190,6 +203,7 @@ def _check_values(frame: _frame.Frame) -> int:
     checks = [nw.len().alias("n")]
     for metric, _, _ in METRICS:
         _frame.require_numeric(frame, metric, "value")
+        _checks.finite_column(frame, metric, "value")
         missing = nw.col(metric).is_null()
         if frame.collect_schema()[metric].is_float():
             missing = missing | nw.col(metric).is_nan()
@@ -207,11 +221,21 @@ def _check_values(frame: _frame.Frame) -> int:
 def _fixed_edges(thresholds: Mapping[str, Sequence[float]] | None, bins: int) -> dict[str, np.ndarray]:
     if thresholds is None:
         raise ValueRangeError("method='fixed' needs thresholds for recency, frequency and monetary")
+    if not isinstance(thresholds, Mapping):
+        raise ValueRangeError(
+            f"thresholds must be a dict of edges per metric, got {type(thresholds).__name__}")
     edges = {}
     for metric, _, _ in METRICS:
         if metric not in thresholds:
             raise ValueRangeError(f"thresholds has no edges for {metric!r}; give all three metrics")
-        given = np.asarray(thresholds[metric], dtype=np.float64)
+        raw = thresholds[metric]
+        numbers = isinstance(raw, Sequence | np.ndarray) and not isinstance(raw, (str, bytes)) and all(
+            isinstance(x, (int, float, np.integer, np.floating)) and not isinstance(x, bool) for x in raw)
+        if not numbers:
+            raise ValueRangeError(
+                f"thresholds[{metric!r}] must be a list of numbers (strings are not read as "
+                f"numbers), got {raw!r}")
+        given = np.asarray(raw, dtype=np.float64)
         if given.shape != (bins - 1,) or np.any(np.diff(given) <= 0) or not np.isfinite(given).all():
             raise ValueRangeError(
                 f"thresholds[{metric!r}] must be {bins - 1} strictly increasing finite edges for "

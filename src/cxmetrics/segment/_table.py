@@ -6,14 +6,16 @@ from typing import Any
 
 import narwhals as nw
 
-from cxmetrics import _frame, _time, _transactions
-from cxmetrics.errors import check_choice
+from cxmetrics import _checks, _frame, _time, _transactions
 
 MONETARY_STATISTICS = ("mean", "total")
 
 
+RFM_COLUMNS = ("recency", "frequency", "monetary", "revenue", "first_purchase", "last_purchase", "as_of")
+
+
 def rfm_table(
-    transactions: Any,
+    data: Any,
     *,
     customer: str,
     time: str,
@@ -31,7 +33,7 @@ def rfm_table(
 
     Parameters
     ----------
-    transactions : DataFrame
+    data : DataFrame
         One row per transaction (pandas, polars, pyarrow, or a lazy frame).
     customer : str
         Customer id column; must have no missing values.
@@ -64,7 +66,7 @@ def rfm_table(
     Returns
     -------
     DataFrame
-        Same library as ``transactions``, one row per customer sorted by ``customer``:
+        Same library as ``data``, one row per customer sorted by ``customer``:
 
         - ``customer`` (named as in the input): the id;
         - ``recency``: time from the last transaction to ``as_of``, in ``unit`` (float);
@@ -74,6 +76,14 @@ def rfm_table(
         - ``first_purchase``, ``last_purchase``: times of the first and last transaction,
           in the input's time zone;
         - ``as_of``: the reference moment, the same on every row.
+
+    Notes
+    -----
+    Edge inputs: an empty transaction log raises :class:`~cxmetrics.errors.ValueRangeError`;
+    missing or infinite amounts and missing ids or times raise naming the column; a customer
+    column named like a result column raises :class:`~cxmetrics.errors.ColumnClashError`;
+    text times are parsed and pandas object dates read as dates. A lazy input gives a lazy
+    result.
 
     Examples
     --------
@@ -107,10 +117,11 @@ def rfm_table(
     0  a          2      30.0
     1  b          1      15.0
     """
-    check_choice(monetary, MONETARY_STATISTICS, "monetary")
+    _checks.option(monetary, MONETARY_STATISTICS, "monetary")
+    _checks.no_clash([customer], RFM_COLUMNS, function="rfm_table")
     days_per_unit = _time.unit_days(unit)
     prepared = _transactions.prepare(
-        transactions, customer=customer, time=time, amount=amount, nonpositive=nonpositive, order=order
+        data, customer=customer, time=time, amount=amount, nonpositive=nonpositive, order=order
     )
     if as_of is None:
         as_of_us = prepared.latest
@@ -120,7 +131,7 @@ def rfm_table(
     t, wall = nw.col(_transactions.TIME_US), nw.col(_transactions.TIME_WALL)
     per_customer = prepared.frame.group_by(customer).agg(
         wall.min().alias("first_purchase"),
-        t.max().alias("last_us"),
+        t.max().alias("__cx_last_us"),
         wall.max().alias("last_purchase"),
         nw.len().alias("frequency"),
         nw.col(amount).sum().alias("revenue"),
@@ -129,7 +140,7 @@ def rfm_table(
     unit_us = _time.MICROSECONDS_PER_DAY * days_per_unit
     table = per_customer.sort(customer).select(
         nw.col(customer),
-        ((as_of_us - nw.col("last_us")) / unit_us).alias("recency"),
+        ((as_of_us - nw.col("__cx_last_us")) / unit_us).alias("recency"),
         frequency.cast(nw.Int64),
         (revenue / frequency if monetary == "mean" else revenue).alias("monetary"),
         revenue.cast(nw.Float64),

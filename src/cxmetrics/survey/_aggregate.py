@@ -16,8 +16,10 @@ from typing import Any
 import narwhals as nw
 import numpy as np
 
-from cxmetrics import _frame
+from cxmetrics import _checks, _frame
 from cxmetrics.errors import CXMetricsError
+
+_INTERNAL = "__cx_"
 
 #: NPS categories on the 0–10 likelihood-to-recommend scale (Reichheld 2003).
 NPS_CATEGORIES: dict[str, tuple[float, float]] = {
@@ -181,15 +183,17 @@ def score_stats(
         parts["total"] = where(present, amount)
         parts["total_sq"] = where(present, amount * value)
     # counted flags are summed as integers: Spark refuses to sum booleans
-    summable = {k: v.cast(nw.Int64) if k.startswith("cat_") else v for k, v in parts.items()}
+    # internal names start with __cx_ so a caller's column called "n" or "cat_promoters" is safe
+    summable = {_INTERNAL + k: v.cast(nw.Int64) if k.startswith("cat_") else v for k, v in parts.items()}
+    value_name = _INTERNAL + "score"
     reduced = _frame.grouped(
-        frame.select(*(nw.col(b) for b in by), value.alias(score), **summable),
+        frame.select(*(nw.col(b) for b in by), value.alias(value_name), **summable),
         by,
-        [nw.col(score).count().alias("n"), *(nw.col(k).sum() for k in parts),
-         nw.len().alias("rows")],
+        [nw.col(value_name).count().alias(_INTERNAL + "n"), *(nw.col(k).sum() for k in summable),
+         nw.len().alias(_INTERNAL + "rows")],
     )
     table = _frame.collect(reduced)
-    arrays = {k: table[k].to_numpy().astype(float) for k in [*parts, "n", "rows"]}
+    arrays = {k: table[_INTERNAL + k].to_numpy().astype(float) for k in [*parts, "n", "rows"]}
     n = arrays["n"]
     cats = {k: arrays[f"cat_{k}"] for k in summed}
     cats_weighted = {k: arrays[f"catw_{k}"] for k in summed} if weight is not None else dict(cats)
@@ -213,11 +217,13 @@ def score_stats(
 
 
 def finish(stats: GroupStats, columns: Mapping[str, Any]) -> Any:
-    """Attach computed columns to the group keys and return the caller's library."""
+    """Attach computed columns to the group keys and return the caller's library.
+
+    A group key named like a result column raises :class:`~cxmetrics.errors.ColumnClashError`.
+    """
     return _frame.to_native(_frame.with_arrays(stats.keys, columns, stats.backend))
 
 
-def check_confidence(confidence: float) -> None:
-    """Confidence must be strictly between 0 and 1."""
-    if not 0.0 < float(confidence) < 1.0:
-        raise CXMetricsError(f"confidence must be between 0 and 1 (exclusive), got {confidence!r}")
+def check_confidence(confidence: Any) -> float:
+    """Confidence must be a number strictly between 0 and 1 (:func:`cxmetrics._checks.confidence`)."""
+    return _checks.confidence(confidence)

@@ -10,8 +10,8 @@ from typing import Any
 import narwhals as nw
 import numpy as np
 
-from cxmetrics import _frame, _stats
-from cxmetrics.errors import DesignError, check_choice, format_examples
+from cxmetrics import _checks, _frame, _stats
+from cxmetrics.errors import ColumnTypeError, DesignError, format_examples
 from cxmetrics.survey._aggregate import (
     NPS_CATEGORIES,
     GroupStats,
@@ -51,13 +51,13 @@ def compare_nps(
     data: Any,
     *,
     score: str,
-    group: str,
+    by: str,
     paired: bool = False,
     subject: str | None = None,
     reference: Any = None,
     p_adjust: str = "holm",
     confidence: float = 0.95,
-    scale: float = 100,
+    points: bool = True,
 ) -> Any:
     """Compare NPS between groups: each pair, or each group against a reference.
 
@@ -73,23 +73,23 @@ def compare_nps(
         One row per response.
     score : str
         0–10 score column. Missing scores are dropped (in paired designs the whole pair).
-    group : str
-        Column whose values are compared (region, wave, channel…).
+    by : str
+        Column whose values (groups) are compared (region, wave, channel…).
     paired : bool
         Whether the groups hold the same respondents.
     subject : str, optional
         Respondent id column; required when ``paired``. Each subject must answer exactly once in
         every group.
     reference : optional
-        A value of ``group``: compare every other group with it (difference = group − reference).
+        A value of ``by``: compare every other group with it (difference = group − reference).
         Default: every pair of groups (difference = first − second, groups in sorted order).
     p_adjust : str
         Multiple-testing adjustment (statsmodels ``multipletests``): "holm", "bonferroni",
         "fdr_bh", "fdr_by", "sidak", "holm-sidak", "hommel" or "none".
     confidence : float
         Confidence level of the interval on the difference.
-    scale : float
-        Multiplier of NPS and the difference (100 gives points).
+    points : bool
+        True (default): NPS and the difference in points (−100..100); False: proportions.
 
     Returns
     -------
@@ -97,9 +97,16 @@ def compare_nps(
         One row per comparison: ``group_a``, ``group_b``, ``n_a``, ``n_b`` (pairs when paired),
         ``nps_a``, ``nps_b``, ``difference`` (a − b), ``se``, ``ci_low``, ``ci_high``,
         ``statistic`` (t), ``df``, ``p_value``, ``p_adjusted``, ``test``
-        (``"welch_t"`` or ``"paired_t"``), ``p_adjust``, ``n_missing`` (responses or pairs
+        (``"welch_t"`` or ``"paired_t"``), ``p_adjust_method``, ``n_missing`` (responses or pairs
         dropped for a missing score). Statistics are NaN when a group has fewer than two
         responses or no variation.
+
+    Notes
+    -----
+    Edge inputs: fewer than two groups (an empty frame, one group) raise
+    :class:`~cxmetrics.errors.DesignError`; null ``by`` values are a group of their own; text,
+    bool or infinite scores raise naming the column; a group with fewer than two responses
+    gives NaN statistics.
 
     Examples
     --------
@@ -107,12 +114,13 @@ def compare_nps(
     >>> import cxmetrics as cx
     >>> df = pd.DataFrame({"wave": ["Q1"] * 6 + ["Q2"] * 6,
     ...                    "ltr": [10, 9, 6, 5, 8, 9, 10, 10, 9, 7, 9, 6]})
-    >>> row = cx.compare_nps(df, score="ltr", group="wave").iloc[0]
+    >>> row = cx.compare_nps(df, score="ltr", by="wave").iloc[0]
     >>> row["group_a"], row["group_b"], float(row["difference"].round(1)), float(row["p_value"].round(3))
     ('Q1', 'Q2', -33.3, 0.542)
     """
     metric = _Metric("nps", 0, 10, NPS_CATEGORIES, _nps_code, _nps_estimate, "welch_t")
-    return _compare(data, metric, score=score, group=group, paired=paired, subject=subject,
+    scale = 100.0 if _checks.flag(points, "points") else 1.0
+    return _compare(data, metric, score=score, group=by, paired=paired, subject=subject,
                     reference=reference, p_adjust=p_adjust, confidence=confidence, scale=scale)
 
 
@@ -120,19 +128,23 @@ def compare_csat(
     data: Any,
     *,
     score: str,
-    group: str,
+    by: str,
     scale: int = 5,
-    top: Sequence[int] = (4, 5),
+    top_box: Sequence[int] = (4, 5),
     paired: bool = False,
     subject: str | None = None,
     reference: Any = None,
     p_adjust: str = "holm",
     confidence: float = 0.95,
+    method: str = "score",
 ) -> Any:
     """Compare CSAT top-box shares between groups.
 
-    Independent groups: Miettinen–Nurminen (1985) score test for a difference of two
-    proportions, with Newcombe's (1998) hybrid score interval (via statsmodels).
+    Independent groups: with ``method="score"`` (default) the Miettinen–Nurminen (1985) score
+    test for a difference of two proportions and the interval that inverts the same statistic;
+    with ``method="newcombe"``, Newcombe's (1998) hybrid score interval and the test that
+    matches it. Either way the test rejects at 1 − ``confidence`` exactly when the interval
+    excludes 0 (:func:`cxmetrics._stats.two_proportion_test`).
     Paired (same respondents in each group): paired t test on the differences of the top-box
     indicators.
 
@@ -142,14 +154,16 @@ def compare_csat(
         One row per response.
     score : str
         Rating column, integers 1..``scale``.
-    group : str
-        Column whose values are compared.
+    by : str
+        Column whose values (groups) are compared.
     scale : int
         Highest rating.
-    top : sequence of int
+    top_box : sequence of int
         Consecutive ratings counted as satisfied.
     paired, subject, reference, p_adjust, confidence
         As in :func:`compare_nps`.
+    method : {"score", "newcombe"}
+        Test and interval for independent groups (see above); ignored when ``paired``.
 
     Returns
     -------
@@ -157,8 +171,15 @@ def compare_csat(
         One row per comparison: ``group_a``, ``group_b``, ``n_a``, ``n_b``, ``csat_a``,
         ``csat_b`` (percent), ``difference`` (percentage points, a − b), ``se`` (paired only,
         NaN otherwise), ``ci_low``, ``ci_high``, ``statistic``, ``df`` (paired only),
-        ``p_value``, ``p_adjusted``, ``test`` (``"score"`` or ``"paired_t"``), ``p_adjust``,
-        ``n_missing``.
+        ``p_value``, ``p_adjusted``, ``test`` (``"score"``, ``"newcombe"`` or ``"paired_t"``),
+        ``p_adjust_method``, ``n_missing``.
+
+    Notes
+    -----
+    Edge inputs: fewer than two groups (an empty frame, one group) raise
+    :class:`~cxmetrics.errors.DesignError`; null ``by`` values are a group of their own; text,
+    bool or infinite scores raise naming the column; a group with fewer than two responses
+    gives NaN statistics.
 
     Examples
     --------
@@ -166,18 +187,19 @@ def compare_csat(
     >>> import cxmetrics as cx
     >>> df = pd.DataFrame({"shop": ["A"] * 10 + ["B"] * 10,
     ...                    "sat": [5, 5, 4, 4, 4, 5, 3, 4, 5, 4, 2, 3, 4, 3, 5, 2, 3, 4, 1, 3]})
-    >>> row = cx.compare_csat(df, score="sat", group="shop").iloc[0]
+    >>> row = cx.compare_csat(df, score="sat", by="shop").iloc[0]
     >>> round(float(row["difference"]), 1), round(float(row["p_value"]), 4)
     (60.0, 0.0076)
     """
-    low, high = _box(top, (4, 5), scale, "top")
+    _checks.option(method, _stats.TWO_PROPORTION_METHODS, "method")
+    low, high = _box(top_box, (4, 5), scale, "top_box")
 
     def code(score_expr: nw.Expr) -> nw.Expr:
         return ((score_expr >= low) & (score_expr <= high)).cast(nw.Int8)
 
     metric = _Metric("csat", 1, scale, {"top": (low, high)}, code,
-                     lambda stats: stats.share("top"), "score")
-    return _compare(data, metric, score=score, group=group, paired=paired, subject=subject,
+                     lambda stats: stats.share("top"), method)
+    return _compare(data, metric, score=score, group=by, paired=paired, subject=subject,
                     reference=reference, p_adjust=p_adjust, confidence=confidence, scale=100)
 
 
@@ -194,8 +216,11 @@ def _compare(
     confidence: float,
     scale: float,
 ) -> Any:
-    check_choice(p_adjust, P_ADJUST_METHODS, "p_adjust")
-    check_confidence(confidence)
+    _checks.option(p_adjust, P_ADJUST_METHODS, "p_adjust")
+    confidence = check_confidence(confidence)
+    paired = _checks.flag(paired, "paired")
+    if not isinstance(group, str):
+        raise ColumnTypeError(f"by must be one column name (the groups compared), got {group!r}")
     if paired and subject is None:
         raise DesignError("paired=True needs subject=, the column identifying each respondent")
     frame, by = prepare(data, score=score, by=group, roles={"subject": subject} if paired else None)
@@ -231,7 +256,7 @@ def _compare(
         "p_value": tests["p_value"],
         "p_adjusted": _stats.adjust_p_values(tests["p_value"], p_adjust),
         "test": [test] * len(pairs),
-        "p_adjust": [p_adjust] * len(pairs),
+        "p_adjust_method": [p_adjust] * len(pairs),
         "n_missing": np.asarray(n_missing, dtype=np.int64),
     }
     return _frame.to_native(_frame.with_arrays(None, columns, stats.backend))
@@ -240,14 +265,14 @@ def _compare(
 def _pairs(labels: list[Any], reference: Any, group: str) -> list[tuple[int, int]]:
     if len(labels) < 2:
         raise DesignError(
-            f"group column {group!r} needs at least two groups to compare, found "
+            f"by column {group!r} needs at least two groups to compare, found "
             f"{len(labels)}: {format_examples(labels)}"
         )
     if reference is None:
         return list(combinations(range(len(labels)), 2))
     if reference not in labels:
         raise DesignError(
-            f"reference {reference!r} is not a value of group column {group!r}: "
+            f"reference {reference!r} is not a value of by column {group!r}: "
             f"{format_examples(labels)}"
         )
     ref = labels.index(reference)
@@ -257,10 +282,10 @@ def _pairs(labels: list[Any], reference: Any, group: str) -> list[tuple[int, int
 def _independent(
     stats: GroupStats, metric: _Metric, a: np.ndarray, b: np.ndarray, confidence: float
 ) -> dict[str, np.ndarray]:
-    if metric.independent_test == "score":
+    if metric.independent_test in _stats.TWO_PROPORTION_METHODS:
         top = stats.categories["top"]
         result = _stats.two_proportion_test(top[a], stats.n[a], top[b], stats.n[b],
-                                            confidence=confidence)
+                                            confidence=confidence, method=metric.independent_test)
         nan = np.full(len(a), np.nan)
         return result | {"se": nan, "df": nan}
     means, variance = stats.net_codes()

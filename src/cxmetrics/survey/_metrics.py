@@ -9,9 +9,9 @@ from typing import Any
 import narwhals as nw
 import numpy as np
 
-from cxmetrics import _frame, _stats
+from cxmetrics import _checks, _frame, _stats
 from cxmetrics._frame import COUNT
-from cxmetrics.errors import CXMetricsError, check_choice
+from cxmetrics.errors import CXMetricsError
 from cxmetrics.survey._aggregate import (
     NPS_CATEGORIES,
     GroupStats,
@@ -33,7 +33,7 @@ def nps(
     weights: str | None = None,
     ci: str = "adjusted_wald",
     confidence: float = 0.95,
-    scale: float = 100,
+    points: bool = True,
     n_boot: int = 2000,
     seed: int | np.random.Generator | None = None,
     strata: str | None = None,
@@ -63,9 +63,9 @@ def nps(
         posterior interval. The last two use ``n_boot`` draws and ``seed``.
     confidence : float
         Confidence level of the interval.
-    scale : float
-        Multiplier of NPS, its interval and the ``pct_*`` columns: 100 gives points (−100..100),
-        1 gives proportions.
+    points : bool
+        True (default): NPS, its interval and the ``pct_*`` columns in points and percent
+        (−100..100); False: as proportions (−1..1).
     n_boot : int
         Number of draws for ``"bootstrap"`` and ``"bayes"``.
     seed : int or numpy Generator, optional
@@ -86,13 +86,23 @@ def nps(
         - ``n``: responses with a score; ``n_missing``: responses without one;
         - ``n_eff``: effective sample size (only when ``weights`` is given);
         - ``n_detractors``, ``n_passives``, ``n_promoters``: unweighted counts;
-        - ``pct_detractors``, ``pct_passives``, ``pct_promoters``: (weighted) shares × ``scale``;
-        - ``nps``: NPS × ``scale``;
-        - ``se``: standard error sqrt(V / n), V = p + d − (p − d)², × ``scale``;
-        - ``ci_low``, ``ci_high``: interval limits × ``scale``, clipped to ±``scale``;
+        - ``pct_detractors``, ``pct_passives``, ``pct_promoters``: (weighted) shares (percent,
+          or proportions with ``points=False``);
+        - ``nps``: NPS in points (or a proportion);
+        - ``se``: standard error sqrt(V / n), V = p + d − (p − d)², in the same unit;
+        - ``ci_low``, ``ci_high``: interval limits, within −100..100 (or −1..1);
         - ``ci_method``: the interval method used.
 
         A group with no scores has n = 0 and NaN metrics.
+
+    Notes
+    -----
+    Edge inputs: an empty frame gives an empty result with these columns; one response gives
+    its NPS with NaN ``se`` and a degenerate or method-defined interval; null ``by`` keys form
+    their own group (sorted last) on every backend; a ``by`` column named like a result column
+    raises :class:`~cxmetrics.errors.ColumnClashError`. Scores may be any integer or float
+    dtype (nullable ``Int64`` and ``pd.NA`` count as missing); text, bool and infinite scores
+    are refused; infinite or negative weights raise naming the column.
 
     References
     ----------
@@ -115,8 +125,11 @@ def nps(
     >>> round(float(out["ci_low"][0]), 1), round(float(out["ci_high"][0]), 1)
     (-29.8, 79.8)
     """
-    check_choice(ci, _stats.NPS_CI_METHODS, "ci")
-    check_confidence(confidence)
+    _checks.option(ci, _stats.NPS_CI_METHODS, "ci")
+    confidence = check_confidence(confidence)
+    scale = 100.0 if _checks.flag(points, "points") else 1.0
+    n_boot = _checks.whole(n_boot, "n_boot", low=1)
+    _checks.seed(seed)
     frame, by_list = prepare(data, score=score, by=by, weights=weights)
     if strata is not None:
         check_strata(frame, strata, score=score, by=by_list, ci=ci)
@@ -186,10 +199,13 @@ def _rating_stats(
 def _box(values: Sequence[int] | None, default: Sequence[int] | None, scale: int,
          name: str) -> tuple[int, int]:
     """The (low, high) ratings of a box on a 1..scale scale; ``default`` None: the top three."""
-    if isinstance(scale, bool) or not isinstance(scale, (int, np.integer)) or scale < 2:
-        raise CXMetricsError(f"scale must be a whole number >= 2 (the highest rating), got {scale!r}")
+    scale = _checks.whole(scale, "scale", low=2)
     if default is None:
         default = range(max(scale - 2, 1), scale + 1)
+    if values is not None and (isinstance(values, (str, bytes)) or not isinstance(values, Sequence | range)
+                               or not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool)
+                                          for v in values)):
+        raise CXMetricsError(f"{name}={values!r} must be a list of whole-number ratings")
     chosen = list(default if values is None else values)
     if not chosen or any(v < 1 or v > scale for v in chosen):
         raise CXMetricsError(f"{name}={values!r} must list ratings within 1..{scale}")
@@ -212,7 +228,7 @@ def csat(
     score: str,
     by: str | Sequence[str] | None = None,
     scale: int = 5,
-    top: Sequence[int] = (4, 5),
+    top_box: Sequence[int] = (4, 5),
     weights: str | None = None,
     ci: str = "wilson",
     confidence: float = 0.95,
@@ -229,7 +245,7 @@ def csat(
         Group columns.
     scale : int
         Highest rating (ratings run 1..scale).
-    top : sequence of int
+    top_box : sequence of int
         Ratings counted as satisfied ("top box"), consecutive, default 4 and 5 of 5.
     weights : str, optional
         Non-negative survey weights (Kish effective n for intervals).
@@ -256,6 +272,16 @@ def csat(
     Wilson, E. B. (1927). Probable inference, the law of succession, and statistical
     inference. *JASA* 22(158), 209–212.
 
+    Notes
+    -----
+    Edge inputs: an empty frame gives one row with n = 0 and NaN metrics (no ``by``) or no rows
+    (with ``by``); a group with one response gets its value and NaN spreads where they need
+    two; null ``by`` keys form their own group (sorted last) on every backend; categorical,
+    bool, nullable (``Int64``, ``pd.NA``) and pyarrow-backed columns are read as their values.
+    Text, bool or infinite scores and infinite or negative weights raise naming the column; a
+    ``by`` column named like a result column raises
+    :class:`~cxmetrics.errors.ColumnClashError`.
+
     Examples
     --------
     >>> import polars as pl
@@ -267,9 +293,9 @@ def csat(
     >>> [round(x, 1) for x in out.select("ci_low", "ci_high").row(0)]
     [40.9, 92.9]
     """
-    check_choice(ci, list(_stats.PROPORTION_CI_METHODS), "ci")
-    check_confidence(confidence)
-    box = _box(top, (4, 5), scale, "top")
+    _checks.option(ci, list(_stats.PROPORTION_CI_METHODS), "ci")
+    confidence = check_confidence(confidence)
+    box = _box(top_box, (4, 5), scale, "top_box")
     stats = _rating_stats(data, score=score, by=by, weights=weights, scale=scale, boxes={"top": box})
     columns = csat_columns(stats, weighted=weights is not None, ci=ci, confidence=confidence)
     return finish(stats, columns)
@@ -348,6 +374,16 @@ def ces(
         ``stat`` (the statistic chosen), ``ces`` (its value), ``se``, ``ci_low``, ``ci_high``,
         ``ci_method`` (``"t"`` for mean and index).
 
+    Notes
+    -----
+    Edge inputs: an empty frame gives one row with n = 0 and NaN metrics (no ``by``) or no rows
+    (with ``by``); a group with one response gets its value and NaN spreads where they need
+    two; null ``by`` keys form their own group (sorted last) on every backend; categorical,
+    bool, nullable (``Int64``, ``pd.NA``) and pyarrow-backed columns are read as their values.
+    Text, bool or infinite scores and infinite or negative weights raise naming the column; a
+    ``by`` column named like a result column raises
+    :class:`~cxmetrics.errors.ColumnClashError`.
+
     Examples
     --------
     >>> import pandas as pd
@@ -360,9 +396,9 @@ def ces(
     >>> float(cx.ces(df, score="effort", stat="index")["ces"][0])
     70.83333333333333
     """
-    check_choice(stat, CES_STATS, "stat")
-    check_choice(ci, list(_stats.PROPORTION_CI_METHODS), "ci")
-    check_confidence(confidence)
+    _checks.option(stat, CES_STATS, "stat")
+    _checks.option(ci, list(_stats.PROPORTION_CI_METHODS), "ci")
+    confidence = check_confidence(confidence)
     box = _box(easy, None, scale, "easy")
     stats = _rating_stats(data, score=score, by=by, weights=weights, scale=scale, boxes={"easy": box})
     if stat == "pct_easy":
@@ -423,6 +459,16 @@ def score_distribution(
         One row per (group, value), sorted: ``by…``, the score column (the value), ``n``
         (responses with that value), ``share`` (n / responses in the group, 0–1).
 
+    Notes
+    -----
+    Edge inputs: an empty frame gives one row with n = 0 and NaN metrics (no ``by``) or no rows
+    (with ``by``); a group with one response gets its value and NaN spreads where they need
+    two; null ``by`` keys form their own group (sorted last) on every backend; categorical,
+    bool, nullable (``Int64``, ``pd.NA``) and pyarrow-backed columns are read as their values.
+    Text, bool or infinite scores and infinite or negative weights raise naming the column; a
+    ``by`` column named like a result column raises
+    :class:`~cxmetrics.errors.ColumnClashError`.
+
     Examples
     --------
     >>> import pandas as pd
@@ -434,8 +480,18 @@ def score_distribution(
     >>> len(out)
     11
     """
+    if scale is not None:
+        if (not isinstance(scale, (tuple, list)) or len(scale) != 2
+                or not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in scale)
+                or scale[0] >= scale[1]):
+            raise CXMetricsError(
+                f"scale must be (lowest, highest) whole-number ratings with lowest < highest, or "
+                f"None, got {scale!r}")
+        scale = (int(scale[0]), int(scale[1]))
     frame, by_list = prepare(data, score=score, by=by)
+    _checks.finite_column(frame, score, "score")
     counts = _frame.value_counts(frame, score, by_list)
+    _checks.no_clash(by_list, ["n", "share"], function="score_distribution")
     if scale is not None:
         _frame.check_scale(counts, score, low=scale[0], high=scale[1], integer=True)
     observed = counts.filter(~nw.col(score).is_null()).sort([*by_list, score], nulls_last=True)
@@ -462,7 +518,7 @@ def sample_size_nps(
     expected_nps: float | None = None,
     passives: float | None = None,
     confidence: float = 0.95,
-    scale: float = 100,
+    points: bool = True,
 ) -> int:
     """Responses needed for an NPS interval of half-width ``margin``.
 
@@ -473,15 +529,16 @@ def sample_size_nps(
     Parameters
     ----------
     margin : float
-        Half-width of the interval, in the units of ``scale`` (points when scale = 100).
+        Half-width of the interval, in points (or as a proportion with ``points=False``).
     expected_nps : float, optional
-        Expected NPS in the units of ``scale``.
+        Expected NPS, in points (or as a proportion with ``points=False``).
     passives : float, optional
         Expected share of passives, 0–1.
     confidence : float
         Confidence level.
-    scale : float
-        100 when margin and NPS are in points, 1 when they are proportions.
+    points : bool
+        True (default) when ``margin`` and ``expected_nps`` are in points (−100..100), False
+        when they are proportions (−1..1).
 
     Returns
     -------
@@ -496,11 +553,11 @@ def sample_size_nps(
     >>> cx.sample_size_nps(5, expected_nps=40, passives=0.3)
     830
     """
-    check_confidence(confidence)
-    if not margin > 0:
-        raise CXMetricsError(f"margin must be positive, got {margin!r}")
-    net = 0.0 if expected_nps is None else expected_nps / scale
-    passive_share = 0.0 if passives is None else float(passives)
+    confidence = check_confidence(confidence)
+    scale = 100.0 if _checks.flag(points, "points") else 1.0
+    margin = _checks.number(margin, "margin", low=0, low_open=True)
+    net = 0.0 if expected_nps is None else _checks.number(expected_nps, "expected_nps") / scale
+    passive_share = 0.0 if passives is None else _checks.number(passives, "passives")
     if not 0.0 <= passive_share < 1.0:
         raise CXMetricsError(f"passives must be a share in [0, 1), got {passives!r}")
     if abs(net) > 1.0 - passive_share:

@@ -9,8 +9,7 @@ from typing import Any
 import narwhals as nw
 import numpy as np
 
-from cxmetrics import _frame, _stats, _time
-from cxmetrics.errors import CXMetricsError, check_choice
+from cxmetrics import _checks, _frame, _stats, _time
 from cxmetrics.survey._aggregate import (
     NPS_CATEGORIES,
     GroupStats,
@@ -38,7 +37,9 @@ def nps_trend(
     weights: str | None = None,
     ci: str = "adjusted_wald",
     confidence: float = 0.95,
-    scale: float = 100,
+    points: bool = True,
+    n_boot: int = 2000,
+    seed: int | np.random.Generator | None = None,
 ) -> Any:
     """NPS per calendar period (and group), with intervals and a test of change.
 
@@ -62,8 +63,18 @@ def nps_trend(
         Group columns; each group gets its own series on the shared period grid.
     rolling : int, optional
         Pool the last ``rolling`` periods into each row (a trailing window).
-    weights, ci, confidence, scale
-        As in :func:`cxmetrics.survey`.
+    weights : str, optional
+        As in :func:`cxmetrics.nps`.
+    ci : {"adjusted_wald", "wald", "score", "bootstrap", "bayes"}
+        As in :func:`cxmetrics.nps`.
+    confidence : float
+        As in :func:`cxmetrics.nps`; also the level of the change interval.
+    points : bool
+        As in :func:`cxmetrics.nps`: points (True) or proportions (False).
+    n_boot : int
+        Draws for ``ci="bootstrap"`` or ``"bayes"`` (at least 1).
+    seed : int or numpy Generator, optional
+        Seed for the simulated intervals: with the same seed two calls give the same result.
 
     Returns
     -------
@@ -72,6 +83,16 @@ def nps_trend(
         :func:`cxmetrics.survey` (``n`` … ``ci_method``), then ``change`` (NPS − NPS of the
         comparison period), ``change_ci_low``, ``change_ci_high``, ``change_p_value``
         (NaN for the first period(s) of each group).
+
+    Notes
+    -----
+    Edge inputs: an empty frame gives one row with n = 0 and NaN metrics (no ``by``) or no rows
+    (with ``by``); a group with one response gets its value and NaN spreads where they need
+    two; null ``by`` keys form their own group (sorted last) on every backend; categorical,
+    bool, nullable (``Int64``, ``pd.NA``) and pyarrow-backed columns are read as their values.
+    Text, bool or infinite scores and infinite or negative weights raise naming the column; a
+    ``by`` column named like a result column raises
+    :class:`~cxmetrics.errors.ColumnClashError`.
 
     Examples
     --------
@@ -87,12 +108,17 @@ def nps_trend(
     >>> out["nps"].round(1).tolist()
     [33.3, nan, 66.7]
     """
-    check_choice(ci, _stats.NPS_CI_METHODS, "ci")
-    check_confidence(confidence)
+    _checks.option(ci, _stats.NPS_CI_METHODS, "ci")
+    confidence = check_confidence(confidence)
+    scale = 100.0 if _checks.flag(points, "points") else 1.0
+    n_boot = _checks.whole(n_boot, "n_boot", low=1)
+    _checks.seed(seed)
+    if ci in ("bootstrap", "bayes") and not isinstance(seed, np.random.Generator):
+        seed = np.random.default_rng(seed)  # one stream for every period and group
     stats, lag = _period_stats(data, score=score, time=time, freq=freq, by=by, rolling=rolling,
                                weights=weights, low=0, high=10, categories=NPS_CATEGORIES)
     columns = nps_columns(stats, weighted=weights is not None, ci=ci, confidence=confidence,
-                          scale=scale)
+                          scale=scale, n_boot=n_boot, seed=seed)
     net, variance = stats.net_codes()
     n = stats.n_eff
     previous = _shift(stats, lag)
@@ -111,7 +137,7 @@ def csat_trend(
     by: str | Sequence[str] | None = None,
     rolling: int | None = None,
     scale: int = 5,
-    top: Sequence[int] = (4, 5),
+    top_box: Sequence[int] = (4, 5),
     weights: str | None = None,
     ci: str = "wilson",
     confidence: float = 0.95,
@@ -119,15 +145,15 @@ def csat_trend(
     """CSAT per calendar period (and group), with intervals and a test of change.
 
     The period grid, ``rolling`` windows and comparison periods work as in :func:`nps_trend`;
-    the change in top-box share is tested with the Miettinen–Nurminen score test (Newcombe
-    interval), as in
+    the change in top-box share is tested with the Miettinen–Nurminen score test and its
+    inverted score interval, as in
     :func:`compare_csat`.
 
     Parameters
     ----------
     data, score, time, freq, by, rolling
         As in :func:`nps_trend` (``score`` holds ratings 1..``scale``).
-    scale, top, weights, ci, confidence
+    scale, top_box, weights, ci, confidence
         As in :func:`cxmetrics.csat`.
 
     Returns
@@ -136,6 +162,16 @@ def csat_trend(
         One row per (group, period): ``by…``, ``period``, every column of :func:`cxmetrics.csat`,
         then ``change`` (percentage points), ``change_ci_low``, ``change_ci_high``,
         ``change_p_value``.
+
+    Notes
+    -----
+    Edge inputs: an empty frame gives one row with n = 0 and NaN metrics (no ``by``) or no rows
+    (with ``by``); a group with one response gets its value and NaN spreads where they need
+    two; null ``by`` keys form their own group (sorted last) on every backend; categorical,
+    bool, nullable (``Int64``, ``pd.NA``) and pyarrow-backed columns are read as their values.
+    Text, bool or infinite scores and infinite or negative weights raise naming the column; a
+    ``by`` column named like a result column raises
+    :class:`~cxmetrics.errors.ColumnClashError`.
 
     Examples
     --------
@@ -147,9 +183,9 @@ def csat_trend(
     >>> cx.csat_trend(df, score="sat", time="day", freq="W").select("period", "n", "csat").rows()
     [(datetime.datetime(2025, 1, 6, 0, 0), 2, 50.0), (datetime.datetime(2025, 1, 13, 0, 0), 1, 100.0)]
     """
-    check_choice(ci, list(_stats.PROPORTION_CI_METHODS), "ci")
-    check_confidence(confidence)
-    box = _box(top, (4, 5), scale, "top")
+    _checks.option(ci, list(_stats.PROPORTION_CI_METHODS), "ci")
+    confidence = check_confidence(confidence)
+    box = _box(top_box, (4, 5), scale, "top_box")
     stats, lag = _period_stats(data, score=score, time=time, freq=freq, by=by, rolling=rolling,
                                weights=weights, low=1, high=scale, categories={"top": box})
     columns = csat_columns(stats, weighted=weights is not None, ci=ci, confidence=confidence)
@@ -208,12 +244,11 @@ def _period_stats(
     high: int,
     categories: dict[str, tuple[float, float]],
 ) -> tuple[GroupStats, int]:
-    check_choice(freq, FREQUENCIES, "freq")
-    if rolling is not None and (isinstance(rolling, bool) or not isinstance(rolling, int) or rolling < 1):
-        raise CXMetricsError(f"rolling must be a positive whole number of periods, got {rolling!r}")
+    _checks.option(freq, FREQUENCIES, "freq")
+    rolling = _checks.whole(rolling, "rolling", low=1, allow_none=True)
     frame, by_list = prepare(data, score=score, by=by, weights=weights, roles={"time": time})
-    if PERIOD in by_list:
-        raise CXMetricsError(f"by column {PERIOD!r} clashes with the result's period column")
+    _checks.no_clash(by_list, [PERIOD], function="the trend")
+    frame = _time.parse_times(frame, time)
     period, zone = _time.period_code(frame, time, freq)
     stats = score_stats(frame.with_columns(period.alias(PERIOD)), score=score,
                         by=[*by_list, PERIOD], weights=weights, low=low, high=high,

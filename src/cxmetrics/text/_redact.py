@@ -71,7 +71,8 @@ _RULES = {
 }
 
 
-def redact(texts: Any, *, kinds: Sequence[str] = ("phone", "id_card", "email", "bank_card")) -> Redaction:
+def redact(texts: Any, *,
+           kinds: str | Sequence[str] = ("phone", "id_card", "email", "bank_card")) -> Redaction:
     """Mask personal data in verbatims before they are stored or shown.
 
     Kinds, applied in this order so that one never eats part of another:
@@ -91,7 +92,8 @@ def redact(texts: Any, *, kinds: Sequence[str] = ("phone", "id_card", "email", "
     Parameters
     ----------
     texts : str, list of str, or a pandas / polars Series
-    kinds : sequence of {"phone", "id_card", "email", "bank_card"}
+    kinds : str or sequence of {"phone", "id_card", "email", "bank_card"}
+        One kind (``kinds="phone"``) or several.
 
     Returns
     -------
@@ -108,6 +110,8 @@ def redact(texts: Any, *, kinds: Sequence[str] = ("phone", "id_card", "email", "
     >>> out.counts
     {'email': 1, 'id_card': 0, 'bank_card': 0, 'phone': 1}
     """
+    if isinstance(kinds, str):
+        kinds = [kinds]
     unknown = [k for k in kinds if k not in KINDS]
     if unknown:
         raise CXMetricsError(f"kinds has unknown value(s) {format_examples(unknown)}; allowed: {list(KINDS)}")
