@@ -39,7 +39,7 @@ def weighted_nps(z: np.ndarray, w: np.ndarray) -> np.ndarray:
 
 def test_linearised_se_matches_a_stratified_bootstrap():
     df = stratified_sample()
-    result = cx.nps(df, score="ltr", weights="w", strata="stratum", scale=1)
+    result = cx.nps(df, score="ltr", weights="w", strata="stratum", points=False)
     z = np.sign(np.where(df["ltr"] >= 9, 1, np.where(df["ltr"] <= 6, -1, 0)))
     rng = np.random.default_rng(42)
     replicates, boot = 4000, []
@@ -56,8 +56,8 @@ def test_linearised_se_matches_a_stratified_bootstrap():
 
 def test_strata_change_the_se_from_the_effective_n_one():
     df = stratified_sample(seed=1)
-    kish = cx.nps(df, score="ltr", weights="w", scale=1)["se"][0]
-    strata = cx.nps(df, score="ltr", weights="w", strata="stratum", scale=1)["se"][0]
+    kish = cx.nps(df, score="ltr", weights="w", points=False)["se"][0]
+    strata = cx.nps(df, score="ltr", weights="w", strata="stratum", points=False)["se"][0]
     assert strata != pytest.approx(kish, rel=1e-3)
 
 
@@ -65,7 +65,7 @@ def test_one_stratum_without_weights_is_the_unweighted_variance():
     df = stratified_sample(seed=2)
     df["one"] = "all"
     z = np.where(df["ltr"] >= 9, 1.0, np.where(df["ltr"] <= 6, -1.0, 0.0))
-    result = cx.nps(df, score="ltr", strata="one", scale=1)
+    result = cx.nps(df, score="ltr", strata="one", points=False)
     assert result["se"][0] == pytest.approx(z.std(ddof=1) / np.sqrt(len(z)), rel=1e-12)
 
 

@@ -1,8 +1,9 @@
 """``compare_retention``: each group's retention curve against the rest or a reference.
 
 Per period, the groups' pooled rates (Amplitude's weighted average over the cohorts for which
-the period is observable) are compared with Newcombe's hybrid score interval and the
-Miettinen–Nurminen score test (:func:`cxmetrics._stats.two_proportion_test`), and the p-values
+the period is observable) are compared with the Miettinen–Nurminen score test and the interval
+inverted from that same test, so the two never disagree
+(:func:`cxmetrics._stats.two_proportion_test`), and the p-values
 of one group's periods are adjusted together (Benjamini–Hochberg by default). The whole curves
 are compared with a log-rank test (Mantel 1966; statsmodels ``survdiff``) of the time to each
 customer's last return, censored at the last observable period of the customer's cohort.
@@ -56,8 +57,9 @@ def compare_retention(
     the same rate of the other groups together (``reference=None``) or of the ``reference``
     group.
 
-    - Per period: the difference of the two rates with Newcombe's (1998) hybrid score interval
-      and Miettinen & Nurminen's (1985) score test; the p-values of a group's periods are
+    - Per period: the difference of the two rates with Miettinen & Nurminen's (1985) score
+      test and the interval inverted from it (0 is outside the interval exactly when the test
+      rejects at ``1 - confidence``); the p-values of a group's periods are
       adjusted together (``p_adjust``, Benjamini & Hochberg 1995 by default).
     - Whole curves: a log-rank test (Mantel 1966; statsmodels ``survdiff``) of the time to
       each customer's last return up to ``periods`` (no return at all: time 0; last return in

@@ -257,7 +257,7 @@ def _joint(y: np.ndarray, x: np.ndarray, w: np.ndarray | None, names: list[str],
         out["joint_beta"][j] = row["beta"]
         out["joint_p_value"][j] = row["p_value"]
         if n_boot:
-            out["joint_ci_low"][j] = row["importance_low"]
-            out["joint_ci_high"][j] = row["importance_high"]
+            out["joint_ci_low"][j] = row["importance_ci_low"]
+            out["joint_ci_high"][j] = row["importance_ci_high"]
         out["r_squared"] = row["r_squared"]
     return out
