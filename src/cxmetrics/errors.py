@@ -19,6 +19,7 @@ __all__ = [
     "ExcludedDataWarning",
     "FontWarning",
     "MissingValueError",
+    "NotIdentifiedWarning",
     "ValueRangeError",
     "check_choice",
     "format_examples",
@@ -83,6 +84,11 @@ class ExcludedDataWarning(CXMetricsWarning):
 
 class FontWarning(CXMetricsWarning):
     """No CJK-capable font was found; Chinese labels would render as boxes."""
+
+
+class NotIdentifiedWarning(CXMetricsWarning):
+    """A model parameter is not identified by the data (its likelihood is flat towards a
+    boundary); the message names it, and the fit's summary gives it an infinite bound."""
 
 
 def check_choice(value: str, allowed: Sequence[str], name: str) -> None:

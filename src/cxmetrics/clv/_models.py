@@ -12,7 +12,14 @@ import numpy as np
 
 from cxmetrics import _frame, _stats
 from cxmetrics.clv import _likelihood as lik
-from cxmetrics.errors import ConvergenceError, ExcludedDataWarning, ValueRangeError, format_examples
+from cxmetrics.clv import _ridges
+from cxmetrics.errors import (
+    ConvergenceError,
+    ExcludedDataWarning,
+    NotIdentifiedWarning,
+    ValueRangeError,
+    format_examples,
+)
 
 SUMMARY_COLUMNS = ("frequency", "recency", "T")
 SPEND_COLUMNS = ("frequency", "monetary")
@@ -117,6 +124,8 @@ class _Model:
     #: Derivatives ``_derivatives`` provides analytically: 0 (none: finite differences),
     #: or 2 (gradient and Hessian: the fit is Newton's method).
     derivative_order: ClassVar[int] = 0
+    #: Key of :data:`_ridges.RIDGES`: the boundaries along which identification is checked.
+    ridge_family: ClassVar[str] = ""
 
     def __init__(self) -> None:
         self._theta: np.ndarray | None = None
@@ -125,6 +134,11 @@ class _Model:
         self.n_customers_: int = 0
         self.penalizer_: float = 0.0
         self.iterations_: int = 0
+        self.converged_: bool = False
+        self.notes_: list[str] = []
+        self.identified_: dict[str, bool] = {}
+        self.covariance_: np.ndarray | None = None
+        self.confidence_: float = 0.95
 
     # -- subclasses provide the data, the log-likelihood and (optionally) its derivatives -----
     def _total_loglik(self, params: np.ndarray) -> float:
@@ -252,34 +266,186 @@ class _Model:
         return _Optimum(params, int(result.nit), loglik, _hessian(self._total_loglik, params))
 
     # -- fitting -------------------------------------------------------------------------------
+    def _degenerate(self) -> str | None:
+        """Why the data cannot identify the model unpenalised (None when they can)."""
+        return None
+
+    def _restarts(self, params: np.ndarray) -> list[np.ndarray]:
+        """Further starting points when a run ends on a ridge: the default start, and points
+        along the model's heterogeneity ridge through ``params``."""
+        return [self._start()]
+
+    def _loglik_grad_log(self, log_params: np.ndarray) -> tuple[float, np.ndarray]:
+        """Total (unpenalised) log-likelihood and its gradient in the log parameters."""
+        params = np.exp(log_params)
+        loglik, gradient, _ = self._derivatives(params, hessian=False)
+        return loglik, gradient * params
+
+    def _run(self, log_start: np.ndarray, customers: float, penalizer: float) -> _Optimum | None:
+        """One optimisation from ``log_start``: Newton, else L-BFGS; None when both fail."""
+        optimum = self._newton(log_start, customers, penalizer) if self.derivative_order == 2 else None
+        if optimum is None:
+            try:
+                optimum = self._quasi_newton(log_start, customers, penalizer)
+            except ConvergenceError:
+                return None
+        return optimum if np.isfinite(optimum.loglik) else None
+
+    def _judge(self, optimum: _Optimum, customers: float, penalizer: float) -> tuple[bool, np.ndarray]:
+        """Whether the point is a strict local maximum of the penalised log-likelihood (relative
+        gradient norm in the log parameters below 1e-6 of the log-likelihood's scale and the
+        Hessian negative definite), judged here rather than by the optimiser's flag; and the
+        relative standard errors (standard errors of the log parameters; inf where the Hessian
+        gives none)."""
+        params = optimum.params
+        with np.errstate(all="ignore"):
+            loglik, gradient, hessian = self._derivatives(params, hessian=True)
+        assert hessian is not None
+        gradient = gradient - 2.0 * penalizer * customers * params
+        curvature = hessian - 2.0 * penalizer * customers * np.eye(len(params))
+        grad_log = gradient * params
+        curvature_log = curvature * np.outer(params, params) + np.diag(grad_log)
+        relative = float(np.linalg.norm(grad_log)) / max(abs(loglik), 1.0)
+        finite = np.isfinite(curvature_log).all() and np.isfinite(relative)
+        concave = finite and bool(np.linalg.eigvalsh(curvature_log).max() < 0)
+        spread = np.full(len(params), np.inf)
+        if concave:
+            diagonal = np.diag(np.linalg.inv(-curvature_log))
+            spread = np.sqrt(np.where(diagonal > 0, diagonal, np.inf))
+        return bool(finite and relative <= 1e-6 and concave), spread
+
     def _optimise(self, customers: float, penalizer: float, confidence: float, backend: Any,
                   initial: Sequence[float] | None) -> None:
+        """Maximise, check the answer, restart from several points if it ends on a ridge, and
+        decide for each parameter whether the data identify it; then the standard errors."""
         if penalizer < 0:
             raise ValueRangeError(f"penalizer must be >= 0, got {penalizer!r}")
+        _check_confidence(confidence)
+        if penalizer == 0:
+            reason = self._degenerate()
+            if reason is not None:
+                raise ConvergenceError(f"{self.title} cannot be fitted: {reason}; a penalizer (for example "
+                                       f"0.01) makes the fit possible by shrinking the parameters")
         start = np.log(np.asarray(initial if initial is not None else self._start(), dtype=np.float64))
         if initial is None:
             start = self._warm_start(start, penalizer)
-        optimum = self._newton(start, customers, penalizer) if self.derivative_order == 2 else None
-        if optimum is None:
-            optimum = self._quasi_newton(start, customers, penalizer)
-        self._theta = optimum.params
-        self.log_likelihood_ = optimum.loglik
+
+        def objective(optimum: _Optimum) -> float:
+            return -optimum.loglik / customers + penalizer * float(optimum.params @ optimum.params)
+
+        first = self._run(start, customers, penalizer)
+        candidates = [first] if first is not None else []
+        converged, spread = (self._judge(first, customers, penalizer) if first is not None
+                             else (False, np.full(len(start), np.inf)))
+        if not converged or spread.max() > 1.0:
+            # A ridge, a boundary or an unfinished run: restart from several points.
+            base = first.params if first is not None else np.exp(start)
+            for point in self._restarts(base):
+                candidate = self._run(np.log(point), customers, penalizer)
+                if candidate is not None:
+                    candidates.append(candidate)
+            if not candidates:
+                raise ConvergenceError(
+                    f"{self.title} fit did not converge from any of {1 + len(self._restarts(base))} starting "
+                    f"points (non-finite log-likelihood or no progress); try a penalizer (for example "
+                    f"0.001) or other initial values")
+            best = min(candidates, key=objective)
+            if best is not first:
+                converged, spread = self._judge(best, customers, penalizer)
+        else:
+            best = first
+        self._finish(best, converged, spread, customers, penalizer, confidence, backend)
+
+    def _finish(self, optimum: _Optimum, converged: bool, spread: np.ndarray, customers: float,
+                penalizer: float, confidence: float, backend: Any) -> None:
+        """Identification along the model's ridges, standard errors, intervals, notes."""
+        z = _stats.z_quantile(confidence)
+        names = list(self.parameter_names)
+        params, loglik = optimum.params, optimum.loglik
+        unidentified: set[str] = set()
+        unbounded: set[str] = set()
+        flat: list[np.ndarray] = []
+        notes: list[str] = []
+        if penalizer == 0:
+            for ridge in _ridges.RIDGES.get(self.ridge_family, ()):
+                involved = [names.index(p) for p in ridge.parameters]
+                if converged and spread[involved].max() <= 1.0:
+                    continue  # well determined: the quadratic approximation already bounds it
+                direction = np.asarray(ridge.direction)
+                far, point = _ridges.profile_far(self._loglik_grad_log, np.log(params), direction)
+                if not np.isfinite(far):
+                    continue
+                listed = " and ".join(ridge.parameters)
+                if far > loglik + 1e-9 * abs(loglik):
+                    # the supremum is at the boundary: go there
+                    params, loglik = np.exp(point), far
+                    unidentified.update(ridge.parameters)
+                    flat.append(direction)
+                    notes.append(f"{listed} not identified: the log-likelihood keeps rising towards "
+                                 f"{listed} -> inf ({ridge.meaning})")
+                elif far > loglik - z**2 / 2.0:
+                    fresh = [p for p in ridge.parameters if p not in unidentified | unbounded]
+                    unbounded.update(fresh)
+                    if fresh:
+                        notes.append(f"{' and '.join(fresh)}: the {confidence:.0%} profile-likelihood interval "
+                                     f"is unbounded above (the data are consistent with {ridge.meaning})")
+        with np.errstate(all="ignore"):
+            _, _, hessian = self._derivatives(params, hessian=True)
+        assert hessian is not None
+        # with a penalizer the curvature includes the penalty's (what keeps the fit finite)
+        hessian = hessian - 2.0 * penalizer * customers * np.eye(len(params))
+        covariance = _projected_covariance(hessian, params, flat)
+        if covariance is None and np.isfinite(hessian).all():
+            # not concave along some direction no ridge names: hold the flat directions fixed
+            scaled = np.diag(params) @ (-hessian) @ np.diag(params)
+            values, vectors = np.linalg.eigh((scaled + scaled.T) / 2.0)
+            scale = max(float(np.abs(values).max()), 1e-300)
+            extra = [vectors[:, k] for k in range(len(values)) if values[k] <= 1e-10 * scale]
+            for vector in extra:
+                for j in np.flatnonzero(np.abs(vector) > 0.3):
+                    if names[j] not in unidentified:
+                        unidentified.add(names[j])
+                        notes.append(f"{names[j]} not identified: the log-likelihood is flat or not concave "
+                                     f"along it at the estimate")
+            covariance = _projected_covariance(hessian, params, flat + extra)
+        diagonal = np.diag(covariance) if covariance is not None else np.full(len(params), np.nan)
+        std_error = np.sqrt(np.where(diagonal > 0, diagonal, np.nan))
+        for j, name in enumerate(names):
+            if name in unidentified:
+                std_error[j] = np.inf
+            elif not np.isfinite(std_error[j]):
+                # not concave here though no ridge explains it: say so rather than a silent NaN
+                std_error[j] = np.inf
+                unidentified.add(name)
+                notes.append(f"{name} not identified: the log-likelihood is not concave at the estimate")
+        if notes:
+            warnings.warn(f"{self.title}: " + "; ".join(notes), NotIdentifiedWarning, stacklevel=4)
+        self._theta = params
+        self.log_likelihood_ = float(loglik)
         self.n_customers_ = round(customers)
         self.penalizer_ = float(penalizer)
         self.iterations_ = optimum.iterations
-        params = optimum.params
-        std_error = _standard_errors(optimum.hessian)
-        z = _stats.z_quantile(0.5 + confidence / 2.0)
+        self.converged_ = converged or bool(unidentified)
+        self.notes_ = notes
+        self.covariance_ = covariance
+        self.confidence_ = float(confidence)
         # Wald interval on the log scale: positive, as the parameters are.
-        with np.errstate(over="ignore"):  # a parameter on a flat ridge: an unbounded interval
-            spread = np.exp(z * std_error / params)
+        with np.errstate(over="ignore", invalid="ignore"):
+            spread_factor = np.exp(z * std_error / params)
+        lower, upper = params / spread_factor, params * spread_factor
+        for j, name in enumerate(names):
+            if name in unidentified:
+                lower[j], upper[j] = 0.0, np.inf
+            elif name in unbounded:
+                upper[j] = np.inf
         self.params_ = _frame.to_native(nw.from_dict({
-            "parameter": list(self.parameter_names),
+            "parameter": names,
             "estimate": params,
             "std_error": std_error,
-            "lower": params / spread,
-            "upper": params * spread,
+            "lower": lower,
+            "upper": upper,
         }, backend=backend))
+        self.identified_ = {name: name not in unidentified for name in names}
 
     @classmethod
     def from_parameters(cls, **values: float) -> Any:
@@ -303,6 +469,7 @@ class _Model:
             raise ValueRangeError(f"parameters must be positive and finite, got {values}")
         model = cls()
         model._theta = params
+        model.identified_ = dict.fromkeys(cls.parameter_names, True)
         nan = np.full(len(params), np.nan)
         model.params_ = _frame.to_native(nw.from_dict({
             "parameter": list(cls.parameter_names), "estimate": params, "std_error": nan,
@@ -322,12 +489,22 @@ class _Model:
     def summary(self) -> Any:
         """The parameter table (estimate, standard error, interval) with fit information.
 
-        Columns: ``parameter, estimate, std_error, lower, upper`` and, repeated on each row,
-        ``log_likelihood``, ``customers``, ``penalizer``, ``iterations``.
+        Columns: ``parameter, estimate, std_error, lower, upper, identified`` and, repeated
+        on each row, ``log_likelihood``, ``customers``, ``penalizer``, ``iterations`` and
+        ``note`` (why a parameter is not identified or its interval is unbounded, else empty).
+
+        A parameter the data do not identify (its likelihood flat or rising towards a
+        boundary, as the dropout parameters of a panel where nobody drops out) has
+        ``identified`` False, an infinite standard error and the interval [0, inf); one whose
+        profile-likelihood interval is unbounded above has ``upper`` = inf.
         """
         self._fitted()
         table = nw.from_native(self.params_, eager_only=True)
+        identified = [self.identified_.get(name, True) for name in self.parameter_names]
+        note = "; ".join(self.notes_)
         return _frame.to_native(table.with_columns(
+            nw.new_series("identified", identified, backend=table.implementation),
+            nw.lit(note).alias("note"),
             nw.lit(self.log_likelihood_).alias("log_likelihood"),
             nw.lit(self.n_customers_).alias("customers"),
             nw.lit(self.penalizer_).alias("penalizer"),
@@ -342,14 +519,37 @@ class _Model:
                 f"customers={self.n_customers_})")
 
 
-def _standard_errors(hessian: np.ndarray) -> np.ndarray:
-    """Square roots of the diagonal of the inverse observed information (unpenalised)."""
+def _projected_covariance(hessian: np.ndarray, params: np.ndarray,
+                          flat: Sequence[np.ndarray]) -> np.ndarray | None:
+    """Inverse observed information (unpenalised), with flat ridge directions held fixed.
+
+    In log parameters the information is ``D (-H) D`` (``D = diag(params)``); directions along
+    which the parameters are not identified (``flat``, in log parameters) are projected out
+    (the covariance of the identified combinations given them), then mapped back to the
+    parameters. None when the information is not positive definite on what remains.
+    """
+    scale = np.diag(params)
+    information = scale @ (-hessian) @ scale
+    if not np.isfinite(information).all():
+        return None
+    basis = np.eye(len(params))
+    if flat:
+        ridge = np.linalg.qr(np.column_stack(flat))[0]
+        complement = np.linalg.svd(np.eye(len(params)) - ridge @ ridge.T)[0][:, :len(params) - ridge.shape[1]]
+        basis = complement
+    reduced = basis.T @ information @ basis
     try:
-        covariance = np.linalg.inv(-hessian)
+        np.linalg.cholesky(reduced)
     except np.linalg.LinAlgError:
-        return np.full(len(hessian), np.nan)
-    diagonal = np.diag(covariance)
-    return np.sqrt(np.where(diagonal > 0, diagonal, np.nan))
+        return None
+    return scale @ basis @ np.linalg.inv(reduced) @ basis.T @ scale
+
+
+def _check_confidence(confidence: float) -> float:
+    value = float(confidence)
+    if isinstance(confidence, bool) or not 0.0 < value < 1.0:
+        raise ValueRangeError(f"confidence must be between 0 and 1 (exclusive), got {confidence!r}")
+    return value
 
 
 def _descent_direction(curvature: np.ndarray, gradient: np.ndarray) -> np.ndarray:
@@ -441,6 +641,16 @@ class _TransactionModel(_Model):
     def _triples(self) -> lik.Triples:
         assert self._data is not None
         return self._data
+
+    def _degenerate(self) -> str | None:
+        d = self._triples()
+        if d.customers < 2:
+            return "one customer cannot identify how purchase rates and dropout vary across customers"
+        if not (d.T > 0).any():
+            return "every customer has T = 0: no time was observed after any first purchase"
+        if not (d.x > 0).any():
+            return "no repeat purchases: the purchase rate and dropout are not identified"
+        return None
 
     def _warm_start(self, start: np.ndarray, penalizer: float) -> np.ndarray:
         """Start from a quick fit on a seeded thinning of the customers when there are many.
@@ -536,7 +746,17 @@ class _TransactionModel(_Model):
 class _BetaGeoFamily(_TransactionModel):
     parameter_names = ("r", "alpha", "a", "b")
     derivative_order = 2
+    ridge_family = "betageo"
     _dropouts_at_start: ClassVar[int] = 0
+
+    def _restarts(self, params: np.ndarray) -> list[np.ndarray]:
+        # the dropout mean a / (a + b) held, a (so a + b) spread over three decades
+        r, alpha, a, b = params
+        mean = a / (a + b)
+        starts = [self._start()]
+        for shape in (0.05, 0.25, 1.0, 5.0, 25.0):
+            starts.append(np.array([r, alpha, shape, shape * (1.0 - mean) / mean]))
+        return starts
 
     def _start(self) -> np.ndarray:
         d = self._triples()
@@ -597,6 +817,15 @@ class ParetoNBD(_TransactionModel):
     title = "Pareto/NBD"
     parameter_names = ("r", "alpha", "s", "beta")
     derivative_order = 2
+    ridge_family = "pareto"
+
+    def _restarts(self, params: np.ndarray) -> list[np.ndarray]:
+        # the mean dropout rate s / beta held, s spread over three decades
+        r, alpha, s, beta = params
+        starts = [self._start()]
+        for shape in (0.05, 0.25, 1.0, 5.0, 25.0):
+            starts.append(np.array([r, alpha, shape, shape * beta / s]))
+        return starts
 
     def _start(self) -> np.ndarray:
         d = self._triples()
@@ -632,6 +861,22 @@ class GammaGamma(_Model):
     title = "Gamma-Gamma"
     parameter_names = ("p", "q", "gamma")
     derivative_order = 2
+    ridge_family = "gamma_gamma"
+
+    def _degenerate(self) -> str | None:
+        assert self._spend is not None
+        x, m, count = self._spend
+        if count.sum() < 2:
+            return "one repeat buyer cannot identify the spread of spend across customers"
+        if len(np.unique(m)) == 1:
+            return (f"every repeat buyer has the same mean spend ({m[0]:g}): the spread of spend within "
+                    f"and across customers (p, q) is not identified")
+        return None
+
+    def _restarts(self, params: np.ndarray) -> list[np.ndarray]:
+        p, q, g = params
+        mean = g / max(q - 1.0, 1e-3)
+        return [self._start()] + [np.array([p, shape, mean * (shape - 1.0)]) for shape in (2.0, 5.0, 25.0)]
 
     def __init__(self) -> None:
         super().__init__()
