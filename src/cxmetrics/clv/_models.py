@@ -12,7 +12,7 @@ import numpy as np
 
 from cxmetrics import _frame, _stats
 from cxmetrics.clv import _likelihood as lik
-from cxmetrics.clv import _ridges
+from cxmetrics.clv import _predict, _ridges
 from cxmetrics.errors import (
     ConvergenceError,
     ExcludedDataWarning,
@@ -87,8 +87,9 @@ def _checked_frame(summary: Any, columns: Sequence[str]) -> _frame.Frame:
     return frame
 
 
-def join_per_triple(summary: Any, name: str, predict: Callable[[lik.Triples], np.ndarray]) -> Any:
-    """A lazy summary with ``name`` = ``predict`` of its triple, joined back in the engine.
+def join_per_triple(summary: Any, names: Sequence[str], predict: Callable[[lik.Triples], np.ndarray]) -> Any:
+    """A lazy summary with columns ``names`` = the rows of ``predict`` of its triple (shape
+    (len(names), triples)), joined back in the engine.
 
     Predictions are computed once per distinct triple; the join on the three columns (their
     values exactly as the engine returned them) puts them on every customer without
@@ -101,9 +102,41 @@ def join_per_triple(summary: Any, name: str, predict: Callable[[lik.Triples], np
     frequency, recency, age = (distinct[c].to_numpy() for c in SUMMARY_COLUMNS)
     x, t_x, big_t, count = _checked_arrays(frequency, recency, age, distinct[_frame.COUNT].to_numpy())
     triples, inverse = _distinct(x, t_x, big_t, count)
-    table = distinct.select(*SUMMARY_COLUMNS).with_columns(
-        nw.new_series(name, predict(triples)[inverse], backend=distinct.implementation))
+    values = np.atleast_2d(predict(triples))
+    table = distinct.select(*SUMMARY_COLUMNS).with_columns(*(
+        nw.new_series(name, row[inverse], backend=distinct.implementation)
+        for name, row in zip(names, values, strict=True)))
     return frame.join(_frame.into_engine(table, frame), on=list(SUMMARY_COLUMNS), how="left")
+
+
+def attach_columns(summary: Any, columns: dict[str, np.ndarray], arrays: dict[str, np.ndarray]) -> Any:
+    """The eager ``summary`` with ``columns`` added, in its own library; without a summary, a
+    pandas frame of ``arrays`` and ``columns``."""
+    if summary is None:
+        import pandas as pd
+
+        return pd.DataFrame({**arrays, **columns})
+    frame = nw.from_native(summary, eager_only=True)
+    return _frame.to_native(frame.with_columns(
+        *(nw.new_series(name, values, backend=frame.implementation) for name, values in columns.items())))
+
+
+@dataclasses.dataclass(frozen=True)
+class IntervalOptions:
+    """What a prediction's interval asks for: level (None: no interval), method, resamples, seed."""
+
+    confidence: float | None
+    method: str = "delta"
+    resamples: int = 200
+    seed: Any = 0
+
+    @classmethod
+    def make(cls, confidence: float | None, method: str, resamples: int, seed: Any) -> IntervalOptions:
+        if confidence is not None:
+            _check_confidence(confidence)
+            _predict.check_method(method, resamples)
+            _predict.rng_from(seed)  # checked now, used per call
+        return cls(None if confidence is None else float(confidence), method, int(resamples), seed)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -387,8 +420,8 @@ class _Model:
                     fresh = [p for p in ridge.parameters if p not in unidentified | unbounded]
                     unbounded.update(fresh)
                     if fresh:
-                        notes.append(f"{' and '.join(fresh)}: the {confidence:.0%} profile-likelihood interval "
-                                     f"is unbounded above (the data are consistent with {ridge.meaning})")
+                        notes.append(f"{' and '.join(fresh)}: the {confidence:.0%} profile-likelihood "
+                                     f"interval is unbounded above (consistent with {ridge.meaning})")
         with np.errstate(all="ignore"):
             _, _, hessian = self._derivatives(params, hessian=True)
         assert hessian is not None
@@ -446,6 +479,79 @@ class _Model:
             "upper": upper,
         }, backend=backend))
         self.identified_ = {name: name not in unidentified for name in names}
+
+    # -- prediction intervals ----------------------------------------------------------------
+    def _with_interval(self, function: Callable[[np.ndarray], np.ndarray], interval: IntervalOptions,
+                       kind: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Estimate, lower and upper bound of ``function(params)`` (an array per row)."""
+        theta = self._fitted()
+        assert interval.confidence is not None
+        estimate = function(theta)
+        if interval.method == "bootstrap":
+            replicates = self._bootstrap(interval.resamples, interval.seed)
+            draws = np.stack([function(params) for params in replicates])
+            low, high = _predict.percentile_bounds(draws, interval.confidence)
+            return estimate, low, high
+        covariance = self._covariance()
+        grad = _predict.gradient(function, theta)
+        return (estimate, *_predict.delta_bounds(estimate, grad, covariance,
+                                                 _stats.z_quantile(interval.confidence), kind))
+
+    def _covariance(self) -> np.ndarray:
+        if self.covariance_ is None:
+            raise ValueRangeError(
+                f"this {type(self).__name__} has no parameter covariance (made by from_parameters, or its "
+                f"information matrix is singular), so the delta method cannot give intervals; fit it, or "
+                f"use method='bootstrap' on a fitted model")
+        return self.covariance_
+
+    def _bootstrap(self, resamples: int, seed: Any) -> np.ndarray:
+        """Parameters refitted on ``resamples`` customer resamples (rows: replicates), cached
+        per (resamples, seed) when the seed is an int."""
+        key = (resamples, seed) if not isinstance(seed, np.random.Generator) else None
+        cache = self.__dict__.setdefault("_bootstrap_cache", {})
+        if key is not None and key in cache:
+            return cache[key]  # type: ignore[no-any-return]
+        if not self._has_training_data():
+            raise ValueRangeError(
+                f"this {type(self).__name__} does not hold its training data (made by from_parameters, or "
+                f"unpickled: pickles keep only the parameters), so it cannot be bootstrapped; refit it, or "
+                f"use method='delta'")
+        rng = _predict.rng_from(seed)
+        theta = self._fitted()
+        counts = self._training_counts()
+        draws = []
+        try:
+            for _ in range(resamples):
+                resampled = _predict.resample_counts(counts, rng)
+                self._use_counts(resampled)
+                optimum = self._run(np.log(theta), float(resampled.sum()), self.penalizer_)
+                if optimum is not None:
+                    draws.append(optimum.params)
+        finally:
+            self._use_counts(None)
+        result = np.array(draws)
+        if key is not None:
+            cache[key] = result
+        return result
+
+    def _has_training_data(self) -> bool:
+        return False
+
+    def _training_counts(self) -> np.ndarray:
+        raise NotImplementedError
+
+    def _use_counts(self, counts: np.ndarray | None) -> None:
+        """Reweight the training rows by ``counts`` (None: back to the data as fitted)."""
+        raise NotImplementedError
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickles keep the parameters and what predictions need, not the training data."""
+        state = dict(self.__dict__)
+        for name in ("_data", "_spend", "_full", "_bootstrap_cache"):
+            if name in state:
+                state[name] = None if name != "_bootstrap_cache" else {}
+        return state
 
     @classmethod
     def from_parameters(cls, **values: float) -> Any:
@@ -642,6 +748,22 @@ class _TransactionModel(_Model):
         assert self._data is not None
         return self._data
 
+    def _has_training_data(self) -> bool:
+        return self._data is not None
+
+    def _training_counts(self) -> np.ndarray:
+        return self._triples().count
+
+    def _use_counts(self, counts: np.ndarray | None) -> None:
+        full = self.__dict__.setdefault("_full", None) or self._data
+        if counts is None:
+            self._data, self._full = full, None
+            return
+        rows = counts > 0
+        self._full = full
+        assert full is not None
+        self._data = full.subset(rows, counts[rows])
+
     def _degenerate(self) -> str | None:
         d = self._triples()
         if d.customers < 2:
@@ -688,40 +810,117 @@ class _TransactionModel(_Model):
     def _loglik(self, params: np.ndarray, d: lik.Triples) -> np.ndarray:
         raise NotImplementedError
 
-    def _predict(self, function: Callable[[lik.Triples], np.ndarray], summary: Any, frequency: Any,
-                 recency: Any, T: Any, name: str) -> Any:
-        """Per customer: an array for arrays and eager frames; for a lazy summary, the summary
-        with a ``name`` column, still lazy."""
-        self._fitted()
+    def _predict(self, function: Callable[[np.ndarray, lik.Triples], np.ndarray], summary: Any,
+                 frequency: Any, recency: Any, T: Any, name: str, interval: IntervalOptions,
+                 kind: str = "positive") -> Any:
+        """Per customer ``function(params, triples)``.
+
+        Without ``confidence``: an array for arrays and eager frames; for a lazy summary, the
+        summary with a ``name`` column, still lazy. With it: the summary (a pandas frame of the
+        three arrays when given arrays) with ``name``, ``name_ci_low`` and ``name_ci_high``,
+        in the summary's library; lazy stays lazy.
+        """
+        theta = self._fitted()
+        if interval.confidence is None:
+            if summary is not None and _frame.is_lazy(summary):
+                joined = join_per_triple(summary, [name], lambda d: function(theta, d)[None])
+                return _frame.per_row_result(joined)
+            x, t_x, big_t, count = summary_arrays(summary, frequency=frequency, recency=recency, T=T)
+            d, inverse = _distinct(x, t_x, big_t, count)
+            return function(theta, d)[inverse]
+        names = [name, f"{name}_ci_low", f"{name}_ci_high"]
+
+        def columns(d: lik.Triples) -> np.ndarray:
+            return np.stack(self._with_interval(lambda params: function(params, d), interval, kind))
+
         if summary is not None and _frame.is_lazy(summary):
-            return _frame.per_row_result(join_per_triple(summary, name, function))
+            return _frame.per_row_result(join_per_triple(summary, names, columns))
         x, t_x, big_t, count = summary_arrays(summary, frequency=frequency, recency=recency, T=T)
         d, inverse = _distinct(x, t_x, big_t, count)
-        return function(d)[inverse]
+        return attach_columns(summary, dict(zip(names, columns(d)[:, inverse], strict=True)),
+                              {"frequency": x, "recency": t_x, "T": big_t})
 
     def expected_purchases(self, t: float, summary: Any = None, *, frequency: Any = None,
-                           recency: Any = None, T: Any = None) -> Any:
-        """E[purchases in the next ``t`` time units | frequency, recency, T], per customer."""
+                           recency: Any = None, T: Any = None, confidence: float | None = None,
+                           method: str = "delta", resamples: int = 200, seed: Any = 0) -> Any:
+        """E[purchases in the next ``t`` time units | frequency, recency, T], per customer.
+
+        Parameters
+        ----------
+        t : float
+            Horizon, in the summary's time unit.
+        summary : DataFrame, optional
+            ``frequency``, ``recency`` and ``T`` per customer; or pass the three arrays.
+        confidence : float, optional
+            With it, the result is a frame with ``expected_purchases``,
+            ``expected_purchases_ci_low`` and ``expected_purchases_ci_high``.
+        method : {"delta", "bootstrap"}
+            Delta method from the parameter covariance (log scale), or the percentile interval
+            over ``resamples`` refits on customers resampled with replacement (seeded by
+            ``seed``, an int or numpy Generator; needs the training data, so not after pickling).
+
+        Examples
+        --------
+        >>> import cxmetrics as cx
+        >>> bg = cx.BetaGeo().fit(frequency=[0, 2, 5, 1, 0, 3, 0, 1, 4, 0],
+        ...                       recency=[0, 10, 30, 4, 0, 20, 0, 33, 25, 0],
+        ...                       T=[40, 38, 35, 30, 25, 39, 40, 36, 38, 30], penalizer=0.01)
+        >>> out = bg.expected_purchases(10, frequency=[3], recency=[20], T=[39], confidence=0.95)
+        >>> out.columns.tolist()[3:]
+        ['expected_purchases', 'expected_purchases_ci_low', 'expected_purchases_ci_high']
+        >>> bool(out["expected_purchases_ci_low"].iloc[0] < out["expected_purchases"].iloc[0]
+        ...      < out["expected_purchases_ci_high"].iloc[0])
+        True
+        """
         horizon = _check_horizon(t)
-        return self._predict(
-            lambda d: self._expected(self._fitted(), horizon, d), summary, frequency, recency, T,
-            "expected_purchases")
+        return self._predict(lambda params, d: self._expected(params, horizon, d), summary, frequency,
+                             recency, T, "expected_purchases",
+                             IntervalOptions.make(confidence, method, resamples, seed))
 
     def probability_alive(self, summary: Any = None, *, frequency: Any = None, recency: Any = None,
-                          T: Any = None) -> Any:
-        """P(the customer is still active at T | frequency, recency, T), per customer."""
-        return self._predict(lambda d: self._p_alive(self._fitted(), d), summary, frequency, recency, T,
-                             "probability_alive")
+                          T: Any = None, confidence: float | None = None, method: str = "delta",
+                          resamples: int = 200, seed: Any = 0) -> Any:
+        """P(the customer is still active at T | frequency, recency, T), per customer.
+
+        ``confidence``, ``method``, ``resamples`` and ``seed`` as in :meth:`expected_purchases`
+        (columns ``probability_alive``, ``probability_alive_ci_low``, ``probability_alive_ci_high``;
+        the delta method works on the logit scale).
+        """
+        return self._predict(lambda params, d: self._p_alive(params, d), summary, frequency, recency, T,
+                             "probability_alive", IntervalOptions.make(confidence, method, resamples, seed),
+                             "probability")
 
     def probability_of_purchases(self, n: int, t: float, summary: Any = None, *, frequency: Any = None,
-                                 recency: Any = None, T: Any = None) -> Any:
-        """P(exactly ``n`` purchases in the next ``t`` time units | frequency, recency, T)."""
+                                 recency: Any = None, T: Any = None, confidence: float | None = None,
+                                 method: str = "delta", resamples: int = 200, seed: Any = 0) -> Any:
+        """P(exactly ``n`` purchases in the next ``t`` time units | frequency, recency, T).
+
+        ``confidence``, ``method``, ``resamples`` and ``seed`` as in :meth:`expected_purchases`
+        (columns ``probability_of_purchases`` and its ``_ci_low``/``_ci_high``; logit scale).
+        """
         if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
             raise ValueRangeError(f"n must be a whole number >= 0, got {n!r}")
         horizon = _check_horizon(t)
-        return self._predict(
-            lambda d: self._pmf(self._fitted(), int(n), horizon, d), summary, frequency, recency, T,
-            "probability_of_purchases")
+        return self._predict(lambda params, d: self._pmf(params, int(n), horizon, d), summary, frequency,
+                             recency, T, "probability_of_purchases",
+                             IntervalOptions.make(confidence, method, resamples, seed), "probability")
+
+    def log_likelihood(self, summary: Any = None, *, frequency: Any = None, recency: Any = None,
+                       T: Any = None) -> float:
+        """Total log-likelihood of the customers in ``summary`` (or the three arrays) at the
+        model's parameters, e.g. to compare another fitter's estimates on the same data.
+
+        Examples
+        --------
+        >>> import cxmetrics as cx
+        >>> bg = cx.BetaGeo.from_parameters(r=0.243, alpha=4.414, a=0.793, b=2.426)
+        >>> round(bg.log_likelihood(frequency=[0, 2], recency=[0, 30.43], T=[38.86, 38.86]), 4)
+        -10.0133
+        """
+        theta = self._fitted()
+        x, t_x, big_t, count = summary_arrays(summary, frequency=frequency, recency=recency, T=T)
+        d, _ = _distinct(x, t_x, big_t, count)
+        return float(d.count @ self._loglik(theta, d))
 
     def expected_population_purchases(self, t: float) -> float:
         """E[purchases in ``t`` time units] of a randomly chosen new customer (first purchase at 0).
@@ -863,9 +1062,26 @@ class GammaGamma(_Model):
     derivative_order = 2
     ridge_family = "gamma_gamma"
 
+    def _has_training_data(self) -> bool:
+        return self._spend is not None
+
+    def _training_counts(self) -> np.ndarray:
+        assert self._spend is not None
+        return self._spend[2]
+
+    def _use_counts(self, counts: np.ndarray | None) -> None:
+        full = self.__dict__.setdefault("_full", None) or self._spend
+        assert full is not None
+        if counts is None:
+            self._spend, self._full = full, None
+            return
+        rows = counts > 0
+        self._full = full
+        self._spend = (full[0][rows], full[1][rows], counts[rows])
+
     def _degenerate(self) -> str | None:
         assert self._spend is not None
-        x, m, count = self._spend
+        _, m, count = self._spend
         if count.sum() < 2:
             return "one repeat buyer cannot identify the spread of spend across customers"
         if len(np.unique(m)) == 1:
@@ -936,22 +1152,93 @@ class GammaGamma(_Model):
         return (self._total_loglik(params), *lik.gamma_gamma_derivatives(params, *self._spend, hessian))
 
     def expected_spend(
-        self, summary: Any = None, *, frequency: Any = None, monetary: Any = None
+        self, summary: Any = None, *, frequency: Any = None, monetary: Any = None,
+        confidence: float | None = None, method: str = "delta", resamples: int = 200, seed: Any = 0,
     ) -> Any:
         """E[value of a transaction | frequency, monetary], per customer (FHL 2005b eq. 5).
 
         Customers without repeat purchases get the population mean ``p gamma / (q - 1)``.
+
+        Parameters
+        ----------
+        summary : DataFrame, optional
+            ``frequency`` and ``monetary`` per customer; or pass the two arrays.
+        confidence : float, optional
+            With it, the result is a frame (the summary's library; a pandas frame for arrays;
+            lazy stays lazy) with ``expected_spend``, ``expected_spend_ci_low`` and
+            ``expected_spend_ci_high``.
+        method : {"delta", "bootstrap"}
+            Delta method on the log scale with the exact gradient of eq. 5 in (p, q, gamma),
+            or the percentile interval over ``resamples`` refits on resampled repeat buyers
+            (seeded by ``seed``; eager data only).
+
+        Examples
+        --------
+        >>> import cxmetrics as cx
+        >>> import numpy as np
+        >>> rng = np.random.default_rng(1)
+        >>> x = rng.integers(1, 8, 500)
+        >>> customer_mean = 20 * rng.gamma(4.0, 0.25, 500)  # mean spend varies across customers
+        >>> monetary = rng.gamma(6.0 * x, customer_mean / (6.0 * x))  # the mean of x Gamma(6) spends
+        >>> gg = cx.GammaGamma().fit(frequency=x, monetary=monetary)
+        >>> out = gg.expected_spend(frequency=[2], monetary=[30.0], confidence=0.9)
+        >>> out.columns.tolist()
+        ['frequency', 'monetary', 'expected_spend', 'expected_spend_ci_low', 'expected_spend_ci_high']
         """
         params = self._fitted()
+        interval = IntervalOptions.make(confidence, method, resamples, seed)
+        names = ["expected_spend", "expected_spend_ci_low", "expected_spend_ci_high"]
         if summary is not None and _frame.is_lazy(summary):
             frame = _checked_frame(summary, SPEND_COLUMNS)
             _check_spend_rows(frame)
             repeats, mean_spend = nw.col("frequency").cast(nw.Float64), nw.col("monetary")
-            spend = lik.gamma_gamma_expected(
-                params, repeats, nw.when(repeats > 0).then(mean_spend).otherwise(0.0))
-            return _frame.per_row_result(frame.with_columns(spend.alias("expected_spend")))
+            kept = nw.when(repeats > 0).then(mean_spend).otherwise(0.0)
+            if interval.confidence is None:
+                spend = lik.gamma_gamma_expected(params, repeats, kept)
+                return _frame.per_row_result(frame.with_columns(spend.alias("expected_spend")))
+            if interval.method == "bootstrap":
+                raise ValueRangeError("method='bootstrap' needs an eager summary for expected_spend; "
+                                      "use method='delta' on a lazy one")
+            bounds = _spend_delta(params, self._covariance(), repeats, kept,
+                                  _stats.z_quantile(interval.confidence), lambda v: v.exp())
+            return _frame.per_row_result(frame.with_columns(
+                *(value.alias(name) for name, value in zip(names, bounds, strict=True))))
         x, m, _ = _spend_arrays(summary, frequency, monetary)
-        return lik.gamma_gamma_expected(params, x, np.where(x > 0, m, 0.0))
+        m = np.where(x > 0, m, 0.0)
+        if interval.confidence is None:
+            return lik.gamma_gamma_expected(params, x, m)
+        if interval.method == "delta":
+            columns = _spend_delta(params, self._covariance(), x, m,
+                                   _stats.z_quantile(interval.confidence), np.exp)
+        else:
+            columns = self._with_interval(lambda theta: lik.gamma_gamma_expected(theta, x, m), interval,
+                                          "positive")
+        return attach_columns(summary, dict(zip(names, columns, strict=True)),
+                              {"frequency": x, "monetary": m})
+
+
+def spend_moments(params: np.ndarray, covariance: np.ndarray, x: Any, m: Any) -> tuple[Any, Any]:
+    """Expected spend and its delta-method variance, by plain arithmetic (so on arrays or on a
+    lazy engine's column expressions).
+
+    With f = (gamma + m x) p / D, D = p x + q - 1: df/dp = (gamma + m x)(q - 1) / D^2,
+    df/dq = -(gamma + m x) p / D^2, df/dgamma = p / D.
+    """
+    p, q, g = (float(v) for v in params)
+    total = g + m * x
+    denominator = p * x + q - 1.0
+    estimate = total * p / denominator
+    grad = (total * (q - 1.0) / denominator**2, -total * p / denominator**2, p / denominator)
+    variance = sum(grad[i] * grad[j] * float(covariance[i, j]) for i in range(3) for j in range(3))
+    return estimate, variance
+
+
+def _spend_delta(params: np.ndarray, covariance: np.ndarray, x: Any, m: Any, z: float,
+                 exp: Callable[[Any], Any]) -> tuple[Any, Any, Any]:
+    """Expected spend with its delta-method bounds on the log scale (:func:`spend_moments`)."""
+    estimate, variance = spend_moments(params, covariance, x, m)
+    spread = exp(variance**0.5 * z / estimate)
+    return estimate, estimate / spread, estimate * spread
 
 
 def _check_spend_rows(frame: _frame.Frame) -> None:

@@ -37,15 +37,16 @@ class Ridge:
     meaning: str
 
 
+_EQUAL_RATES = "equal purchase rates for every customer (r / alpha fixed)"
 RIDGES: dict[str, tuple[Ridge, ...]] = {
     "betageo": (
-        Ridge((1.0, 1.0, 0.0, 0.0), ("r", "alpha"), "equal purchase rates for every customer (r / alpha fixed)"),
+        Ridge((1.0, 1.0, 0.0, 0.0), ("r", "alpha"), _EQUAL_RATES),
         Ridge((0.0, 0.0, 1.0, 1.0), ("a", "b"),
               "equal dropout probabilities for every customer (a / (a + b) fixed)"),
         Ridge((0.0, 0.0, 0.0, 1.0), ("a", "b"), "no dropout (a / (a + b) -> 0)"),
     ),
     "pareto": (
-        Ridge((1.0, 1.0, 0.0, 0.0), ("r", "alpha"), "equal purchase rates for every customer (r / alpha fixed)"),
+        Ridge((1.0, 1.0, 0.0, 0.0), ("r", "alpha"), _EQUAL_RATES),
         Ridge((0.0, 0.0, 1.0, 1.0), ("s", "beta"), "equal dropout rates for every customer (s / beta fixed)"),
         Ridge((0.0, 0.0, 0.0, 1.0), ("s", "beta"), "no dropout (s / beta -> 0)"),
     ),
