@@ -236,9 +236,16 @@ class _Model:
 
         point = log_start
         value, grad, curvature, optimum = evaluate(point)
+        history = [value]
+        last: _Optimum | None = None  # the latest point with finite derivatives
         for iteration in range(1, 51):
+            if iteration > 8 and history[-6] - value <= 1e-10 * max(abs(value), 1.0):
+                # creeping along a flat ridge: stop here, and let the caller's checks (restarts,
+                # the ridge profiles) decide what the data identify
+                return dataclasses.replace(optimum, iterations=iteration)
             if not (np.isfinite(value) and np.isfinite(grad).all() and np.isfinite(curvature).all()):
-                return None
+                return last
+            last = dataclasses.replace(optimum, iterations=iteration)
             step = _descent_direction(curvature, grad)
             decrement = float(-(grad @ step))
             if decrement <= tolerance * max(abs(value), 1.0):
@@ -262,14 +269,17 @@ class _Model:
                 while True:
                     scale /= 2.0
                     if scale < 1e-8:
-                        return None
+                        # no progress possible from a valid point (rounding, or a flat ridge):
+                        # return it for the caller's checks to judge
+                        return dataclasses.replace(optimum, iterations=iteration) if iteration > 1 else None
                     trial_value = objective(point + scale * step)
                     if np.isfinite(trial_value) and trial_value <= value + 1e-4 * scale * slope:
                         break
                 trial = evaluate(point + scale * step)
             point = point + scale * step
             value, grad, curvature, optimum = trial
-        return None
+            history.append(value)
+        return last  # iterations exhausted: the caller judges the point reached
 
     def _warm_start(self, start: np.ndarray, penalizer: float) -> np.ndarray:
         """Where to start the full fit (subclasses with large data start from a quick fit)."""
@@ -281,7 +291,7 @@ class _Model:
 
         result = scipy.optimize.minimize(
             self._objective(customers, penalizer), log_start, jac=bool(self.derivative_order),
-            method="L-BFGS-B", options={"maxiter": 2000, "ftol": 1e-15, "gtol": 1e-10},
+            method="L-BFGS-B", options={"maxiter": 300, "ftol": 1e-15, "gtol": 1e-10},
         )
         # L-BFGS stops when progress is slow; Newton from there takes the estimates to machine
         # precision (and decides convergence) where the Hessian is available.
@@ -374,6 +384,8 @@ class _Model:
             # A ridge, a boundary or an unfinished run: restart from several points.
             base = first.params if first is not None else np.exp(start)
             for point in self._restarts(base):
+                if np.allclose(np.log(point), start):
+                    continue  # the first run started here
                 candidate = self._run(np.log(point), customers, penalizer)
                 if candidate is not None:
                     candidates.append(candidate)
@@ -422,8 +434,10 @@ class _Model:
                     if fresh:
                         notes.append(f"{' and '.join(fresh)}: the {confidence:.0%} profile-likelihood "
                                      f"interval is unbounded above (consistent with {ridge.meaning})")
-        with np.errstate(all="ignore"):
-            _, _, hessian = self._derivatives(params, hessian=True)
+        hessian = optimum.hessian
+        if params is not optimum.params:  # moved out along a ridge
+            with np.errstate(all="ignore"):
+                _, _, hessian = self._derivatives(params, hessian=True)
         assert hessian is not None
         # with a penalizer the curvature includes the penalty's (what keeps the fit finite)
         hessian = hessian - 2.0 * penalizer * customers * np.eye(len(params))
@@ -953,7 +967,7 @@ class _BetaGeoFamily(_TransactionModel):
         r, alpha, a, b = params
         mean = a / (a + b)
         starts = [self._start()]
-        for shape in (0.05, 0.25, 1.0, 5.0, 25.0):
+        for shape in (0.1, 1.0, 10.0):
             starts.append(np.array([r, alpha, shape, shape * (1.0 - mean) / mean]))
         return starts
 
@@ -1022,7 +1036,7 @@ class ParetoNBD(_TransactionModel):
         # the mean dropout rate s / beta held, s spread over three decades
         r, alpha, s, beta = params
         starts = [self._start()]
-        for shape in (0.05, 0.25, 1.0, 5.0, 25.0):
+        for shape in (0.1, 1.0, 10.0):
             starts.append(np.array([r, alpha, shape, shape * beta / s]))
         return starts
 
