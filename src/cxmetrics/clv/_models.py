@@ -147,6 +147,8 @@ class _Optimum:
     iterations: int
     loglik: float
     hessian: np.ndarray
+    #: gradient of the total log-likelihood there, when the optimiser has it
+    gradient: np.ndarray | None = None
 
 
 class _Model:
@@ -227,7 +229,7 @@ class _Model:
             # chain rule for log parameters: d/dlog(p) = p d/dp
             return (-loglik / customers + penalizer * float(params @ params), grad_params * params,
                     curvature * np.outer(params, params) + np.diag(grad_params * params),
-                    _Optimum(params, 0, loglik, hessian))
+                    _Optimum(params, 0, loglik, hessian, gradient))
 
         def objective(log_params: np.ndarray) -> float:
             params = np.exp(log_params)
@@ -340,10 +342,10 @@ class _Model:
         Hessian negative definite), judged here rather than by the optimiser's flag; and the
         relative standard errors (standard errors of the log parameters; inf where the Hessian
         gives none)."""
-        params = optimum.params
-        with np.errstate(all="ignore"):
-            loglik, gradient, hessian = self._derivatives(params, hessian=True)
-        assert hessian is not None
+        params, loglik, hessian, gradient = optimum.params, optimum.loglik, optimum.hessian, optimum.gradient
+        if gradient is None:  # the Hessian is the optimiser's; only the gradient is needed here
+            with np.errstate(all="ignore"):
+                loglik, gradient, _ = self._derivatives(params, hessian=False)
         gradient = gradient - 2.0 * penalizer * customers * params
         curvature = hessian - 2.0 * penalizer * customers * np.eye(len(params))
         grad_log = gradient * params
