@@ -179,7 +179,6 @@ def clv_daily_data(n: int, backend: str) -> Any:
     """n simulated BG/NBD customers in day units: T between 30 and 365 days, CDNOW-like
     parameters per day; about half as many distinct (x, t_x, T) triples as customers."""
     import pandas as pd
-
     from tests.clv_simulate import daily
 
     x, t_x, big_t = daily(n)
@@ -190,7 +189,6 @@ def clv_grocery_data(n: int, backend: str) -> Any:
     """A grocery-shaped panel in weeks: n households (2,500 in the issue) with about 55
     repeat baskets each over a year and almost no dropout, daily times."""
     import pandas as pd
-
     from tests.clv_simulate import grocery
 
     x, t_x, big_t = grocery(n)

@@ -36,8 +36,9 @@ def main() -> None:
     if args.smoke:
         args.panels = 3
 
-    import cxmetrics as cx
     from tests.clv_simulate import betageo
+
+    import cxmetrics as cx
 
     truth = cx.BetaGeo.from_parameters(**TRUTH)
     true_profiles = truth.expected_purchases(26, **PROFILES)

@@ -165,7 +165,8 @@ def test_betageo_standard_errors_on_lifetimes_cdnow_summary() -> None:
     theirs = lifetimes.BetaGeoFitter().fit(data["frequency"], data["recency"], data["T"])
     # lifetimes' README table for this file: se 0.0126, 0.3782, 0.1857, 0.7053
     np.testing.assert_allclose(ours["std_error"], [0.012557, 0.378221, 0.185719, 0.705345], rtol=2e-3)
-    np.testing.assert_allclose(ours["std_error"], theirs.standard_errors_[["r", "alpha", "a", "b"]], rtol=2e-3)
+    np.testing.assert_allclose(ours["std_error"], theirs.standard_errors_[["r", "alpha", "a", "b"]],
+                               rtol=2e-3)
 
 
 def test_lifetimes_example_transactions_chain_in_days() -> None:
@@ -222,7 +223,8 @@ def test_prediction_intervals_frames_and_methods(panel: pd.DataFrame) -> None:
     assert isinstance(lazy, pl.LazyFrame)
     np.testing.assert_allclose(  # a lazy join need not keep the row order
         np.sort(lazy.collect()["probability_of_purchases_ci_high"].to_numpy()),
-        np.sort(bg.probability_of_purchases(1, 10, panel, confidence=0.9)["probability_of_purchases_ci_high"]))
+        np.sort(bg.probability_of_purchases(1, 10, panel, confidence=0.9)
+                ["probability_of_purchases_ci_high"]))
     with pytest.raises(errors.ValueRangeError, match="method"):
         bg.expected_purchases(26, panel, confidence=0.95, method="mcmc")
     with pytest.raises(errors.ValueRangeError, match="confidence"):
@@ -244,7 +246,8 @@ def test_delta_gradient_matches_a_brute_force_delta(panel: pd.DataFrame) -> None
     grad = np.array(grads).T
     se = np.sqrt(np.einsum("ij,jk,ik->i", grad, cov, grad))
     est = out["expected_purchases"].to_numpy()
-    np.testing.assert_allclose(out["expected_purchases_ci_high"], est * np.exp(1.959964 * se / est), rtol=1e-5)
+    np.testing.assert_allclose(out["expected_purchases_ci_high"], est * np.exp(1.959964 * se / est),
+                               rtol=1e-5)
 
 
 def test_spend_and_clv_intervals(panel: pd.DataFrame) -> None:
@@ -277,7 +280,8 @@ def test_interval_coverage_small_simulation() -> None:
     covered = []
     for seed in range(30):
         x, t_x, big_t = clv_simulate.betageo(2000, *truth, T_low=20.0, T_high=52.0, seed=1000 + seed)
-        out = cx.BetaGeo().fit(frequency=x, recency=t_x, T=big_t).expected_purchases(26, **profile, confidence=0.95)
+        fitted = cx.BetaGeo().fit(frequency=x, recency=t_x, T=big_t)
+        out = fitted.expected_purchases(26, **profile, confidence=0.95)
         covered.append((out["expected_purchases_ci_low"] <= true_value)
                        & (true_value <= out["expected_purchases_ci_high"]))
     assert np.mean(covered) >= 0.85

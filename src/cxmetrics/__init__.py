@@ -30,6 +30,16 @@ from cxmetrics.journey import (
     transitions,
     validate_events,
 )
+from cxmetrics.segment import (
+    RuleReport,
+    default_rules,
+    rfm_score,
+    rfm_segment,
+    rfm_table,
+    rfm_thresholds,
+    segment_profile,
+    validate_rules,
+)
 from cxmetrics.survey import (
     ces,
     compare_csat,
@@ -40,16 +50,6 @@ from cxmetrics.survey import (
     nps_trend,
     sample_size_nps,
     score_distribution,
-)
-from cxmetrics.segment import (
-    RuleReport,
-    default_rules,
-    rfm_score,
-    rfm_segment,
-    rfm_table,
-    rfm_thresholds,
-    segment_profile,
-    validate_rules,
 )
 
 __version__ = "0.1.0"

@@ -11,9 +11,9 @@ from typing import Any
 
 __all__ = [
     "CXMetricsError",
+    "CXMetricsWarning",
     "ColumnNotFoundError",
     "ColumnTypeError",
-    "CXMetricsWarning",
     "ConvergenceError",
     "DesignError",
     "ExcludedDataWarning",

@@ -400,6 +400,7 @@ class _Model:
             if best is not first:
                 converged, spread = self._judge(best, customers, penalizer)
         else:
+            assert first is not None
             best = first
         self._finish(best, converged, spread, customers, penalizer, confidence, backend)
 
@@ -436,7 +437,7 @@ class _Model:
                     if fresh:
                         notes.append(f"{' and '.join(fresh)}: the {confidence:.0%} profile-likelihood "
                                      f"interval is unbounded above (consistent with {ridge.meaning})")
-        hessian = optimum.hessian
+        hessian: np.ndarray | None = optimum.hessian
         if params is not optimum.params:  # moved out along a ridge
             with np.errstate(all="ignore"):
                 _, _, hessian = self._derivatives(params, hessian=True)
@@ -451,11 +452,11 @@ class _Model:
             scale = max(float(np.abs(values).max()), 1e-300)
             extra = [vectors[:, k] for k in range(len(values)) if values[k] <= 1e-10 * scale]
             for vector in extra:
-                for j in np.flatnonzero(np.abs(vector) > 0.3):
-                    if names[j] not in unidentified:
-                        unidentified.add(names[j])
-                        notes.append(f"{names[j]} not identified: the log-likelihood is flat or not concave "
-                                     f"along it at the estimate")
+                for index in np.flatnonzero(np.abs(vector) > 0.3):
+                    if names[index] not in unidentified:
+                        unidentified.add(names[index])
+                        notes.append(f"{names[index]} not identified: the log-likelihood is flat or not "
+                                     f"concave along it at the estimate")
             covariance = _projected_covariance(hessian, params, flat + extra)
         diagonal = np.diag(covariance) if covariance is not None else np.full(len(params), np.nan)
         std_error = np.sqrt(np.where(diagonal > 0, diagonal, np.nan))
@@ -527,7 +528,7 @@ class _Model:
         key = (resamples, seed) if not isinstance(seed, np.random.Generator) else None
         cache = self.__dict__.setdefault("_bootstrap_cache", {})
         if key is not None and key in cache:
-            return cache[key]  # type: ignore[no-any-return]
+            return cache[key]
         if not self._has_training_data():
             raise ValueRangeError(
                 f"this {type(self).__name__} does not hold its training data (made by from_parameters, or "
@@ -1073,6 +1074,7 @@ class GammaGamma(_Model):
     ``monetary`` (the mean of repeat purchases) is undefined.
     """
 
+    _spend: tuple[np.ndarray, np.ndarray, np.ndarray] | None
     title = "Gamma-Gamma"
     parameter_names = ("p", "q", "gamma")
     derivative_order = 2
@@ -1112,7 +1114,7 @@ class GammaGamma(_Model):
 
     def __init__(self) -> None:
         super().__init__()
-        self._spend: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+        self._spend = None
 
     def fit(
         self,
