@@ -443,7 +443,7 @@ CASE_SIZES = {"clv BG/NBD fit, daily": [20_000, 200_000], "clv Pareto/NBD fit, d
               "clv BG/NBD fit, grocery": [2_500], "clv MBG/NBD fit, grocery": [2_500],
               "clv Pareto/NBD fit, grocery": [2_500]}
 #: the size every case runs at under --smoke
-SMOKE_SIZE = 2_000
+SMOKE_SIZE = 300
 
 DATA = {"survey": survey_data, "transactions": transaction_data, "clv": clv_summary_data,
         "clv_daily": clv_daily_data, "clv_grocery": clv_grocery_data,

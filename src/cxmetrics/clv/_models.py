@@ -25,6 +25,9 @@ SUMMARY_COLUMNS = ("frequency", "recency", "T")
 SPEND_COLUMNS = ("frequency", "monetary")
 #: Customers in the thinned copy a large fit starts from.
 WARM_START_CUSTOMERS = 10000
+#: A relative standard error above this (an interval wider than a factor e^(2 z)) sends the
+#: fit to its restarts and ridge checks.
+RIDGE_SPREAD = 2.0
 
 
 def summary_arrays(
@@ -382,7 +385,7 @@ class _Model:
         candidates = [first] if first is not None else []
         converged, spread = (self._judge(first, customers, penalizer) if first is not None
                              else (False, np.full(len(start), np.inf)))
-        if not converged or spread.max() > 1.0:
+        if not converged or spread.max() > RIDGE_SPREAD:
             # A ridge, a boundary or an unfinished run: restart from several points.
             base = first.params if first is not None else np.exp(start)
             for point in self._restarts(base):
@@ -417,7 +420,7 @@ class _Model:
         if penalizer == 0:
             for ridge in _ridges.RIDGES.get(self.ridge_family, ()):
                 involved = [names.index(p) for p in ridge.parameters]
-                if converged and spread[involved].max() <= 1.0:
+                if converged and spread[involved].max() <= RIDGE_SPREAD:
                     continue  # well determined: the quadratic approximation already bounds it
                 direction = np.asarray(ridge.direction)
                 far, point = _ridges.profile_far(self._loglik_grad_log, np.log(params), direction)
