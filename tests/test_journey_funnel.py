@@ -166,7 +166,12 @@ def test_compare_funnels_flags_and_tests() -> None:
                                 by="channel").set_index("group")
     assert result.loc["app", "p_adjusted"] < 1e-6 and result.loc["app", "difference"] > 0.15
     assert bool(result.loc["kiosk", "small_sample"]) and pd.isna(result.loc["kiosk", "p_value"])
-    assert result.loc["app", "entered"] == 1000
+    assert result.loc["app", "previous_step"] == 1000
+    # entered means what it means in funnel: the group's customers at this step
+    plain = cx.funnel(log, customer="customer", time="time", stage="stage", steps=["a", "b"], by="channel")
+    at_b = plain[plain["step"] == "b"].set_index("channel")["entered"]
+    assert result.loc["app", "entered"] == at_b["app"] == result.loc["app", "converted"]
+    assert result.loc["app", "entered_other"] == at_b.drop("app").sum()
     versus_web = cx.compare_funnels(log, customer="customer", time="time", stage="stage", steps=["a", "b"],
                                     by="channel", reference="web")
     assert "web" not in versus_web["group"].tolist() and set(versus_web["versus"]) == {"web"}

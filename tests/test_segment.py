@@ -40,13 +40,14 @@ def brute_force_scores(values: np.ndarray, bins: int, smaller_is_better: bool) -
 def test_rfm_table_by_hand(backend: str) -> None:
     table = to_pandas(cx.rfm_table(make_frame(small_log(), backend), customer="id", time="when",
                                    amount="spend"))
-    # as_of = midnight after the last transaction (2024-03-11); recency counts from the time
+    # as_of = the latest purchase (2024-03-10 23:59), as in summary_from_transactions
     assert table["id"].tolist() == ["a", "b", "c", "d"]
-    assert table["recency"].tolist() == pytest.approx([10 - 18.5 / 24, 30, 1 / 24 / 60, 1])
+    last_minute = 1439 / 1440
+    assert table["recency"].tolist() == pytest.approx([9 + 329 / 1440, 29 + last_minute, 0, last_minute])
     assert table["frequency"].tolist() == [2, 1, 3, 1]
     assert table["monetary"].tolist() == pytest.approx([30, 15, 30, 5])
     assert table["revenue"].tolist() == pytest.approx([60, 15, 90, 5])
-    assert (table["as_of"] == pd.Timestamp("2024-03-11")).all()
+    assert (table["as_of"] == pd.Timestamp("2024-03-10 23:59")).all()
     assert table["first_purchase"][0] == pd.Timestamp("2024-01-02 09:00")
 
 
@@ -63,8 +64,8 @@ def test_rfm_table_time_zone_uses_wall_clock() -> None:
     log["when"] = log["when"].dt.tz_localize("Asia/Shanghai")
     table = cx.rfm_table(log, customer="id", time="when", amount="spend")
     assert str(table["as_of"].dt.tz) == "Asia/Shanghai"
-    assert table["as_of"][0] == pd.Timestamp("2024-03-11", tz="Asia/Shanghai")
-    assert table["recency"][1] == 30
+    assert table["as_of"][0] == pd.Timestamp("2024-03-10 23:59", tz="Asia/Shanghai")
+    assert table["recency"][1] == pytest.approx(29 + 1439 / 1440)
 
 
 def test_rfm_table_accepts_iso_text_and_dates() -> None:
@@ -75,13 +76,13 @@ def test_rfm_table_accepts_iso_text_and_dates() -> None:
     from_date = to_pandas(cx.rfm_table(as_date, customer="id", time="when", amount="spend"))
     assert from_text["recency"].tolist() == pytest.approx(
         cx.rfm_table(log, customer="id", time="when", amount="spend")["recency"].tolist())
-    assert from_date["recency"].tolist() == [10, 30, 1, 1]
+    assert from_date["recency"].tolist() == [9, 29, 0, 0]
 
 
 def test_rfm_table_on_cdnow_matches_pandas(cdnow_master: pd.DataFrame) -> None:
     log = cdnow_master[cdnow_master["amount"] > 0]
     table = cx.rfm_table(log, customer="customer", time="date", amount="amount")
-    as_of = log["date"].max() + pd.Timedelta(days=1)
+    as_of = log["date"].max()
     expected = log.groupby("customer").agg(last=("date", "max"), frequency=("date", "size"),
                                            revenue=("amount", "sum"))
     assert table["customer"].tolist() == expected.index.tolist()

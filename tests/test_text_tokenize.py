@@ -14,6 +14,7 @@ import pandas as pd
 import polars as pl
 import pytest
 
+import cxmetrics as cx
 from cxmetrics.errors import CXMetricsError
 from cxmetrics.text import tokenize
 
@@ -82,6 +83,6 @@ def test_cache_file_goes_to_the_cxmetrics_cache_directory(tmp_path: Path):
     env = {**os.environ, "CXMETRICS_CACHE_DIR": str(cache), "TMPDIR": str(temp)}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
     assert json.loads(out.stdout) == ["客服", "很", "好"]
-    assert (cache / "jieba.cache").is_file()
-    assert not any(p.name.endswith(".cache") for p in temp.iterdir())
+    assert [p.name for p in cache.iterdir()] == [f"jieba-{jieba.__version__}-cxmetrics-{cx.__version__}.dict"]
+    assert not list(temp.iterdir())
     assert "Building prefix dict" not in out.stderr  # jieba's load messages are kept quiet

@@ -8,6 +8,9 @@ statsmodels, matplotlib, jieba, snownlp) load on first use, so importing the pac
 """
 
 from cxmetrics import errors, plot, text
+from cxmetrics._records import to_records
+from cxmetrics._version import __version__
+from cxmetrics._warm import warm_up
 from cxmetrics.clv import (
     BetaGeo,
     GammaGamma,
@@ -52,8 +55,6 @@ from cxmetrics.survey import (
     score_distribution,
 )
 
-__version__ = "0.1.0"
-
 __all__ = [
     "BetaGeo",
     "GammaGamma",
@@ -92,7 +93,9 @@ __all__ = [
     "summary_from_transactions",
     "text",
     "time_between",
+    "to_records",
     "transitions",
     "validate_events",
     "validate_rules",
+    "warm_up",
 ]

@@ -106,6 +106,15 @@ def distinct_counts(frame: Frame, columns: Sequence[str]) -> nw.DataFrame[Any]:
     return collect(frame.group_by(*columns, drop_null_keys=False).agg(nw.len().alias(COUNT)))
 
 
+def fill_missing(expr: nw.Expr, value: Any) -> nw.Expr:
+    """``expr`` with nulls (and NaN on pandas, where they are the same) replaced by ``value``.
+
+    ``Expr.fill_null`` would do, but narwhals wraps it on pandas in ``warnings.catch_warnings``,
+    which rewrites the process-wide filter list and races with other threads before Python 3.14.
+    """
+    return nw.when(~expr.is_null()).then(expr).otherwise(nw.lit(value))  # named after expr
+
+
 def without_nan(column: str) -> nw.Expr:
     """The column with floating NaN turned into null, so both count as missing everywhere."""
     values = nw.col(column)

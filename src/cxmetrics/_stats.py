@@ -285,7 +285,6 @@ def two_proportion_test(
     score interval fails to bracket its root for many small-sample tables (0.15: 92 of the
     143 tables with n = 10 and 12), so it is not used. NaN where either group is empty.
     """
-    import warnings
 
     from statsmodels.stats.proportion import (
         confint_proportions_2indep,
@@ -306,8 +305,8 @@ def two_proportion_test(
         if ca + cb in (0, na + nb):  # both groups all-0 or all-1: no evidence of a difference
             out["statistic"][i], out["p_value"][i] = 0.0, 1.0
             continue
-        with warnings.catch_warnings():  # statsmodels also computes ratios that may divide by 0
-            warnings.simplefilter("ignore", RuntimeWarning)
+        # statsmodels computes ratios that may divide by 0; errstate is thread-local, filters are not
+        with np.errstate(divide="ignore", invalid="ignore"):
             result = test_proportions_2indep(ca, na, cb, nb, method="score")
         out["statistic"][i], out["p_value"][i] = result.statistic, result.pvalue
     return out

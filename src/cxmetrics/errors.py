@@ -18,8 +18,10 @@ __all__ = [
     "DesignError",
     "ExcludedDataWarning",
     "FontWarning",
+    "LineItemWarning",
     "MissingValueError",
     "NotIdentifiedWarning",
+    "UntestableWarning",
     "ValueRangeError",
     "check_choice",
     "format_examples",
@@ -80,6 +82,17 @@ class ExcludedDataWarning(CXMetricsWarning):
 
     The message says how many and why; the function's parameters say how to keep them.
     """
+
+
+class LineItemWarning(CXMetricsWarning):
+    """Rows of a transaction log look like the lines of orders, and each is counted as a purchase.
+
+    Pass ``order=`` (the basket or invoice id) to count orders instead.
+    """
+
+
+class UntestableWarning(CXMetricsWarning):
+    """Nothing in the data could be tested; the message says why (no cases, or too few)."""
 
 
 class FontWarning(CXMetricsWarning):

@@ -22,6 +22,7 @@ def summary_from_transactions(
     customer: str,
     time: str,
     amount: str | None = None,
+    order: str | None = None,
     as_of: Any = None,
     calibration_end: Any = None,
     unit: str = "W",
@@ -45,8 +46,15 @@ def summary_from_transactions(
     amount : str, optional
         Purchase value, for ``monetary``. Amounts of zero or less follow ``nonpositive``
         (default: excluded, with an :class:`~cxmetrics.errors.ExcludedDataWarning`).
+    order : str, optional
+        Order (basket, invoice) id column: a purchase is then an order, its lines summed and
+        dated by its first line, as in :func:`~cxmetrics.rfm_table`. Without it every row is a
+        purchase; with ``merge_same_period=False`` a
+        :class:`~cxmetrics.errors.LineItemWarning` says so when 10 % or more of the rows share
+        their customer and time with another row.
     as_of : date, datetime or ISO str, optional
-        End of the observation window. Defaults to the last purchase (its day when merging).
+        End of the observation window. Defaults to the time of the latest purchase (its day when
+        merging), the same default as :func:`~cxmetrics.rfm_table`.
         Purchases after it raise :class:`~cxmetrics.errors.ValueRangeError`.
     calibration_end : date, datetime or ISO str, optional
         Split the window: ``frequency``, ``recency``, ``T`` and ``monetary`` describe purchases
@@ -99,7 +107,8 @@ def summary_from_transactions(
     """
     unit_us = _time.MICROSECONDS_PER_DAY * _time.unit_days(unit)
     prepared = _transactions.prepare(
-        transactions, customer=customer, time=time, amount=amount, nonpositive=nonpositive
+        transactions, customer=customer, time=time, amount=amount, nonpositive=nonpositive,
+        order=order, check_lines=not merge_same_period,
     )
     periods, window_end = _periods(prepared, merge_same_period, as_of)
     if calibration_end is None:
@@ -126,9 +135,9 @@ def summary_from_transactions(
             stacklevel=2,
         )
     table = table.join(holdout, on=customer, how="left").sort(customer)  # type: ignore[arg-type]
-    filled = [nw.col("frequency_holdout").fill_null(0).cast(nw.Int64)]
+    filled = [_frame.fill_missing(nw.col("frequency_holdout"), 0).cast(nw.Int64)]
     if amount is not None:
-        filled.append(nw.col("monetary_holdout").fill_null(0.0))
+        filled.append(_frame.fill_missing(nw.col("monetary_holdout"), 0.0))
     duration = nw.lit((window_end - cutoff) / unit_us, dtype=nw.Float64).alias("duration_holdout")
     return _frame.per_row_result(table.with_columns(*filled, duration))
 

@@ -11,6 +11,7 @@ from typing import Any, Literal
 
 import narwhals as nw
 
+from cxmetrics import _frame
 from cxmetrics.errors import CXMetricsError
 
 __all__ = ["load_journeys", "load_survey", "load_transactions"]
@@ -51,7 +52,8 @@ def load_survey(*, backend: Literal["pandas", "polars", "pyarrow"] = "pandas") -
     date = nw.col("date")
     # pyarrow's reader already parses ISO dates (as date32); pandas and polars keep strings.
     parsed = date.str.to_datetime("%Y-%m-%d") if frame.schema["date"] == nw.String else date
-    frame = frame.with_columns(parsed.cast(nw.Datetime("us")), nw.col("comment").fill_null(""))
+    comment = _frame.fill_missing(nw.col("comment"), "")
+    frame = frame.with_columns(parsed.cast(nw.Datetime("us")), comment)
     return frame.to_native()
 
 

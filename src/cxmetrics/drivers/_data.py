@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import warnings
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -103,10 +102,12 @@ def check_design(ratings: Ratings, rows: np.ndarray, label: str) -> None:
         raise DesignError(
             f"{label}: {len(rows)} complete responses for {p} drivers; a regression needs at least "
             f"{p + 2} (drivers + 2)")
-    with np.errstate(all="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # all-missing columns: NaN bounds
-        matrix = ratings.rows(rows)[0]
-        low, high = np.nanmin(matrix, axis=0), np.nanmax(matrix, axis=0)
+    matrix = ratings.rows(rows)[0]
+    # an all-missing column gets low = inf > high = -inf, so it is reported as constant; nanmin
+    # would warn, and silencing it would need a process-wide warning filter
+    missing = np.isnan(matrix)
+    low = np.where(missing, np.inf, matrix).min(axis=0, initial=np.inf)
+    high = np.where(missing, -np.inf, matrix).max(axis=0, initial=-np.inf)
     if not low[-1] < high[-1]:
         raise DesignError(f"{label}: outcome {ratings.outcome!r} takes a single value "
                           f"({low[-1]}); there is nothing to explain")

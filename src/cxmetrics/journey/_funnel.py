@@ -30,14 +30,15 @@ class _FunnelData:
 
 
 def _funnel_reach(events: Any, customer: str, time: str, stage: str, steps: Sequence[Any], mode: str,
-                  order: str, window: str | None, step_window: str | None, by: list[str]) -> _FunnelData:
+                  order: str, window: str | None, step_window: str | None, by: list[str],
+                  session: str | None = None) -> _FunnelData:
     check_choice(mode, MODES, "mode")
     check_choice(order, ORDERS, "order")
     if order == "any" and step_window is not None:
         raise ValueRangeError("step_window needs an order of steps; it does not apply with order='any'")
     window_us = _log.duration_expr(window, "window")
     step_us = _log.duration_expr(step_window, "step_window")
-    log = _log.prepare(events, customer=customer, time=time, stage=stage, attributes=by)
+    log = _log.prepare(events, customer=customer, time=time, stage=stage, attributes=by, session=session)
     steps = _log.check_steps(log, steps)
     customers = _log.first_per_customer(log.frame, by)
     keys, group = _frame.group_codes(customers, by)
@@ -58,6 +59,7 @@ def funnel(
     window: str | None = None,
     step_window: str | None = None,
     by: str | Sequence[str] | None = None,
+    session: str | None = None,
     confidence: float = 0.95,
     unit: str = "h",
 ) -> Any:
@@ -92,6 +94,10 @@ def funnel(
         Durations such as ``"30min"``, ``"2h"``, ``"7D"``.
     by : str or list of str, optional
         Group customers by these columns, read at each customer's first event.
+    session : str, optional
+        Session id column. Given, the funnel runs within sessions: each (customer, session)
+        pair is a journey, so a step done in a later session does not count, and ``entered``,
+        ``converted`` and ``drop_off`` count sessions (windows bound each session's funnel).
     confidence : float
         Level of the Wilson intervals.
     unit : {"s", "min", "h", "D"}
@@ -131,7 +137,8 @@ def funnel(
     """
     group_by = _frame.as_list(by)
     per_unit = _log.check_unit(unit)
-    data = _funnel_reach(events, customer, time, stage, steps, mode, order, window, step_window, group_by)
+    data = _funnel_reach(events, customer, time, stage, steps, mode, order, window, step_window, group_by,
+                         session)
     steps, keys, group, result, chain = data.steps, data.keys, data.group, data.result, data.chain
     n_groups = 1 if keys is None else len(keys)
     k = len(steps)
@@ -203,6 +210,7 @@ def compare_funnels(
     order: str = "ordered",
     window: str | None = None,
     step_window: str | None = None,
+    session: str | None = None,
     confidence: float = 0.95,
 ) -> Any:
     """Each group's step conversion against the rest (or a reference group), step by step.
@@ -216,7 +224,7 @@ def compare_funnels(
 
     Parameters
     ----------
-    events, customer, time, stage, steps, mode, order, window, step_window
+    events, customer, time, stage, steps, mode, order, window, step_window, session
         As in :func:`funnel`.
     by : str
         The column whose groups are compared (read at each customer's first event).
@@ -228,8 +236,11 @@ def compare_funnels(
     -------
     DataFrame
         One row per (step after the first, group): ``step``, ``step_number``, ``group``,
-        ``versus`` ("rest" or the reference), ``entered`` and ``converted`` (previous step's
-        customers and those who went on, in the group), ``rate``, ``entered_other``,
+        ``versus`` ("rest" or the reference), ``entered`` (customers at this step, as in
+        :func:`funnel`), ``previous_step`` (customers at the previous step, the rate's
+        denominator) and ``converted`` (of those, the customers who went on to this step; in a
+        closed funnel the same as ``entered``), ``rate`` (converted / previous_step, the
+        funnel's ``conversion_rate``), ``entered_other``, ``previous_step_other``,
         ``converted_other``, ``rate_other``, ``difference`` (rate - rate_other) with
         ``ci_low`` and ``ci_high``, ``relative_rate`` (rate / rate_other), ``p_value``,
         ``p_adjusted`` (Benjamini-Hochberg), ``small_sample``.
@@ -252,7 +263,8 @@ def compare_funnels(
     >>> bool(result["p_adjusted"].iloc[0] < 1e-6)
     True
     """
-    data = _funnel_reach(events, customer, time, stage, steps, mode, order, window, step_window, [by])
+    data = _funnel_reach(events, customer, time, stage, steps, mode, order, window, step_window, [by],
+                         session)
     steps, keys, group, result = data.steps, data.keys, data.group, data.result
     assert keys is not None
     labels = keys[by].to_list()
@@ -261,8 +273,8 @@ def compare_funnels(
     entered = _per_group(result.entered, group, len(labels))
     converted = _per_group(result.converted, group, len(labels))
     rows: dict[str, list[Any]] = {name: [] for name in (
-        "step", "step_number", "group", "versus", "entered", "converted", "rate", "entered_other",
-        "converted_other", "rate_other")}
+        "step", "step_number", "group", "versus", "entered", "previous_step", "converted", "rate",
+        "entered_other", "previous_step_other", "converted_other", "rate_other")}
     for step in range(1, len(steps)):
         for g, label in enumerate(labels):
             if reference is not None and label == reference:
@@ -275,17 +287,20 @@ def compare_funnels(
             rows["step_number"].append(step + 1)
             rows["group"].append(label)
             rows["versus"].append("rest" if reference is None else reference)
-            rows["entered"].append(int(n_a))
+            rows["entered"].append(int(entered[step, g]))
+            rows["previous_step"].append(int(n_a))
             rows["converted"].append(int(x_a))
             rows["rate"].append(_ratio(x_a, n_a))
-            rows["entered_other"].append(int(n_b))
+            rows["entered_other"].append(int(entered[step, other].sum()))
+            rows["previous_step_other"].append(int(n_b))
             rows["converted_other"].append(int(x_b))
             rows["rate_other"].append(_ratio(x_b, n_b))
     cells = np.array([[x, n - x, y, m - y] for x, n, y, m in zip(
-        rows["converted"], rows["entered"], rows["converted_other"], rows["entered_other"], strict=True)])
+        rows["converted"], rows["previous_step"], rows["converted_other"], rows["previous_step_other"],
+        strict=True)])
     small = (cells < MIN_CELL).any(axis=1) if len(cells) else np.zeros(0, dtype=bool)
-    test = _stats.two_proportion_test(rows["converted"], rows["entered"], rows["converted_other"],
-                                      rows["entered_other"], confidence=confidence)
+    test = _stats.two_proportion_test(rows["converted"], rows["previous_step"], rows["converted_other"],
+                                      rows["previous_step_other"], confidence=confidence)
     p_value = np.where(small, np.nan, test["p_value"])
     with np.errstate(invalid="ignore", divide="ignore"):
         relative = np.asarray(rows["rate"], dtype=float) / np.asarray(rows["rate_other"], dtype=float)

@@ -18,7 +18,7 @@ import narwhals as nw
 import numpy as np
 
 from cxmetrics import _frame, _stats
-from cxmetrics.errors import ColumnNotFoundError, MissingValueError, check_choice
+from cxmetrics.errors import ColumnNotFoundError, MissingValueError, UntestableWarning, check_choice
 from cxmetrics.journey import _log
 from cxmetrics.journey._log import STAGE, TIME, ahead
 
@@ -39,6 +39,7 @@ def gaps(
     outcome: str = "exit",
     horizon: str | None = None,
     by: str | Sequence[str] | None = None,
+    session: str | None = None,
     confidence: float = 0.95,
 ) -> Any:
     """Excess exits (or lost progress) at handoffs that switch channel, device or department.
@@ -47,7 +48,8 @@ def gaps(
     handoffs where the attribute changed are compared with those where it did not:
 
     * ``outcome="exit"``: the journey ends at the handoff's destination event — no later
-      event (within ``horizon`` of it, when given);
+      event (within ``horizon`` of it, when given); with ``session``, the session ends there
+      ("left the session after switching");
     * ``outcome="progress"``: the customer moves on to a different stage after the
       destination (within ``horizon``).
 
@@ -75,6 +77,10 @@ def gaps(
         A duration such as ``"7D"``.
     by : str or list of str, optional
         Strata (columns of the handoff's destination event), pooled by Mantel-Haenszel.
+    session : str, optional
+        Session id column. Given, a journey is a (customer, session) pair: handoffs are moves
+        within a session and an exit is the end of the session, so a switch between sessions
+        (a customer coming back on another device) is not a handoff.
     confidence : float
         Level of the interval for the difference.
 
@@ -86,7 +92,16 @@ def gaps(
         (handoffs), ``switched_rate`` and ``not_switched_rate`` (share with the outcome),
         ``difference`` (switched - not) with ``ci_low`` and ``ci_high``, ``relative_risk``,
         ``p_value`` (Mantel-Haenszel), ``q_value`` (Benjamini-Hochberg), ``gap_score``,
-        ``small_sample``.
+        ``small_sample``. Stage pairs where no handoff switched are left out: they say nothing
+        about switching.
+
+    Warns
+    -----
+    UntestableWarning
+        When nothing can be tested, saying why: no handoff switches any attribute (the
+        result is then empty, with the columns above), or every stage pair with switches has a
+        cell below 5 (the rows are kept, all ``small_sample``). With ``session``, switches that
+        happen only between sessions are named as the reason.
 
     Examples
     --------
@@ -98,18 +113,22 @@ def gaps(
     ...     "stage": ["cart", "checkout", "paid", "cart", "checkout", "cart", "checkout", "paid"],
     ...     "device": ["app", "app", "app", "app", "web", "web", "web", "web"]})
     >>> result = cx.gaps(log, customer="customer", time="time", stage="stage", switch="device")
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as seen:
+    ...     warnings.simplefilter("always")
+    ...     result = cx.gaps(log, customer="customer", time="time", stage="stage", switch="device")
     >>> result[["from_stage", "to_stage", "switched", "switched_rate", "not_switched_rate"]]
       from_stage  to_stage  switched  switched_rate  not_switched_rate
     0       cart  checkout         1            1.0                0.0
-    1   checkout      paid         0            NaN                1.0
-    >>> bool(result["small_sample"].all())  # three customers: described, not tested
-    True
+    >>> print(seen[0].message)  # three customers: described, not tested  # doctest: +ELLIPSIS
+    nothing was tested: every stage pair with a switch of 'device' has fewer than 5 handoffs ...
     """
     check_choice(outcome, OUTCOMES, "outcome")
     strata = _frame.as_list(by)
     attributes = _switch_columns(events, switch)
     limit = _log.duration_expr(horizon, "horizon")
-    log = _log.prepare(events, customer=customer, time=time, stage=stage, attributes=[*attributes, *strata])
+    log = _log.prepare(events, customer=customer, time=time, stage=stage, attributes=[*attributes, *strata],
+                       session=session)
     for attribute in attributes:
         if log.frame[attribute].null_count() == len(log.frame):
             raise MissingValueError(f"switch column {attribute!r} is entirely missing; nothing can switch")
@@ -122,7 +141,25 @@ def gaps(
             STAGE, NEXT + STAGE, *(NEXT + s for s in strata), "__cx_switched", drop_null_keys=False
         ).agg(nw.len().alias("n"), nw.col("__cx_outcome").sum().alias("k"))
         tables.append((attribute, counts.to_pandas()))
-    return _frame.to_native(_frame.with_arrays(None, _statistics(tables, strata, confidence), log.backend))
+    result = _statistics(tables, strata, confidence)
+    _explain_untestable(result, attributes, session)
+    return _frame.to_native(_frame.with_arrays(None, result, log.backend))
+
+
+def _explain_untestable(result: dict[str, Any], attributes: list[str], session: str | None) -> None:
+    """Warn when no row could be tested, with the reason (see the Warns section of :func:`gaps`)."""
+    switched = np.asarray(result["switched"], dtype=float)
+    if len(switched) and not np.asarray(result["small_sample"], dtype=bool).all():
+        return
+    names = ", ".join(repr(a) for a in attributes)
+    if not len(switched):
+        where = " within a session (they happen only between sessions)" if session else ""
+        reason = f"no handoff switches {names}{where}; the result is empty"
+    else:
+        reason = (f"every stage pair with a switch of {names} has fewer than {MIN_CELL} handoffs in a cell "
+                  f"(switched or not, with the outcome or without); the largest has {int(switched.max())} "
+                  f"switched handoffs")
+    warnings.warn(f"nothing was tested: {reason}", UntestableWarning, stacklevel=3)
 
 
 def _switch_columns(events: Any, switch: str | Sequence[str] | None) -> list[str]:
@@ -153,7 +190,7 @@ def _handoffs(frame: nw.DataFrame[Any], attributes: list[str], strata: list[str]
         moves = moves.filter(nw.col(NEXT + TIME) + limit <= end)  # outcome not yet observable
     moves_on = continues & (nw.col("__cx_after_stage") != nw.col(NEXT + STAGE))
     flag = ~continues if outcome == "exit" else moves_on
-    return moves.with_columns(flag.fill_null(value=False).cast(nw.Int64).alias("__cx_outcome"))
+    return moves.with_columns(_frame.fill_missing(flag, False).cast(nw.Int64).alias("__cx_outcome"))
 
 
 def _statistics(tables: list[tuple[str, Any]], strata: list[str], confidence: float) -> dict[str, Any]:
@@ -177,9 +214,10 @@ def _statistics(tables: list[tuple[str, Any]], strata: list[str], confidence: fl
             p_value: float = np.nan
             if not small:
                 usable = [np.array([[a, b - a], [c, d - c]]) for a, b, c, d in cells if b > 0 and d > 0]
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore", RuntimeWarning)
+                with np.errstate(divide="ignore", invalid="ignore"):  # thread-local, unlike filters
                     p_value = float(StratifiedTable(usable).test_null_odds(correction=False).pvalue)
+            if not n1:  # no switched handoff at this pair: nothing to compare
+                continue
             for name, value in (("attribute", attribute), ("from_stage", origin), ("to_stage", target),
                                 ("switched", int(n1)), ("not_switched", int(n0)), ("switched_outcome", k1),
                                 ("not_switched_outcome", k0), ("p_value", p_value), ("small_sample", small)):

@@ -90,35 +90,45 @@ def instant(frame: _frame.Frame, time: str) -> nw.Expr:
 
 
 def narrowed(events: Any, *, customer: str, time: str, stage: str,
-             attributes: Sequence[str] = (), name: str = "events") -> _frame.Frame:
+             attributes: Sequence[str] = (), name: str = "events",
+             session: str | None = None) -> _frame.Frame:
     """The validated log with only the internal columns and ``attributes``, left in its engine
-    (lazy stays lazy); missing ids, stages or times are errors here."""
+    (lazy stays lazy); missing ids, stages or times are errors here.
+
+    With ``session``, the journey unit is a (customer, session) pair: :data:`CUSTOMER` holds both
+    ids, so every per-customer pass (funnel entry, handoffs, exits) runs per session instead.
+    """
     frame = _frame.from_native(events, name=name)
-    attributes = [a for a in dict.fromkeys(attributes) if a not in (customer, time, stage)]
+    attributes = [a for a in dict.fromkeys(attributes) if a not in (customer, time, stage, session)]
     _frame.require_columns(frame, {"customer": customer, "time": time, "stage": stage,
-                                   "attribute": attributes})
+                                   "attribute": attributes, "session": session})
     frame = _time.parse_times(frame, time)
     moment = instant(frame, time)
+    roles = [("customer", customer), ("stage", stage), ("time", time)]
+    if session is not None:
+        roles.append(("session", session))
     counts = _frame.collect(frame.select(
-        _frame.count_true(nw.col(customer).is_null()).alias("customer"),
-        _frame.count_true(nw.col(stage).is_null()).alias("stage"),
-        _frame.count_true(nw.col(time).is_null()).alias("time"),
+        *(_frame.count_true(nw.col(column).is_null()).alias(role) for role, column in roles)
     )).row(0)
-    for (role, column), missing in zip((("customer", customer), ("stage", stage), ("time", time)), counts,
-                                       strict=True):
+    for (role, column), missing in zip(roles, counts, strict=True):
         if missing:
             raise MissingValueError(
                 f"{role} column {column!r} has {missing} missing values; clean the log with "
                 f"cx.validate_events (it drops and reports them) or fill them first")
-    return frame.select(nw.col(customer).alias(CUSTOMER), moment.alias(TIME), nw.col(stage).alias(STAGE),
+    unit = nw.col(customer)
+    if session is not None:
+        # the unit separator cannot occur in ids written as text by people or systems
+        unit = nw.concat_str([nw.col(customer).cast(nw.String), nw.col(session).cast(nw.String)],
+                             separator="\x1f")
+    return frame.select(unit.alias(CUSTOMER), moment.alias(TIME), nw.col(stage).alias(STAGE),
                         *(nw.col(a) for a in attributes))
 
 
 def prepare(events: Any, *, customer: str, time: str, stage: str,
-            attributes: Sequence[str] = (), name: str = "events") -> Events:
+            attributes: Sequence[str] = (), name: str = "events", session: str | None = None) -> Events:
     """Validate, collect and sort the log once (:func:`narrowed`, then :func:`sorted_log`)."""
     return sorted_log(narrowed(events, customer=customer, time=time, stage=stage,
-                               attributes=attributes, name=name), stage)
+                               attributes=attributes, name=name, session=session), stage)
 
 
 def sorted_log(selected_frame: _frame.Frame, stage: str) -> Events:
@@ -131,7 +141,7 @@ def sorted_log(selected_frame: _frame.Frame, stage: str) -> Events:
     lazy = isinstance(selected_frame, nw.LazyFrame)
     keys = [CUSTOMER, *ENGINE_ORDER, ROW] if lazy else [CUSTOMER, TIME, ROW]
     ordered = selected.with_row_index(ROW).sort(keys).drop(ROW).with_row_index(POS)
-    starts = (nw.col(CUSTOMER) != nw.col(CUSTOMER).shift(1)).fill_null(value=True)
+    starts = _frame.fill_missing(nw.col(CUSTOMER) != nw.col(CUSTOMER).shift(1), True)
     ordered = ordered.with_columns(starts.alias(FIRST)).with_columns(
         (nw.col(FIRST).cast(nw.Int64).cum_sum() - 1).alias(CIDX))
     return Events(ordered, stage, selected.implementation)

@@ -42,7 +42,13 @@ class Reach:
 
 def _floats(series: nw.Series[Any]) -> np.ndarray:
     """Microsecond times as floats, missing ones (past a customer's last event) as NaN."""
-    return np.asarray(series.cast(nw.Float64).fill_null(float("nan")).to_numpy(), dtype=np.float64)
+    # every engine gives NaN for a null float here; Series.fill_null would touch warning filters
+    return np.asarray(series.cast(nw.Float64).to_numpy(), dtype=np.float64)
+
+
+def _codes(series: nw.Series[Any]) -> np.ndarray:
+    """Step codes, missing ones (past a customer's last event) as -1."""
+    return np.nan_to_num(_floats(series), nan=-1.0).astype(np.int64)
 
 
 def _limit(value: int | None) -> int:
@@ -120,7 +126,7 @@ def _strict(coded: nw.DataFrame[Any], n: int, k: int, mode: str, window: int,
         begin, previous = times, times
         index = customer_positions(start)
         for j in range(1, k):
-            code = start[f"__cx_code{j}"].fill_null(-1).to_numpy()
+            code = _codes(start[f"__cx_code{j}"])
             now = _floats(start[f"__cx_time{j}"])
             with np.errstate(invalid="ignore"):
                 ok = ok & (code == j) & (now - begin <= window) & (now - previous <= step_window)
@@ -135,7 +141,7 @@ def _strict(coded: nw.DataFrame[Any], n: int, k: int, mode: str, window: int,
         index = customer_positions(start)
         out.entered[step, index] = True
         if step + 1 < k:
-            code = start["__cx_code1"].fill_null(-1).to_numpy()
+            code = _codes(start["__cx_code1"])
             gap = _floats(start["__cx_time1"]) - _floats(start[TIME])
             with np.errstate(invalid="ignore"):
                 ok = (code == step + 1) & (gap <= limit)

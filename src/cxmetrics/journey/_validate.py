@@ -86,9 +86,10 @@ def validate_events(
     Returns
     -------
     (DataFrame, EventReport)
-        The clean log in the caller's library, with the named columns only (time parsed),
-        sorted; and the report (``rows, null_customer, null_stage, null_time,
-        unparsable_time, duplicates, kept, customers, sessions, was_sorted, mixed_offsets``).
+        The clean log in the caller's library with all its columns (time parsed; the
+        ``session`` column added by ``session_gap`` last), sorted; and the report (``rows,
+        null_customer, null_stage, null_time, unparsable_time, duplicates, kept, customers,
+        sessions, was_sorted, mixed_offsets``).
 
     Examples
     --------
@@ -112,7 +113,7 @@ def validate_events(
     frame = _frame.from_native(events, name="events")
     _frame.require_columns(frame, {"customer": customer, "time": time, "stage": stage,
                                    "attribute": attributes})
-    data = _frame.collect(frame.select(customer, time, stage, *attributes))
+    data = _frame.collect(frame)  # every column is kept; only the named ones define duplicates
     rows = len(data)
     data, unparsable, mixed = _parse_times(data, time)
     counts = data.select(*(nw.col(c).is_null().sum().alias(c) for c in (customer, stage, time))).row(0)

@@ -18,6 +18,7 @@ def rfm_table(
     customer: str,
     time: str,
     amount: str,
+    order: str | None = None,
     as_of: Any = None,
     unit: str = "D",
     monetary: str = "mean",
@@ -39,10 +40,18 @@ def rfm_table(
         or ISO text, no missing values.
     amount : str
         Transaction value, numeric, no missing values.
+    order : str, optional
+        Order (basket, invoice) id column. Given, a purchase is an order: its lines are summed
+        and it is dated by its first line, so ``frequency`` counts orders and ``monetary`` is
+        per order. Without it every row is a purchase, and a
+        :class:`~cxmetrics.errors.LineItemWarning` says so when 10 % or more of the rows share
+        their customer and time with another row (the lines of one order do).
     as_of : date, datetime or ISO str, optional
-        The moment recency is measured from. Defaults to midnight after the last transaction
-        (so a purchase on the last day has recency 1 day, in wall-clock time). Transactions
-        after ``as_of`` raise :class:`~cxmetrics.errors.ValueRangeError`.
+        The moment recency is measured from (a date means its midnight). Defaults to the time
+        of the latest purchase in the log, the same default as
+        :func:`~cxmetrics.summary_from_transactions` (which, merging purchases by day, dates them
+        at the start of their day). Transactions after ``as_of`` raise
+        :class:`~cxmetrics.errors.ValueRangeError`.
     unit : {"D", "W", "h"}
         Unit of ``recency``: days, weeks (7 days) or hours.
     monetary : {"mean", "total"}
@@ -59,8 +68,8 @@ def rfm_table(
 
         - ``customer`` (named as in the input): the id;
         - ``recency``: time from the last transaction to ``as_of``, in ``unit`` (float);
-        - ``frequency``: number of transactions (rows);
-        - ``monetary``: mean or total spend, per ``monetary``;
+        - ``frequency``: number of purchases (orders with ``order``, else rows);
+        - ``monetary``: mean spend per purchase or total spend, per ``monetary``;
         - ``revenue``: total spend (whatever ``monetary`` is), used by segment profiles;
         - ``first_purchase``, ``last_purchase``: times of the first and last transaction,
           in the input's time zone;
@@ -79,19 +88,32 @@ def rfm_table(
     >>> table = cx.rfm_table(tx, customer="id", time="day", amount="spend")
     >>> table[["id", "recency", "frequency", "monetary", "revenue"]]
       id  recency  frequency  monetary  revenue
-    0  a     10.0          2      30.0     60.0
-    1  b     30.0          1      15.0     15.0
-    2  c      1.0          3      30.0     90.0
+    0  a      9.0          2      30.0     60.0
+    1  b     29.0          1      15.0     15.0
+    2  c      0.0          3      30.0     90.0
     >>> str(table["as_of"][0].date())
-    '2024-03-11'
+    '2024-03-10'
+
+    A line-item table: with ``order=``, each basket is one purchase.
+
+    >>> lines = pd.DataFrame({
+    ...     "id": ["a", "a", "a", "b"], "basket": [1, 1, 2, 3],
+    ...     "day": pd.to_datetime(["2024-01-02", "2024-01-02", "2024-03-01", "2024-02-10"]),
+    ...     "spend": [5.0, 15.0, 40.0, 15.0],
+    ... })
+    >>> cx.rfm_table(lines, customer="id", time="day", amount="spend", order="basket")[
+    ...     ["id", "frequency", "monetary"]]
+      id  frequency  monetary
+    0  a          2      30.0
+    1  b          1      15.0
     """
     check_choice(monetary, MONETARY_STATISTICS, "monetary")
     days_per_unit = _time.unit_days(unit)
     prepared = _transactions.prepare(
-        transactions, customer=customer, time=time, amount=amount, nonpositive=nonpositive
+        transactions, customer=customer, time=time, amount=amount, nonpositive=nonpositive, order=order
     )
     if as_of is None:
-        as_of_us = _time.start_of_day(prepared.latest) + _time.MICROSECONDS_PER_DAY
+        as_of_us = prepared.latest
     else:
         as_of_us = _time.to_microseconds(as_of, "as_of")
         _transactions.check_not_after(prepared, as_of_us, "as_of")

@@ -8,6 +8,7 @@
 - :func:`keywords`, :func:`word_freq`, :func:`ngrams`: what each group's comments talk about.
 - :func:`aspect_sentiment`: sentiment per aspect (delivery, taste, service …) from clauses.
 - :func:`flag_negative`: the responses to follow up, with reasons and a severity ranking.
+- :func:`user_dict_cache_size`: how many tenant user dictionaries stay loaded.
 - :func:`redact`: mask phone, ID, e-mail and bank-card numbers before storing or showing text.
 """
 
@@ -19,6 +20,7 @@ from cxmetrics.text._pipeline import normalize, tokenize
 from cxmetrics.text._redact import Redaction, redact
 from cxmetrics.text._sentiment import REASONS, Sentiment, sentiment
 from cxmetrics.text._summary import sentiment_summary
+from cxmetrics.text._tokenize import user_dict_cache_size
 
 __all__ = [
     "DEFAULT_ASPECTS",
@@ -37,5 +39,6 @@ __all__ = [
     "sentiment_batches",
     "sentiment_summary",
     "tokenize",
+    "user_dict_cache_size",
     "word_freq",
 ]

@@ -12,7 +12,6 @@ and checks this code against the training library's own predictions.
 from __future__ import annotations
 
 import json
-import threading
 from dataclasses import dataclass
 from functools import cached_property
 from importlib import resources
@@ -21,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from cxmetrics._process import ForkSafeLock
 from cxmetrics.errors import CXMetricsError
 from cxmetrics.text._encode import FeatureEncoder
 from cxmetrics.text._features import FEATURE_VERSION, Features
@@ -28,7 +28,7 @@ from cxmetrics.text._features import FEATURE_VERSION, Features
 __all__ = ["MODEL_FILE", "SentimentModel", "shipped_model"]
 
 MODEL_FILE = "data/sentiment_model.npz"
-_lock = threading.Lock()
+_lock = ForkSafeLock()
 _loaded: SentimentModel | None = None
 
 

@@ -11,11 +11,11 @@ conversion and are left out.
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from cxmetrics._process import ForkSafeLock
 from cxmetrics.errors import check_choice
 
 __all__ = ["EMOJI_TOKEN", "normalize_one", "script_converter"]
@@ -31,7 +31,7 @@ _SPACE = re.compile(r"\s+")
 _EMOJI = re.compile(
     "[\U0001f000-\U0001faff\U00002600-\U000027bf\U0001f1e6-\U0001f1ff\ufe0f\u200d\u2b50\u2b55\u2764]+"
 )
-_lock = threading.Lock()
+_lock = ForkSafeLock()
 
 
 @dataclass(frozen=True)

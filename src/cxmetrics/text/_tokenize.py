@@ -1,62 +1,62 @@
-"""jieba tokenisers owned by cxmetrics: a private instance, a cache directory, user words.
+"""jieba tokenisers owned by cxmetrics: a private instance, a verified cache, user words.
 
 jieba's module-level functions share one global tokenizer that other code may modify; each
-cxmetrics tokenizer is its own ``jieba.Tokenizer``. The dictionary is loaded once per process
-(lazily, under a lock) and its cache file goes to the cxmetrics cache directory, not the system
-temporary directory. A tokenizer with user words copies the loaded dictionary instead of
-reading it again.
+cxmetrics tokenizer is its own ``jieba.Tokenizer``. The prefix dictionary is built once per
+process (lazily, under a fork-safe lock) and cached by cxmetrics itself rather than by jieba: the
+cache file is named after the versions of jieba and of cxmetrics and carries the SHA-256 of its
+content, so an edited, truncated or stale file is rebuilt rather than trusted, and a read-only or
+missing cache folder falls back to the next one quietly (:mod:`cxmetrics._process`). A tokenizer
+with user words copies the loaded dictionary instead of reading it again; the most recently used
+:func:`user_dict_cache_size` of them are kept.
 """
 
 from __future__ import annotations
 
-import logging
+import marshal
 import os
-import threading
+from collections import OrderedDict
 from collections.abc import Iterable
-from contextlib import contextmanager, suppress
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-__all__ = ["cache_dir", "content_words", "load_stopwords", "tokenizer"]
+from cxmetrics._process import ForkSafeLock, cache_folder, read_verified, write_verified
+from cxmetrics._version import __version__
 
-_lock = threading.Lock()
-_MAX_TOKENIZERS = 8
+__all__ = ["cache_dir", "content_words", "load_stopwords", "tokenizer", "user_dict_cache_size"]
 
-
-def cache_dir() -> Path:
-    """Where cxmetrics keeps caches: ``$CXMETRICS_CACHE_DIR``, else ``$XDG_CACHE_HOME/cxmetrics``,
-    else ``~/.cache/cxmetrics``."""
-    if os.environ.get("CXMETRICS_CACHE_DIR"):
-        return Path(os.environ["CXMETRICS_CACHE_DIR"])
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "cxmetrics"
+_lock = ForkSafeLock()
+_user_lock = ForkSafeLock()
+_max_user_tokenizers = 8
+_user_tokenizers: OrderedDict[tuple[str, ...] | str, Any] = OrderedDict()
 
 
-@contextmanager
-def _quiet_jieba() -> Any:
-    # jieba announces every dictionary load on stderr; an embedded library should not.
-    logger = logging.getLogger("jieba")
-    level = logger.level
-    logger.setLevel(logging.WARNING)
-    try:
-        yield
-    finally:
-        logger.setLevel(level)
+def cache_dir() -> Path | None:
+    """The cache folder in use: the first writable of ``$CXMETRICS_CACHE_DIR``, the platform's
+    user cache folder (``$XDG_CACHE_HOME/cxmetrics`` or ``~/.cache/cxmetrics`` on Linux) and a
+    per-user folder in the temporary directory; None when none is writable."""
+    return cache_folder()
+
+
+def _cache_name() -> str:
+    import jieba
+
+    return f"jieba-{jieba.__version__}-cxmetrics-{__version__}.dict"
 
 
 def _base() -> Any:
     import jieba
 
-    folder = cache_dir()
-    # If the folder cannot be made, jieba fails to write its cache, logs it and carries on.
-    with suppress(OSError):
-        folder.mkdir(parents=True, exist_ok=True)
     instance = jieba.Tokenizer()
-    instance.tmp_dir = str(folder)
-    with _quiet_jieba():
-        instance.initialize()
+    payload = read_verified(_cache_name())
+    if payload is not None:
+        instance.FREQ, instance.total = marshal.loads(payload)
+    else:
+        instance.FREQ, instance.total = instance.gen_pfdict(instance.get_dict_file())
+        write_verified(_cache_name(), marshal.dumps((instance.FREQ, instance.total)))
+    # jieba's own initialize() would log to stderr and write its unversioned cache; it is not run
+    instance.initialized = True
     return instance
 
 
@@ -69,6 +69,44 @@ def _loaded_base() -> Any:
         if _base_instance is None:
             _base_instance = _base()
         return _base_instance
+
+
+def user_dict_cache_size(size: int | None = None) -> int:
+    """Get, or set, how many tokenizers with user dictionaries are kept (default 8).
+
+    A service with one user dictionary per tenant sets this to its number of tenants: each kept
+    tokenizer holds a copy of jieba's prefix dictionary (about 15 MB), and one evicted is rebuilt
+    on its next use (about 0.3 s).
+
+    Parameters
+    ----------
+    size : int, optional
+        The new limit (at least 1). Omitted: the limit is only returned.
+
+    Returns
+    -------
+    int
+        The limit before this call.
+
+    Examples
+    --------
+    >>> import cxmetrics as cx
+    >>> previous = cx.text.user_dict_cache_size(32)
+    >>> cx.text.user_dict_cache_size(previous)
+    32
+    """
+    global _max_user_tokenizers
+    previous = _max_user_tokenizers
+    if size is not None:
+        if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+            from cxmetrics.errors import ValueRangeError
+
+            raise ValueRangeError(f"size must be a whole number >= 1; got {size!r}")
+        with _user_lock:
+            _max_user_tokenizers = size
+            while len(_user_tokenizers) > size:
+                _user_tokenizers.popitem(last=False)
+    return previous
 
 
 def user_words_key(user_dict: str | os.PathLike[str] | Iterable[str] | None) -> tuple[str, ...] | str | None:
@@ -86,24 +124,34 @@ def user_words_key(user_dict: str | os.PathLike[str] | Iterable[str] | None) -> 
     return words
 
 
-@lru_cache(maxsize=_MAX_TOKENIZERS)
 def tokenizer(user_words: tuple[str, ...] | str | None = None) -> Any:
     """The shared tokenizer for a user-dictionary key (see :func:`user_words_key`)."""
     base = _loaded_base()
     if not user_words:
         return base
+    with _user_lock:
+        if user_words in _user_tokenizers:
+            _user_tokenizers.move_to_end(user_words)
+            return _user_tokenizers[user_words]
+    instance = _with_user_words(base, user_words)
+    with _user_lock:
+        _user_tokenizers[user_words] = instance
+        while len(_user_tokenizers) > _max_user_tokenizers:
+            _user_tokenizers.popitem(last=False)
+    return instance
+
+
+def _with_user_words(base: Any, user_words: tuple[str, ...] | str) -> Any:
     import jieba
 
-    with _lock:
-        instance = jieba.Tokenizer()
-        instance.FREQ, instance.total = dict(base.FREQ), base.total
-        instance.initialized = True
-        if isinstance(user_words, str):
-            with _quiet_jieba():
-                instance.load_userdict(user_words)
-        else:
-            for word in user_words:
-                instance.add_word(word)
+    instance = jieba.Tokenizer()
+    instance.FREQ, instance.total = dict(base.FREQ), base.total
+    instance.initialized = True
+    if isinstance(user_words, str):
+        instance.load_userdict(user_words)
+    else:
+        for word in user_words:
+            instance.add_word(word)
     return instance
 
 
