@@ -281,6 +281,19 @@ class _Model:
                     if np.isfinite(trial_value) and trial_value <= value + 1e-4 * scale * slope:
                         break
                 trial = evaluate(point + scale * step)
+            elif iteration >= 5:
+                # Still far after several full steps: a long flat valley (a ridge). Extrapolate
+                # along the step while the value keeps falling (values only), so the search
+                # covers it in a few passes instead of creeping.
+                best_value, grown = trial[0], 1.0
+                while grown < 16.0 and float(np.max(np.abs(2.0 * grown * step))) <= 6.0:
+                    trial_value = objective(point + 2.0 * grown * step)
+                    if not (np.isfinite(trial_value) and trial_value < best_value):
+                        break
+                    best_value, grown = trial_value, 2.0 * grown
+                if grown > 1.0:
+                    scale = grown
+                    trial = evaluate(point + scale * step)
             point = point + scale * step
             value, grad, curvature, optimum = trial
             history.append(value)
