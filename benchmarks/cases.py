@@ -6,10 +6,14 @@ compared with which baseline; the runner times every implementation in its own p
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository: tests.clv_simulate
 
 N_REGIONS = 20
 N_STORES = 500
@@ -171,32 +175,55 @@ def clv_summary_data(n: int, backend: str) -> Any:
     return pd.DataFrame({"frequency": x, "recency": np.floor(last) / 7.0, "T": T_days / 7.0})
 
 
+def clv_daily_data(n: int, backend: str) -> Any:
+    """n simulated BG/NBD customers in day units: T between 30 and 365 days, CDNOW-like
+    parameters per day; about half as many distinct (x, t_x, T) triples as customers."""
+    import pandas as pd
+    from tests.clv_simulate import daily
+
+    x, t_x, big_t = daily(n)
+    return pd.DataFrame({"frequency": x, "recency": t_x, "T": big_t})
+
+
+def clv_grocery_data(n: int, backend: str) -> Any:
+    """A grocery-shaped panel in weeks: n households (2,500 in the issue) with about 55
+    repeat baskets each over a year and almost no dropout, daily times."""
+    import pandas as pd
+    from tests.clv_simulate import grocery
+
+    x, t_x, big_t = grocery(n)
+    return pd.DataFrame({"frequency": x, "recency": t_x, "T": big_t})
+
+
 def cx_fit(model_name: str) -> Callable[[Any], float]:
     """A cxmetrics fit returning its log-likelihood."""
 
     def fit(summary: Any) -> float:
         import cxmetrics as cx
 
-        return getattr(cx, model_name)().fit(summary).log_likelihood_
+        return float(getattr(cx, model_name)().fit(summary).log_likelihood_)
 
     return fit
 
 
 def lifetimes_fit(fitter_name: str, model_name: str) -> Callable[[Any], float]:
-    """A lifetimes fit returning the log-likelihood of its estimates by cxmetrics' formula,
-    so the two optima are compared like for like."""
+    """A lifetimes fit returning the log-likelihood of its estimates by cxmetrics' formula (a
+    model built with the public ``from_parameters``), so the two optima are compared like
+    for like."""
 
     def fit(summary: Any) -> float:
         import lifetimes
 
         import cxmetrics as cx
-        from cxmetrics.clv._models import _distinct
 
         columns = [summary[c].to_numpy(dtype=float) for c in ("frequency", "recency", "T")]
-        params = getattr(lifetimes, fitter_name)().fit(*columns).params_.to_dict()
-        model = getattr(cx, model_name)()
-        model._data, _ = _distinct(*columns)
-        return float(model._total_loglik(np.array([params[k] for k in model.parameter_names])))
+        try:
+            params = getattr(lifetimes, fitter_name)().fit(*columns).params_.to_dict()
+        except lifetimes.utils.ConvergenceError:  # lifetimes gives up: timed, no optimum to compare
+            return float("nan")
+        model = getattr(cx, model_name)
+        same = model.from_parameters(**{k: params[k] for k in model.parameter_names})
+        return float(same.log_likelihood(summary))
 
     return fit
 
@@ -363,6 +390,17 @@ IMPLEMENTATIONS: dict[str, tuple[str, str, Callable[[Any], Any]]] = {
     "lifetimes BetaGeo": ("clv", "pandas", lifetimes_fit("BetaGeoFitter", "BetaGeo")),
     "cxmetrics.ParetoNBD": ("clv", "pandas", cx_fit("ParetoNBD")),
     "lifetimes ParetoNBD": ("clv", "pandas", lifetimes_fit("ParetoNBDFitter", "ParetoNBD")),
+    "cxmetrics.BetaGeo[daily]": ("clv_daily", "pandas", cx_fit("BetaGeo")),
+    "lifetimes BetaGeo[daily]": ("clv_daily", "pandas", lifetimes_fit("BetaGeoFitter", "BetaGeo")),
+    "cxmetrics.ParetoNBD[daily]": ("clv_daily", "pandas", cx_fit("ParetoNBD")),
+    "lifetimes ParetoNBD[daily]": ("clv_daily", "pandas", lifetimes_fit("ParetoNBDFitter", "ParetoNBD")),
+    "cxmetrics.BetaGeo[grocery]": ("clv_grocery", "pandas", cx_fit("BetaGeo")),
+    "lifetimes BetaGeo[grocery]": ("clv_grocery", "pandas", lifetimes_fit("BetaGeoFitter", "BetaGeo")),
+    "cxmetrics.ModifiedBetaGeo[grocery]": ("clv_grocery", "pandas", cx_fit("ModifiedBetaGeo")),
+    "lifetimes ModifiedBetaGeo[grocery]": ("clv_grocery", "pandas",
+                                           lifetimes_fit("ModifiedBetaGeoFitter", "ModifiedBetaGeo")),
+    "cxmetrics.ParetoNBD[grocery]": ("clv_grocery", "pandas", cx_fit("ParetoNBD")),
+    "lifetimes ParetoNBD[grocery]": ("clv_grocery", "pandas", lifetimes_fit("ParetoNBDFitter", "ParetoNBD")),
     "cxmetrics.key_drivers[rw 20]": ("drivers", "pandas", cx_drivers("relative_weights", 20)),
     "statsmodels OLS[20]": ("drivers", "pandas", statsmodels_ols(20)),
     "cxmetrics.key_drivers[shapley 12]": ("drivers", "pandas", cx_drivers("shapley", 12)),
@@ -376,7 +414,7 @@ IMPLEMENTATIONS: dict[str, tuple[str, str, Callable[[Any], Any]]] = {
 }
 
 #: implementations too slow to repeat: timed once
-MAX_REPEAT = {"lifetimes BetaGeo": 1, "lifetimes ParetoNBD": 1}
+MAX_REPEAT = {name: 1 for name in IMPLEMENTATIONS if name.startswith("lifetimes")}
 
 #: (case label, implementation, baseline, goal ratio as the issue states it)
 COMPARISONS = [
@@ -387,6 +425,12 @@ COMPARISONS = [
     ("rfm table+score, polars in", "cxmetrics.rfm[polars]", "polars rfm", 1.0),
     ("clv BG/NBD fit", "cxmetrics.BetaGeo", "lifetimes BetaGeo", 1 / 50),
     ("clv Pareto/NBD fit", "cxmetrics.ParetoNBD", "lifetimes ParetoNBD", 1 / 100),
+    ("clv BG/NBD fit, daily", "cxmetrics.BetaGeo[daily]", "lifetimes BetaGeo[daily]", 1 / 50),
+    ("clv Pareto/NBD fit, daily", "cxmetrics.ParetoNBD[daily]", "lifetimes ParetoNBD[daily]", 1 / 100),
+    ("clv BG/NBD fit, grocery", "cxmetrics.BetaGeo[grocery]", "lifetimes BetaGeo[grocery]", 1.0),
+    ("clv MBG/NBD fit, grocery", "cxmetrics.ModifiedBetaGeo[grocery]", "lifetimes ModifiedBetaGeo[grocery]",
+     1.0),
+    ("clv Pareto/NBD fit, grocery", "cxmetrics.ParetoNBD[grocery]", "lifetimes ParetoNBD[grocery]", 1.0),
     ("drivers relative weights, 20", "cxmetrics.key_drivers[rw 20]", "statsmodels OLS[20]", 1.0),
     ("drivers shapley, 12", "cxmetrics.key_drivers[shapley 12]", "pingouin relimp[12]", 1.0),
     ("journey funnel+transitions, pandas", "cxmetrics.journey[pandas]", "pandas journey", 1.0),
@@ -394,5 +438,13 @@ COMPARISONS = [
     ("journey transitions vs pm4py DFG", "cxmetrics.transitions[pandas]", "pm4py discover_dfg", 1.0),
 ]
 
+#: comparisons run at their own sizes whatever --sizes says (the data set has a fixed shape)
+CASE_SIZES = {"clv BG/NBD fit, daily": [20_000, 200_000], "clv Pareto/NBD fit, daily": [20_000, 200_000],
+              "clv BG/NBD fit, grocery": [2_500], "clv MBG/NBD fit, grocery": [2_500],
+              "clv Pareto/NBD fit, grocery": [2_500]}
+#: the size every case runs at under --smoke
+SMOKE_SIZE = 300
+
 DATA = {"survey": survey_data, "transactions": transaction_data, "clv": clv_summary_data,
+        "clv_daily": clv_daily_data, "clv_grocery": clv_grocery_data,
         "drivers": driver_data, "journey": journey_data, "journey_text": journey_text_ids}

@@ -2,6 +2,7 @@
 
     python benchmarks/feedback.py                       # 100,000 reviews, 10 stores
     python benchmarks/feedback.py --reviews 20000 --repeat 3
+    python benchmarks/feedback.py --smoke          # every step once on 300 reviews (CI)
 
 The issue's bar: no step slower than the sentiment pass by more than 2x. CPU seconds
 (``time.process_time``), median of ``--repeat`` runs after a warm-up on a small batch; peak
@@ -26,7 +27,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     parser.add_argument("--reviews", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--smoke", action="store_true", help="every step once on 300 reviews")
     args = parser.parse_args()
+    if args.smoke:
+        args.reviews, args.repeat = 300, 1
 
     from cxmetrics.text import aspect_sentiment, flag_negative, keywords, ngrams, sentiment, word_freq
 

@@ -8,6 +8,11 @@ time / baseline time from the same run, so they are comparable on a noisy shared
     python benchmarks/run.py                     # sizes 1e6 and 1e7, 5 repeats
     python benchmarks/run.py --sizes 100000 --repeat 3
     python benchmarks/run.py --only rfm          # the comparisons whose label contains "rfm"
+    python benchmarks/run.py --smoke             # every case once at its smallest size (CI)
+
+``--smoke`` runs each implementation once, in this process, at ``SMOKE_SIZE``, and times
+nothing that is asserted; an implementation whose optional baseline package is not installed
+is reported as skipped.
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from cases import COMPARISONS, DATA, IMPLEMENTATIONS, MAX_REPEAT
+from cases import CASE_SIZES, COMPARISONS, DATA, IMPLEMENTATIONS, MAX_REPEAT, SMOKE_SIZE
 
 _PAGE_MB = os.sysconf("SC_PAGE_SIZE") / 2**20
 
@@ -82,6 +87,23 @@ def measure(name: str, size: int, repeat: int) -> dict[str, float]:
     return json.loads(out.stdout)
 
 
+def smoke(only: str) -> None:
+    """Every chosen implementation once at the smallest size, in this process."""
+    chosen = [c for c in COMPARISONS if only in c[0]]
+    names = list(dict.fromkeys(name for _, mine, base, _ in chosen for name in (mine, base)))
+    for name in names:
+        dataset, backend, function = IMPLEMENTATIONS[name]
+        begin = time.perf_counter()
+        try:
+            function(DATA[dataset](SMOKE_SIZE, backend))
+        except ModuleNotFoundError as missing:
+            if missing.name and missing.name.split(".")[0] == "cxmetrics":
+                raise
+            print(f"{name:<40} skipped: {missing.name} is not installed")
+            continue
+        print(f"{name:<40} ran at {SMOKE_SIZE:,} ({time.perf_counter() - begin:.2f} s)", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     parser.add_argument("--sizes", default="1000000,10000000")
@@ -89,9 +111,13 @@ def main() -> None:
     parser.add_argument("--only", default="", help="run comparisons whose label contains this")
     parser.add_argument("--worker")
     parser.add_argument("--size", type=int)
+    parser.add_argument("--smoke", action="store_true", help="every case once at its smallest size")
     args = parser.parse_args()
     if args.worker:
         print(json.dumps(worker(args.worker, args.size, args.repeat)))
+        return
+    if args.smoke:
+        smoke(args.only)
         return
     sizes = [int(float(s)) for s in args.sizes.split(",")]
     header = (f"{'case':<30} {'size':>10} {'baseline':<16} {'cxmetrics s':>11} {'baseline s':>10} "
@@ -99,19 +125,20 @@ def main() -> None:
     print(header)
     print("-" * len(header))
     chosen = [c for c in COMPARISONS if args.only in c[0]]
-    needed = list(dict.fromkeys(name for _, mine, base, _ in chosen for name in (mine, base)))
-    for size in sizes:
-        results = {name: measure(name, size, args.repeat) for name in needed}
-        for label, mine, baseline, goal in chosen:
-            a, b = results[mine], results[baseline]
+    results: dict[tuple[str, int], dict[str, float]] = {}
+    for label, mine, baseline, goal in chosen:
+        for size in CASE_SIZES.get(label, sizes):
+            for name in (mine, baseline):
+                if (name, size) not in results:
+                    results[name, size] = measure(name, size, args.repeat)
+            a, b = results[mine, size], results[baseline, size]
             print(f"{label:<30} {size:>10,} {baseline:<16} {a['median']:>11.3f} {b['median']:>10.3f} "
                   f"{a['median'] / b['median']:>6.2f} {goal:>6.3g} {a['peak_mb']:>10.0f} "
-                  f"{b['peak_mb']:>12.0f}")
+                  f"{b['peak_mb']:>12.0f}", flush=True)
             if "loglik" in a:
-                gap = abs(a["loglik"] - b["loglik"]) / abs(b["loglik"])
+                gap = (a["loglik"] - b["loglik"]) / abs(b["loglik"])
                 print(f"{'':<30} log-likelihood cxmetrics {a['loglik']:.6f}, baseline {b['loglik']:.6f}, "
-                      f"relative difference {gap:.1e}")
-
+                      f"relative difference (cx - baseline) {gap:.1e}", flush=True)
 
 if __name__ == "__main__":
     main()

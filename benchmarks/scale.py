@@ -8,7 +8,8 @@ holding the data, as a pandas user must).
 
     python benchmarks/scale.py --sizes 10_000_000 30_000_000 100_000_000 --out results/scale.json
 
-The data are written once to ``--data`` (about 1 GB per 100 million rows).
+The data are written once to ``--data`` (about 1 GB per 100 million rows). ``--smoke`` runs
+every case once on 20,000 rows written to a temporary folder (CI).
 """
 
 from __future__ import annotations
@@ -96,10 +97,22 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=Path("/tmp/cxmetrics-scale"))
     parser.add_argument("--out", type=Path)
     parser.add_argument("--case", nargs=3, help=argparse.SUPPRESS)
+    parser.add_argument("--smoke", action="store_true", help="every case once on 20,000 rows")
     args = parser.parse_args()
     if args.case:
         print(json.dumps(run_case(*args.case)))
         return
+    if args.smoke:
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as folder:
+            args.sizes, args.data = [20_000], Path(folder)
+            run_all(args)
+        return
+    run_all(args)
+
+
+def run_all(args: argparse.Namespace) -> None:
     results = []
     for rows in args.sizes:
         write_data(args.data, rows)
@@ -109,6 +122,8 @@ def main() -> None:
             for engine in engines:
                 result = {"rows": rows, **measure(engine, task, path)}
                 print(json.dumps(result), flush=True)
+                if "failed" in result and args.smoke:
+                    raise SystemExit(f"{engine} {task} failed: {result['failed']}")
                 results.append(result)
     if args.out:
         args.out.write_text(json.dumps(results, indent=1) + "\n")

@@ -2,6 +2,7 @@
 
     python benchmarks/sentiment.py                 # 10,000 reviews, 3 repeats
     python benchmarks/sentiment.py --reviews 2000 --sizes 1000,10000,100000
+    python benchmarks/sentiment.py --smoke     # every case once on 100 reviews (CI)
 
 Reviews are drawn (seeded) from the shared development corpora when they are present
 (``../shared/data/sentiment``), else built from a fixed set of comments. Each figure is the median
@@ -68,7 +69,10 @@ def main() -> None:
     parser.add_argument("--reviews", type=int, default=10_000, help="texts in the snownlp comparison")
     parser.add_argument("--sizes", default="1000,10000,100000", help="texts for the growth table")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--smoke", action="store_true", help="every case once on 100 reviews")
     args = parser.parse_args()
+    if args.smoke:
+        args.reviews, args.sizes, args.repeat = 100, "100", 1
 
     start = time.process_time()
     from cxmetrics.text import sentiment

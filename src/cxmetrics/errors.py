@@ -22,6 +22,7 @@ __all__ = [
     "LineItemWarning",
     "MissingValueError",
     "NotFittedError",
+    "NotIdentifiedWarning",
     "OptionError",
     "UntestableWarning",
     "ValueRangeError",
@@ -111,6 +112,11 @@ class UntestableWarning(CXMetricsWarning):
 
 class FontWarning(CXMetricsWarning):
     """No CJK-capable font was found; Chinese labels would render as boxes."""
+
+
+class NotIdentifiedWarning(CXMetricsWarning):
+    """A model parameter is not identified by the data (its likelihood is flat towards a
+    boundary); the message names it, and the fit's summary gives it an infinite bound."""
 
 
 def check_choice(value: Any, allowed: Sequence[str], name: str) -> None:

@@ -11,14 +11,23 @@ import narwhals as nw
 import numpy as np
 
 from cxmetrics import _frame, _stats
-from cxmetrics.clv import _checks
+from cxmetrics.clv import _checks, _predict, _ridges
 from cxmetrics.clv import _likelihood as lik
-from cxmetrics.errors import ConvergenceError, ExcludedDataWarning, ValueRangeError, format_examples
+from cxmetrics.errors import (
+    ConvergenceError,
+    ExcludedDataWarning,
+    NotIdentifiedWarning,
+    ValueRangeError,
+    format_examples,
+)
 
 SUMMARY_COLUMNS = ("frequency", "recency", "T")
 SPEND_COLUMNS = ("frequency", "monetary")
 #: Customers in the thinned copy a large fit starts from.
 WARM_START_CUSTOMERS = 10000
+#: A relative standard error above this (an interval wider than a factor e^(2 z)) sends the
+#: fit to its restarts and ridge checks.
+RIDGE_SPREAD = 2.0
 
 
 def summary_arrays(
@@ -81,8 +90,9 @@ def _checked_frame(summary: Any, columns: Sequence[str]) -> _frame.Frame:
     return frame
 
 
-def join_per_triple(summary: Any, name: str, predict: Callable[[lik.Triples], np.ndarray]) -> Any:
-    """A lazy summary with ``name`` = ``predict`` of its triple, joined back in the engine.
+def join_per_triple(summary: Any, names: Sequence[str], predict: Callable[[lik.Triples], np.ndarray]) -> Any:
+    """A lazy summary with columns ``names`` = the rows of ``predict`` of its triple (shape
+    (len(names), triples)), joined back in the engine.
 
     Predictions are computed once per distinct triple; the join on the three columns (their
     values exactly as the engine returned them) puts them on every customer without
@@ -95,9 +105,41 @@ def join_per_triple(summary: Any, name: str, predict: Callable[[lik.Triples], np
     frequency, recency, age = (distinct[c].to_numpy() for c in SUMMARY_COLUMNS)
     x, t_x, big_t, count = _checked_arrays(frequency, recency, age, distinct[_frame.COUNT].to_numpy())
     triples, inverse = _distinct(x, t_x, big_t, count)
-    table = distinct.select(*SUMMARY_COLUMNS).with_columns(
-        nw.new_series(name, predict(triples)[inverse], backend=distinct.implementation))
+    values = np.atleast_2d(predict(triples))
+    table = distinct.select(*SUMMARY_COLUMNS).with_columns(*(
+        nw.new_series(name, row[inverse], backend=distinct.implementation)
+        for name, row in zip(names, values, strict=True)))
     return frame.join(_frame.into_engine(table, frame), on=list(SUMMARY_COLUMNS), how="left")
+
+
+def attach_columns(summary: Any, columns: dict[str, np.ndarray], arrays: dict[str, np.ndarray]) -> Any:
+    """The eager ``summary`` with ``columns`` added, in its own library; without a summary, a
+    pandas frame of ``arrays`` and ``columns``."""
+    if summary is None:
+        import pandas as pd
+
+        return pd.DataFrame({**arrays, **columns})
+    frame = nw.from_native(summary, eager_only=True)
+    return _frame.to_native(frame.with_columns(
+        *(nw.new_series(name, values, backend=frame.implementation) for name, values in columns.items())))
+
+
+@dataclasses.dataclass(frozen=True)
+class IntervalOptions:
+    """What a prediction's interval asks for: level (None: no interval), method, resamples, seed."""
+
+    confidence: float | None
+    method: str = "delta"
+    resamples: int = 200
+    seed: Any = 0
+
+    @classmethod
+    def make(cls, confidence: float | None, method: str, resamples: int, seed: Any) -> IntervalOptions:
+        if confidence is not None:
+            _check_confidence(confidence)
+            _predict.check_method(method, resamples)
+            _predict.rng_from(seed)  # checked now, used per call
+        return cls(None if confidence is None else float(confidence), method, int(resamples), seed)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -108,6 +150,8 @@ class _Optimum:
     iterations: int
     loglik: float
     hessian: np.ndarray
+    #: gradient of the total log-likelihood there, when the optimiser has it
+    gradient: np.ndarray | None = None
 
 
 class _Model:
@@ -118,6 +162,8 @@ class _Model:
     #: Derivatives ``_derivatives`` provides analytically: 0 (none: finite differences),
     #: or 2 (gradient and Hessian: the fit is Newton's method).
     derivative_order: ClassVar[int] = 0
+    #: Key of :data:`_ridges.RIDGES`: the boundaries along which identification is checked.
+    ridge_family: ClassVar[str] = ""
 
     def __init__(self) -> None:
         self._theta: np.ndarray | None = None
@@ -126,6 +172,11 @@ class _Model:
         self.n_customers_: int = 0
         self.penalizer_: float = 0.0
         self.iterations_: int = 0
+        self.converged_: bool = False
+        self.notes_: list[str] = []
+        self.identified_: dict[str, bool] = {}
+        self.covariance_: np.ndarray | None = None
+        self.confidence_: float = 0.95
 
     # -- subclasses provide the data, the log-likelihood and (optionally) its derivatives -----
     def _total_loglik(self, params: np.ndarray) -> float:
@@ -181,7 +232,7 @@ class _Model:
             # chain rule for log parameters: d/dlog(p) = p d/dp
             return (-loglik / customers + penalizer * float(params @ params), grad_params * params,
                     curvature * np.outer(params, params) + np.diag(grad_params * params),
-                    _Optimum(params, 0, loglik, hessian))
+                    _Optimum(params, 0, loglik, hessian, gradient))
 
         def objective(log_params: np.ndarray) -> float:
             params = np.exp(log_params)
@@ -190,9 +241,16 @@ class _Model:
 
         point = log_start
         value, grad, curvature, optimum = evaluate(point)
+        history = [value]
+        last: _Optimum | None = None  # the latest point with finite derivatives
         for iteration in range(1, 51):
+            if iteration > 8 and history[-6] - value <= 1e-10 * max(abs(value), 1.0):
+                # creeping along a flat ridge: stop here, and let the caller's checks (restarts,
+                # the ridge profiles) decide what the data identify
+                return dataclasses.replace(optimum, iterations=iteration)
             if not (np.isfinite(value) and np.isfinite(grad).all() and np.isfinite(curvature).all()):
-                return None
+                return last
+            last = dataclasses.replace(optimum, iterations=iteration)
             step = _descent_direction(curvature, grad)
             decrement = float(-(grad @ step))
             if decrement <= tolerance * max(abs(value), 1.0):
@@ -216,14 +274,30 @@ class _Model:
                 while True:
                     scale /= 2.0
                     if scale < 1e-8:
-                        return None
+                        # no progress possible from a valid point (rounding, or a flat ridge):
+                        # return it for the caller's checks to judge
+                        return dataclasses.replace(optimum, iterations=iteration) if iteration > 1 else None
                     trial_value = objective(point + scale * step)
                     if np.isfinite(trial_value) and trial_value <= value + 1e-4 * scale * slope:
                         break
                 trial = evaluate(point + scale * step)
+            elif iteration >= 5:
+                # Still far after several full steps: a long flat valley (a ridge). Extrapolate
+                # along the step while the value keeps falling (values only), so the search
+                # covers it in a few passes instead of creeping.
+                best_value, grown = trial[0], 1.0
+                while grown < 16.0 and float(np.max(np.abs(2.0 * grown * step))) <= 6.0:
+                    trial_value = objective(point + 2.0 * grown * step)
+                    if not (np.isfinite(trial_value) and trial_value < best_value):
+                        break
+                    best_value, grown = trial_value, 2.0 * grown
+                if grown > 1.0:
+                    scale = grown
+                    trial = evaluate(point + scale * step)
             point = point + scale * step
             value, grad, curvature, optimum = trial
-        return None
+            history.append(value)
+        return last  # iterations exhausted: the caller judges the point reached
 
     def _warm_start(self, start: np.ndarray, penalizer: float) -> np.ndarray:
         """Where to start the full fit (subclasses with large data start from a quick fit)."""
@@ -235,7 +309,7 @@ class _Model:
 
         result = scipy.optimize.minimize(
             self._objective(customers, penalizer), log_start, jac=bool(self.derivative_order),
-            method="L-BFGS-B", options={"maxiter": 2000, "ftol": 1e-15, "gtol": 1e-10},
+            method="L-BFGS-B", options={"maxiter": 300, "ftol": 1e-15, "gtol": 1e-10},
         )
         # L-BFGS stops when progress is slow; Newton from there takes the estimates to machine
         # precision (and decides convergence) where the Hessian is available.
@@ -253,34 +327,264 @@ class _Model:
         return _Optimum(params, int(result.nit), loglik, _hessian(self._total_loglik, params))
 
     # -- fitting -------------------------------------------------------------------------------
+    def _degenerate(self) -> str | None:
+        """Why the data cannot identify the model unpenalised (None when they can)."""
+        return None
+
+    def _restarts(self, params: np.ndarray) -> list[np.ndarray]:
+        """Further starting points when a run ends on a ridge: the default start, and points
+        along the model's heterogeneity ridge through ``params``."""
+        return [self._start()]
+
+    def _loglik_grad_log(self, log_params: np.ndarray) -> tuple[float, np.ndarray]:
+        """Total (unpenalised) log-likelihood and its gradient in the log parameters."""
+        params = np.exp(log_params)
+        loglik, gradient, _ = self._derivatives(params, hessian=False)
+        return loglik, gradient * params
+
+    def _run(self, log_start: np.ndarray, customers: float, penalizer: float) -> _Optimum | None:
+        """One optimisation from ``log_start``: Newton, else L-BFGS; None when both fail."""
+        optimum = self._newton(log_start, customers, penalizer) if self.derivative_order == 2 else None
+        if optimum is None:
+            try:
+                optimum = self._quasi_newton(log_start, customers, penalizer)
+            except ConvergenceError:
+                return None
+        return optimum if np.isfinite(optimum.loglik) else None
+
+    def _judge(self, optimum: _Optimum, customers: float, penalizer: float) -> tuple[bool, np.ndarray]:
+        """Whether the point is a strict local maximum of the penalised log-likelihood (relative
+        gradient norm in the log parameters below 1e-6 of the log-likelihood's scale and the
+        Hessian negative definite), judged here rather than by the optimiser's flag; and the
+        relative standard errors (standard errors of the log parameters; inf where the Hessian
+        gives none)."""
+        params, loglik, hessian, gradient = optimum.params, optimum.loglik, optimum.hessian, optimum.gradient
+        if gradient is None:  # the Hessian is the optimiser's; only the gradient is needed here
+            with np.errstate(all="ignore"):
+                loglik, gradient, _ = self._derivatives(params, hessian=False)
+        gradient = gradient - 2.0 * penalizer * customers * params
+        curvature = hessian - 2.0 * penalizer * customers * np.eye(len(params))
+        grad_log = gradient * params
+        curvature_log = curvature * np.outer(params, params) + np.diag(grad_log)
+        relative = float(np.linalg.norm(grad_log)) / max(abs(loglik), 1.0)
+        finite = np.isfinite(curvature_log).all() and np.isfinite(relative)
+        concave = finite and bool(np.linalg.eigvalsh(curvature_log).max() < 0)
+        spread = np.full(len(params), np.inf)
+        if concave:
+            diagonal = np.diag(np.linalg.inv(-curvature_log))
+            spread = np.sqrt(np.where(diagonal > 0, diagonal, np.inf))
+        return bool(finite and relative <= 1e-6 and concave), spread
+
     def _optimise(self, customers: float, penalizer: float, confidence: float, backend: Any,
                   initial: Sequence[float] | None) -> None:
+        """Maximise, check the answer, restart from several points if it ends on a ridge, and
+        decide for each parameter whether the data identify it; then the standard errors."""
         if penalizer < 0:
             raise ValueRangeError(f"penalizer must be >= 0, got {penalizer!r}")
+        _check_confidence(confidence)
+        if penalizer == 0:
+            reason = self._degenerate()
+            if reason is not None:
+                raise ConvergenceError(f"{self.title} cannot be fitted: {reason}; a penalizer (for example "
+                                       f"0.01) makes the fit possible by shrinking the parameters")
         start = np.log(np.asarray(initial if initial is not None else self._start(), dtype=np.float64))
         if initial is None:
             start = self._warm_start(start, penalizer)
-        optimum = self._newton(start, customers, penalizer) if self.derivative_order == 2 else None
-        if optimum is None:
-            optimum = self._quasi_newton(start, customers, penalizer)
-        self._theta = optimum.params
-        self.log_likelihood_ = optimum.loglik
+
+        def objective(optimum: _Optimum) -> float:
+            return -optimum.loglik / customers + penalizer * float(optimum.params @ optimum.params)
+
+        first = self._run(start, customers, penalizer)
+        candidates = [first] if first is not None else []
+        converged, spread = (self._judge(first, customers, penalizer) if first is not None
+                             else (False, np.full(len(start), np.inf)))
+        if not converged or spread.max() > RIDGE_SPREAD:
+            # A ridge, a boundary or an unfinished run: restart from several points.
+            base = first.params if first is not None else np.exp(start)
+            for point in self._restarts(base):
+                if np.allclose(np.log(point), start):
+                    continue  # the first run started here
+                candidate = self._run(np.log(point), customers, penalizer)
+                if candidate is not None:
+                    candidates.append(candidate)
+            if not candidates:
+                raise ConvergenceError(
+                    f"{self.title} fit did not converge from any of {1 + len(self._restarts(base))} starting "
+                    f"points (non-finite log-likelihood or no progress); try a penalizer (for example "
+                    f"0.001) or other initial values")
+            best = min(candidates, key=objective)
+            if best is not first:
+                converged, spread = self._judge(best, customers, penalizer)
+        else:
+            assert first is not None
+            best = first
+        self._finish(best, converged, spread, customers, penalizer, confidence, backend)
+
+    def _finish(self, optimum: _Optimum, converged: bool, spread: np.ndarray, customers: float,
+                penalizer: float, confidence: float, backend: Any) -> None:
+        """Identification along the model's ridges, standard errors, intervals, notes."""
+        z = _stats.z_quantile(confidence)
+        names = list(self.parameter_names)
+        params, loglik = optimum.params, optimum.loglik
+        unidentified: set[str] = set()
+        unbounded: set[str] = set()
+        flat: list[np.ndarray] = []
+        notes: list[str] = []
+        if penalizer == 0:
+            for ridge in _ridges.RIDGES.get(self.ridge_family, ()):
+                involved = [names.index(p) for p in ridge.parameters]
+                if converged and spread[involved].max() <= RIDGE_SPREAD:
+                    continue  # well determined: the quadratic approximation already bounds it
+                direction = np.asarray(ridge.direction)
+                far, point = _ridges.profile_far(self._loglik_grad_log, np.log(params), direction)
+                if not np.isfinite(far):
+                    continue
+                listed = " and ".join(ridge.parameters)
+                if far > loglik + 1e-9 * abs(loglik):
+                    # the supremum is at the boundary: go there
+                    params, loglik = np.exp(point), far
+                    unidentified.update(ridge.parameters)
+                    flat.append(direction)
+                    notes.append(f"{listed} not identified: the log-likelihood keeps rising towards "
+                                 f"{listed} -> inf ({ridge.meaning})")
+                elif far > loglik - z**2 / 2.0:
+                    fresh = [p for p in ridge.parameters if p not in unidentified | unbounded]
+                    unbounded.update(fresh)
+                    if fresh:
+                        notes.append(f"{' and '.join(fresh)}: the {confidence:.0%} profile-likelihood "
+                                     f"interval is unbounded above (consistent with {ridge.meaning})")
+        hessian: np.ndarray | None = optimum.hessian
+        if params is not optimum.params:  # moved out along a ridge
+            with np.errstate(all="ignore"):
+                _, _, hessian = self._derivatives(params, hessian=True)
+        assert hessian is not None
+        # with a penalizer the curvature includes the penalty's (what keeps the fit finite)
+        hessian = hessian - 2.0 * penalizer * customers * np.eye(len(params))
+        covariance = _projected_covariance(hessian, params, flat)
+        if covariance is None and np.isfinite(hessian).all():
+            # not concave along some direction no ridge names: hold the flat directions fixed
+            scaled = np.diag(params) @ (-hessian) @ np.diag(params)
+            values, vectors = np.linalg.eigh((scaled + scaled.T) / 2.0)
+            scale = max(float(np.abs(values).max()), 1e-300)
+            extra = [vectors[:, k] for k in range(len(values)) if values[k] <= 1e-10 * scale]
+            for vector in extra:
+                for index in np.flatnonzero(np.abs(vector) > 0.3):
+                    if names[index] not in unidentified:
+                        unidentified.add(names[index])
+                        notes.append(f"{names[index]} not identified: the log-likelihood is flat or not "
+                                     f"concave along it at the estimate")
+            covariance = _projected_covariance(hessian, params, flat + extra)
+        diagonal = np.diag(covariance) if covariance is not None else np.full(len(params), np.nan)
+        std_error = np.sqrt(np.where(diagonal > 0, diagonal, np.nan))
+        for j, name in enumerate(names):
+            if name in unidentified:
+                std_error[j] = np.inf
+            elif not np.isfinite(std_error[j]):
+                # not concave here though no ridge explains it: say so rather than a silent NaN
+                std_error[j] = np.inf
+                unidentified.add(name)
+                notes.append(f"{name} not identified: the log-likelihood is not concave at the estimate")
+        if notes:
+            warnings.warn(f"{self.title}: " + "; ".join(notes), NotIdentifiedWarning, stacklevel=4)
+        self._theta = params
+        self.log_likelihood_ = float(loglik)
         self.n_customers_ = round(customers)
         self.penalizer_ = float(penalizer)
         self.iterations_ = optimum.iterations
-        params = optimum.params
-        std_error = _standard_errors(optimum.hessian)
-        z = _stats.z_quantile(0.5 + confidence / 2.0)
+        self.converged_ = converged or bool(unidentified)
+        self.notes_ = notes
+        self.covariance_ = covariance
+        self.confidence_ = float(confidence)
         # Wald interval on the log scale: positive, as the parameters are.
-        with np.errstate(over="ignore"):  # a parameter on a flat ridge: an unbounded interval
-            spread = np.exp(z * std_error / params)
+        with np.errstate(over="ignore", invalid="ignore"):
+            spread_factor = np.exp(z * std_error / params)
+        lower, upper = params / spread_factor, params * spread_factor
+        for j, name in enumerate(names):
+            if name in unidentified:
+                lower[j], upper[j] = 0.0, np.inf
+            elif name in unbounded:
+                upper[j] = np.inf
         self.params_ = _frame.to_native(nw.from_dict({
-            "parameter": list(self.parameter_names),
+            "parameter": names,
             "estimate": params,
             "std_error": std_error,
-            "lower": params / spread,
-            "upper": params * spread,
+            "lower": lower,
+            "upper": upper,
         }, backend=backend))
+        self.identified_ = {name: name not in unidentified for name in names}
+
+    # -- prediction intervals ----------------------------------------------------------------
+    def _with_interval(self, function: Callable[[np.ndarray], np.ndarray], interval: IntervalOptions,
+                       kind: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Estimate, lower and upper bound of ``function(params)`` (an array per row)."""
+        theta = self._fitted()
+        assert interval.confidence is not None
+        estimate = function(theta)
+        if interval.method == "bootstrap":
+            replicates = self._bootstrap(interval.resamples, interval.seed)
+            draws = np.stack([function(params) for params in replicates])
+            low, high = _predict.percentile_bounds(draws, interval.confidence)
+            return estimate, low, high
+        covariance = self._covariance()
+        grad = _predict.gradient(function, theta)
+        return (estimate, *_predict.delta_bounds(estimate, grad, covariance,
+                                                 _stats.z_quantile(interval.confidence), kind))
+
+    def _covariance(self) -> np.ndarray:
+        if self.covariance_ is None:
+            raise ValueRangeError(
+                f"this {type(self).__name__} has no parameter covariance (made by from_parameters, or its "
+                f"information matrix is singular), so the delta method cannot give intervals; fit it, or "
+                f"use method='bootstrap' on a fitted model")
+        return self.covariance_
+
+    def _bootstrap(self, resamples: int, seed: Any) -> np.ndarray:
+        """Parameters refitted on ``resamples`` customer resamples (rows: replicates), cached
+        per (resamples, seed) when the seed is an int."""
+        key = (resamples, seed) if not isinstance(seed, np.random.Generator) else None
+        cache = self.__dict__.setdefault("_bootstrap_cache", {})
+        if key is not None and key in cache:
+            return cache[key]
+        if not self._has_training_data():
+            raise ValueRangeError(
+                f"this {type(self).__name__} does not hold its training data (made by from_parameters, or "
+                f"unpickled: pickles keep only the parameters), so it cannot be bootstrapped; refit it, or "
+                f"use method='delta'")
+        rng = _predict.rng_from(seed)
+        theta = self._fitted()
+        counts = self._training_counts()
+        draws = []
+        try:
+            for _ in range(resamples):
+                resampled = _predict.resample_counts(counts, rng)
+                self._use_counts(resampled)
+                optimum = self._run(np.log(theta), float(resampled.sum()), self.penalizer_)
+                if optimum is not None:
+                    draws.append(optimum.params)
+        finally:
+            self._use_counts(None)
+        result = np.array(draws)
+        if key is not None:
+            cache[key] = result
+        return result
+
+    def _has_training_data(self) -> bool:
+        return False
+
+    def _training_counts(self) -> np.ndarray:
+        raise NotImplementedError
+
+    def _use_counts(self, counts: np.ndarray | None) -> None:
+        """Reweight the training rows by ``counts`` (None: back to the data as fitted)."""
+        raise NotImplementedError
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickles keep the parameters and what predictions need, not the training data."""
+        state = dict(self.__dict__)
+        for name in ("_data", "_spend", "_full", "_bootstrap_cache"):
+            if name in state:
+                state[name] = None if name != "_bootstrap_cache" else {}
+        return state
 
     @classmethod
     def from_parameters(cls, **values: float) -> Any:
@@ -304,6 +608,7 @@ class _Model:
             raise ValueRangeError(f"parameters must be positive and finite, got {values}")
         model = cls()
         model._theta = params
+        model.identified_ = dict.fromkeys(cls.parameter_names, True)
         nan = np.full(len(params), np.nan)
         model.params_ = _frame.to_native(nw.from_dict({
             "parameter": list(cls.parameter_names), "estimate": params, "std_error": nan,
@@ -323,12 +628,22 @@ class _Model:
     def summary(self) -> Any:
         """The parameter table (estimate, standard error, interval) with fit information.
 
-        Columns: ``parameter, estimate, std_error, lower, upper`` and, repeated on each row,
-        ``log_likelihood``, ``customers``, ``penalizer``, ``iterations``.
+        Columns: ``parameter, estimate, std_error, lower, upper, identified`` and, repeated
+        on each row, ``log_likelihood``, ``customers``, ``penalizer``, ``iterations`` and
+        ``note`` (why a parameter is not identified or its interval is unbounded, else empty).
+
+        A parameter the data do not identify (its likelihood flat or rising towards a
+        boundary, as the dropout parameters of a panel where nobody drops out) has
+        ``identified`` False, an infinite standard error and the interval [0, inf); one whose
+        profile-likelihood interval is unbounded above has ``upper`` = inf.
         """
         self._fitted()
         table = nw.from_native(self.params_, eager_only=True)
+        identified = [self.identified_.get(name, True) for name in self.parameter_names]
+        note = "; ".join(self.notes_)
         return _frame.to_native(table.with_columns(
+            nw.new_series("identified", identified, backend=table.implementation),
+            nw.lit(note).alias("note"),
             nw.lit(self.log_likelihood_).alias("log_likelihood"),
             nw.lit(self.n_customers_).alias("customers"),
             nw.lit(self.penalizer_).alias("penalizer"),
@@ -343,14 +658,37 @@ class _Model:
                 f"customers={self.n_customers_})")
 
 
-def _standard_errors(hessian: np.ndarray) -> np.ndarray:
-    """Square roots of the diagonal of the inverse observed information (unpenalised)."""
+def _projected_covariance(hessian: np.ndarray, params: np.ndarray,
+                          flat: Sequence[np.ndarray]) -> np.ndarray | None:
+    """Inverse observed information (unpenalised), with flat ridge directions held fixed.
+
+    In log parameters the information is ``D (-H) D`` (``D = diag(params)``); directions along
+    which the parameters are not identified (``flat``, in log parameters) are projected out
+    (the covariance of the identified combinations given them), then mapped back to the
+    parameters. None when the information is not positive definite on what remains.
+    """
+    scale = np.diag(params)
+    information = scale @ (-hessian) @ scale
+    if not np.isfinite(information).all():
+        return None
+    basis = np.eye(len(params))
+    if flat:
+        ridge = np.linalg.qr(np.column_stack(flat))[0]
+        complement = np.linalg.svd(np.eye(len(params)) - ridge @ ridge.T)[0][:, :len(params) - ridge.shape[1]]
+        basis = complement
+    reduced = basis.T @ information @ basis
     try:
-        covariance = np.linalg.inv(-hessian)
+        np.linalg.cholesky(reduced)
     except np.linalg.LinAlgError:
-        return np.full(len(hessian), np.nan)
-    diagonal = np.diag(covariance)
-    return np.sqrt(np.where(diagonal > 0, diagonal, np.nan))
+        return None
+    return scale @ basis @ np.linalg.inv(reduced) @ basis.T @ scale
+
+
+def _check_confidence(confidence: float) -> float:
+    value = float(confidence)
+    if isinstance(confidence, bool) or not 0.0 < value < 1.0:
+        raise ValueRangeError(f"confidence must be between 0 and 1 (exclusive), got {confidence!r}")
+    return value
 
 
 def _descent_direction(curvature: np.ndarray, gradient: np.ndarray) -> np.ndarray:
@@ -443,6 +781,32 @@ class _TransactionModel(_Model):
         assert self._data is not None
         return self._data
 
+    def _has_training_data(self) -> bool:
+        return self._data is not None
+
+    def _training_counts(self) -> np.ndarray:
+        return self._triples().count
+
+    def _use_counts(self, counts: np.ndarray | None) -> None:
+        full = self.__dict__.setdefault("_full", None) or self._data
+        if counts is None:
+            self._data, self._full = full, None
+            return
+        rows = counts > 0
+        self._full = full
+        assert full is not None
+        self._data = full.subset(rows, counts[rows])
+
+    def _degenerate(self) -> str | None:
+        d = self._triples()
+        if d.customers < 2:
+            return "one customer cannot identify how purchase rates and dropout vary across customers"
+        if not (d.T > 0).any():
+            return "every customer has T = 0: no time was observed after any first purchase"
+        if not (d.x > 0).any():
+            return "no repeat purchases: the purchase rate and dropout are not identified"
+        return None
+
     def _warm_start(self, start: np.ndarray, penalizer: float) -> np.ndarray:
         """Start from a quick fit on a seeded thinning of the customers when there are many.
 
@@ -479,40 +843,117 @@ class _TransactionModel(_Model):
     def _loglik(self, params: np.ndarray, d: lik.Triples) -> np.ndarray:
         raise NotImplementedError
 
-    def _predict(self, function: Callable[[lik.Triples], np.ndarray], summary: Any, frequency: Any,
-                 recency: Any, T: Any, name: str) -> Any:
-        """Per customer: an array for arrays and eager frames; for a lazy summary, the summary
-        with a ``name`` column, still lazy."""
-        self._fitted()
+    def _predict(self, function: Callable[[np.ndarray, lik.Triples], np.ndarray], summary: Any,
+                 frequency: Any, recency: Any, T: Any, name: str, interval: IntervalOptions,
+                 kind: str = "positive") -> Any:
+        """Per customer ``function(params, triples)``.
+
+        Without ``confidence``: an array for arrays and eager frames; for a lazy summary, the
+        summary with a ``name`` column, still lazy. With it: the summary (a pandas frame of the
+        three arrays when given arrays) with ``name``, ``name_ci_low`` and ``name_ci_high``,
+        in the summary's library; lazy stays lazy.
+        """
+        theta = self._fitted()
+        if interval.confidence is None:
+            if summary is not None and _frame.is_lazy(summary):
+                joined = join_per_triple(summary, [name], lambda d: function(theta, d)[None])
+                return _frame.per_row_result(joined)
+            x, t_x, big_t, count = summary_arrays(summary, frequency=frequency, recency=recency, T=T)
+            d, inverse = _distinct(x, t_x, big_t, count)
+            return function(theta, d)[inverse]
+        names = [name, f"{name}_ci_low", f"{name}_ci_high"]
+
+        def columns(d: lik.Triples) -> np.ndarray:
+            return np.stack(self._with_interval(lambda params: function(params, d), interval, kind))
+
         if summary is not None and _frame.is_lazy(summary):
-            return _frame.per_row_result(join_per_triple(summary, name, function))
+            return _frame.per_row_result(join_per_triple(summary, names, columns))
         x, t_x, big_t, count = summary_arrays(summary, frequency=frequency, recency=recency, T=T)
         d, inverse = _distinct(x, t_x, big_t, count)
-        return function(d)[inverse]
+        return attach_columns(summary, dict(zip(names, columns(d)[:, inverse], strict=True)),
+                              {"frequency": x, "recency": t_x, "T": big_t})
 
     def expected_purchases(self, t: float, summary: Any = None, *, frequency: Any = None,
-                           recency: Any = None, T: Any = None) -> Any:
-        """E[purchases in the next ``t`` time units | frequency, recency, T], per customer."""
+                           recency: Any = None, T: Any = None, confidence: float | None = None,
+                           method: str = "delta", resamples: int = 200, seed: Any = 0) -> Any:
+        """E[purchases in the next ``t`` time units | frequency, recency, T], per customer.
+
+        Parameters
+        ----------
+        t : float
+            Horizon, in the summary's time unit.
+        summary : DataFrame, optional
+            ``frequency``, ``recency`` and ``T`` per customer; or pass the three arrays.
+        confidence : float, optional
+            With it, the result is a frame with ``expected_purchases``,
+            ``expected_purchases_ci_low`` and ``expected_purchases_ci_high``.
+        method : {"delta", "bootstrap"}
+            Delta method from the parameter covariance (log scale), or the percentile interval
+            over ``resamples`` refits on customers resampled with replacement (seeded by
+            ``seed``, an int or numpy Generator; needs the training data, so not after pickling).
+
+        Examples
+        --------
+        >>> import cxmetrics as cx
+        >>> bg = cx.BetaGeo().fit(frequency=[0, 2, 5, 1, 0, 3, 0, 1, 4, 0],
+        ...                       recency=[0, 10, 30, 4, 0, 20, 0, 33, 25, 0],
+        ...                       T=[40, 38, 35, 30, 25, 39, 40, 36, 38, 30], penalizer=0.01)
+        >>> out = bg.expected_purchases(10, frequency=[3], recency=[20], T=[39], confidence=0.95)
+        >>> out.columns.tolist()[3:]
+        ['expected_purchases', 'expected_purchases_ci_low', 'expected_purchases_ci_high']
+        >>> bool(out["expected_purchases_ci_low"].iloc[0] < out["expected_purchases"].iloc[0]
+        ...      < out["expected_purchases_ci_high"].iloc[0])
+        True
+        """
         horizon = _check_horizon(t)
-        return self._predict(
-            lambda d: self._expected(self._fitted(), horizon, d), summary, frequency, recency, T,
-            "expected_purchases")
+        return self._predict(lambda params, d: self._expected(params, horizon, d), summary, frequency,
+                             recency, T, "expected_purchases",
+                             IntervalOptions.make(confidence, method, resamples, seed))
 
     def probability_alive(self, summary: Any = None, *, frequency: Any = None, recency: Any = None,
-                          T: Any = None) -> Any:
-        """P(the customer is still active at T | frequency, recency, T), per customer."""
-        return self._predict(lambda d: self._p_alive(self._fitted(), d), summary, frequency, recency, T,
-                             "probability_alive")
+                          T: Any = None, confidence: float | None = None, method: str = "delta",
+                          resamples: int = 200, seed: Any = 0) -> Any:
+        """P(the customer is still active at T | frequency, recency, T), per customer.
+
+        ``confidence``, ``method``, ``resamples`` and ``seed`` as in :meth:`expected_purchases`
+        (columns ``probability_alive``, ``probability_alive_ci_low``, ``probability_alive_ci_high``;
+        the delta method works on the logit scale).
+        """
+        return self._predict(lambda params, d: self._p_alive(params, d), summary, frequency, recency, T,
+                             "probability_alive", IntervalOptions.make(confidence, method, resamples, seed),
+                             "probability")
 
     def probability_of_purchases(self, n: int, t: float, summary: Any = None, *, frequency: Any = None,
-                                 recency: Any = None, T: Any = None) -> Any:
-        """P(exactly ``n`` purchases in the next ``t`` time units | frequency, recency, T)."""
+                                 recency: Any = None, T: Any = None, confidence: float | None = None,
+                                 method: str = "delta", resamples: int = 200, seed: Any = 0) -> Any:
+        """P(exactly ``n`` purchases in the next ``t`` time units | frequency, recency, T).
+
+        ``confidence``, ``method``, ``resamples`` and ``seed`` as in :meth:`expected_purchases`
+        (columns ``probability_of_purchases`` and its ``_ci_low``/``_ci_high``; logit scale).
+        """
         if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
             raise ValueRangeError(f"n must be a whole number >= 0, got {n!r}")
         horizon = _check_horizon(t)
-        return self._predict(
-            lambda d: self._pmf(self._fitted(), int(n), horizon, d), summary, frequency, recency, T,
-            "probability_of_purchases")
+        return self._predict(lambda params, d: self._pmf(params, int(n), horizon, d), summary, frequency,
+                             recency, T, "probability_of_purchases",
+                             IntervalOptions.make(confidence, method, resamples, seed), "probability")
+
+    def log_likelihood(self, summary: Any = None, *, frequency: Any = None, recency: Any = None,
+                       T: Any = None) -> float:
+        """Total log-likelihood of the customers in ``summary`` (or the three arrays) at the
+        model's parameters, e.g. to compare another fitter's estimates on the same data.
+
+        Examples
+        --------
+        >>> import cxmetrics as cx
+        >>> bg = cx.BetaGeo.from_parameters(r=0.243, alpha=4.414, a=0.793, b=2.426)
+        >>> round(bg.log_likelihood(frequency=[0, 2], recency=[0, 30.43], T=[38.86, 38.86]), 4)
+        -10.0133
+        """
+        theta = self._fitted()
+        x, t_x, big_t, count = summary_arrays(summary, frequency=frequency, recency=recency, T=T)
+        d, _ = _distinct(x, t_x, big_t, count)
+        return float(d.count @ self._loglik(theta, d))
 
     def expected_population_purchases(self, t: float) -> float:
         """E[purchases in ``t`` time units] of a randomly chosen new customer (first purchase at 0).
@@ -537,7 +978,17 @@ class _TransactionModel(_Model):
 class _BetaGeoFamily(_TransactionModel):
     parameter_names = ("r", "alpha", "a", "b")
     derivative_order = 2
+    ridge_family = "betageo"
     _dropouts_at_start: ClassVar[int] = 0
+
+    def _restarts(self, params: np.ndarray) -> list[np.ndarray]:
+        # the dropout mean a / (a + b) held, a (so a + b) spread over three decades
+        r, alpha, a, b = params
+        mean = a / (a + b)
+        starts = [self._start()]
+        for shape in (0.1, 1.0, 10.0):
+            starts.append(np.array([r, alpha, shape, shape * (1.0 - mean) / mean]))
+        return starts
 
     def _start(self) -> np.ndarray:
         d = self._triples()
@@ -598,6 +1049,15 @@ class ParetoNBD(_TransactionModel):
     title = "Pareto/NBD"
     parameter_names = ("r", "alpha", "s", "beta")
     derivative_order = 2
+    ridge_family = "pareto"
+
+    def _restarts(self, params: np.ndarray) -> list[np.ndarray]:
+        # the mean dropout rate s / beta held, s spread over three decades
+        r, alpha, s, beta = params
+        starts = [self._start()]
+        for shape in (0.1, 1.0, 10.0):
+            starts.append(np.array([r, alpha, shape, shape * beta / s]))
+        return starts
 
     def _start(self) -> np.ndarray:
         d = self._triples()
@@ -630,13 +1090,47 @@ class GammaGamma(_Model):
     ``monetary`` (the mean of repeat purchases) is undefined.
     """
 
+    _spend: tuple[np.ndarray, np.ndarray, np.ndarray] | None
     title = "Gamma-Gamma"
     parameter_names = ("p", "q", "gamma")
     derivative_order = 2
+    ridge_family = "gamma_gamma"
+
+    def _has_training_data(self) -> bool:
+        return self._spend is not None
+
+    def _training_counts(self) -> np.ndarray:
+        assert self._spend is not None
+        return self._spend[2]
+
+    def _use_counts(self, counts: np.ndarray | None) -> None:
+        full = self.__dict__.setdefault("_full", None) or self._spend
+        assert full is not None
+        if counts is None:
+            self._spend, self._full = full, None
+            return
+        rows = counts > 0
+        self._full = full
+        self._spend = (full[0][rows], full[1][rows], counts[rows])
+
+    def _degenerate(self) -> str | None:
+        assert self._spend is not None
+        _, m, count = self._spend
+        if count.sum() < 2:
+            return "one repeat buyer cannot identify the spread of spend across customers"
+        if len(np.unique(m)) == 1:
+            return (f"every repeat buyer has the same mean spend ({m[0]:g}): the spread of spend within "
+                    f"and across customers (p, q) is not identified")
+        return None
+
+    def _restarts(self, params: np.ndarray) -> list[np.ndarray]:
+        p, q, g = params
+        mean = g / max(q - 1.0, 1e-3)
+        return [self._start()] + [np.array([p, shape, mean * (shape - 1.0)]) for shape in (2.0, 5.0, 25.0)]
 
     def __init__(self) -> None:
         super().__init__()
-        self._spend: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+        self._spend = None
 
     def fit(
         self,
@@ -695,22 +1189,93 @@ class GammaGamma(_Model):
         return (self._total_loglik(params), *lik.gamma_gamma_derivatives(params, *self._spend, hessian))
 
     def expected_spend(
-        self, summary: Any = None, *, frequency: Any = None, monetary: Any = None
+        self, summary: Any = None, *, frequency: Any = None, monetary: Any = None,
+        confidence: float | None = None, method: str = "delta", resamples: int = 200, seed: Any = 0,
     ) -> Any:
         """E[value of a transaction | frequency, monetary], per customer (FHL 2005b eq. 5).
 
         Customers without repeat purchases get the population mean ``p gamma / (q - 1)``.
+
+        Parameters
+        ----------
+        summary : DataFrame, optional
+            ``frequency`` and ``monetary`` per customer; or pass the two arrays.
+        confidence : float, optional
+            With it, the result is a frame (the summary's library; a pandas frame for arrays;
+            lazy stays lazy) with ``expected_spend``, ``expected_spend_ci_low`` and
+            ``expected_spend_ci_high``.
+        method : {"delta", "bootstrap"}
+            Delta method on the log scale with the exact gradient of eq. 5 in (p, q, gamma),
+            or the percentile interval over ``resamples`` refits on resampled repeat buyers
+            (seeded by ``seed``; eager data only).
+
+        Examples
+        --------
+        >>> import cxmetrics as cx
+        >>> import numpy as np
+        >>> rng = np.random.default_rng(1)
+        >>> x = rng.integers(1, 8, 500)
+        >>> customer_mean = 20 * rng.gamma(4.0, 0.25, 500)  # mean spend varies across customers
+        >>> monetary = rng.gamma(6.0 * x, customer_mean / (6.0 * x))  # the mean of x Gamma(6) spends
+        >>> gg = cx.GammaGamma().fit(frequency=x, monetary=monetary)
+        >>> out = gg.expected_spend(frequency=[2], monetary=[30.0], confidence=0.9)
+        >>> out.columns.tolist()
+        ['frequency', 'monetary', 'expected_spend', 'expected_spend_ci_low', 'expected_spend_ci_high']
         """
         params = self._fitted()
+        interval = IntervalOptions.make(confidence, method, resamples, seed)
+        names = ["expected_spend", "expected_spend_ci_low", "expected_spend_ci_high"]
         if summary is not None and _frame.is_lazy(summary):
             frame = _checked_frame(summary, SPEND_COLUMNS)
             _check_spend_rows(frame)
             repeats, mean_spend = nw.col("frequency").cast(nw.Float64), nw.col("monetary")
-            spend = lik.gamma_gamma_expected(
-                params, repeats, nw.when(repeats > 0).then(mean_spend).otherwise(0.0))
-            return _frame.per_row_result(frame.with_columns(spend.alias("expected_spend")))
+            kept = nw.when(repeats > 0).then(mean_spend).otherwise(0.0)
+            if interval.confidence is None:
+                spend = lik.gamma_gamma_expected(params, repeats, kept)
+                return _frame.per_row_result(frame.with_columns(spend.alias("expected_spend")))
+            if interval.method == "bootstrap":
+                raise ValueRangeError("method='bootstrap' needs an eager summary for expected_spend; "
+                                      "use method='delta' on a lazy one")
+            bounds = _spend_delta(params, self._covariance(), repeats, kept,
+                                  _stats.z_quantile(interval.confidence), lambda v: v.exp())
+            return _frame.per_row_result(frame.with_columns(
+                *(value.alias(name) for name, value in zip(names, bounds, strict=True))))
         x, m, _ = _spend_arrays(summary, frequency, monetary)
-        return lik.gamma_gamma_expected(params, x, np.where(x > 0, m, 0.0))
+        m = np.where(x > 0, m, 0.0)
+        if interval.confidence is None:
+            return lik.gamma_gamma_expected(params, x, m)
+        if interval.method == "delta":
+            columns = _spend_delta(params, self._covariance(), x, m,
+                                   _stats.z_quantile(interval.confidence), np.exp)
+        else:
+            columns = self._with_interval(lambda theta: lik.gamma_gamma_expected(theta, x, m), interval,
+                                          "positive")
+        return attach_columns(summary, dict(zip(names, columns, strict=True)),
+                              {"frequency": x, "monetary": m})
+
+
+def spend_moments(params: np.ndarray, covariance: np.ndarray, x: Any, m: Any) -> tuple[Any, Any]:
+    """Expected spend and its delta-method variance, by plain arithmetic (so on arrays or on a
+    lazy engine's column expressions).
+
+    With f = (gamma + m x) p / D, D = p x + q - 1: df/dp = (gamma + m x)(q - 1) / D^2,
+    df/dq = -(gamma + m x) p / D^2, df/dgamma = p / D.
+    """
+    p, q, g = (float(v) for v in params)
+    total = g + m * x
+    denominator = p * x + q - 1.0
+    estimate = total * p / denominator
+    grad = (total * (q - 1.0) / denominator**2, -total * p / denominator**2, p / denominator)
+    variance = sum(grad[i] * grad[j] * float(covariance[i, j]) for i in range(3) for j in range(3))
+    return estimate, variance
+
+
+def _spend_delta(params: np.ndarray, covariance: np.ndarray, x: Any, m: Any, z: float,
+                 exp: Callable[[Any], Any]) -> tuple[Any, Any, Any]:
+    """Expected spend with its delta-method bounds on the log scale (:func:`spend_moments`)."""
+    estimate, variance = spend_moments(params, covariance, x, m)
+    spread = exp(variance**0.5 * z / estimate)
+    return estimate, estimate / spread, estimate * spread
 
 
 def _check_spend_rows(frame: _frame.Frame) -> None:

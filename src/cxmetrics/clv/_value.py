@@ -7,15 +7,20 @@ from typing import Any
 import narwhals as nw
 import numpy as np
 
-from cxmetrics import _frame, _time
+from cxmetrics import _frame, _stats, _time
+from cxmetrics.clv import _predict
 from cxmetrics.clv._likelihood import Triples
 from cxmetrics.clv._models import (
     SUMMARY_COLUMNS,
     GammaGamma,
+    IntervalOptions,
     _backend_of,
     _distinct,
+    _spend_arrays,
     _TransactionModel,
+    attach_columns,
     join_per_triple,
+    spend_moments,
     summary_arrays,
 )
 from cxmetrics.errors import ValueRangeError
@@ -34,7 +39,11 @@ def customer_lifetime_value(
     discount_rate: float,
     unit: str | float = "M",
     time_unit: str = "W",
-) -> np.ndarray:
+    confidence: float | None = None,
+    method: str = "delta",
+    resamples: int = 200,
+    seed: Any = 0,
+) -> Any:
     """Expected discounted value of each customer's purchases over the next ``horizon`` periods.
 
     Exactly::
@@ -62,14 +71,25 @@ def customer_lifetime_value(
         The discounting period, or its length in ``time_unit``.
     time_unit : {"D", "W", "h"}
         Time unit of the summary (``summary_from_transactions``' ``unit``).
+    confidence : float, optional
+        With it, the result is the summary (same library; lazy stays lazy) with ``clv``,
+        ``clv_ci_low`` and ``clv_ci_high``.
+    method : {"delta", "bootstrap"}
+        ``"delta"``: the two fits are independent, so
+        Var(CLV) = D^2 Var(spend) + spend^2 Var(D) for D the discounted expected purchases,
+        each by the delta method from its model's covariance; interval on the log scale.
+        ``"bootstrap"``: ``resamples`` refits of each model on resampled customers (seeded by
+        ``seed``), replicate k of one paired with replicate k of the other; percentile
+        interval (eager summaries only).
 
     Returns
     -------
-    numpy.ndarray or lazy frame
-        One value per summary row, in the summary's order. For a lazy summary (DuckDB, Dask,
-        Spark, polars LazyFrame): the summary with a ``clv`` column, still lazy; the purchase
-        model runs once per distinct (frequency, recency, T) and is joined back in the engine,
-        and the spend model is an expression evaluated there.
+    numpy.ndarray or frame
+        Without ``confidence``: one value per summary row, in the summary's order. For a lazy
+        summary (DuckDB, Dask, Spark, polars LazyFrame): the summary with a ``clv`` column,
+        still lazy; the purchase model runs once per distinct (frequency, recency, T) and is
+        joined back in the engine, and the spend model is an expression evaluated there.
+        With ``confidence``: the summary with the three columns.
 
     Examples
     --------
@@ -90,24 +110,91 @@ def customer_lifetime_value(
         raise ValueRangeError(f"discount_rate must be a finite rate above -1, got {discount_rate!r}")
     period = _period_length(unit, time_unit)
     params = transaction_model._fitted()
+    interval = IntervalOptions.make(confidence, method, resamples, seed)
 
-    def discounted_purchases(triples: Triples) -> np.ndarray:
+    def discounted(theta: np.ndarray, triples: Triples) -> np.ndarray:
         value = np.zeros(len(triples.count))
         previous = np.zeros(len(triples.count))
         for k in range(1, int(horizon) + 1):
-            cumulative = transaction_model._expected(params, k * period, triples)
+            cumulative = transaction_model._expected(theta, k * period, triples)
             value += (cumulative - previous) / (1.0 + discount_rate) ** k
             previous = cumulative
         return value
 
+    def discounted_purchases(triples: Triples) -> np.ndarray:
+        return discounted(params, triples)
+
+    if interval.confidence is not None:
+        return _clv_interval(transaction_model, spend_model, summary, discounted, interval)
     if _frame.is_lazy(summary):
-        purchases = join_per_triple(summary, _DISCOUNTED, discounted_purchases)
+        purchases = join_per_triple(summary, [_DISCOUNTED], discounted_purchases)
         spend = nw.from_native(spend_model.expected_spend(purchases.to_native()))
         clv = (nw.col("expected_spend") * nw.col(_DISCOUNTED)).alias("clv")
         return _frame.per_row_result(spend.with_columns(clv).drop(_DISCOUNTED, "expected_spend"))
     spend = spend_model.expected_spend(summary)
     triples, inverse = _distinct(*summary_arrays(summary))  # once, not once per period
     return spend * discounted_purchases(triples)[inverse]
+
+
+def _clv_interval(transaction_model: _TransactionModel, spend_model: GammaGamma, summary: Any,
+                  discounted: Any, interval: IntervalOptions) -> Any:
+    """CLV with its interval (see :func:`customer_lifetime_value`)."""
+    assert interval.confidence is not None
+    names = ["clv", "clv_ci_low", "clv_ci_high"]
+    z = _stats.z_quantile(interval.confidence)
+    theta, spend_theta = transaction_model._fitted(), spend_model._fitted()
+
+    def moments(triples: Triples) -> np.ndarray:
+        """Discounted purchases and their delta-method variance per distinct triple."""
+        estimate = discounted(theta, triples)
+        grad = _predict.gradient(lambda p: discounted(p, triples), theta)
+        covariance = transaction_model._covariance()
+        return np.stack([estimate, np.einsum("ij,jk,ik->i", grad, covariance, grad)])
+
+    if _frame.is_lazy(summary):
+        if interval.method == "bootstrap":
+            raise ValueRangeError("method='bootstrap' needs an eager summary for customer_lifetime_value; "
+                                  "use method='delta' on a lazy one")
+        joined = nw.from_native(join_per_triple(summary, [_DISCOUNTED, _DISCOUNTED + "_var"], moments))
+        repeats = nw.col("frequency").cast(nw.Float64)
+        kept = nw.when(repeats > 0).then(nw.col("monetary")).otherwise(0.0)
+        spend, spend_var = spend_moments(spend_theta, spend_model._covariance(), repeats, kept)
+        purchases, purchases_var = nw.col(_DISCOUNTED), nw.col(_DISCOUNTED + "_var")
+        clv = spend * purchases
+        se = (purchases**2 * spend_var + spend**2 * purchases_var) ** 0.5
+        spread = (se * z / clv).exp()
+        return _frame.per_row_result(joined.with_columns(
+            clv.alias("clv"), (clv / spread).alias("clv_ci_low"), (clv * spread).alias("clv_ci_high"),
+        ).drop(_DISCOUNTED, _DISCOUNTED + "_var"))
+    x, t_x, big_t, count = summary_arrays(summary)
+    frequency, monetary, _ = _spend_arrays(summary, None, None)
+    monetary = np.where(frequency > 0, monetary, 0.0)
+    triples, inverse = _distinct(x, t_x, big_t, count)
+    if interval.method == "bootstrap":
+        purchase_draws = transaction_model._bootstrap(interval.resamples, interval.seed)
+        spend_draws = spend_model._bootstrap(interval.resamples, interval.seed)
+        replicates = min(len(purchase_draws), len(spend_draws))
+        draws = np.stack([
+            discounted(purchase_draws[k], triples)[inverse]
+            * spend_model_expected(spend_draws[k], frequency, monetary) for k in range(replicates)])
+        estimate = (discounted(theta, triples)[inverse]
+                    * spend_model_expected(spend_theta, frequency, monetary))
+        low, high = _predict.percentile_bounds(draws, interval.confidence)
+    else:
+        purchases, purchases_var = moments(triples)[:, inverse]
+        spend, spend_var = spend_moments(spend_theta, spend_model._covariance(), frequency, monetary)
+        estimate = spend * purchases
+        se = np.sqrt(purchases**2 * spend_var + spend**2 * purchases_var)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            spread = np.where(estimate > 0, np.exp(z * se / estimate), 1.0)
+        low, high = estimate / spread, estimate * spread
+    return attach_columns(summary, dict(zip(names, (estimate, low, high), strict=True)), {})
+
+
+def spend_model_expected(theta: np.ndarray, frequency: np.ndarray, monetary: np.ndarray) -> np.ndarray:
+    from cxmetrics.clv._likelihood import gamma_gamma_expected
+
+    return np.asarray(gamma_gamma_expected(theta, frequency, monetary))
 
 
 def _period_length(unit: str | float, time_unit: str) -> float:

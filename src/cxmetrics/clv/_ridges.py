@@ -1,0 +1,102 @@
+"""Flat ridges of the customer-value likelihoods: where each model can lose identification.
+
+Each model's likelihood has limits in which a mixing distribution collapses or a process
+switches off, and along which it can stay flat or keep rising to a supremum at infinity:
+
+* purchase rates all equal (Gamma(r, alpha) with r, alpha -> inf, r / alpha fixed);
+* dropout probabilities (BG/NBD, MBG/NBD) or rates (Pareto/NBD) all equal (a, b or s, beta
+  -> inf together, the mean fixed);
+* no dropout at all (b or beta -> inf);
+* for Gamma-Gamma, customers' mean spends all equal (q, gamma -> inf, gamma / (q - 1) fixed).
+
+:func:`profile_far` maximises the log-likelihood with the point moved far along one such
+direction (in log parameters), the other coordinates free: if that profile value does not
+fall ``z^2 / 2`` below the maximum, the direction's parameters have a confidence interval
+unbounded above (the profile-likelihood interval; Venzon & Moolgavkar 1988), and if it rises
+above the maximum the supremum lies at the boundary and the parameters are not identified.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+
+import numpy as np
+
+#: How far along a ridge the profile is evaluated, in log units (a factor e^8, about 3,000).
+FAR = 8.0
+
+
+@dataclasses.dataclass(frozen=True)
+class Ridge:
+    """A direction in log parameters towards a boundary, the parameters it moves, and what
+    the limit means for the customers."""
+
+    direction: tuple[float, ...]
+    parameters: tuple[str, ...]
+    meaning: str
+
+
+_EQUAL_RATES = "equal purchase rates for every customer (r / alpha fixed)"
+RIDGES: dict[str, tuple[Ridge, ...]] = {
+    "betageo": (
+        Ridge((1.0, 1.0, 0.0, 0.0), ("r", "alpha"), _EQUAL_RATES),
+        Ridge((0.0, 0.0, 1.0, 1.0), ("a", "b"),
+              "equal dropout probabilities for every customer (a / (a + b) fixed)"),
+        Ridge((0.0, 0.0, 0.0, 1.0), ("a", "b"), "no dropout (a / (a + b) -> 0)"),
+    ),
+    "pareto": (
+        Ridge((1.0, 1.0, 0.0, 0.0), ("r", "alpha"), _EQUAL_RATES),
+        Ridge((0.0, 0.0, 1.0, 1.0), ("s", "beta"), "equal dropout rates for every customer (s / beta fixed)"),
+        Ridge((0.0, 0.0, 0.0, 1.0), ("s", "beta"), "no dropout (s / beta -> 0)"),
+    ),
+    "gamma_gamma": (
+        Ridge((0.0, 1.0, 1.0), ("q", "gamma"),
+              "equal mean spend for every customer (gamma p / (q - 1) fixed)"),
+    ),
+}
+
+
+def profile_far(
+    loglik_grad: Callable[[np.ndarray], tuple[float, np.ndarray]],
+    log_params: np.ndarray,
+    direction: np.ndarray,
+    distance: float = FAR,
+) -> tuple[float, np.ndarray]:
+    """Maximum log-likelihood with the log parameters at ``log_params + distance * direction
+    + w``, over ``w`` orthogonal to the direction; returns it and the point reached.
+
+    ``loglik_grad`` gives the total log-likelihood and its gradient in the log parameters.
+    Where the likelihood cannot be evaluated that far out (special functions overflowing),
+    the distance is halved, down to 2 log units (a factor 7.4); the value is NaN if none can be evaluated.
+    """
+    while distance >= 2.0:
+        value, point = _profile_at(loglik_grad, log_params, direction, distance)
+        if np.isfinite(value):
+            return value, point
+        distance /= 2.0
+    return float("nan"), log_params
+
+
+def _profile_at(loglik_grad: Callable[[np.ndarray], tuple[float, np.ndarray]], log_params: np.ndarray,
+                direction: np.ndarray, distance: float) -> tuple[float, np.ndarray]:
+    import scipy.optimize
+
+    unit = direction / np.linalg.norm(direction)
+    # orthonormal basis of the complement: the last columns of a QR of [unit, I]
+    basis = np.linalg.qr(np.column_stack([unit, np.eye(len(unit))]))[0][:, 1:len(unit)]
+    origin = log_params + distance * direction
+
+    def negative(w: np.ndarray) -> tuple[float, np.ndarray]:
+        with np.errstate(all="ignore"):
+            value, gradient = loglik_grad(origin + basis @ w)
+        if not (np.isfinite(value) and np.isfinite(gradient).all()):
+            return 1e300, np.zeros_like(w)
+        return -value, -(basis.T @ gradient)
+
+    result = scipy.optimize.minimize(negative, np.zeros(basis.shape[1]), jac=True, method="L-BFGS-B",
+                                     options={"maxiter": 100, "ftol": 1e-14, "gtol": 1e-9})
+    point = origin + basis @ result.x
+    if not result.fun < 1e299:
+        return float("nan"), point
+    return -float(result.fun), point
