@@ -32,6 +32,9 @@ SECTIONS = {
     "gaps",
     "rfm",
     "clv",
+    "topics",
+    "retention",
+    "retention_orders",
     "notes",
 }
 

@@ -57,38 +57,62 @@ def _per_customer(log: Any, customer: str, time: str, columns: list[str]) -> Any
 
 
 def _retention_tests(ctx: Context, log: Any, customer: str, time: str, freq: str, columns: list[str]) -> Any:
-    """Per (column, group): the period where the group's retention differs most from the rest
-    (BH over the periods within the comparison), Holm over every group of every column; one
-    group of a two-level column (the other is its mirror image)."""
+    """Groups whose retention differs from the rest, column by column, step-down as the NPS
+    groups are (:func:`cxmetrics.report._sections._group_tests`).
+
+    Each round compares every remaining group with the other remaining customers period by
+    period (:func:`cxmetrics.compare_retention`, BH over the periods) and takes each group's
+    most different period; Holm over the round's groups, Bonferroni over the columns. The most
+    different group, if significant, is set aside and the rest compared again, so that one
+    group churning faster does not make the others look different from "the rest". Of two
+    groups left, only the one retaining fewer is tested (the other is its mirror image).
+    """
     import pandas as pd
 
     import cxmetrics as cx
 
-    best: list[dict[str, Any]] = []
+    rows: list[dict[str, Any]] = []
     curves: dict[str, Any] = {}
     for column in columns:
-        compared = cx.compare_retention(
-            log, customer=customer, time=time, by=column, freq=freq, periods=PERIODS, p_adjust="fdr_bh"
-        )
-        compared = compared[compared["period"] > 0]
-        curves[column] = compared
-        groups = list(dict.fromkeys(compared[column]))
-        if len(groups) == 2:
-            groups = groups[:1]
-        for group in groups:
-            rows = compared[(compared[column] == group) & compared["p_value"].notna()]
-            ctx.tests += len(rows)
-            if rows.empty:
-                continue
-            row = rows.loc[rows["p_adjusted"].idxmin()]
-            best.append({"column": column, "group": group, **row.drop(labels=[column]).to_dict()})
-    table = pd.DataFrame(best)
-    if len(table):
-        table["p_holm"] = _adjust(table["p_adjusted"].tolist(), "holm")
-    return table, curves
+        pool = list(log[column].dropna().unique())
+        while len(pool) >= 2:
+            compared = cx.compare_retention(
+                log[log[column].isin(pool)],
+                customer=customer,
+                time=time,
+                by=column,
+                freq=freq,
+                periods=PERIODS,
+                p_adjust="fdr_bh",
+            )
+            compared = compared[(compared["period"] > 0) & compared["p_value"].notna()]
+            curves.setdefault(column, compared)
+            round_rows = []
+            for group, part in compared.groupby(column, sort=False):
+                if part.empty:
+                    continue
+                row = part.loc[part["p_adjusted"].idxmin()]
+                round_rows.append({"column": column, "group": group, **row.drop(labels=[column]).to_dict()})
+            if len(round_rows) == 2:
+                round_rows = [min(round_rows, key=lambda r: (r["p_adjusted"], r["difference"]))]
+            ctx.tests += sum(int((compared[column] == r["group"]).sum()) for r in round_rows)
+            if not round_rows:
+                break
+            adjusted = np.minimum(_adjust([r["p_adjusted"] for r in round_rows], "holm") * len(columns), 1.0)
+            for r, p in zip(round_rows, adjusted, strict=True):
+                r["p_holm"] = p
+            best = min(round_rows, key=lambda r: (r["p_holm"], -abs(r["difference"])))
+            if not best["p_holm"] < ALPHA:
+                rows += round_rows
+                break
+            rows.append(best)
+            pool = [g for g in pool if g != best["group"]]
+    return pd.DataFrame(rows), curves
 
 
-def _retention_section(ctx: Context, key: str, log: Any, customer: str, time: str, columns: list[str]) -> Section:
+def _retention_section(
+    ctx: Context, key: str, log: Any, customer: str, time: str, columns: list[str]
+) -> Section:
     import cxmetrics as cx
     from cxmetrics import plot
 
@@ -118,7 +142,13 @@ def _retention_section(ctx: Context, key: str, log: Any, customer: str, time: st
             Col("period", ctx.label(f"{unit}s after", f"之后第几{unit}"), "count"),
             Col("cohort_size", ctx.label("customers", "客户数"), "count"),
             Col("retained", ctx.label("active", "活跃"), "count"),
-            Col("rate", ctx.label("retention (95 % interval)", "留存率（95 % 区间）"), "share", "ci_low", "ci_high"),
+            Col(
+                "rate",
+                ctx.label("retention (95 % interval)", "留存率（95 % 区间）"),
+                "share",
+                "ci_low",
+                "ci_high",
+            ),
         ],
         top=24,
     )
@@ -164,9 +194,17 @@ def _retention_section(ctx: Context, key: str, log: Any, customer: str, time: st
                 Col("column", ctx.label("column", "列"), "label"),
                 Col("group", ctx.label("group", "组"), "label"),
                 Col("period", ctx.label(f"{unit}s after", f"之后第几{unit}"), "count"),
-                Col("rate", ctx.label("group retention", "该组留存率"), "share", "rate_ci_low", "rate_ci_high"),
+                Col(
+                    "rate", ctx.label("group retention", "该组留存率"), "share", "rate_ci_low", "rate_ci_high"
+                ),
                 Col("reference_rate", ctx.label("the rest", "其余"), "share"),
-                Col("difference", ctx.label("difference (95 % interval)", "差（95 % 区间）"), "share", "ci_low", "ci_high"),
+                Col(
+                    "difference",
+                    ctx.label("difference (95 % interval)", "差（95 % 区间）"),
+                    "share",
+                    "ci_low",
+                    "ci_high",
+                ),
                 Col("p_holm", ctx.label("adjusted p", "校正后 p"), "p"),
             ],
             highlight=(tests.sort_values("p_holm")["p_holm"] < ALPHA).to_numpy(),
@@ -176,7 +214,8 @@ def _retention_section(ctx: Context, key: str, log: Any, customer: str, time: st
                 f"Each group against the rest of the customers (a customer's group is its value at the first "
                 f"activity), {unit} by {unit}: two-proportion tests BH-adjusted over the {unit}s, the "
                 "most different shown, Holm over the groups. Yellow: significant.",
-                f"各组与其余客户逐{unit}对比（客户所属组取首次活跃时的值）：两比例检验，对各{unit}做 BH 校正，"
+                f"各组与其余客户逐{unit}对比（客户所属组取首次活跃时的值）：两比例检验，"
+                f"对各{unit}做 BH 校正，"
                 "显示差异最大的一期，组间 Holm 校正。黄色：显著。",
             )
         )
@@ -203,7 +242,7 @@ def retention_sections(ctx: Context) -> list[Section]:
     quiet = Context(ctx.inputs, ctx.lang)  # the data notes are the main sections'
     events: Input | None = ctx.inputs.get("events")
     if events is not None:
-        customer, time, stage = (events.get(r) for r in ("customer", "time", "stage"))
+        customer, time = events.get("customer"), events.get("time")
         log = _clean_events(quiet, events)
         columns = list(events.get("switch") or [])
         log = _per_customer(log[[customer, time, *columns]], customer, time, columns)
@@ -249,7 +288,10 @@ def weighting_sections(ctx: Context) -> list[Section]:
     section = ctx.section("weighting")
     quality = pd.DataFrame(
         [
-            (ctx.label("converged", "已收敛"), ctx.label("yes", "是") if report.converged else ctx.label("no", "否")),
+            (
+                ctx.label("converged", "已收敛"),
+                ctx.label("yes", "是") if report.converged else ctx.label("no", "否"),
+            ),
             (ctx.label("iterations", "迭代次数"), f"{report.iterations:,}"),
             (ctx.label("answers weighted", "加权答卷数"), f"{report.n:,}"),
             (ctx.label("effective sample size", "有效样本量"), f"{report.n_eff:,.0f}"),
@@ -278,9 +320,8 @@ def weighting_sections(ctx: Context) -> list[Section]:
     )
     rows = []
     for variable in [None, *margins]:
-        by = {"by": variable} if variable else {}
-        plain = cx.nps(weighted, score=score, **by)
-        heavy = cx.nps(weighted, score=score, weights="__weight", **by)
+        plain = cx.nps(weighted, score=score, by=variable)
+        heavy = cx.nps(weighted, score=score, by=variable, weights="__weight")
         keys = [variable] if variable else []
         both = plain.merge(heavy, on=keys, suffixes=("", "_w")) if keys else plain.join(heavy, rsuffix="_w")
         for _, r in both.iterrows():
@@ -377,10 +418,22 @@ def topic_sections(ctx: Context) -> list[Section]:
         table,
         [
             Col("label", ctx.label("topic", "话题"), "label"),
-            Col("share", ctx.label("of comments (95 % interval)", "评论占比（95 % 区间）"), "share", "share_ci_low", "share_ci_high"),
+            Col(
+                "share",
+                ctx.label("of comments (95 % interval)", "评论占比（95 % 区间）"),
+                "share",
+                "share_ci_low",
+                "share_ci_high",
+            ),
             Col("with", ctx.label("NPS with", "提及者 NPS"), "score"),
             Col("without", ctx.label("NPS without", "未提及者 NPS"), "score"),
-            Col("difference", ctx.label("difference (95 % interval)", "差（95 % 区间）"), "score", "ci_low", "ci_high"),
+            Col(
+                "difference",
+                ctx.label("difference (95 % interval)", "差（95 % 区间）"),
+                "score",
+                "ci_low",
+                "ci_high",
+            ),
             Col("p_adjusted", ctx.label("adjusted p", "校正后 p"), "p"),
         ],
         top=12,
@@ -389,8 +442,8 @@ def topic_sections(ctx: Context) -> list[Section]:
     section.note(
         ctx.label(
             "Topics found in the comments (non-negative matrix factorisation of TF-IDF; the number chosen "
-            "by stability across subsamples), shares with Wilson intervals; NPS of answers mentioning each topic "
-            "against the others (Welch t, BH over the topics). Yellow: significant.",
+            "by stability across subsamples), shares with Wilson intervals; NPS of answers mentioning "
+            "each topic against the others (Welch t, BH over the topics). Yellow: significant.",
             "话题由评论自动发现（TF-IDF 非负矩阵分解，话题数按子样本稳定性选定），占比附 Wilson 区间；"
             "提及该话题与未提及者的 NPS 对比（Welch t 检验，话题间 BH 校正）。黄色：显著。",
         )
