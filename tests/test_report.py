@@ -324,6 +324,8 @@ def test_per_input_flags_and_toml_mapping(tmp_path: Path):
         "funnel",
         "paths",
         "gaps",
+        "retention",
+        "retention_orders",
         "rfm",
         "clv",
         "notes",

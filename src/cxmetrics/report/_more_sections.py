@@ -85,8 +85,8 @@ def _retention_tests(ctx: Context, log: Any, customer: str, time: str, freq: str
                 periods=PERIODS,
                 p_adjust="fdr_bh",
             )
+            curves.setdefault(column, compared)  # from period 0 (everyone) down
             compared = compared[(compared["period"] > 0) & compared["p_value"].notna()]
-            curves.setdefault(column, compared)
             round_rows = []
             for group, part in compared.groupby(column, sort=False):
                 if part.empty:
@@ -180,7 +180,7 @@ def _retention_section(
         largest = cohorts.groupby("cohort")["cohort_size"].first().nlargest(5).index
         section.figure(
             _titled(
-                plot.retention_curve(later[later["cohort"].isin(largest)]),
+                plot.retention_curve(cohorts[cohorts["cohort"].isin(largest)]),
                 title=ctx.label("Retention of the largest cohorts", "最大几个同期群的留存率"),
             ),
             "retention curves",
@@ -322,8 +322,10 @@ def weighting_sections(ctx: Context) -> list[Section]:
     for variable in [None, *margins]:
         plain = cx.nps(weighted, score=score, by=variable)
         heavy = cx.nps(weighted, score=score, by=variable, weights="__weight")
-        keys = [variable] if variable else []
-        both = plain.merge(heavy, on=keys, suffixes=("", "_w")) if keys else plain.join(heavy, rsuffix="_w")
+        if variable:
+            both = plain.merge(heavy, on=variable, suffixes=("", "_w"))
+        else:
+            both = plain.join(heavy.add_suffix("_w"))
         for _, r in both.iterrows():
             rows.append(
                 {
