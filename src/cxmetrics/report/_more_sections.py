@@ -180,7 +180,11 @@ def _retention_section(
         largest = cohorts.groupby("cohort")["cohort_size"].first().nlargest(5).index
         section.figure(
             _titled(
-                plot.retention_curve(cohorts[cohorts["cohort"].isin(largest)]),
+                plot.retention_curve(
+                    cohorts[cohorts["cohort"].isin(largest)].assign(
+                        cohort=lambda f: f["cohort"].dt.strftime("%Y-%m-%d")  # the legend's labels
+                    )
+                ),
                 title=ctx.label("Retention of the largest cohorts", "最大几个同期群的留存率"),
             ),
             "retention curves",
