@@ -35,6 +35,9 @@ SECTIONS = {
     "gaps",
     "rfm",
     "clv",
+    "topics",
+    "retention",
+    "retention_orders",
     "notes",
 }
 
@@ -324,6 +327,8 @@ def test_per_input_flags_and_toml_mapping(tmp_path: Path):
         "funnel",
         "paths",
         "gaps",
+        "retention",
+        "retention_orders",
         "rfm",
         "clv",
         "notes",

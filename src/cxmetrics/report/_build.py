@@ -140,6 +140,14 @@ def build_report(args: argparse.Namespace) -> Path:
     lang = getattr(args, "lang", "en") or "en"
     inputs, described = _inputs(args)
     previous = _previous(args, inputs)
+    margins = None
+    if getattr(args, "margins", None) is not None:
+        from cxmetrics.weights import load_margins
+
+        try:
+            margins = load_margins(args.margins)
+        except CXMetricsError as exc:
+            raise CXMetricsError(f"--margins: {exc}") from exc
     split = getattr(args, "compare", None)
     if split is not None:
         import pandas as pd
@@ -155,7 +163,9 @@ def build_report(args: argparse.Namespace) -> Path:
         if previous:
             kind = next(iter(previous))
             labels = (previous[kind].source, inputs[kind].source)
-        context = Context(inputs, lang, previous=previous, split=split, previous_labels=labels)
+        context = Context(
+            inputs, lang, previous=previous, split=split, previous_labels=labels, margins=margins
+        )
         progress = Progress(len(SECTIONS) + 1, enabled=not args.quiet)
         sections: list[Section] = []
         for make in SECTIONS:

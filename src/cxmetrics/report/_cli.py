@@ -66,6 +66,13 @@ def _parser() -> argparse.ArgumentParser:
     files.add_argument("--events", type=Path, help="event log: customer, time, stage")
     files.add_argument("--transactions", type=Path, help="orders: customer, time, amount")
     files.add_argument("--config", type=Path, help="TOML file mapping each input's path and columns")
+    files.add_argument(
+        "--margins",
+        type=Path,
+        metavar="PATH",
+        help="TOML file of population shares per survey column ([region] north = 0.4 ...): "
+        "adds a weighting section (the survey raked to them, NPS unweighted against weighted)",
+    )
     compare = report.add_argument_group("what changed (a section comparing two periods or two files)")
     compare.add_argument("--compare", metavar="DATE", help="compare the rows before DATE with those from it")
     compare.add_argument("--compare-survey", type=Path, help="the previous period's survey file")
@@ -103,6 +110,11 @@ def _parser() -> argparse.ArgumentParser:
     orders.add_argument("--transactions-customer", help="customer id column")
     orders.add_argument("--transactions-time", help="date column")
     orders.add_argument("--transactions-amount", help="order amount column")
+    orders.add_argument(
+        "--transactions-order",
+        help="order / basket / invoice id column (rows of one order count as one purchase; "
+        "default: order_id, basket_id, invoice ...)",
+    )
     shared = report.add_argument_group("columns shared by every input (a per-input flag wins)")
     shared.add_argument("--customer", help="customer id column")
     shared.add_argument("--time", help="date or time column")

@@ -23,7 +23,7 @@ __all__ = ["INPUTS", "ROLES", "Input", "load_config", "read_table", "resolve"]
 ROLES: dict[str, tuple[str, ...]] = {
     "survey": ("customer", "time", "score", "csat", "text", "by"),
     "events": ("customer", "time", "stage", "steps", "switch", "conversion"),
-    "transactions": ("customer", "time", "amount"),
+    "transactions": ("customer", "time", "amount", "order"),
 }
 INPUTS = tuple(ROLES)
 _LIST_ROLES = ("by", "steps", "switch")
@@ -67,6 +67,21 @@ GUESSES = {
     "stage": ("stage", "event", "event_name", "step", "page", "action", "阶段", "事件"),
     "amount": ("amount", "revenue", "value", "price", "sales", "spend", "order_value", "金额"),
     "csat": ("csat", "satisfaction", "满意度"),
+    "order": (
+        "order_id",
+        "orderid",
+        "order_no",
+        "order_number",
+        "basket_id",
+        "basket",
+        "invoice",
+        "invoice_id",
+        "invoiceno",
+        "invoice_no",
+        "transaction_id",
+        "订单号",
+        "订单id",
+    ),
 }
 #: Attribute columns whose switches the gaps section tests and whose groups the funnel compares.
 SWITCH_LIKE = ("device", "platform", "channel", "department", "os", "browser", "设备", "平台", "渠道", "部门")

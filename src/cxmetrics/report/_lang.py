@@ -30,6 +30,10 @@ _TEXT: dict[str, tuple[str, str]] = {
     "s_rfm": ("RFM segments", "RFM 客户分层"),
     "s_clv": ("Customer lifetime value", "客户终身价值 (CLV)"),
     "s_compare": ("What changed", "变化对比"),
+    "s_retention": ("Retention (event log)", "留存（事件日志）"),
+    "s_retention_orders": ("Repeat purchases (orders)", "复购留存（订单）"),
+    "s_weighting": ("Weighting to the population", "按总体加权"),
+    "s_topics": ("Topics in the comments", "评论话题"),
     # headline cards
     "h_nps": ("NPS", "NPS"),
     "h_csat": ("CSAT (top-2-box)", "满意度（前两档）"),
@@ -37,6 +41,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "h_revenue": ("Revenue", "收入"),
     "h_risk": ("High-value customers at risk", "高价值流失风险客户"),
     "h_change": ("{period} vs previous: {change} (p {p})", "{period} 较上期：{change}（p {p}）"),
+    "h_retention_orders": ("Repeat buyers after one period", "一期后复购率"),
     "h_n": ("{n} answers", "{n} 份答卷"),
     "h_customers": (
         "{entered} customers entered, {converted} converted",
@@ -83,6 +88,21 @@ _TEXT: dict[str, tuple[str, str]] = {
         "{metric} changed between the periods: {before} → {after} (adjusted p {p}).",
         "{metric} 在两期之间变化：{before} → {after}（校正后 p {p}）。",
     ),
+    "f_retention": (
+        "Retention of {column} = {group} is {rate} in {unit} {period} against {other} for the rest "
+        "(adjusted p {p}).",
+        "{column} = {group} 在第 {period} {unit}的留存率为 {rate}，其余为 {other}（校正后 p {p}）。",
+    ),
+    "f_weighting": (
+        "Weighting to the population moves the NPS of {what} from {before} to {after} "
+        "(more than the interval half-width {half}).",
+        "按总体加权后，{what} 的 NPS 从 {before} 变为 {after}（超过区间半宽 {half}）。",
+    ),
+    "f_topic": (
+        "Comments about “{topic}” ({share} of comments) come with NPS {value} against {other} "
+        "without (difference {diff}, adjusted p {p}).",
+        "提及“{topic}”的评论（占 {share}）NPS 为 {value}，未提及者为 {other}（差 {diff}，校正后 p {p}）。",
+    ),
     # notes
     "n_score": (
         "survey: {n} answers without a valid 0-10 score left out of NPS.",
@@ -112,6 +132,10 @@ _TEXT: dict[str, tuple[str, str]] = {
     "n_no_switch": (
         "events: {n} handoffs switch {column}, too few to test gaps at its switches (20 needed).",
         "事件：仅 {n} 次交接切换了 {column}，不足以检验断点（至少 20 次）。",
+    ),
+    "n_weighting": (
+        "weighting to the margins of {margins} moves no NPS by more than half its interval.",
+        "按 {margins} 的边际加权后，没有 NPS 的变化超过其区间半宽。",
     ),
     "n_skipped": ("{what} left out: {reason}", "{what} 未生成：{reason}"),
     "n_gg": (

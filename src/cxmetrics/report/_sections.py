@@ -40,6 +40,7 @@ class Context:
     previous: dict[str, Input] = field(default_factory=dict)
     split: str | None = None
     previous_labels: tuple[str, str] | None = None
+    margins: dict[str, dict[str, float]] | None = None
 
     @property
     def zh(self) -> bool:
@@ -873,6 +874,8 @@ def customer_sections(ctx: Context) -> list[Section]:
     orders = _clean_orders(ctx, orders_input)
     customer, time, amount = (orders_input.get(r) for r in ("customer", "time", "amount"))
     call = {"customer": customer, "time": time, "amount": amount}
+    if orders_input.get("order") is not None:
+        call["order"] = orders_input.get("order")
     _revenue_headline(ctx, orders, time, amount)
     segments = ctx.section("rfm")
     scored = cx.rfm_score(cx.rfm_table(orders, **call))
@@ -1212,3 +1215,13 @@ SECTIONS: list[Callable[[Context], list[Section]]] = [
     journey_sections,
     customer_sections,
 ]
+
+from cxmetrics.report._more_sections import (  # noqa: E402  (they build on the helpers above)
+    retention_sections,
+    topic_sections,
+    weighting_sections,
+)
+
+SECTIONS.insert(SECTIONS.index(survey_sections) + 1, weighting_sections)
+SECTIONS.insert(SECTIONS.index(text_sections) + 1, topic_sections)
+SECTIONS.insert(SECTIONS.index(journey_sections) + 1, retention_sections)
