@@ -206,7 +206,7 @@ def test_check_independence_on_cdnow(cdnow_summary: pd.DataFrame) -> None:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         cx.GammaGamma().fit(cdnow_summary)
-    assert not [w for w in caught if issubclass(w.category, cx.clv.DependenceWarning)]
+    assert not [w for w in caught if issubclass(w.category, cx.errors.DependenceWarning)]
     polars = cx.GammaGamma.check_independence(pl.from_pandas(cdnow_summary))
     pd.testing.assert_frame_equal(to_pandas(polars), table)
 
@@ -217,14 +217,14 @@ def test_gamma_gamma_warns_on_dependent_spend() -> None:
     nu = rng.gamma(4.0, 1 / 15.0, 500)  # Gamma-Gamma spend: p = 6, q = 4, gamma = 15
     spend = rng.gamma(6.0 * x, 1 / (nu * x))
     dependent = pd.DataFrame({"frequency": x, "monetary": spend * x / 5})
-    with pytest.warns(cx.clv.DependenceWarning, match="correlation") as caught:
+    with pytest.warns(cx.errors.DependenceWarning, match="correlation") as caught:
         cx.GammaGamma().fit(dependent)
     assert issubclass(caught[0].category, errors.CXMetricsWarning)
     independent = pd.DataFrame({"frequency": x, "monetary": spend})
     with warnings.catch_warnings(record=True) as quiet:
         warnings.simplefilter("always")
         cx.GammaGamma().fit(independent)
-    assert not [w for w in quiet if issubclass(w.category, cx.clv.DependenceWarning)]
+    assert not [w for w in quiet if issubclass(w.category, cx.errors.DependenceWarning)]
     table = cx.GammaGamma.check_independence(dependent)
     assert (table["p_value"] < 1e-10).all()
     with pytest.raises(errors.ValueRangeError, match="at least 4 repeat buyers"):

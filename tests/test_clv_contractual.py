@@ -437,7 +437,7 @@ def test_bgbb_lazy_predictions_stay_lazy(donations: pd.DataFrame) -> None:
 def test_sbg_homogeneous_churn_is_a_boundary() -> None:
     # a constant churn rate (no heterogeneity) pushes alpha and beta to infinity together
     geometric = pd.DataFrame({"period": range(6), "survivors": [3200, 1600, 800, 400, 200, 100]})
-    with pytest.warns(cx.clv.UnidentifiedParameterWarning, match=r"\['alpha', 'beta'\].*geometric"):
+    with pytest.warns(cx.errors.NotIdentifiedWarning, match=r"\['alpha', 'beta'\].*geometric"):
         model = cx.ShiftedBetaGeometric().fit(geometric)
     table = model.summary()
     assert not table["identified"].any() and np.isinf(table["upper"]).all()

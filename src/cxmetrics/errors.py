@@ -16,6 +16,7 @@ __all__ = [
     "ColumnNotFoundError",
     "ColumnTypeError",
     "ConvergenceError",
+    "DependenceWarning",
     "DesignError",
     "ExcludedDataWarning",
     "FontWarning",
@@ -112,6 +113,10 @@ class UntestableWarning(CXMetricsWarning):
 
 class FontWarning(CXMetricsWarning):
     """No CJK-capable font was found; Chinese labels would render as boxes."""
+
+
+class DependenceWarning(CXMetricsWarning):
+    """Spend and frequency are correlated, against the Gamma-Gamma model's assumption."""
 
 
 class NotIdentifiedWarning(CXMetricsWarning):

@@ -11,10 +11,9 @@ counts per period, ``BetaGeoBetaBinom`` discrete-opportunity histories (both by 
 ``GammaGamma.check_independence`` check and choose models.
 """
 
-from cxmetrics.clv._checks import DependenceWarning, compare_models, repeat_purchase_histogram, tracking
+from cxmetrics.clv._checks import compare_models, repeat_purchase_histogram, tracking
 from cxmetrics.clv._contractual import ShiftedBetaGeometric
 from cxmetrics.clv._discrete import BetaGeoBetaBinom
-from cxmetrics.clv._fit import UnidentifiedParameterWarning
 from cxmetrics.clv._models import BetaGeo, GammaGamma, ModifiedBetaGeo, ParetoNBD
 from cxmetrics.clv._summary import summary_from_transactions
 from cxmetrics.clv._value import calibration_report, customer_lifetime_value, frequency_recency_matrix
@@ -22,12 +21,10 @@ from cxmetrics.clv._value import calibration_report, customer_lifetime_value, fr
 __all__ = [
     "BetaGeo",
     "BetaGeoBetaBinom",
-    "DependenceWarning",
     "GammaGamma",
     "ModifiedBetaGeo",
     "ParetoNBD",
     "ShiftedBetaGeometric",
-    "UnidentifiedParameterWarning",
     "calibration_report",
     "compare_models",
     "customer_lifetime_value",

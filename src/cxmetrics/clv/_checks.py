@@ -27,16 +27,12 @@ import numpy as np
 
 from cxmetrics import _frame, _time, _transactions
 from cxmetrics.clv._fit import z_value
-from cxmetrics.errors import CXMetricsWarning, ValueRangeError, format_examples
+from cxmetrics.errors import DependenceWarning, ValueRangeError, format_examples
 
 #: The Gamma-Gamma fit warns when the Pearson correlation of frequency and mean spend among
 #: repeat buyers is at least this large in absolute value and significant at 5 %.
 DEPENDENCE_THRESHOLD = 0.3
 _DAY_US = 86_400_000_000
-
-
-class DependenceWarning(CXMetricsWarning):
-    """Spend and frequency are correlated, against the Gamma-Gamma model's assumption."""
 
 
 def _model_label(model: Any) -> str:

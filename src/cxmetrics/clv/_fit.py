@@ -20,7 +20,7 @@ import narwhals as nw
 import numpy as np
 
 from cxmetrics import _frame
-from cxmetrics.errors import ConvergenceError, CXMetricsWarning, MissingValueError, ValueRangeError
+from cxmetrics.errors import ConvergenceError, MissingValueError, NotIdentifiedWarning, ValueRangeError
 
 #: Gradient norm on the log-parameter scale, relative to the log-likelihood, below which a
 #: fit counts as converged.
@@ -33,10 +33,6 @@ RIDGE = 1e5
 #: would span a factor of e^39).
 MAX_LOG_SE = 10.0
 Derivatives = tuple[float, np.ndarray, np.ndarray]
-
-
-class UnidentifiedParameterWarning(CXMetricsWarning):
-    """A fit converged on a flat ridge: some parameters run towards 0 or infinity."""
 
 
 def z_value(confidence: float) -> float:
@@ -321,7 +317,7 @@ class CohortModel:
                 f"{dict(zip(self.parameter_names, np.round(params, 4).tolist(), strict=True))}). "
                 f"Predictions are those of the limit; these parameters' intervals are unbounded "
                 f"(summary() column 'identified'){self._ridge_hint}",
-                UnidentifiedParameterWarning,
+                NotIdentifiedWarning,
                 stacklevel=4,
             )
         return Fit(params, covariance, loglik, units, iterations, identified)
