@@ -1215,13 +1215,3 @@ SECTIONS: list[Callable[[Context], list[Section]]] = [
     journey_sections,
     customer_sections,
 ]
-
-from cxmetrics.report._more_sections import (  # noqa: E402  (they build on the helpers above)
-    retention_sections,
-    topic_sections,
-    weighting_sections,
-)
-
-SECTIONS.insert(SECTIONS.index(survey_sections) + 1, weighting_sections)
-SECTIONS.insert(SECTIONS.index(text_sections) + 1, topic_sections)
-SECTIONS.insert(SECTIONS.index(journey_sections) + 1, retention_sections)
