@@ -81,6 +81,10 @@ def customer_lifetime_value(
         ``"bootstrap"``: ``resamples`` refits of each model on resampled customers (seeded by
         ``seed``), replicate k of one paired with replicate k of the other; percentile
         interval (eager summaries only).
+    resamples : int
+        Bootstrap refits (``method="bootstrap"``), at least 1.
+    seed : int or numpy.random.Generator
+        Seed of the bootstrap resampling.
 
     Returns
     -------

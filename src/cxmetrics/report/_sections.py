@@ -9,12 +9,14 @@ To add a section (retention, topics ...): write such a function and append it to
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
+from cxmetrics.errors import CXMetricsWarning
 from cxmetrics.report._document import Finding, Section
 from cxmetrics.report._format import Col, cell
 from cxmetrics.report._inputs import CONVERSION_NAMES, Input
@@ -910,9 +912,18 @@ def customer_sections(ctx: Context) -> list[Section]:
 
     value = ctx.section("clv")
     summary = cx.summary_from_transactions(orders, **call)
-    model = cx.BetaGeo().fit(summary)
     repeaters = summary[(summary["frequency"] > 0) & (summary["monetary"] > 0)]
-    spend = cx.GammaGamma().fit(repeaters)
+    # what a fit has to say (a parameter the data do not identify) belongs in the data notes,
+    # not on the console; the report is a command run on its own, so recording is safe here
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always", CXMetricsWarning)
+        model = cx.BetaGeo().fit(summary)
+        spend = cx.GammaGamma().fit(repeaters)
+    for warning in said:
+        if issubclass(warning.category, CXMetricsWarning):
+            ctx.note(str(warning.message))
+        else:
+            warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
     summary["probability_alive"] = np.asarray(model.probability_alive(summary), dtype=float)
     summary["clv"] = cx.customer_lifetime_value(model, spend, summary, horizon=12, discount_rate=0.01)
     parameters = model.summary()
