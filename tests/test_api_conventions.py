@@ -47,7 +47,6 @@ NOT_FRAME_FUNCTIONS = {
 #: settled names after the merge; remove the entry in the same change.
 KNOWN_EXCEPTIONS: dict[tuple[str, str], str] = {
     # CLV (clv engineer): models and summaries come first
-    ("data_first", "cx.summary_from_transactions"): "CLV: first argument still `transactions`",
     ("keyword_only", "cx.calibration_report"): "CLV: (model, summary) both positional",
     ("data_first", "cx.calibration_report"): "CLV: model first, then the summary frame",
     ("keyword_only", "cx.customer_lifetime_value"): "CLV: (transaction_model, spend_model, summary)",

@@ -14,7 +14,7 @@ counts per period, ``BetaGeoBetaBinom`` discrete-opportunity histories (both by 
 from cxmetrics.clv._checks import compare_models, repeat_purchase_histogram, tracking
 from cxmetrics.clv._contractual import ShiftedBetaGeometric
 from cxmetrics.clv._discrete import BetaGeoBetaBinom
-from cxmetrics.clv._models import BetaGeo, GammaGamma, ModifiedBetaGeo, ParetoNBD
+from cxmetrics.clv._models import BetaGeo, GammaGamma, ModifiedBetaGeo, ParetoNBD, TransactionModel
 from cxmetrics.clv._summary import summary_from_transactions
 from cxmetrics.clv._value import calibration_report, customer_lifetime_value, frequency_recency_matrix
 
@@ -25,6 +25,7 @@ __all__ = [
     "ModifiedBetaGeo",
     "ParetoNBD",
     "ShiftedBetaGeometric",
+    "TransactionModel",
     "calibration_report",
     "compare_models",
     "customer_lifetime_value",

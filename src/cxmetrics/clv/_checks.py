@@ -26,6 +26,7 @@ import narwhals as nw
 import numpy as np
 
 from cxmetrics import _frame, _time, _transactions
+from cxmetrics._typing import same_frame
 from cxmetrics.clv._fit import z_value
 from cxmetrics.errors import DependenceWarning, ValueRangeError, format_examples
 
@@ -47,6 +48,7 @@ def _is_fitted(model: Any) -> bool:
     return True
 
 
+@same_frame
 def compare_models(data: Any, *, models: Sequence[Any], max_frequency: int = 7) -> Any:
     """One row per purchase model: fit, information criteria and (with holdout) errors.
 
@@ -162,6 +164,7 @@ def compare_models(data: Any, *, models: Sequence[Any], max_frequency: int = 7) 
     )
 
 
+@same_frame
 def tracking(
     data: Any,
     *,
@@ -277,6 +280,7 @@ def tracking(
     return _frame.to_native(nw.from_dict(result, backend=_frame.eager_implementation(prepared.frame)))
 
 
+@same_frame
 def repeat_purchase_histogram(data: Any, *, model: Any, max_frequency: int = 7) -> Any:
     """Customers by number of repeat purchases in calibration: actual against expected.
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import warnings
 from collections.abc import Callable, Sequence
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 import narwhals as nw
 import numpy as np
@@ -724,15 +724,23 @@ def _hessian(loglik: Callable[[np.ndarray], float], params: np.ndarray) -> np.nd
     return hessian
 
 
-class _TransactionModel(_Model):
-    """Common interface of the purchase-count models."""
+TransactionModelT = TypeVar("TransactionModelT", bound="TransactionModel")
+
+
+class TransactionModel(_Model):
+    """The purchase-count models' common base (BG/NBD, MBG/NBD, Pareto/NBD), for type hints.
+
+    :func:`customer_lifetime_value`, :func:`calibration_report` and
+    :func:`frequency_recency_matrix` take any of them; annotate a variable holding "some fitted
+    purchase model" as ``TransactionModel``. Not meant to be fitted itself.
+    """
 
     def __init__(self) -> None:
         super().__init__()
         self._data: lik.Triples | None = None
 
     def fit(
-        self,
+        self: TransactionModelT,
         summary: Any = None,
         *,
         frequency: Any = None,
@@ -741,7 +749,7 @@ class _TransactionModel(_Model):
         penalizer: float = 0.0,
         confidence: float = 0.95,
         initial: Sequence[float] | None = None,
-    ) -> Any:
+    ) -> TransactionModelT:
         """Fit by maximum likelihood on the distinct (frequency, recency, T) triples.
 
         Parameters
@@ -975,7 +983,7 @@ class _TransactionModel(_Model):
         raise NotImplementedError
 
 
-class _BetaGeoFamily(_TransactionModel):
+class _BetaGeoFamily(TransactionModel):
     parameter_names = ("r", "alpha", "a", "b")
     derivative_order = 2
     ridge_family = "betageo"
@@ -1038,7 +1046,7 @@ class ModifiedBetaGeo(_BetaGeoFamily):
     _dropouts_at_start = 1
 
 
-class ParetoNBD(_TransactionModel):
+class ParetoNBD(TransactionModel):
     """Pareto/NBD (Schmittlein, Morrison & Colombo 1987): Poisson purchases at rate
     lambda ~ Gamma(r, alpha) and an exponential lifetime with rate mu ~ Gamma(s, beta).
 

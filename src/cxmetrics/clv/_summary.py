@@ -9,6 +9,7 @@ import narwhals as nw
 import numpy as np
 
 from cxmetrics import _frame, _time, _transactions
+from cxmetrics._typing import same_frame
 from cxmetrics.errors import ExcludedDataWarning, ValueRangeError
 
 _PERIOD = "__cx_period"
@@ -16,8 +17,9 @@ _FIRST = "__cx_first"
 _REPEAT = "__cx_repeat_amount"
 
 
+@same_frame
 def summary_from_transactions(
-    transactions: Any,
+    data: Any,
     *,
     customer: str,
     time: str,
@@ -38,7 +40,7 @@ def summary_from_transactions(
 
     Parameters
     ----------
-    transactions : DataFrame
+    data : DataFrame
         One row per transaction (pandas, polars, pyarrow, or a lazy frame).
     customer, time : str
         Customer id and purchase time (date, datetime or ISO text; time-zone-aware times are
@@ -72,7 +74,7 @@ def summary_from_transactions(
     Returns
     -------
     DataFrame
-        Same library as ``transactions``, one row per customer sorted by ``customer``:
+        Same library as ``data``, one row per customer sorted by ``customer``:
 
         - ``customer`` (named as in the input);
         - ``frequency``: number of repeat purchases (purchases after the first), int;
@@ -107,7 +109,7 @@ def summary_from_transactions(
     """
     unit_us = _time.MICROSECONDS_PER_DAY * _time.unit_days(unit)
     prepared = _transactions.prepare(
-        transactions, customer=customer, time=time, amount=amount, nonpositive=nonpositive,
+        data, customer=customer, time=time, amount=amount, nonpositive=nonpositive,
         order=order, check_lines=not merge_same_period,
     )
     periods, window_end = _periods(prepared, merge_same_period, as_of)

@@ -14,10 +14,10 @@ from cxmetrics.clv._models import (
     SUMMARY_COLUMNS,
     GammaGamma,
     IntervalOptions,
+    TransactionModel,
     _backend_of,
     _distinct,
     _spend_arrays,
-    _TransactionModel,
     attach_columns,
     join_per_triple,
     spend_moments,
@@ -31,7 +31,7 @@ _DISCOUNTED = "__cx_discounted_purchases"
 
 
 def customer_lifetime_value(
-    transaction_model: _TransactionModel,
+    transaction_model: TransactionModel,
     spend_model: GammaGamma,
     summary: Any,
     *,
@@ -140,7 +140,7 @@ def customer_lifetime_value(
     return spend * discounted_purchases(triples)[inverse]
 
 
-def _clv_interval(transaction_model: _TransactionModel, spend_model: GammaGamma, summary: Any,
+def _clv_interval(transaction_model: TransactionModel, spend_model: GammaGamma, summary: Any,
                   discounted: Any, interval: IntervalOptions) -> Any:
     """CLV with its interval (see :func:`customer_lifetime_value`)."""
     assert interval.confidence is not None
@@ -212,7 +212,7 @@ def _period_length(unit: str | float, time_unit: str) -> float:
     return length
 
 
-def calibration_report(model: _TransactionModel, summary: Any, *, max_frequency: int = 7) -> Any:
+def calibration_report(model: TransactionModel, summary: Any, *, max_frequency: int = 7) -> Any:
     """Predicted against actual holdout purchases, per calibration frequency and in total.
 
     Parameters
@@ -273,7 +273,7 @@ def calibration_report(model: _TransactionModel, summary: Any, *, max_frequency:
     return _frame.to_native(nw.from_dict(columns, backend=frame.implementation))
 
 
-def frequency_recency_matrix(model: _TransactionModel, summary: Any = None, *, t: float = 1.0,
+def frequency_recency_matrix(model: TransactionModel, summary: Any = None, *, t: float = 1.0,
                              T: float | None = None, max_frequency: int | None = None,
                              recency_step: float = 1.0) -> Any:
     """P(alive) and expected purchases over a grid of (frequency, recency) at one customer age.

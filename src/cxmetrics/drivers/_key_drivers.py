@@ -10,6 +10,7 @@ import narwhals as nw
 import numpy as np
 
 from cxmetrics import _checks, _frame
+from cxmetrics._typing import same_frame
 from cxmetrics.drivers import _data
 from cxmetrics.drivers import _importance as imp
 from cxmetrics.errors import DesignError, ValueRangeError
@@ -27,6 +28,7 @@ class _Fit:
     model: str
 
 
+@same_frame
 def key_drivers(
     data: Any,
     *,

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from cxmetrics import _checks, _frame
+from cxmetrics._typing import same_frame
 from cxmetrics.drivers import _data
 from cxmetrics.drivers._key_drivers import drivers_table
 from cxmetrics.errors import ValueRangeError
@@ -21,6 +22,7 @@ QUADRANTS = {
 }
 
 
+@same_frame
 def importance_performance(
     data: Any,
     *,

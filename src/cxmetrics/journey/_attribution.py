@@ -15,6 +15,7 @@ import narwhals as nw
 import numpy as np
 
 from cxmetrics import _checks, _frame
+from cxmetrics._typing import same_frame
 from cxmetrics.journey import _log
 from cxmetrics.journey._log import CIDX, POS, STAGE
 
@@ -39,6 +40,7 @@ def absorption(transition: np.ndarray, removed: int | None = None) -> float:
     return float(solved[0])
 
 
+@same_frame
 def attribution(
     data: Any,
     *,

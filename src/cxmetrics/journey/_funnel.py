@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from cxmetrics import _checks, _frame, _stats
+from cxmetrics._typing import same_frame
 from cxmetrics.errors import ColumnTypeError, ValueRangeError
 from cxmetrics.journey import _log
 from cxmetrics.journey._reach import Reach, reach
@@ -48,6 +49,7 @@ def _funnel_reach(events: Any, customer: str, time: str, stage: str, steps: Sequ
     return _FunnelData(steps, keys, group, result, chain, log.backend)
 
 
+@same_frame
 def funnel(
     data: Any,
     *,
@@ -210,6 +212,7 @@ def _finite(value: float) -> float | None:
     return float(value) if np.isfinite(value) else None
 
 
+@same_frame
 def compare_funnels(
     data: Any,
     *,

@@ -18,6 +18,7 @@ import narwhals as nw
 import numpy as np
 
 from cxmetrics import _checks, _frame, _stats
+from cxmetrics._typing import same_frame
 from cxmetrics.errors import ColumnNotFoundError, MissingValueError, UntestableWarning
 from cxmetrics.journey import _log
 from cxmetrics.journey._log import STAGE, TIME, ahead
@@ -29,6 +30,7 @@ MIN_CELL = 5
 NEXT = "__cx_next_"
 
 
+@same_frame
 def gaps(
     data: Any,
     *,

@@ -9,6 +9,7 @@ import narwhals as nw
 import numpy as np
 
 from cxmetrics import _checks, _frame, _stats
+from cxmetrics._typing import same_frame
 from cxmetrics.journey import _log
 from cxmetrics.journey._log import CIDX, CUSTOMER, POS, STAGE, TIME
 from cxmetrics.journey._reach import reach
@@ -17,6 +18,7 @@ SESSION = "__cx_session"
 GROUP = "__cx_group"
 
 
+@same_frame
 def journey_kpis(
     data: Any,
     *,

@@ -9,6 +9,7 @@ import narwhals as nw
 import numpy as np
 
 from cxmetrics import _checks, _frame
+from cxmetrics._typing import same_frame
 from cxmetrics.journey import _log
 from cxmetrics.journey._log import CIDX, CUSTOMER, POS, STAGE, TIME
 from cxmetrics.journey._reach import reach
@@ -28,6 +29,7 @@ TIME_BETWEEN_COLUMNS = ("customers", "reached", "reached_rate", "mean", "median"
                         "min", "max")
 
 
+@same_frame
 def transitions(
     data: Any,
     *,
@@ -147,6 +149,7 @@ def transitions(
     return _frame.to_native(table)
 
 
+@same_frame
 def paths(
     data: Any,
     *,
@@ -262,6 +265,7 @@ def paths(
     return _frame.to_native(_frame.with_arrays(None, result, log.backend))
 
 
+@same_frame
 def time_between(
     data: Any,
     *,

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from cxmetrics.errors import ValueRangeError, check_choice
 from cxmetrics.plot._data import check_positive_int, labels, other_columns, result_frame, values
 from cxmetrics.plot._style import COLORS, chart, hide_spines, message, new_axes, new_figure
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 FUNNEL_COLUMNS = (
     "step",
@@ -30,7 +33,7 @@ FUNNEL_COLUMNS = (
 
 
 @chart
-def funnel(result: Any, *, max_groups: int = 24, ax: Any = None, title: str | None = None) -> Any:
+def funnel(result: Any, *, max_groups: int = 24, ax: Any = None, title: str | None = None) -> Axes:
     """Customers at each step as bars, annotated with the step conversion and the drop-off.
 
     ``result`` is :func:`cxmetrics.funnel`'s frame (``step, entered, conversion_rate,
@@ -150,7 +153,7 @@ def journey_flow(
     max_stages: int = 10,
     ax: Any = None,
     title: str | None = None,
-) -> Any:
+) -> Axes:
     """Transitions as a flow network: stages left to right, arrows as wide as their moves.
 
     ``result`` is :func:`cxmetrics.transitions`'s frame (``from_stage, to_stage, moves``;
@@ -301,7 +304,7 @@ def _flow_order(origin: list[str], target: list[str], moves: np.ndarray) -> list
 @chart
 def gap_chart(
     result: Any, *, top: int = 10, alpha: float = 0.05, ax: Any = None, title: str | None = None
-) -> Any:
+) -> Axes:
     """Gap scores (excess exits at switches) with intervals, largest first; significant ones red.
 
     ``result`` is :func:`cxmetrics.gaps`'s frame. The interval is the difference's interval
@@ -382,7 +385,7 @@ def gap_chart(
 
 
 @chart
-def rfm_heatmap(scored: Any, *, value: str = "monetary", ax: Any = None, title: str | None = None) -> Any:
+def rfm_heatmap(scored: Any, *, value: str = "monetary", ax: Any = None, title: str | None = None) -> Axes:
     """The recency × frequency score grid, coloured by mean ``value`` (or ``value="count"``).
 
     ``scored`` is :func:`cxmetrics.rfm_score`'s frame (``r_score, f_score`` and the value
@@ -435,7 +438,7 @@ def rfm_heatmap(scored: Any, *, value: str = "monetary", ax: Any = None, title: 
 @chart
 def segment_bars(
     profile: Any, *, segment: str | None = None, ax: Any = None, title: str | None = None
-) -> Any:
+) -> Axes:
     """Share of customers and of revenue per segment, side by side.
 
     ``profile`` is :func:`cxmetrics.segment_profile`'s frame (``customers, share,
@@ -471,7 +474,7 @@ def segment_bars(
 @chart
 def clv_distribution(
     data: Any, *, value: str = "clv", bins: int = 40, ax: Any = None, title: str | None = None
-) -> Any:
+) -> Axes:
     """Histogram of customer lifetime values (log scale), with the median and top 10% marked.
 
     ``data`` is a frame with the ``value`` column (for example the summary with
@@ -526,7 +529,7 @@ def clv_distribution(
 @chart
 def probability_alive_matrix(
     grid: Any, *, value: str = "probability_alive", ax: Any = None, title: str | None = None
-) -> Any:
+) -> Axes:
     """Heat map of P(alive) (or ``value="expected_purchases"``) over frequency × recency.
 
     ``grid`` is :func:`cxmetrics.frequency_recency_matrix`'s frame.
@@ -565,7 +568,7 @@ def probability_alive_matrix(
 
 
 @chart
-def calibration_holdout(report: Any, *, ax: Any = None, title: str | None = None) -> Any:
+def calibration_holdout(report: Any, *, ax: Any = None, title: str | None = None) -> Axes:
     """Mean holdout purchases per calibration-frequency bucket: actual against predicted.
 
     ``report`` is :func:`cxmetrics.calibration_report`'s frame (the ``total`` row is shown
@@ -611,7 +614,7 @@ def calibration_holdout(report: Any, *, ax: Any = None, title: str | None = None
 
 
 @chart
-def driver_quadrant(result: Any, *, ax: Any = None, title: str | None = None) -> Any:
+def driver_quadrant(result: Any, *, ax: Any = None, title: str | None = None) -> Axes:
     """Importance against performance per driver, split into the four action quadrants.
 
     ``result`` is :func:`cxmetrics.importance_performance`'s frame (one group).

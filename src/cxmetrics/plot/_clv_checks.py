@@ -7,13 +7,16 @@ of changing rcParams, and returns the Axes.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from cxmetrics.errors import ValueRangeError, check_choice
 from cxmetrics.plot._data import labels, other_columns, result_frame, values
 from cxmetrics.plot._style import COLORS, cjk_font
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 
 def _axes(ax: Any, size: tuple[float, float] = (7.0, 4.0)) -> Any:
@@ -39,7 +42,7 @@ def _finish(ax: Any) -> Any:
     return ax
 
 
-def tracking_plot(result: Any, *, kind: str = "cumulative", ax: Any = None, title: str | None = None) -> Any:
+def tracking_plot(result: Any, *, kind: str = "cumulative", ax: Any = None, title: str | None = None) -> Axes:
     """Actual against predicted repeat purchases per period, calibration and holdout divided
     (Fader, Hardie & Lee 2005a, figures 2 and 3).
 
@@ -84,7 +87,7 @@ def tracking_plot(result: Any, *, kind: str = "cumulative", ax: Any = None, titl
     return _finish(ax)
 
 
-def purchase_histogram(result: Any, *, ax: Any = None, title: str | None = None) -> Any:
+def purchase_histogram(result: Any, *, ax: Any = None, title: str | None = None) -> Axes:
     """Customers by number of repeat purchases in calibration: actual against expected bars.
 
     ``result`` is :func:`cxmetrics.repeat_purchase_histogram`'s frame (the chi-square test is
@@ -116,7 +119,7 @@ def purchase_histogram(result: Any, *, ax: Any = None, title: str | None = None)
     return _finish(ax)
 
 
-def survival_curve(result: Any, *, ax: Any = None, title: str | None = None) -> Any:
+def survival_curve(result: Any, *, ax: Any = None, title: str | None = None) -> Axes:
     """Share of a cohort still active per period, with its interval band, one line per cohort.
 
     ``result`` is :meth:`cxmetrics.ShiftedBetaGeometric.survival`'s frame; a column

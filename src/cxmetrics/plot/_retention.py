@@ -8,13 +8,16 @@ a :class:`matplotlib.figure.Figure` is built directly, and fonts are set on each
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from cxmetrics.errors import ValueRangeError
 from cxmetrics.plot._data import labels, other_columns, result_frame, values
 from cxmetrics.plot._style import COLORS, font_families, new_axes, pin_fonts
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 #: Result columns of the retention functions (everything else is a group key).
 KNOWN = (
@@ -40,7 +43,7 @@ def retention_curve(
     series: str | Sequence[str] | None = None,
     ax: Any = None,
     title: str | None = None,
-) -> Any:
+) -> Axes:
     """Retention by period, one line per cohort or group, with its interval as a band.
 
     ``result`` is :func:`cxmetrics.cohort_retention`'s frame (``period, rate, ci_low,
@@ -100,7 +103,7 @@ def retention_curve(
 
 def cohort_heatmap(
     result: Any, *, annotate: bool = True, ax: Any = None, title: str | None = None
-) -> Any:
+) -> Axes:
     """The retention triangle: cohorts down, periods across, cells coloured by rate.
 
     ``result`` is :func:`cxmetrics.cohort_retention`'s frame for one group (``cohort,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -10,6 +10,9 @@ from cxmetrics import _frame
 from cxmetrics.errors import ValueRangeError
 from cxmetrics.plot._data import labels, other_columns, result_frame, values
 from cxmetrics.plot._style import COLORS, chart, message, new_axes
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 TREND_COLUMNS = (
     "period",
@@ -80,7 +83,7 @@ def _trend(result: Any, value: str, name: str, alpha: float, ax: Any, title: str
 
 
 @chart
-def nps_trend(result: Any, *, alpha: float = 0.05, ax: Any = None, title: str | None = None) -> Any:
+def nps_trend(result: Any, *, alpha: float = 0.05, ax: Any = None, title: str | None = None) -> Axes:
     """NPS per period with its interval band; significant changes marked ▲/▼.
 
     Parameters
@@ -114,7 +117,7 @@ def nps_trend(result: Any, *, alpha: float = 0.05, ax: Any = None, title: str | 
 
 
 @chart
-def csat_trend(result: Any, *, alpha: float = 0.05, ax: Any = None, title: str | None = None) -> Any:
+def csat_trend(result: Any, *, alpha: float = 0.05, ax: Any = None, title: str | None = None) -> Axes:
     """CSAT (top-box share) per period, as :func:`nps_trend`, from :func:`cxmetrics.csat_trend`.
 
     Examples
@@ -136,7 +139,7 @@ def csat_trend(result: Any, *, alpha: float = 0.05, ax: Any = None, title: str |
 @chart
 def nps_distribution(
     result: Any, *, score: str | None = None, ax: Any = None, title: str | None = None
-) -> Any:
+) -> Axes:
     """The 0-10 score distribution, bars coloured detractor (0-6), passive (7-8), promoter (9-10).
 
     ``result`` is :func:`cxmetrics.score_distribution`'s frame (the score column, ``n``,
@@ -198,7 +201,7 @@ def _breakdown(
     low, high = values(frame, "ci_low")[order], values(frame, "ci_high")[order]
     y = y[order]
     ax = new_axes(ax, (7.0, 0.45 * len(y) + 1.5))
-    overall = float(np.nanmean(y)) if reference is None else reference
+    overall = _overall(frame, value, order) if reference is None else reference
     colors = [
         COLORS["positive"] if lo > overall else COLORS["negative"] if hi < overall else COLORS["accent"]
         for lo, hi in zip(low, high, strict=True)
@@ -215,6 +218,19 @@ def _breakdown(
     return ax
 
 
+def _overall(frame: Any, value: str, order: np.ndarray) -> float:
+    """The figure over all respondents: the groups' values weighted by their answers.
+
+    NPS, top-box CSAT and mean CES are means over respondents, so the n-weighted mean of the
+    groups is the overall figure exactly for unweighted results (the plain mean of the groups
+    would count a group of 10 like a group of 10,000).
+    """
+    y = values(frame, value)[order]
+    n = values(frame, "n")[order] if "n" in frame.columns else np.ones(len(y))
+    known = np.isfinite(y) & (n > 0)
+    return float(np.average(y[known], weights=n[known])) if known.any() else float("nan")
+
+
 @chart
 def nps_breakdown(
     result: Any,
@@ -223,9 +239,13 @@ def nps_breakdown(
     reference: float | None = None,
     ax: Any = None,
     title: str | None = None,
-) -> Any:
+) -> Axes:
     """Groups sorted by NPS with interval bars; groups whose interval excludes the reference
-    (default: the mean over groups) are coloured.
+    are coloured.
+
+    The reference defaults to the overall NPS of all respondents (the groups' NPS weighted by
+    their answers ``n``), which is exact for an unweighted result; for a weighted one pass
+    ``reference=cx.nps(data, score=..., weights=...)["nps"][0]``.
 
     ``result`` is :func:`cxmetrics.survey` computed with ``by=``; ``by`` picks the column to
     label bars with (default: the first group column).
@@ -254,7 +274,7 @@ def csat_breakdown(
     reference: float | None = None,
     ax: Any = None,
     title: str | None = None,
-) -> Any:
+) -> Axes:
     """:func:`nps_breakdown` for :func:`cxmetrics.csat` (top-box share).
 
     Examples
@@ -281,7 +301,7 @@ def ces_breakdown(
     reference: float | None = None,
     ax: Any = None,
     title: str | None = None,
-) -> Any:
+) -> Axes:
     """:func:`nps_breakdown` for :func:`cxmetrics.ces`.
 
     Examples

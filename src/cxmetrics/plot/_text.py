@@ -6,13 +6,16 @@ works): per-text scores and labels, per-aspect counts, per-keyword weights.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from cxmetrics.errors import ValueRangeError
 from cxmetrics.plot._data import check_positive_int, labels, result_frame, values
 from cxmetrics.plot._style import COLORS, chart, cjk_font_path, message, new_axes
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 
 @chart
@@ -24,7 +27,7 @@ def sentiment_distribution(
     bins: int = 20,
     ax: Any = None,
     title: str | None = None,
-) -> Any:
+) -> Axes:
     """Histogram of sentiment scores (P(positive)), bins coloured negative / neutral / positive.
 
     ``data`` is a frame with a ``score`` column in [0, 1] (missing scores are left out);
@@ -83,7 +86,7 @@ def aspect_chart(
     negative: str = "negative",
     ax: Any = None,
     title: str | None = None,
-) -> Any:
+) -> Axes:
     """Positive and negative mentions per aspect as diverging bars, most mentioned on top.
 
     Examples
@@ -124,7 +127,7 @@ def keyword_bars(
     top: int = 20,
     ax: Any = None,
     title: str | None = None,
-) -> Any:
+) -> Axes:
     """The ``top`` keywords by weight as horizontal bars.
 
     Examples
@@ -162,7 +165,7 @@ def wordcloud(
     max_words: int = 100,
     seed: int = 0,
     title: str | None = None,
-) -> Any:
+) -> Axes:
     """A word cloud of keywords sized by weight, in a CJK font.
 
     Needs the optional ``wordcloud`` package (``pip install "cxmetrics[wordcloud]"``); the

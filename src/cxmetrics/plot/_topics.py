@@ -9,13 +9,16 @@ text, so no global rcParams are read or changed.
 from __future__ import annotations
 
 import warnings
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from cxmetrics.errors import FontWarning
 from cxmetrics.plot._data import labels, result_frame, values
 from cxmetrics.plot._style import COLORS, cjk_font
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 
 def _axes(ax: Any, size: tuple[float, float]) -> Any:
@@ -53,7 +56,7 @@ def topic_map(
     significant: str | None = "significant",
     ax: Any = None,
     title: str | None = None,
-) -> Any:
+) -> Axes:
     """Topics by how many comments mention them (x) and their impact on the score (y).
 
     The quadrant to act on first is bottom right: common topics whose comments score lower.
@@ -123,7 +126,7 @@ def topic_trend(
     topics: list[str] | None = None,
     ax: Any = None,
     title: str | None = None,
-) -> Any:
+) -> Axes:
     """Topic shares over time with their intervals (a line and a band per topic).
 
     Parameters

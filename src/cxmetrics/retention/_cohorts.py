@@ -28,6 +28,7 @@ import narwhals as nw
 import numpy as np
 
 from cxmetrics import _frame, _stats
+from cxmetrics._typing import same_frame
 from cxmetrics.errors import CXMetricsError, check_choice
 from cxmetrics.retention import _activity as A
 from cxmetrics.survey._aggregate import check_confidence
@@ -166,6 +167,7 @@ def _count_matrix(table: _frame.Frame, sizes: nw.DataFrame[Any], keys: list[str]
     return matrix
 
 
+@same_frame
 def cohort_retention(
     data: Any,
     *,

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from cxmetrics import _frame, _stats
+from cxmetrics._typing import same_frame
 from cxmetrics.errors import CXMetricsError, ValueRangeError, check_choice, format_examples
 from cxmetrics.retention import _activity as A
 from cxmetrics.retention._cohorts import Counts, retention_counts
@@ -32,6 +33,7 @@ RESULT_COLUMNS = (
 )
 
 
+@same_frame
 def compare_retention(
     data: Any,
     *,

@@ -14,6 +14,7 @@ import narwhals as nw
 import numpy as np
 
 from cxmetrics import _frame
+from cxmetrics._typing import same_frame
 from cxmetrics.errors import DesignError
 from cxmetrics.retention import _activity as A
 
@@ -24,6 +25,7 @@ FIRST = "__cx_first"
 RESULT_COLUMNS = ("period", "active", "new", "returning", "resurrected", "dormant", "quick_ratio")
 
 
+@same_frame
 def lifecycle(
     data: Any,
     *,

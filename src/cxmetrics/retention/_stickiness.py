@@ -9,6 +9,7 @@ import narwhals as nw
 import numpy as np
 
 from cxmetrics import _frame, _stats, _time
+from cxmetrics._typing import same_frame
 from cxmetrics.errors import check_choice
 from cxmetrics.retention import _activity as A
 from cxmetrics.survey._aggregate import check_confidence
@@ -23,6 +24,7 @@ RESULT_COLUMNS = ("period", "short_periods", "long_active", "short_active_mean",
                   "ci_low", "ci_high")
 
 
+@same_frame
 def stickiness(
     data: Any,
     *,

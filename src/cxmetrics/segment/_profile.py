@@ -8,9 +8,11 @@ from typing import Any
 import narwhals as nw
 
 from cxmetrics import _checks, _frame
+from cxmetrics._typing import same_frame
 from cxmetrics.errors import ColumnTypeError
 
 
+@same_frame
 def segment_profile(
     data: Any,
     *,

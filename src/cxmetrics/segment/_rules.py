@@ -13,6 +13,7 @@ import narwhals as nw
 import numpy as np
 
 from cxmetrics import _frame
+from cxmetrics._typing import same_frame
 from cxmetrics.errors import CXMetricsError, ValueRangeError, check_choice, format_examples
 from cxmetrics.segment._score import METRICS, check_bins
 
@@ -164,6 +165,7 @@ def validate_rules(rules: Any = "default", *, bins: int = 5) -> RuleReport:
     )
 
 
+@same_frame
 def rfm_segment(
     data: Any,
     *,

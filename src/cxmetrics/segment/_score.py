@@ -11,6 +11,7 @@ import narwhals as nw
 import numpy as np
 
 from cxmetrics import _checks, _frame
+from cxmetrics._typing import same_frame
 from cxmetrics.errors import MissingValueError, ValueRangeError, check_choice, format_examples
 
 #: (value column, score column, whether a *smaller* value is better)
@@ -63,6 +64,7 @@ def fixed_score(value: nw.Expr, edges: np.ndarray, smaller_is_better: bool) -> n
     return functools.reduce(operator.add, passed, nw.lit(1, dtype=nw.Int64))
 
 
+@same_frame
 def rfm_score(
     data: Any,
     *,

@@ -7,6 +7,7 @@ from typing import Any
 import narwhals as nw
 
 from cxmetrics import _checks, _frame, _time, _transactions
+from cxmetrics._typing import same_frame
 
 MONETARY_STATISTICS = ("mean", "total")
 
@@ -14,6 +15,7 @@ MONETARY_STATISTICS = ("mean", "total")
 RFM_COLUMNS = ("recency", "frequency", "monetary", "revenue", "first_purchase", "last_purchase", "as_of")
 
 
+@same_frame
 def rfm_table(
     data: Any,
     *,

@@ -11,6 +11,7 @@ import narwhals as nw
 import numpy as np
 
 from cxmetrics import _checks, _frame, _stats
+from cxmetrics._typing import same_frame
 from cxmetrics.errors import ColumnTypeError, DesignError, format_examples
 from cxmetrics.survey._aggregate import (
     NPS_CATEGORIES,
@@ -47,6 +48,7 @@ def _nps_estimate(stats: GroupStats) -> np.ndarray:
     return stats.share("promoters") - stats.share("detractors")
 
 
+@same_frame
 def compare_nps(
     data: Any,
     *,
@@ -124,6 +126,7 @@ def compare_nps(
                     reference=reference, p_adjust=p_adjust, confidence=confidence, scale=scale)
 
 
+@same_frame
 def compare_csat(
     data: Any,
     *,

@@ -11,6 +11,7 @@ import numpy as np
 
 from cxmetrics import _checks, _frame, _stats
 from cxmetrics._frame import COUNT
+from cxmetrics._typing import same_frame
 from cxmetrics.errors import CXMetricsError
 from cxmetrics.survey._aggregate import (
     NPS_CATEGORIES,
@@ -25,6 +26,7 @@ from cxmetrics.survey._strata import STRATA_CI_METHOD, check_strata, linearized_
 __all__ = ["ces", "csat", "nps", "sample_size_nps", "score_distribution"]
 
 
+@same_frame
 def nps(
     data: Any,
     *,
@@ -222,6 +224,7 @@ def _base_columns(stats: GroupStats, weighted: bool) -> dict[str, Any]:
     return columns
 
 
+@same_frame
 def csat(
     data: Any,
     *,
@@ -327,6 +330,7 @@ def csat_columns(
 CES_STATS = ("mean", "pct_easy", "index")
 
 
+@same_frame
 def ces(
     data: Any,
     *,
@@ -431,6 +435,7 @@ def ces(
     return finish(stats, columns)
 
 
+@same_frame
 def score_distribution(
     data: Any,
     *,

@@ -10,6 +10,7 @@ import narwhals as nw
 import numpy as np
 
 from cxmetrics import _checks, _frame, _stats, _time
+from cxmetrics._typing import same_frame
 from cxmetrics.survey._aggregate import (
     NPS_CATEGORIES,
     GroupStats,
@@ -26,6 +27,7 @@ PERIOD = "period"
 FREQUENCIES = _time.FREQUENCIES
 
 
+@same_frame
 def nps_trend(
     data: Any,
     *,
@@ -128,6 +130,7 @@ def nps_trend(
     return finish(stats, columns)
 
 
+@same_frame
 def csat_trend(
     data: Any,
     *,

@@ -17,6 +17,7 @@ from cxmetrics._frame import (
     to_native,
     with_arrays,
 )
+from cxmetrics._typing import same_frame
 from cxmetrics.errors import CXMetricsError, ValueRangeError, format_examples
 from cxmetrics.text._aspects import Aspect, resolve_lexicon, scored_mentions
 from cxmetrics.text._sentiment import score_texts
@@ -40,6 +41,7 @@ def _ratings(frame: Any, score: str, scale_max: float) -> np.ndarray:
     return values
 
 
+@same_frame
 def flag_negative(
     data: Any,
     *,

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from cxmetrics._frame import take_rows, to_native, with_arrays
+from cxmetrics._typing import same_frame
 from cxmetrics.errors import CXMetricsError, ValueRangeError, check_choice
 from cxmetrics.text._corpus import Corpus, read_corpus
 from cxmetrics.text._tokenize import default_stopwords as function_words
@@ -101,6 +102,7 @@ def _check_top(top: int | None) -> None:
         raise ValueRangeError(f"top must be a positive whole number or None, got {top!r}")
 
 
+@same_frame
 def word_freq(
     data: Any,
     *,
@@ -167,6 +169,7 @@ def word_freq(
     return _frequency_table(corpus, lambda words: words, "word", top)
 
 
+@same_frame
 def ngrams(
     data: Any,
     *,
@@ -241,6 +244,7 @@ def _frequency_table(corpus: Corpus, terms_of: Any, column: str, top: int | None
     return _table(corpus, column, ["count", "doc_freq", "share", "rank"], rows)
 
 
+@same_frame
 def keywords(
     data: Any,
     *,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, overload
 
 import narwhals.stable.v2 as nw
 import numpy as np
@@ -121,6 +121,36 @@ def label_scores(scores: np.ndarray, thresholds: tuple[float, float]) -> list[st
     ]
 
 
+@overload
+def sentiment(
+    data: str,
+    *,
+    text: None = None,
+    method: str = ...,
+    thresholds: tuple[float, float] | None = ...,
+    prefix: str = ...,
+    model: SentimentModel | None = ...,
+) -> Sentiment: ...
+@overload
+def sentiment(
+    data: list[str],
+    *,
+    text: None = None,
+    method: str = ...,
+    thresholds: tuple[float, float] | None = ...,
+    prefix: str = ...,
+    model: SentimentModel | None = ...,
+) -> list[Sentiment]: ...
+@overload
+def sentiment(
+    data: Any,
+    *,
+    text: str | None = ...,
+    method: str = ...,
+    thresholds: tuple[float, float] | None = ...,
+    prefix: str = ...,
+    model: SentimentModel | None = ...,
+) -> Any: ...
 def sentiment(
     data: Any,
     *,

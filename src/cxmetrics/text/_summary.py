@@ -9,6 +9,7 @@ import numpy as np
 
 from cxmetrics._frame import to_native, with_arrays
 from cxmetrics._stats import proportion_interval
+from cxmetrics._typing import same_frame
 from cxmetrics.errors import check_choice
 from cxmetrics.text._input import read_grouped_texts
 from cxmetrics.text._sentiment import METHODS, check_thresholds, score_texts
@@ -18,6 +19,7 @@ __all__ = ["sentiment_summary"]
 _LABELS = ("positive", "neutral", "negative")
 
 
+@same_frame
 def sentiment_summary(
     data: Any,
     *,

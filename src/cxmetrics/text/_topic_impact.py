@@ -10,6 +10,7 @@ import numpy as np
 
 from cxmetrics import _frame
 from cxmetrics._stats import adjust_p_values, welch_test
+from cxmetrics._typing import same_frame
 from cxmetrics.drivers._data import Ratings
 from cxmetrics.drivers._key_drivers import drivers_table
 from cxmetrics.errors import ColumnTypeError, CXMetricsError, ValueRangeError, check_choice
@@ -34,6 +35,7 @@ def _weighted(values: np.ndarray, w: np.ndarray) -> tuple[float, float, float]:
     return mean, var, n_eff
 
 
+@same_frame
 def topic_impact(
     data: Any,
     *,
