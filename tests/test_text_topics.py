@@ -36,9 +36,24 @@ def _match(model: TopicModel, present: np.ndarray, wide: pd.DataFrame) -> list[i
     return best
 
 
-def test_planted_topics_recovered(planted: tuple[pd.DataFrame, np.ndarray, TopicModel]) -> None:
-    from sklearn.metrics import adjusted_rand_score
+def adjusted_rand_score(truth: np.ndarray, found: pd.Series) -> float:
+    """Hubert & Arabie's (1985) adjusted Rand index, from the contingency table."""
+    table = pd.crosstab(np.asarray(truth), np.asarray(found)).to_numpy()
+    pairs = lambda counts: (counts * (counts - 1) / 2).sum()  # noqa: E731
+    index, rows, columns = pairs(table), pairs(table.sum(axis=1)), pairs(table.sum(axis=0))
+    expected = rows * columns / pairs(np.array([table.sum()]))
+    return float((index - expected) / ((rows + columns) / 2 - expected))
 
+
+def test_adjusted_rand_score_by_hand() -> None:
+    # Hubert & Arabie's index is 1 for the same partition under other labels, and this
+    # 6-item example (labels [0,0,1,1,2,2] against [0,0,1,2,2,2]) works out to 4/9 by hand
+    assert adjusted_rand_score(np.array([0, 0, 1, 1]), pd.Series(["b", "b", "a", "a"])) == 1.0
+    assert adjusted_rand_score(np.array([0, 0, 1, 1, 2, 2]), pd.Series([0, 0, 1, 2, 2, 2])) == \
+        pytest.approx(4 / 9)
+
+
+def test_planted_topics_recovered(planted: tuple[pd.DataFrame, np.ndarray, TopicModel]) -> None:
     df, present, model = planted
     assert model.k == len(PLANTED)  # k=None found the planted number
     wide = model.assign(df, text="comment")

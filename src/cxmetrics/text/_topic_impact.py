@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -13,7 +14,7 @@ from cxmetrics._stats import adjust_p_values, welch_test
 from cxmetrics._typing import same_frame
 from cxmetrics.drivers._data import Ratings
 from cxmetrics.drivers._key_drivers import drivers_table
-from cxmetrics.errors import ColumnTypeError, CXMetricsError, ValueRangeError, check_choice
+from cxmetrics.errors import ColumnTypeError, CXMetricsError, UntestableWarning, ValueRangeError, check_choice
 
 __all__ = ["topic_impact"]
 
@@ -247,6 +248,17 @@ def _joint(y: np.ndarray, x: np.ndarray, w: np.ndarray | None, names: list[str],
     # A 0/1 outcome would switch key_drivers to its logistic variant; the joint model here is
     # always the linear one, so shift such an outcome off {0, 1} (correlations do not change).
     shifted = y + 2.0 if np.isin(y, (0.0, 1.0)).all() else y
+    design = np.column_stack([np.ones(len(y)), x[:, varying]])
+    if np.linalg.matrix_rank(design) < design.shape[1]:
+        # e.g. every comment has exactly one topic: the indicators add up to the intercept, so
+        # no joint model separates them; the per-topic comparisons still stand
+        warnings.warn(
+            f"the joint model is not identified: the indicators of topics {[names[j] for j in varying]} "
+            f"are collinear (every comment has exactly one of them, for instance); its columns are NaN",
+            UntestableWarning,
+            stacklevel=3,
+        )
+        return out
     matrix = np.column_stack([x[:, varying], shifted])
     ratings = Ratings("outcome", [names[j] for j in varying], matrix, w, None,
                       np.zeros(len(y), dtype=np.int64), nw.Implementation.PANDAS)
