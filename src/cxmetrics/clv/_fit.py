@@ -19,7 +19,8 @@ from typing import Any, ClassVar
 import narwhals as nw
 import numpy as np
 
-from cxmetrics import _frame
+from cxmetrics import _checks, _frame
+from cxmetrics._stats import z_quantile
 from cxmetrics.errors import ConvergenceError, MissingValueError, NotIdentifiedWarning, ValueRangeError
 
 #: Gradient norm on the log-parameter scale, relative to the log-likelihood, below which a
@@ -35,14 +36,9 @@ MAX_LOG_SE = 10.0
 Derivatives = tuple[float, np.ndarray, np.ndarray]
 
 
-def z_value(confidence: float) -> float:
-    """Two-sided standard normal quantile: 1.959964 at ``confidence=0.95``."""
-    import scipy.stats
-
-    level = float(confidence)
-    if not 0.0 < level < 1.0:
-        raise ValueRangeError(f"confidence must be between 0 and 1 (exclusive), got {confidence!r}")
-    return float(scipy.stats.norm.ppf(0.5 + level / 2.0))
+def z_value(confidence: Any) -> float:
+    """The two-sided normal critical value for a checked ``confidence`` (1.959964 at 0.95)."""
+    return z_quantile(_checks.confidence(confidence))
 
 
 def log_beta_ratio(a: float, b: float, da: Any, db: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
