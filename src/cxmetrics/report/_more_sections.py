@@ -202,14 +202,8 @@ def _retention_section(
                     "rate", ctx.label("group retention", "该组留存率"), "share", "rate_ci_low", "rate_ci_high"
                 ),
                 Col("reference_rate", ctx.label("the rest", "其余"), "share"),
-                Col(
-                    "difference",
-                    ctx.label("difference (95 % interval)", "差（95 % 区间）"),
-                    "share",
-                    "ci_low",
-                    "ci_high",
-                ),
-                Col("p_holm", ctx.label("adjusted p", "校正后 p"), "p"),
+                ctx.difference_col("share"),
+                ctx.adjusted_p_col("p_holm"),
             ],
             highlight=(tests.sort_values("p_holm")["p_holm"] < ALPHA).to_numpy(),
         )
@@ -433,14 +427,8 @@ def topic_sections(ctx: Context) -> list[Section]:
             ),
             Col("with", ctx.label("NPS with", "提及者 NPS"), "score"),
             Col("without", ctx.label("NPS without", "未提及者 NPS"), "score"),
-            Col(
-                "difference",
-                ctx.label("difference (95 % interval)", "差（95 % 区间）"),
-                "score",
-                "ci_low",
-                "ci_high",
-            ),
-            Col("p_adjusted", ctx.label("adjusted p", "校正后 p"), "p"),
+            ctx.difference_col("score"),
+            ctx.adjusted_p_col(),
         ],
         top=12,
         highlight=significant,

@@ -67,6 +67,14 @@ class Context:
     def note(self, text: str) -> None:
         self.notes.append(text)
 
+    def difference_col(self, kind: str) -> Col:
+        """The ``difference`` column of a comparison, shown with its ``ci_low``–``ci_high``."""
+        return Col("difference", self.label("difference (95 % interval)", "差（95 % 区间）"), kind,
+                   "ci_low", "ci_high")
+
+    def adjusted_p_col(self, column: str = "p_adjusted") -> Col:
+        return Col(column, self.label("adjusted p", "校正后 p"), "p")
+
 
 def parse_dates(column: Any) -> Any:
     """Dates of a column as read from a file: datetimes as they are, 8-digit whole numbers as
@@ -311,7 +319,7 @@ def _trend_section(ctx: Context, survey: Any, score: str, time: str, headline: l
             "change_ci_low",
             "change_ci_high",
         ),
-        Col("change_p_adjusted", ctx.label("adjusted p", "校正后 p"), "p"),
+        ctx.adjusted_p_col("change_p_adjusted"),
     ]
     section.table("trend", trend, columns, top=24, highlight=(trend["change_p_adjusted"] < ALPHA).to_numpy())
     section.note(
@@ -702,14 +710,8 @@ def journey_sections(ctx: Context) -> list[Section]:
                 Col("entered", ctx.label("entered", "进入"), "count"),
                 Col("rate", ctx.label("rate", "转化率"), "share"),
                 Col("rate_other", ctx.label("rest", "其余"), "share"),
-                Col(
-                    "difference",
-                    ctx.label("difference (95 % interval)", "差（95 % 区间）"),
-                    "share",
-                    "ci_low",
-                    "ci_high",
-                ),
-                Col("p_adjusted", ctx.label("adjusted p", "校正后 p"), "p"),
+                ctx.difference_col("share"),
+                ctx.adjusted_p_col(),
             ],
             top=10,
             highlight=(shown["p_adjusted"] < ALPHA).to_numpy(),
@@ -792,13 +794,7 @@ def _gap_section(ctx: Context, events: Any, call: dict[str, Any], switch: list[s
             Col("switched", ctx.label("switched handoffs", "切换次数"), "count"),
             Col("switched_rate", ctx.label("exit if switched", "切换后流失"), "share"),
             Col("not_switched_rate", ctx.label("exit otherwise", "未切换流失"), "share"),
-            Col(
-                "difference",
-                ctx.label("difference (95 % interval)", "差（95 % 区间）"),
-                "share",
-                "ci_low",
-                "ci_high",
-            ),
+            ctx.difference_col("share"),
             Col("p_adjusted", "q", "p"),
         ],
         top=12,
@@ -1185,7 +1181,7 @@ def compare_sections(ctx: Context) -> list[Section]:
             Col("previous_shown", labels[0], "label"),
             Col("current_shown", labels[1], "label"),
             Col("change_shown", ctx.label("change (95 % interval)", "变化（95 % 区间）"), "label"),
-            Col("p_adjusted", ctx.label("adjusted p", "校正后 p"), "p"),
+            ctx.adjusted_p_col(),
         ],
         top=40,
         highlight=(table["p_adjusted"] < ALPHA).to_numpy(),
