@@ -53,8 +53,8 @@ from cxmetrics.errors import (
     ColumnNotFoundError,
     ColumnTypeError,
     NotFittedError,
-    OptionError,
     ValueRangeError,
+    check_choice,
     format_examples,
 )
 
@@ -185,9 +185,9 @@ def flag(value: Any, name: str) -> bool:
 
 
 def option(value: Any, allowed: Sequence[str], name: str) -> str:
-    """One of the ``allowed`` strings; anything else raises :class:`OptionError`."""
-    if not isinstance(value, str) or value not in allowed:
-        raise OptionError(f"{name}={value!r} is not one of {list(allowed)}")
+    """One of the ``allowed`` strings; anything else raises :class:`OptionError`
+    (:func:`cxmetrics.errors.check_choice`, returning the checked value)."""
+    check_choice(value, allowed, name)
     return value
 
 
