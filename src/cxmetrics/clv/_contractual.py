@@ -106,7 +106,7 @@ class ShiftedBetaGeometric(CohortModel):
         -------
         self
             With ``params_`` (the ``by`` columns when given, ``parameter``, ``estimate``,
-            ``std_error``, ``lower``, ``upper``, ``identified``), ``log_likelihood_`` (summed over cohorts),
+            ``se``, ``ci_low``, ``ci_high``, ``identified``), ``log_likelihood_`` (summed over cohorts),
             ``n_customers_`` and ``survivors_`` (the counts per group, keyed as ``_fits``: None
             without ``by``, else the tuple of the group's values).
 

@@ -32,7 +32,7 @@ from typing import Any
 import narwhals as nw
 import numpy as np
 
-from cxmetrics import _frame
+from cxmetrics import _checks, _frame
 from cxmetrics.clv._fit import (
     CohortModel,
     Fit,
@@ -43,6 +43,7 @@ from cxmetrics.clv._fit import (
     whole_numbers,
     z_value,
 )
+from cxmetrics.clv._models import numeric_array
 from cxmetrics.errors import ValueRangeError, format_examples
 
 COLUMNS = ("frequency", "recency", "n_periods")
@@ -180,7 +181,8 @@ class BetaGeoBetaBinom(CohortModel):
     [1.22, 0.74, 0.62, 2.68]
     >>> model.summary()["parameter"].tolist()
     ['alpha', 'beta', 'gamma', 'delta']
-    >>> bool(0 < model.probability_alive(frequency=[3], recency=[6], n_periods=[6])[0] < 1)
+    >>> alive = model.probability_alive(frequency=[3], recency=[6], n_periods=[6])
+    >>> bool(0 < alive["probability_alive"].iloc[0] < 1)
     True
     """
 
@@ -189,7 +191,7 @@ class BetaGeoBetaBinom(CohortModel):
 
     def fit(
         self,
-        summary: Any = None,
+        data: Any = None,
         *,
         frequency: Any = None,
         recency: Any = None,
@@ -202,26 +204,29 @@ class BetaGeoBetaBinom(CohortModel):
 
         Parameters
         ----------
-        summary : DataFrame, optional
+        data : DataFrame, optional
             Columns ``frequency`` (transactions after the first opportunity), ``recency``
             (the opportunity of the last one, 0 without any) and ``n_periods`` (opportunities
             observed), one row per customer or, with ``count``, per group of alike customers.
             Eager or lazy (a lazy summary is reduced to its distinct rows in the engine).
             Or pass the three arrays.
+        frequency, recency, n_periods : array-like, optional
+            The customers as three numeric arrays (not with ``data``).
         count : str or array, optional
-            Customers each row stands for: a column of ``summary``, or an array beside the
+            Customers each row stands for: a column of ``data``, or an array beside the
             arrays. Whole numbers >= 0. Default 1 per row.
         by : str or list of str, optional
-            Cohort columns of ``summary`` (acquisition year, campaign): one fit per combination
+            Cohort columns of ``data`` (acquisition year, campaign): one fit per combination
             of values, in this call.
         confidence : float
-            Level of the parameter intervals (Wald on the log scale, z = 1.960 at 0.95).
+            Level of the parameter intervals in (0, 1) (Wald on the log scale, z = 1.960 at
+            0.95).
 
         Returns
         -------
         self
             With ``params_`` (the ``by`` columns when given, ``parameter``, ``estimate``,
-            ``std_error``, ``lower``, ``upper``, ``identified``), ``log_likelihood_`` and
+            ``se``, ``ci_low``, ``ci_high``, ``identified``), ``log_likelihood_`` and
             ``n_customers_``.
 
         Raises
@@ -229,10 +234,13 @@ class BetaGeoBetaBinom(CohortModel):
         ConvergenceError
             When the likelihood has no interior maximum on these data (for example nobody
             ever lapses) or the search does not converge; the message names the parameters.
+        ValueRangeError
+            For an empty summary, or values breaking the model's rules (named, with examples).
         """
         z_value(confidence)
+        _both(data, frequency, recency, n_periods)
         self.by_ = _frame.as_list(by)
-        groups, backend = _rows(summary, frequency, recency, n_periods, count, self.by_)
+        groups, backend = _rows(data, frequency, recency, n_periods, count, self.by_)
         fits: dict[Any, Fit] = {}
         for key, d in groups:
 
@@ -246,7 +254,7 @@ class BetaGeoBetaBinom(CohortModel):
     # -- predictions ------------------------------------------------------------------------
     def probability_alive(
         self,
-        summary: Any = None,
+        data: Any = None,
         *,
         frequency: Any = None,
         recency: Any = None,
@@ -257,29 +265,41 @@ class BetaGeoBetaBinom(CohortModel):
 
         Parameters
         ----------
-        summary, frequency, recency, n_periods
-            As in :meth:`fit` (fitted with ``by``, ``summary`` must hold the ``by`` columns).
+        data : DataFrame, optional
+            As in :meth:`fit` (fitted with ``by``, ``data`` must hold the ``by`` columns).
+        frequency, recency, n_periods : array-like, optional
+            The customers as three numeric arrays (not with ``data``).
         confidence : float, optional
-            With a level, a delta-method interval (logit scale) beside each estimate.
+            A level in (0, 1): adds a delta-method interval (logit scale).
 
         Returns
         -------
-        numpy.ndarray or DataFrame
-            Without ``confidence``, one value per row. With it, a frame (the summary's library,
-            pandas for arrays) with ``probability_alive``, ``se``, ``ci_low``, ``ci_high``.
-            For a lazy summary: the summary with those columns (``probability_alive`` alone
-            without ``confidence``), still lazy, predicted once per distinct row and joined
-            back in the engine. The same holds for the other predictions.
+        DataFrame
+            ``data`` as a new frame in its library with ``probability_alive`` added (and
+            ``probability_alive_ci_low``, ``probability_alive_ci_high`` with ``confidence``);
+            from arrays, a pandas frame of ``frequency``, ``recency``, ``n_periods`` and those
+            columns. A lazy summary stays lazy, predicted once per distinct row and joined back
+            in the engine. Empty in, empty out; a clashing column raises
+            :class:`~cxmetrics.errors.ColumnClashError`. The same holds for the other
+            predictions.
+
+        Examples
+        --------
+        >>> import cxmetrics as cx
+        >>> bgbb = cx.BetaGeoBetaBinom.from_parameters(alpha=1.204, beta=0.750, gamma=0.657, delta=2.783)
+        >>> out = bgbb.probability_alive(frequency=[3], recency=[6], n_periods=[6])
+        >>> out.columns.tolist()
+        ['frequency', 'recency', 'n_periods', 'probability_alive']
         """
         return self._predict(
-            summary, frequency, recency, n_periods, "probability_alive", confidence, True, log_p_alive
+            data, frequency, recency, n_periods, "probability_alive", confidence, True, log_p_alive
         )
 
     def expected_purchases(
         self,
-        periods: int,
-        summary: Any = None,
+        data: Any = None,
         *,
+        periods: int,
         frequency: Any = None,
         recency: Any = None,
         n_periods: Any = None,
@@ -290,22 +310,32 @@ class BetaGeoBetaBinom(CohortModel):
 
         Parameters
         ----------
-        periods : int
-            Future opportunities, >= 1.
-        summary, frequency, recency, n_periods
+        data : DataFrame, optional
             As in :meth:`fit`.
+        periods : int
+            Future opportunities, a whole number >= 1.
+        frequency, recency, n_periods : array-like, optional
+            The customers as three numeric arrays (not with ``data``).
         confidence : float, optional
-            With a level, a delta-method interval (log scale) beside each estimate.
+            A level in (0, 1): adds a delta-method interval (log scale).
 
         Returns
         -------
-        numpy.ndarray or DataFrame
-            Without ``confidence``, one value per row; with it, a frame with
-            ``expected_purchases``, ``se``, ``ci_low``, ``ci_high``.
+        DataFrame
+            As :meth:`probability_alive`, with ``expected_purchases`` (and its
+            ``_ci_low``/``_ci_high``).
+
+        Examples
+        --------
+        >>> import cxmetrics as cx
+        >>> bgbb = cx.BetaGeoBetaBinom.from_parameters(alpha=1.204, beta=0.750, gamma=0.657, delta=2.783)
+        >>> out = bgbb.expected_purchases(periods=5, frequency=[0, 6], recency=[0, 6], n_periods=[6, 6])
+        >>> out["expected_purchases"].round(3).tolist()
+        [0.074, 3.752]
         """
         horizon = _whole(periods, "periods", 1)
         return self._predict(
-            summary,
+            data,
             frequency,
             recency,
             n_periods,
@@ -317,39 +347,50 @@ class BetaGeoBetaBinom(CohortModel):
 
     def probability_of_purchases(
         self,
-        k: int,
-        periods: int,
-        summary: Any = None,
+        data: Any = None,
         *,
+        n: int,
+        periods: int,
         frequency: Any = None,
         recency: Any = None,
         n_periods: Any = None,
         confidence: float | None = None,
     ) -> Any:
-        """P(exactly ``k`` transactions in the next ``periods`` opportunities | history).
+        """P(exactly ``n`` transactions in the next ``periods`` opportunities | history).
 
         Parameters
         ----------
-        k : int
-            Number of transactions, 0 <= k <= periods.
-        periods : int
-            Future opportunities, >= 1.
-        summary, frequency, recency, n_periods
+        data : DataFrame, optional
             As in :meth:`fit`.
+        n : int
+            Number of transactions, a whole number 0 <= n <= periods.
+        periods : int
+            Future opportunities, a whole number >= 1.
+        frequency, recency, n_periods : array-like, optional
+            The customers as three numeric arrays (not with ``data``).
         confidence : float, optional
-            With a level, a delta-method interval (logit scale) beside each estimate.
+            A level in (0, 1): adds a delta-method interval (logit scale).
 
         Returns
         -------
-        numpy.ndarray or DataFrame
-            As :meth:`expected_purchases`, the column named ``probability_of_purchases``.
+        DataFrame
+            As :meth:`probability_alive`, with ``probability_of_purchases`` (and its
+            ``_ci_low``/``_ci_high``).
+
+        Examples
+        --------
+        >>> import cxmetrics as cx
+        >>> bgbb = cx.BetaGeoBetaBinom.from_parameters(alpha=1.204, beta=0.750, gamma=0.657, delta=2.783)
+        >>> out = bgbb.probability_of_purchases(n=0, periods=1, frequency=[6], recency=[6], n_periods=[6])
+        >>> bool(0 < out["probability_of_purchases"].iloc[0] < 1)
+        True
         """
         horizon = _whole(periods, "periods", 1)
-        count = _whole(k, "k", 0)
+        count = _whole(n, "n", 0)
         if count > horizon:
-            raise ValueRangeError(f"k must be at most periods ({horizon}), got {k!r}")
+            raise ValueRangeError(f"n must be at most periods ({horizon}), got {n!r}")
         return self._predict(
-            summary,
+            data,
             frequency,
             recency,
             n_periods,
@@ -361,7 +402,7 @@ class BetaGeoBetaBinom(CohortModel):
 
     def _predict(
         self,
-        summary: Any,
+        data: Any,
         frequency: Any,
         recency: Any,
         n_periods: Any,
@@ -372,18 +413,22 @@ class BetaGeoBetaBinom(CohortModel):
     ) -> Any:
         fits = self._fitted()
         z = None if confidence is None else z_value(confidence)
+        _both(data, frequency, recency, n_periods)
+        names = [name] if z is None else [name, f"{name}_ci_low", f"{name}_ci_high"]
         by = self.by_
-        if summary is not None and by:
-            _frame.require_columns(_frame.from_native(summary, name="summary"), {"by": by})
-        table, backend = _table(summary, frequency, recency, n_periods, None, by)
+        if data is not None:
+            frame = _frame.from_native(data, name="data")
+            _frame.require_columns(frame, {"by": by})
+            _checks.no_clash(frame.collect_schema().names(), set(names), function=name)
+        table, _ = _table(data, frequency, recency, n_periods, None, by)
         keys = list(table.select(*by).rows()) if by else [None] * len(table)
         unknown = sorted({k for k in keys if k not in fits}, key=str)
         if unknown:
             raise ValueRangeError(
                 f"by columns {by!r} have values the model was not fitted on: {format_examples(unknown)}"
             )
-        x, t_x, n = (np.asarray(table[c].to_numpy(), dtype=np.float64) for c in COLUMNS)
-        estimate, se, low, high = (np.full(len(x), np.nan) for _ in range(4))
+        x, t_x, n = (np.asarray(table[c].cast(nw.Float64).to_numpy(), dtype=np.float64) for c in COLUMNS)
+        estimate, low, high = (np.full(len(x), np.nan) for _ in range(3))
         codes = np.array([list(fits).index(k) for k in keys], dtype=np.int64)
         for code, fit in enumerate(fits.values()):
             rows = np.flatnonzero(codes == code)
@@ -397,24 +442,25 @@ class BetaGeoBetaBinom(CohortModel):
             value = np.exp(log_value)
             estimate[rows] = value[inverse.ravel()]
             if z is not None:
-                parts = delta_interval(value, log_grad, fit.covariance, z, probability)
-                for target, part in zip((se, low, high), parts, strict=True):
-                    target[rows] = part[inverse.ravel()]
-        columns = (
-            {name: estimate} if z is None else {name: estimate, "se": se, "ci_low": low, "ci_high": high}
-        )
-        if summary is not None and _frame.is_lazy(summary):
+                _, part_low, part_high = delta_interval(value, log_grad, fit.covariance, z, probability)
+                low[rows], high[rows] = part_low[inverse.ravel()], part_high[inverse.ravel()]
+        columns = dict(zip(names, (estimate, low, high), strict=False))
+        if data is not None and _frame.is_lazy(data):
             # per-row results stay lazy: the distinct rows' predictions joined back in the engine
-            frame = _frame.from_native(summary, name="summary")
-            assert isinstance(frame, nw.LazyFrame)
+            lazy = _frame.from_native(data, name="data")
+            assert isinstance(lazy, nw.LazyFrame)
             on = [*COLUMNS, *by]
             predicted = table.select(*on).with_columns(
                 *(nw.new_series(c, v, backend=table.implementation) for c, v in columns.items())
             )
-            return _frame.per_row_result(frame.join(_frame.into_engine(predicted, frame), on=on, how="left"))
-        if z is None:
-            return estimate
-        return _frame.to_native(nw.from_dict(columns, backend=backend))
+            return _frame.per_row_result(lazy.join(_frame.into_engine(predicted, lazy), on=on, how="left"))
+        if data is None:
+            import pandas
+
+            return pandas.DataFrame({"frequency": x, "recency": t_x, "n_periods": n, **columns})
+        eager = nw.from_native(data, eager_only=True)
+        return _frame.to_native(eager.with_columns(
+            *(nw.new_series(c, v, backend=eager.implementation) for c, v in columns.items())))
 
     def expected_population_purchases(self, periods: int) -> Any:
         """E[transactions in the first ``periods`` opportunities] of a new customer (eq. 9),
@@ -500,9 +546,15 @@ _STARTS = [np.array(s) for s in ((1.0, 1.0, 1.0, 1.0), (0.5, 2.0, 0.5, 2.0), (2.
 
 
 def _whole(value: Any, name: str, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueRangeError(f"{name} must be a whole number >= {minimum}, got {value!r}")
-    return int(value)
+    return int(_checks.whole(value, name, low=minimum))
+
+
+def _both(data: Any, frequency: Any, recency: Any, n_periods: Any) -> None:
+    """Either a summary frame or the arrays, never both."""
+    given = [k for k, v in (("frequency", frequency), ("recency", recency), ("n_periods", n_periods))
+             if v is not None]
+    if data is not None and given:
+        raise ValueRangeError(f"pass a summary frame as data or the arrays, not both (got data and {given})")
 
 
 def _table(
@@ -515,12 +567,12 @@ def _table(
         import pandas
 
         columns = {
-            c: np.asarray(v, dtype=np.float64).ravel()
+            c: numeric_array(v, c)
             for c, v in zip(COLUMNS, (frequency, recency, n_periods), strict=True)
         }
         lengths = {len(v) for v in columns.values()}
         if count is not None:
-            columns["__cx_count"] = np.asarray(count, dtype=np.float64).ravel()
+            columns["__cx_count"] = numeric_array(count, "count")
             lengths.add(len(columns["__cx_count"]))
         if len(lengths) != 1:
             raise ValueRangeError(
@@ -531,7 +583,7 @@ def _table(
         table = nw.from_dict(columns, backend=pandas)
         backend: Any = pandas
     else:
-        frame = _frame.from_native(summary, name="summary")
+        frame = _frame.from_native(summary, name="data")
         numeric = [*COLUMNS, *([count] if isinstance(count, str) else [])]
         needed = [*numeric, *by]
         _frame.require_columns(frame, {"summary": numeric, "by": by})

@@ -21,7 +21,13 @@ import numpy as np
 
 from cxmetrics import _checks, _frame
 from cxmetrics._stats import z_quantile
-from cxmetrics.errors import ConvergenceError, MissingValueError, NotIdentifiedWarning, ValueRangeError
+from cxmetrics.errors import (
+    ConvergenceError,
+    MissingValueError,
+    NotFittedError,
+    NotIdentifiedWarning,
+    ValueRangeError,
+)
 
 #: Gradient norm on the log-parameter scale, relative to the log-likelihood, below which a
 #: fit counts as converged.
@@ -260,7 +266,7 @@ class CohortModel:
         self.n_customers_ = round(sum(f.units for f in fits.values()))
         self.iterations_ = int(sum(f.iterations for f in fits.values()))
         columns: dict[str, list[Any]] = {
-            name: [] for name in ("parameter", "estimate", "std_error", "lower", "upper", "identified")
+            name: [] for name in ("parameter", "estimate", "se", "ci_low", "ci_high", "identified")
         }
         keys: list[Any] = []
         for key, fit in fits.items():
@@ -270,11 +276,12 @@ class CohortModel:
             keys += [key] * len(fit.params)
             columns["parameter"] += list(self.parameter_names)
             columns["estimate"] += fit.params.tolist()
-            columns["std_error"] += std_error.tolist()
+            columns["se"] += std_error.tolist()
             identified = np.ones(len(fit.params), bool) if fit.identified is None else fit.identified
             # an unidentified estimate's interval reaches the boundary it runs towards
-            columns["lower"] += np.where(~identified & (fit.params < 1), 0.0, fit.params / spread).tolist()
-            columns["upper"] += np.where(~identified & (fit.params > 1), np.inf, fit.params * spread).tolist()
+            columns["ci_low"] += np.where(~identified & (fit.params < 1), 0.0, fit.params / spread).tolist()
+            high = np.where(~identified & (fit.params > 1), np.inf, fit.params * spread)
+            columns["ci_high"] += high.tolist()
             columns["identified"] += identified.tolist()
         self.params_ = _frame.to_native(nw.from_dict({**self._key_columns(keys), **columns}, backend=backend))
 
@@ -352,7 +359,7 @@ class CohortModel:
 
     def _fitted(self) -> dict[Any, Fit]:
         if not self._fits:
-            raise ValueRangeError(f"this {type(self).__name__} is not fitted yet; call fit() first")
+            raise NotFittedError(f"this {type(self).__name__} is not fitted yet; call .fit(...) first")
         return self._fits
 
     @property
@@ -366,8 +373,8 @@ class CohortModel:
     def summary(self) -> Any:
         """The parameter table with fit information.
 
-        Columns: the ``by`` columns (when fitted by group), ``parameter, estimate, std_error,
-        lower, upper, identified`` (False for an estimate on a flat ridge towards 0 or
+        Columns: the ``by`` columns (when fitted by group), ``parameter, estimate, se,
+        ci_low, ci_high, identified`` (False for an estimate on a flat ridge towards 0 or
         infinity, whose interval then reaches that bound; a warning names it) and, repeated
         on each row of a fit, ``log_likelihood``, ``customers``, ``iterations``.
         """

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import dataclasses
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, ClassVar, TypeVar
 
 import narwhals as nw
 import numpy as np
 
+from cxmetrics import _checks as check
 from cxmetrics import _frame, _stats
 from cxmetrics.clv import _checks, _predict, _ridges
 from cxmetrics.clv import _likelihood as lik
 from cxmetrics.errors import (
+    ColumnTypeError,
     ConvergenceError,
     ExcludedDataWarning,
     NotIdentifiedWarning,
@@ -30,8 +32,43 @@ WARM_START_CUSTOMERS = 10000
 RIDGE_SPREAD = 2.0
 
 
+def numeric_array(value: Any, name: str) -> np.ndarray:
+    """``value`` (a list, array or Series) as a flat float array; strings, booleans and other
+    non-numbers are refused with :class:`ColumnTypeError` naming ``name`` (never coerced).
+    Missing values (None, NaN, ``pd.NA``) become NaN for the range checks to report."""
+    if isinstance(value, (str, bytes)):
+        raise ColumnTypeError(f"{name} must be numbers (an array or list), got {value!r}")
+    array = np.asarray(value)
+    if array.dtype.kind == "O":
+        items = array.ravel().tolist()
+        missing = [v is None or type(v).__name__ == "NAType" for v in items]
+        bad = [v for v, m in zip(items, missing, strict=True)
+               if not m and (isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, float, np.number)))]
+        if bad:
+            raise ColumnTypeError(f"{name} must hold numbers, got {format_examples(bad)}")
+        return np.array([np.nan if m else float(v) for v, m in zip(items, missing, strict=True)],
+                        dtype=np.float64)
+    if array.dtype.kind not in "iuf":
+        raise ColumnTypeError(
+            f"{name} must hold numbers, got dtype {array.dtype} "
+            f"(first values: {format_examples(array.ravel()[:3].tolist())})")
+    return array.astype(np.float64).ravel()
+
+
+def _data_or_arrays(data: Any, arrays: dict[str, Any]) -> None:
+    """Either a summary frame or every one of the arrays, never both and never part of them."""
+    given = [name for name, value in arrays.items() if value is not None]
+    if data is not None and given:
+        raise ValueRangeError(f"pass a summary frame as data or the arrays {list(arrays)}, not both "
+                              f"(got data and {given})")
+    if data is None and len(given) != len(arrays):
+        missing = [name for name, value in arrays.items() if value is None]
+        raise ValueRangeError(f"pass a summary frame as data, or all of {list(arrays)} "
+                              f"(missing: {missing})")
+
+
 def summary_arrays(
-    summary: Any = None,
+    data: Any = None,
     *,
     frequency: Any = None,
     recency: Any = None,
@@ -46,21 +83,21 @@ def summary_arrays(
     Checks what the models assume: no missing values, frequency a whole number >= 0,
     0 <= recency <= T, and recency = 0 when frequency = 0.
     """
+    _data_or_arrays(data, {"frequency": frequency, "recency": recency, "T": T})
     count = None
-    if summary is not None:
-        frame = _checked_frame(summary, SUMMARY_COLUMNS)
+    if data is not None:
+        frame = _checked_frame(data, SUMMARY_COLUMNS)
         if isinstance(frame, nw.LazyFrame):
             frame = _frame.distinct_counts(frame, SUMMARY_COLUMNS)
             count = frame[_frame.COUNT].to_numpy()
         frequency, recency, T = (frame[c].to_numpy() for c in SUMMARY_COLUMNS)
-    elif frequency is None or recency is None or T is None:
-        raise ValueRangeError("pass a summary frame, or all of frequency, recency and T")
     return _checked_arrays(frequency, recency, T, count)
 
 
 def _checked_arrays(frequency: Any, recency: Any, T: Any,
                     count: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    x, t_x, big_t = (np.asarray(v, dtype=np.float64).ravel() for v in (frequency, recency, T))
+    x, t_x, big_t = (numeric_array(v, name) for v, name in
+                     ((frequency, "frequency"), (recency, "recency"), (T, "T")))
     if not len(x) == len(t_x) == len(big_t):
         raise ValueRangeError(
             f"frequency, recency and T differ in length: {len(x)}, {len(t_x)}, {len(big_t)}"
@@ -81,16 +118,24 @@ def _checked_arrays(frequency: Any, recency: Any, T: Any,
     return x, t_x, big_t, count
 
 
-def _checked_frame(summary: Any, columns: Sequence[str]) -> _frame.Frame:
+def _checked_frame(data: Any, columns: Sequence[str]) -> _frame.Frame:
     """The summary wrapped (eager or lazy), with ``columns`` present and numeric."""
-    frame = _frame.from_native(summary, name="summary")
+    frame = _frame.from_native(data, name="data")
     _frame.require_columns(frame, {"summary": list(columns)})
     for column in columns:
         _frame.require_numeric(frame, column, "summary")
     return frame
 
 
-def join_per_triple(summary: Any, names: Sequence[str], predict: Callable[[lik.Triples], np.ndarray]) -> Any:
+def check_free(data: Any, names: Sequence[str], function: str) -> None:
+    """Raise :class:`ColumnClashError` when the caller's frame already has a column the
+    prediction would write (``names``); nothing is overwritten silently."""
+    if data is not None:
+        check.no_clash(_frame.from_native(data, name="data").collect_schema().names(), set(names),
+                       function=function)
+
+
+def join_per_triple(data: Any, names: Sequence[str], predict: Callable[[lik.Triples], np.ndarray]) -> Any:
     """A lazy summary with columns ``names`` = the rows of ``predict`` of its triple (shape
     (len(names), triples)), joined back in the engine.
 
@@ -98,30 +143,39 @@ def join_per_triple(summary: Any, names: Sequence[str], predict: Callable[[lik.T
     values exactly as the engine returned them) puts them on every customer without
     collecting the customers.
     """
-    frame = _checked_frame(summary, SUMMARY_COLUMNS)
+    frame = _checked_frame(data, SUMMARY_COLUMNS)
     assert isinstance(frame, nw.LazyFrame)
     # one query: the arrays and the joined rows must align
     distinct = _frame.distinct_counts(frame, SUMMARY_COLUMNS)
     frequency, recency, age = (distinct[c].to_numpy() for c in SUMMARY_COLUMNS)
     x, t_x, big_t, count = _checked_arrays(frequency, recency, age, distinct[_frame.COUNT].to_numpy())
-    triples, inverse = _distinct(x, t_x, big_t, count)
-    values = np.atleast_2d(predict(triples))
+    if len(x):
+        triples, inverse = _distinct(x, t_x, big_t, count)
+        values = np.atleast_2d(predict(triples))[:, inverse]
+    else:
+        values = np.zeros((len(names), 0))
     table = distinct.select(*SUMMARY_COLUMNS).with_columns(*(
-        nw.new_series(name, row[inverse], backend=distinct.implementation)
+        nw.new_series(name, np.asarray(row, dtype=np.float64), backend=distinct.implementation)
         for name, row in zip(names, values, strict=True)))
     return frame.join(_frame.into_engine(table, frame), on=list(SUMMARY_COLUMNS), how="left")
 
 
-def attach_columns(summary: Any, columns: dict[str, np.ndarray], arrays: dict[str, np.ndarray]) -> Any:
-    """The eager ``summary`` with ``columns`` added, in its own library; without a summary, a
-    pandas frame of ``arrays`` and ``columns``."""
-    if summary is None:
+def attach_columns(data: Any, columns: dict[str, np.ndarray], arrays: dict[str, np.ndarray]) -> Any:
+    """The eager ``data`` with ``columns`` added, in its own library (a new frame: the caller's
+    is untouched); without data, a pandas frame of ``arrays`` and ``columns``."""
+    if data is None:
         import pandas as pd
 
         return pd.DataFrame({**arrays, **columns})
-    frame = nw.from_native(summary, eager_only=True)
+    frame = nw.from_native(data, eager_only=True)
     return _frame.to_native(frame.with_columns(
-        *(nw.new_series(name, values, backend=frame.implementation) for name, values in columns.items())))
+        *(nw.new_series(name, np.asarray(values, dtype=np.float64), backend=frame.implementation)
+          for name, values in columns.items())))
+
+
+def interval_names(name: str, confidence: float | None) -> list[str]:
+    """The columns a prediction writes: ``name``, and with a level its two bounds."""
+    return [name] if confidence is None else [name, f"{name}_ci_low", f"{name}_ci_high"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -135,11 +189,12 @@ class IntervalOptions:
 
     @classmethod
     def make(cls, confidence: float | None, method: str, resamples: int, seed: Any) -> IntervalOptions:
-        if confidence is not None:
-            _check_confidence(confidence)
-            _predict.check_method(method, resamples)
-            _predict.rng_from(seed)  # checked now, used per call
-        return cls(None if confidence is None else float(confidence), method, int(resamples), seed)
+        """Every option checked, whether or not an interval is asked for."""
+        level = None if confidence is None else check.confidence(confidence)
+        check.option(method, _predict.METHODS, "method")
+        check.whole(resamples, "resamples", low=20)
+        check.seed(seed)
+        return cls(level, method, int(resamples), seed)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -507,9 +562,9 @@ class _Model:
         self.params_ = _frame.to_native(nw.from_dict({
             "parameter": names,
             "estimate": params,
-            "std_error": std_error,
-            "lower": lower,
-            "upper": upper,
+            "se": std_error,
+            "ci_low": lower,
+            "ci_high": upper,
         }, backend=backend))
         self.identified_ = {name: name not in unidentified for name in names}
 
@@ -529,6 +584,15 @@ class _Model:
         grad = _predict.gradient(function, theta)
         return (estimate, *_predict.delta_bounds(estimate, grad, covariance,
                                                  _stats.z_quantile(interval.confidence), kind))
+
+    def _interval_ready(self, interval: IntervalOptions) -> None:
+        """Fail before any work (and on empty data too) when the interval cannot be given."""
+        if interval.confidence is None:
+            return
+        if interval.method == "delta":
+            self._covariance()
+        elif not self._has_training_data():
+            self._bootstrap(interval.resamples, interval.seed)  # raises, saying why
 
     def _covariance(self) -> np.ndarray:
         if self.covariance_ is None:
@@ -597,7 +661,8 @@ class _Model:
         --------
         >>> import cxmetrics as cx
         >>> bg = cx.BetaGeo.from_parameters(r=0.243, alpha=4.414, a=0.793, b=2.426)
-        >>> round(float(bg.expected_purchases(39, frequency=[2], recency=[30.43], T=[38.86])[0]), 3)
+        >>> out = bg.expected_purchases(t=39, frequency=[2], recency=[30.43], T=[38.86])
+        >>> round(float(out["expected_purchases"].iloc[0]), 3)
         1.226
         """
         if set(values) != set(cls.parameter_names):
@@ -611,8 +676,8 @@ class _Model:
         model.identified_ = dict.fromkeys(cls.parameter_names, True)
         nan = np.full(len(params), np.nan)
         model.params_ = _frame.to_native(nw.from_dict({
-            "parameter": list(cls.parameter_names), "estimate": params, "std_error": nan,
-            "lower": nan, "upper": nan}, backend=_backend_of(None)))
+            "parameter": list(cls.parameter_names), "estimate": params, "se": nan,
+            "ci_low": nan, "ci_high": nan}, backend=_backend_of(None)))
         return model
 
     @property
@@ -621,21 +686,21 @@ class _Model:
         return dict(zip(self.parameter_names, self._fitted().tolist(), strict=True))
 
     def _fitted(self) -> np.ndarray:
-        if self._theta is None:
-            raise ValueRangeError(f"this {type(self).__name__} is not fitted yet; call fit() first")
+        check.fitted(self, "_theta")
+        assert self._theta is not None
         return self._theta
 
     def summary(self) -> Any:
         """The parameter table (estimate, standard error, interval) with fit information.
 
-        Columns: ``parameter, estimate, std_error, lower, upper, identified`` and, repeated
+        Columns: ``parameter, estimate, se, ci_low, ci_high, identified`` and, repeated
         on each row, ``log_likelihood``, ``customers``, ``penalizer``, ``iterations`` and
         ``note`` (why a parameter is not identified or its interval is unbounded, else empty).
 
         A parameter the data do not identify (its likelihood flat or rising towards a
         boundary, as the dropout parameters of a panel where nobody drops out) has
-        ``identified`` False, an infinite standard error and the interval [0, inf); one whose
-        profile-likelihood interval is unbounded above has ``upper`` = inf.
+        ``identified`` False, an infinite ``se`` and the interval [0, inf); one whose
+        profile-likelihood interval is unbounded above has ``ci_high`` = inf.
         """
         self._fitted()
         table = nw.from_native(self.params_, eager_only=True)
@@ -684,11 +749,8 @@ def _projected_covariance(hessian: np.ndarray, params: np.ndarray,
     return scale @ basis @ np.linalg.inv(reduced) @ basis.T @ scale
 
 
-def _check_confidence(confidence: float) -> float:
-    value = float(confidence)
-    if isinstance(confidence, bool) or not 0.0 < value < 1.0:
-        raise ValueRangeError(f"confidence must be between 0 and 1 (exclusive), got {confidence!r}")
-    return value
+def _check_confidence(confidence: Any) -> float:
+    return check.confidence(confidence)
 
 
 def _descent_direction(curvature: np.ndarray, gradient: np.ndarray) -> np.ndarray:
@@ -741,7 +803,7 @@ class TransactionModel(_Model):
 
     def fit(
         self: TransactionModelT,
-        summary: Any = None,
+        data: Any = None,
         *,
         frequency: Any = None,
         recency: Any = None,
@@ -754,34 +816,51 @@ class TransactionModel(_Model):
 
         Parameters
         ----------
-        summary : DataFrame, optional
-            A frame with ``frequency``, ``recency`` and ``T`` (as from
-            :func:`summary_from_transactions`); or pass the three arrays.
+        data : DataFrame, optional
+            A summary with ``frequency``, ``recency`` and ``T`` per customer (as from
+            :func:`summary_from_transactions`), pandas, polars, pyarrow or lazy (reduced to
+            its distinct triples in the engine); or pass the three arrays instead.
+        frequency, recency, T : array-like, optional
+            The summary as three numeric arrays of one length (not with ``data``).
         penalizer : float
-            L2 penalty: the objective is the mean negative log-likelihood plus
+            L2 penalty, >= 0: the objective is the mean negative log-likelihood plus
             ``penalizer * sum(params ** 2)`` (as in lifetimes), shrinking towards 0.
         confidence : float
-            Level of the parameter intervals.
+            Level of the parameter intervals, in (0, 1).
         initial : sequence of float, optional
-            Starting values, in the order of ``parameter_names``.
+            Positive starting values, in the order of ``parameter_names``.
 
         Returns
         -------
         self
-            With ``params_`` (parameter, estimate, std_error, lower, upper; standard errors
-            from the observed information, intervals Wald on the log scale),
-            ``log_likelihood_`` (unpenalised) and ``n_customers_``.
+            With ``params_`` (columns ``parameter``, ``estimate``, ``se``, ``ci_low``,
+            ``ci_high``; standard errors from the observed information, intervals Wald on the
+            log scale), ``log_likelihood_`` (unpenalised) and ``n_customers_``.
 
         Raises
         ------
         ConvergenceError
-            When the optimiser stops without converging; the message says why.
+            When the data cannot identify the model without a penalizer (one customer, no
+            repeat purchases, every ``T`` = 0) or the optimiser stops without converging; the
+            message says why.
+        ValueRangeError, ColumnTypeError, ColumnNotFoundError
+            For an empty summary, missing or non-numeric columns, values breaking the rules
+            of :func:`summary_arrays` (named with a few examples), or a bad option.
+
+        Examples
+        --------
+        >>> import cxmetrics as cx
+        >>> bg = cx.BetaGeo().fit(frequency=[0, 2, 5, 1, 0, 3, 0, 1], recency=[0, 10, 30, 4, 0, 20, 0, 33],
+        ...                       T=[40, 38, 35, 30, 25, 39, 40, 36], penalizer=0.01)
+        >>> bg.params_.columns.tolist()
+        ['parameter', 'estimate', 'se', 'ci_low', 'ci_high']
         """
-        x, t_x, big_t, count = summary_arrays(summary, frequency=frequency, recency=recency, T=T)
+        penalizer, confidence, initial = _fit_options(penalizer, confidence, initial, self.parameter_names)
+        x, t_x, big_t, count = summary_arrays(data, frequency=frequency, recency=recency, T=T)
         if len(x) == 0:
-            raise ValueRangeError("the summary has no customers to fit")
+            raise ValueRangeError("data has no customers to fit (an empty summary)")
         self._data, _ = _distinct(x, t_x, big_t, count)
-        backend = _backend_of(summary)
+        backend = _backend_of(data)
         self._optimise(float(count.sum()), penalizer, confidence, backend, initial)
         return self
 
@@ -851,54 +930,83 @@ class TransactionModel(_Model):
     def _loglik(self, params: np.ndarray, d: lik.Triples) -> np.ndarray:
         raise NotImplementedError
 
-    def _predict(self, function: Callable[[np.ndarray, lik.Triples], np.ndarray], summary: Any,
+    def _values(self, function: Callable[[np.ndarray, lik.Triples], np.ndarray], x: np.ndarray,
+                t_x: np.ndarray, big_t: np.ndarray) -> np.ndarray:
+        """``function(params, triples)`` per row of checked arrays (evaluated per distinct triple)."""
+        theta = self._fitted()
+        if not len(x):
+            return np.zeros(0)
+        d, inverse = _distinct(x, t_x, big_t, np.ones(len(x)))
+        return function(theta, d)[inverse]
+
+    def _predict(self, function: Callable[[np.ndarray, lik.Triples], np.ndarray], data: Any,
                  frequency: Any, recency: Any, T: Any, name: str, interval: IntervalOptions,
                  kind: str = "positive") -> Any:
-        """Per customer ``function(params, triples)``.
-
-        Without ``confidence``: an array for arrays and eager frames; for a lazy summary, the
-        summary with a ``name`` column, still lazy. With it: the summary (a pandas frame of the
-        three arrays when given arrays) with ``name``, ``name_ci_low`` and ``name_ci_high``,
-        in the summary's library; lazy stays lazy.
-        """
+        """Per customer ``function(params, triples)``, as a frame: the caller's (same library;
+        lazy stays lazy) with ``name`` (and ``name_ci_low``, ``name_ci_high`` with a level)
+        appended; for arrays, a pandas frame of the three arrays and those columns."""
         theta = self._fitted()
-        if interval.confidence is None:
-            if summary is not None and _frame.is_lazy(summary):
-                joined = join_per_triple(summary, [name], lambda d: function(theta, d)[None])
-                return _frame.per_row_result(joined)
-            x, t_x, big_t, count = summary_arrays(summary, frequency=frequency, recency=recency, T=T)
-            d, inverse = _distinct(x, t_x, big_t, count)
-            return function(theta, d)[inverse]
-        names = [name, f"{name}_ci_low", f"{name}_ci_high"]
+        names = interval_names(name, interval.confidence)
+        check_free(data, names, name)
 
         def columns(d: lik.Triples) -> np.ndarray:
+            if interval.confidence is None:
+                return function(theta, d)[None]
             return np.stack(self._with_interval(lambda params: function(params, d), interval, kind))
 
-        if summary is not None and _frame.is_lazy(summary):
-            return _frame.per_row_result(join_per_triple(summary, names, columns))
-        x, t_x, big_t, count = summary_arrays(summary, frequency=frequency, recency=recency, T=T)
-        d, inverse = _distinct(x, t_x, big_t, count)
-        return attach_columns(summary, dict(zip(names, columns(d)[:, inverse], strict=True)),
+        self._interval_ready(interval)
+        if data is not None and _frame.is_lazy(data):
+            return _frame.per_row_result(join_per_triple(data, names, columns))
+        x, t_x, big_t, count = summary_arrays(data, frequency=frequency, recency=recency, T=T)
+        if len(x):
+            d, inverse = _distinct(x, t_x, big_t, count)
+            values = columns(d)[:, inverse]
+        else:
+            values = np.zeros((len(names), 0))
+        return attach_columns(data, dict(zip(names, values, strict=True)),
                               {"frequency": x, "recency": t_x, "T": big_t})
 
-    def expected_purchases(self, t: float, summary: Any = None, *, frequency: Any = None,
+    def expected_purchases(self, data: Any = None, *, t: float, frequency: Any = None,
                            recency: Any = None, T: Any = None, confidence: float | None = None,
                            method: str = "delta", resamples: int = 200, seed: Any = 0) -> Any:
         """E[purchases in the next ``t`` time units | frequency, recency, T], per customer.
 
         Parameters
         ----------
+        data : DataFrame, optional
+            ``frequency``, ``recency`` and ``T`` per customer (pandas, polars, pyarrow or
+            lazy); or pass the three arrays instead.
         t : float
-            Horizon, in the summary's time unit.
-        summary : DataFrame, optional
-            ``frequency``, ``recency`` and ``T`` per customer; or pass the three arrays.
+            Horizon, a finite number > 0 in the summary's time unit.
+        frequency, recency, T : array-like, optional
+            The customers as three numeric arrays (not with ``data``).
         confidence : float, optional
-            With it, the result is a frame with ``expected_purchases``,
-            ``expected_purchases_ci_low`` and ``expected_purchases_ci_high``.
+            A level in (0, 1): adds the interval's bounds.
         method : {"delta", "bootstrap"}
             Delta method from the parameter covariance (log scale), or the percentile interval
             over ``resamples`` refits on customers resampled with replacement (seeded by
-            ``seed``, an int or numpy Generator; needs the training data, so not after pickling).
+            ``seed``; needs the training data, so not after pickling or ``from_parameters``).
+        resamples : int
+            Bootstrap refits, >= 20.
+        seed : int or numpy.random.Generator
+            Seed of the bootstrap.
+
+        Returns
+        -------
+        DataFrame
+            ``data`` (a new frame in its library; a lazy frame stays lazy, predicted once per
+            distinct triple and joined back in the engine) with ``expected_purchases`` added,
+            and with ``confidence`` also ``expected_purchases_ci_low`` and
+            ``expected_purchases_ci_high``. From arrays: a pandas frame of ``frequency``,
+            ``recency``, ``T`` and those columns. An empty summary gives an empty frame with
+            the columns.
+
+        Raises
+        ------
+        ColumnClashError
+            When ``data`` already has a column of that name.
+        NotFittedError
+            Before ``fit``.
 
         Examples
         --------
@@ -906,7 +1014,7 @@ class TransactionModel(_Model):
         >>> bg = cx.BetaGeo().fit(frequency=[0, 2, 5, 1, 0, 3, 0, 1, 4, 0],
         ...                       recency=[0, 10, 30, 4, 0, 20, 0, 33, 25, 0],
         ...                       T=[40, 38, 35, 30, 25, 39, 40, 36, 38, 30], penalizer=0.01)
-        >>> out = bg.expected_purchases(10, frequency=[3], recency=[20], T=[39], confidence=0.95)
+        >>> out = bg.expected_purchases(t=10, frequency=[3], recency=[20], T=[39], confidence=0.95)
         >>> out.columns.tolist()[3:]
         ['expected_purchases', 'expected_purchases_ci_low', 'expected_purchases_ci_high']
         >>> bool(out["expected_purchases_ci_low"].iloc[0] < out["expected_purchases"].iloc[0]
@@ -914,42 +1022,109 @@ class TransactionModel(_Model):
         True
         """
         horizon = _check_horizon(t)
-        return self._predict(lambda params, d: self._expected(params, horizon, d), summary, frequency,
+        return self._predict(lambda params, d: self._expected(params, horizon, d), data, frequency,
                              recency, T, "expected_purchases",
                              IntervalOptions.make(confidence, method, resamples, seed))
 
-    def probability_alive(self, summary: Any = None, *, frequency: Any = None, recency: Any = None,
+    def probability_alive(self, data: Any = None, *, frequency: Any = None, recency: Any = None,
                           T: Any = None, confidence: float | None = None, method: str = "delta",
                           resamples: int = 200, seed: Any = 0) -> Any:
         """P(the customer is still active at T | frequency, recency, T), per customer.
 
-        ``confidence``, ``method``, ``resamples`` and ``seed`` as in :meth:`expected_purchases`
-        (columns ``probability_alive``, ``probability_alive_ci_low``, ``probability_alive_ci_high``;
-        the delta method works on the logit scale).
+        Parameters
+        ----------
+        data : DataFrame, optional
+            ``frequency``, ``recency`` and ``T`` per customer; or pass the three arrays.
+        frequency, recency, T : array-like, optional
+            The customers as three numeric arrays (not with ``data``).
+        confidence : float, optional
+            A level in (0, 1): adds the interval's bounds (delta method on the logit scale).
+        method : {"delta", "bootstrap"}
+            As in :meth:`expected_purchases`.
+        resamples : int
+            Bootstrap refits, >= 20.
+        seed : int or numpy.random.Generator
+            Seed of the bootstrap.
+
+        Returns
+        -------
+        DataFrame
+            As :meth:`expected_purchases`, with ``probability_alive`` (and
+            ``probability_alive_ci_low``, ``probability_alive_ci_high``).
+
+        Examples
+        --------
+        >>> import cxmetrics as cx
+        >>> bg = cx.BetaGeo.from_parameters(r=0.243, alpha=4.414, a=0.793, b=2.426)
+        >>> bg.probability_alive(frequency=[0, 2], recency=[0, 30.43], T=[38.86, 38.86]).round(3)
+           frequency  recency      T  probability_alive
+        0        0.0    0.000  38.86              1.000
+        1        2.0   30.430  38.86              0.708
         """
-        return self._predict(lambda params, d: self._p_alive(params, d), summary, frequency, recency, T,
+        return self._predict(lambda params, d: self._p_alive(params, d), data, frequency, recency, T,
                              "probability_alive", IntervalOptions.make(confidence, method, resamples, seed),
                              "probability")
 
-    def probability_of_purchases(self, n: int, t: float, summary: Any = None, *, frequency: Any = None,
+    def probability_of_purchases(self, data: Any = None, *, n: int, t: float, frequency: Any = None,
                                  recency: Any = None, T: Any = None, confidence: float | None = None,
                                  method: str = "delta", resamples: int = 200, seed: Any = 0) -> Any:
         """P(exactly ``n`` purchases in the next ``t`` time units | frequency, recency, T).
 
-        ``confidence``, ``method``, ``resamples`` and ``seed`` as in :meth:`expected_purchases`
-        (columns ``probability_of_purchases`` and its ``_ci_low``/``_ci_high``; logit scale).
+        Parameters
+        ----------
+        data : DataFrame, optional
+            ``frequency``, ``recency`` and ``T`` per customer; or pass the three arrays.
+        n : int
+            Number of purchases, a whole number >= 0.
+        t : float
+            Horizon, a finite number > 0 in the summary's time unit.
+        frequency, recency, T : array-like, optional
+            The customers as three numeric arrays (not with ``data``).
+        confidence : float, optional
+            A level in (0, 1): adds the interval's bounds (logit scale).
+        method : {"delta", "bootstrap"}
+            As in :meth:`expected_purchases`.
+        resamples : int
+            Bootstrap refits, >= 20.
+        seed : int or numpy.random.Generator
+            Seed of the bootstrap.
+
+        Returns
+        -------
+        DataFrame
+            As :meth:`expected_purchases`, with ``probability_of_purchases`` (and its
+            ``_ci_low``/``_ci_high``).
+
+        Examples
+        --------
+        >>> import cxmetrics as cx
+        >>> bg = cx.BetaGeo.from_parameters(r=0.243, alpha=4.414, a=0.793, b=2.426)
+        >>> out = bg.probability_of_purchases(n=0, t=39, frequency=[0], recency=[0], T=[0])
+        >>> round(float(out["probability_of_purchases"].iloc[0]), 7)
+        0.5737864
         """
-        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
-            raise ValueRangeError(f"n must be a whole number >= 0, got {n!r}")
+        count = check.whole(n, "n", low=0)
         horizon = _check_horizon(t)
-        return self._predict(lambda params, d: self._pmf(params, int(n), horizon, d), summary, frequency,
+        return self._predict(lambda params, d: self._pmf(params, count, horizon, d), data, frequency,
                              recency, T, "probability_of_purchases",
                              IntervalOptions.make(confidence, method, resamples, seed), "probability")
 
-    def log_likelihood(self, summary: Any = None, *, frequency: Any = None, recency: Any = None,
+    def log_likelihood(self, data: Any = None, *, frequency: Any = None, recency: Any = None,
                        T: Any = None) -> float:
-        """Total log-likelihood of the customers in ``summary`` (or the three arrays) at the
+        """Total log-likelihood of the customers in ``data`` (or the three arrays) at the
         model's parameters, e.g. to compare another fitter's estimates on the same data.
+
+        Parameters
+        ----------
+        data : DataFrame, optional
+            ``frequency``, ``recency`` and ``T`` per customer; or pass the three arrays.
+        frequency, recency, T : array-like, optional
+            The customers as three numeric arrays (not with ``data``).
+
+        Returns
+        -------
+        float
+            The sum over customers (0.0 for an empty summary).
 
         Examples
         --------
@@ -959,7 +1134,9 @@ class TransactionModel(_Model):
         -10.0133
         """
         theta = self._fitted()
-        x, t_x, big_t, count = summary_arrays(summary, frequency=frequency, recency=recency, T=T)
+        x, t_x, big_t, count = summary_arrays(data, frequency=frequency, recency=recency, T=T)
+        if not len(x):
+            return 0.0
         d, _ = _distinct(x, t_x, big_t, count)
         return float(d.count @ self._loglik(theta, d))
 
@@ -968,10 +1145,29 @@ class TransactionModel(_Model):
 
         Equals the conditional expectation at frequency = recency = T = 0 (FHL 2005a eq. 9 for
         BG/NBD; the MBG/NBD and Pareto/NBD analogues).
+
+        Parameters
+        ----------
+        t : float
+            Horizon, a finite number > 0.
+
+        Returns
+        -------
+        float
+            The expectation.
         """
         horizon = _check_horizon(t)
         zero = np.zeros(1)
-        return float(self.expected_purchases(horizon, frequency=zero, recency=zero, T=zero)[0])
+        return float(self._values(lambda params, d: self._expected(params, horizon, d), zero, zero, zero)[0])
+
+    def _new_customer_pmf(self, n: int, t: float) -> float:
+        """P(exactly ``n`` purchases in ``t`` time units) for a new customer (frequency =
+        recency = T = 0)."""
+        count = check.whole(n, "n", low=0)
+        horizon = _check_horizon(t)
+        zero = np.zeros(1)
+        return float(self._values(lambda params, d: self._pmf(params, count, horizon, d),
+                                  zero, zero, zero)[0])
 
     def _expected(self, params: np.ndarray, t: float, d: lik.Triples) -> np.ndarray:
         raise NotImplementedError
@@ -1030,7 +1226,8 @@ class BetaGeo(_BetaGeoFamily):
     ...                          T=[40, 38, 35, 30, 25, 39, 40, 36], penalizer=0.01)
     >>> model.summary()["parameter"].tolist()
     ['r', 'alpha', 'a', 'b']
-    >>> bool(0 < model.probability_alive(frequency=[3], recency=[20], T=[39])[0] < 1)
+    >>> alive = model.probability_alive(frequency=[3], recency=[20], T=[39])
+    >>> bool(0 < alive["probability_alive"].iloc[0] < 1)
     True
     """
 
@@ -1142,7 +1339,7 @@ class GammaGamma(_Model):
 
     def fit(
         self,
-        summary: Any = None,
+        data: Any = None,
         *,
         frequency: Any = None,
         monetary: Any = None,
@@ -1150,34 +1347,67 @@ class GammaGamma(_Model):
         confidence: float = 0.95,
         initial: Sequence[float] | None = None,
     ) -> GammaGamma:
-        """Fit on repeat buyers' (frequency, monetary); see :meth:`BetaGeo.fit` for the options.
+        """Fit on repeat buyers' (frequency, monetary).
+
+        Parameters
+        ----------
+        data : DataFrame, optional
+            ``frequency`` (repeat purchases) and ``monetary`` (their mean value) per customer,
+            eager or lazy; or pass the two arrays.
+        frequency, monetary : array-like, optional
+            The customers as two numeric arrays (not with ``data``).
+        penalizer : float
+            L2 penalty, >= 0 (as in :meth:`BetaGeo.fit`).
+        confidence : float
+            Level of the parameter intervals, in (0, 1).
+        initial : sequence of float, optional
+            Positive starting values for (p, q, gamma).
 
         Returns
         -------
         self
-            With ``params_``, ``log_likelihood_`` and ``n_customers_`` (repeat buyers used).
+            With ``params_`` (``parameter``, ``estimate``, ``se``, ``ci_low``, ``ci_high``),
+            ``log_likelihood_`` and ``n_customers_`` (repeat buyers used).
+
+        Raises
+        ------
+        ConvergenceError
+            Without a penalizer, when one repeat buyer or identical mean spends cannot
+            identify the spread of spend, or when the optimiser does not converge.
+        ValueRangeError
+            For no repeat buyers, monetary <= 0 among them, or non-finite values.
+
+        Examples
+        --------
+        >>> import cxmetrics as cx
+        >>> gg = cx.GammaGamma().fit(frequency=[1, 2, 3, 4, 5, 2], monetary=[20.0, 30, 25, 40, 35, 22],
+        ...                          penalizer=0.01)
+        >>> gg.params_["parameter"].tolist()
+        ['p', 'q', 'gamma']
         """
-        x, m, weight = _spend_arrays(summary, frequency, monetary)
+        penalizer, confidence, initial = _fit_options(penalizer, confidence, initial, self.parameter_names)
+        x, m, weight = _spend_arrays(data, frequency, monetary)
         repeat = x > 0
         n_zero = int(weight[~repeat].sum())
+        if not repeat.any():
+            raise ValueRangeError("Gamma-Gamma needs customers with repeat purchases (frequency > 0); "
+                                  f"none of the {n_zero} customers have any")
         if n_zero:
             warnings.warn(
                 f"excluded {n_zero} customers with no repeat purchase from the Gamma-Gamma fit "
                 f"(their mean repeat spend is undefined); expected_spend gives them the "
                 f"population mean", ExcludedDataWarning, stacklevel=2)
-        if not repeat.any():
-            raise ValueRangeError("Gamma-Gamma needs customers with repeat purchases; none have any")
         x, m, weight = x[repeat], m[repeat], weight[repeat]
-        _checks.warn_if_dependent(x, m, weight)
         if (m <= 0).any():
             raise ValueRangeError(
                 f"summary column 'monetary' must be > 0 for repeat buyers; {int(weight[m <= 0].sum())} "
                 f"are not, for example {format_examples(m[m <= 0])}"
             )
+        _checks.warn_if_dependent(x, m, weight)
         keys, inverse = np.unique(np.column_stack([x, m]), axis=0, return_inverse=True)
         count = np.bincount(inverse.ravel(), weights=weight, minlength=len(keys))
         self._spend = (keys[:, 0], keys[:, 1], count)
-        self._optimise(float(weight.sum()), penalizer, confidence, _backend_of(summary), initial)
+        self._optimise(float(weight.sum()), penalizer, confidence, _backend_of(data), initial)
         return self
 
     check_independence = staticmethod(_checks.check_independence)
@@ -1197,25 +1427,45 @@ class GammaGamma(_Model):
         return (self._total_loglik(params), *lik.gamma_gamma_derivatives(params, *self._spend, hessian))
 
     def expected_spend(
-        self, summary: Any = None, *, frequency: Any = None, monetary: Any = None,
+        self, data: Any = None, *, frequency: Any = None, monetary: Any = None,
         confidence: float | None = None, method: str = "delta", resamples: int = 200, seed: Any = 0,
     ) -> Any:
         """E[value of a transaction | frequency, monetary], per customer (FHL 2005b eq. 5).
 
-        Customers without repeat purchases get the population mean ``p gamma / (q - 1)``.
+        Customers without repeat purchases get the population mean ``p gamma / (q - 1)``
+        (their ``monetary`` is ignored).
 
         Parameters
         ----------
-        summary : DataFrame, optional
-            ``frequency`` and ``monetary`` per customer; or pass the two arrays.
+        data : DataFrame, optional
+            ``frequency`` and ``monetary`` per customer (pandas, polars, pyarrow or lazy); or
+            pass the two arrays.
+        frequency, monetary : array-like, optional
+            The customers as two numeric arrays (not with ``data``).
         confidence : float, optional
-            With it, the result is a frame (the summary's library; a pandas frame for arrays;
-            lazy stays lazy) with ``expected_spend``, ``expected_spend_ci_low`` and
-            ``expected_spend_ci_high``.
+            A level in (0, 1): adds ``expected_spend_ci_low`` and ``expected_spend_ci_high``.
         method : {"delta", "bootstrap"}
             Delta method on the log scale with the exact gradient of eq. 5 in (p, q, gamma),
             or the percentile interval over ``resamples`` refits on resampled repeat buyers
             (seeded by ``seed``; eager data only).
+        resamples : int
+            Bootstrap refits, >= 20.
+        seed : int or numpy.random.Generator
+            Seed of the bootstrap.
+
+        Returns
+        -------
+        DataFrame
+            ``data`` (a new frame in its library; lazy stays lazy) with ``expected_spend``
+            (and the two bounds with ``confidence``); from arrays, a pandas frame of
+            ``frequency``, ``monetary`` and those columns. Empty in, empty out.
+
+        Raises
+        ------
+        ColumnClashError
+            When ``data`` already has a column of a result's name.
+        NotFittedError
+            Before ``fit``.
 
         Examples
         --------
@@ -1232,34 +1482,44 @@ class GammaGamma(_Model):
         """
         params = self._fitted()
         interval = IntervalOptions.make(confidence, method, resamples, seed)
-        names = ["expected_spend", "expected_spend_ci_low", "expected_spend_ci_high"]
-        if summary is not None and _frame.is_lazy(summary):
-            frame = _checked_frame(summary, SPEND_COLUMNS)
+        names = interval_names("expected_spend", interval.confidence)
+        check_free(data, names, "expected_spend")
+        self._interval_ready(interval)
+        if data is not None and _frame.is_lazy(data):
+            frame = _checked_frame(data, SPEND_COLUMNS)
             _check_spend_rows(frame)
-            repeats, mean_spend = nw.col("frequency").cast(nw.Float64), nw.col("monetary")
-            kept = nw.when(repeats > 0).then(mean_spend).otherwise(0.0)
-            if interval.confidence is None:
-                spend = lik.gamma_gamma_expected(params, repeats, kept)
-                return _frame.per_row_result(frame.with_columns(spend.alias("expected_spend")))
-            if interval.method == "bootstrap":
+            if interval.confidence is not None and interval.method == "bootstrap":
                 raise ValueRangeError("method='bootstrap' needs an eager summary for expected_spend; "
                                       "use method='delta' on a lazy one")
-            bounds = _spend_delta(params, self._covariance(), repeats, kept,
-                                  _stats.z_quantile(interval.confidence), lambda v: v.exp())
-            return _frame.per_row_result(frame.with_columns(
-                *(value.alias(name) for name, value in zip(names, bounds, strict=True))))
-        x, m, _ = _spend_arrays(summary, frequency, monetary)
+            return _frame.per_row_result(frame.with_columns(*spend_expressions(
+                params, None if interval.confidence is None else self._covariance(), interval.confidence,
+                names)))
+        x, m, _ = _spend_arrays(data, frequency, monetary)
         m = np.where(x > 0, m, 0.0)
         if interval.confidence is None:
-            return lik.gamma_gamma_expected(params, x, m)
-        if interval.method == "delta":
+            columns: Sequence[Any] = (lik.gamma_gamma_expected(params, x, m),)
+        elif interval.method == "delta":
             columns = _spend_delta(params, self._covariance(), x, m,
                                    _stats.z_quantile(interval.confidence), np.exp)
         else:
             columns = self._with_interval(lambda theta: lik.gamma_gamma_expected(theta, x, m), interval,
                                           "positive")
-        return attach_columns(summary, dict(zip(names, columns, strict=True)),
+        return attach_columns(data, dict(zip(names, columns, strict=True)),
                               {"frequency": x, "monetary": m})
+
+
+def spend_expressions(params: np.ndarray, covariance: np.ndarray | None, confidence: float | None,
+                      names: Sequence[str]) -> list[Any]:
+    """Expected spend (and its delta-method bounds) as column expressions on ``frequency`` and
+    ``monetary``, evaluated in the caller's engine."""
+    repeats, mean_spend = nw.col("frequency").cast(nw.Float64), nw.col("monetary").cast(nw.Float64)
+    kept = nw.when(repeats > 0).then(mean_spend).otherwise(0.0)
+    if confidence is None:
+        return [lik.gamma_gamma_expected(params, repeats, kept).alias(names[0])]
+    assert covariance is not None
+    bounds = _spend_delta(params, covariance, repeats, kept, _stats.z_quantile(confidence),
+                          lambda v: v.exp())
+    return [value.alias(name) for name, value in zip(names, bounds, strict=True)]
 
 
 def spend_moments(params: np.ndarray, covariance: np.ndarray, x: Any, m: Any) -> tuple[Any, Any]:
@@ -1296,20 +1556,19 @@ def _check_spend_rows(frame: _frame.Frame) -> None:
         _spend_arrays(frame.filter(bad).to_native(), None, None)
 
 
-def _spend_arrays(summary: Any, frequency: Any, monetary: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _spend_arrays(data: Any, frequency: Any, monetary: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(frequency, monetary) and the customers each row stands for (distinct pairs with their
     counts for a lazy summary, computed in the engine)."""
+    _data_or_arrays(data, {"frequency": frequency, "monetary": monetary})
     count = None
-    if summary is not None:
-        frame = _checked_frame(summary, SPEND_COLUMNS)
+    if data is not None:
+        frame = _checked_frame(data, SPEND_COLUMNS)
         if isinstance(frame, nw.LazyFrame):
             frame = _frame.distinct_counts(frame, SPEND_COLUMNS)
             count = frame[_frame.COUNT].to_numpy()
         frequency, monetary = frame["frequency"].to_numpy(), frame["monetary"].to_numpy()
-    elif frequency is None or monetary is None:
-        raise ValueRangeError("pass a summary frame, or both frequency and monetary")
-    x = np.asarray(frequency, dtype=np.float64).ravel()
-    m = np.asarray(monetary, dtype=np.float64).ravel()
+    x = numeric_array(frequency, "frequency")
+    m = numeric_array(monetary, "monetary")
     if len(x) != len(m):
         raise ValueRangeError(f"frequency and monetary differ in length: {len(x)}, {len(m)}")
     count = np.ones(len(x)) if count is None else np.asarray(count, dtype=np.float64)
@@ -1340,16 +1599,31 @@ def _distinct(x: np.ndarray, t_x: np.ndarray, big_t: np.ndarray,
     return triples, inverse
 
 
-def _check_horizon(t: float) -> float:
-    value = float(t)
-    if not np.isfinite(value) or value <= 0:
-        raise ValueRangeError(f"t must be a positive, finite length of time, got {t!r}")
-    return value
+def _check_horizon(t: Any, name: str = "t") -> float:
+    return check.number(t, name, low=0.0, low_open=True)
 
 
-def _backend_of(summary: Any) -> Any:
-    if summary is None:
+def _fit_options(penalizer: Any, confidence: Any, initial: Any,
+                 names: Sequence[str]) -> tuple[float, float, np.ndarray | None]:
+    """The options every fit shares, checked: penalizer >= 0, confidence in (0, 1), and
+    initial values (positive, one per parameter)."""
+    penalizer = check.number(penalizer, "penalizer", low=0.0)
+    confidence = check.confidence(confidence)
+    if initial is None:
+        return penalizer, confidence, None
+    if isinstance(initial, (str, bytes, Mapping)) or not isinstance(initial, (Sequence, np.ndarray)):
+        raise ValueRangeError(f"initial must be a sequence of {len(names)} positive numbers "
+                              f"({', '.join(names)}), got {initial!r}")
+    values = [check.number(v, f"initial[{i}]", low=0.0, low_open=True) for i, v in enumerate(initial)]
+    if len(values) != len(names):
+        raise ValueRangeError(
+            f"initial must hold {len(names)} values ({', '.join(names)}), got {len(values)}")
+    return penalizer, confidence, np.asarray(values)
+
+
+def _backend_of(data: Any) -> Any:
+    if data is None:
         import pandas  # the arrays-in path: a pandas parameter table
 
         return pandas
-    return _frame.eager_implementation(_frame.from_native(summary))
+    return _frame.eager_implementation(_frame.from_native(data))
