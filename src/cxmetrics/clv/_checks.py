@@ -25,10 +25,11 @@ from typing import Any
 import narwhals as nw
 import numpy as np
 
+from cxmetrics import _checks as check
 from cxmetrics import _frame, _time, _transactions
 from cxmetrics._typing import same_frame
 from cxmetrics.clv._fit import z_value
-from cxmetrics.errors import DependenceWarning, ValueRangeError, format_examples
+from cxmetrics.errors import DependenceWarning, NotFittedError, ValueRangeError, format_examples
 
 #: The Gamma-Gamma fit warns when the Pearson correlation of frequency and mean spend among
 #: repeat buyers is at least this large in absolute value and significant at 5 %.
@@ -43,26 +44,52 @@ def _model_label(model: Any) -> str:
 def _is_fitted(model: Any) -> bool:
     try:
         model.parameters  # noqa: B018 - raises when the model is not fitted
-    except ValueRangeError:
+    except NotFittedError:
         return False
     return True
+
+
+def _model_kind(model: Any) -> str:
+    """``"continuous"`` (BG/NBD, MBG/NBD, Pareto/NBD on frequency/recency/T) or ``"discrete"``
+    (BG/BB on frequency/recency/n_periods); anything else is refused, saying why."""
+    from cxmetrics.clv._discrete import BetaGeoBetaBinom
+    from cxmetrics.clv._models import TransactionModel
+
+    if isinstance(model, TransactionModel):
+        return "continuous"
+    if isinstance(model, BetaGeoBetaBinom):
+        return "discrete"
+    name = type(model).__name__
+    why = {
+        "GammaGamma": "a spend model is compared on spend, not purchases; use its summary()",
+        "ShiftedBetaGeometric": "sBG fits survivor counts per period, a different table",
+    }.get(name, "it is not a purchase model")
+    raise ValueRangeError(f"compare_models takes BetaGeo, ModifiedBetaGeo, ParetoNBD or BetaGeoBetaBinom "
+                          f"models, got {name}: {why}")
 
 
 @same_frame
 def compare_models(data: Any, *, models: Sequence[Any], max_frequency: int = 7) -> Any:
     """One row per purchase model: fit, information criteria and (with holdout) errors.
 
+    The models must all read the same summary shape: the continuous-time models (BG/NBD,
+    MBG/NBD, Pareto/NBD) read ``frequency``, ``recency``, ``T``; BG/BB reads ``frequency``,
+    ``recency``, ``n_periods``. Mixing the two raises
+    :class:`~cxmetrics.errors.ValueRangeError` (their likelihoods are of different data, so
+    AIC and BIC do not compare); so do GammaGamma and sBG, which are not purchase models.
+
     Parameters
     ----------
     data : DataFrame
-        A summary (``frequency``, ``recency``, ``T``, as from
-        :func:`~cxmetrics.summary_from_transactions`); with ``frequency_holdout`` and
-        ``duration_holdout`` (``calibration_end=``) the holdout errors are added.
+        A summary (eager or lazy) of the shape above; for the continuous-time models, with
+        ``frequency_holdout`` and ``duration_holdout`` (``calibration_end=``) the holdout
+        errors are added (BG/BB: no holdout columns).
     models : sequence
-        BetaGeo, ModifiedBetaGeo or ParetoNBD classes or unfitted instances, fitted here on
-        ``data``; or fitted models, used as they are (they must have been fitted on ``data``).
+        Model classes or unfitted instances, fitted here on ``data`` (BG/BB without ``by``);
+        or fitted models, used as they are (they must have been fitted on ``data``).
     max_frequency : int
-        Passed to :func:`~cxmetrics.calibration_report` (pooling of the frequency buckets).
+        Passed to :func:`~cxmetrics.calibration_report` (pooling of the frequency buckets),
+        a whole number >= 0.
 
     Returns
     -------
@@ -73,7 +100,7 @@ def compare_models(data: Any, *, models: Sequence[Any], max_frequency: int = 7) 
         (``k ln(customers) - 2 LL``), ``delta_aic`` and ``delta_bic`` (from the smallest);
         with holdout columns also ``holdout_actual`` and ``holdout_predicted`` (totals),
         ``holdout_error`` (predicted - actual), ``holdout_percent_error``, ``mae`` and
-        ``rmse`` (per customer).
+        ``rmse`` (per customer). An empty summary raises (nothing to fit).
 
     Examples
     --------
@@ -92,35 +119,30 @@ def compare_models(data: Any, *, models: Sequence[Any], max_frequency: int = 7) 
 
     if isinstance(models, (str, bytes)) or not isinstance(models, Sequence) or not models:
         raise ValueRangeError(f"models must be a non-empty list of models, got {models!r}")
+    max_frequency = check.whole(max_frequency, "max_frequency", low=0)
     frame = _frame.from_native(data, name="data")
+    instances = [item() if isinstance(item, type) else item for item in models]
+    kinds = {_model_kind(model) for model in instances}
+    if len(kinds) > 1:
+        raise ValueRangeError("compare_models cannot compare BG/BB (discrete opportunities: frequency, "
+                              "recency, n_periods) with BG/NBD-type models (frequency, recency, T): "
+                              "their likelihoods are of different data; compare each kind on its own")
+    discrete = kinds == {"discrete"}
     names = frame.collect_schema().names()
-    holdout = "frequency_holdout" in names and "duration_holdout" in names
+    holdout = not discrete and "frequency_holdout" in names and "duration_holdout" in names
     rows: dict[str, list[Any]] = {
         c: [] for c in ("model", "log_likelihood", "n_parameters", "parameters", "customers", "aic", "bic")
     }
+    holdout_columns = ("holdout_actual", "holdout_predicted", "holdout_error", "holdout_percent_error",
+                       "mae", "rmse")
     if holdout:
-        rows.update(
-            {
-                c: []
-                for c in (
-                    "holdout_actual",
-                    "holdout_predicted",
-                    "holdout_error",
-                    "holdout_percent_error",
-                    "mae",
-                    "rmse",
-                )
-            }
-        )
-    for item in models:
-        model = item() if isinstance(item, type) else item
-        if not hasattr(model, "expected_population_purchases") or not hasattr(model, "fit"):
-            raise ValueRangeError(
-                f"compare_models takes BetaGeo, ModifiedBetaGeo or ParetoNBD models, "
-                f"got {type(model).__name__}"
-            )
+        rows.update({c: [] for c in holdout_columns})
+    for model in instances:
         if not _is_fitted(model):
             model.fit(data)
+        if discrete and model.by_:
+            raise ValueRangeError("compare_models takes BG/BB models fitted without by=; compare each "
+                                  "cohort's models on its rows")
         loglik, k, n = float(model.log_likelihood_), len(model.parameter_names), int(model.n_customers_)
         rows["model"].append(_model_label(model))
         rows["log_likelihood"].append(loglik)
@@ -130,35 +152,18 @@ def compare_models(data: Any, *, models: Sequence[Any], max_frequency: int = 7) 
         rows["aic"].append(2.0 * k - 2.0 * loglik)
         rows["bic"].append(k * float(np.log(n)) - 2.0 * loglik if n else float("nan"))
         if holdout:
-            report = nw.from_native(
-                calibration_report(model, data, max_frequency=max_frequency), eager_only=True
-            )
+            report = nw.from_native(calibration_report(data, model=model, max_frequency=max_frequency),
+                                    eager_only=True)
             total = report.rows(named=True)[-1]
-            for column, source in (
-                ("holdout_actual", "actual"),
-                ("holdout_predicted", "predicted"),
-                ("holdout_error", "error"),
-                ("holdout_percent_error", "percent_error"),
-                ("mae", "mae"),
-                ("rmse", "rmse"),
-            ):
+            for column, source in zip(holdout_columns, ("actual", "predicted", "error", "percent_error",
+                                                        "mae", "rmse"), strict=True):
                 rows[column].append(total[source])
     for criterion in ("aic", "bic"):
         values = np.asarray(rows[criterion], dtype=np.float64)
         best = values[np.isfinite(values)].min() if np.isfinite(values).any() else np.nan
         rows[f"delta_{criterion}"] = (values - best).tolist()
-    order = [
-        "model",
-        "log_likelihood",
-        "n_parameters",
-        "parameters",
-        "customers",
-        "aic",
-        "bic",
-        "delta_aic",
-        "delta_bic",
-        *[c for c in rows if c.startswith("holdout") or c in ("mae", "rmse")],
-    ]
+    order = ["model", "log_likelihood", "n_parameters", "parameters", "customers", "aic", "bic",
+             "delta_aic", "delta_bic", *(holdout_columns if holdout else ())]
     return _frame.to_native(
         nw.from_dict({c: rows[c] for c in order}, backend=_frame.eager_implementation(frame))
     )
@@ -223,14 +228,14 @@ def tracking(
     1       2  calibration          3       1                  1
     2       3      holdout          3       1                  2
     """
-    if not hasattr(model, "expected_population_purchases"):
+    from cxmetrics.clv._models import TransactionModel
+
+    if not isinstance(model, TransactionModel):
         raise ValueRangeError(
             f"tracking takes a fitted BetaGeo, ModifiedBetaGeo or ParetoNBD, got {type(model).__name__}"
         )
-    model.parameters  # noqa: B018 - raises when the model is not fitted
-    length = float(period) * _time.unit_days(unit)
-    if not np.isfinite(length) or length <= 0:
-        raise ValueRangeError(f"period must be a positive length of time, got {period!r}")
+    model.parameters  # noqa: B018 - raises NotFittedError when the model is not fitted
+    length = check.number(period, "period", low=0.0, low_open=True) * _time.unit_days(unit)
     prepared = _transactions.prepare(data, customer=customer, time=time, amount=None, nonpositive="keep")
     origin = _time.start_of_day(prepared.first) // _DAY_US
     day = (nw.col(_transactions.TIME_US) - nw.col(_transactions.TIME_US) % _DAY_US) // _DAY_US - origin
@@ -320,15 +325,11 @@ def repeat_purchase_histogram(data: Any, *, model: Any, max_frequency: int = 7) 
 
     from cxmetrics.clv._models import summary_arrays
 
-    if (
-        isinstance(max_frequency, bool)
-        or not isinstance(max_frequency, (int, np.integer))
-        or max_frequency < 1
-    ):
-        raise ValueRangeError(f"max_frequency must be a whole number >= 1, got {max_frequency!r}")
+    max_frequency = check.whole(max_frequency, "max_frequency", low=1)
     from cxmetrics.clv._discrete import BetaGeoBetaBinom
 
-    model.parameters  # noqa: B018 - raises when the model is not fitted
+    _model_kind(model)
+    model.parameters  # noqa: B018 - raises NotFittedError when the model is not fitted
     frame = _frame.from_native(data, name="data")
     discrete = isinstance(model, BetaGeoBetaBinom)
     if discrete:
@@ -337,27 +338,27 @@ def repeat_purchase_histogram(data: Any, *, model: Any, max_frequency: int = 7) 
                 "repeat_purchase_histogram takes a BG/BB model fitted without by=; "
                 "check each group's rows against a model fitted on them"
             )
-        _frame.require_columns(frame, {"summary": ["frequency", "n_periods"]})
-        rows = _frame.collect(frame)
+        from cxmetrics.clv._discrete import _table
+
+        rows, _ = _table(data, None, None, None, None, [])
         x, big_t = (
             np.asarray(rows[c].cast(nw.Float64).to_numpy(), dtype=np.float64)
             for c in ("frequency", "n_periods")
         )
-        count = np.ones(len(x))
+        count = (np.asarray(rows["__cx_count"].cast(nw.Float64).to_numpy(), dtype=np.float64)
+                 if "__cx_count" in rows.columns else np.ones(len(x)))  # lazy: distinct rows, counted
     else:
         x, _, big_t, count = summary_arrays(data)
+    if not len(x):
+        raise ValueRangeError("data has no customers (an empty summary): nothing to compare")
     ages, inverse = np.unique(big_t, return_inverse=True)
-    zero = np.zeros(1)
     probabilities = np.zeros((len(ages), max_frequency))
     for row, age in enumerate(ages):
         if discrete and age > 0:
             pmf = model.population_pmf(int(age), max_count=max_frequency - 1)
             probabilities[row, : len(pmf)] = pmf
         elif age > 0:
-            probabilities[row] = [
-                float(model.probability_of_purchases(k, float(age), frequency=zero, recency=zero, T=zero)[0])
-                for k in range(max_frequency)
-            ]
+            probabilities[row] = [model._new_customer_pmf(k, float(age)) for k in range(max_frequency)]
         else:
             probabilities[row, 0] = 1.0
     customers = np.bincount(inverse.ravel(), weights=count, minlength=len(ages))

@@ -331,7 +331,7 @@ class BetaGeoBetaBinom(CohortModel):
         >>> bgbb = cx.BetaGeoBetaBinom.from_parameters(alpha=1.204, beta=0.750, gamma=0.657, delta=2.783)
         >>> out = bgbb.expected_purchases(periods=5, frequency=[0, 6], recency=[0, 6], n_periods=[6, 6])
         >>> out["expected_purchases"].round(3).tolist()
-        [0.074, 3.752]
+        [0.073, 3.752]
         """
         horizon = _whole(periods, "periods", 1)
         return self._predict(

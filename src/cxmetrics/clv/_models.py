@@ -1058,8 +1058,8 @@ class TransactionModel(_Model):
         >>> bg = cx.BetaGeo.from_parameters(r=0.243, alpha=4.414, a=0.793, b=2.426)
         >>> bg.probability_alive(frequency=[0, 2], recency=[0, 30.43], T=[38.86, 38.86]).round(3)
            frequency  recency      T  probability_alive
-        0        0.0    0.000  38.86              1.000
-        1        2.0   30.430  38.86              0.708
+        0        0.0     0.00  38.86              1.000
+        1        2.0    30.43  38.86              0.727
         """
         return self._predict(lambda params, d: self._p_alive(params, d), data, frequency, recency, T,
                              "probability_alive", IntervalOptions.make(confidence, method, resamples, seed),
@@ -1380,7 +1380,7 @@ class GammaGamma(_Model):
         Examples
         --------
         >>> import cxmetrics as cx
-        >>> gg = cx.GammaGamma().fit(frequency=[1, 2, 3, 4, 5, 2], monetary=[20.0, 30, 25, 40, 35, 22],
+        >>> gg = cx.GammaGamma().fit(frequency=[1, 2, 3, 4, 5, 2], monetary=[30.0, 20, 35, 25, 28, 22],
         ...                          penalizer=0.01)
         >>> gg.params_["parameter"].tolist()
         ['p', 'q', 'gamma']
