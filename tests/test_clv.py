@@ -66,9 +66,9 @@ def test_published_estimates(cdnow_summary: pd.DataFrame, model: type, published
 
 def test_pareto_standard_errors(cdnow_summary: pd.DataFrame) -> None:
     fitted = cx.ParetoNBD().fit(cdnow_summary)
-    np.testing.assert_allclose(fitted.params_["std_error"], [0.048, 0.843, 0.187, 6.21], atol=0.0051)
+    np.testing.assert_allclose(fitted.params_["se"], [0.048, 0.843, 0.187, 6.21], atol=0.0051)
     table = fitted.summary()
-    assert (table["lower"] < table["estimate"]).all() and (table["estimate"] < table["upper"]).all()
+    assert (table["ci_low"] < table["estimate"]).all() and (table["estimate"] < table["ci_high"]).all()
 
 
 def test_gamma_gamma_published(cdnow_summary: pd.DataFrame) -> None:
@@ -81,17 +81,17 @@ def test_gamma_gamma_published(cdnow_summary: pd.DataFrame) -> None:
 
 def test_hardie_spreadsheet_expectation(cdnow_summary: pd.DataFrame) -> None:
     fitted = cx.BetaGeo().fit(cdnow_summary)
-    value = fitted.expected_purchases(39, frequency=[2], recency=[30.43], T=[38.86])[0]
+    value = fitted.expected_purchases(t=39, frequency=[2], recency=[30.43], T=[38.86])["expected_purchases"][0]
     assert round(value, 3) == 1.226
 
 
 def test_calibration_report(cdnow_summary: pd.DataFrame) -> None:
     fitted = cx.BetaGeo().fit(cdnow_summary)
-    report = cx.calibration_report(fitted, cdnow_summary)
+    report = cx.calibration_report(cdnow_summary, model=fitted)
     assert report["frequency"].tolist() == ["0", "1", "2", "3", "4", "5", "6", "7+", "total"]
     total = report.iloc[-1]
     assert total["actual"] == 1882 and total["customers"] == 2357
-    expected = fitted.expected_purchases(39, cdnow_summary).sum()
+    expected = fitted.expected_purchases(cdnow_summary, t=39)["expected_purchases"].sum()
     assert total["predicted"] == pytest.approx(expected)
     assert report["actual"][:-1].sum() == 1882
     assert report["predicted"][:-1].sum() == pytest.approx(expected)
@@ -119,10 +119,10 @@ def test_against_lifetimes(cdnow_summary: pd.DataFrame, model: type, reference: 
     # Predictions: same parameters in both, so only the formulas are compared.
     same = model.from_parameters(**their_params)
     f, r, t = (cdnow_summary[c].to_numpy() for c in ("frequency", "recency", "T"))
-    np.testing.assert_allclose(same.expected_purchases(39, cdnow_summary),
+    np.testing.assert_allclose(same.expected_purchases(cdnow_summary, t=39)["expected_purchases"],
                                theirs.conditional_expected_number_of_purchases_up_to_time(39, f, r, t),
                                rtol=1e-6)
-    np.testing.assert_allclose(same.probability_alive(cdnow_summary),
+    np.testing.assert_allclose(same.probability_alive(cdnow_summary)["probability_alive"],
                                theirs.conditional_probability_alive(f, r, t), rtol=1e-6)
     np.testing.assert_allclose(same.expected_population_purchases(20),
                                theirs.expected_number_of_purchases_up_to_time(20), rtol=1e-6)
@@ -138,14 +138,14 @@ def test_gamma_gamma_and_clv_against_lifetimes(cdnow_summary: pd.DataFrame) -> N
         assert value == pytest.approx(their_params[name], rel=1e-4)
     spend = cx.GammaGamma.from_parameters(**their_params)
     np.testing.assert_allclose(
-        spend.expected_spend(repeat),
+        spend.expected_spend(repeat)["expected_spend"],
         theirs.conditional_expected_average_profit(repeat["frequency"], repeat["monetary"]), rtol=1e-6)
     bg_theirs = lifetimes.BetaGeoFitter().fit(repeat["frequency"], repeat["recency"], repeat["T"])
     bg = cx.BetaGeo.from_parameters(**bg_theirs.params_.to_dict())
     # lifetimes' months are 4.345 weeks for weekly data ("W"); pass the same period length.
     expected = theirs.customer_lifetime_value(bg_theirs, repeat["frequency"], repeat["recency"], repeat["T"],
                                               repeat["monetary"], time=6, discount_rate=0.01, freq="W")
-    ours_clv = cx.customer_lifetime_value(bg, spend, repeat, horizon=6, discount_rate=0.01, unit=4.345)
+    ours_clv = cx.customer_lifetime_value(repeat, transaction_model=bg, spend_model=spend, horizon=6, discount_rate=0.01, unit=4.345)["clv"]
     np.testing.assert_allclose(ours_clv, expected, rtol=1e-6)
 
 
@@ -160,11 +160,11 @@ def test_pmf_sums_to_one_and_to_the_expectation(model: type) -> None:
     fitted = model.from_parameters(**params)
     x, t_x = np.array([0, 1, 4, 12]), np.array([0, 5.0, 30.0, 37.0])
     big_t = np.array([38.0, 20.0, 39.0, 39.0])
-    pmf = np.array([fitted.probability_of_purchases(n, 26, frequency=x, recency=t_x, T=big_t)
+    pmf = np.array([fitted.probability_of_purchases(n=n, t=26, frequency=x, recency=t_x, T=big_t)["probability_of_purchases"]
                     for n in range(80)])
     np.testing.assert_allclose(pmf.sum(axis=0), 1.0, atol=1e-8)
     np.testing.assert_allclose((np.arange(80)[:, None] * pmf).sum(axis=0),
-                               fitted.expected_purchases(26, frequency=x, recency=t_x, T=big_t), rtol=1e-7)
+                               fitted.expected_purchases(t=26, frequency=x, recency=t_x, T=big_t)["expected_purchases"], rtol=1e-7)
 
 
 def test_clv_equals_direct_discounted_sum() -> None:
@@ -172,13 +172,13 @@ def test_clv_equals_direct_discounted_sum() -> None:
     gg = cx.GammaGamma.from_parameters(p=6.25, q=3.74, gamma=15.44)
     summary = pl.DataFrame({"frequency": [0, 3], "recency": [0.0, 20.0], "T": [30.0, 30.0],
                             "monetary": [0.0, 35.0]})
-    clv = cx.customer_lifetime_value(bg, gg, summary, horizon=3, discount_rate=0.02, unit="M")
+    clv = cx.customer_lifetime_value(summary, transaction_model=bg, spend_model=gg, horizon=3, discount_rate=0.02, unit="M")["clv"]
     month = 365.25 / 12 / 7
-    cumulative = [bg.expected_purchases(k * month, summary) for k in range(4)[1:]]
+    cumulative = [bg.expected_purchases(summary, t=k * month)["expected_purchases"] for k in range(4)[1:]]
     steps = [cumulative[0], cumulative[1] - cumulative[0], cumulative[2] - cumulative[1]]
-    direct = sum(step / 1.02 ** (k + 1) for k, step in enumerate(steps)) * gg.expected_spend(summary)
+    direct = sum(step / 1.02 ** (k + 1) for k, step in enumerate(steps)) * gg.expected_spend(summary)["expected_spend"]
     np.testing.assert_allclose(clv, direct, rtol=1e-12)
-    assert gg.expected_spend(summary)[0] == pytest.approx(6.25 * 15.44 / 2.74)  # population mean
+    assert gg.expected_spend(summary)["expected_spend"][0] == pytest.approx(6.25 * 15.44 / 2.74)  # population mean
 
 
 def simulate_betageo(n: int, r: float, alpha: float, a: float, b: float, T: float, seed: int):
@@ -224,10 +224,10 @@ def test_simulation_recovery(model: type, truth: dict[str, float], simulate) -> 
     x, t_x, big_t = simulate(4000, *truth.values(), T=52.0, seed=11)
     fitted = model().fit(frequency=x, recency=t_x, T=big_t)
     table = fitted.params_
-    z = (table["estimate"] - np.array(list(truth.values()))) / table["std_error"]
+    z = (table["estimate"] - np.array(list(truth.values()))) / table["se"]
     assert (np.abs(z) < 3).all(), table  # within 3 standard errors (seeded)
     true = np.array(list(truth.values()))
-    covered = (table["lower"] <= true) & (true <= table["upper"])
+    covered = (table["ci_low"] <= true) & (true <= table["ci_high"])
     assert covered.sum() >= 3
 
 
@@ -253,10 +253,10 @@ def test_extreme_inputs_are_finite_and_stable() -> None:
                           (cx.ParetoNBD, dict(r=0.5, alpha=70.0, s=0.6, beta=80.0)),
                           (cx.ParetoNBD, dict(r=0.5, alpha=90.0, s=0.6, beta=5.0))):
         fitted = model.from_parameters(**params)
-        for values in (fitted.expected_purchases(365, frequency=x, recency=t_x, T=big_t),
-                       fitted.probability_alive(frequency=x, recency=t_x, T=big_t)):
+        for values in (fitted.expected_purchases(t=365, frequency=x, recency=t_x, T=big_t)["expected_purchases"],
+                       fitted.probability_alive(frequency=x, recency=t_x, T=big_t)["probability_alive"]):
             assert np.isfinite(values).all()
-        alive = fitted.probability_alive(frequency=x, recency=t_x, T=big_t)
+        alive = fitted.probability_alive(frequency=x, recency=t_x, T=big_t)["probability_alive"]
         assert ((alive >= 0) & (alive <= 1)).all()
     # The Pareto/NBD hypergeometric term for x = 1000 against its defining series.
     params = np.array([0.5, 90.0, 0.6, 5.0])
@@ -285,7 +285,7 @@ def test_zero_repeat_population() -> None:
             model().fit(frequency=zeros, recency=zeros, T=big_t)
     with pytest.warns(errors.NotIdentifiedWarning, match="r not identified"):  # r alone is flat
         penalised = cx.BetaGeo().fit(frequency=zeros, recency=zeros, T=big_t, penalizer=0.01)
-    assert penalised.probability_alive(frequency=zeros, recency=zeros, T=big_t).min() == 1.0
+    assert penalised.probability_alive(frequency=zeros, recency=zeros, T=big_t)["probability_alive"].min() == 1.0
 
 
 # --- summaries from transactions ------------------------------------------------------------
@@ -343,11 +343,11 @@ def test_bad_summaries(column: str, values: list[float], message: str) -> None:
 
 
 def test_bad_model_calls() -> None:
-    with pytest.raises(errors.ValueRangeError, match="not fitted yet"):
-        cx.ParetoNBD().probability_alive(frequency=[1], recency=[1], T=[2])
+    with pytest.raises(errors.NotFittedError, match="not fitted yet"):
+        cx.ParetoNBD().probability_alive(frequency=[1], recency=[1], T=[2])["probability_alive"]
     bg = cx.BetaGeo.from_parameters(r=0.2, alpha=4.0, a=0.8, b=2.0)
-    with pytest.raises(errors.ValueRangeError, match="t must be a positive"):
-        bg.expected_purchases(0, frequency=[1], recency=[1], T=[2])
+    with pytest.raises(errors.ValueRangeError, match=r"t must be in \(0"):
+        bg.expected_purchases(t=0, frequency=[1], recency=[1], T=[2])["expected_purchases"]
     with pytest.raises(errors.ValueRangeError, match="needs exactly the parameters"):
         cx.BetaGeo.from_parameters(r=0.2, alpha=4.0)
     with pytest.raises(errors.ValueRangeError, match="none have any"), warnings.catch_warnings():
@@ -421,7 +421,7 @@ def test_pareto_derivatives_match_finite_differences(params: list[float]) -> Non
 
 def test_frequency_recency_matrix_cells_and_shape(cdnow_summary: pd.DataFrame) -> None:
     model = cx.BetaGeo().fit(cdnow_summary)
-    grid = cx.frequency_recency_matrix(model, cdnow_summary, t=10)
+    grid = cx.frequency_recency_matrix(cdnow_summary, model=model, t=10)
     max_x, age = int(cdnow_summary["frequency"].max()), float(cdnow_summary["T"].max())
     recencies = grid["recency"].unique()
     assert recencies[0] == 0 and recencies[-1] == age
@@ -432,13 +432,13 @@ def test_frequency_recency_matrix_cells_and_shape(cdnow_summary: pd.DataFrame) -
     for x in (1, 5, max_x):
         assert top[x] == pytest.approx(1 / (1 + a / (b + x - 1)), rel=1e-12)
     cell = grid[(grid["frequency"] == 4) & (grid["recency"] == 20)]
-    direct = model.expected_purchases(10, frequency=[4], recency=[20], T=[age])[0]
+    direct = model.expected_purchases(t=10, frequency=[4], recency=[20], T=[age])["expected_purchases"][0]
     assert cell["expected_purchases"].iloc[0] == pytest.approx(direct, rel=1e-12)
     assert grid.loc[(grid["frequency"] == 0) & (grid["recency"] > 0), "probability_alive"].isna().all()
     # more recent purchases never make a customer less likely to be alive
     wide = grid[grid["frequency"] > 0].pivot(index="frequency", columns="recency", values="probability_alive")
     assert (np.diff(wide.to_numpy(), axis=1) >= -1e-12).all()
-    polars = cx.frequency_recency_matrix(model, pl.from_pandas(cdnow_summary), t=10)
+    polars = cx.frequency_recency_matrix(pl.from_pandas(cdnow_summary), model=model, t=10)
     assert isinstance(polars, pl.DataFrame)
     pd.testing.assert_frame_equal(to_pandas(polars), grid, check_dtype=False)
 
@@ -446,12 +446,12 @@ def test_frequency_recency_matrix_cells_and_shape(cdnow_summary: pd.DataFrame) -
 def test_frequency_recency_matrix_bad_input() -> None:
     bg = cx.BetaGeo.from_parameters(r=0.243, alpha=4.414, a=0.793, b=2.426)
     with pytest.raises(errors.ValueRangeError, match="T and max_frequency"):
-        cx.frequency_recency_matrix(bg, T=39)
+        cx.frequency_recency_matrix(model=bg, T=39)
     with pytest.raises(errors.ValueRangeError, match="max_frequency"):
-        cx.frequency_recency_matrix(bg, T=39, max_frequency=-1)
+        cx.frequency_recency_matrix(model=bg, T=39, max_frequency=-1)
     with pytest.raises(errors.ValueRangeError, match="T must be"):
-        cx.frequency_recency_matrix(bg, T=0, max_frequency=3)
+        cx.frequency_recency_matrix(model=bg, T=0, max_frequency=3)
     with pytest.raises(errors.ValueRangeError, match="recency_step"):
-        cx.frequency_recency_matrix(bg, T=39, max_frequency=3, recency_step=0)
-    with pytest.raises(errors.ValueRangeError, match="not fitted"):
-        cx.frequency_recency_matrix(cx.ParetoNBD(), T=39, max_frequency=3)
+        cx.frequency_recency_matrix(model=bg, T=39, max_frequency=3, recency_step=0)
+    with pytest.raises(errors.NotFittedError, match="not fitted"):
+        cx.frequency_recency_matrix(model=cx.ParetoNBD(), T=39, max_frequency=3)

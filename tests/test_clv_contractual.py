@@ -83,14 +83,14 @@ def test_sbg_standard_errors_and_z() -> None:
             ) / (4 * h[i] * h[j])
     se = np.sqrt(np.diag(np.linalg.inv(-hess)))
     table = model.params_
-    np.testing.assert_allclose(table["std_error"], se, rtol=1e-4)
+    np.testing.assert_allclose(table["se"], se, rtol=1e-4)
     # Wald on the log scale with z = 1.960 (2.241 would be the double conversion)
-    z = np.log(table["upper"] / table["estimate"]) / (table["std_error"] / table["estimate"])
+    z = np.log(table["ci_high"] / table["estimate"]) / (table["se"] / table["estimate"])
     np.testing.assert_allclose(z, Z95, rtol=1e-9)
     z90 = cx.ShiftedBetaGeometric().fit(
         pd.DataFrame({"period": range(8), "survivors": REGULAR}), confidence=0.9
     )
-    ratio = np.log(z90.params_["upper"] / z90.params_["estimate"]) / (table["std_error"] / table["estimate"])
+    ratio = np.log(z90.params_["ci_high"] / z90.params_["estimate"]) / (table["se"] / table["estimate"])
     np.testing.assert_allclose(ratio, stats.norm.ppf(0.95), rtol=1e-9)
 
 
@@ -172,7 +172,7 @@ def test_sbg_cohorts_in_one_call_pandas_and_polars() -> None:
         alone = cx.ShiftedBetaGeometric().fit(pd.DataFrame({"period": range(8), "survivors": survivors}))
         rows = both.params_[both.params_["segment"] == name]
         np.testing.assert_allclose(rows["estimate"], alone.params_["estimate"], rtol=1e-10)
-        np.testing.assert_allclose(rows["std_error"], alone.params_["std_error"], rtol=1e-6)
+        np.testing.assert_allclose(rows["se"], alone.params_["se"], rtol=1e-6)
     assert both.log_likelihood_ == pytest.approx(
         sum(
             cx.ShiftedBetaGeometric().fit(pd.DataFrame({"period": range(8), "survivors": s})).log_likelihood_
@@ -219,7 +219,7 @@ def test_sbg_bad_calls() -> None:
         cx.ShiftedBetaGeometric().fit(data.assign(survivors=data["survivors"].astype(str)))
     with pytest.raises(errors.ValueRangeError, match="confidence"):
         cx.ShiftedBetaGeometric().fit(data, confidence=95)
-    with pytest.raises(errors.ValueRangeError, match="not fitted"):
+    with pytest.raises(errors.NotFittedError, match="not fitted"):
         cx.ShiftedBetaGeometric().survival(periods=[1])
     model = cx.ShiftedBetaGeometric().fit(data)
     with pytest.raises(errors.ValueRangeError, match="periods"):
@@ -278,17 +278,17 @@ def test_bgbb_against_lifetimes(donations: pd.DataFrame) -> None:
     np.testing.assert_allclose(
         ours.params_["estimate"], theirs.params_[["alpha", "beta", "gamma", "delta"]], rtol=1e-4
     )
-    np.testing.assert_allclose(ours.params_["std_error"], theirs.summary["se(coef)"], rtol=1e-3)
+    np.testing.assert_allclose(ours.params_["se"], theirs.summary["se(coef)"], rtol=1e-3)
     f, r, n = (donations[c] for c in ("frequency", "recency", "n_periods"))
     same = cx.BetaGeoBetaBinom.from_parameters(**theirs.params_.to_dict())
     for horizon in (1, 5, 10):
         np.testing.assert_allclose(
-            same.expected_purchases(horizon, donations),
+            same.expected_purchases(donations, periods=horizon)["expected_purchases"],
             theirs.conditional_expected_number_of_purchases_up_to_time(horizon, f, r, n),
             rtol=1e-10,
         )
     np.testing.assert_allclose(
-        same.probability_alive(donations), theirs.conditional_probability_alive(1, f, r, n), rtol=1e-10
+        same.probability_alive(donations)["probability_alive"], theirs.conditional_probability_alive(1, f, r, n), rtol=1e-10
     )
     counts = theirs.expected_number_of_transactions_in_first_n_periods(6)
     np.testing.assert_allclose(
@@ -308,14 +308,14 @@ def test_bgbb_predictions_by_exact_integration(x: int, t_x: int, n: int) -> None
     posterior /= posterior.sum()
     share = P**x * (1 - P) ** (n - x) * (1 - TH) ** n / total  # P(alive at n | history, p, theta)
     args = {"frequency": [x], "recency": [t_x], "n_periods": [n]}
-    assert model.probability_alive(**args)[0] == pytest.approx(np.sum(posterior * share * (1 - TH)), rel=1e-7)
+    assert model.probability_alive(**args)["probability_alive"][0] == pytest.approx(np.sum(posterior * share * (1 - TH)), rel=1e-7)
     horizon = 5
     expected = np.sum(posterior * share * sum(P * (1 - TH) ** j for j in range(1, horizon + 1)))
-    assert model.expected_purchases(horizon, **args)[0] == pytest.approx(expected, rel=1e-7)
-    pmf = np.array([model.probability_of_purchases(k, horizon, **args)[0] for k in range(horizon + 1)])
+    assert model.expected_purchases(periods=horizon, **args)["expected_purchases"][0] == pytest.approx(expected, rel=1e-7)
+    pmf = np.array([model.probability_of_purchases(n=k, periods=horizon, **args)["probability_of_purchases"][0] for k in range(horizon + 1)])
     assert pmf.sum() == pytest.approx(1.0, abs=1e-12)
     assert np.arange(horizon + 1) @ pmf == pytest.approx(
-        model.expected_purchases(horizon, **args)[0], rel=1e-10
+        model.expected_purchases(periods=horizon, **args)["expected_purchases"][0], rel=1e-10
     )
     # P(k) by enumerating the future: alive for s more opportunities, k purchases among them
     for k in range(horizon + 1):
@@ -334,22 +334,23 @@ def test_bgbb_intervals_delta_method(donations: pd.DataFrame) -> None:
 
     def expected(p: np.ndarray) -> float:
         other = cx.BetaGeoBetaBinom.from_parameters(**dict(zip(model.parameter_names, p, strict=True)))
-        return float(other.expected_purchases(5, **args)[0])
+        return float(other.expected_purchases(periods=5, **args)["expected_purchases"][0])
 
     grad = np.array([(expected(est + e) - expected(est - e)) / (2 * e.sum()) for e in np.eye(4) * 1e-6])
-    row = model.expected_purchases(5, **args, confidence=0.95).iloc[0]
-    assert row["se"] == pytest.approx(np.sqrt(grad @ cov @ grad), rel=1e-5)
-    assert np.log(row["ci_high"] / row["expected_purchases"]) == pytest.approx(
-        Z95 * row["se"] / row["expected_purchases"]
+    row = model.expected_purchases(periods=5, **args, confidence=0.95).iloc[0]
+    se = np.sqrt(grad @ cov @ grad)
+    assert np.log(row["expected_purchases_ci_high"] / row["expected_purchases"]) == pytest.approx(
+        Z95 * se / row["expected_purchases"], rel=1e-5
     )
     alive = model.probability_alive(donations, confidence=0.9)
-    assert list(alive.columns) == ["probability_alive", "se", "ci_low", "ci_high"]
+    assert list(alive.columns) == [*donations.columns, "probability_alive", "probability_alive_ci_low",
+                                   "probability_alive_ci_high"]
     assert (
-        (alive["ci_low"] < alive["probability_alive"])
-        & (alive["probability_alive"] < alive["ci_high"])
-        & (alive["ci_high"] < 1)
+        (alive["probability_alive_ci_low"] < alive["probability_alive"])
+        & (alive["probability_alive"] < alive["probability_alive_ci_high"])
+        & (alive["probability_alive_ci_high"] < 1)
     ).all()
-    np.testing.assert_allclose(alive["probability_alive"], model.probability_alive(donations))
+    np.testing.assert_allclose(alive["probability_alive"], model.probability_alive(donations)["probability_alive"])
 
 
 def test_bgbb_cohorts_polars_and_lazy(donations: pd.DataFrame) -> None:
@@ -365,12 +366,12 @@ def test_bgbb_cohorts_polars_and_lazy(donations: pd.DataFrame) -> None:
             model.params_[model.params_["year"] == name]["estimate"], alone.params_["estimate"], rtol=1e-7
         )
         np.testing.assert_allclose(
-            model.expected_purchases(3, stacked)[stacked["year"] == name],
-            alone.expected_purchases(3, part),
+            model.expected_purchases(stacked, periods=3)["expected_purchases"][stacked["year"] == name],
+            alone.expected_purchases(part, periods=3)["expected_purchases"],
             rtol=1e-10,
         )
     with pytest.raises(errors.ValueRangeError, match="not fitted on"):
-        model.probability_alive(stacked.assign(year="c"))
+        model.probability_alive(stacked.assign(year="c"))["probability_alive"]
     polars = cx.BetaGeoBetaBinom().fit(pl.from_pandas(stacked), count="donors", by="year")
     pd.testing.assert_frame_equal(to_pandas(polars.params_), model.params_, rtol=1e-8)
     lazy = cx.BetaGeoBetaBinom().fit(pl.from_pandas(stacked).lazy(), count="donors", by="year")
@@ -407,9 +408,9 @@ def test_bgbb_bad_summaries(column: str, values: list[float], match: str) -> Non
 def test_bgbb_bad_calls(donations: pd.DataFrame) -> None:
     model = cx.BetaGeoBetaBinom().fit(donations, count="donors")
     with pytest.raises(errors.ValueRangeError, match="periods"):
-        model.expected_purchases(0, donations)
+        model.expected_purchases(donations, periods=0)["expected_purchases"]
     with pytest.raises(errors.ValueRangeError, match="at most periods"):
-        model.probability_of_purchases(4, 3, donations)
+        model.probability_of_purchases(donations, n=4, periods=3)["probability_of_purchases"]
     with pytest.raises(errors.ColumnNotFoundError, match="'weights'"):
         cx.BetaGeoBetaBinom().fit(donations, count="weights")
     with pytest.raises(errors.ValueRangeError, match="confidence"):
@@ -422,16 +423,15 @@ def test_bgbb_bad_calls(donations: pd.DataFrame) -> None:
 def test_bgbb_lazy_predictions_stay_lazy(donations: pd.DataFrame) -> None:
     model = cx.BetaGeoBetaBinom().fit(donations, count="donors")
     lazy = pl.from_pandas(donations).lazy()
-    result = model.expected_purchases(4, lazy, confidence=0.95)
+    result = model.expected_purchases(lazy, periods=4, confidence=0.95)
     assert isinstance(result, pl.LazyFrame)
     got = result.collect().to_pandas().sort_values(["frequency", "recency"]).reset_index(drop=True)
-    eager = model.expected_purchases(4, donations, confidence=0.95)
-    expected = (
-        pd.concat([donations, eager], axis=1).sort_values(["frequency", "recency"]).reset_index(drop=True)
-    )
+    eager = model.expected_purchases(donations, periods=4, confidence=0.95)
+    expected = eager.sort_values(["frequency", "recency"]).reset_index(drop=True)
     pd.testing.assert_frame_equal(got, expected, check_dtype=False)
     alive = model.probability_alive(lazy).collect()
-    np.testing.assert_allclose(alive["probability_alive"], model.probability_alive(alive.to_pandas()))
+    np.testing.assert_allclose(alive["probability_alive"],
+                               model.probability_alive(alive.drop("probability_alive").to_pandas())["probability_alive"])
 
 
 def test_sbg_homogeneous_churn_is_a_boundary() -> None:
@@ -440,8 +440,8 @@ def test_sbg_homogeneous_churn_is_a_boundary() -> None:
     with pytest.warns(cx.errors.NotIdentifiedWarning, match=r"\['alpha', 'beta'\].*geometric"):
         model = cx.ShiftedBetaGeometric().fit(geometric)
     table = model.summary()
-    assert not table["identified"].any() and np.isinf(table["upper"]).all()
-    assert table["std_error"].notna().all()
+    assert not table["identified"].any() and np.isinf(table["ci_high"]).all()
+    assert table["se"].notna().all()
     # the limit is the geometric model: survival 0.5^t
     np.testing.assert_allclose(model.survival(periods=[1, 5])["survival"], [0.5, 0.5**5], rtol=1e-4)
 
@@ -462,12 +462,12 @@ def test_bgbb_pmf_is_a_distribution_with_the_expected_mean(
         **dict(zip(("alpha", "beta", "gamma", "delta"), params, strict=True))
     )
     args = {"frequency": [x], "recency": [t_x], "n_periods": [n]}
-    pmf = np.array([model.probability_of_purchases(k, horizon, **args)[0] for k in range(horizon + 1)])
+    pmf = np.array([model.probability_of_purchases(n=k, periods=horizon, **args)["probability_of_purchases"][0] for k in range(horizon + 1)])
     assert (pmf >= 0).all() and pmf.sum() == pytest.approx(1.0, abs=1e-10)
     assert np.arange(horizon + 1) @ pmf == pytest.approx(
-        model.expected_purchases(horizon, **args)[0], rel=1e-8
+        model.expected_purchases(periods=horizon, **args)["expected_purchases"][0], rel=1e-8
     )
-    assert 0 < model.probability_alive(**args)[0] < 1
+    assert 0 < model.probability_alive(**args)["probability_alive"][0] < 1
 
 
 @settings(max_examples=40, deadline=None)

@@ -150,12 +150,12 @@ def test_segment_clv_driver_charts() -> None:
     )
     bg = cx.BetaGeo().fit(summary, penalizer=0.001)
     gg = cx.GammaGamma.from_parameters(p=6.25, q=3.74, gamma=15.44)
-    summary["clv"] = cx.customer_lifetime_value(bg, gg, summary, horizon=12, discount_rate=0.01)
+    summary["clv"] = cx.customer_lifetime_value(summary, transaction_model=bg, spend_model=gg, horizon=12, discount_rate=0.01)["clv"]
     render(plot.clv_distribution(summary))
-    grid = plot.probability_alive_matrix(cx.frequency_recency_matrix(bg, summary, t=10))
+    grid = plot.probability_alive_matrix(cx.frequency_recency_matrix(summary, model=bg, t=10))
     assert grid.images
     render(grid)
-    calibration = plot.calibration_holdout(cx.calibration_report(bg, summary))
+    calibration = plot.calibration_holdout(cx.calibration_report(summary, model=bg))
     assert len(bars(calibration)) == 16
     render(calibration)
     ratings = pd.DataFrame(rng.integers(1, 6, (500, 4)), columns=["配送", "客服", "价格", "包装"])
