@@ -46,13 +46,6 @@ NOT_FRAME_FUNCTIONS = {
 #: (rule, public name) -> why it is still broken. Owners apply ``cxmetrics._checks`` and the
 #: settled names after the merge; remove the entry in the same change.
 KNOWN_EXCEPTIONS: dict[tuple[str, str], str] = {
-    # CLV (clv engineer): models and summaries come first
-    ("keyword_only", "cx.calibration_report"): "CLV: (model, summary) both positional",
-    ("data_first", "cx.calibration_report"): "CLV: model first, then the summary frame",
-    ("keyword_only", "cx.customer_lifetime_value"): "CLV: (transaction_model, spend_model, summary)",
-    ("data_first", "cx.customer_lifetime_value"): "CLV: models first, then the summary frame",
-    ("keyword_only", "cx.frequency_recency_matrix"): "CLV: (model, summary) both positional",
-    ("data_first", "cx.frequency_recency_matrix"): "CLV: model first, then the summary frame",
     # text (text engineer): `top` is a row count there, numpydoc sections incomplete
     ("settled_names", "cx.text.keywords"): "text: row count is `top=` (settled name: `n`)",
     ("settled_names", "cx.text.word_freq"): "text: row count is `top=` (settled name: `n`)",
@@ -75,14 +68,10 @@ KNOWN_EXCEPTIONS: dict[tuple[str, str], str] = {
                     "tracking_plot", "cjk_font", "font_families", "style_figure", "system_cjk_font")},
     ("settled_names", "cx.plot.gap_chart"): "plot: row count is `top=` (settled name: `n`)",
     ("settled_names", "cx.plot.keyword_bars"): "plot: row count is `top=` (settled name: `n`)",
-    ("backend_matrix", "cx.frequency_recency_matrix"): "CLV: the grid is not in the matrix yet",
     # modules built beside issue 18: their own tests run them across engines
     ("backend_matrix", "cx.rake"): "weights: tests/test_weights.py runs it on every engine",
     ("backend_matrix", "cx.poststratify"): "weights: tests/test_weights.py runs it on every engine",
     ("backend_matrix", "cx.calibrate"): "weights: eager only (Newton on the rows); pandas = polars tested",
-    ("backend_matrix", "cx.compare_models"): "CLV: tests/test_clv_checks.py runs the checks on every engine",
-    ("backend_matrix", "cx.tracking"): "CLV: tests/test_clv_checks.py runs it on every engine",
-    ("backend_matrix", "cx.repeat_purchase_histogram"): "CLV: tests/test_clv_checks.py, every engine",
     ("backend_matrix", "cx.text.topics"): "topics: pandas = polars tested; lazy input is collected",
     ("backend_matrix", "cx.text.topic_impact"): "topics: pandas = polars tested",
     # embedding helpers (main, after issue 18 started): a result frame in, records out

@@ -206,23 +206,22 @@ def test_clv_summary_fit_and_predictions_match_pandas(backend: str) -> None:
     gg, gg_engine = (cx.GammaGamma().fit(s) for s in (summary, lazy_summary))
     assert_same(gg_engine.params_, gg.params_)
 
+    clv = {"transaction_model": bg, "spend_model": gg, "horizon": 6, "discount_rate": 0.01}
     expected = summary.assign(
-        probability_alive=bg.probability_alive(summary),
-        expected_purchases=bg.expected_purchases(10.0, summary),
-        expected_spend=gg.expected_spend(summary),
-        clv=cx.customer_lifetime_value(bg, gg, summary, horizon=6, discount_rate=0.01))
+        probability_alive=bg.probability_alive(summary)["probability_alive"],
+        expected_purchases=bg.expected_purchases(summary, t=10.0)["expected_purchases"],
+        expected_spend=gg.expected_spend(summary)["expected_spend"],
+        clv=cx.customer_lifetime_value(summary, **clv)["clv"])
     predictions = {
         "probability_alive": bg.probability_alive(lazy_summary),
-        "expected_purchases": bg.expected_purchases(10.0, lazy_summary),
+        "expected_purchases": bg.expected_purchases(lazy_summary, t=10.0),
         "expected_spend": gg.expected_spend(lazy_summary),
-        "clv": cx.customer_lifetime_value(bg, gg, lazy_summary, horizon=6, discount_rate=0.01),
+        "clv": cx.customer_lifetime_value(lazy_summary, **clv),
     }
     for column, result in predictions.items():
-        if backend in LAZY:
-            check_kind(result, backend, per_row=True)  # the summary, joined with its prediction in the engine
-            assert_same(result, expected[[*summary.columns, column]], sort_by=["customer"])
-        else:
-            np.testing.assert_allclose(np.asarray(result, dtype=float), expected[column], rtol=1e-9)
+        # the caller's frame with the prediction appended, in its library; lazy stays lazy
+        check_kind(result, backend, per_row=True)
+        assert_same(result, expected[[*summary.columns, column]], sort_by=["customer"])
 
 
 @pytest.mark.parametrize("backend", OTHER_BACKENDS)
@@ -234,7 +233,28 @@ def test_clv_calibration_split_and_report_match_pandas(backend: str) -> None:
         lazy_split = _summary(convert(data, backend), calibration_end="2024-12-31")
     assert_same(lazy_split, split, sort_by=["customer"])
     model = cx.BetaGeo().fit(split)
-    assert_same(cx.calibration_report(model, lazy_split), cx.calibration_report(model, split))
+    assert_same(cx.calibration_report(lazy_split, model=model), cx.calibration_report(split, model=model))
+
+
+# CLV
+@pytest.mark.filterwarnings("ignore::cxmetrics.errors.CXMetricsWarning")
+@pytest.mark.parametrize("backend", OTHER_BACKENDS)
+def test_clv_checks_and_grid_match_pandas(backend: str) -> None:
+    data = transactions()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", cx.errors.ExcludedDataWarning)
+        split = _summary(data, calibration_end="2024-12-31")
+        lazy_split = _summary(convert(data, backend), calibration_end="2024-12-31")
+    model = cx.BetaGeo().fit(split)
+    grid = cx.frequency_recency_matrix(split, model=model, t=10.0, recency_step=5.0)
+    assert_same(cx.frequency_recency_matrix(lazy_split, model=model, t=10.0, recency_step=5.0), grid)
+    check_kind(cx.frequency_recency_matrix(lazy_split, model=model, t=10.0, recency_step=5.0), backend,
+               per_row=False)
+    assert_same(cx.compare_models(lazy_split, models=[model]), cx.compare_models(split, models=[model]))
+    assert_same(cx.repeat_purchase_histogram(lazy_split, model=model),
+                cx.repeat_purchase_histogram(split, model=model))
+    track = {"model": model, "customer": "customer", "time": "date", "calibration_end": "2024-12-31"}
+    assert_same(cx.tracking(convert(data, backend), **track), cx.tracking(data, **track))
 
 
 # ------------------------------------------------------------------ event-log validation

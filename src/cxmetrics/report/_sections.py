@@ -920,8 +920,8 @@ def customer_sections(ctx: Context) -> list[Section]:
             ctx.note(str(warning.message))
         else:
             warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
-    summary["probability_alive"] = np.asarray(model.probability_alive(summary), dtype=float)
-    summary["clv"] = cx.customer_lifetime_value(model, spend, summary, horizon=12, discount_rate=0.01)
+    summary = cx.customer_lifetime_value(model.probability_alive(summary), transaction_model=model,
+                                         spend_model=spend, horizon=12, discount_rate=0.01)
     parameters = model.summary()
     value.table(
         "parameters",
@@ -932,13 +932,13 @@ def customer_sections(ctx: Context) -> list[Section]:
                 "estimate",
                 ctx.label("estimate (95 % interval)", "估计（95 % 区间）"),
                 "number",
-                "lower",
-                "upper",
+                "ci_low",
+                "ci_high",
             ),
-            Col("std_error", ctx.label("standard error", "标准误"), "number"),
+            Col("se", ctx.label("standard error", "标准误"), "number"),
         ],
     )
-    if parameters["std_error"].isna().any():
+    if parameters["se"].isna().any():
         value.note(ctx.t("n_se"))
     ctx.note(ctx.t("n_gg", n=f"{len(repeaters):,}"))
     spent = orders.groupby(customer)[amount].sum().rename("past_spend")
