@@ -41,17 +41,17 @@ def main() -> None:
     import cxmetrics as cx
 
     truth = cx.BetaGeo.from_parameters(**TRUTH)
-    true_profiles = truth.expected_purchases(26, **PROFILES)
+    true_profiles = truth.expected_purchases(t=26, **PROFILES)["expected_purchases"]
     all_covered, profile_covered = [], []
     begin = time.perf_counter()
     for panel in range(args.panels):
         x, t_x, big_t = betageo(args.customers, *TRUTH.values(), T_low=20.0, T_high=52.0, seed=10_000 + panel)
         fitted = cx.BetaGeo().fit(frequency=x, recency=t_x, T=big_t)
-        out = fitted.expected_purchases(26, frequency=x, recency=t_x, T=big_t, confidence=0.95)
-        target = truth.expected_purchases(26, frequency=x, recency=t_x, T=big_t)
+        out = fitted.expected_purchases(t=26, frequency=x, recency=t_x, T=big_t, confidence=0.95)
+        target = truth.expected_purchases(t=26, frequency=x, recency=t_x, T=big_t)["expected_purchases"]
         all_covered.append(np.mean((out["expected_purchases_ci_low"] <= target)
                                    & (target <= out["expected_purchases_ci_high"])))
-        fixed = fitted.expected_purchases(26, **PROFILES, confidence=0.95)
+        fixed = fitted.expected_purchases(t=26, **PROFILES, confidence=0.95)
         profile_covered.append((fixed["expected_purchases_ci_low"] <= true_profiles)
                                & (true_profiles <= fixed["expected_purchases_ci_high"]))
     profiles = np.array(profile_covered, dtype=float)

@@ -540,7 +540,7 @@ def probability_alive_matrix(
     >>> import pandas as pd
     >>> import cxmetrics as cx
     >>> bg = cx.BetaGeo.from_parameters(r=0.243, alpha=4.414, a=0.793, b=2.426)
-    >>> grid = cx.frequency_recency_matrix(bg, t=39, T=39, max_frequency=5, recency_step=13)
+    >>> grid = cx.frequency_recency_matrix(model=bg, t=39, T=39, max_frequency=5, recency_step=13)
     >>> ax = cx.plot.probability_alive_matrix(grid)
     >>> ax.images[0].get_array().shape
     (6, 4)
