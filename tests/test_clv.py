@@ -81,7 +81,8 @@ def test_gamma_gamma_published(cdnow_summary: pd.DataFrame) -> None:
 
 def test_hardie_spreadsheet_expectation(cdnow_summary: pd.DataFrame) -> None:
     fitted = cx.BetaGeo().fit(cdnow_summary)
-    value = fitted.expected_purchases(t=39, frequency=[2], recency=[30.43], T=[38.86])["expected_purchases"][0]
+    value = fitted.expected_purchases(t=39, frequency=[2], recency=[30.43],
+                                      T=[38.86])["expected_purchases"][0]
     assert round(value, 3) == 1.226
 
 
@@ -145,7 +146,8 @@ def test_gamma_gamma_and_clv_against_lifetimes(cdnow_summary: pd.DataFrame) -> N
     # lifetimes' months are 4.345 weeks for weekly data ("W"); pass the same period length.
     expected = theirs.customer_lifetime_value(bg_theirs, repeat["frequency"], repeat["recency"], repeat["T"],
                                               repeat["monetary"], time=6, discount_rate=0.01, freq="W")
-    ours_clv = cx.customer_lifetime_value(repeat, transaction_model=bg, spend_model=spend, horizon=6, discount_rate=0.01, unit=4.345)["clv"]
+    ours_clv = cx.customer_lifetime_value(repeat, transaction_model=bg, spend_model=spend, horizon=6,
+                                          discount_rate=0.01, unit=4.345)["clv"]
     np.testing.assert_allclose(ours_clv, expected, rtol=1e-6)
 
 
@@ -160,11 +162,13 @@ def test_pmf_sums_to_one_and_to_the_expectation(model: type) -> None:
     fitted = model.from_parameters(**params)
     x, t_x = np.array([0, 1, 4, 12]), np.array([0, 5.0, 30.0, 37.0])
     big_t = np.array([38.0, 20.0, 39.0, 39.0])
-    pmf = np.array([fitted.probability_of_purchases(n=n, t=26, frequency=x, recency=t_x, T=big_t)["probability_of_purchases"]
+    pmf = np.array([fitted.probability_of_purchases(n=n, t=26, frequency=x, recency=t_x,
+                                                    T=big_t)["probability_of_purchases"]
                     for n in range(80)])
     np.testing.assert_allclose(pmf.sum(axis=0), 1.0, atol=1e-8)
     np.testing.assert_allclose((np.arange(80)[:, None] * pmf).sum(axis=0),
-                               fitted.expected_purchases(t=26, frequency=x, recency=t_x, T=big_t)["expected_purchases"], rtol=1e-7)
+                               fitted.expected_purchases(t=26, frequency=x, recency=t_x,
+                                                         T=big_t)["expected_purchases"], rtol=1e-7)
 
 
 def test_clv_equals_direct_discounted_sum() -> None:
@@ -172,13 +176,16 @@ def test_clv_equals_direct_discounted_sum() -> None:
     gg = cx.GammaGamma.from_parameters(p=6.25, q=3.74, gamma=15.44)
     summary = pl.DataFrame({"frequency": [0, 3], "recency": [0.0, 20.0], "T": [30.0, 30.0],
                             "monetary": [0.0, 35.0]})
-    clv = cx.customer_lifetime_value(summary, transaction_model=bg, spend_model=gg, horizon=3, discount_rate=0.02, unit="M")["clv"]
+    clv = cx.customer_lifetime_value(summary, transaction_model=bg, spend_model=gg, horizon=3,
+                                     discount_rate=0.02, unit="M")["clv"]
     month = 365.25 / 12 / 7
     cumulative = [bg.expected_purchases(summary, t=k * month)["expected_purchases"] for k in range(4)[1:]]
     steps = [cumulative[0], cumulative[1] - cumulative[0], cumulative[2] - cumulative[1]]
-    direct = sum(step / 1.02 ** (k + 1) for k, step in enumerate(steps)) * gg.expected_spend(summary)["expected_spend"]
+    direct = sum(step / 1.02 ** (k + 1) for k,
+                 step in enumerate(steps)) * gg.expected_spend(summary)["expected_spend"]
     np.testing.assert_allclose(clv, direct, rtol=1e-12)
-    assert gg.expected_spend(summary)["expected_spend"][0] == pytest.approx(6.25 * 15.44 / 2.74)  # population mean
+    population_mean = 6.25 * 15.44 / 2.74
+    assert gg.expected_spend(summary)["expected_spend"][0] == pytest.approx(population_mean)
 
 
 def simulate_betageo(n: int, r: float, alpha: float, a: float, b: float, T: float, seed: int):
@@ -253,7 +260,8 @@ def test_extreme_inputs_are_finite_and_stable() -> None:
                           (cx.ParetoNBD, dict(r=0.5, alpha=70.0, s=0.6, beta=80.0)),
                           (cx.ParetoNBD, dict(r=0.5, alpha=90.0, s=0.6, beta=5.0))):
         fitted = model.from_parameters(**params)
-        for values in (fitted.expected_purchases(t=365, frequency=x, recency=t_x, T=big_t)["expected_purchases"],
+        for values in (fitted.expected_purchases(t=365, frequency=x, recency=t_x,
+                                                 T=big_t)["expected_purchases"],
                        fitted.probability_alive(frequency=x, recency=t_x, T=big_t)["probability_alive"]):
             assert np.isfinite(values).all()
         alive = fitted.probability_alive(frequency=x, recency=t_x, T=big_t)["probability_alive"]
@@ -285,7 +293,8 @@ def test_zero_repeat_population() -> None:
             model().fit(frequency=zeros, recency=zeros, T=big_t)
     with pytest.warns(errors.NotIdentifiedWarning, match="r not identified"):  # r alone is flat
         penalised = cx.BetaGeo().fit(frequency=zeros, recency=zeros, T=big_t, penalizer=0.01)
-    assert penalised.probability_alive(frequency=zeros, recency=zeros, T=big_t)["probability_alive"].min() == 1.0
+    assert penalised.probability_alive(frequency=zeros, recency=zeros,
+                                       T=big_t)["probability_alive"].min() == 1.0
 
 
 # --- summaries from transactions ------------------------------------------------------------

@@ -337,5 +337,6 @@ def test_checks_on_every_backend(backend: str) -> None:
     alive = bgbb.probability_alive(convert(panel, backend))
     assert isinstance(nw.from_native(alive), nw.LazyFrame) == (backend in LAZY)
     joined = as_pandas(alive).sort_values("customer").reset_index(drop=True)
-    np.testing.assert_allclose(joined["probability_alive"], bgbb.probability_alive(panel)["probability_alive"],
+    np.testing.assert_allclose(joined["probability_alive"],
+                               bgbb.probability_alive(panel)["probability_alive"],
                                rtol=1e-12)

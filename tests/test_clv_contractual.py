@@ -288,7 +288,8 @@ def test_bgbb_against_lifetimes(donations: pd.DataFrame) -> None:
             rtol=1e-10,
         )
     np.testing.assert_allclose(
-        same.probability_alive(donations)["probability_alive"], theirs.conditional_probability_alive(1, f, r, n), rtol=1e-10
+        same.probability_alive(donations)["probability_alive"],
+        theirs.conditional_probability_alive(1, f, r, n), rtol=1e-10
     )
     counts = theirs.expected_number_of_transactions_in_first_n_periods(6)
     np.testing.assert_allclose(
@@ -308,11 +309,15 @@ def test_bgbb_predictions_by_exact_integration(x: int, t_x: int, n: int) -> None
     posterior /= posterior.sum()
     share = P**x * (1 - P) ** (n - x) * (1 - TH) ** n / total  # P(alive at n | history, p, theta)
     args = {"frequency": [x], "recency": [t_x], "n_periods": [n]}
-    assert model.probability_alive(**args)["probability_alive"][0] == pytest.approx(np.sum(posterior * share * (1 - TH)), rel=1e-7)
+    alive = model.probability_alive(**args)["probability_alive"][0]
+    assert alive == pytest.approx(np.sum(posterior * share * (1 - TH)), rel=1e-7)
     horizon = 5
     expected = np.sum(posterior * share * sum(P * (1 - TH) ** j for j in range(1, horizon + 1)))
-    assert model.expected_purchases(periods=horizon, **args)["expected_purchases"][0] == pytest.approx(expected, rel=1e-7)
-    pmf = np.array([model.probability_of_purchases(n=k, periods=horizon, **args)["probability_of_purchases"][0] for k in range(horizon + 1)])
+    mean = model.expected_purchases(periods=horizon, **args)["expected_purchases"][0]
+    assert mean == pytest.approx(expected, rel=1e-7)
+    pmf = np.array([
+        model.probability_of_purchases(n=k, periods=horizon, **args)["probability_of_purchases"][0]
+        for k in range(horizon + 1)])
     assert pmf.sum() == pytest.approx(1.0, abs=1e-12)
     assert np.arange(horizon + 1) @ pmf == pytest.approx(
         model.expected_purchases(periods=horizon, **args)["expected_purchases"][0], rel=1e-10
@@ -350,7 +355,8 @@ def test_bgbb_intervals_delta_method(donations: pd.DataFrame) -> None:
         & (alive["probability_alive"] < alive["probability_alive_ci_high"])
         & (alive["probability_alive_ci_high"] < 1)
     ).all()
-    np.testing.assert_allclose(alive["probability_alive"], model.probability_alive(donations)["probability_alive"])
+    np.testing.assert_allclose(alive["probability_alive"],
+                               model.probability_alive(donations)["probability_alive"])
 
 
 def test_bgbb_cohorts_polars_and_lazy(donations: pd.DataFrame) -> None:
@@ -462,7 +468,9 @@ def test_bgbb_pmf_is_a_distribution_with_the_expected_mean(
         **dict(zip(("alpha", "beta", "gamma", "delta"), params, strict=True))
     )
     args = {"frequency": [x], "recency": [t_x], "n_periods": [n]}
-    pmf = np.array([model.probability_of_purchases(n=k, periods=horizon, **args)["probability_of_purchases"][0] for k in range(horizon + 1)])
+    pmf = np.array([
+        model.probability_of_purchases(n=k, periods=horizon, **args)["probability_of_purchases"][0]
+        for k in range(horizon + 1)])
     assert (pmf >= 0).all() and pmf.sum() == pytest.approx(1.0, abs=1e-10)
     assert np.arange(horizon + 1) @ pmf == pytest.approx(
         model.expected_purchases(periods=horizon, **args)["expected_purchases"][0], rel=1e-8

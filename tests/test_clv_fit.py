@@ -139,7 +139,8 @@ def test_btyd_betageo_pmf() -> None:
     # BTYD bgnbd.pmf(params, t = 39, x = 0) at the CDNOW estimates
     bg = cx.BetaGeo.from_parameters(r=0.243, alpha=4.414, a=0.793, b=2.426)
     zero = [0.0]
-    assert bg.probability_of_purchases(n=0, t=39, frequency=zero, recency=zero, T=zero)["probability_of_purchases"][0] == pytest.approx(
+    assert bg.probability_of_purchases(n=0, t=39, frequency=zero, recency=zero,
+                                       T=zero)["probability_of_purchases"][0] == pytest.approx(
         0.5737864, abs=5e-8)
 
 
@@ -204,7 +205,8 @@ def test_prediction_intervals_frames_and_methods(panel: pd.DataFrame) -> None:
     out = bg.expected_purchases(panel, t=26, confidence=0.95)
     assert isinstance(out, pd.DataFrame) and list(out.columns[-3:]) == [
         "expected_purchases", "expected_purchases_ci_low", "expected_purchases_ci_high"]
-    np.testing.assert_allclose(out["expected_purchases"], bg.expected_purchases(panel, t=26)["expected_purchases"])
+    point = bg.expected_purchases(panel, t=26)
+    np.testing.assert_allclose(out["expected_purchases"], point["expected_purchases"])
     assert (out["expected_purchases_ci_low"] <= out["expected_purchases"]).all()
     assert (out["expected_purchases"] <= out["expected_purchases_ci_high"]).all()
     boot = bg.expected_purchases(panel, t=26, confidence=0.95, method="bootstrap", resamples=60, seed=1)
@@ -242,7 +244,9 @@ def test_delta_gradient_matches_a_brute_force_delta(panel: pd.DataFrame) -> None
         step[j] = 1e-4 * theta[j]
         up = cx.BetaGeo.from_parameters(**dict(zip(bg.parameter_names, theta + step, strict=True)))
         down = cx.BetaGeo.from_parameters(**dict(zip(bg.parameter_names, theta - step, strict=True)))
-        grads.append((up.expected_purchases(row, t=26)["expected_purchases"] - down.expected_purchases(row, t=26)["expected_purchases"]) / (2 * step[j]))
+        higher = up.expected_purchases(row, t=26)["expected_purchases"]
+        lower = down.expected_purchases(row, t=26)["expected_purchases"]
+        grads.append((higher - lower) / (2 * step[j]))
     grad = np.array(grads).T
     se = np.sqrt(np.einsum("ij,jk,ik->i", grad, cov, grad))
     est = out["expected_purchases"].to_numpy()
@@ -256,14 +260,18 @@ def test_spend_and_clv_intervals(panel: pd.DataFrame) -> None:
         gg = cx.GammaGamma().fit(panel)
     spend = gg.expected_spend(panel, confidence=0.95)
     assert (spend["expected_spend_ci_low"] < spend["expected_spend"]).all()
-    clv = cx.customer_lifetime_value(panel, transaction_model=bg, spend_model=gg, horizon=6, discount_rate=0.01, confidence=0.95)
-    np.testing.assert_allclose(clv["clv"], cx.customer_lifetime_value(panel, transaction_model=bg, spend_model=gg, horizon=6, discount_rate=0.01)["clv"])
+    clv = cx.customer_lifetime_value(panel, transaction_model=bg, spend_model=gg, horizon=6,
+                                     discount_rate=0.01, confidence=0.95)
+    clv_options = {"transaction_model": bg, "spend_model": gg, "horizon": 6, "discount_rate": 0.01}
+    np.testing.assert_allclose(clv["clv"], cx.customer_lifetime_value(panel, **clv_options)["clv"])
     assert (clv["clv_ci_low"] <= clv["clv"]).all() and (clv["clv"] <= clv["clv_ci_high"]).all()
-    lazy = cx.customer_lifetime_value(pl.from_pandas(panel).lazy(), transaction_model=bg, spend_model=gg, horizon=6, discount_rate=0.01, confidence=0.95)
+    lazy = cx.customer_lifetime_value(pl.from_pandas(panel).lazy(), transaction_model=bg, spend_model=gg,
+                                      horizon=6, discount_rate=0.01, confidence=0.95)
     assert isinstance(lazy, pl.LazyFrame)
     np.testing.assert_allclose(np.sort(lazy.collect()["clv_ci_high"].to_numpy()), np.sort(clv["clv_ci_high"]),
                                rtol=1e-9)
-    boot = cx.customer_lifetime_value(panel, transaction_model=bg, spend_model=gg, horizon=6, discount_rate=0.01, confidence=0.95, method="bootstrap", resamples=40, seed=3)
+    boot = cx.customer_lifetime_value(panel, **clv_options, confidence=0.95, method="bootstrap", resamples=40,
+                                      seed=3)
     assert ((boot["clv_ci_low"] <= boot["clv"] * 1.001) & (boot["clv"] <= boot["clv_ci_high"] * 1.001)).all()
 
 
@@ -293,7 +301,8 @@ def test_pickle_keeps_parameters_not_data(panel: pd.DataFrame) -> None:
     blob = pickle.dumps(bg)
     assert len(blob) < 20_000
     restored = pickle.loads(blob)
-    np.testing.assert_allclose(restored.expected_purchases(panel, t=10)["expected_purchases"], bg.expected_purchases(panel, t=10)["expected_purchases"])
+    np.testing.assert_allclose(restored.expected_purchases(panel, t=10)["expected_purchases"],
+                               bg.expected_purchases(panel, t=10)["expected_purchases"])
     delta = restored.expected_purchases(panel.iloc[:3], t=10, confidence=0.9)
     assert np.isfinite(delta["expected_purchases_ci_high"]).all()
     with pytest.raises(errors.ValueRangeError, match="training data"):

@@ -150,7 +150,8 @@ def test_segment_clv_driver_charts() -> None:
     )
     bg = cx.BetaGeo().fit(summary, penalizer=0.001)
     gg = cx.GammaGamma.from_parameters(p=6.25, q=3.74, gamma=15.44)
-    summary["clv"] = cx.customer_lifetime_value(summary, transaction_model=bg, spend_model=gg, horizon=12, discount_rate=0.01)["clv"]
+    summary["clv"] = cx.customer_lifetime_value(summary, transaction_model=bg, spend_model=gg, horizon=12,
+                                                discount_rate=0.01)["clv"]
     render(plot.clv_distribution(summary))
     grid = plot.probability_alive_matrix(cx.frequency_recency_matrix(summary, model=bg, t=10))
     assert grid.images
