@@ -1551,7 +1551,7 @@ def _check_spend_rows(frame: _frame.Frame) -> None:
     rows break them are those rows (few) grouped, for :func:`_spend_arrays` to report."""
     x, m = (nw.col(c).cast(nw.Float64) for c in SPEND_COLUMNS)
     bad = (x.is_null() | m.is_null() | ~x.is_finite() | ~m.is_finite() | (x < 0)
-           | (x != x.round(0)))
+           | (x != x.round(0)) | ((x > 0) & (m < 0)))
     if _frame.count_rows(frame.filter(bad)):
         _spend_arrays(frame.filter(bad).to_native(), None, None)
 
@@ -1578,6 +1578,11 @@ def _spend_arrays(data: Any, frequency: Any, monetary: Any) -> tuple[np.ndarray,
             f"frequency must be whole numbers >= 0 and monetary finite; {int(count[bad].sum())} customers "
             f"are not, for example frequency {format_examples(x[bad])}, monetary {format_examples(m[bad])}"
         )
+    negative = (x > 0) & (m < 0)
+    if negative.any():
+        raise ValueRangeError(
+            f"summary column 'monetary' must be >= 0 for repeat buyers (frequency > 0); "
+            f"{int(count[negative].sum())} customers are not, for example {format_examples(m[negative])}")
     return x, m, count
 
 
@@ -1604,7 +1609,7 @@ def _check_horizon(t: Any, name: str = "t") -> float:
 
 
 def _fit_options(penalizer: Any, confidence: Any, initial: Any,
-                 names: Sequence[str]) -> tuple[float, float, np.ndarray | None]:
+                 names: Sequence[str]) -> tuple[float, float, list[float] | None]:
     """The options every fit shares, checked: penalizer >= 0, confidence in (0, 1), and
     initial values (positive, one per parameter)."""
     penalizer = check.number(penalizer, "penalizer", low=0.0)
@@ -1618,7 +1623,7 @@ def _fit_options(penalizer: Any, confidence: Any, initial: Any,
     if len(values) != len(names):
         raise ValueRangeError(
             f"initial must hold {len(names)} values ({', '.join(names)}), got {len(values)}")
-    return penalizer, confidence, np.asarray(values)
+    return penalizer, confidence, values
 
 
 def _backend_of(data: Any) -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import narwhals as nw
@@ -17,6 +18,7 @@ from cxmetrics.clv._models import (
     IntervalOptions,
     TransactionModel,
     _backend_of,
+    _check_spend_rows,
     _checked_frame,
     _distinct,
     _spend_arrays,
@@ -143,6 +145,7 @@ def customer_lifetime_value(
     if interval.confidence is not None:
         return _clv_interval(transaction_model, spend_model, data, discounted, interval)
     if _frame.is_lazy(data):
+        _check_spend_rows(_checked_frame(data, (*SUMMARY_COLUMNS, "monetary")))
         purchases = nw.from_native(join_per_triple(data, [_DISCOUNTED], lambda d: discounted(params, d)))
         spend = spend_expressions(spend_model._fitted(), None, None, [_SPEND])
         clv = (nw.col(_SPEND) * nw.col(_DISCOUNTED)).alias("clv")
@@ -183,6 +186,7 @@ def _clv_interval(transaction_model: TransactionModel, spend_model: GammaGamma, 
         return np.stack([estimate, np.einsum("ij,jk,ik->i", grad, covariance, grad)])
 
     if _frame.is_lazy(summary):
+        _check_spend_rows(_checked_frame(summary, (*SUMMARY_COLUMNS, "monetary")))
         if interval.method == "bootstrap":
             raise ValueRangeError("method='bootstrap' needs an eager summary for customer_lifetime_value; "
                                   "use method='delta' on a lazy one")
@@ -298,7 +302,7 @@ def calibration_report(data: Any, *, model: TransactionModel, max_frequency: int
     for length in np.unique(duration):
         rows = duration == length
         if length > 0:
-            predicted[rows] = model._values(lambda p, d, h=float(length): model._expected(p, h, d),
+            predicted[rows] = model._values(functools.partial(_expected_in, model, float(length)),
                                             x[rows], t_x[rows], big_t[rows])
     bucket = np.minimum(x, max_frequency).astype(np.int64)
     labels = [str(k) for k in range(max_frequency)] + [f"{max_frequency}+", "total"]
@@ -326,6 +330,10 @@ def calibration_report(data: Any, *, model: TransactionModel, max_frequency: int
 
 #: Largest (frequency, recency) grid frequency_recency_matrix builds.
 MAX_GRID_CELLS = 1_000_000
+
+
+def _expected_in(model: TransactionModel, horizon: float, params: np.ndarray, triples: Triples) -> np.ndarray:
+    return model._expected(params, horizon, triples)
 
 
 def frequency_recency_matrix(data: Any = None, *, model: TransactionModel, t: float = 1.0,
