@@ -377,7 +377,7 @@ def test_bgbb_cohorts_polars_and_lazy(donations: pd.DataFrame) -> None:
             rtol=1e-10,
         )
     with pytest.raises(errors.ValueRangeError, match="not fitted on"):
-        model.probability_alive(stacked.assign(year="c"))["probability_alive"]
+        model.probability_alive(stacked.assign(year="c"))
     polars = cx.BetaGeoBetaBinom().fit(pl.from_pandas(stacked), count="donors", by="year")
     pd.testing.assert_frame_equal(to_pandas(polars.params_), model.params_, rtol=1e-8)
     lazy = cx.BetaGeoBetaBinom().fit(pl.from_pandas(stacked).lazy(), count="donors", by="year")
@@ -414,9 +414,9 @@ def test_bgbb_bad_summaries(column: str, values: list[float], match: str) -> Non
 def test_bgbb_bad_calls(donations: pd.DataFrame) -> None:
     model = cx.BetaGeoBetaBinom().fit(donations, count="donors")
     with pytest.raises(errors.ValueRangeError, match="periods"):
-        model.expected_purchases(donations, periods=0)["expected_purchases"]
+        model.expected_purchases(donations, periods=0)
     with pytest.raises(errors.ValueRangeError, match="at most periods"):
-        model.probability_of_purchases(donations, n=4, periods=3)["probability_of_purchases"]
+        model.probability_of_purchases(donations, n=4, periods=3)
     with pytest.raises(errors.ColumnNotFoundError, match="'weights'"):
         cx.BetaGeoBetaBinom().fit(donations, count="weights")
     with pytest.raises(errors.ValueRangeError, match="confidence"):
