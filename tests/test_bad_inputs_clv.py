@@ -356,3 +356,20 @@ def test_unfitted_models_raise_not_fitted_error() -> None:
                  lambda: cx.repeat_purchase_histogram(data, model=cx.BetaGeo())):
         with pytest.raises(errors.NotFittedError, match="not fitted"):
             call()
+
+
+@pytest.mark.parametrize(("call", "argument"), [
+    (lambda: cx.BetaGeo.from_parameters(r="0.2", alpha=4.0, a=0.8, b=2.0), "r"),
+    (lambda: cx.GammaGamma.from_parameters(p=6.0, q=-1.0, gamma=15.0), "q"),
+    (lambda: cx.ShiftedBetaGeometric.from_parameters(alpha=True, beta=1.0), "alpha"),
+    (lambda: cx.ShiftedBetaGeometric.from_parameters(alpha=0.7, beta=1.2).residual_lifetime(
+        discount_rate="0.1"), "discount_rate"),
+    (lambda: cx.ShiftedBetaGeometric.from_parameters(alpha=0.7, beta=1.2).survival(periods=["1"]), "periods"),
+    (lambda: cx.ShiftedBetaGeometric.from_parameters(alpha=0.7, beta=1.2).retention_rate(periods=[0]),
+     "periods"),
+    (lambda: cx.BetaGeoBetaBinom.from_parameters(alpha=1.2, beta=0.75, gamma=0.66, delta=2.8)
+     .expected_purchases(frequency=[1], recency=[2], n_periods=[6], periods=1.5), "periods"),
+])
+def test_model_scalars_are_checked(call: Callable[[], Any], argument: str) -> None:
+    with pytest.raises(errors.CXMetricsError, match=argument):
+        call()

@@ -28,7 +28,7 @@ from typing import Any
 import narwhals as nw
 import numpy as np
 
-from cxmetrics import _frame
+from cxmetrics import _checks, _frame
 from cxmetrics.clv._fit import (
     CohortModel,
     Fit,
@@ -226,9 +226,7 @@ class ShiftedBetaGeometric(CohortModel):
         [5.41, 6.9]
         """
         n = _periods(renewals, minimum=0) + 1.0
-        rate = float(discount_rate)
-        if not np.isfinite(rate) or rate < 0:
-            raise ValueRangeError(f"discount_rate must be a finite rate >= 0, got {discount_rate!r}")
+        rate = _checks.number(discount_rate, "discount_rate", low=0.0)
 
         def compute(params: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             alpha, beta = params

@@ -347,9 +347,8 @@ class CohortModel:
                 f"{cls.__name__} needs exactly the parameters {list(cls.parameter_names)}, "
                 f"got {sorted(values)}"
             )
-        params = np.array([float(values[name]) for name in cls.parameter_names])
-        if not (np.isfinite(params) & (params > 0)).all():
-            raise ValueRangeError(f"parameters must be positive and finite, got {values}")
+        params = np.array([_checks.number(values[name], name, low=0.0, low_open=True)
+                           for name in cls.parameter_names])
         import pandas
 
         model = cls()

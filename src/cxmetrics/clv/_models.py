@@ -668,9 +668,8 @@ class _Model:
         if set(values) != set(cls.parameter_names):
             raise ValueRangeError(f"{cls.__name__} needs exactly the parameters {list(cls.parameter_names)}, "
                                   f"got {sorted(values)}")
-        params = np.array([float(values[name]) for name in cls.parameter_names])
-        if not (np.isfinite(params) & (params > 0)).all():
-            raise ValueRangeError(f"parameters must be positive and finite, got {values}")
+        params = np.array([check.number(values[name], name, low=0.0, low_open=True)
+                           for name in cls.parameter_names])
         model = cls()
         model._theta = params
         model.identified_ = dict.fromkeys(cls.parameter_names, True)
@@ -947,7 +946,7 @@ class TransactionModel(_Model):
         appended; for arrays, a pandas frame of the three arrays and those columns."""
         theta = self._fitted()
         names = interval_names(name, interval.confidence)
-        check_free(data, names, name)
+        check_free(data, names, f"{type(self).__name__}.{name}")
 
         def columns(d: lik.Triples) -> np.ndarray:
             if interval.confidence is None:
@@ -1483,7 +1482,7 @@ class GammaGamma(_Model):
         params = self._fitted()
         interval = IntervalOptions.make(confidence, method, resamples, seed)
         names = interval_names("expected_spend", interval.confidence)
-        check_free(data, names, "expected_spend")
+        check_free(data, names, "GammaGamma.expected_spend")
         self._interval_ready(interval)
         if data is not None and _frame.is_lazy(data):
             frame = _checked_frame(data, SPEND_COLUMNS)
