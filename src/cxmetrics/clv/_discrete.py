@@ -419,7 +419,8 @@ class BetaGeoBetaBinom(CohortModel):
         if data is not None:
             frame = _frame.from_native(data, name="data")
             _frame.require_columns(frame, {"by": by})
-            _checks.no_clash(frame.collect_schema().names(), set(names), function=f"{type(self).__name__}.{name}")
+            _checks.no_clash(frame.collect_schema().names(), set(names),
+                             function=f"{type(self).__name__}.{name}")
         table, _ = _table(data, frequency, recency, n_periods, None, by)
         keys = list(table.select(*by).rows()) if by else [None] * len(table)
         unknown = sorted({k for k in keys if k not in fits}, key=str)
