@@ -655,7 +655,17 @@ class _Model:
         """A model with given parameters (published estimates, say), ready to predict.
 
         ``params_`` then holds the estimates with missing standard errors, and
-        ``log_likelihood_`` is NaN.
+        ``log_likelihood_`` is NaN; delta-method intervals need a fitted model.
+
+        Parameters
+        ----------
+        **values : float
+            Every one of ``parameter_names`` by name, each a finite number > 0.
+
+        Returns
+        -------
+        model
+            An instance of the class, without training data.
 
         Examples
         --------
@@ -692,9 +702,14 @@ class _Model:
     def summary(self) -> Any:
         """The parameter table (estimate, standard error, interval) with fit information.
 
-        Columns: ``parameter, estimate, se, ci_low, ci_high, identified`` and, repeated
-        on each row, ``log_likelihood``, ``customers``, ``penalizer``, ``iterations`` and
-        ``note`` (why a parameter is not identified or its interval is unbounded, else empty).
+        Returns
+        -------
+        DataFrame
+            In the library the model was fitted on (pandas for arrays), one row per
+            parameter. Columns: ``parameter, estimate, se, ci_low, ci_high, identified``
+            and, repeated on each row, ``log_likelihood``, ``customers``, ``penalizer``,
+            ``iterations`` and ``note`` (why a parameter is not identified or its interval is
+            unbounded, else empty).
 
         A parameter the data do not identify (its likelihood flat or rising towards a
         boundary, as the dropout parameters of a panel where nobody drops out) has
