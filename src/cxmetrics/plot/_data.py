@@ -82,7 +82,7 @@ def values(
         bounds = f"[{'-inf' if low is None else f'{low:g}'}, {'inf' if high is None else f'{high:g}'}]"
         raise ValueRangeError(
             f"chart input column {column!r} must hold values in {bounds}; {len(outside)} do not: "
-            f"{format_examples(sorted(set(outside.tolist())))}"
+            f"{format_examples(_tidy(sorted(set(outside.tolist()))))}"
         )
     if whole and (known != np.round(known)).any():
         bad = known[known != np.round(known)]
@@ -90,6 +90,11 @@ def values(
             f"chart input column {column!r} must hold whole numbers, got {format_examples(bad[:3].tolist())}"
         )
     return x
+
+
+def _tidy(numbers: list[float]) -> list[float | int]:
+    """Whole floats as ints, for messages (14, not 14.0)."""
+    return [int(x) if x == int(x) else x for x in numbers]
 
 
 def flags(frame: nw.DataFrame[Any], column: str) -> np.ndarray:
