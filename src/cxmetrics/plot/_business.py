@@ -10,6 +10,7 @@ import numpy as np
 from cxmetrics import _checks
 from cxmetrics.errors import ValueRangeError
 from cxmetrics.plot._data import (
+    check_interval,
     check_positive_int,
     column_argument,
     flags,
@@ -18,7 +19,7 @@ from cxmetrics.plot._data import (
     result_frame,
     values,
 )
-from cxmetrics.plot._style import COLORS, chart, hide_spines, message, new_axes, new_figure
+from cxmetrics.plot._style import COLORS, chart, hide_spines, legend, message, new_axes, new_figure
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -256,12 +257,13 @@ def journey_flow(
         i
         for i in range(len(moves))
         if moves[i] >= min_share * moves.sum()
+        and moves[i] > 0
         and origin[i] in position
         and target[i] in position
         and origin[i] != target[i]
     ]
     ax = new_axes(ax, (min(max(7.0, 1.05 * len(stages)), 13.0), 4.2))
-    widest = max((moves[i] for i in keep), default=1.0)
+    widest = max((moves[i] for i in keep), default=1.0) or 1.0
     for i in keep:
         a, b = position[origin[i]], position[target[i]]
         bend = 0.0 if b == a + 1 else (0.35 if b > a else -0.35)
@@ -432,6 +434,7 @@ def gap_chart(
     score = values(frame, "gap_score")[keep]
     switched = values(frame, "switched", low=0)[keep]
     low, high = values(frame, "ci_low")[keep] * switched, values(frame, "ci_high")[keep] * switched
+    check_interval(low, score, high, ("ci_low", "gap_score", "ci_high"))
     q = values(frame, "p_adjusted", low=0, high=1)[keep]
     names = [
         f"{a}: {f} → {t}"
@@ -602,7 +605,7 @@ def segment_bars(
     ax.barh(y - 0.2, revenue * 100, 0.4, label="revenue", color=COLORS["positive"])
     ax.set_yticks(y, names)
     ax.set_xlabel("% of total")
-    ax.legend()
+    legend(ax)
     ax.set_title(title if title is not None else "Segments: share of customers and of revenue")
     return ax
 
@@ -677,7 +680,7 @@ def clv_distribution(
         ax.axvline(
             level, color=COLORS["negative"], linestyle=style, linewidth=1.2, label=f"{name} {level:,.0f}"
         )
-    ax.legend(fontsize=8, loc="upper left", frameon=False)
+    legend(ax, fontsize=8, loc="upper left", frameon=False)
     ax.set_xlabel(f"{value} (log scale)")
     ax.set_ylabel("customers")
     top = np.sort(v)[::-1]
@@ -807,7 +810,7 @@ def calibration_holdout(data: Any, *, ax: Any = None, title: str | None = None) 
     ax.set_xticks(x, [buckets[i] for i in rows])
     ax.set_xlabel("repeat purchases in calibration")
     ax.set_ylabel("mean purchases in holdout")
-    ax.legend()
+    legend(ax)
     if "total" in buckets:
         t = buckets.index("total")
         default = (
@@ -887,6 +890,6 @@ def driver_quadrant(data: Any, *, ax: Any = None, title: str | None = None) -> A
     ax.axvline(splits["performance_split"], color="black", linewidth=0.8, linestyle="--")
     ax.set_xlabel("performance")
     ax.set_ylabel("importance (% of explained variance)")
-    ax.legend(fontsize=8)
+    legend(ax, fontsize=8)
     ax.set_title(title if title is not None else "Importance–performance quadrants")
     return ax

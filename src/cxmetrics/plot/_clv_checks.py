@@ -14,7 +14,7 @@ import numpy as np
 from cxmetrics import _checks
 from cxmetrics.errors import ValueRangeError
 from cxmetrics.plot._data import labels, other_columns, result_frame, values
-from cxmetrics.plot._style import COLORS, chart, new_axes
+from cxmetrics.plot._style import COLORS, chart, legend, new_axes
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -81,7 +81,7 @@ def tracking_plot(data: Any, *, kind: str = "cumulative", ax: Any = None, title:
                 fontsize=8, color=COLORS["muted"])
     ax.set_xlabel("period")
     ax.set_ylabel(f"{kind} repeat purchases")
-    ax.legend(loc="upper left" if kind == "cumulative" else "upper right")
+    legend(ax, loc="upper left" if kind == "cumulative" else "upper right")
     ax.set_title(title if title is not None else f"Tracking {kind} repeat purchases")
     return ax
 
@@ -131,7 +131,7 @@ def purchase_histogram(data: Any, *, ax: Any = None, title: str | None = None) -
     ax.set_xticks(x, buckets)
     ax.set_xlabel("repeat purchases in calibration")
     ax.set_ylabel("customers")
-    ax.legend()
+    legend(ax)
     default = "Repeat purchases: actual vs expected"
     if p_value is not None and not np.isnan(p_value[0]):
         default += f" (chi-square p = {p_value[0]:.2g})"
@@ -204,6 +204,6 @@ def survival_curve(data: Any, *, ax: Any = None, title: str | None = None) -> Ax
     ax.set_xlabel("period")
     ax.set_ylabel("share still active")
     if groups:
-        ax.legend(title=groups[0])
+        legend(ax, title=groups[0])
     ax.set_title(title if title is not None else "Survival (shifted-beta-geometric)")
     return ax

@@ -92,6 +92,19 @@ def values(
     return x
 
 
+def check_interval(low: np.ndarray, estimate: np.ndarray, high: np.ndarray, names: Sequence[str]) -> None:
+    """An interval must hold its estimate: ``low <= estimate <= high`` wherever all three are
+    known, else a ValueRangeError naming the three columns and how many rows break it."""
+    with np.errstate(invalid="ignore"):
+        bad = (low > estimate) | (estimate > high)
+    if bad.any():
+        raise ValueRangeError(
+            f"chart input column {names[0]!r} .. {names[2]!r} must be an interval around "
+            f"{names[1]!r} (low <= estimate <= high); {int(bad.sum())} rows are not, such as "
+            f"{format_examples(zip(*(x[bad][:3].tolist() for x in (low, estimate, high)), strict=True))}"
+        )
+
+
 def _tidy(numbers: list[float]) -> list[float | int]:
     """Whole floats as ints, for messages (14, not 14.0)."""
     return [int(x) if x == int(x) else x for x in numbers]

@@ -15,7 +15,7 @@ import numpy as np
 from cxmetrics import _checks
 from cxmetrics.errors import ValueRangeError
 from cxmetrics.plot._data import column_argument, labels, other_columns, result_frame, values
-from cxmetrics.plot._style import COLORS, chart, new_axes
+from cxmetrics.plot._style import COLORS, chart, legend, new_axes
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -116,7 +116,7 @@ def retention_curve(
     ax.set_xlabel("periods since the cohort period")
     ax.set_ylabel("retained")
     if len(order) + ("reference_rate" in frame.columns) > 1 and len(order) <= MAX_LEGEND:
-        ax.legend(frameon=False, fontsize=8)
+        legend(ax, frameon=False, fontsize=8)
     ax.set_title(title if title is not None else "Retention (bands: confidence intervals)")
     return ax
 

@@ -26,7 +26,7 @@ import threading
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
-from cxmetrics.errors import FontWarning, ValueRangeError
+from cxmetrics.errors import CXMetricsError, FontWarning, ValueRangeError
 
 __all__ = [
     "BUNDLED_FAMILY",
@@ -38,6 +38,7 @@ __all__ = [
     "cjk_font",
     "cjk_font_path",
     "font_families",
+    "legend",
     "missing_glyphs",
     "new_axes",
     "style_figure",
@@ -364,6 +365,9 @@ def warn_missing_glyphs(figure: Any, fonts: list[str], *, stacklevel: int) -> No
 
 
 F = TypeVar("F", bound=Callable[..., Any])
+#: How :mod:`cxmetrics.plot._data` starts a message about a column; :func:`chart` puts the
+#: chart's name in place of "chart".
+CHART_INPUT = "chart input column"
 
 
 def chart(function: F) -> F:
@@ -378,7 +382,12 @@ def chart(function: F) -> F:
         given = kwargs.get("ax")
         check_common(given, kwargs.get("title"))
         before = set(given.figure.axes) if given is not None else set()
-        result = function(*args, **kwargs)
+        try:
+            result = function(*args, **kwargs)
+        except CXMetricsError as exc:  # name the chart in the column checks' messages
+            if exc.args and isinstance(exc.args[0], str) and exc.args[0].startswith(CHART_INPUT):
+                exc.args = (function.__name__ + exc.args[0][len("chart"):], *exc.args[1:])
+            raise
         fonts = font_families()
         _style(result.figure, before - {result}, fonts)
         warn_missing_glyphs(result.figure, fonts, stacklevel=2)
@@ -402,6 +411,12 @@ def new_figure(size: tuple[float, float]) -> Any:
     from matplotlib.figure import Figure
 
     return Figure(figsize=size, layout="constrained")
+
+
+def legend(axes: Any, **options: Any) -> None:
+    """A legend when something drawn has a label (matplotlib warns on an empty one)."""
+    if axes.get_legend_handles_labels()[0]:
+        axes.legend(**options)
 
 
 def hide_spines(axes: Any) -> None:

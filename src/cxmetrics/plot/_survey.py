@@ -8,8 +8,8 @@ import numpy as np
 
 from cxmetrics import _checks, _frame
 from cxmetrics.errors import ValueRangeError
-from cxmetrics.plot._data import column_argument, labels, other_columns, result_frame, values
-from cxmetrics.plot._style import COLORS, chart, message, new_axes
+from cxmetrics.plot._data import check_interval, column_argument, labels, other_columns, result_frame, values
+from cxmetrics.plot._style import COLORS, chart, legend, message, new_axes
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -86,7 +86,7 @@ def _trend(data: Any, value: str, name: str, alpha: Any, ax: Any, title: str | N
         title if title is not None else f"{value.upper()} over time (band: interval; ▲▼: p < {alpha:g})"
     )
     if groups:
-        ax.legend(title=", ".join(groups))
+        legend(ax, title=", ".join(groups))
     ax.figure.autofmt_xdate()
     return ax
 
@@ -267,6 +267,7 @@ def _breakdown(
         names = [f"{label} ({rank})" for rank, label in enumerate(names, start=1)]
     low, high = values(frame, "ci_low")[order], values(frame, "ci_high")[order]
     y = y[order]
+    check_interval(low, y, high, ("ci_low", value, "ci_high"))
     ax = new_axes(ax, (7.0, min(0.35 * len(y) + 1.5, 40.0)))
     overall = _overall(frame, value, order) if reference is None else reference
     colors = [

@@ -13,7 +13,7 @@ import numpy as np
 from cxmetrics import _checks
 from cxmetrics.errors import ValueRangeError
 from cxmetrics.plot._data import check_positive_int, column_argument, labels, result_frame, values
-from cxmetrics.plot._style import COLORS, chart, cjk_font_path, message, new_axes
+from cxmetrics.plot._style import COLORS, chart, cjk_font_path, legend, message, new_axes
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -169,7 +169,7 @@ def aspect_chart(
     ax.set_yticks(y, [names[i] for i in order])
     ax.axvline(0, color="black", linewidth=0.8)
     ax.set_xlabel("mentions (negative left, positive right)")
-    ax.legend()
+    legend(ax)
     ax.set_title(title if title is not None else "Aspects")
     return ax
 

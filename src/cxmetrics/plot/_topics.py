@@ -14,7 +14,7 @@ import numpy as np
 
 from cxmetrics.errors import ValueRangeError
 from cxmetrics.plot._data import column_argument, flags, labels, result_frame, values
-from cxmetrics.plot._style import COLORS, chart, new_axes
+from cxmetrics.plot._style import COLORS, chart, legend, new_axes
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -169,7 +169,13 @@ def topic_trend(
     if unknown:
         raise ValueRangeError(f"topics {unknown[:5]} are not in the {topic!r} column")
     periods = frame[time].to_list()
-    ordered = sorted(set(periods), key=lambda v: (v is None, v))
+    periods = [None if v is None or (isinstance(v, float) and np.isnan(v)) else v for v in periods]
+    known = set(periods) - {None}
+    try:
+        ordered: list[Any] = sorted(known)
+    except TypeError:  # a mixed object column: sort by the labels as shown
+        ordered = sorted(known, key=str)
+    ordered += [None] if None in periods else []
     position = {v: i for i, v in enumerate(ordered)}
     ax = new_axes(ax, (8.0, 4.5))
     s, low, high = (values(frame, c, low=0, high=1) for c in (share, ci_low, ci_high))
@@ -184,6 +190,6 @@ def topic_trend(
     ax.set_ylabel("share of comments")
     ax.set_xlabel(time)
     if len(chosen) <= 12:
-        ax.legend(frameon=False)
+        legend(ax, frameon=False)
     ax.set_title(title if title is not None else "Topic shares over time")
     return ax
