@@ -454,3 +454,61 @@ def test_edge_frames_draw_or_raise_a_cxmetrics_error(case: Case) -> None:
         pd.testing.assert_frame_equal(frame, before)
 
     check()
+
+
+def test_wordcloud_inputs() -> None:
+    pytest.importorskip("wordcloud")
+    keywords = BY_NAME["keyword_bars"].frame()
+    with pytest.raises(errors.ValueRangeError, match="wordcloud input is empty"):
+        cx.plot.wordcloud(pl.from_pandas(keywords.head(0)))
+    with pytest.raises(errors.ColumnTypeError, match="wordcloud input column 'weight' must be numeric"):
+        cx.plot.wordcloud(keywords.assign(weight=["5", "3", "1"]))
+    with pytest.raises(errors.ValueRangeError, match="max_words must be a whole number"):
+        cx.plot.wordcloud(keywords, max_words=0)
+    with pytest.raises(errors.ValueRangeError, match="seed must be a non-negative int"):
+        cx.plot.wordcloud(keywords, seed=-1)
+    with pytest.raises(errors.ValueRangeError, match="positive weights"):
+        cx.plot.wordcloud(keywords.assign(weight=0.0))
+
+
+# -- fonts: the bundled subset covers GB 2312; rarer characters are named, not silently boxed
+
+
+def test_characters_outside_every_font_are_named_in_a_font_warning() -> None:
+    from cxmetrics.plot import _style
+
+    keywords = pd.DataFrame({"keyword": ["快递", "王堃", "陶喆"], "weight": [3.0, 2.0, 1.0]})
+    fonts = cx.plot.font_families()
+    expected = [c for c in "堃喆" if _style.missing_glyphs([c], fonts)]
+    if not expected:
+        pytest.skip("a system CJK font with these characters is installed")
+    with pytest.warns(errors.FontWarning, match="will draw as boxes: ") as caught:
+        ax = cx.plot.keyword_bars(keywords)
+    assert sorted(str(caught[0].message).split("boxes: ")[1].split(".")[0]) == sorted(expected)
+    assert caught[0].filename == __file__  # points at the caller's line
+    plt.close(ax.figure)
+
+
+def test_common_chinese_draws_without_a_font_warning(monkeypatch: pytest.MonkeyPatch) -> None:
+    from cxmetrics.plot import _style
+
+    monkeypatch.setattr(_style, "system_cjk_font", lambda: None)  # a machine with no CJK font
+    gb2312 = [bytes([a, b]).decode("gb2312") for a in range(0xB0, 0xF8, 7) for b in range(0xA1, 0xFF, 11)
+              if not (a == 0xD7 and b > 0xF9)]
+    keywords = pd.DataFrame({"keyword": ["".join(gb2312[i:i + 6]) for i in range(0, len(gb2312), 6)]})
+    keywords["weight"] = np.arange(len(keywords), 0, -1.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # neither a FontWarning nor matplotlib's missing-glyph warning
+        ax = cx.plot.keyword_bars(keywords, n=len(keywords), title="繁體：臺灣與們這個來時說會")
+        ax.figure.savefig(__import__("io").BytesIO(), format="png", dpi=40)
+    assert ax.title.get_fontfamily() == ["DejaVu Sans", "cxmetrics CJK Sans"]
+    plt.close(ax.figure)
+
+
+def test_style_figure_checks_its_arguments() -> None:
+    with pytest.raises(errors.ValueRangeError, match="figure must be a matplotlib Figure"):
+        cx.plot.style_figure("figure")
+    from matplotlib.figure import Figure
+
+    with pytest.raises(errors.ValueRangeError, match="fonts must be a non-empty list"):
+        cx.plot.style_figure(Figure(), fonts="SimHei")

@@ -19,7 +19,16 @@ from cxmetrics.plot._data import (
     result_frame,
     values,
 )
-from cxmetrics.plot._style import COLORS, chart, hide_spines, legend, message, new_axes, new_figure
+from cxmetrics.plot._style import (
+    COLORS,
+    chart,
+    hide_spines,
+    labelled,
+    legend,
+    message,
+    new_axes,
+    new_figure,
+)
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -469,6 +478,9 @@ def gap_chart(
     return ax
 
 
+#: Most points a scatter names (past this, the labels would cover each other).
+MAX_LABELS = 15
+
 #: The highest RFM score a heat map draws (``rfm_score(bins=)`` beyond this would not read).
 MAX_SCORE = 20
 
@@ -845,7 +857,8 @@ def driver_quadrant(data: Any, *, ax: Any = None, title: str | None = None) -> A
     Edge inputs: an empty frame raises :class:`~cxmetrics.errors.ValueRangeError`; text or
     infinite numbers raise naming the column; splits that differ between rows (a result of
     several groups) raise, asking for one group; a driver with a missing importance or
-    performance is not drawn. Driver names past 16 characters are shortened with "…".
+    performance is not drawn. Driver names past 16 characters are shortened with "…"; past 15
+    drivers only the 15 most important are named.
 
     Examples
     --------
@@ -883,9 +896,12 @@ def driver_quadrant(data: Any, *, ax: Any = None, title: str | None = None) -> A
     for q in colors:
         rows = [i for i, name in enumerate(quadrant) if name == q]
         ax.scatter(perf[rows], imp[rows], s=80, color=colors[q], label=q)
-    for name, x, y in zip(labels(frame, "driver"), perf, imp, strict=True):
-        if np.isfinite(x) and np.isfinite(y):
-            ax.annotate(_short(name, 16), (x, y), textcoords="offset points", xytext=(6, 4), fontsize=9)
+    drivers = labels(frame, "driver")
+    for i in labelled(imp, MAX_LABELS):  # the most important drivers
+        if np.isfinite(perf[i]) and np.isfinite(imp[i]):
+            ax.annotate(_short(drivers[i], 16), (perf[i], imp[i]), textcoords="offset points",
+                        xytext=(6, 4), fontsize=9)
+    ax.margins(x=0.12)
     ax.axhline(splits["importance_split"], color="black", linewidth=0.8, linestyle="--")
     ax.axvline(splits["performance_split"], color="black", linewidth=0.8, linestyle="--")
     ax.set_xlabel("performance")

@@ -38,6 +38,7 @@ __all__ = [
     "cjk_font",
     "cjk_font_path",
     "font_families",
+    "labelled",
     "legend",
     "missing_glyphs",
     "new_axes",
@@ -411,6 +412,15 @@ def new_figure(size: tuple[float, float]) -> Any:
     from matplotlib.figure import Figure
 
     return Figure(figsize=size, layout="constrained")
+
+
+def labelled(priority: Any, most: int) -> list[int]:
+    """The rows of the ``most`` highest ``priority`` (NaN last), in row order: the points a
+    crowded scatter names."""
+    import numpy as np
+
+    weight = np.nan_to_num(np.asarray(priority, dtype=float), nan=-np.inf)
+    return sorted(np.argsort(-weight, kind="stable")[:most].tolist())
 
 
 def legend(axes: Any, **options: Any) -> None:

@@ -153,6 +153,8 @@ def aspect_chart(
     >>> plt.close(ax.figure)
     """
     n = check_positive_int(n, "n")
+    from matplotlib.ticker import FuncFormatter
+
     frame = result_frame(data, [], "aspect_chart")
     for role, name in (("aspect", aspect), ("positive", positive), ("negative", negative)):
         column_argument(frame, name, role)
@@ -169,8 +171,9 @@ def aspect_chart(
     ax.set_yticks(y, [names[i] for i in order])
     ax.axvline(0, color="black", linewidth=0.8)
     ax.set_xlabel("mentions (negative left, positive right)")
-    legend(ax)
-    ax.set_title(title if title is not None else "Aspects")
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{abs(v):,.0f}"))
+    legend(ax, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, frameon=False, fontsize=8)
+    ax.set_title(title if title is not None else "Aspects", pad=18)
     return ax
 
 

@@ -14,10 +14,14 @@ import numpy as np
 
 from cxmetrics.errors import ValueRangeError
 from cxmetrics.plot._data import column_argument, flags, labels, result_frame, values
-from cxmetrics.plot._style import COLORS, chart, legend, new_axes
+from cxmetrics.plot._style import COLORS, chart, labelled, legend, new_axes
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
+
+
+#: Most points a scatter names (past this, the labels would cover each other).
+MAX_LABELS = 15
 
 
 @chart
@@ -58,7 +62,8 @@ def topic_map(
     Edge inputs: an empty frame raises :class:`~cxmetrics.errors.ValueRangeError`; shares
     outside [0, 1], text or infinite numbers, and a ``significant`` column that is not
     boolean raise naming the column; a topic with a missing share or impact is not drawn.
-    Topic names past 16 characters are shortened with "…".
+    Topic names past 16 characters are shortened with "…"; past 15 topics only the 15 most
+    telling are named (significant ones first, then by share × |impact|).
 
     Examples
     --------
@@ -81,9 +86,10 @@ def topic_map(
     colors = np.where(y < 0, COLORS["negative"], COLORS["positive"])
     ax.scatter(x[marked], y[marked], s=80, c=list(colors[marked]), zorder=3)
     ax.scatter(x[~marked], y[~marked], s=80, facecolors="none", edgecolors=COLORS["muted"], zorder=3)
-    for xi, yi, name in zip(x, y, names, strict=True):
-        if np.isfinite(xi) and np.isfinite(yi):
-            ax.annotate(name, (xi, yi), textcoords="offset points", xytext=(6, 4), fontsize=9)
+    for i in labelled(x * np.abs(y) + marked * 1e6, MAX_LABELS):  # significant, then the weightiest
+        if np.isfinite(x[i]) and np.isfinite(y[i]):
+            ax.annotate(names[i], (x[i], y[i]), textcoords="offset points", xytext=(6, 4), fontsize=9)
+    ax.margins(x=0.12)
     ax.axhline(0.0, color="black", linewidth=0.8)
     if np.isfinite(x).any():
         ax.axvline(float(np.nanmedian(x)), color=COLORS["muted"], linewidth=0.8, linestyle="--")
