@@ -340,6 +340,25 @@ def test_scalar_arguments_are_checked() -> None:
         cx.plot.journey_flow(BY_NAME["journey_flow"].frame(), order="首页")
 
 
+@pytest.mark.parametrize("chart", ["gap_chart", "nps_trend", "nps_breakdown", "retention_curve",
+                                   "survival_curve", "topic_trend"])
+def test_interval_bounds_out_of_order_are_named(chart: str) -> None:
+    case = BY_NAME[chart]
+    frame = case.frame()
+    frame.loc[frame.index[-1], "ci_low"] = frame["ci_high"].iloc[-1] + 0.01
+    message = rf"{chart} input column 'ci_low' must not exceed 'ci_high'"
+    with pytest.raises(errors.ValueRangeError, match=message):
+        draw(case, frame)
+
+
+def test_an_interval_need_not_hold_its_estimate() -> None:
+    """A bootstrap interval can miss the point estimate: the bar is drawn from low to high."""
+    frame = BY_NAME["nps_breakdown"].frame().assign(nps=[45.0, 10.0])  # 45 above (20, 40)
+    ax = draw(BY_NAME["nps_breakdown"], frame)
+    segments = ax.collections[0].get_segments()
+    assert sorted((round(s[0][0]), round(s[1][0])) for s in segments) == [(0, 20), (20, 40)]
+
+
 def test_boolean_columns_are_not_read_from_text() -> None:
     gaps = _gaps().assign(small_sample=["False", "True"])  # "False" is truthy: refuse it
     with pytest.raises(errors.ColumnTypeError, match="'small_sample' must be boolean"):

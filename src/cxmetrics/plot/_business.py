@@ -79,9 +79,9 @@ def funnel(data: Any, *, max_groups: int = 24, ax: Any = None, title: str | None
     Notes
     -----
     Edge inputs: an empty frame raises :class:`~cxmetrics.errors.ValueRangeError`; negative or
-    infinite counts, text in a count column, and rates outside [0, 1] raise naming the column;
-    a step with no customers draws an empty bar; missing group keys are a group of their own
-    (drawn with an empty label); the same step twice without group columns is an error.
+    infinite counts, text in a count column, and rates outside [0, 1] raise naming the column; a
+    step with no customers draws an empty bar; missing group keys are a group of their own (drawn
+    with an empty label); the same step twice without group columns is an error.
 
     Examples
     --------
@@ -227,9 +227,9 @@ def journey_flow(
     Notes
     -----
     Edge inputs: an empty frame raises :class:`~cxmetrics.errors.ValueRangeError`; negative,
-    infinite or text ``moves`` raise naming the column; rows whose moves are missing count as
-    no moves; when no move is left to draw, the chart says so in its middle. Long stage labels
-    are wrapped onto two lines and shortened with "…".
+    infinite or text ``moves`` raise naming the column; rows whose moves are missing count as no
+    moves; when no move is left to draw, the chart says so in its middle. Long stage labels are
+    wrapped onto two lines and shortened with "…".
 
     Examples
     --------
@@ -403,9 +403,9 @@ def gap_chart(
     Notes
     -----
     Edge inputs: an empty frame raises :class:`~cxmetrics.errors.ValueRangeError`; a
-    ``small_sample`` column that is not boolean, text or infinite numbers, and adjusted
-    p-values outside [0, 1] raise naming the column; when every row is a small sample, the
-    chart says nothing could be tested; a missing p-value is drawn grey.
+    ``small_sample`` column that is not boolean, text or infinite numbers, and adjusted p-values
+    outside [0, 1] raise naming the column; when every row is a small sample, the chart says
+    nothing could be tested; a missing p-value is drawn grey.
 
     Examples
     --------
@@ -443,7 +443,7 @@ def gap_chart(
     score = values(frame, "gap_score")[keep]
     switched = values(frame, "switched", low=0)[keep]
     low, high = values(frame, "ci_low")[keep] * switched, values(frame, "ci_high")[keep] * switched
-    check_interval(low, score, high, ("ci_low", "gap_score", "ci_high"))
+    check_interval(low, high, ("ci_low", "ci_high"))
     q = values(frame, "p_adjusted", low=0, high=1)[keep]
     names = [
         f"{a}: {f} → {t}"
@@ -463,10 +463,10 @@ def gap_chart(
     colors = [COLORS["negative"] if q[i] < alpha else COLORS["muted"] for i in order]
     names = [_short(name, 48) for name in names]
     ax.barh(range(len(order)), score[order], color=colors)
-    ax.errorbar(
-        score[order],
+    ax.errorbar(  # the interval from low to high, wherever the estimate lies
+        (low[order] + high[order]) / 2,
         range(len(order)),
-        xerr=[score[order] - low[order], high[order] - score[order]],
+        xerr=(high[order] - low[order]) / 2,
         fmt="none",
         ecolor="black",
         capsize=3,
@@ -508,10 +508,10 @@ def rfm_heatmap(data: Any, *, value: str = "monetary", ax: Any = None, title: st
 
     Notes
     -----
-    Edge inputs: an empty frame raises :class:`~cxmetrics.errors.ValueRangeError`; scores
-    below 1 (0 never wraps into the top row), above 20, not whole or missing raise naming the
-    score column and the offending values; a text or infinite ``value`` column raises naming
-    it; cells without customers stay blank, and missing values are left out of a cell's mean.
+    Edge inputs: an empty frame raises :class:`~cxmetrics.errors.ValueRangeError`; scores below 1
+    (0 never wraps into the top row), above 20, not whole or missing raise naming the score column
+    and the offending values; a text or infinite ``value`` column raises naming it; cells without
+    customers stay blank, and missing values are left out of a cell's mean.
 
     Examples
     --------
@@ -589,10 +589,10 @@ def segment_bars(
 
     Notes
     -----
-    Edge inputs: an empty frame raises :class:`~cxmetrics.errors.ValueRangeError`; shares
-    outside [0, 1], text or infinite shares raise naming the column; a missing share draws no
-    bar; a missing segment name is drawn as an empty label. The figure grows with the number
-    of segments; names past 30 characters are shortened with "…".
+    Edge inputs: an empty frame raises :class:`~cxmetrics.errors.ValueRangeError`; shares outside
+    [0, 1], text or infinite shares raise naming the column; a missing share draws no bar; a
+    missing segment name is drawn as an empty label. The figure grows with the number of segments;
+    names past 30 characters are shortened with "…".
 
     Examples
     --------
@@ -653,8 +653,8 @@ def clv_distribution(
     Notes
     -----
     Edge inputs: an empty frame raises :class:`~cxmetrics.errors.ValueRangeError`; a text or
-    infinite ``value`` column raises naming it; missing, zero and negative values are left out
-    (a log axis cannot show them), and when none is left the chart says so; one customer, or
+    infinite ``value`` column raises naming it; missing, zero and negative values are left out (a
+    log axis cannot show them), and when none is left the chart says so; one customer, or
     customers with one value, draw one bar on an axis ±50 % around it.
 
     Examples
@@ -726,10 +726,10 @@ def probability_alive_matrix(
 
     Notes
     -----
-    Edge inputs: an empty frame raises :class:`~cxmetrics.errors.ValueRangeError`; text,
-    missing or infinite frequencies and recencies, probabilities outside [0, 1] and negative
-    expected purchases raise naming the column; cells the frame does not hold stay blank; a
-    grid of one recency or one frequency draws one column or row of cells.
+    Edge inputs: an empty frame raises :class:`~cxmetrics.errors.ValueRangeError`; text, missing
+    or infinite frequencies and recencies, probabilities outside [0, 1] and negative expected
+    purchases raise naming the column; cells the frame does not hold stay blank; a grid of one
+    recency or one frequency draws one column or row of cells.
 
     Examples
     --------
@@ -789,8 +789,8 @@ def calibration_holdout(data: Any, *, ax: Any = None, title: str | None = None) 
     Notes
     -----
     Edge inputs: an empty frame, or one with only the ``total`` row, raises
-    :class:`~cxmetrics.errors.ValueRangeError`; negative, text or infinite means raise naming
-    the column; a missing mean draws no bar.
+    :class:`~cxmetrics.errors.ValueRangeError`; negative, text or infinite means raise naming the
+    column; a missing mean draws no bar.
 
     Examples
     --------
@@ -855,10 +855,10 @@ def driver_quadrant(data: Any, *, ax: Any = None, title: str | None = None) -> A
     Notes
     -----
     Edge inputs: an empty frame raises :class:`~cxmetrics.errors.ValueRangeError`; text or
-    infinite numbers raise naming the column; splits that differ between rows (a result of
-    several groups) raise, asking for one group; a driver with a missing importance or
-    performance is not drawn. Driver names past 16 characters are shortened with "…"; past 15
-    drivers only the 15 most important are named.
+    infinite numbers raise naming the column; splits that differ between rows (a result of several
+    groups) raise, asking for one group; a driver with a missing importance or performance is not
+    drawn. Driver names past 16 characters are shortened with "…"; past 15 drivers only the 15
+    most important are named.
 
     Examples
     --------

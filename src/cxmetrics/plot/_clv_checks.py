@@ -13,7 +13,7 @@ import numpy as np
 
 from cxmetrics import _checks
 from cxmetrics.errors import ValueRangeError
-from cxmetrics.plot._data import labels, other_columns, result_frame, values
+from cxmetrics.plot._data import check_interval, labels, other_columns, result_frame, values
 from cxmetrics.plot._style import COLORS, chart, legend, new_axes
 
 if TYPE_CHECKING:
@@ -43,9 +43,9 @@ def tracking_plot(data: Any, *, kind: str = "cumulative", ax: Any = None, title:
 
     Notes
     -----
-    Edge inputs: an empty frame raises :class:`~cxmetrics.errors.ValueRangeError`; missing or
-    text periods, negative, text or infinite purchases raise naming the column; a missing
-    purchase count breaks its line; without a holdout part no divider is drawn.
+    Edge inputs: an empty frame raises :class:`~cxmetrics.errors.ValueRangeError`; missing or text
+    periods, negative, text or infinite purchases raise naming the column; a missing purchase
+    count breaks its line; without a holdout part no divider is drawn.
 
     Examples
     --------
@@ -107,9 +107,9 @@ def purchase_histogram(data: Any, *, ax: Any = None, title: str | None = None) -
 
     Notes
     -----
-    Edge inputs: an empty frame raises :class:`~cxmetrics.errors.ValueRangeError`; negative,
-    text or infinite counts and a p-value outside [0, 1] raise naming the column; a missing
-    count draws no bar.
+    Edge inputs: an empty frame raises :class:`~cxmetrics.errors.ValueRangeError`; negative, text
+    or infinite counts and a p-value outside [0, 1] raise naming the column; a missing count draws
+    no bar.
 
     Examples
     --------
@@ -160,9 +160,9 @@ def survival_curve(data: Any, *, ax: Any = None, title: str | None = None) -> Ax
 
     Notes
     -----
-    Edge inputs: an empty frame raises :class:`~cxmetrics.errors.ValueRangeError`, and so do
-    two or more cohort columns; shares outside [0, 1], missing or text periods and infinite
-    values raise naming the column; a missing share breaks its line.
+    Edge inputs: an empty frame raises :class:`~cxmetrics.errors.ValueRangeError`, and so do two
+    or more cohort columns; shares outside [0, 1], missing or text periods and infinite values
+    raise naming the column; a missing share breaks its line.
 
     Examples
     --------
@@ -182,6 +182,8 @@ def survival_curve(data: Any, *, ax: Any = None, title: str | None = None) -> Ax
     band = "ci_low" in frame.columns and "ci_high" in frame.columns
     low = values(frame, "ci_low", low=0, high=1) if band else None
     high = values(frame, "ci_high", low=0, high=1) if band else None
+    if low is not None and high is not None:
+        check_interval(low, high, ("ci_low", "ci_high"))
     observed = values(frame, "observed", low=0, high=1) if "observed" in frame.columns else None
     ax = new_axes(ax)
     palette = [COLORS["accent"], COLORS["negative"], COLORS["positive"], COLORS["neutral"], COLORS["muted"]]

@@ -92,16 +92,17 @@ def values(
     return x
 
 
-def check_interval(low: np.ndarray, estimate: np.ndarray, high: np.ndarray, names: Sequence[str]) -> None:
-    """An interval must hold its estimate: ``low <= estimate <= high`` wherever all three are
-    known, else a ValueRangeError naming the three columns and how many rows break it."""
+def check_interval(low: np.ndarray, high: np.ndarray, names: Sequence[str]) -> None:
+    """An interval's bounds in order, ``low <= high`` wherever both are known, else a
+    ValueRangeError naming the two columns and how many rows break it. (A bootstrap or Bayesian
+    interval need not hold the point estimate, so that is not asked.)"""
     with np.errstate(invalid="ignore"):
-        bad = (low > estimate) | (estimate > high)
+        bad = low > high
     if bad.any():
         raise ValueRangeError(
-            f"chart input column {names[0]!r} .. {names[2]!r} must be an interval around "
-            f"{names[1]!r} (low <= estimate <= high); {int(bad.sum())} rows are not, such as "
-            f"{format_examples(zip(*(x[bad][:3].tolist() for x in (low, estimate, high)), strict=True))}"
+            f"chart input column {names[0]!r} must not exceed {names[1]!r} (an interval's bounds); "
+            f"{int(bad.sum())} rows do: "
+            f"{format_examples(zip(low[bad][:3].tolist(), high[bad][:3].tolist(), strict=True))}"
         )
 
 

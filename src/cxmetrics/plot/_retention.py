@@ -14,7 +14,7 @@ import numpy as np
 
 from cxmetrics import _checks
 from cxmetrics.errors import ValueRangeError
-from cxmetrics.plot._data import column_argument, labels, other_columns, result_frame, values
+from cxmetrics.plot._data import check_interval, column_argument, labels, other_columns, result_frame, values
 from cxmetrics.plot._style import COLORS, chart, legend, new_axes
 
 if TYPE_CHECKING:
@@ -62,10 +62,10 @@ def retention_curve(
     Notes
     -----
     Edge inputs: an empty frame raises :class:`~cxmetrics.errors.ValueRangeError`; rates or
-    interval bounds outside [0, 1], missing or infinite periods and text in a number column
-    raise naming the column; a missing rate (a period not yet observable) breaks its line; a
-    missing series key is a line of its own. Past 12 lines the legend is left out (the lines
-    are coloured along a sequential map).
+    interval bounds outside [0, 1], missing or infinite periods and text in a number column raise
+    naming the column; a missing rate (a period not yet observable) breaks its line; a missing
+    series key is a line of its own. Past 12 lines the legend is left out (the lines are coloured
+    along a sequential map).
 
     Examples
     --------
@@ -95,6 +95,7 @@ def retention_curve(
     nan = np.full(len(frame), np.nan)
     low = values(frame, low_name, low=0, high=1) if low_name in frame.columns else nan
     high = values(frame, high_name, low=0, high=1) if high_name in frame.columns else nan
+    check_interval(low, high, (low_name, high_name))
     ax = new_axes(ax, (7.5, 4.5))
     order = list(dict.fromkeys(names))
     colours = _palette(len(order))

@@ -56,18 +56,22 @@ def _trend(data: Any, value: str, name: str, alpha: Any, ax: Any, title: str | N
     frame = result_frame(data, ["period", value, "ci_low", "ci_high"], name)
     low, high = RANGES[value]
     values(frame, value, low=low, high=high)
+    check_interval(values(frame, "ci_low"), values(frame, "ci_high"), ("ci_low", "ci_high"))
     groups = other_columns(frame, TREND_COLUMNS)
-    ax = new_axes(ax)
     keys = [tuple(row) for row in frame.select(groups).rows()] if groups else [()] * len(frame)
-    for key in dict.fromkeys(keys):
+    lines = list(dict.fromkeys(keys))
+    ax = new_axes(ax, (7.0, 4.0) if len(lines) <= 1 else (9.5, 4.5))
+    band = 0.15 if len(lines) <= 3 else 0.05  # many overlapping bands would hide the lines
+    for key in lines:
         rows = np.array([k == key for k in keys])
         part = _frame.take_rows(frame, np.flatnonzero(rows)) if groups else frame
         x = part["period"].to_list()
         y = values(part, value)
         label = " / ".join(str(k) for k in key) if key else value.upper()
-        line = ax.plot(x, y, marker="o", label=label)[0]
+        line = ax.plot(x, y, marker="o", markersize=4 if len(lines) > 3 else 6, label=_short(label, 24),
+                       color=_colour(lines.index(key), len(lines)))[0]
         ax.fill_between(
-            x, values(part, "ci_low"), values(part, "ci_high"), color=line.get_color(), alpha=0.15
+            x, values(part, "ci_low"), values(part, "ci_high"), color=line.get_color(), alpha=band
         )
         if "change_p_value" in part.columns:
             p = values(part, "change_p_value", low=0, high=1)
@@ -85,8 +89,9 @@ def _trend(data: Any, value: str, name: str, alpha: Any, ax: Any, title: str | N
     ax.set_title(
         title if title is not None else f"{value.upper()} over time (band: interval; ▲▼: p < {alpha:g})"
     )
-    if groups:
-        legend(ax, title=", ".join(groups))
+    if groups and len(lines) <= MAX_LEGEND:  # beside the chart, not over the lines
+        legend(ax, title=", ".join(groups), loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False,
+               fontsize=8)
     ax.figure.autofmt_xdate()
     return ax
 
@@ -114,9 +119,10 @@ def nps_trend(data: Any, *, alpha: float = 0.05, ax: Any = None, title: str | No
     Notes
     -----
     Edge inputs: an empty frame raises :class:`~cxmetrics.errors.ValueRangeError`; text or
-    infinite figures, NPS outside [-100, 100] and p-values outside [0, 1] raise naming the
-    column; a period with no answers (a missing NPS) breaks its line; a missing group key
-    is a line of its own; one period draws one point with its interval.
+    infinite figures, NPS outside [-100, 100], p-values outside [0, 1] and ``ci_low`` above
+    ``ci_high`` raise naming the column; a period with no answers (a missing NPS) breaks its line;
+    a missing group key is a line of its own; one period draws one point with its interval. Groups
+    get a legend beside the chart, up to 12 (past that, filter the groups you compare).
 
     Examples
     --------
@@ -157,9 +163,10 @@ def csat_trend(data: Any, *, alpha: float = 0.05, ax: Any = None, title: str | N
     Notes
     -----
     Edge inputs: an empty frame raises :class:`~cxmetrics.errors.ValueRangeError`; text or
-    infinite figures, CSAT outside [0, 100] and p-values outside [0, 1] raise naming the
-    column; a period with no answers (a missing CSAT) breaks its line; a missing group key
-    is a line of its own; one period draws one point with its interval.
+    infinite figures, CSAT outside [0, 100], p-values outside [0, 1] and ``ci_low`` above
+    ``ci_high`` raise naming the column; a period with no answers (a missing CSAT) breaks its
+    line; a missing group key is a line of its own; one period draws one point with its interval.
+    Groups get a legend beside the chart, up to 12 (past that, filter the groups you compare).
 
     Examples
     --------
@@ -200,10 +207,9 @@ def nps_distribution(
 
     Notes
     -----
-    Edge inputs: an empty frame raises :class:`~cxmetrics.errors.ValueRangeError`; scores that
-    are text, not whole or outside 0-10, and shares outside [0, 1], raise naming the column;
-    rows with a missing score (the "no answer" row) are left out; a score no one gave has no
-    bar.
+    Edge inputs: an empty frame raises :class:`~cxmetrics.errors.ValueRangeError`; scores that are
+    text, not whole or outside 0-10, and shares outside [0, 1], raise naming the column; rows with
+    a missing score (the "no answer" row) are left out; a score no one gave has no bar.
 
     Examples
     --------
@@ -267,7 +273,7 @@ def _breakdown(
         names = [f"{label} ({rank})" for rank, label in enumerate(names, start=1)]
     low, high = values(frame, "ci_low")[order], values(frame, "ci_high")[order]
     y = y[order]
-    check_interval(low, y, high, ("ci_low", value, "ci_high"))
+    check_interval(low, high, ("ci_low", "ci_high"))
     ax = new_axes(ax, (7.0, min(0.35 * len(y) + 1.5, 40.0)))
     overall = _overall(frame, value, order) if reference is None else reference
     colors = [
@@ -276,7 +282,9 @@ def _breakdown(
     ]
     ax.barh(np.arange(len(y)), np.nan_to_num(y), color=colors, alpha=0.85)
     ax.set_yticks(np.arange(len(y)), names, fontsize=9 if len(y) <= 30 else 7)
-    ax.errorbar(y, np.arange(len(y)), xerr=[y - low, high - y], fmt="none", ecolor="black", capsize=3)
+    ax.errorbar(  # the interval from low to high (a bootstrap interval need not hold the estimate)
+        (low + high) / 2, np.arange(len(y)), xerr=(high - low) / 2, fmt="none", ecolor="black", capsize=3
+    )
     ax.axvline(overall, color=COLORS["muted"], linestyle="--", linewidth=1)
     ax.set_xlabel(value.upper())
     ax.set_title(
@@ -285,6 +293,17 @@ def _breakdown(
         else f"{value.upper()} by {', '.join(keys)} (interval; coloured when it excludes {overall:.3g})"
     )
     return ax
+
+
+#: Most lines a trend names in its legend (past this, filter the groups to compare).
+MAX_LEGEND = 12
+
+
+def _colour(i: int, n: int) -> Any:
+    """The ``i``-th of ``n`` line colours: matplotlib's cycle up to 10, then a sequential map."""
+    from matplotlib import colormaps
+
+    return f"C{i}" if n <= 10 else colormaps["viridis"](0.85 * i / (n - 1))
 
 
 def _short(label: str, width: int) -> str:
@@ -338,11 +357,11 @@ def nps_breakdown(
 
     Notes
     -----
-    Edge inputs: an empty frame raises :class:`~cxmetrics.errors.ValueRangeError`, and so does
-    a result without a group column; text or infinite figures, an NPS outside [-100, 100] raise naming the
-    column; a group with a missing NPS (no answers) has no bar and is drawn on top; a missing group
-    key is drawn as an empty label. The figure grows with the groups (50 groups read);
-    labels past 30 characters are shortened with "…".
+    Edge inputs: an empty frame raises :class:`~cxmetrics.errors.ValueRangeError`, and so does a
+    result without a group column; text or infinite figures, an NPS outside [-100, 100] and
+    ``ci_low`` above ``ci_high`` raise naming the column; a group with a missing NPS (no answers)
+    has no bar and is drawn on top; a missing group key is drawn as an empty label. The figure
+    grows with the groups (50 groups read); labels past 30 characters are shortened with "…".
 
     Examples
     --------
@@ -393,11 +412,11 @@ def csat_breakdown(
 
     Notes
     -----
-    Edge inputs: an empty frame raises :class:`~cxmetrics.errors.ValueRangeError`, and so does
-    a result without a group column; text or infinite figures, a CSAT outside [0, 100] raise naming the
-    column; a group with a missing CSAT (no answers) has no bar and is drawn on top; a missing group
-    key is drawn as an empty label. The figure grows with the groups (50 groups read);
-    labels past 30 characters are shortened with "…".
+    Edge inputs: an empty frame raises :class:`~cxmetrics.errors.ValueRangeError`, and so does a
+    result without a group column; text or infinite figures, a CSAT outside [0, 100] and
+    ``ci_low`` above ``ci_high`` raise naming the column; a group with a missing CSAT (no answers)
+    has no bar and is drawn on top; a missing group key is drawn as an empty label. The figure
+    grows with the groups (50 groups read); labels past 30 characters are shortened with "…".
 
     Examples
     --------
@@ -448,11 +467,11 @@ def ces_breakdown(
 
     Notes
     -----
-    Edge inputs: an empty frame raises :class:`~cxmetrics.errors.ValueRangeError`, and so does
-    a result without a group column; text or infinite figures raise naming the
-    column; a group with a missing CES (no answers) has no bar and is drawn on top; a missing group
-    key is drawn as an empty label. The figure grows with the groups (50 groups read);
-    labels past 30 characters are shortened with "…".
+    Edge inputs: an empty frame raises :class:`~cxmetrics.errors.ValueRangeError`, and so does a
+    result without a group column; text or infinite figures and ``ci_low`` above ``ci_high`` raise
+    naming the column; a group with a missing CES (no answers) has no bar and is drawn on top; a
+    missing group key is drawn as an empty label. The figure grows with the groups (50 groups
+    read); labels past 30 characters are shortened with "…".
 
     Examples
     --------

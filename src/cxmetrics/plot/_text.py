@@ -57,10 +57,10 @@ def sentiment_distribution(
 
     Notes
     -----
-    Edge inputs: an empty frame raises :class:`~cxmetrics.errors.ValueRangeError`; scores that
-    are text, infinite or outside [0, 1], and thresholds that are not two numbers with
-    0 <= low <= high <= 1, raise naming the column or argument; missing scores (texts the model
-    could not score) are left out, and when none is left the chart says so.
+    Edge inputs: an empty frame raises :class:`~cxmetrics.errors.ValueRangeError`; scores that are
+    text, infinite or outside [0, 1], and thresholds that are not two numbers with 0 <= low <=
+    high <= 1, raise naming the column or argument; missing scores (texts the model could not
+    score) are left out, and when none is left the chart says so.
 
     Examples
     --------
@@ -137,9 +137,9 @@ def aspect_chart(
 
     Notes
     -----
-    Edge inputs: an empty frame raises :class:`~cxmetrics.errors.ValueRangeError`; negative,
-    text or infinite counts raise naming the column; a missing count is no mentions; when no
-    aspect has a mention the chart says so. Names past 24 characters are shortened with "…".
+    Edge inputs: an empty frame raises :class:`~cxmetrics.errors.ValueRangeError`; negative, text
+    or infinite counts raise naming the column; a missing count is no mentions; when no aspect has
+    a mention the chart says so. Names past 24 characters are shortened with "…".
 
     Examples
     --------
@@ -210,8 +210,8 @@ def keyword_bars(
     -----
     Edge inputs: an empty frame raises :class:`~cxmetrics.errors.ValueRangeError`; text or
     infinite weights raise naming the column; keywords with a missing weight are left out, and
-    when none is left the chart says so; ties keep the frame's order. Keywords past 20
-    characters are shortened with "…".
+    when none is left the chart says so; ties keep the frame's order. Keywords past 20 characters
+    are shortened with "…".
 
     Examples
     --------
@@ -277,9 +277,9 @@ def wordcloud(
 
     Notes
     -----
-    Edge inputs: an empty frame raises :class:`~cxmetrics.errors.ValueRangeError`, and so does
-    one where no keyword has a positive weight; text or infinite weights raise naming the
-    column; keywords with a missing, zero or negative weight are left out.
+    Edge inputs: an empty frame raises :class:`~cxmetrics.errors.ValueRangeError`, and so does one
+    where no keyword has a positive weight; text or infinite weights raise naming the column;
+    keywords with a missing, zero or negative weight are left out.
 
     Examples
     --------

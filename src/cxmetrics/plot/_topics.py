@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from cxmetrics.errors import ValueRangeError
-from cxmetrics.plot._data import column_argument, flags, labels, result_frame, values
+from cxmetrics.plot._data import check_interval, column_argument, flags, labels, result_frame, values
 from cxmetrics.plot._style import COLORS, chart, labelled, legend, new_axes
 
 if TYPE_CHECKING:
@@ -59,11 +59,11 @@ def topic_map(
 
     Notes
     -----
-    Edge inputs: an empty frame raises :class:`~cxmetrics.errors.ValueRangeError`; shares
-    outside [0, 1], text or infinite numbers, and a ``significant`` column that is not
-    boolean raise naming the column; a topic with a missing share or impact is not drawn.
-    Topic names past 16 characters are shortened with "…"; past 15 topics only the 15 most
-    telling are named (significant ones first, then by share × |impact|).
+    Edge inputs: an empty frame raises :class:`~cxmetrics.errors.ValueRangeError`; shares outside
+    [0, 1], text or infinite numbers, and a ``significant`` column that is not boolean raise
+    naming the column; a topic with a missing share or impact is not drawn. Topic names past 16
+    characters are shortened with "…"; past 15 topics only the 15 most telling are named
+    (significant ones first, then by share × |impact|).
 
     Examples
     --------
@@ -147,9 +147,9 @@ def topic_trend(
     Notes
     -----
     Edge inputs: an empty frame raises :class:`~cxmetrics.errors.ValueRangeError`; shares or
-    bounds outside [0, 1], text or infinite numbers, and ``topics`` naming a topic the frame
-    does not hold raise naming them; a missing period sorts last; a missing share breaks its
-    line. Past 12 topics the legend is left out.
+    bounds outside [0, 1], text or infinite numbers, and ``topics`` naming a topic the frame does
+    not hold raise naming them; a missing period sorts last; a missing share breaks its line. Past
+    12 topics the legend is left out.
 
     Examples
     --------
@@ -185,6 +185,7 @@ def topic_trend(
     position = {v: i for i, v in enumerate(ordered)}
     ax = new_axes(ax, (8.0, 4.5))
     s, low, high = (values(frame, c, low=0, high=1) for c in (share, ci_low, ci_high))
+    check_interval(low, high, (ci_low, ci_high))
     for name in chosen:
         rows = [i for i, n in enumerate(names) if n == name]
         rows.sort(key=lambda i: position[periods[i]])
