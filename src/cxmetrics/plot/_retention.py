@@ -104,7 +104,8 @@ def retention_curve(
         rows = rows[np.argsort(period[rows], kind="stable")]
         ax.plot(period[rows], rate[rows], marker="o", markersize=3, color=colour,
                 label=name or "all customers")
-        ax.fill_between(period[rows], low[rows], high[rows], color=colour, alpha=0.15, linewidth=0)
+        ax.fill_between(period[rows], low[rows], high[rows], color=colour, linewidth=0,
+                        alpha=0.15 if len(order) <= 3 else 0.04)  # many bands would hide the lines
     if "reference_rate" in frame.columns and "versus" in frame.columns:
         versus = set(labels(frame, "versus"))
         if len(versus) == 1 and versus != {"rest"} and order:
