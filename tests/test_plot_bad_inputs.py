@@ -224,6 +224,21 @@ def test_empty_input_is_a_clear_error(case: Case, engine: str) -> None:
         draw(case, ENGINES[engine](case.frame().head(0)))
 
 
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_pyarrow_and_lazy_inputs_fail_like_eager_ones(case: Case) -> None:
+    frame = case.frame()
+    texts = frame.assign(**{case.numeric[0]: [str(v) for v in frame[case.numeric[0]]]})
+    for convert in (pa.Table.from_pandas, lambda f: pl.from_pandas(f).lazy()):
+        with pytest.raises(errors.ValueRangeError, match=rf"{case.chart} input is empty"):
+            draw(case, convert(frame.head(0)))
+        with pytest.raises(errors.ColumnNotFoundError, match=repr(case.required[0])):
+            draw(case, convert(frame.drop(columns=[case.required[0]])))
+        with pytest.raises(errors.ColumnTypeError, match=rf"{case.numeric[0]!r} must be numeric"):
+            draw(case, convert(texts))
+        with pytest.raises(errors.ValueRangeError, match="infinite"):
+            draw(case, convert(with_column(frame, case.numeric[0], np.inf)))
+
+
 @pytest.mark.parametrize("engine", list(ENGINES))
 @pytest.mark.parametrize("case", CASES, ids=IDS)
 def test_a_missing_column_is_named(case: Case, engine: str) -> None:
