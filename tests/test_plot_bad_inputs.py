@@ -546,3 +546,16 @@ def test_style_figure_checks_its_arguments() -> None:
 
     with pytest.raises(errors.ValueRangeError, match="fonts must be a non-empty list"):
         cx.plot.style_figure(Figure(), fonts="SimHei")
+
+
+@pytest.mark.parametrize("engine", list(ENGINES))
+def test_a_missing_group_key_is_a_group_of_its_own(engine: str) -> None:
+    per_group = BY_NAME["nps_breakdown"].frame().assign(渠道=["门店", None])
+    ax = draw(BY_NAME["nps_breakdown"], ENGINES[engine](per_group))
+    assert sorted(t.get_text() for t in ax.get_yticklabels()) == ["(missing)", "门店"]
+    funnel = pd.DataFrame({"step": ["首页", "支付"] * 2, "entered": [10, 4, 8, 2],
+                           "conversion_rate": [1.0, 0.4, 1.0, 0.25], "drop_off": [6.0, np.nan, 6.0, np.nan],
+                           "device": ["app", "app", None, None]})
+    ax = cx.plot.funnel(ENGINES[engine](funnel))
+    assert sorted(a.get_title() for a in ax.figure.axes) == ["(missing)", "app"]
+    plt.close(ax.figure)

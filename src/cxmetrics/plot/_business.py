@@ -10,6 +10,7 @@ import numpy as np
 from cxmetrics import _checks
 from cxmetrics.errors import ValueRangeError
 from cxmetrics.plot._data import (
+    MISSING_KEY,
     check_interval,
     check_positive_int,
     column_argument,
@@ -80,8 +81,8 @@ def funnel(data: Any, *, max_groups: int = 24, ax: Any = None, title: str | None
     -----
     Edge inputs: an empty frame raises :class:`~cxmetrics.errors.ValueRangeError`; negative or
     infinite counts, text in a count column, and rates outside [0, 1] raise naming the column; a
-    step with no customers draws an empty bar; missing group keys are a group of their own (drawn
-    with an empty label); the same step twice without group columns is an error.
+    step with no customers draws an empty bar; missing group keys are a group of their own (titled
+    "(missing)"); the same step twice without group columns is an error.
 
     Examples
     --------
@@ -144,7 +145,7 @@ def _funnel_bars(
 
 
 def _funnel_groups(frame: Any, groups: list[str], max_groups: int, ax: Any, title: str | None) -> Any:
-    keys = [" / ".join(str(v) for v in row) for row in frame.select(groups).rows()]
+    keys = [" / ".join(parts) for parts in zip(*(labels(frame, g, MISSING_KEY) for g in groups), strict=True)]
     steps, entered = labels(frame, "step"), values(frame, "entered")
     rate, drop = values(frame, "conversion_rate"), values(frame, "drop_off")
     order = list(dict.fromkeys(keys))
@@ -591,7 +592,7 @@ def segment_bars(
     -----
     Edge inputs: an empty frame raises :class:`~cxmetrics.errors.ValueRangeError`; shares outside
     [0, 1], text or infinite shares raise naming the column; a missing share draws no bar; a
-    missing segment name is drawn as an empty label. The figure grows with the number of segments;
+    missing segment name is labelled "(missing)". The figure grows with the number of segments;
     names past 30 characters are shortened with "…".
 
     Examples
@@ -608,7 +609,7 @@ def segment_bars(
     """
     frame = result_frame(data, ["share", "revenue_share"], "segment_bars")
     segment = frame.columns[0] if segment is None else column_argument(frame, segment, "segment")
-    names = [_short(name, 30) for name in labels(frame, segment)]
+    names = [_short(name, 30) for name in labels(frame, segment, MISSING_KEY)]
     share = values(frame, "share", low=0, high=1)
     revenue = values(frame, "revenue_share", low=0, high=1)
     y = np.arange(len(names))[::-1]

@@ -121,10 +121,14 @@ def flags(frame: nw.DataFrame[Any], column: str) -> np.ndarray:
     return np.asarray(frame[column].fill_null(value=False).to_numpy(), dtype=bool)
 
 
-def labels(frame: nw.DataFrame[Any], column: str) -> list[str]:
-    """A column as display strings (missing as "")."""
-    return ["" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v)
+def labels(frame: nw.DataFrame[Any], column: str, missing: str = "") -> list[str]:
+    """A column as display strings (missing values as ``missing``)."""
+    return [missing if v is None or (isinstance(v, float) and np.isnan(v)) else str(v)
             for v in frame[column].to_list()]
+
+
+#: How a missing group key is labelled (a group of its own).
+MISSING_KEY = "(missing)"
 
 
 def other_columns(frame: nw.DataFrame[Any], known: Sequence[str]) -> list[str]:

@@ -8,7 +8,15 @@ import numpy as np
 
 from cxmetrics import _checks, _frame
 from cxmetrics.errors import ValueRangeError
-from cxmetrics.plot._data import check_interval, column_argument, labels, other_columns, result_frame, values
+from cxmetrics.plot._data import (
+    MISSING_KEY,
+    check_interval,
+    column_argument,
+    labels,
+    other_columns,
+    result_frame,
+    values,
+)
 from cxmetrics.plot._style import COLORS, chart, legend, message, new_axes
 
 if TYPE_CHECKING:
@@ -67,7 +75,7 @@ def _trend(data: Any, value: str, name: str, alpha: Any, ax: Any, title: str | N
         part = _frame.take_rows(frame, np.flatnonzero(rows)) if groups else frame
         x = part["period"].to_list()
         y = values(part, value)
-        label = " / ".join(str(k) for k in key) if key else value.upper()
+        label = " / ".join(_key(k) for k in key) if key else value.upper()
         line = ax.plot(x, y, marker="o", markersize=4 if len(lines) > 3 else 6, label=_short(label, 24),
                        color=_colour(lines.index(key), len(lines)))[0]
         ax.fill_between(
@@ -267,7 +275,7 @@ def _breakdown(
     low_value, high_value = RANGES[value]
     y = values(frame, value, low=low_value, high=high_value)
     order = np.argsort(y, kind="stable")
-    joined = [" / ".join(parts) for parts in zip(*(labels(frame, k) for k in keys), strict=True)]
+    joined = [" / ".join(parts) for parts in zip(*(labels(frame, k, MISSING_KEY) for k in keys), strict=True)]
     names = [_short(joined[i], 30) for i in order]
     if len(set(names)) < len(names):  # names cut alike, or a result by more columns than `by`
         names = [f"{label} ({rank})" for rank, label in enumerate(names, start=1)]
@@ -293,6 +301,10 @@ def _breakdown(
         else f"{value.upper()} by {', '.join(keys)} (interval; coloured when it excludes {overall:.3g})"
     )
     return ax
+
+
+def _key(value: Any) -> str:
+    return MISSING_KEY if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
 
 
 #: Most lines a trend names in its legend (past this, filter the groups to compare).
@@ -360,7 +372,7 @@ def nps_breakdown(
     Edge inputs: an empty frame raises :class:`~cxmetrics.errors.ValueRangeError`, and so does a
     result without a group column; text or infinite figures, an NPS outside [-100, 100] and
     ``ci_low`` above ``ci_high`` raise naming the column; a group with a missing NPS (no answers)
-    has no bar and is drawn on top; a missing group key is drawn as an empty label. The figure
+    has no bar and is drawn on top; a missing group key is labelled "(missing)". The figure
     grows with the groups (50 groups read); labels past 30 characters are shortened with "…".
 
     Examples
@@ -415,7 +427,7 @@ def csat_breakdown(
     Edge inputs: an empty frame raises :class:`~cxmetrics.errors.ValueRangeError`, and so does a
     result without a group column; text or infinite figures, a CSAT outside [0, 100] and
     ``ci_low`` above ``ci_high`` raise naming the column; a group with a missing CSAT (no answers)
-    has no bar and is drawn on top; a missing group key is drawn as an empty label. The figure
+    has no bar and is drawn on top; a missing group key is labelled "(missing)". The figure
     grows with the groups (50 groups read); labels past 30 characters are shortened with "…".
 
     Examples
@@ -470,7 +482,7 @@ def ces_breakdown(
     Edge inputs: an empty frame raises :class:`~cxmetrics.errors.ValueRangeError`, and so does a
     result without a group column; text or infinite figures and ``ci_low`` above ``ci_high`` raise
     naming the column; a group with a missing CES (no answers) has no bar and is drawn on top; a
-    missing group key is drawn as an empty label. The figure grows with the groups (50 groups
+    missing group key is labelled "(missing)". The figure grows with the groups (50 groups
     read); labels past 30 characters are shortened with "…".
 
     Examples
