@@ -559,3 +559,19 @@ def test_a_missing_group_key_is_a_group_of_its_own(engine: str) -> None:
     ax = cx.plot.funnel(ENGINES[engine](funnel))
     assert sorted(a.get_title() for a in ax.figure.axes) == ["(missing)", "app"]
     plt.close(ax.figure)
+
+
+def test_odd_frames_are_named() -> None:
+    twice = pd.DataFrame([[1.0, 2.0]], columns=["weight", "weight"]).assign(keyword="快递")
+    with pytest.raises(errors.ValueRangeError, match="keyword_bars data has columns named twice"):
+        cx.plot.keyword_bars(twice)
+    flags = pd.DataFrame({"keyword": ["快递", "包装"], "weight": [True, False]})
+    with pytest.raises(errors.ColumnTypeError, match="'weight' must be numeric, got Boolean"):
+        cx.plot.keyword_bars(flags)  # a boolean is not a weight
+    with pytest.raises(errors.ColumnTypeError, match="keyword_bars data must be a DataFrame"):
+        cx.plot.keyword_bars(pd.Series([1.0]))
+    categories = pd.DataFrame({"ltr": pd.Categorical([1, 2]), "share": [0.5, 0.5]})
+    with pytest.raises(errors.ColumnTypeError, match="'ltr' must be numeric, got Categorical"):
+        cx.plot.nps_distribution(categories)
+    labels = pd.DataFrame({"keyword": pd.Categorical(["快递", "包装"]), "weight": [1.0, 2.0]})
+    assert [t.get_text() for t in draw(BY_NAME["keyword_bars"], labels).get_yticklabels()] == ["快递", "包装"]

@@ -21,6 +21,7 @@ from typing import Any
 
 import narwhals as nw
 import numpy as np
+from narwhals.exceptions import DuplicateError
 
 from cxmetrics import _checks, _frame
 from cxmetrics.errors import ColumnTypeError, MissingValueError, ValueRangeError, format_examples
@@ -28,7 +29,11 @@ from cxmetrics.errors import ColumnTypeError, MissingValueError, ValueRangeError
 
 def result_frame(data: Any, required: Sequence[str], chart: str) -> nw.DataFrame[Any]:
     """``data`` as an eager narwhals frame with the ``required`` columns and at least one row."""
-    frame = _frame.collect(_frame.from_native(data, name=f"{chart} data"))
+    try:
+        frame = _frame.collect(_frame.from_native(data, name=f"{chart} data"))
+    except DuplicateError as exc:
+        detail = " ".join(str(exc).split()).replace("Expected unique column names, got: - ", "")
+        raise ValueRangeError(f"{chart} data has columns named twice ({detail}); rename them first") from None
     _frame.require_columns(frame, {f"{chart} input": list(required)})
     if not len(frame):
         raise ValueRangeError(
@@ -53,13 +58,14 @@ def values(
 ) -> np.ndarray:
     """A numeric column as floats, missing values as NaN.
 
-    Text or dates are a ColumnTypeError naming the column (strings are never read as numbers);
+    Text, dates or booleans are a ColumnTypeError naming the column (strings are never read as
+    numbers);
     ``inf`` is a ValueRangeError with the count; values outside [``low``, ``high``], or not
     whole numbers with ``whole``, are a ValueRangeError listing a few; missing values are a
     MissingValueError unless ``missing``.
     """
     dtype = frame[column].dtype
-    if not (dtype.is_numeric() or dtype == nw.Boolean):
+    if not dtype.is_numeric():  # booleans are not numbers either
         examples = format_examples(frame[column].drop_nulls().head(3).to_list())
         raise ColumnTypeError(f"chart input column {column!r} must be numeric, got {dtype}: {examples}")
     x = np.asarray(frame[column].cast(nw.Float64).fill_null(float("nan")).to_numpy(), dtype=np.float64)
