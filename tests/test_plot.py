@@ -378,7 +378,7 @@ def test_clv_distribution_axis_and_labels() -> None:
     assert_legible(ax)
 
 
-def test_one_customer_and_empty_results_draw_something() -> None:
+def test_one_customer_draws_and_an_empty_result_is_refused() -> None:
     log = pd.DataFrame(
         {
             "customer": [1, 1],
