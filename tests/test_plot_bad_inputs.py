@@ -575,3 +575,13 @@ def test_odd_frames_are_named() -> None:
         cx.plot.nps_distribution(categories)
     labels = pd.DataFrame({"keyword": pd.Categorical(["快递", "包装"]), "weight": [1.0, 2.0]})
     assert [t.get_text() for t in draw(BY_NAME["keyword_bars"], labels).get_yticklabels()] == ["快递", "包装"]
+
+
+def test_a_chart_of_thousands_of_rows_stays_drawable() -> None:
+    """Past 40 inches the figure stops growing and the labels get smaller (a PNG stays within
+    Agg's 65,536-pixel limit)."""
+    keywords = pd.DataFrame({"keyword": [f"关键词{i}" for i in range(3000)], "weight": np.arange(3000.0)})
+    ax = draw(BY_NAME["keyword_bars"], keywords, n=3000)
+    assert ax.figure.get_size_inches()[1] == 40.0 and ax.get_yticklabels()[0].get_fontsize() == 3.0
+    ax = draw(BY_NAME["keyword_bars"], keywords, n=20)
+    assert ax.get_yticklabels()[0].get_fontsize() == 9.0

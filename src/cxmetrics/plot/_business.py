@@ -29,6 +29,7 @@ from cxmetrics.plot._style import (
     message,
     new_axes,
     new_figure,
+    rows_figure,
 )
 
 if TYPE_CHECKING:
@@ -460,7 +461,8 @@ def gap_chart(
     order = np.argsort(-np.nan_to_num(score, nan=-np.inf), kind="stable")[:n][::-1]
     if not len(order):
         return message(new_axes(ax), "no handoff had enough customers with and without a switch to test")
-    ax = new_axes(ax, (7.0, 0.45 * len(order) + 1.5))
+    size, font = rows_figure(7.0, len(order), 0.45)
+    ax = new_axes(ax, size)
     colors = [COLORS["negative"] if q[i] < alpha else COLORS["muted"] for i in order]
     names = [_short(name, 48) for name in names]
     ax.barh(range(len(order)), score[order], color=colors)
@@ -472,7 +474,7 @@ def gap_chart(
         ecolor="black",
         capsize=3,
     )
-    ax.set_yticks(range(len(order)), [names[i] for i in order])
+    ax.set_yticks(range(len(order)), [names[i] for i in order], fontsize=font)
     ax.axvline(0, color="black", linewidth=0.8)
     ax.set_xlabel("excess exits at switched handoffs")
     ax.set_title(title if title is not None else f"Gaps at switches (red: q < {alpha:g})")
@@ -613,10 +615,11 @@ def segment_bars(
     share = values(frame, "share", low=0, high=1)
     revenue = values(frame, "revenue_share", low=0, high=1)
     y = np.arange(len(names))[::-1]
-    ax = new_axes(ax, (7.0, min(0.45 * len(names) + 1.5, 40.0)))
+    size, font = rows_figure(7.0, len(names), 0.45)
+    ax = new_axes(ax, size)
     ax.barh(y + 0.2, share * 100, 0.4, label="customers", color=COLORS["accent"])
     ax.barh(y - 0.2, revenue * 100, 0.4, label="revenue", color=COLORS["positive"])
-    ax.set_yticks(y, names)
+    ax.set_yticks(y, names, fontsize=font)
     ax.set_xlabel("% of total")
     legend(ax)
     ax.set_title(title if title is not None else "Segments: share of customers and of revenue")

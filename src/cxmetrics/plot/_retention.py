@@ -15,7 +15,7 @@ import numpy as np
 from cxmetrics import _checks
 from cxmetrics.errors import ValueRangeError
 from cxmetrics.plot._data import check_interval, column_argument, labels, other_columns, result_frame, values
-from cxmetrics.plot._style import COLORS, chart, legend, new_axes
+from cxmetrics.plot._style import COLORS, chart, legend, new_axes, rows_figure
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -180,7 +180,8 @@ def cohort_heatmap(
     r = np.array([row_of[c] for c in cohorts], dtype=int)
     grid[r, np.searchsorted(columns, period)] = values(frame, "rate", low=0, high=1)
     size[r] = values(frame, "cohort_size", low=0)
-    ax = new_axes(ax, (max(5.0, 0.55 * len(columns) + 3.0), max(3.0, 0.35 * len(rows) + 1.5)))
+    (_, height), font = rows_figure(0.0, len(rows), 0.35)
+    ax = new_axes(ax, (max(5.0, 0.55 * len(columns) + 3.0), max(3.0, height)))
     image = ax.imshow(np.ma.masked_invalid(grid), cmap="Blues", vmin=0.0, vmax=1.0, aspect="auto")
     if annotate and len(columns) <= 24:
         for i in range(len(rows)):
@@ -189,7 +190,8 @@ def cohort_heatmap(
                     ax.text(j, i, f"{grid[i, j]:.0%}", ha="center", va="center", fontsize=7,
                             color="white" if grid[i, j] > 0.55 else "black")
     ax.set_xticks(range(len(columns)), [str(c) for c in columns])
-    ax.set_yticks(range(len(rows)), [f"{c[:10]}  (n={s:,.0f})" for c, s in zip(rows, size, strict=True)])
+    ax.set_yticks(range(len(rows)), [f"{c[:10]}  (n={s:,.0f})" for c, s in zip(rows, size, strict=True)],
+                  fontsize=font)
     ax.set_xlabel("periods since the cohort period")
     ax.set_ylabel("cohort")
     ax.figure.colorbar(image, ax=ax, label="retained", format=_percent())

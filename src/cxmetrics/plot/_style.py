@@ -42,6 +42,7 @@ __all__ = [
     "legend",
     "missing_glyphs",
     "new_axes",
+    "rows_figure",
     "style_figure",
     "system_cjk_font",
 ]
@@ -405,6 +406,20 @@ def new_axes(ax: Any, size: tuple[float, float] = (7.0, 4.0)) -> Any:
     axes = new_figure(size).add_subplot()
     hide_spines(axes)
     return axes
+
+
+#: The tallest figure a chart makes, in inches (past it, each row's type gets smaller instead).
+MAX_HEIGHT = 40.0
+
+
+def rows_figure(
+    width: float, rows: int, per_row: float, extra: float = 1.5
+) -> tuple[tuple[float, float], float]:
+    """The size of a chart of ``rows`` labelled rows (``per_row`` inches each, capped at
+    :data:`MAX_HEIGHT`) and the label size in points that fits a row (9 at most, 3 at least)."""
+    height = min(per_row * rows + extra, MAX_HEIGHT)
+    room = (height - extra) / max(rows, 1) * 72.0
+    return (width, height), float(min(9.0, max(3.0, 0.7 * room)))
 
 
 def new_figure(size: tuple[float, float]) -> Any:

@@ -17,7 +17,7 @@ from cxmetrics.plot._data import (
     result_frame,
     values,
 )
-from cxmetrics.plot._style import COLORS, chart, legend, message, new_axes
+from cxmetrics.plot._style import COLORS, chart, legend, message, new_axes, rows_figure
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -282,14 +282,15 @@ def _breakdown(
     low, high = values(frame, "ci_low")[order], values(frame, "ci_high")[order]
     y = y[order]
     check_interval(low, high, ("ci_low", "ci_high"))
-    ax = new_axes(ax, (7.0, min(0.35 * len(y) + 1.5, 40.0)))
+    size, font = rows_figure(7.0, len(y), 0.35)
+    ax = new_axes(ax, size)
     overall = _overall(frame, value, order) if reference is None else reference
     colors = [
         COLORS["positive"] if lo > overall else COLORS["negative"] if hi < overall else COLORS["accent"]
         for lo, hi in zip(low, high, strict=True)
     ]
     ax.barh(np.arange(len(y)), np.nan_to_num(y), color=colors, alpha=0.85)
-    ax.set_yticks(np.arange(len(y)), names, fontsize=9 if len(y) <= 30 else 7)
+    ax.set_yticks(np.arange(len(y)), names, fontsize=font)
     ax.errorbar(  # the interval from low to high (a bootstrap interval need not hold the estimate)
         (low + high) / 2, np.arange(len(y)), xerr=(high - low) / 2, fmt="none", ecolor="black", capsize=3
     )

@@ -13,7 +13,7 @@ import numpy as np
 from cxmetrics import _checks
 from cxmetrics.errors import ValueRangeError
 from cxmetrics.plot._data import check_positive_int, column_argument, labels, result_frame, values
-from cxmetrics.plot._style import COLORS, chart, cjk_font_path, legend, message, new_axes
+from cxmetrics.plot._style import COLORS, chart, cjk_font_path, legend, message, new_axes, rows_figure
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -165,10 +165,11 @@ def aspect_chart(
         return message(new_axes(ax), "no aspect was mentioned")
     order = np.argsort(pos + neg, kind="stable")[-n:]
     y = np.arange(len(order))
-    ax = new_axes(ax, (7.0, 0.4 * len(order) + 1.5))
+    size, font = rows_figure(7.0, len(order), 0.4)
+    ax = new_axes(ax, size)
     ax.barh(y, pos[order], color=COLORS["positive"], label=positive)
     ax.barh(y, -neg[order], color=COLORS["negative"], label=negative)
-    ax.set_yticks(y, [names[i] for i in order])
+    ax.set_yticks(y, [names[i] for i in order], fontsize=font)
     ax.axvline(0, color="black", linewidth=0.8)
     ax.set_xlabel("mentions (negative left, positive right)")
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{abs(v):,.0f}"))
@@ -233,9 +234,10 @@ def keyword_bars(
     if not len(known):
         return message(new_axes(ax), "no keyword has a weight")
     order = known[np.argsort(-w[known], kind="stable")][:n][::-1]
-    ax = new_axes(ax, (6.0, 0.3 * len(order) + 1.5))
+    size, font = rows_figure(6.0, len(order), 0.3)
+    ax = new_axes(ax, size)
     ax.barh(range(len(order)), w[order], color=COLORS["accent"])
-    ax.set_yticks(range(len(order)), [names[i] for i in order])
+    ax.set_yticks(range(len(order)), [names[i] for i in order], fontsize=font)
     ax.set_xlabel(weight)
     ax.set_title(title if title is not None else "Keywords")
     return ax
