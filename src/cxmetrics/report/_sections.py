@@ -112,9 +112,11 @@ def _titled(ax: Any, title: str | None = None, xlabel: str | None = None, ylabel
         ax.set_xlabel(xlabel)
     if ylabel is not None:
         ax.set_ylabel(ylabel)
-    from cxmetrics.plot import style_figure
+    from cxmetrics.plot import font_families
 
-    style_figure(ax.figure)
+    fonts = font_families()  # the chart styled (and checked) its own texts; these three are new
+    for text in (ax.title, ax.xaxis.label, ax.yaxis.label):
+        text.set_fontfamily(fonts)
     return ax
 
 
