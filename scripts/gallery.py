@@ -13,7 +13,8 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 
 def main() -> None:
     page = (ROOT / "docs" / "guide" / "gallery.md").read_text(encoding="utf-8")
-    code = "".join(example.source for example in doctest.DocTestParser().get_examples(page))
+    examples = doctest.DocTestParser().get_examples(page)
+    code = "".join(e.source for e in examples if e.exc_msg is None)  # not the examples of errors
     target = ROOT / "docs" / "guide" / "img" / "gallery"
     target.mkdir(parents=True, exist_ok=True)
     code = code.replace("out = pathlib.Path(tempfile.mkdtemp())", f"out = pathlib.Path({str(target)!r})")

@@ -51,23 +51,6 @@ KNOWN_EXCEPTIONS: dict[tuple[str, str], str] = {
     ("settled_names", "cx.text.word_freq"): "text: row count is `top=` (settled name: `n`)",
     ("settled_names", "cx.text.ngrams"): "text: row count is `top=` (settled name: `n`)",
     ("documented", "cx.text.sentiment_batches"): "text: Parameters and Returns incomplete",
-    # charts (report/plot engineer): result frames are called `result`, sections missing
-    **{("data_first", f"cx.plot.{name}"): "plot: first argument is the result frame, not `data`"
-       for name in ("calibration_holdout", "ces_breakdown", "csat_breakdown", "csat_trend",
-                    "driver_quadrant", "funnel", "gap_chart", "journey_flow", "nps_breakdown",
-                    "nps_distribution", "nps_trend", "probability_alive_matrix", "rfm_heatmap",
-                    "segment_bars", "cohort_heatmap", "retention_curve", "purchase_histogram",
-                    "survival_curve", "tracking_plot")},
-    **{("documented", f"cx.plot.{name}"): "plot: numpydoc Parameters/Returns missing"
-       for name in ("aspect_chart", "calibration_holdout", "ces_breakdown", "chart_context",
-                    "cjk_font_path", "clv_distribution", "csat_breakdown", "csat_trend",
-                    "driver_quadrant", "funnel", "gap_chart", "journey_flow", "keyword_bars",
-                    "nps_breakdown", "nps_distribution", "nps_trend", "probability_alive_matrix",
-                    "rfm_heatmap", "segment_bars", "sentiment_distribution", "wordcloud",
-                    "cohort_heatmap", "retention_curve", "purchase_histogram", "survival_curve",
-                    "tracking_plot", "cjk_font", "font_families", "style_figure", "system_cjk_font")},
-    ("settled_names", "cx.plot.gap_chart"): "plot: row count is `top=` (settled name: `n`)",
-    ("settled_names", "cx.plot.keyword_bars"): "plot: row count is `top=` (settled name: `n`)",
     # modules built beside issue 18: their own tests run them across engines
     ("backend_matrix", "cx.rake"): "weights: tests/test_weights.py runs it on every engine",
     ("backend_matrix", "cx.poststratify"): "weights: tests/test_weights.py runs it on every engine",

@@ -1,9 +1,17 @@
 """Charts of every result, with Chinese labels that render.
 
-Each function takes the result frame a module returns, draws on ``ax`` (a new figure when
-absent, not registered with pyplot) and returns the Axes; none calls ``plt.show()`` or changes
-rcParams: fonts are set on the figure's own texts (:func:`font_families`: the system's CJK font,
-then a CJK subset shipped with the package, so Chinese labels draw on any machine).
+Each chart takes the result frame a module returns as its one positional argument, ``data``
+(pandas, polars or pyarrow; a lazy frame is collected), every other argument by keyword
+(``n=`` for how many rows to draw), draws on ``ax`` (a new figure when absent, not registered
+with pyplot) and returns the Axes; none calls ``plt.show()`` or changes rcParams: fonts are set
+on the figure's own texts (:func:`font_families`: the system's CJK font, then a CJK subset
+shipped with the package, so Chinese labels draw on any machine; characters in no font give a
+:class:`FontWarning` naming them).
+
+Charts check their input like the rest of the library: an empty frame, a missing column, text
+or ``inf`` in a number column, values out of range and bad counts raise an error from
+:mod:`cxmetrics.errors` naming the column or argument; each chart's Notes say what it does
+with missing values and with a frame that has nothing to draw.
 """
 
 from cxmetrics.plot._business import (

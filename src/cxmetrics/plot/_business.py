@@ -7,9 +7,30 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from cxmetrics.errors import ValueRangeError, check_choice
-from cxmetrics.plot._data import check_positive_int, labels, other_columns, result_frame, values
-from cxmetrics.plot._style import COLORS, chart, hide_spines, message, new_axes, new_figure
+from cxmetrics import _checks
+from cxmetrics.errors import ValueRangeError
+from cxmetrics.plot._data import (
+    MISSING_KEY,
+    check_interval,
+    check_positive_int,
+    column_argument,
+    flags,
+    labels,
+    other_columns,
+    result_frame,
+    values,
+)
+from cxmetrics.plot._style import (
+    COLORS,
+    chart,
+    hide_spines,
+    labelled,
+    legend,
+    message,
+    new_axes,
+    new_figure,
+    rows_figure,
+)
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -33,13 +54,36 @@ FUNNEL_COLUMNS = (
 
 
 @chart
-def funnel(result: Any, *, max_groups: int = 24, ax: Any = None, title: str | None = None) -> Axes:
+def funnel(data: Any, *, max_groups: int = 24, ax: Any = None, title: str | None = None) -> Axes:
     """Customers at each step as bars, annotated with the step conversion and the drop-off.
 
-    ``result`` is :func:`cxmetrics.funnel`'s frame (``step, entered, conversion_rate,
-    drop_off``). Computed with ``by=``, it draws one small funnel per group (the
-    ``max_groups`` largest, the rest named in the title), on a new figure. An empty result
-    draws a message.
+    Parameters
+    ----------
+    data : DataFrame
+        :func:`cxmetrics.funnel`'s result (pandas, polars or pyarrow; a lazy frame is
+        collected): ``step``, ``entered``, ``conversion_rate`` and ``drop_off`` are read; any
+        column that is not a funnel result column is a group key (computed with ``by=``).
+    max_groups : int, default 24
+        With group keys, one small funnel is drawn per group, for the ``max_groups`` groups
+        with the most customers; the title says how many were left out.
+    ax : matplotlib Axes, optional
+        Where to draw a funnel of one group (a new figure, not registered with pyplot, when
+        absent). A grouped funnel draws small multiples on its own figure, so ``ax`` must be
+        None then.
+    title : str, optional
+        The title (default: says what the colours mean).
+
+    Returns
+    -------
+    matplotlib Axes
+        The funnel's Axes (the first small multiple for a grouped result).
+
+    Notes
+    -----
+    Edge inputs: an empty frame raises :class:`~cxmetrics.errors.ValueRangeError`; negative or
+    infinite counts, text in a count column, and rates outside [0, 1] raise naming the column; a
+    step with no customers draws an empty bar; missing group keys are a group of their own (titled
+    "(missing)"); the same step twice without group columns is an error.
 
     Examples
     --------
@@ -57,12 +101,13 @@ def funnel(result: Any, *, max_groups: int = 24, ax: Any = None, title: str | No
     >>> len(grouped.figure.axes)
     2
     """
-    check_positive_int(max_groups, "max_groups")
-    frame = result_frame(result, ["step", "entered", "conversion_rate", "drop_off"], "funnel")
+    max_groups = check_positive_int(max_groups, "max_groups")
+    frame = result_frame(data, ["step", "entered", "conversion_rate", "drop_off"], "funnel")
     groups = other_columns(frame, FUNNEL_COLUMNS)
     steps = labels(frame, "step")
-    if not len(steps):
-        return message(new_axes(ax), "no customers entered the funnel")
+    entered = values(frame, "entered", low=0)
+    rate = values(frame, "conversion_rate", low=0, high=1)
+    drop = values(frame, "drop_off", low=0)
     if groups:
         return _funnel_groups(frame, groups, max_groups, ax, title)
     if len(set(steps)) != len(steps):
@@ -70,9 +115,7 @@ def funnel(result: Any, *, max_groups: int = 24, ax: Any = None, title: str | No
             "funnel chart takes one funnel per group; pass the group columns with the result"
         )
     ax = new_axes(ax, (7.0, min(0.5 * len(steps) + 1.5, 12.0)))
-    _funnel_bars(
-        ax, steps, values(frame, "entered"), values(frame, "conversion_rate"), values(frame, "drop_off")
-    )
+    _funnel_bars(ax, steps, entered, rate, drop)
     ax.set_xlabel("customers")
     ax.set_title(title if title is not None else "Funnel (red: customers lost before the next step)")
     return ax
@@ -84,14 +127,15 @@ def _funnel_bars(
     y = np.arange(len(steps))[::-1]
     ax.barh(y, entered, color=COLORS["accent"])
     ax.set_yticks(y, [_short(s, 14 if small else 24) for s in steps])
-    top = entered.max() if len(entered) and entered.max() > 0 else 1.0
+    top = float(np.nanmax(entered)) if np.isfinite(entered).any() else 0.0
+    top = top if top > 0 else 1.0
     size = 7 if small else 9
     for i in range(len(steps)):
         if small:
-            text = f"{entered[i]:,.0f}" + ("" if np.isnan(rate[i]) else f" ({rate[i]:.0%})")
+            text = _count(entered[i]) + ("" if np.isnan(rate[i]) else f" ({rate[i]:.0%})")
         else:
-            text = f"{entered[i]:,.0f}" + ("" if np.isnan(rate[i]) else f"  ({rate[i]:.0%} of previous)")
-        ax.text(entered[i] + 0.01 * top, y[i], text, va="center", fontsize=size)
+            text = _count(entered[i]) + ("" if np.isnan(rate[i]) else f"  ({rate[i]:.0%} of previous)")
+        ax.text(np.nan_to_num(entered[i]) + 0.01 * top, y[i], text, va="center", fontsize=size)
         if not small and not np.isnan(drop[i]) and i + 1 < len(steps) and drop[i] > 0:
             ax.text(
                 0.02 * top, y[i] - 0.5, f"−{drop[i]:,.0f}", color=COLORS["negative"], fontsize=8, va="center"
@@ -102,7 +146,7 @@ def _funnel_bars(
 
 
 def _funnel_groups(frame: Any, groups: list[str], max_groups: int, ax: Any, title: str | None) -> Any:
-    keys = [" / ".join(str(v) for v in row) for row in frame.select(groups).rows()]
+    keys = [" / ".join(parts) for parts in zip(*(labels(frame, g, MISSING_KEY) for g in groups), strict=True)]
     steps, entered = labels(frame, "step"), values(frame, "entered")
     rate, drop = values(frame, "conversion_rate"), values(frame, "drop_off")
     order = list(dict.fromkeys(keys))
@@ -140,13 +184,17 @@ def _funnel_groups(frame: Any, groups: list[str], max_groups: int, ax: Any, titl
     return grid[0][0]
 
 
+def _count(x: float) -> str:
+    return "–" if np.isnan(x) else f"{x:,.0f}"
+
+
 def _short(label: str, width: int) -> str:
     return label if len(label) <= width else label[: width - 1] + "…"
 
 
 @chart
 def journey_flow(
-    result: Any,
+    data: Any,
     *,
     order: Sequence[Any] | None = None,
     min_share: float = 0.02,
@@ -156,11 +204,34 @@ def journey_flow(
 ) -> Axes:
     """Transitions as a flow network: stages left to right, arrows as wide as their moves.
 
-    ``result`` is :func:`cxmetrics.transitions`'s frame (``from_stage, to_stage, moves``;
-    with ``exits=True`` the start and exit appear at the ends). ``order`` fixes the left to
-    right order of the stages (default: by how early they are reached); moves below
-    ``min_share`` of all moves are left out for legibility, and past ``max_stages`` stages the
-    least visited are merged into "(other)" (:func:`group_stages`). No moves draws a message.
+    Parameters
+    ----------
+    data : DataFrame
+        :func:`cxmetrics.transitions`'s result (``from_stage, to_stage, moves``; with
+        ``exits=True`` the start and exit appear at the ends).
+    order : sequence, optional
+        The left to right order of the stages (default: by how early a customer reaches them);
+        stages not listed are left out.
+    min_share : float, default 0.02
+        Moves below this share of all moves are left out, for legibility (0 draws every move).
+    max_stages : int, default 10
+        Past this many stages the least visited are merged into "(other)"
+        (:func:`group_stages`), so 50 stages still read.
+    ax : matplotlib Axes, optional
+        Where to draw (a new figure, not registered with pyplot, when absent).
+    title : str, optional
+        The title (default: says what width and colour mean).
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Notes
+    -----
+    Edge inputs: an empty frame raises :class:`~cxmetrics.errors.ValueRangeError`; negative,
+    infinite or text ``moves`` raise naming the column; rows whose moves are missing count as no
+    moves; when no move is left to draw, the chart says so in its middle. Long stage labels are
+    wrapped onto two lines and shortened with "…".
 
     Examples
     --------
@@ -179,11 +250,14 @@ def journey_flow(
     """
     from matplotlib.patches import FancyArrowPatch
 
-    check_positive_int(max_stages, "max_stages")
-    frame = result_frame(result, ["from_stage", "to_stage", "moves"], "journey_flow")
+    max_stages = check_positive_int(max_stages, "max_stages")
+    min_share = _checks.probability(min_share, "min_share")
+    if order is not None and (isinstance(order, (str, bytes)) or not isinstance(order, Sequence)):
+        raise ValueRangeError(f"order must be a list of stages, got {order!r}")
+    frame = result_frame(data, ["from_stage", "to_stage", "moves"], "journey_flow")
     origin, target = labels(frame, "from_stage"), labels(frame, "to_stage")
-    moves = values(frame, "moves")
-    if not len(moves) or not np.nansum(moves) > 0:
+    moves = np.nan_to_num(values(frame, "moves", low=0))
+    if not np.nansum(moves) > 0:
         return message(new_axes(ax), "no moves between stages")
     origin, target, moves = group_stages(origin, target, moves, max_stages)
     stages = [str(s) for s in order] if order is not None else _flow_order(origin, target, moves)
@@ -194,12 +268,13 @@ def journey_flow(
         i
         for i in range(len(moves))
         if moves[i] >= min_share * moves.sum()
+        and moves[i] > 0
         and origin[i] in position
         and target[i] in position
         and origin[i] != target[i]
     ]
     ax = new_axes(ax, (min(max(7.0, 1.05 * len(stages)), 13.0), 4.2))
-    widest = max((moves[i] for i in keep), default=1.0)
+    widest = max((moves[i] for i in keep), default=1.0) or 1.0
     for i in keep:
         a, b = position[origin[i]], position[target[i]]
         bend = 0.0 if b == a + 1 else (0.35 if b > a else -0.35)
@@ -303,12 +378,36 @@ def _flow_order(origin: list[str], target: list[str], moves: np.ndarray) -> list
 
 @chart
 def gap_chart(
-    result: Any, *, top: int = 10, alpha: float = 0.05, ax: Any = None, title: str | None = None
+    data: Any, *, n: int = 10, alpha: float = 0.05, ax: Any = None, title: str | None = None
 ) -> Axes:
     """Gap scores (excess exits at switches) with intervals, largest first; significant ones red.
 
-    ``result`` is :func:`cxmetrics.gaps`'s frame. The interval is the difference's interval
-    times the switched handoffs; rows flagged ``small_sample`` are left out.
+    Parameters
+    ----------
+    data : DataFrame
+        :func:`cxmetrics.gaps`'s result (``attribute, from_stage, to_stage, switched, ci_low,
+        ci_high, p_adjusted, gap_score, small_sample``). The interval drawn is the
+        difference's interval times the switched handoffs; rows flagged ``small_sample`` are
+        left out.
+    n : int, default 10
+        How many handoffs to draw (the largest gap scores).
+    alpha : float, default 0.05
+        Gaps whose ``p_adjusted`` is below this are drawn red.
+    ax : matplotlib Axes, optional
+        Where to draw (a new figure, not registered with pyplot, when absent).
+    title : str, optional
+        The title (default: says what red means).
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Notes
+    -----
+    Edge inputs: an empty frame raises :class:`~cxmetrics.errors.ValueRangeError`; a
+    ``small_sample`` column that is not boolean, text or infinite numbers, and adjusted p-values
+    outside [0, 1] raise naming the column; when every row is a small sample, the chart says
+    nothing could be tested; a missing p-value is drawn grey.
 
     Examples
     --------
@@ -318,16 +417,17 @@ def gap_chart(
     >>> log = pd.DataFrame({"customer": [1, 1, 1, 2, 2, 3],
     ...                     "stage": ["首页", "购物车", "支付", "首页", "购物车", "首页"],
     ...                     "time": pd.date_range("2025-05-01", periods=6, freq="h"),
-    ...                     "device": ["app"] * 3 + ["web"] * 3})
+    ...                     "device": ["app", "web", "web", "app", "app", "web"]})
     >>> call = dict(customer="customer", time="time", stage="stage")
-    >>> log["device"] = ["app", "web", "web", "app", "app", "web"]  # one switch: too few to test
-    >>> ax = cx.plot.gap_chart(cx.gaps(log, switch="device", **call))
+    >>> ax = cx.plot.gap_chart(cx.gaps(log, switch="device", **call))  # one switch: too few to test
     >>> ax.texts[0].get_text()
     'no handoff had enough customers with and without a switch to test'
     >>> plt.close(ax.figure)
     """
+    n = check_positive_int(n, "n")
+    alpha = _checks.probability(alpha, "alpha", open_ends=True)
     frame = result_frame(
-        result,
+        data,
         [
             "attribute",
             "from_stage",
@@ -341,11 +441,12 @@ def gap_chart(
         ],
         "gap_chart",
     )
-    keep = ~np.asarray(frame["small_sample"].to_list(), dtype=bool)
+    keep = ~flags(frame, "small_sample")
     score = values(frame, "gap_score")[keep]
-    switched = values(frame, "switched")[keep]
+    switched = values(frame, "switched", low=0)[keep]
     low, high = values(frame, "ci_low")[keep] * switched, values(frame, "ci_high")[keep] * switched
-    q = values(frame, "p_adjusted")[keep]
+    check_interval(low, high, ("ci_low", "ci_high"))
+    q = values(frame, "p_adjusted", low=0, high=1)[keep]
     names = [
         f"{a}: {f} → {t}"
         for a, f, t, k in zip(
@@ -357,39 +458,63 @@ def gap_chart(
         )
         if k
     ]
-    check_positive_int(top, "top")
-    order = np.argsort(-score)[:top][::-1]
+    order = np.argsort(-np.nan_to_num(score, nan=-np.inf), kind="stable")[:n][::-1]
     if not len(order):
-        return message(
-            new_axes(ax),
-            "no handoff had enough customers with and without a switch to test"
-            if len(frame)
-            else "no handoff with a switch to test",
-        )
-    ax = new_axes(ax, (7.0, 0.45 * len(order) + 1.5))
+        return message(new_axes(ax), "no handoff had enough customers with and without a switch to test")
+    size, font = rows_figure(7.0, len(order), 0.45)
+    ax = new_axes(ax, size)
     colors = [COLORS["negative"] if q[i] < alpha else COLORS["muted"] for i in order]
+    names = [_short(name, 48) for name in names]
     ax.barh(range(len(order)), score[order], color=colors)
-    ax.errorbar(
-        score[order],
+    ax.errorbar(  # the interval from low to high, wherever the estimate lies
+        (low[order] + high[order]) / 2,
         range(len(order)),
-        xerr=[score[order] - low[order], high[order] - score[order]],
+        xerr=(high[order] - low[order]) / 2,
         fmt="none",
         ecolor="black",
         capsize=3,
     )
-    ax.set_yticks(range(len(order)), [names[i] for i in order])
+    ax.set_yticks(range(len(order)), [names[i] for i in order], fontsize=font)
     ax.axvline(0, color="black", linewidth=0.8)
     ax.set_xlabel("excess exits at switched handoffs")
     ax.set_title(title if title is not None else f"Gaps at switches (red: q < {alpha:g})")
     return ax
 
 
-@chart
-def rfm_heatmap(scored: Any, *, value: str = "monetary", ax: Any = None, title: str | None = None) -> Axes:
-    """The recency × frequency score grid, coloured by mean ``value`` (or ``value="count"``).
+#: Most points a scatter names (past this, the labels would cover each other).
+MAX_LABELS = 15
 
-    ``scored`` is :func:`cxmetrics.rfm_score`'s frame (``r_score, f_score`` and the value
-    column).
+#: The highest RFM score a heat map draws (``rfm_score(bins=)`` beyond this would not read).
+MAX_SCORE = 20
+
+
+@chart
+def rfm_heatmap(data: Any, *, value: str = "monetary", ax: Any = None, title: str | None = None) -> Axes:
+    """The recency × frequency score grid, coloured by the mean of ``value`` (or the count).
+
+    Parameters
+    ----------
+    data : DataFrame
+        :func:`cxmetrics.rfm_score`'s result: ``r_score`` and ``f_score`` (whole numbers from
+        1, as many rows and columns as the highest score) and the ``value`` column.
+    value : str, default "monetary"
+        The numeric column averaged in each cell, or ``"count"`` for customers per cell.
+    ax : matplotlib Axes, optional
+        Where to draw (a new figure, not registered with pyplot, when absent).
+    title : str, optional
+        The title (default: names what the colour shows).
+
+    Returns
+    -------
+    matplotlib Axes
+        The grid's Axes (the figure also holds its colour bar).
+
+    Notes
+    -----
+    Edge inputs: an empty frame raises :class:`~cxmetrics.errors.ValueRangeError`; scores below 1
+    (0 never wraps into the top row), above 20, not whole or missing raise naming the score column
+    and the offending values; a text or infinite ``value`` column raises naming it; cells without
+    customers stay blank, and missing values are left out of a cell's mean.
 
     Examples
     --------
@@ -406,26 +531,34 @@ def rfm_heatmap(scored: Any, *, value: str = "monetary", ax: Any = None, title: 
     1
     >>> plt.close(ax.figure)
     """
+    if not isinstance(value, str):
+        raise ValueRangeError(f"value must be a column name or 'count', got {value!r}")
     needed = ["r_score", "f_score"] + ([] if value == "count" else [value])
-    frame = result_frame(scored, needed, "rfm_heatmap")
-    r, f = values(frame, "r_score").astype(int), values(frame, "f_score").astype(int)
-    size = int(max(r.max(), f.max())) if len(r) else 1
+    frame = result_frame(data, needed, "rfm_heatmap")
+    r = values(frame, "r_score", low=1, high=MAX_SCORE, whole=True, missing=False).astype(int)
+    f = values(frame, "f_score", low=1, high=MAX_SCORE, whole=True, missing=False).astype(int)
+    size = int(max(r.max(), f.max()))
     count = np.zeros((size, size))
     np.add.at(count, (r - 1, f - 1), 1.0)
     if value == "count":
         grid, label = count, "customers"
     else:
-        total = np.zeros((size, size))
-        np.add.at(total, (r - 1, f - 1), values(frame, value))
+        v = values(frame, value)
+        known = ~np.isnan(v)
+        total, counted = np.zeros((size, size)), np.zeros((size, size))
+        np.add.at(total, (r[known] - 1, f[known] - 1), v[known])
+        np.add.at(counted, (r[known] - 1, f[known] - 1), 1.0)
         with np.errstate(invalid="ignore", divide="ignore"):
-            grid = np.where(count > 0, total / count, np.nan)
+            grid = np.where(counted > 0, total / counted, np.nan)
         label = f"mean {value}"
-    ax = new_axes(ax, (6.0, 5.0))
+    ax = new_axes(ax, (6.0, 5.0) if size <= 6 else (8.0, 6.5))
     image = ax.imshow(grid, origin="lower", cmap="viridis", aspect="auto")
-    for i in range(size):
-        for j in range(size):
-            if not np.isnan(grid[i, j]):
-                ax.text(j, i, f"{grid[i, j]:,.0f}", ha="center", va="center", color="white", fontsize=8)
+    if size <= 10:  # past 10 scores the cells are too small for numbers: the colour bar reads them
+        for i in range(size):
+            for j in range(size):
+                if not np.isnan(grid[i, j]):
+                    ax.text(j, i, f"{grid[i, j]:,.0f}", ha="center", va="center", color="white",
+                            fontsize=8 if size <= 6 else 6)
     ax.set_xticks(range(size), [str(k + 1) for k in range(size)])
     ax.set_yticks(range(size), [str(k + 1) for k in range(size)])
     ax.set_xlabel("frequency score")
@@ -437,12 +570,32 @@ def rfm_heatmap(scored: Any, *, value: str = "monetary", ax: Any = None, title: 
 
 @chart
 def segment_bars(
-    profile: Any, *, segment: str | None = None, ax: Any = None, title: str | None = None
+    data: Any, *, segment: str | None = None, ax: Any = None, title: str | None = None
 ) -> Axes:
     """Share of customers and of revenue per segment, side by side.
 
-    ``profile`` is :func:`cxmetrics.segment_profile`'s frame (``customers, share,
-    revenue_share`` and the segment column, default its first column).
+    Parameters
+    ----------
+    data : DataFrame
+        :func:`cxmetrics.segment_profile`'s result: ``share`` and ``revenue_share`` (in
+        [0, 1]) and the segment column.
+    segment : str, optional
+        The column naming the segments (default: the first column).
+    ax : matplotlib Axes, optional
+        Where to draw (a new figure, not registered with pyplot, when absent).
+    title : str, optional
+        The title.
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Notes
+    -----
+    Edge inputs: an empty frame raises :class:`~cxmetrics.errors.ValueRangeError`; shares outside
+    [0, 1], text or infinite shares raise naming the column; a missing share draws no bar; a
+    missing segment name is labelled "(missing)". The figure grows with the number of segments;
+    names past 30 characters are shortened with "…".
 
     Examples
     --------
@@ -456,17 +609,19 @@ def segment_bars(
     4
     >>> plt.close(ax.figure)
     """
-    frame = result_frame(profile, ["share", "revenue_share"], "segment_bars")
-    segment = segment or frame.columns[0]
-    names = labels(frame, segment)
-    share, revenue = values(frame, "share"), values(frame, "revenue_share")
+    frame = result_frame(data, ["share", "revenue_share"], "segment_bars")
+    segment = frame.columns[0] if segment is None else column_argument(frame, segment, "segment")
+    names = [_short(name, 30) for name in labels(frame, segment, MISSING_KEY)]
+    share = values(frame, "share", low=0, high=1)
+    revenue = values(frame, "revenue_share", low=0, high=1)
     y = np.arange(len(names))[::-1]
-    ax = new_axes(ax, (7.0, 0.45 * len(names) + 1.5))
+    size, font = rows_figure(7.0, len(names), 0.45)
+    ax = new_axes(ax, size)
     ax.barh(y + 0.2, share * 100, 0.4, label="customers", color=COLORS["accent"])
     ax.barh(y - 0.2, revenue * 100, 0.4, label="revenue", color=COLORS["positive"])
-    ax.set_yticks(y, names)
+    ax.set_yticks(y, names, fontsize=font)
     ax.set_xlabel("% of total")
-    ax.legend()
+    legend(ax)
     ax.set_title(title if title is not None else "Segments: share of customers and of revenue")
     return ax
 
@@ -477,11 +632,34 @@ def clv_distribution(
 ) -> Axes:
     """Histogram of customer lifetime values (log scale), with the median and top 10% marked.
 
-    ``data`` is a frame with the ``value`` column (for example the summary with
-    :func:`cxmetrics.customer_lifetime_value` added). The axis runs from the 0.5th percentile
-    (at most five decades below the largest value) to the largest value; the median and top-10 %
-    lines are named in the legend (so their labels
-    never collide). No positive value draws a message.
+    The axis runs from the 0.5th percentile (at most five decades below the largest value) to
+    the largest value; smaller values go in the first bin. The median and top-10 % lines are
+    named in the legend (so their labels never collide).
+
+    Parameters
+    ----------
+    data : DataFrame
+        A frame with the ``value`` column, one row per customer (for example the summary with
+        :func:`cxmetrics.customer_lifetime_value` added).
+    value : str, default "clv"
+        The column of values.
+    bins : int, default 40
+        Number of bins (a whole number from 1).
+    ax : matplotlib Axes, optional
+        Where to draw (a new figure, not registered with pyplot, when absent).
+    title : str, optional
+        The title (default: the share of the value the top 10 % hold).
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Notes
+    -----
+    Edge inputs: an empty frame raises :class:`~cxmetrics.errors.ValueRangeError`; a text or
+    infinite ``value`` column raises naming it; missing, zero and negative values are left out (a
+    log axis cannot show them), and when none is left the chart says so; one customer, or
+    customers with one value, draw one bar on an axis ±50 % around it.
 
     Examples
     --------
@@ -493,8 +671,9 @@ def clv_distribution(
     'log'
     >>> plt.close(ax.figure)
     """
-    check_positive_int(bins, "bins")
-    frame = result_frame(data, [value], "clv_distribution")
+    bins = check_positive_int(bins, "bins")
+    frame = result_frame(data, [], "clv_distribution")
+    value = column_argument(frame, value, "value")
     v = values(frame, value)
     v = v[np.isfinite(v) & (v > 0)]
     ax = new_axes(ax)
@@ -517,7 +696,7 @@ def clv_distribution(
         ax.axvline(
             level, color=COLORS["negative"], linestyle=style, linewidth=1.2, label=f"{name} {level:,.0f}"
         )
-    ax.legend(fontsize=8, loc="upper left", frameon=False)
+    legend(ax, fontsize=8, loc="upper left", frameon=False)
     ax.set_xlabel(f"{value} (log scale)")
     ax.set_ylabel("customers")
     top = np.sort(v)[::-1]
@@ -528,11 +707,33 @@ def clv_distribution(
 
 @chart
 def probability_alive_matrix(
-    grid: Any, *, value: str = "probability_alive", ax: Any = None, title: str | None = None
+    data: Any, *, value: str = "probability_alive", ax: Any = None, title: str | None = None
 ) -> Axes:
-    """Heat map of P(alive) (or ``value="expected_purchases"``) over frequency × recency.
+    """Heat map of P(alive) (or the expected purchases) over frequency × recency.
 
-    ``grid`` is :func:`cxmetrics.frequency_recency_matrix`'s frame.
+    Parameters
+    ----------
+    data : DataFrame
+        :func:`cxmetrics.frequency_recency_matrix`'s result (``frequency, recency`` and the
+        ``value`` column, one row per cell).
+    value : {"probability_alive", "expected_purchases"}, default "probability_alive"
+        The column to colour by.
+    ax : matplotlib Axes, optional
+        Where to draw (a new figure, not registered with pyplot, when absent).
+    title : str, optional
+        The title.
+
+    Returns
+    -------
+    matplotlib Axes
+        The grid's Axes (the figure also holds its colour bar).
+
+    Notes
+    -----
+    Edge inputs: an empty frame raises :class:`~cxmetrics.errors.ValueRangeError`; text, missing
+    or infinite frequencies and recencies, probabilities outside [0, 1] and negative expected
+    purchases raise naming the column; cells the frame does not hold stay blank; a grid of one
+    recency or one frequency draws one column or row of cells.
 
     Examples
     --------
@@ -546,19 +747,23 @@ def probability_alive_matrix(
     (6, 4)
     >>> plt.close(ax.figure)
     """
-    check_choice(value, ("probability_alive", "expected_purchases"), "value")
-    frame = result_frame(grid, ["frequency", "recency", value], "probability_alive_matrix")
-    f, r, z = values(frame, "frequency"), values(frame, "recency"), values(frame, value)
+    value = _checks.option(value, ("probability_alive", "expected_purchases"), "value")
+    frame = result_frame(data, ["frequency", "recency", value], "probability_alive_matrix")
+    f = values(frame, "frequency", low=0, missing=False)
+    r = values(frame, "recency", low=0, missing=False)
+    z = values(frame, value, low=0, high=1 if value == "probability_alive" else None)
     freqs, recs = np.unique(f), np.unique(r)
     matrix = np.full((len(freqs), len(recs)), np.nan)
     matrix[np.searchsorted(freqs, f), np.searchsorted(recs, r)] = z
+    step = float(np.diff(recs).min()) if len(recs) > 1 else 1.0
+    left, right = (recs[0], recs[-1]) if len(recs) > 1 else (recs[0] - step / 2, recs[0] + step / 2)
     ax = new_axes(ax, (7.0, 5.0))
     image = ax.imshow(
         matrix,
         origin="lower",
         aspect="auto",
         cmap="magma",
-        extent=(recs[0], recs[-1], freqs[0] - 0.5, freqs[-1] + 0.5),
+        extent=(left, right, freqs[0] - 0.5, freqs[-1] + 0.5),
     )
     ax.figure.colorbar(image, ax=ax, label=value.replace("_", " "))
     ax.set_xlabel("recency (time of last purchase)")
@@ -568,11 +773,28 @@ def probability_alive_matrix(
 
 
 @chart
-def calibration_holdout(report: Any, *, ax: Any = None, title: str | None = None) -> Axes:
+def calibration_holdout(data: Any, *, ax: Any = None, title: str | None = None) -> Axes:
     """Mean holdout purchases per calibration-frequency bucket: actual against predicted.
 
-    ``report`` is :func:`cxmetrics.calibration_report`'s frame (the ``total`` row is shown
-    in the title).
+    Parameters
+    ----------
+    data : DataFrame
+        :func:`cxmetrics.calibration_report`'s result (``frequency`` buckets, ``actual_mean,
+        predicted_mean, actual, predicted``); its ``total`` row is shown in the title.
+    ax : matplotlib Axes, optional
+        Where to draw (a new figure, not registered with pyplot, when absent).
+    title : str, optional
+        The title (default: the predicted and actual totals).
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Notes
+    -----
+    Edge inputs: an empty frame, or one with only the ``total`` row, raises
+    :class:`~cxmetrics.errors.ValueRangeError`; negative, text or infinite means raise naming the
+    column; a missing mean draws no bar.
 
     Examples
     --------
@@ -588,11 +810,15 @@ def calibration_holdout(report: Any, *, ax: Any = None, title: str | None = None
     >>> plt.close(ax.figure)
     """
     frame = result_frame(
-        report, ["frequency", "actual_mean", "predicted_mean", "actual", "predicted"], "calibration_holdout"
+        data, ["frequency", "actual_mean", "predicted_mean", "actual", "predicted"], "calibration_holdout"
     )
     buckets = labels(frame, "frequency")
     rows = [i for i, b in enumerate(buckets) if b != "total"]
-    actual, predicted = values(frame, "actual_mean")[rows], values(frame, "predicted_mean")[rows]
+    if not rows:
+        raise ValueRangeError("calibration_holdout input has only the 'total' row: no bucket to draw")
+    actual = values(frame, "actual_mean", low=0)[rows]
+    predicted = values(frame, "predicted_mean", low=0)[rows]
+    totals = values(frame, "actual", low=0), values(frame, "predicted", low=0)
     ax = new_axes(ax)
     x = np.arange(len(rows))
     ax.bar(x - 0.2, actual, 0.4, label="actual", color=COLORS["accent"])
@@ -600,12 +826,11 @@ def calibration_holdout(report: Any, *, ax: Any = None, title: str | None = None
     ax.set_xticks(x, [buckets[i] for i in rows])
     ax.set_xlabel("repeat purchases in calibration")
     ax.set_ylabel("mean purchases in holdout")
-    ax.legend()
+    legend(ax)
     if "total" in buckets:
         t = buckets.index("total")
         default = (
-            f"Calibration vs holdout: predicted {values(frame, 'predicted')[t]:,.0f}, "
-            f"actual {values(frame, 'actual')[t]:,.0f}"
+            f"Calibration vs holdout: predicted {totals[1][t]:,.0f}, actual {totals[0][t]:,.0f}"
         )
     else:
         default = "Calibration vs holdout"
@@ -614,10 +839,30 @@ def calibration_holdout(report: Any, *, ax: Any = None, title: str | None = None
 
 
 @chart
-def driver_quadrant(result: Any, *, ax: Any = None, title: str | None = None) -> Axes:
+def driver_quadrant(data: Any, *, ax: Any = None, title: str | None = None) -> Axes:
     """Importance against performance per driver, split into the four action quadrants.
 
-    ``result`` is :func:`cxmetrics.importance_performance`'s frame (one group).
+    Parameters
+    ----------
+    data : DataFrame
+        :func:`cxmetrics.importance_performance`'s result for one group (``driver,
+        importance, performance, importance_split, performance_split, quadrant``).
+    ax : matplotlib Axes, optional
+        Where to draw (a new figure, not registered with pyplot, when absent).
+    title : str, optional
+        The title.
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Notes
+    -----
+    Edge inputs: an empty frame raises :class:`~cxmetrics.errors.ValueRangeError`; text or
+    infinite numbers raise naming the column; splits that differ between rows (a result of several
+    groups) raise, asking for one group; a driver with a missing importance or performance is not
+    drawn. Driver names past 16 characters are shortened with "…"; past 15 drivers only the 15
+    most important are named.
 
     Examples
     --------
@@ -634,11 +879,20 @@ def driver_quadrant(result: Any, *, ax: Any = None, title: str | None = None) ->
     >>> plt.close(ax.figure)
     """
     frame = result_frame(
-        result,
+        data,
         ["driver", "importance", "performance", "importance_split", "performance_split", "quadrant"],
         "driver_quadrant",
     )
     imp, perf = values(frame, "importance"), values(frame, "performance")
+    splits = {}
+    for column in ("importance_split", "performance_split"):
+        split = values(frame, column, missing=False)
+        if len(np.unique(split)) > 1:
+            raise ValueRangeError(
+                f"driver_quadrant draws one group, but {column!r} differs between rows: "
+                f"{sorted(set(split.tolist()))[:3]}; filter the result to one group first"
+            )
+        splits[column] = float(split[0])
     quadrant = labels(frame, "quadrant")
     palette = [COLORS["negative"], COLORS["positive"], COLORS["muted"], COLORS["neutral"]]
     colors = {q: palette[i % len(palette)] for i, q in enumerate(dict.fromkeys(quadrant))}
@@ -646,12 +900,16 @@ def driver_quadrant(result: Any, *, ax: Any = None, title: str | None = None) ->
     for q in colors:
         rows = [i for i, name in enumerate(quadrant) if name == q]
         ax.scatter(perf[rows], imp[rows], s=80, color=colors[q], label=q)
-    for name, x, y in zip(labels(frame, "driver"), perf, imp, strict=True):
-        ax.annotate(name, (x, y), textcoords="offset points", xytext=(6, 4), fontsize=9)
-    ax.axhline(values(frame, "importance_split")[0], color="black", linewidth=0.8, linestyle="--")
-    ax.axvline(values(frame, "performance_split")[0], color="black", linewidth=0.8, linestyle="--")
+    drivers = labels(frame, "driver")
+    for i in labelled(imp, MAX_LABELS):  # the most important drivers
+        if np.isfinite(perf[i]) and np.isfinite(imp[i]):
+            ax.annotate(_short(drivers[i], 16), (perf[i], imp[i]), textcoords="offset points",
+                        xytext=(6, 4), fontsize=9)
+    ax.margins(x=0.12)
+    ax.axhline(splits["importance_split"], color="black", linewidth=0.8, linestyle="--")
+    ax.axvline(splits["performance_split"], color="black", linewidth=0.8, linestyle="--")
     ax.set_xlabel("performance")
     ax.set_ylabel("importance (% of explained variance)")
-    ax.legend(fontsize=8)
+    legend(ax, fontsize=8)
     ax.set_title(title if title is not None else "Importance–performance quadrants")
     return ax

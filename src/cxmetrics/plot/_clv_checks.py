@@ -1,8 +1,8 @@
 """Charts of the CLV model checks: tracking, repeat-purchase histogram, sBG survival.
 
 Each draws on ``ax`` or on the Axes of a new ``matplotlib.figure.Figure`` (never through
-pyplot, so no figure is registered globally), pins a CJK-capable font on its own texts instead
-of changing rcParams, and returns the Axes.
+pyplot, so no figure is registered globally), sets the chart fonts on its own texts instead
+of changing rcParams (:func:`cxmetrics.plot.font_families`), and returns the Axes.
 """
 
 from __future__ import annotations
@@ -11,43 +11,41 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from cxmetrics.errors import ValueRangeError, check_choice
-from cxmetrics.plot._data import labels, other_columns, result_frame, values
-from cxmetrics.plot._style import COLORS, cjk_font
+from cxmetrics import _checks
+from cxmetrics.errors import ValueRangeError
+from cxmetrics.plot._data import check_interval, labels, other_columns, result_frame, values
+from cxmetrics.plot._style import COLORS, chart, legend, new_axes
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
 
-def _axes(ax: Any, size: tuple[float, float] = (7.0, 4.0)) -> Any:
-    if ax is not None:
-        return ax
-    from matplotlib.figure import Figure
-
-    return Figure(figsize=size).add_subplot()
-
-
-def _finish(ax: Any) -> Any:
-    """Pin the CJK font (when there is one) on the Axes' texts and ticks; hide the top and right
-    spines."""
-    from matplotlib.text import Text
-
-    family = cjk_font()
-    fonts = [family, "DejaVu Sans"] if family else ["DejaVu Sans"]
-    ax.tick_params(labelfontfamily=fonts)
-    for text in ax.findobj(Text):
-        text.set_fontfamily(fonts)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
-    return ax
-
-
-def tracking_plot(result: Any, *, kind: str = "cumulative", ax: Any = None, title: str | None = None) -> Axes:
+@chart
+def tracking_plot(data: Any, *, kind: str = "cumulative", ax: Any = None, title: str | None = None) -> Axes:
     """Actual against predicted repeat purchases per period, calibration and holdout divided
     (Fader, Hardie & Lee 2005a, figures 2 and 3).
 
-    ``result`` is :func:`cxmetrics.tracking`'s frame; ``kind`` is ``"cumulative"`` or
-    ``"incremental"``.
+    Parameters
+    ----------
+    data : DataFrame
+        :func:`cxmetrics.tracking`'s result (``period, part`` and the actual and predicted
+        repeat purchases, per period and cumulative).
+    kind : {"cumulative", "incremental"}, default "cumulative"
+        Which pair of columns to draw.
+    ax : matplotlib Axes, optional
+        Where to draw (a new figure, not registered with pyplot, when absent).
+    title : str, optional
+        The title.
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Notes
+    -----
+    Edge inputs: an empty frame raises :class:`~cxmetrics.errors.ValueRangeError`; missing or text
+    periods, negative, text or infinite purchases raise naming the column; a missing purchase
+    count breaks its line; without a holdout part no divider is drawn.
 
     Examples
     --------
@@ -61,15 +59,16 @@ def tracking_plot(result: Any, *, kind: str = "cumulative", ax: Any = None, titl
     >>> [line.get_label() for line in ax.get_lines()][:2]
     ['actual', 'predicted']
     """
-    check_choice(kind, ("cumulative", "incremental"), "kind")
+    kind = _checks.option(kind, ("cumulative", "incremental"), "kind")
     suffix = "_cumulative" if kind == "cumulative" else ""
-    frame = result_frame(result, ["period", "part", "actual" + suffix, "predicted" + suffix], "tracking_plot")
-    period = values(frame, "period")
-    ax = _axes(ax)
-    ax.plot(period, values(frame, "actual" + suffix), color=COLORS["accent"], label="actual")
+    frame = result_frame(data, ["period", "part", "actual" + suffix, "predicted" + suffix], "tracking_plot")
+    period = values(frame, "period", missing=False)
+    actual, predicted = values(frame, "actual" + suffix, low=0), values(frame, "predicted" + suffix, low=0)
+    ax = new_axes(ax)
+    ax.plot(period, actual, color=COLORS["accent"], label="actual")
     ax.plot(
         period,
-        values(frame, "predicted" + suffix),
+        predicted,
         color=COLORS["negative"],
         linestyle="--",
         label="predicted",
@@ -82,16 +81,35 @@ def tracking_plot(result: Any, *, kind: str = "cumulative", ax: Any = None, titl
                 fontsize=8, color=COLORS["muted"])
     ax.set_xlabel("period")
     ax.set_ylabel(f"{kind} repeat purchases")
-    ax.legend(loc="upper left" if kind == "cumulative" else "upper right")
+    legend(ax, loc="upper left" if kind == "cumulative" else "upper right")
     ax.set_title(title if title is not None else f"Tracking {kind} repeat purchases")
-    return _finish(ax)
+    return ax
 
 
-def purchase_histogram(result: Any, *, ax: Any = None, title: str | None = None) -> Axes:
+@chart
+def purchase_histogram(data: Any, *, ax: Any = None, title: str | None = None) -> Axes:
     """Customers by number of repeat purchases in calibration: actual against expected bars.
 
-    ``result`` is :func:`cxmetrics.repeat_purchase_histogram`'s frame (the chi-square test is
-    shown in the title when present).
+    Parameters
+    ----------
+    data : DataFrame
+        :func:`cxmetrics.repeat_purchase_histogram`'s result (``frequency`` buckets,
+        ``actual``, ``expected``; the chi-square ``p_value`` is shown in the title when
+        present).
+    ax : matplotlib Axes, optional
+        Where to draw (a new figure, not registered with pyplot, when absent).
+    title : str, optional
+        The title.
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Notes
+    -----
+    Edge inputs: an empty frame raises :class:`~cxmetrics.errors.ValueRangeError`; negative, text
+    or infinite counts and a p-value outside [0, 1] raise naming the column; a missing count draws
+    no bar.
 
     Examples
     --------
@@ -102,28 +120,49 @@ def purchase_histogram(result: Any, *, ax: Any = None, title: str | None = None)
     >>> len(cx.plot.purchase_histogram(result).patches)
     6
     """
-    frame = result_frame(result, ["frequency", "actual", "expected"], "purchase_histogram")
+    frame = result_frame(data, ["frequency", "actual", "expected"], "purchase_histogram")
     buckets = labels(frame, "frequency")
+    actual, expected = values(frame, "actual", low=0), values(frame, "expected", low=0)
+    p_value = values(frame, "p_value", low=0, high=1) if "p_value" in frame.columns else None
     x = np.arange(len(buckets))
-    ax = _axes(ax)
-    ax.bar(x - 0.2, values(frame, "actual"), 0.4, label="actual", color=COLORS["accent"])
-    ax.bar(x + 0.2, values(frame, "expected"), 0.4, label="expected", color=COLORS["neutral"])
+    ax = new_axes(ax)
+    ax.bar(x - 0.2, actual, 0.4, label="actual", color=COLORS["accent"])
+    ax.bar(x + 0.2, expected, 0.4, label="expected", color=COLORS["neutral"])
     ax.set_xticks(x, buckets)
     ax.set_xlabel("repeat purchases in calibration")
     ax.set_ylabel("customers")
-    ax.legend()
+    legend(ax)
     default = "Repeat purchases: actual vs expected"
-    if "p_value" in frame.columns and len(frame):
-        default += f" (chi-square p = {values(frame, 'p_value')[0]:.2g})"
+    if p_value is not None and not np.isnan(p_value[0]):
+        default += f" (chi-square p = {p_value[0]:.2g})"
     ax.set_title(title if title is not None else default)
-    return _finish(ax)
+    return ax
 
 
-def survival_curve(result: Any, *, ax: Any = None, title: str | None = None) -> Axes:
+@chart
+def survival_curve(data: Any, *, ax: Any = None, title: str | None = None) -> Axes:
     """Share of a cohort still active per period, with its interval band, one line per cohort.
 
-    ``result`` is :meth:`cxmetrics.ShiftedBetaGeometric.survival`'s frame; a column
-    ``observed`` (the actual share, when the caller adds it) is drawn as points.
+    Parameters
+    ----------
+    data : DataFrame
+        :meth:`cxmetrics.ShiftedBetaGeometric.survival`'s result (``period, survival`` and,
+        for the band, ``ci_low, ci_high``); a column ``observed`` (the actual share, when the
+        caller adds it) is drawn as points, and one more column names the cohorts.
+    ax : matplotlib Axes, optional
+        Where to draw (a new figure, not registered with pyplot, when absent).
+    title : str, optional
+        The title.
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Notes
+    -----
+    Edge inputs: an empty frame raises :class:`~cxmetrics.errors.ValueRangeError`, and so do two
+    or more cohort columns; shares outside [0, 1], missing or text periods and infinite values
+    raise naming the column; a missing share breaks its line.
 
     Examples
     --------
@@ -133,35 +172,40 @@ def survival_curve(result: Any, *, ax: Any = None, title: str | None = None) -> 
     >>> len(ax.get_lines())
     1
     """
-    frame = result_frame(result, ["period", "survival"], "survival_curve")
+    frame = result_frame(data, ["period", "survival"], "survival_curve")
     known = ("period", "survival", "se", "ci_low", "ci_high", "observed")
     groups = other_columns(frame, known)
     if len(groups) > 1:
         raise ValueRangeError(f"survival_curve draws one cohort column, got {groups}")
     names = labels(frame, groups[0]) if groups else [""] * len(frame)
-    period, survival = values(frame, "period"), values(frame, "survival")
+    period, survival = values(frame, "period", missing=False), values(frame, "survival", low=0, high=1)
     band = "ci_low" in frame.columns and "ci_high" in frame.columns
-    ax = _axes(ax)
+    low = values(frame, "ci_low", low=0, high=1) if band else None
+    high = values(frame, "ci_high", low=0, high=1) if band else None
+    if low is not None and high is not None:
+        check_interval(low, high, ("ci_low", "ci_high"))
+    observed = values(frame, "observed", low=0, high=1) if "observed" in frame.columns else None
+    ax = new_axes(ax)
     palette = [COLORS["accent"], COLORS["negative"], COLORS["positive"], COLORS["neutral"], COLORS["muted"]]
     for i, name in enumerate(dict.fromkeys(names)):
         rows = np.array([n == name for n in names])
         color = palette[i % len(palette)]
         ax.plot(period[rows], survival[rows], color=color, label=name or "model")
-        if band:
+        if low is not None and high is not None:
             ax.fill_between(
                 period[rows],
-                values(frame, "ci_low")[rows],
-                values(frame, "ci_high")[rows],
+                low[rows],
+                high[rows],
                 color=color,
                 alpha=0.2,
                 linewidth=0,
             )
-        if "observed" in frame.columns:
-            ax.scatter(period[rows], values(frame, "observed")[rows], color=color, s=14)
+        if observed is not None:
+            ax.scatter(period[rows], observed[rows], color=color, s=14)
     ax.set_ylim(0, 1.02)
     ax.set_xlabel("period")
     ax.set_ylabel("share still active")
     if groups:
-        ax.legend(title=groups[0])
+        legend(ax, title=groups[0])
     ax.set_title(title if title is not None else "Survival (shifted-beta-geometric)")
-    return _finish(ax)
+    return ax

@@ -26,7 +26,7 @@ import threading
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
-from cxmetrics.errors import FontWarning
+from cxmetrics.errors import CXMetricsError, FontWarning, ValueRangeError
 
 __all__ = [
     "BUNDLED_FAMILY",
@@ -38,7 +38,11 @@ __all__ = [
     "cjk_font",
     "cjk_font_path",
     "font_families",
+    "labelled",
+    "legend",
+    "missing_glyphs",
     "new_axes",
+    "rows_figure",
     "style_figure",
     "system_cjk_font",
 ]
@@ -104,7 +108,17 @@ def _system_cjk_font() -> str | None:
 
 
 def system_cjk_font() -> str | None:
-    """The family of a CJK font installed on this machine, or None (searched once).
+    """The family of a CJK font installed on this machine, or None.
+
+    Looks for the families in ``CJK_FAMILIES`` among matplotlib's known fonts, then for their
+    files in the usual system folders (registering the first found); the search runs once per
+    process.
+
+    Returns
+    -------
+    str or None
+        The family name (for example ``'Noto Sans CJK SC'``), or None on a machine without a
+        CJK font (charts then draw Chinese with the bundled subset, :func:`cjk_font`).
 
     Examples
     --------
@@ -142,8 +156,15 @@ def _register(path: str) -> str | None:
 
 
 def font_families() -> list[str]:
-    """The font list every chart text gets: DejaVu Sans, the system's CJK font (if any), the
-    bundled subset. matplotlib falls back glyph by glyph along the list.
+    """The font list every chart text gets, in the order matplotlib falls back along it.
+
+    Returns
+    -------
+    list of str
+        ``'DejaVu Sans'`` (Latin text and digits), the system's CJK font when there is one
+        (:func:`system_cjk_font`), and the bundled subset ``'cxmetrics CJK Sans'`` last, so the
+        list is never without Chinese glyphs. matplotlib picks, glyph by glyph, the first font
+        of the list that has the glyph.
 
     Examples
     --------
@@ -157,7 +178,15 @@ def font_families() -> list[str]:
 
 
 def cjk_font() -> str:
-    """The family that draws Chinese glyphs: the system's CJK font, else the bundled subset.
+    """The family that draws Chinese glyphs.
+
+    Returns
+    -------
+    str
+        The system's CJK font (:func:`system_cjk_font`), else the bundled subset
+        ``'cxmetrics CJK Sans'`` (GB 2312 and the common Traditional characters; rarer
+        characters, such as 堃 or 喆, need a full system font: charts warn with
+        :class:`~cxmetrics.errors.FontWarning` naming them).
 
     Examples
     --------
@@ -169,7 +198,13 @@ def cjk_font() -> str:
 
 
 def cjk_font_path() -> str:
-    """The file of :func:`cjk_font` (for libraries that take a path, such as wordcloud).
+    """The file of :func:`cjk_font`, for libraries that take a font path (such as wordcloud).
+
+    Returns
+    -------
+    str
+        The path of the system CJK font file (``.ttf``, ``.ttc`` or ``.otf``), or of the
+        bundled subset when the system has none.
 
     Examples
     --------
@@ -191,6 +226,12 @@ def chart_context() -> Iterator[list[str]]:
 
     Changes nothing global (it is no longer an ``rc_context``): apply the yielded list with
     ``text.set_fontfamily(fonts)``, or call :func:`style_figure` on your figure.
+
+    Returns
+    -------
+    context manager
+        Entering it gives the list of :func:`font_families`; leaving it restores nothing,
+        since nothing was changed.
 
     Examples
     --------
@@ -216,11 +257,54 @@ def pin_fonts(axes: Any, fonts: list[str]) -> None:
 
 
 def style_figure(figure: Any, *, skip: Any = (), fonts: list[str] | None = None) -> None:
-    """Give every text of ``figure`` (tick labels too) the chart fonts and hide the top and right
-    spines, except on the Axes in ``skip`` (a caller's own Axes on a shared figure)."""
+    """Give a figure you drew the chart fonts: every text and tick label.
+
+    Parameters
+    ----------
+    figure : matplotlib.figure.Figure
+        The figure to style (pyplot's or a plain ``Figure``).
+    skip : iterable of matplotlib Axes, default ()
+        Axes of the figure to leave alone (a caller's own Axes on a shared figure).
+    fonts : list of str, optional
+        Font families in fallback order (default :func:`font_families`).
+
+    Returns
+    -------
+    None
+        The figure's texts are changed in place; nothing global is. Characters that no font of
+        the list has (they would draw as boxes) are named in a
+        :class:`~cxmetrics.errors.FontWarning`.
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> import cxmetrics as cx
+    >>> figure = Figure()
+    >>> ax = figure.add_subplot()
+    >>> _ = ax.set_title("净推荐值")
+    >>> cx.plot.style_figure(figure)
+    >>> ax.title.get_fontfamily()[-1]
+    'cxmetrics CJK Sans'
+    """
+    if not isinstance(figure, _figure_class()):
+        raise ValueRangeError(f"figure must be a matplotlib Figure, got {type(figure).__name__}")
+    if fonts is not None and (not isinstance(fonts, list) or not all(isinstance(f, str) for f in fonts)
+                              or not fonts):
+        raise ValueRangeError(f"fonts must be a non-empty list of family names, got {fonts!r}")
+    fonts = fonts or font_families()
+    _style(figure, skip, fonts)
+    warn_missing_glyphs(figure, fonts, stacklevel=2)
+
+
+def _figure_class() -> Any:
+    from matplotlib.figure import Figure
+
+    return Figure
+
+
+def _style(figure: Any, skip: Any, fonts: list[str]) -> None:
     from matplotlib.text import Text
 
-    fonts = fonts or font_families()
     skipped = set(skip)
     for axes in figure.axes:
         if axes not in skipped:
@@ -233,19 +317,82 @@ def style_figure(figure: Any, *, skip: Any = (), fonts: list[str] | None = None)
             text.set_fontfamily(fonts)
 
 
+@functools.lru_cache(maxsize=16)
+def _charmap(family: str) -> frozenset[int]:
+    """The code points the font of ``family`` has glyphs for (empty when it is not found)."""
+    from matplotlib import font_manager, ft2font
+
+    try:
+        path = font_manager.findfont(font_manager.FontProperties(family=family), fallback_to_default=False)
+        return frozenset(ft2font.FT2Font(path).get_charmap())
+    except (OSError, RuntimeError, ValueError):
+        return frozenset()
+
+
+def missing_glyphs(texts: Any, fonts: list[str]) -> list[str]:
+    """The characters of ``texts`` that no font of ``fonts`` has, in order of appearance."""
+    import unicodedata
+
+    covered = [_charmap(f) for f in fonts]
+    missing: dict[str, None] = {}
+    for text in texts:
+        for ch in text:
+            if ch in missing or ch.isspace() or unicodedata.category(ch).startswith("C"):
+                continue
+            if not any(ord(ch) in c for c in covered):
+                missing[ch] = None
+    return list(missing)
+
+
+def warn_missing_glyphs(figure: Any, fonts: list[str], *, stacklevel: int) -> None:
+    """Warn (:class:`FontWarning`) naming the characters of the figure's texts that would draw
+    as boxes, and how to get a font with them."""
+    import warnings
+
+    from matplotlib.text import Text
+
+    texts = [t.get_text() for t in figure.findobj(Text)]
+    for axes in figure.axes:
+        texts += [t.get_text() for t in (*axes.get_xticklabels(), *axes.get_yticklabels())]
+    missing = missing_glyphs(texts, fonts)
+    if missing:
+        shown = "".join(missing[:12]) + ("…" if len(missing) > 12 else "")
+        warnings.warn(
+            f"{len(missing)} characters of the chart's labels are in none of its fonts {fonts} and "
+            f"will draw as boxes: {shown}. The bundled subset has GB 2312 and common Traditional "
+            "characters; install a full CJK font (Debian: apt-get install fonts-noto-cjk)",
+            FontWarning,
+            stacklevel=stacklevel + 1,
+        )
+
+
 F = TypeVar("F", bound=Callable[..., Any])
+#: How :mod:`cxmetrics.plot._data` starts a message about a column; :func:`chart` puts the
+#: chart's name in place of "chart".
+CHART_INPUT = "chart input column"
 
 
 def chart(function: F) -> F:
-    """Style what the chart drew: fonts on the texts and ticks of the Axes it drew on (and any it
-    added, such as a colour bar); other Axes of a figure the caller passed in are left alone."""
+    """Check ``ax`` and ``title``, then style what the chart drew: fonts on the texts and ticks
+    of the Axes it drew on (and any it added, such as a colour bar); other Axes of a figure the
+    caller passed in are left alone. Labels with characters no font has give a FontWarning."""
 
     @functools.wraps(function)
     def draw(*args: Any, **kwargs: Any) -> Any:
+        from cxmetrics.plot._data import check_common
+
         given = kwargs.get("ax")
+        check_common(given, kwargs.get("title"))
         before = set(given.figure.axes) if given is not None else set()
-        result = function(*args, **kwargs)
-        style_figure(result.figure, skip=before - {result})
+        try:
+            result = function(*args, **kwargs)
+        except CXMetricsError as exc:  # name the chart in the column checks' messages
+            if exc.args and isinstance(exc.args[0], str) and exc.args[0].startswith(CHART_INPUT):
+                exc.args = (function.__name__ + exc.args[0][len("chart"):], *exc.args[1:])
+            raise
+        fonts = font_families()
+        _style(result.figure, before - {result}, fonts)
+        warn_missing_glyphs(result.figure, fonts, stacklevel=2)
         return result
 
     return draw  # type: ignore[return-value]
@@ -261,11 +408,40 @@ def new_axes(ax: Any, size: tuple[float, float] = (7.0, 4.0)) -> Any:
     return axes
 
 
+#: The tallest figure a chart makes, in inches (past it, each row's type gets smaller instead).
+MAX_HEIGHT = 40.0
+
+
+def rows_figure(
+    width: float, rows: int, per_row: float, extra: float = 1.5
+) -> tuple[tuple[float, float], float]:
+    """The size of a chart of ``rows`` labelled rows (``per_row`` inches each, capped at
+    :data:`MAX_HEIGHT`) and the label size in points that fits a row (9 at most, 3 at least)."""
+    height = min(per_row * rows + extra, MAX_HEIGHT)
+    room = (height - extra) / max(rows, 1) * 72.0
+    return (width, height), float(min(9.0, max(3.0, 0.7 * room)))
+
+
 def new_figure(size: tuple[float, float]) -> Any:
     """A figure of ``size`` inches that pyplot does not track."""
     from matplotlib.figure import Figure
 
     return Figure(figsize=size, layout="constrained")
+
+
+def labelled(priority: Any, most: int) -> list[int]:
+    """The rows of the ``most`` highest ``priority`` (NaN last), in row order: the points a
+    crowded scatter names."""
+    import numpy as np
+
+    weight = np.nan_to_num(np.asarray(priority, dtype=float), nan=-np.inf)
+    return sorted(np.argsort(-weight, kind="stable")[:most].tolist())
+
+
+def legend(axes: Any, **options: Any) -> None:
+    """A legend when something drawn has a label (matplotlib warns on an empty one)."""
+    if axes.get_legend_handles_labels()[0]:
+        axes.legend(**options)
 
 
 def hide_spines(axes: Any) -> None:

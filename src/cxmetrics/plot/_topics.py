@@ -2,51 +2,29 @@
 
 They draw the frames of :func:`cxmetrics.text.topic_impact` and
 :meth:`cxmetrics.text.TopicModel.shares` (columns named by keywords). A new figure is a plain
-``matplotlib.figure.Figure`` (never registered with pyplot) and the CJK font is set on each
+``matplotlib.figure.Figure`` (never registered with pyplot) and the chart fonts are set on each
 text, so no global rcParams are read or changed.
 """
 
 from __future__ import annotations
 
-import warnings
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from cxmetrics.errors import FontWarning
-from cxmetrics.plot._data import labels, result_frame, values
-from cxmetrics.plot._style import COLORS, cjk_font
+from cxmetrics.errors import ValueRangeError
+from cxmetrics.plot._data import check_interval, column_argument, flags, labels, result_frame, values
+from cxmetrics.plot._style import COLORS, chart, labelled, legend, new_axes
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
 
-def _axes(ax: Any, size: tuple[float, float]) -> Any:
-    if ax is not None:
-        return ax
-    from matplotlib.figure import Figure
-
-    return Figure(figsize=size).add_subplot()
+#: Most points a scatter names (past this, the labels would cover each other).
+MAX_LABELS = 15
 
 
-def _finish(ax: Any) -> Any:
-    """The library's look: no top and right spines, a CJK font on every text of the Axes."""
-    from matplotlib.text import Text
-
-    family = cjk_font()
-    if family is None:
-        warnings.warn("no font with Chinese glyphs found; Chinese labels will show as boxes. Install one "
-                      '(Debian: apt-get install fonts-noto-cjk) or pip install "cxmetrics[cjk]"',
-                      FontWarning, stacklevel=3)
-    fonts = [family, "DejaVu Sans"] if family else ["DejaVu Sans"]
-    ax.spines["top"].set_visible(False)
-    ax.spines["right"].set_visible(False)
-    ax.tick_params(labelfontfamily=fonts)
-    for text in ax.findobj(Text):
-        text.set_fontfamily(fonts)
-    return ax
-
-
+@chart
 def topic_map(
     data: Any,
     *,
@@ -71,11 +49,21 @@ def topic_map(
     significant : str or None
         Boolean column marking significant impacts (None: all drawn filled).
     ax : matplotlib Axes, optional
+        Where to draw (a new figure, not registered with pyplot, when absent).
     title : str, optional
+        The title.
 
     Returns
     -------
     matplotlib Axes
+
+    Notes
+    -----
+    Edge inputs: an empty frame raises :class:`~cxmetrics.errors.ValueRangeError`; shares outside
+    [0, 1], text or infinite numbers, and a ``significant`` column that is not boolean raise
+    naming the column; a topic with a missing share or impact is not drawn. Topic names past 16
+    characters are shortened with "…"; past 15 topics only the 15 most telling are named
+    (significant ones first, then by share × |impact|).
 
     Examples
     --------
@@ -87,26 +75,33 @@ def topic_map(
     >>> [t.get_text() for t in ax.texts]
     ['配送慢', '味道', '包装']
     """
-    needed = [topic, share, impact] + ([significant] if significant else [])
-    frame = result_frame(data, needed, "topic_map")
-    names = labels(frame, topic)
-    x, y = values(frame, share), values(frame, impact)
-    marked = (np.ones(len(x), dtype=bool) if not significant
-              else np.asarray(frame[significant].to_list(), dtype=bool))
-    ax = _axes(ax, (7.0, 5.0))
+    frame = result_frame(data, [], "topic_map")
+    for role, name in (("topic", topic), ("share", share), ("impact", impact)):
+        column_argument(frame, name, role)
+    names = [_short(name, 16) for name in labels(frame, topic)]
+    x, y = values(frame, share, low=0, high=1), values(frame, impact)
+    marked = (np.ones(len(x), dtype=bool) if significant is None
+              else flags(frame, column_argument(frame, significant, "significant")))
+    ax = new_axes(ax, (7.0, 5.0))
     colors = np.where(y < 0, COLORS["negative"], COLORS["positive"])
     ax.scatter(x[marked], y[marked], s=80, c=list(colors[marked]), zorder=3)
     ax.scatter(x[~marked], y[~marked], s=80, facecolors="none", edgecolors=COLORS["muted"], zorder=3)
-    for xi, yi, name in zip(x, y, names, strict=True):
-        ax.annotate(name, (xi, yi), textcoords="offset points", xytext=(6, 4), fontsize=9)
+    for i in labelled(x * np.abs(y) + marked * 1e6, MAX_LABELS):  # significant, then the weightiest
+        if np.isfinite(x[i]) and np.isfinite(y[i]):
+            ax.annotate(names[i], (x[i], y[i]), textcoords="offset points", xytext=(6, 4), fontsize=9)
+    ax.margins(x=0.12)
     ax.axhline(0.0, color="black", linewidth=0.8)
-    if len(x):
+    if np.isfinite(x).any():
         ax.axvline(float(np.nanmedian(x)), color=COLORS["muted"], linewidth=0.8, linestyle="--")
     ax.xaxis.set_major_formatter(_percent())
     ax.set_xlabel("share of comments")
     ax.set_ylabel(f"impact ({impact}, points)")
     ax.set_title(title if title is not None else "Topics: share and impact (act first: bottom right)")
-    return _finish(ax)
+    return ax
+
+
+def _short(label: str, width: int) -> str:
+    return label if len(label) <= width else label[: width - 1] + "…"
 
 
 def _percent() -> Any:
@@ -115,6 +110,7 @@ def _percent() -> Any:
     return PercentFormatter(1.0, decimals=0)
 
 
+@chart
 def topic_trend(
     data: Any,
     *,
@@ -140,11 +136,20 @@ def topic_trend(
     topics : list of str, optional
         Topics to draw (default: all, in order of first appearance).
     ax : matplotlib Axes, optional
+        Where to draw (a new figure, not registered with pyplot, when absent).
     title : str, optional
+        The title.
 
     Returns
     -------
     matplotlib Axes
+
+    Notes
+    -----
+    Edge inputs: an empty frame raises :class:`~cxmetrics.errors.ValueRangeError`; shares or
+    bounds outside [0, 1], text or infinite numbers, and ``topics`` naming a topic the frame does
+    not hold raise naming them; a missing period sorts last; a missing share breaks its line. Past
+    12 topics the legend is left out.
 
     Examples
     --------
@@ -157,14 +162,30 @@ def topic_trend(
     >>> [t.get_text() for t in ax.get_legend().get_texts()]
     ['配送慢', '味道']
     """
-    frame = result_frame(data, [time, topic, share, ci_low, ci_high], "topic_trend")
+    frame = result_frame(data, [], "topic_trend")
+    for role, name in (("time", time), ("topic", topic), ("share", share), ("ci_low", ci_low),
+                       ("ci_high", ci_high)):
+        column_argument(frame, name, role)
     names = labels(frame, topic)
+    if topics is not None and (not isinstance(topics, (list, tuple))
+                               or not all(isinstance(t, str) for t in topics)):
+        raise ValueRangeError(f"topics must be a list of topic names, got {topics!r}")
     chosen = list(dict.fromkeys(names)) if topics is None else list(topics)
+    unknown = [t for t in chosen if t not in set(names)]
+    if unknown:
+        raise ValueRangeError(f"topics {unknown[:5]} are not in the {topic!r} column")
     periods = frame[time].to_list()
-    ordered = sorted(set(periods), key=lambda v: (v is None, v))
+    periods = [None if v is None or (isinstance(v, float) and np.isnan(v)) else v for v in periods]
+    known = set(periods) - {None}
+    try:
+        ordered: list[Any] = sorted(known)
+    except TypeError:  # a mixed object column: sort by the labels as shown
+        ordered = sorted(known, key=str)
+    ordered += [None] if None in periods else []
     position = {v: i for i, v in enumerate(ordered)}
-    ax = _axes(ax, (8.0, 4.5))
-    s, low, high = values(frame, share), values(frame, ci_low), values(frame, ci_high)
+    ax = new_axes(ax, (8.0, 4.5))
+    s, low, high = (values(frame, c, low=0, high=1) for c in (share, ci_low, ci_high))
+    check_interval(low, high, (ci_low, ci_high))
     for name in chosen:
         rows = [i for i, n in enumerate(names) if n == name]
         rows.sort(key=lambda i: position[periods[i]])
@@ -175,6 +196,7 @@ def topic_trend(
     ax.yaxis.set_major_formatter(_percent())
     ax.set_ylabel("share of comments")
     ax.set_xlabel(time)
-    ax.legend(frameon=False)
+    if len(chosen) <= 12:
+        legend(ax, frameon=False)
     ax.set_title(title if title is not None else "Topic shares over time")
-    return _finish(ax)
+    return ax

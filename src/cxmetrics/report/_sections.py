@@ -112,9 +112,11 @@ def _titled(ax: Any, title: str | None = None, xlabel: str | None = None, ylabel
         ax.set_xlabel(xlabel)
     if ylabel is not None:
         ax.set_ylabel(ylabel)
-    from cxmetrics.plot import style_figure
+    from cxmetrics.plot import font_families
 
-    style_figure(ax.figure)
+    fonts = font_families()  # the chart styled (and checked) its own texts; these three are new
+    for text in (ax.title, ax.xaxis.label, ax.yaxis.label):
+        text.set_fontfamily(fonts)
     return ax
 
 
@@ -751,15 +753,16 @@ def journey_sections(ctx: Context) -> list[Section]:
             Col("time_median", ctx.label("median hours", "中位小时"), "number"),
         ],
     )
-    flow.figure(
-        _titled(
-            plot.journey_flow(moves),
-            title=ctx.label(
-                "Journey flow (width: moves; red: moves back)", "旅程流向（宽度：次数；红色：回退）"
+    if len(moves):  # charts refuse an empty result
+        flow.figure(
+            _titled(
+                plot.journey_flow(moves),
+                title=ctx.label(
+                    "Journey flow (width: moves; red: moves back)", "旅程流向（宽度：次数；红色：回退）"
+                ),
             ),
-        ),
-        "journey flow",
-    )
+            "journey flow",
+        )
     sections = [section, flow]
     ordered = events.sort_values([customer, time], kind="stable")
     same = ordered[customer].eq(ordered[customer].shift(-1))
@@ -806,14 +809,15 @@ def _gap_section(ctx: Context, events: Any, call: dict[str, Any], switch: list[s
             "有切换与无切换的交接后流失率比较（Mantel–Haenszel，BH q 值）。",
         )
     )
-    section.figure(
-        _titled(
-            plot.gap_chart(found),
-            title=ctx.zh_only("切换处的断点（红色：q < 0.05）"),
-            xlabel=ctx.zh_only("切换后多流失的人数"),
-        ),
-        "gaps",
-    )
+    if len(found):  # charts refuse an empty result
+        section.figure(
+            _titled(
+                plot.gap_chart(found),
+                title=ctx.zh_only("切换处的断点（红色：q < 0.05）"),
+                xlabel=ctx.zh_only("切换后多流失的人数"),
+            ),
+            "gaps",
+        )
     significant = found[(found["p_adjusted"] < ALPHA) & ~found["small_sample"].astype(bool)]
     for _, row in significant.sort_values("gap_score", ascending=False).head(3).iterrows():
         ctx.finding(
