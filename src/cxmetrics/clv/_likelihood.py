@@ -393,6 +393,9 @@ def _pareto_terms(params: np.ndarray, d: Triples, h_tx: np.ndarray,
 
 def pareto_parts(params: np.ndarray, d: Triples) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per triple: the constant, the "alive at T" term and the "died in (t_x, T]" term (logs)."""
+    r, alpha, s, beta = params
+    if s >= LIMIT_SHAPE:
+        return _pareto_limit_parts(np.array([r, alpha, s / beta]), d)
     (x_tx, t_tx, inverse_tx), (x_T, t_T, inverse_T) = d.recency_pairs, d.age_pairs
     h_tx = _log_hyp2f1_term(params, x_tx, t_tx)[inverse_tx]
     h_T = _log_hyp2f1_term(params, x_T, t_T)[inverse_T]
@@ -418,6 +421,8 @@ def pareto_derivatives(params: np.ndarray, d: Triples,
     """
     sp = _special()
     r, alpha, s, beta = params
+    if s >= LIMIT_SHAPE:
+        return _pareto_from_limit(params, d, hessian)
     x = d.x_values
     ix = d.x_index
     c = d.count
@@ -491,7 +496,7 @@ def pareto_expected(params: np.ndarray, t: float, d: Triples) -> np.ndarray:
     if abs(s - 1.0) < 1e-10:  # the limit s -> 1 of the survival integral
         stay = (beta + d.T) * np.log1p(t / (beta + d.T))
     else:
-        stay = (beta + d.T) / (s - 1.0) * -np.expm1((s - 1.0) * np.log((beta + d.T) / (beta + d.T + t)))
+        stay = (beta + d.T) / (s - 1.0) * -np.expm1(-(s - 1.0) * np.log1p(t / (beta + d.T)))
     return rate * stay * pareto_p_alive(params, d)
 
 
@@ -514,11 +519,220 @@ def pareto_pmf(params: np.ndarray, y: int, t: float, d: Triples, nodes: int = 64
 
     points, weights = np.polynomial.legendre.leggauss(nodes)
     u = (points[:, None] + 1.0) * t / 2.0
-    density = s / (bT + u) * np.exp(s * np.log(bT / (bT + u)))
+    density = s / (bT + u) * np.exp(-s * np.log1p(u / bT))
     integral = (weights[:, None] * density * nbd(u)).sum(axis=0) * t / 2.0
-    survive = np.exp(s * np.log(bT / (bT + t))) * nbd(np.full_like(aT, t))
+    survive = np.exp(-s * np.log1p(t / bT)) * nbd(np.full_like(aT, t))
     p_alive = pareto_p_alive(params, d)
     return p_alive * (survive + integral) + (1.0 - p_alive if y == 0 else 0.0)
+
+
+# --- Pareto/NBD at its boundary: every customer drops out at the same rate --------------------
+# As s, beta -> inf with s / beta = mu fixed, the Gamma(s, beta) dropout rates collapse on mu:
+# the NBD with an exponential lifetime of rate mu for everybody. Where nobody seems to drop out
+# at a different rate (a grocery panel), the Pareto/NBD likelihood rises towards this limit
+# along a ridge in (s, beta), and the hypergeometric term gets slow and then overflows at large
+# s; the limit itself needs only the tail integral below.
+
+#: From this s on, Pareto/NBD quantities are evaluated in the limit s -> inf (mu = s / beta):
+#: the difference is of order 1 / s.
+LIMIT_SHAPE = 1e8
+
+
+def _log_tail_one(k: np.ndarray, z: np.ndarray) -> np.ndarray:
+    """log I(k, z), I(k, z) = integral_0^inf e^(-z y) (1 + y)^-k dy = U(1, 2 - k, z)
+    = e^z z^(k - 1) Gamma(1 - k, z) (DLMF 13.4.4, 8.2.2).
+
+    For k >= 10, the continued fraction of the upper incomplete gamma function (DLMF 8.9.2;
+    modified Lentz, 60 terms: 1e-11 or better there); below, scipy's ``hyperu``, which is
+    accurate for small k (and loses all accuracy for large k and small z).
+    """
+    sp = _special()
+    k, z = np.broadcast_arrays(np.asarray(k, dtype=np.float64), np.asarray(z, dtype=np.float64))
+    out = np.empty(k.shape)
+    fraction = k >= 10.0
+    kf, zf = k[fraction], z[fraction]
+    f = zf + kf
+    c, dd = f.copy(), np.zeros_like(f)
+    for i in range(1, 60):
+        a = -i * (kf + i - 1.0)
+        b = zf + kf + 2.0 * i
+        dd = 1.0 / (b + a * dd)
+        c = b + a / c
+        change = c * dd
+        f = f * change
+        if i % 8 == 0 and np.all(np.abs(change - 1.0) < 1e-16):
+            break
+    out[fraction] = -np.log(f)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out[~fraction] = np.log(sp.hyperu(1.0, 2.0 - k[~fraction], z[~fraction]))
+    return out
+
+
+def _log_tail(k: np.ndarray, z: np.ndarray, order: int) -> tuple[np.ndarray, ...]:
+    """log I(k, z) (:func:`_log_tail_one`) with its derivatives up to ``order`` (0 or 2):
+    L, L_k, L_z, L_kk, L_kz, L_zz. The z-derivatives are exact, from dI/dz = I(k, z) - I(k - 1, z)
+    and d2I/dz2 = I(k - 2, z) - 2 I(k - 1, z) + I(k, z); the k-derivatives are central
+    differences (relative step 1e-4)."""
+    value = _log_tail_one(k, z)
+    if order == 0:
+        return (value,)
+    step = 1e-4 * np.maximum(k, 1.0)
+
+    def z_parts(kk: np.ndarray, base: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        one, two = np.exp(_log_tail_one(kk - 1.0, z) - base), np.exp(_log_tail_one(kk - 2.0, z) - base)
+        first = 1.0 - one
+        return first, two - 2.0 * one + 1.0 - first**2
+
+    up, down = _log_tail_one(k + step, z), _log_tail_one(k - step, z)
+    l_z, l_zz = z_parts(k, value)
+    l_z_up, _ = z_parts(k + step, up)
+    l_z_down, _ = z_parts(k - step, down)
+    return (value, (up - down) / (2 * step), l_z, (up - 2 * value + down) / step**2,
+            (l_z_up - l_z_down) / (2 * step), l_zz)
+
+
+def _limit_h(phi: np.ndarray, x: np.ndarray, t: np.ndarray,
+             order: int) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
+    """h(x, t) = log integral_t^inf mu e^(-mu u) Gamma-mixed Poisson term du, i.e.
+    log[mu e^(-mu t) c^(1 - k) I(k, mu c)] with c = alpha + t, k = r + x, per distinct pair;
+    with its gradient (P, 3) and Hessian (P, 3, 3) in (r, alpha, mu) for ``order`` 2."""
+    r, alpha, mu = phi
+    k = r + x
+    c = alpha + t
+    parts = _log_tail(k, mu * c, order)
+    value = np.log(mu) - mu * t + (1.0 - k) * np.log(c) + parts[0]
+    if order == 0:
+        return value, None, None
+    _, l_k, l_z, l_kk, l_kz, l_zz = parts
+    grad = np.stack([-np.log(c) + l_k, (1.0 - k) / c + l_z * mu, 1.0 / mu - t + l_z * c], axis=1)
+    hess = np.empty((len(x), 3, 3))
+    hess[:, 0, 0] = l_kk
+    hess[:, 0, 1] = hess[:, 1, 0] = -1.0 / c + l_kz * mu
+    hess[:, 0, 2] = hess[:, 2, 0] = l_kz * c
+    hess[:, 1, 1] = -(1.0 - k) / c**2 + l_zz * mu**2
+    hess[:, 1, 2] = hess[:, 2, 1] = l_z + l_zz * mu * c
+    hess[:, 2, 2] = -1.0 / mu**2 + l_zz * c**2
+    return value, grad, hess
+
+
+def _limit_moments(phi: np.ndarray, x: np.ndarray, t: np.ndarray, h: np.ndarray) -> np.ndarray:
+    """Per pair, the kappa-derivative at kappa = 0 of the tail integral over the integral:
+    E[(mu u)^2 / 2 - mu u] under mu e^(-mu u) (alpha + u)^-k on (t, inf), where kappa = 1 / s is the
+    squared coefficient of variation of the dropout rates (the survival (1 + kappa mu u)^(-1/kappa)
+    has log-derivative (mu u)^2 / 2 in kappa at 0, the density (mu u)^2 / 2 - mu u)."""
+    r, alpha, mu = phi
+    k = r + x
+    c = alpha + t
+    base = _log_tail_one(k, mu * c)
+    ratio1 = c * np.exp(_log_tail_one(k - 1.0, mu * c) - base)  # E[alpha + u]
+    ratio2 = c**2 * np.exp(_log_tail_one(k - 2.0, mu * c) - base)  # E[(alpha + u)^2]
+    first = ratio1 - alpha
+    second = ratio2 - 2.0 * alpha * ratio1 + alpha**2
+    return mu**2 / 2.0 * second - mu * first
+
+
+def pareto_limit_derivatives(phi: np.ndarray, d: Triples, order: int = 2) -> tuple[float, np.ndarray | None,
+                                                                                 np.ndarray | None, float]:
+    """The Pareto/NBD log-likelihood in the limit s, beta -> inf (every customer's dropout rate
+    is mu), with its gradient and Hessian in (r, alpha, mu) for ``order`` 2, and its slope in
+    kappa = 1 / s at kappa = 0 (``order`` 2 only; NaN otherwise): negative when the limit is a
+    maximum of the Pareto/NBD likelihood over kappa >= 0.
+
+    Per customer (Fader & Hardie 2005 eq. 18 with the dropout rate fixed at mu):
+    L = Gamma(r + x) / Gamma(r) alpha^r [(alpha + T)^-(r + x) e^(-mu T)
+    + integral_t_x^T mu e^(-mu u) (alpha + u)^-(r + x) du].
+    """
+    sp = _special()
+    r, alpha, mu = phi
+    x = d.x_values
+    ix = d.x_index
+    c = d.count
+    (x_tx, t_tx, inv_tx), (x_T, t_T, inv_T) = d.recency_pairs, d.age_pairs
+    h_tx, g_tx, c_tx = _limit_h(phi, x_tx, t_tx, order)
+    h_T, g_T, c_T = _limit_h(phi, x_T, t_T, order)
+    const = sp.gammaln(r + x) - sp.gammaln(r) + r * np.log(alpha)
+    rx = (r + x)[ix]
+    log_aT = np.log(alpha + d.T_values)[d.T_index]
+    alive = -rx * log_aT - mu * d.T
+    gap = np.minimum(h_T[inv_T] - h_tx[inv_tx], 0.0)
+    with np.errstate(divide="ignore"):
+        died = h_tx[inv_tx] + np.log(-np.expm1(gap))
+    both = np.logaddexp(alive, died)
+    value = float(c @ (const[ix] + both))
+    if order == 0:
+        return value, None, None, float("nan")
+    assert g_tx is not None and g_T is not None and c_tx is not None and c_T is not None
+    w_died = np.exp(died - both)
+    with np.errstate(divide="ignore", over="ignore"):
+        rho = np.where(w_died > 0, 1.0 / np.expm1(-gap), 0.0)  # e^g / (1 - e^g)
+    d_gap = g_T[inv_T] - g_tx[inv_tx]
+    died_grad = g_tx[inv_tx] - rho[:, None] * d_gap
+    inv_aT = (1.0 / (alpha + d.T_values))[d.T_index]
+    alive_grad = np.stack([-log_aT, -rx * inv_aT, -d.T], axis=1)
+    per_x = np.bincount(ix, weights=c, minlength=len(x))
+    c_died = c * w_died
+    c_alive = c - c_died
+    const_grad = np.array([per_x @ (sp.digamma(r + x) - sp.digamma(r) + np.log(alpha)),
+                           r / alpha * c.sum(), 0.0])
+    gradient = const_grad + c_alive @ alive_grad + c_died @ died_grad
+    total = c.sum()
+    curv = np.zeros((3, 3))
+    curv[0, 0] = per_x @ (sp.polygamma(1, r + x) - sp.polygamma(1, r))
+    curv[0, 1] = curv[1, 0] = total / alpha - c_alive @ inv_aT
+    curv[1, 1] = -r / alpha**2 * total + c_alive @ (rx * inv_aT**2)
+    weight_tx = np.bincount(inv_tx, weights=c_died * (1.0 + rho), minlength=len(h_tx))
+    weight_T = np.bincount(inv_T, weights=c_died * rho, minlength=len(h_T))
+    curv += np.tensordot(weight_tx, c_tx, axes=1) - np.tensordot(weight_T, c_T, axes=1)
+    curv -= (d_gap * (c_died * rho * (1.0 + rho))[:, None]).T @ d_gap
+    spread = alive_grad - died_grad
+    curv += (spread * (c_alive * w_died)[:, None]).T @ spread
+    # slope in kappa: the alive term's (mu T)^2 / 2, the died term's tail moments combined
+    m_tx = _limit_moments(phi, x_tx, t_tx, h_tx)[inv_tx]
+    m_T = _limit_moments(phi, x_T, t_T, h_T)[inv_T]
+    with np.errstate(invalid="ignore"):
+        died_slope = np.where(w_died > 0, (1.0 + rho) * m_tx - rho * m_T, 0.0)
+    slope = float(c_alive @ ((mu * d.T) ** 2 / 2.0) + c_died @ died_slope)
+    return value, gradient, (curv + curv.T) / 2.0, slope
+
+
+def _pareto_from_limit(params: np.ndarray, d: Triples,
+                       hessian: bool) -> tuple[float, np.ndarray, np.ndarray | None]:
+    """:func:`pareto_derivatives` for s >= :data:`LIMIT_SHAPE`: the limit's derivatives in
+    (r, alpha, mu) carried to (r, alpha, s, beta) through mu = s / beta, with the slope in
+    kappa = 1 / s for the rest (flat along the ridge to order 1 / s^2)."""
+    r, alpha, s, beta = params
+    value, g, h, slope = pareto_limit_derivatives(np.array([r, alpha, s / beta]), d)
+    assert g is not None and h is not None
+    jac = np.zeros((3, 4))  # d(r, alpha, mu) / d(r, alpha, s, beta)
+    jac[0, 0] = jac[1, 1] = 1.0
+    jac[2, 2], jac[2, 3] = 1.0 / beta, -s / beta**2
+    gradient = g @ jac
+    gradient[2] -= slope / s**2
+    if not hessian:
+        return value, gradient, None
+    curvature = jac.T @ h @ jac
+    curvature[2, 3] -= g[2] / beta**2
+    curvature[3, 2] -= g[2] / beta**2
+    curvature[3, 3] += g[2] * 2.0 * s / beta**3
+    return value, gradient, curvature
+
+
+def pareto_limit_loglik(phi: np.ndarray, d: Triples) -> np.ndarray:
+    """Log-likelihood of each triple in the limit s, beta -> inf (:func:`pareto_limit_derivatives`)."""
+    return _pareto_limit_parts(phi, d)[0] + np.logaddexp(*_pareto_limit_parts(phi, d)[1:])
+
+
+def _pareto_limit_parts(phi: np.ndarray, d: Triples) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    sp = _special()
+    r, alpha, mu = phi
+    (x_tx, t_tx, inv_tx), (x_T, t_T, inv_T) = d.recency_pairs, d.age_pairs
+    h_tx = _limit_h(phi, x_tx, t_tx, 0)[0][inv_tx]
+    h_T = _limit_h(phi, x_T, t_T, 0)[0][inv_T]
+    const = sp.gammaln(r + d.x) - sp.gammaln(r) + r * np.log(alpha)
+    alive = -(r + d.x) * np.log(alpha + d.T) - mu * d.T
+    with np.errstate(divide="ignore"):
+        died = h_tx + np.log(-np.expm1(np.minimum(h_T - h_tx, 0.0)))
+    return const, alive, died
 
 
 # --- Gamma-Gamma spend -----------------------------------------------------------------------

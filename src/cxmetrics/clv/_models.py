@@ -28,6 +28,10 @@ WARM_START_CUSTOMERS = 10000
 #: A relative standard error above this (an interval wider than a factor e^(2 z)) sends the
 #: fit to its restarts and ridge checks.
 RIDGE_SPREAD = 2.0
+#: A Pareto/NBD search with s beyond this is running out along s, beta -> inf: Newton stops
+#: there, and a fit ending beyond half of it compares with that limit, evaluated directly
+#: (:meth:`ParetoNBD._past_ridge`).
+RIDGE_SHAPE = 10.0
 
 
 def summary_arrays(
@@ -152,6 +156,12 @@ class _Optimum:
     hessian: np.ndarray
     #: gradient of the total log-likelihood there, when the optimiser has it
     gradient: np.ndarray | None = None
+    #: index in :data:`_ridges.RIDGES` of the ridge whose boundary limit this is (the point then
+    #: sits far along it, where the model equals its limit), or None for an interior point
+    at_ridge: int | None = None
+    #: relative standard errors (log scale) when known without the Hessian here (at a ridge's
+    #: limit, from the limit model's); None otherwise
+    spread: np.ndarray | None = None
 
 
 class _Model:
@@ -244,6 +254,9 @@ class _Model:
         history = [value]
         last: _Optimum | None = None  # the latest point with finite derivatives
         for iteration in range(1, 51):
+            if self._on_ridge(np.exp(point)):
+                # heading out along a ridge whose limit the model fits directly (_past_ridge)
+                return dataclasses.replace(optimum, iterations=iteration)
             if iteration > 8 and history[-6] - value <= 1e-10 * max(abs(value), 1.0):
                 # creeping along a flat ridge: stop here, and let the caller's checks (restarts,
                 # the ridge profiles) decide what the data identify
@@ -336,6 +349,16 @@ class _Model:
         along the model's heterogeneity ridge through ``params``."""
         return [self._start()]
 
+    def _on_ridge(self, params: np.ndarray) -> bool:
+        """Whether Newton should stop here and leave the rest to :meth:`_past_ridge` (far out
+        along a ridge whose limit the model fits in closed form)."""
+        return False
+
+    def _past_ridge(self, first: _Optimum | None, customers: float, penalizer: float) -> _Optimum | None:
+        """The first run's end point, or where the fit goes from there when it stopped on a
+        ridge (:meth:`_on_ridge`): the boundary limit's maximum, or a continued run."""
+        return first
+
     def _loglik_grad_log(self, log_params: np.ndarray) -> tuple[float, np.ndarray]:
         """Total (unpenalised) log-likelihood and its gradient in the log parameters."""
         params = np.exp(log_params)
@@ -394,7 +417,12 @@ class _Model:
         def objective(optimum: _Optimum) -> float:
             return -optimum.loglik / customers + penalizer * float(optimum.params @ optimum.params)
 
-        first = self._run(start, customers, penalizer)
+        first = self._past_ridge(self._run(start, customers, penalizer), customers, penalizer)
+        if first is not None and first.at_ridge is not None:
+            # the supremum is the boundary limit's maximum: identification there is known
+            assert first.spread is not None
+            self._finish(first, True, first.spread, customers, penalizer, confidence, backend)
+            return
         candidates = [first] if first is not None else []
         converged, spread = (self._judge(first, customers, penalizer) if first is not None
                              else (False, np.full(len(start), np.inf)))
@@ -431,8 +459,16 @@ class _Model:
         flat: list[np.ndarray] = []
         notes: list[str] = []
         if penalizer == 0:
-            for ridge in _ridges.RIDGES.get(self.ridge_family, ()):
+            for index, ridge in enumerate(_ridges.RIDGES.get(self.ridge_family, ())):
                 involved = [names.index(p) for p in ridge.parameters]
+                if index == optimum.at_ridge:
+                    unidentified.update(ridge.parameters)
+                    flat.append(np.asarray(ridge.direction))
+                    notes.append(f"{' and '.join(ridge.parameters)} not identified: the log-likelihood "
+                                 f"rises to its supremum as {' and '.join(ridge.parameters)} -> inf "
+                                 f"({ridge.meaning}); the estimates shown are a point far along that "
+                                 f"ridge, where the model equals its limit")
+                    continue
                 if converged and spread[involved].max() <= RIDGE_SPREAD:
                     continue  # well determined: the quadratic approximation already bounds it
                 direction = np.asarray(ridge.direction)
@@ -1074,6 +1110,44 @@ class ParetoNBD(TransactionModel):
 
     def _loglik(self, params: np.ndarray, d: lik.Triples) -> np.ndarray:
         return lik.pareto_loglik(params, d)
+
+    def _on_ridge(self, params: np.ndarray) -> bool:
+        return not self.__dict__.get("_past_shape", False) and params[2] > RIDGE_SHAPE
+
+    def _past_ridge(self, first: _Optimum | None, customers: float, penalizer: float) -> _Optimum | None:
+        """Where the search stopped far along s, beta -> inf (s > :data:`RIDGE_SHAPE`), fit the
+        limit (one dropout rate mu for everybody) directly. If leaving it towards finite s
+        lowers the likelihood (slope in 1 / s negative at 0), the supremum is that limit: the
+        result is the point s = :data:`lik.LIMIT_SHAPE`, beta = s / mu, where the model equals
+        the limit. Otherwise the maximum is at a finite s beyond the threshold: the run goes on
+        from where it stopped."""
+        if first is None or first.params[2] <= RIDGE_SHAPE / 2.0 or penalizer != 0:
+            return first
+        r, alpha, s, beta = first.params
+        d = self._triples()
+        limit = _ridges.maximise_limit(lambda p: lik.pareto_limit_derivatives(p, d),
+                                       np.array([r, alpha, s / beta]), customers)
+        self._past_shape = True
+        try:
+            if limit.converged and limit.slope <= 0 and limit.loglik >= first.loglik - 1e-9 * abs(first.loglik):
+                r, alpha, mu = limit.params
+                far = np.array([r, alpha, lik.LIMIT_SHAPE, lik.LIMIT_SHAPE / mu])
+                _, gradient, hessian = lik.pareto_derivatives(far, d, hessian=True)
+                assert hessian is not None
+                ridge = next(i for i, found in enumerate(_ridges.RIDGES["pareto"])
+                             if found.direction == (0.0, 0.0, 1.0, 1.0))
+                # relative standard errors of r, alpha and mu from the limit's information; s and
+                # beta move with mu on the no-dropout ridge, so they get mu's
+                information = -(limit.hessian * np.outer(limit.params, limit.params))
+                spread = np.sqrt(np.abs(np.diag(np.linalg.pinv(information))))
+                return _Optimum(far, first.iterations + limit.iterations, limit.loglik, hessian, gradient,
+                                at_ridge=ridge, spread=np.array([spread[0], spread[1], spread[2], spread[2]]))
+            onward = self._run(np.log(first.params), customers, penalizer)
+        finally:
+            self._past_shape = False
+        if onward is None or onward.loglik < first.loglik:
+            return first
+        return dataclasses.replace(onward, iterations=first.iterations + limit.iterations + onward.iterations)
 
     def _derivatives(self, params: np.ndarray, hessian: bool) -> tuple[float, np.ndarray, np.ndarray | None]:
         return lik.pareto_derivatives(params, self._triples(), hessian)
