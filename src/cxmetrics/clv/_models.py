@@ -1114,6 +1114,13 @@ class ParetoNBD(TransactionModel):
     def _on_ridge(self, params: np.ndarray) -> bool:
         return not self.__dict__.get("_past_shape", False) and params[2] > RIDGE_SHAPE
 
+    def _run(self, log_start: np.ndarray, customers: float, penalizer: float) -> _Optimum | None:
+        if np.exp(log_start[2]) < lik.LIMIT_SHAPE or penalizer != 0:
+            return super()._run(log_start, customers, penalizer)
+        # a refit starting from a fit at the limit (a bootstrap replicate): that limit again
+        start = np.exp(log_start)
+        return self._past_ridge(_Optimum(start, 0, -np.inf, np.zeros((4, 4))), customers, penalizer)
+
     def _past_ridge(self, first: _Optimum | None, customers: float, penalizer: float) -> _Optimum | None:
         """Where the search stopped far along s, beta -> inf (s > :data:`RIDGE_SHAPE`), fit the
         limit (one dropout rate mu for everybody) directly. If leaving it towards finite s
@@ -1142,7 +1149,8 @@ class ParetoNBD(TransactionModel):
                 spread = np.sqrt(np.abs(np.diag(np.linalg.pinv(information))))
                 return _Optimum(far, first.iterations + limit.iterations, limit.loglik, hessian, gradient,
                                 at_ridge=ridge, spread=np.array([spread[0], spread[1], spread[2], spread[2]]))
-            onward = self._run(np.log(first.params), customers, penalizer)
+            restart = first.params if first.params[2] < lik.LIMIT_SHAPE else self._start()
+            onward = self._run(np.log(restart), customers, penalizer)
         finally:
             self._past_shape = False
         if onward is None or onward.loglik < first.loglik:
