@@ -30,6 +30,12 @@ def _special() -> Any:
     return scipy.special
 
 
+def _dot(a: np.ndarray, b: np.ndarray) -> float:
+    """Inner product of two vectors by einsum: a BLAS dot product can cost milliseconds when the
+    machine is busy (thread start-up), einsum's loop stays at memory speed."""
+    return float(np.einsum("i,i->", a, b))
+
+
 def factorize(values: np.ndarray, sort: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """Distinct values (sorted unless ``sort=False``) and each value's index among them.
 
@@ -143,7 +149,7 @@ def betageo_derivatives(params: np.ndarray, d: Triples, k: int,
     both = np.logaddexp(a2, a3)
     c = d.count
     ix = d.x_index
-    value = float(c @ (a1[ix] + both))
+    value = _dot(c, a1[ix] + both)
     w3 = np.exp(a3 - both)  # share of the "dropped out at t_x" term
     c_w3 = c * w3
     c_w2 = c - c_w3
@@ -163,23 +169,24 @@ def betageo_derivatives(params: np.ndarray, d: Triples, k: int,
     a3_a = a2_a + 1.0 / a  # psi(a + 1) - psi(a) = 1 / a
     a3_b = np.where(dead, sp.digamma(before) - psi_abn - sp.digamma(b) + psi_ab, 0.0)
     gradient = np.array([
-        per_x @ (sp.digamma(r + x) - sp.digamma(r) + np.log(alpha)) - c_w2 @ log_T - c_w3 @ log_tx,
-        r / alpha * c.sum() - c_w2 @ (rx * inv_T) - c_w3 @ (rx * inv_tx),
-        per_x_w2 @ a2_a + per_x_w3 @ a3_a,
-        per_x_w2 @ a2_b + per_x_w3 @ a3_b,
+        (_dot(per_x, sp.digamma(r + x) - sp.digamma(r) + np.log(alpha))
+         - _dot(c_w2, log_T) - _dot(c_w3, log_tx)),
+        r / alpha * c.sum() - _dot(c_w2, rx * inv_T) - _dot(c_w3, rx * inv_tx),
+        _dot(per_x_w2, a2_a) + _dot(per_x_w3, a3_a),
+        _dot(per_x_w2, a2_b) + _dot(per_x_w3, a3_b),
     ])
     if not hessian:
         return value, gradient, None
     tri_ab, tri_abn = sp.polygamma(1, a + b), sp.polygamma(1, a + b + n)
     tri_b = sp.polygamma(1, b)
     h = np.zeros((4, 4))
-    h[0, 0] = per_x @ (sp.polygamma(1, r + x) - sp.polygamma(1, r))
-    h[0, 1] = c.sum() / alpha - c_w2 @ inv_T - c_w3 @ inv_tx
-    h[1, 1] = -r / alpha**2 * c.sum() + c_w2 @ (rx * inv_T**2) + c_w3 @ (rx * inv_tx**2)
-    h[2, 2] = per_x @ (tri_ab - tri_abn) + per_x_w3.sum() * (sp.polygamma(1, a + 1) - sp.polygamma(1, a))
-    h[2, 3] = per_x @ (tri_ab - tri_abn)
-    h[3, 3] = (per_x_w2 @ (sp.polygamma(1, b + n) - tri_abn - tri_b + tri_ab)
-               + per_x_w3 @ np.where(dead, sp.polygamma(1, before) - tri_abn - tri_b + tri_ab, 0.0))
+    h[0, 0] = _dot(per_x, sp.polygamma(1, r + x) - sp.polygamma(1, r))
+    h[0, 1] = c.sum() / alpha - _dot(c_w2, inv_T) - _dot(c_w3, inv_tx)
+    h[1, 1] = -r / alpha**2 * c.sum() + _dot(c_w2, rx * inv_T**2) + _dot(c_w3, rx * inv_tx**2)
+    h[2, 2] = _dot(per_x, tri_ab - tri_abn) + per_x_w3.sum() * (sp.polygamma(1, a + 1) - sp.polygamma(1, a))
+    h[2, 3] = _dot(per_x, tri_ab - tri_abn)
+    h[3, 3] = (_dot(per_x_w2, sp.polygamma(1, b + n) - tri_abn - tri_b + tri_ab)
+               + _dot(per_x_w3, np.where(dead, sp.polygamma(1, before) - tri_abn - tri_b + tri_ab, 0.0)))
     # the mixing term: difference of the two terms' gradients, dA2 - dA3
     u = c_w2 * w3
     diff_r = log_tx - log_T
@@ -189,10 +196,10 @@ def betageo_derivatives(params: np.ndarray, d: Triples, k: int,
     u_r_x = np.bincount(ix, weights=u * diff_r, minlength=len(x))
     u_alpha_x = np.bincount(ix, weights=u * diff_alpha, minlength=len(x))
     mix = np.array([
-        [u @ diff_r**2, u @ (diff_r * diff_alpha), -u_r_x.sum() / a, u_r_x @ diff_b],
-        [0.0, u @ diff_alpha**2, -u_alpha_x.sum() / a, u_alpha_x @ diff_b],
-        [0.0, 0.0, u_x.sum() / a**2, -(u_x @ diff_b) / a],
-        [0.0, 0.0, 0.0, u_x @ diff_b**2],
+        [_dot(u, diff_r**2), _dot(u, diff_r * diff_alpha), -u_r_x.sum() / a, _dot(u_r_x, diff_b)],
+        [0.0, _dot(u, diff_alpha**2), -u_alpha_x.sum() / a, _dot(u_alpha_x, diff_b)],
+        [0.0, 0.0, u_x.sum() / a**2, -_dot(u_x, diff_b) / a],
+        [0.0, 0.0, 0.0, _dot(u_x, diff_b**2)],
     ])
     h += mix
     return value, gradient, np.triu(h) + np.triu(h, 1).T
@@ -437,7 +444,7 @@ def pareto_derivatives(params: np.ndarray, d: Triples,
     log_bT = np.log(beta + d.T_values)[d.T_index]
     rx = (r + x)[ix]
     both = np.logaddexp(alive, died)
-    value = float(c @ (const[ix] + both))
+    value = _dot(c, const[ix] + both)
     w_died = np.exp(died - both)
     with np.errstate(divide="ignore", over="ignore"):
         rho = np.where(w_died > 0, 1.0 / np.expm1(-gap), 0.0)  # e^g / (1 - e^g)
@@ -456,19 +463,19 @@ def pareto_derivatives(params: np.ndarray, d: Triples,
     assert c_tx is not None and c_T is not None
     total = c.sum()
     curv = np.zeros((4, 4))
-    curv[0, 0] = per_x @ (sp.polygamma(1, r + x) - sp.polygamma(1, r))
+    curv[0, 0] = _dot(per_x, sp.polygamma(1, r + x) - sp.polygamma(1, r))
     curv[0, 1] = total / alpha
     curv[1, 1] = -r / alpha**2 * total
     curv[2, 3] = total / beta
     curv[3, 3] = -s / beta**2 * total
     # "alive" term
-    curv[0, 1] -= c_alive @ inv_aT
-    curv[1, 1] += c_alive @ (rx * inv_aT**2)
-    curv[2, 3] -= c_alive @ inv_bT
-    curv[3, 3] += c_alive @ (s * inv_bT**2)
+    curv[0, 1] -= _dot(c_alive, inv_aT)
+    curv[1, 1] += _dot(c_alive, rx * inv_aT**2)
+    curv[2, 3] -= _dot(c_alive, inv_bT)
+    curv[3, 3] += _dot(c_alive, s * inv_bT**2)
     # "died" term: k, then the pair Hessians with their triples' weights, then rho's curvature
     died_x = np.bincount(ix, weights=c_died, minlength=len(x))
-    k_rr = died_x @ (1.0 / rsx**2)
+    k_rr = _dot(died_x, 1.0 / rsx**2)
     curv[0, 0] += k_rr
     curv[0, 2] += k_rr
     curv[2, 2] += k_rr - died_x.sum() / s**2
@@ -658,7 +665,7 @@ def pareto_limit_derivatives(phi: np.ndarray, d: Triples, order: int = 2) -> tup
     with np.errstate(divide="ignore"):
         died = h_tx[inv_tx] + np.log(-np.expm1(gap))
     both = np.logaddexp(alive, died)
-    value = float(c @ (const[ix] + both))
+    value = _dot(c, const[ix] + both)
     if order == 0:
         return value, None, None, float("nan")
     assert g_tx is not None and g_T is not None and c_tx is not None and c_T is not None
@@ -672,14 +679,14 @@ def pareto_limit_derivatives(phi: np.ndarray, d: Triples, order: int = 2) -> tup
     per_x = np.bincount(ix, weights=c, minlength=len(x))
     c_died = c * w_died
     c_alive = c - c_died
-    const_grad = np.array([per_x @ (sp.digamma(r + x) - sp.digamma(r) + np.log(alpha)),
+    const_grad = np.array([_dot(per_x, sp.digamma(r + x) - sp.digamma(r) + np.log(alpha)),
                            r / alpha * c.sum(), 0.0])
     gradient = const_grad + c_alive @ alive_grad + c_died @ died_grad
     total = c.sum()
     curv = np.zeros((3, 3))
-    curv[0, 0] = per_x @ (sp.polygamma(1, r + x) - sp.polygamma(1, r))
-    curv[0, 1] = curv[1, 0] = total / alpha - c_alive @ inv_aT
-    curv[1, 1] = -r / alpha**2 * total + c_alive @ (rx * inv_aT**2)
+    curv[0, 0] = _dot(per_x, sp.polygamma(1, r + x) - sp.polygamma(1, r))
+    curv[0, 1] = curv[1, 0] = total / alpha - _dot(c_alive, inv_aT)
+    curv[1, 1] = -r / alpha**2 * total + _dot(c_alive, rx * inv_aT**2)
     weight_tx = np.bincount(inv_tx, weights=c_died * (1.0 + rho), minlength=len(h_tx))
     weight_T = np.bincount(inv_T, weights=c_died * rho, minlength=len(h_T))
     curv += np.tensordot(weight_tx, c_tx, axes=1) - np.tensordot(weight_T, c_T, axes=1)
@@ -691,7 +698,7 @@ def pareto_limit_derivatives(phi: np.ndarray, d: Triples, order: int = 2) -> tup
     m_T = _limit_moments(phi, x_T, t_T, h_T)[inv_T]
     with np.errstate(invalid="ignore"):
         died_slope = np.where(w_died > 0, (1.0 + rho) * m_tx - rho * m_T, 0.0)
-    slope = float(c_alive @ ((mu * d.T) ** 2 / 2.0) + c_died @ died_slope)
+    slope = _dot(c_alive, (mu * d.T) ** 2 / 2.0) + _dot(c_died, died_slope)
     return value, gradient, (curv + curv.T) / 2.0, slope
 
 
@@ -761,18 +768,18 @@ def gamma_gamma_derivatives(params: np.ndarray, x: np.ndarray, m: np.ndarray, co
     d_p = x * (psi - sp.digamma(px) + np.log(m) + np.log(x) - spend)
     d_q = psi - sp.digamma(q) + np.log(g) - spend
     d_g = q / g - (px + q) / (g + m * x)
-    gradient = np.array([count @ d_p, count @ d_q, count @ d_g])
+    gradient = np.array([_dot(count, d_p), _dot(count, d_q), _dot(count, d_g)])
     if not hessian:
         return gradient, None
     tri = sp.polygamma(1, px + q)
     inv = 1.0 / (g + m * x)
-    h_pq = count @ (x * tri)
-    h_pg = -(count @ (x * inv))
-    h_qg = count @ (1.0 / g - inv)
+    h_pq = _dot(count, x * tri)
+    h_pg = -_dot(count, x * inv)
+    h_qg = _dot(count, 1.0 / g - inv)
     curvature = np.array([
-        [count @ (x**2 * (tri - sp.polygamma(1, px))), h_pq, h_pg],
-        [h_pq, count @ (tri - sp.polygamma(1, q)), h_qg],
-        [h_pg, h_qg, count @ (-q / g**2 + (px + q) * inv**2)],
+        [_dot(count, x**2 * (tri - sp.polygamma(1, px))), h_pq, h_pg],
+        [h_pq, _dot(count, tri - sp.polygamma(1, q)), h_qg],
+        [h_pg, h_qg, _dot(count, -q / g**2 + (px + q) * inv**2)],
     ])
     return gradient, curvature
 

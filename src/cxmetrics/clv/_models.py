@@ -882,7 +882,7 @@ class TransactionModel(_Model):
 
     def _total_loglik(self, params: np.ndarray) -> float:
         d = self._triples()
-        return float(d.count @ self._loglik(params, d))
+        return float(np.einsum("i,i->", d.count, self._loglik(params, d)))
 
     def _loglik(self, params: np.ndarray, d: lik.Triples) -> np.ndarray:
         raise NotImplementedError
@@ -1036,7 +1036,7 @@ class _BetaGeoFamily(TransactionModel):
 
     def _start(self) -> np.ndarray:
         d = self._triples()
-        return np.array([1.0, max(float(d.count @ d.T / d.customers), 1e-3), 1.0, 1.0])
+        return np.array([1.0, max(float(np.einsum("i,i->", d.count, d.T)) / d.customers, 1e-3), 1.0, 1.0])
 
     def _loglik(self, params: np.ndarray, d: lik.Triples) -> np.ndarray:
         return lik.betageo_loglik(params, d, self._dropouts_at_start)
@@ -1105,7 +1105,7 @@ class ParetoNBD(TransactionModel):
 
     def _start(self) -> np.ndarray:
         d = self._triples()
-        mean_T = max(float(d.count @ d.T / d.customers), 1e-3)
+        mean_T = max(float(np.einsum("i,i->", d.count, d.T)) / d.customers, 1e-3)
         return np.array([1.0, mean_T, 1.0, mean_T])
 
     def _loglik(self, params: np.ndarray, d: lik.Triples) -> np.ndarray:
