@@ -205,6 +205,47 @@ def betageo_derivatives(params: np.ndarray, d: Triples, k: int,
     return value, gradient, np.triu(h) + np.triu(h, 1).T
 
 
+def betageo_limit(phi: np.ndarray, d: Triples, k: int) -> tuple[float, np.ndarray]:
+    """BG/NBD (k=0) or MBG/NBD (k=1) log-likelihood in the limit a, b -> inf with
+    a / (a + b) = p fixed (every customer drops out with probability p at each chance; p = 0:
+    nobody drops out), and its gradient in (r, alpha, p).
+
+    The beta-function ratios of FHL (2005a) eq. 6 become B(a, b + n) / B(a, b) -> (1 - p)^n and
+    B(a + 1, b + n - 1) / B(a, b) -> p (1 - p)^(n - 1), n = x + k; written in that form, without
+    the cancellation of log-beta functions at huge arguments.
+    """
+    sp = _special()
+    r, alpha, p = phi
+    x = d.x_values
+    n = x + k
+    ix = d.x_index
+    c = d.count
+    dead = (n >= 1) & (p > 0)
+    a1 = sp.gammaln(r + x) - sp.gammaln(r) + r * np.log(alpha)
+    log_T = np.log(alpha + d.T_values)[d.T_index]
+    log_tx = np.log(alpha + d.t_x_values)[d.t_x_index]
+    rx = (r + x)[ix]
+    keep = np.log1p(-p)
+    with np.errstate(divide="ignore"):
+        a2 = (n * keep)[ix] - rx * log_T
+        a3 = np.where(dead, np.log(p) + (np.maximum(n, 1) - 1) * keep, -np.inf)[ix] - rx * log_tx
+    both = np.logaddexp(a2, a3)
+    value = _dot(c, a1[ix] + both)
+    w3 = np.exp(a3 - both)
+    c3 = c * w3
+    c2 = c - c3
+    per_x = np.bincount(ix, weights=c, minlength=len(x))
+    per_x3 = np.bincount(ix, weights=c3, minlength=len(x))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        d3_p = np.where(dead, 1.0 / p - (n - 1) / (1.0 - p), 0.0)
+    gradient = np.array([
+        _dot(per_x, sp.digamma(r + x) - sp.digamma(r) + np.log(alpha)) - _dot(c2, log_T) - _dot(c3, log_tx),
+        r / alpha * c.sum() - _dot(c2, rx / (alpha + d.T)) - _dot(c3, rx / (alpha + d.t_x)),
+        _dot(per_x - per_x3, -n / (1.0 - p)) + _dot(per_x3, d3_p),
+    ])
+    return value, gradient
+
+
 def betageo_p_alive(params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray, k: int) -> np.ndarray:
     """P(alive at T | x, t_x, T) (Fader & Hardie 2008, eq. 4; Batislam et al. 2007)."""
     r, alpha, a, b = params

@@ -174,6 +174,9 @@ class _Model:
     derivative_order: ClassVar[int] = 0
     #: Key of :data:`_ridges.RIDGES`: the boundaries along which identification is checked.
     ridge_family: ClassVar[str] = ""
+    #: Whether :meth:`_ridge_supremum` gives the likelihood's supremum at the boundary of the
+    #: dropout ridges in closed form.
+    ridge_limits: ClassVar[bool] = False
 
     def __init__(self) -> None:
         self._theta: np.ndarray | None = None
@@ -349,6 +352,12 @@ class _Model:
         along the model's heterogeneity ridge through ``params``."""
         return [self._start()]
 
+    def _ridge_supremum(self, index: int, params: np.ndarray) -> float | None:
+        """The supremum of the log-likelihood at the boundary of ridge ``index`` of
+        :data:`_ridges.RIDGES` (its limit model's maximum, searched from the limit of ``params``),
+        where the model has it in closed form."""
+        return None
+
     def _on_ridge(self, params: np.ndarray) -> bool:
         """Whether Newton should stop here and leave the rest to :meth:`_past_ridge` (far out
         along a ridge whose limit the model fits in closed form)."""
@@ -426,8 +435,9 @@ class _Model:
         candidates = [first] if first is not None else []
         converged, spread = (self._judge(first, customers, penalizer) if first is not None
                              else (False, np.full(len(start), np.inf)))
-        if not converged or spread.max() > RIDGE_SPREAD:
-            # A ridge, a boundary or an unfinished run: restart from several points.
+        if not converged or (spread.max() > RIDGE_SPREAD and not self.ridge_limits):
+            # A ridge, a boundary or an unfinished run: restart from several points (a converged
+            # run of a model whose ridge limits are known goes straight to the checks against them).
             base = first.params if first is not None else np.exp(start)
             for point in self._restarts(base):
                 if np.allclose(np.log(point), start):
@@ -472,7 +482,13 @@ class _Model:
                 if converged and spread[involved].max() <= RIDGE_SPREAD:
                     continue  # well determined: the quadratic approximation already bounds it
                 direction = np.asarray(ridge.direction)
-                far, point = _ridges.profile_far(self._loglik_grad_log, np.log(params), direction)
+                supremum = self._ridge_supremum(index, params)
+                if supremum is not None and supremum <= loglik + 1e-9 * abs(loglik):
+                    # the ridge's limit, fitted in closed form, is below the maximum: only
+                    # whether it stays within the interval's reach is left to decide
+                    far = supremum
+                else:
+                    far, point = _ridges.profile_far(self._loglik_grad_log, np.log(params), direction)
                 if not np.isfinite(far):
                     continue
                 listed = " and ".join(ridge.parameters)
@@ -1023,6 +1039,7 @@ class _BetaGeoFamily(TransactionModel):
     parameter_names = ("r", "alpha", "a", "b")
     derivative_order = 2
     ridge_family = "betageo"
+    ridge_limits = True
     _dropouts_at_start: ClassVar[int] = 0
 
     def _restarts(self, params: np.ndarray) -> list[np.ndarray]:
@@ -1037,6 +1054,36 @@ class _BetaGeoFamily(TransactionModel):
     def _start(self) -> np.ndarray:
         d = self._triples()
         return np.array([1.0, max(float(np.einsum("i,i->", d.count, d.T)) / d.customers, 1e-3), 1.0, 1.0])
+
+    def _ridge_supremum(self, index: int, params: np.ndarray) -> float | None:
+        """Common dropout probability (a, b -> inf, a / (a + b) = p) or none at all (b -> inf):
+        the limit likelihood :func:`lik.betageo_limit` maximised over (r, alpha, p), or over
+        (r, alpha) at p = 0, by Newton's method (:func:`_ridges.maximise_limit`; the Hessian
+        by central differences of the exact gradient)."""
+        direction = _ridges.RIDGES["betageo"][index].direction
+        if direction[:2] != (0.0, 0.0):
+            return None
+        d = self._triples()
+        k = self._dropouts_at_start
+        free = 3 if direction[2] != 0.0 else 2
+
+        def gradient_at(params: np.ndarray) -> tuple[float, np.ndarray]:
+            value, gradient = lik.betageo_limit(np.append(params, 0.0)[:3], d, k)
+            return value, gradient[:free]
+
+        def derivatives(params: np.ndarray) -> tuple[float, np.ndarray, np.ndarray, float]:
+            value, gradient = gradient_at(params)
+            hessian = np.empty((free, free))
+            for j in range(free):
+                step = 1e-5 * params[j]
+                moved = np.eye(free)[j] * step
+                hessian[:, j] = (gradient_at(params + moved)[1] - gradient_at(params - moved)[1]) / (2 * step)
+            return value, gradient, (hessian + hessian.T) / 2.0, 0.0
+
+        r, alpha, a, b = params
+        start = np.array([r, alpha, a / (a + b)])[:free]
+        limit = _ridges.maximise_limit(derivatives, start, d.customers)
+        return limit.loglik if limit.converged else None
 
     def _loglik(self, params: np.ndarray, d: lik.Triples) -> np.ndarray:
         return lik.betageo_loglik(params, d, self._dropouts_at_start)
