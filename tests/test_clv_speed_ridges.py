@@ -3,6 +3,7 @@ likelihood against independent numbers, and fits that reach the supremum and say
 
 from __future__ import annotations
 
+import itertools
 import warnings
 
 import numpy as np
@@ -68,7 +69,7 @@ def pareto_loglik_by_quadrature(params: np.ndarray, x: float, t_x: float, big_t:
     edges = np.geomspace(1.0, (alpha + big_t) / (alpha + t_x), 20) * (alpha + t_x) - alpha
     edges[0], edges[-1] = t_x, big_t
     died = sum(scipy.integrate.quad(lambda u: np.exp(log_integrand(u) - scale), lo, hi, epsabs=0,
-                                    epsrel=1e-12)[0] for lo, hi in zip(edges[:-1], edges[1:], strict=True))
+                                    epsrel=1e-12)[0] for lo, hi in itertools.pairwise(edges))
     return float(head + scale + np.log(alive + died))
 
 

@@ -469,9 +469,9 @@ class _Model:
         flat: list[np.ndarray] = []
         notes: list[str] = []
         if penalizer == 0:
-            for index, ridge in enumerate(_ridges.RIDGES.get(self.ridge_family, ())):
+            for position, ridge in enumerate(_ridges.RIDGES.get(self.ridge_family, ())):
                 involved = [names.index(p) for p in ridge.parameters]
-                if index == optimum.at_ridge:
+                if position == optimum.at_ridge:
                     unidentified.update(ridge.parameters)
                     flat.append(np.asarray(ridge.direction))
                     notes.append(f"{' and '.join(ridge.parameters)} not identified: the log-likelihood "
@@ -482,7 +482,7 @@ class _Model:
                 if converged and spread[involved].max() <= RIDGE_SPREAD:
                     continue  # well determined: the quadratic approximation already bounds it
                 direction = np.asarray(ridge.direction)
-                supremum = self._ridge_supremum(index, params)
+                supremum = self._ridge_supremum(position, params)
                 if supremum is not None and supremum <= loglik + 1e-9 * abs(loglik):
                     # the ridge's limit, fitted in closed form, is below the maximum: only
                     # whether it stays within the interval's reach is left to decide
@@ -1179,11 +1179,17 @@ class ParetoNBD(TransactionModel):
             return first
         r, alpha, s, beta = first.params
         d = self._triples()
-        limit = _ridges.maximise_limit(lambda p: lik.pareto_limit_derivatives(p, d),
-                                       np.array([r, alpha, s / beta]), customers)
+
+        def derivatives(phi: np.ndarray) -> tuple[float, np.ndarray, np.ndarray, float]:
+            value, gradient, hessian, slope = lik.pareto_limit_derivatives(phi, d)
+            assert gradient is not None and hessian is not None
+            return value, gradient, hessian, slope
+
+        limit = _ridges.maximise_limit(derivatives, np.array([r, alpha, s / beta]), customers)
         self._past_shape = True
         try:
-            if limit.converged and limit.slope <= 0 and limit.loglik >= first.loglik - 1e-9 * abs(first.loglik):
+            higher = limit.loglik >= first.loglik - 1e-9 * abs(first.loglik)
+            if limit.converged and limit.slope <= 0 and higher:
                 r, alpha, mu = limit.params
                 far = np.array([r, alpha, lik.LIMIT_SHAPE, lik.LIMIT_SHAPE / mu])
                 _, gradient, hessian = lik.pareto_derivatives(far, d, hessian=True)

@@ -132,15 +132,16 @@ def maximise_limit(derivatives: Callable[[np.ndarray], tuple[float, np.ndarray, 
     point = np.log(np.asarray(start, dtype=np.float64))
     with np.errstate(all="ignore"):
         value, grad, hess, slope = derivatives(np.exp(point))
-    iteration = 0
-    for iteration in range(1, max_iterations + 1):
+    iterations = 0
+    for _ in range(max_iterations):
+        iterations += 1
         params = np.exp(point)
         g_log = grad * params
         h_log = hess * np.outer(params, params) + np.diag(g_log)
         if not (np.isfinite(value) and np.isfinite(h_log).all() and np.isfinite(g_log).all()):
             break
-        if float(np.linalg.norm(g_log)) / units <= 1e-6 * max(1.0, abs(value) / units) * 1e-3:
-            break
+        if float(np.linalg.norm(g_log)) / units <= 1e-9 * max(1.0, abs(value) / units):
+            break  # polished well past the 1e-6 acceptance
         eigenvalues, vectors = np.linalg.eigh((h_log + h_log.T) / 2.0)
         floor = 1e-8 * max(float(np.abs(eigenvalues).max()), 1e-300)
         eigenvalues = np.minimum(eigenvalues, -floor)
@@ -161,5 +162,5 @@ def maximise_limit(derivatives: Callable[[np.ndarray], tuple[float, np.ndarray, 
     relative = float(np.linalg.norm(grad * params)) / units / max(1.0, abs(value) / units)
     concave = bool(np.isfinite(hess).all() and np.linalg.eigvalsh(
         hess * np.outer(params, params) + np.diag(grad * params)).max() < 0)
-    return Limit(params, float(value), hess, grad, iteration, float(slope),
+    return Limit(params, float(value), hess, grad, iterations, float(slope),
                  bool(np.isfinite(value) and relative <= 1e-6 and concave))
