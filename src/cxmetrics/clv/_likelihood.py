@@ -618,40 +618,42 @@ def _log_tail_one(k: np.ndarray, z: np.ndarray) -> np.ndarray:
 
 def _log_tail(k: np.ndarray, z: np.ndarray, order: int) -> tuple[np.ndarray, ...]:
     """log I(k, z) (:func:`_log_tail_one`) with its derivatives up to ``order`` (0 or 2):
-    L, L_k, L_z, L_kk, L_kz, L_zz. The z-derivatives are exact, from dI/dz = I(k, z) - I(k - 1, z)
-    and d2I/dz2 = I(k - 2, z) - 2 I(k - 1, z) + I(k, z); the k-derivatives are central
-    differences (relative step 1e-4)."""
+    L, L_k, L_z, L_kk, L_kz, L_zz, and the ratios I(k - 1, z) / I(k, z), I(k - 2, z) / I(k, z).
+    The z-derivatives are exact, from dI/dz = I(k, z) - I(k - 1, z) and
+    d2I/dz2 = I(k - 2, z) - 2 I(k - 1, z) + I(k, z); the k-derivatives are central differences
+    (relative step 1e-4)."""
     value = _log_tail_one(k, z)
     if order == 0:
         return (value,)
     step = 1e-4 * np.maximum(k, 1.0)
-
-    def z_parts(kk: np.ndarray, base: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        one, two = np.exp(_log_tail_one(kk - 1.0, z) - base), np.exp(_log_tail_one(kk - 2.0, z) - base)
-        first = 1.0 - one
-        return first, two - 2.0 * one + 1.0 - first**2
-
+    one = np.exp(_log_tail_one(k - 1.0, z) - value)
+    two = np.exp(_log_tail_one(k - 2.0, z) - value)
+    l_z = 1.0 - one
+    l_zz = two - 2.0 * one + 1.0 - l_z**2
     up, down = _log_tail_one(k + step, z), _log_tail_one(k - step, z)
-    l_z, l_zz = z_parts(k, value)
-    l_z_up, _ = z_parts(k + step, up)
-    l_z_down, _ = z_parts(k - step, down)
+    l_z_up = 1.0 - np.exp(_log_tail_one(k + step - 1.0, z) - up)
+    l_z_down = 1.0 - np.exp(_log_tail_one(k - step - 1.0, z) - down)
     return (value, (up - down) / (2 * step), l_z, (up - 2 * value + down) / step**2,
-            (l_z_up - l_z_down) / (2 * step), l_zz)
+            (l_z_up - l_z_down) / (2 * step), l_zz, one, two)
 
 
 def _limit_h(phi: np.ndarray, x: np.ndarray, t: np.ndarray,
-             order: int) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
-    """h(x, t) = log integral_t^inf mu e^(-mu u) Gamma-mixed Poisson term du, i.e.
-    log[mu e^(-mu t) c^(1 - k) I(k, mu c)] with c = alpha + t, k = r + x, per distinct pair;
-    with its gradient (P, 3) and Hessian (P, 3, 3) in (r, alpha, mu) for ``order`` 2."""
+             order: int) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None, np.ndarray | None]:
+    """h(x, t) = log integral_t^inf mu e^(-mu u) (alpha + u)^-k du = log[mu e^(-mu t) c^(1 - k)
+    I(k, mu c)] with c = alpha + t, k = r + x, per distinct pair; for ``order`` 2 also its
+    gradient (P, 3) and Hessian (P, 3, 3) in (r, alpha, mu), and the derivative in kappa = 1 / s
+    at kappa = 0 of the integral over the integral: E[(mu u)^2 / 2 - mu u] under the integrand
+    on (t, inf) (the survival (1 + kappa mu u)^(-1/kappa) has log-derivative (mu u)^2 / 2 in
+    kappa at 0, the density (mu u)^2 / 2 - mu u; kappa is the squared coefficient of variation
+    of the dropout rates)."""
     r, alpha, mu = phi
     k = r + x
     c = alpha + t
     parts = _log_tail(k, mu * c, order)
     value = np.log(mu) - mu * t + (1.0 - k) * np.log(c) + parts[0]
     if order == 0:
-        return value, None, None
-    _, l_k, l_z, l_kk, l_kz, l_zz = parts
+        return value, None, None, None
+    _, l_k, l_z, l_kk, l_kz, l_zz, one, two = parts
     grad = np.stack([-np.log(c) + l_k, (1.0 - k) / c + l_z * mu, 1.0 / mu - t + l_z * c], axis=1)
     hess = np.empty((len(x), 3, 3))
     hess[:, 0, 0] = l_kk
@@ -660,23 +662,9 @@ def _limit_h(phi: np.ndarray, x: np.ndarray, t: np.ndarray,
     hess[:, 1, 1] = -(1.0 - k) / c**2 + l_zz * mu**2
     hess[:, 1, 2] = hess[:, 2, 1] = l_z + l_zz * mu * c
     hess[:, 2, 2] = -1.0 / mu**2 + l_zz * c**2
-    return value, grad, hess
-
-
-def _limit_moments(phi: np.ndarray, x: np.ndarray, t: np.ndarray, h: np.ndarray) -> np.ndarray:
-    """Per pair, the kappa-derivative at kappa = 0 of the tail integral over the integral:
-    E[(mu u)^2 / 2 - mu u] under mu e^(-mu u) (alpha + u)^-k on (t, inf), where kappa = 1 / s is the
-    squared coefficient of variation of the dropout rates (the survival (1 + kappa mu u)^(-1/kappa)
-    has log-derivative (mu u)^2 / 2 in kappa at 0, the density (mu u)^2 / 2 - mu u)."""
-    r, alpha, mu = phi
-    k = r + x
-    c = alpha + t
-    base = _log_tail_one(k, mu * c)
-    ratio1 = c * np.exp(_log_tail_one(k - 1.0, mu * c) - base)  # E[alpha + u]
-    ratio2 = c**2 * np.exp(_log_tail_one(k - 2.0, mu * c) - base)  # E[(alpha + u)^2]
-    first = ratio1 - alpha
-    second = ratio2 - 2.0 * alpha * ratio1 + alpha**2
-    return mu**2 / 2.0 * second - mu * first
+    first = c * one - alpha  # E[u]: E[alpha + u] = c I(k - 1) / I(k)
+    second = c**2 * two - 2.0 * alpha * c * one + alpha**2  # E[u^2]
+    return value, grad, hess, mu**2 / 2.0 * second - mu * first
 
 
 def pareto_limit_derivatives(phi: np.ndarray, d: Triples, order: int = 2) -> tuple[float, np.ndarray | None,
@@ -696,8 +684,8 @@ def pareto_limit_derivatives(phi: np.ndarray, d: Triples, order: int = 2) -> tup
     ix = d.x_index
     c = d.count
     (x_tx, t_tx, inv_tx), (x_T, t_T, inv_T) = d.recency_pairs, d.age_pairs
-    h_tx, g_tx, c_tx = _limit_h(phi, x_tx, t_tx, order)
-    h_T, g_T, c_T = _limit_h(phi, x_T, t_T, order)
+    h_tx, g_tx, c_tx, m_tx = _limit_h(phi, x_tx, t_tx, order)
+    h_T, g_T, c_T, m_T = _limit_h(phi, x_T, t_T, order)
     const = sp.gammaln(r + x) - sp.gammaln(r) + r * np.log(alpha)
     rx = (r + x)[ix]
     log_aT = np.log(alpha + d.T_values)[d.T_index]
@@ -735,10 +723,9 @@ def pareto_limit_derivatives(phi: np.ndarray, d: Triples, order: int = 2) -> tup
     spread = alive_grad - died_grad
     curv += (spread * (c_alive * w_died)[:, None]).T @ spread
     # slope in kappa: the alive term's (mu T)^2 / 2, the died term's tail moments combined
-    m_tx = _limit_moments(phi, x_tx, t_tx, h_tx)[inv_tx]
-    m_T = _limit_moments(phi, x_T, t_T, h_T)[inv_T]
+    assert m_tx is not None and m_T is not None
     with np.errstate(invalid="ignore"):
-        died_slope = np.where(w_died > 0, (1.0 + rho) * m_tx - rho * m_T, 0.0)
+        died_slope = np.where(w_died > 0, (1.0 + rho) * m_tx[inv_tx] - rho * m_T[inv_T], 0.0)
     slope = _dot(c_alive, (mu * d.T) ** 2 / 2.0) + _dot(c_died, died_slope)
     return value, gradient, (curv + curv.T) / 2.0, slope
 
