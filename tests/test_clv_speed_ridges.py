@@ -201,3 +201,41 @@ def test_bootstrap_from_the_limit_stays_at_the_limit(grocery) -> None:
     reference = fitted.parameters["s"] / fitted.parameters["beta"]
     assert np.all(np.abs(np.log(mu / reference)) < 0.5)
     assert np.isfinite(replicates).all()
+
+
+def betageo_limit_loglik(phi: np.ndarray, x: np.ndarray, t_x: np.ndarray, big_t: np.ndarray, k: int) -> float:
+    """BG/NBD (k=0) or MBG/NBD (k=1) with a, b -> inf, a / (a + b) = p: every customer drops out
+    with probability p at each of its x + k chances (FHL 2005a eq. 6 with the beta ratios at
+    their limits (1 - p)^n and p (1 - p)^(n - 1)); written here independently."""
+    r, alpha, p = phi
+    n = x + k
+    head = sp.gammaln(r + x) - sp.gammaln(r) + r * np.log(alpha)
+    alive = n * np.log1p(-p) - (r + x) * np.log(alpha + big_t)
+    with np.errstate(divide="ignore"):
+        dead = np.where(n >= 1, np.log(p) + (np.maximum(n, 1) - 1) * np.log1p(-p)
+                        - (r + x) * np.log(alpha + t_x), -np.inf)
+    return float(np.sum(head + np.logaddexp(alive, dead)))
+
+
+@pytest.mark.parametrize(("model", "k", "seed"), [(cx.ModifiedBetaGeo, 1, 5), (cx.BetaGeo, 0, 7)])
+def test_betageo_interior_maximum_beats_the_common_dropout_limit(model: type, k: int, seed: int) -> None:
+    # On these panels the profile in a + b is flat to within z^2 / 2 but peaks at finite a, b:
+    # the limit (a, b -> inf, maximised by Nelder-Mead here) is lower, so the estimates stand
+    # and only their interval is unbounded above.
+    x, t_x, big_t = clv_simulate.grocery(seed=seed)
+    fitted, caught = _fit_quietly(model, frequency=x, recency=t_x, T=big_t)
+
+    def negative(u: np.ndarray) -> float:
+        return -betageo_limit_loglik(np.array([np.exp(u[0]), np.exp(u[1]), 1 / (1 + np.exp(-u[2]))]),
+                                     x, t_x, big_t, k)
+
+    result = scipy.optimize.minimize(negative, np.array([np.log(2.5), np.log(2.0), np.log(1e-3)]),
+                                     method="Nelder-Mead", options={"xatol": 1e-10, "fatol": 1e-10,
+                                                                    "maxfev": 4000})
+    limit = -result.fun
+    assert fitted.log_likelihood_ > limit
+    assert fitted.log_likelihood_ - limit < 1.959964**2 / 2  # within the interval's reach
+    table = fitted.summary().set_index("parameter")
+    assert table.loc[["a", "b"], "identified"].all()
+    assert np.isinf(table.loc[["a", "b"], "upper"]).all()
+    assert any("a and b" in str(w.message) and "unbounded above" in str(w.message) for w in caught)
