@@ -710,6 +710,31 @@ class _Model:
                 f"customers={self.n_customers_})")
 
 
+def _dropout_limit_supremum(d: lik.Triples, k: int, start: np.ndarray, common: bool) -> float | None:
+    """Maximum of the BG/NBD-type limit :func:`lik.betageo_limit` over (r, alpha, p) from
+    ``start`` (``common``: one dropout probability p for everybody), or over (r, alpha) at
+    p = 0 (nobody drops out: the NBD, also the no-dropout limit of Pareto/NBD), by Newton's
+    method (:func:`_ridges.maximise_limit`; the Hessian by central differences of the exact
+    gradient). None when that does not converge."""
+    free = 3 if common else 2
+
+    def gradient_at(params: np.ndarray) -> tuple[float, np.ndarray]:
+        value, gradient = lik.betageo_limit(np.append(params, 0.0)[:3], d, k)
+        return value, gradient[:free]
+
+    def derivatives(params: np.ndarray) -> tuple[float, np.ndarray, np.ndarray, float]:
+        value, gradient = gradient_at(params)
+        hessian = np.empty((free, free))
+        for j in range(free):
+            step = 1e-5 * params[j]
+            moved = np.eye(free)[j] * step
+            hessian[:, j] = (gradient_at(params + moved)[1] - gradient_at(params - moved)[1]) / (2 * step)
+        return value, gradient, (hessian + hessian.T) / 2.0, 0.0
+
+    limit = _ridges.maximise_limit(derivatives, start[:free], d.customers)
+    return limit.loglik if limit.converged else None
+
+
 def _projected_covariance(hessian: np.ndarray, params: np.ndarray,
                           flat: Sequence[np.ndarray]) -> np.ndarray | None:
     """Inverse observed information (unpenalised), with flat ridge directions held fixed.
@@ -1057,33 +1082,13 @@ class _BetaGeoFamily(TransactionModel):
 
     def _ridge_supremum(self, index: int, params: np.ndarray) -> float | None:
         """Common dropout probability (a, b -> inf, a / (a + b) = p) or none at all (b -> inf):
-        the limit likelihood :func:`lik.betageo_limit` maximised over (r, alpha, p), or over
-        (r, alpha) at p = 0, by Newton's method (:func:`_ridges.maximise_limit`; the Hessian
-        by central differences of the exact gradient)."""
+        :func:`_dropout_limit_supremum`."""
         direction = _ridges.RIDGES["betageo"][index].direction
         if direction[:2] != (0.0, 0.0):
             return None
-        d = self._triples()
-        k = self._dropouts_at_start
-        free = 3 if direction[2] != 0.0 else 2
-
-        def gradient_at(params: np.ndarray) -> tuple[float, np.ndarray]:
-            value, gradient = lik.betageo_limit(np.append(params, 0.0)[:3], d, k)
-            return value, gradient[:free]
-
-        def derivatives(params: np.ndarray) -> tuple[float, np.ndarray, np.ndarray, float]:
-            value, gradient = gradient_at(params)
-            hessian = np.empty((free, free))
-            for j in range(free):
-                step = 1e-5 * params[j]
-                moved = np.eye(free)[j] * step
-                hessian[:, j] = (gradient_at(params + moved)[1] - gradient_at(params - moved)[1]) / (2 * step)
-            return value, gradient, (hessian + hessian.T) / 2.0, 0.0
-
         r, alpha, a, b = params
-        start = np.array([r, alpha, a / (a + b)])[:free]
-        limit = _ridges.maximise_limit(derivatives, start, d.customers)
-        return limit.loglik if limit.converged else None
+        return _dropout_limit_supremum(self._triples(), self._dropouts_at_start,
+                                       np.array([r, alpha, a / (a + b)]), common=direction[2] != 0.0)
 
     def _loglik(self, params: np.ndarray, d: lik.Triples) -> np.ndarray:
         return lik.betageo_loglik(params, d, self._dropouts_at_start)
@@ -1141,6 +1146,7 @@ class ParetoNBD(TransactionModel):
     parameter_names = ("r", "alpha", "s", "beta")
     derivative_order = 2
     ridge_family = "pareto"
+    ridge_limits = True
 
     def _restarts(self, params: np.ndarray) -> list[np.ndarray]:
         # the mean dropout rate s / beta held, s spread over three decades
@@ -1161,6 +1167,29 @@ class ParetoNBD(TransactionModel):
     def _on_ridge(self, params: np.ndarray) -> bool:
         return not self.__dict__.get("_past_shape", False) and params[2] > RIDGE_SHAPE
 
+    def _fit_limit(self, params: np.ndarray, customers: float) -> _ridges.Limit:
+        """The limit s, beta -> inf (one dropout rate mu = s / beta), maximised from ``params``."""
+        r, alpha, s, beta = params
+        d = self._triples()
+
+        def derivatives(phi: np.ndarray) -> tuple[float, np.ndarray, np.ndarray, float]:
+            value, gradient, hessian, slope = lik.pareto_limit_derivatives(phi, d)
+            assert gradient is not None and hessian is not None
+            return value, gradient, hessian, slope
+
+        return _ridges.maximise_limit(derivatives, np.array([r, alpha, s / beta]), customers)
+
+    def _ridge_supremum(self, index: int, params: np.ndarray) -> float | None:
+        """Equal dropout rates (s, beta -> inf, s / beta fixed): the limit's maximum
+        (:meth:`_fit_limit`); no dropout (beta -> inf): the NBD's (:func:`_dropout_limit_supremum`)."""
+        direction = _ridges.RIDGES["pareto"][index].direction
+        if direction == (0.0, 0.0, 1.0, 1.0):
+            limit = self._fit_limit(params, self._triples().customers)
+            return limit.loglik if limit.converged else None
+        if direction == (0.0, 0.0, 0.0, 1.0):
+            return _dropout_limit_supremum(self._triples(), 0, params[:2], common=False)
+        return None
+
     def _run(self, log_start: np.ndarray, customers: float, penalizer: float) -> _Optimum | None:
         if np.exp(log_start[2]) < lik.LIMIT_SHAPE or penalizer != 0:
             return super()._run(log_start, customers, penalizer)
@@ -1177,15 +1206,8 @@ class ParetoNBD(TransactionModel):
         from where it stopped."""
         if first is None or first.params[2] <= RIDGE_SHAPE / 2.0 or penalizer != 0:
             return first
-        r, alpha, s, beta = first.params
         d = self._triples()
-
-        def derivatives(phi: np.ndarray) -> tuple[float, np.ndarray, np.ndarray, float]:
-            value, gradient, hessian, slope = lik.pareto_limit_derivatives(phi, d)
-            assert gradient is not None and hessian is not None
-            return value, gradient, hessian, slope
-
-        limit = _ridges.maximise_limit(derivatives, np.array([r, alpha, s / beta]), customers)
+        limit = self._fit_limit(first.params, customers)
         self._past_shape = True
         try:
             higher = limit.loglik >= first.loglik - 1e-9 * abs(first.loglik)
