@@ -169,6 +169,12 @@ def test_grocery_pareto_reaches_the_supremum_and_says_so(seed: int) -> None:
     assert ((alive >= 0) & (alive <= 1)).all()
     expected = fitted.expected_purchases(10.0, frequency=x, recency=t_x, T=big_t)
     assert np.isfinite(expected).all() and (expected > 0).all()
+    # delta-method intervals at the limit (finite differences around s stay on its side)
+    d = _triples(x, t_x, big_t)
+    options = _models.IntervalOptions.make(0.95, "delta", 200, 0)
+    estimate, low, high = fitted._with_interval(lambda p: fitted._expected(p, 10.0, d), options, "positive")
+    assert np.isfinite(low).all() and np.isfinite(high).all()
+    assert (low < estimate).all() and (estimate < high).all()
 
 
 def test_grocery_pareto_at_least_lifetimes(grocery) -> None:

@@ -584,6 +584,9 @@ def pareto_pmf(params: np.ndarray, y: int, t: float, d: Triples, nodes: int = 64
 #: From this s on, Pareto/NBD quantities are evaluated in the limit s -> inf (mu = s / beta):
 #: the difference is of order 1 / s.
 LIMIT_SHAPE = 1e8
+#: Where a fit whose supremum is that limit places s (beta = s / mu): a hundred times past the
+#: switch, so the finite differences of the delta method stay on the limit's side.
+LIMIT_POINT = 1e10
 
 
 def _log_tail_one(k: np.ndarray, z: np.ndarray) -> np.ndarray:

@@ -257,7 +257,7 @@ class _Model:
         history = [value]
         last: _Optimum | None = None  # the latest point with finite derivatives
         for iteration in range(1, 51):
-            if self._on_ridge(np.exp(point)):
+            if penalizer == 0 and self._on_ridge(np.exp(point)):
                 # heading out along a ridge whose limit the model fits directly (_past_ridge)
                 return dataclasses.replace(optimum, iterations=iteration)
             if iteration > 8 and history[-6] - value <= 1e-10 * max(abs(value), 1.0):
@@ -1201,7 +1201,7 @@ class ParetoNBD(TransactionModel):
         """Where the search stopped far along s, beta -> inf (s > :data:`RIDGE_SHAPE`), fit the
         limit (one dropout rate mu for everybody) directly. If leaving it towards finite s
         lowers the likelihood (slope in 1 / s negative at 0), the supremum is that limit: the
-        result is the point s = :data:`lik.LIMIT_SHAPE`, beta = s / mu, where the model equals
+        result is the point s = :data:`lik.LIMIT_POINT`, beta = s / mu, where the model equals
         the limit. Otherwise the maximum is at a finite s beyond the threshold: the run goes on
         from where it stopped."""
         if first is None or first.params[2] <= RIDGE_SHAPE / 2.0 or penalizer != 0:
@@ -1213,7 +1213,7 @@ class ParetoNBD(TransactionModel):
             higher = limit.loglik >= first.loglik - 1e-9 * abs(first.loglik)
             if limit.converged and limit.slope <= 0 and higher:
                 r, alpha, mu = limit.params
-                far = np.array([r, alpha, lik.LIMIT_SHAPE, lik.LIMIT_SHAPE / mu])
+                far = np.array([r, alpha, lik.LIMIT_POINT, lik.LIMIT_POINT / mu])
                 _, gradient, hessian = lik.pareto_derivatives(far, d, hessian=True)
                 assert hessian is not None
                 ridge = next(i for i, found in enumerate(_ridges.RIDGES["pareto"])
