@@ -299,10 +299,11 @@ class _Model:
                 trial = evaluate(point + scale * step)
             elif iteration >= 5:
                 # Still far after several full steps: a long flat valley (a ridge). Extrapolate
-                # along the step while the value keeps falling (values only), so the search
-                # covers it in a few passes instead of creeping.
+                # along the step while the value keeps falling (values only, up to 1024 times
+                # the step or 6 log units), so the search covers it in a few passes instead of
+                # creeping.
                 best_value, grown = trial[0], 1.0
-                while grown < 16.0 and float(np.max(np.abs(2.0 * grown * step))) <= 6.0:
+                while grown < 1024.0 and float(np.max(np.abs(2.0 * grown * step))) <= 6.0:
                     trial_value = objective(point + 2.0 * grown * step)
                     if not (np.isfinite(trial_value) and trial_value < best_value):
                         break
