@@ -364,9 +364,12 @@ class _Model:
         along a ridge whose limit the model fits in closed form)."""
         return False
 
-    def _past_ridge(self, first: _Optimum | None, customers: float, penalizer: float) -> _Optimum | None:
+    def _past_ridge(self, first: _Optimum | None, customers: float, penalizer: float,
+                    final: bool = False) -> _Optimum | None:
         """The first run's end point, or where the fit goes from there when it stopped on a
-        ridge (:meth:`_on_ridge`): the boundary limit's maximum, or a continued run."""
+        ridge (:meth:`_on_ridge`): the boundary limit's maximum, or a continued run. With
+        ``final`` (the best point after the restarts, on a ridge), only the boundary: the point
+        itself unless the limit is the supremum."""
         return first
 
     def _loglik_grad_log(self, log_params: np.ndarray) -> tuple[float, np.ndarray]:
@@ -454,6 +457,11 @@ class _Model:
             best = min(candidates, key=objective)
             if best is not first:
                 converged, spread = self._judge(best, customers, penalizer)
+            limit = self._past_ridge(best, customers, penalizer, final=True)
+            if limit is not None and limit.at_ridge is not None:
+                assert limit.spread is not None
+                self._finish(limit, True, limit.spread, customers, penalizer, confidence, backend)
+                return
         else:
             assert first is not None
             best = first
@@ -1141,6 +1149,9 @@ class ParetoNBD(TransactionModel):
 
     The likelihood's Gauss hypergeometric term is evaluated once per distinct (x, t) pair and
     kept in logs (Fader & Hardie 2005), so x in the thousands does not overflow.
+    Where the likelihood rises towards s, beta -> inf (every customer dropping out at the same
+    rate, as on a grocery panel), the fit maximises that limit directly and reports s and beta
+    as not identified, at a point s = 1e10 where the model equals the limit.
     """
 
     title = "Pareto/NBD"
@@ -1198,14 +1209,15 @@ class ParetoNBD(TransactionModel):
         start = np.exp(log_start)
         return self._past_ridge(_Optimum(start, 0, -np.inf, np.zeros((4, 4))), customers, penalizer)
 
-    def _past_ridge(self, first: _Optimum | None, customers: float, penalizer: float) -> _Optimum | None:
+    def _past_ridge(self, first: _Optimum | None, customers: float, penalizer: float,
+                    final: bool = False) -> _Optimum | None:
         """Where the search stopped far along s, beta -> inf (s > :data:`RIDGE_SHAPE`), fit the
         limit (one dropout rate mu for everybody) directly. If leaving it towards finite s
         lowers the likelihood (slope in 1 / s negative at 0), the supremum is that limit: the
         result is the point s = :data:`lik.LIMIT_POINT`, beta = s / mu, where the model equals
         the limit. Otherwise the maximum is at a finite s beyond the threshold: the run goes on
-        from where it stopped."""
-        if first is None or first.params[2] <= RIDGE_SHAPE / 2.0 or penalizer != 0:
+        from where it stopped (with ``final``, after the restarts, the point stays)."""
+        if first is None or penalizer != 0 or (first.params[2] <= RIDGE_SHAPE / 2.0 and not final):
             return first
         d = self._triples()
         limit = self._fit_limit(first.params, customers)
@@ -1225,6 +1237,8 @@ class ParetoNBD(TransactionModel):
                 spread = np.sqrt(np.abs(np.diag(np.linalg.pinv(information))))
                 return _Optimum(far, first.iterations + limit.iterations, limit.loglik, hessian, gradient,
                                 at_ridge=ridge, spread=np.array([spread[0], spread[1], spread[2], spread[2]]))
+            if final:
+                return first
             restart = first.params if first.params[2] < lik.LIMIT_SHAPE else self._start()
             onward = self._run(np.log(restart), customers, penalizer)
         finally:
