@@ -12,7 +12,9 @@ Marketing Science 24(2), eq. 6 (likelihood), 10 (conditional expectation), and F
 (2007) IJRM 24(3); Pareto/NBD, Schmittlein, Morrison & Colombo (1987) Management Science 33(1)
 and Fader & Hardie (2005) "A note on deriving the Pareto/NBD model and related expressions",
 eq. 18-22; Gamma-Gamma, Fader, Hardie & Lee (2005b) "RFM and CLV: using iso-value curves",
-JMR 42(4), and Colombo & Jiang (1999).
+JMR 42(4), and Colombo & Jiang (1999). The Pareto/NBD limit s, beta -> inf integrates the
+lifetime with the incomplete gamma function's continued fraction and Kummer's U (NIST DLMF
+8.9.2, 13.4.4).
 """
 
 from __future__ import annotations
@@ -757,10 +759,13 @@ def _pareto_from_limit(params: np.ndarray, d: Triples,
 
 def pareto_limit_loglik(phi: np.ndarray, d: Triples) -> np.ndarray:
     """Log-likelihood of each triple in the limit s, beta -> inf (:func:`pareto_limit_derivatives`)."""
-    return _pareto_limit_parts(phi, d)[0] + np.logaddexp(*_pareto_limit_parts(phi, d)[1:])
+    const, alive, died = _pareto_limit_parts(phi, d)
+    return const + np.logaddexp(alive, died)
 
 
 def _pareto_limit_parts(phi: np.ndarray, d: Triples) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per triple in the limit s, beta -> inf: the constant, the "alive at T" term and the
+    "died in (t_x, T]" term (logs), as :func:`pareto_parts` gives them for finite s."""
     sp = _special()
     r, alpha, mu = phi
     (x_tx, t_tx, inv_tx), (x_T, t_T, inv_T) = d.recency_pairs, d.age_pairs
