@@ -102,7 +102,7 @@ def test_limit_likelihood_matches_quadrature() -> None:
 
 
 def test_limit_is_the_pareto_likelihood_at_large_s_and_its_slope(grocery) -> None:
-    # As s -> inf with s / beta = mu, the Pareto/NBD log-likelihood (closed form, written in the
+    # As s -> inf with s / beta = mu, the Pareto/NBD log-likelihood (by quadrature, written in the
     # test) approaches the limit like limit + slope / s, slope being the derivative in 1 / s.
     x, t_x, big_t = grocery
     d = _triples(x, t_x, big_t)
