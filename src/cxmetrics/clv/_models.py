@@ -29,9 +29,10 @@ WARM_START_CUSTOMERS = 10000
 #: fit to its restarts and ridge checks.
 RIDGE_SPREAD = 2.0
 #: A Pareto/NBD search with s beyond this is running out along s, beta -> inf: Newton stops
-#: there, and a fit ending beyond half of it compares with that limit, evaluated directly
-#: (:meth:`ParetoNBD._past_ridge`).
-RIDGE_SHAPE = 10.0
+#: there and the fit compares with that limit, evaluated directly (as does a fit that still
+#: ends beyond half of it after its restarts; :meth:`ParetoNBD._past_ridge`). A maximum at a
+#: larger s is found all the same (the search then goes on), at the cost of one limit fit.
+RIDGE_SHAPE = 4.0
 
 
 def summary_arrays(
@@ -1211,13 +1212,15 @@ class ParetoNBD(TransactionModel):
 
     def _past_ridge(self, first: _Optimum | None, customers: float, penalizer: float,
                     final: bool = False) -> _Optimum | None:
-        """Where the search stopped far along s, beta -> inf (s > :data:`RIDGE_SHAPE`), fit the
-        limit (one dropout rate mu for everybody) directly. If leaving it towards finite s
+        """Where the search stopped far along s, beta -> inf (s > :data:`RIDGE_SHAPE`; after the
+        restarts, ``final``, beyond half that), fit the limit (one dropout rate mu for everybody)
+        directly. If leaving it towards finite s
         lowers the likelihood (slope in 1 / s negative at 0), the supremum is that limit: the
         result is the point s = :data:`lik.LIMIT_POINT`, beta = s / mu, where the model equals
         the limit. Otherwise the maximum is at a finite s beyond the threshold: the run goes on
         from where it stopped (with ``final``, after the restarts, the point stays)."""
-        if first is None or penalizer != 0 or (first.params[2] <= RIDGE_SHAPE / 2.0 and not final):
+        threshold = RIDGE_SHAPE / 2.0 if final else RIDGE_SHAPE
+        if first is None or penalizer != 0 or first.params[2] <= threshold:
             return first
         d = self._triples()
         limit = self._fit_limit(first.params, customers)
