@@ -12,7 +12,9 @@ Marketing Science 24(2), eq. 6 (likelihood), 10 (conditional expectation), and F
 (2007) IJRM 24(3); Pareto/NBD, Schmittlein, Morrison & Colombo (1987) Management Science 33(1)
 and Fader & Hardie (2005) "A note on deriving the Pareto/NBD model and related expressions",
 eq. 18-22; Gamma-Gamma, Fader, Hardie & Lee (2005b) "RFM and CLV: using iso-value curves",
-JMR 42(4), and Colombo & Jiang (1999).
+JMR 42(4), and Colombo & Jiang (1999). The Pareto/NBD limit s, beta -> inf integrates the
+lifetime with the incomplete gamma function's continued fraction and Kummer's U (NIST DLMF
+8.9.2, 13.4.4).
 """
 
 from __future__ import annotations
@@ -28,6 +30,12 @@ def _special() -> Any:
     import scipy.special  # heavy: imported on first use
 
     return scipy.special
+
+
+def _dot(a: np.ndarray, b: np.ndarray) -> float:
+    """Inner product of two vectors by einsum: a BLAS dot product can cost milliseconds when the
+    machine is busy (thread start-up), einsum's loop stays at memory speed."""
+    return float(np.einsum("i,i->", a, b))
 
 
 def factorize(values: np.ndarray, sort: bool = True) -> tuple[np.ndarray, np.ndarray]:
@@ -143,7 +151,7 @@ def betageo_derivatives(params: np.ndarray, d: Triples, k: int,
     both = np.logaddexp(a2, a3)
     c = d.count
     ix = d.x_index
-    value = float(c @ (a1[ix] + both))
+    value = _dot(c, a1[ix] + both)
     w3 = np.exp(a3 - both)  # share of the "dropped out at t_x" term
     c_w3 = c * w3
     c_w2 = c - c_w3
@@ -163,23 +171,24 @@ def betageo_derivatives(params: np.ndarray, d: Triples, k: int,
     a3_a = a2_a + 1.0 / a  # psi(a + 1) - psi(a) = 1 / a
     a3_b = np.where(dead, sp.digamma(before) - psi_abn - sp.digamma(b) + psi_ab, 0.0)
     gradient = np.array([
-        per_x @ (sp.digamma(r + x) - sp.digamma(r) + np.log(alpha)) - c_w2 @ log_T - c_w3 @ log_tx,
-        r / alpha * c.sum() - c_w2 @ (rx * inv_T) - c_w3 @ (rx * inv_tx),
-        per_x_w2 @ a2_a + per_x_w3 @ a3_a,
-        per_x_w2 @ a2_b + per_x_w3 @ a3_b,
+        (_dot(per_x, sp.digamma(r + x) - sp.digamma(r) + np.log(alpha))
+         - _dot(c_w2, log_T) - _dot(c_w3, log_tx)),
+        r / alpha * c.sum() - _dot(c_w2, rx * inv_T) - _dot(c_w3, rx * inv_tx),
+        _dot(per_x_w2, a2_a) + _dot(per_x_w3, a3_a),
+        _dot(per_x_w2, a2_b) + _dot(per_x_w3, a3_b),
     ])
     if not hessian:
         return value, gradient, None
     tri_ab, tri_abn = sp.polygamma(1, a + b), sp.polygamma(1, a + b + n)
     tri_b = sp.polygamma(1, b)
     h = np.zeros((4, 4))
-    h[0, 0] = per_x @ (sp.polygamma(1, r + x) - sp.polygamma(1, r))
-    h[0, 1] = c.sum() / alpha - c_w2 @ inv_T - c_w3 @ inv_tx
-    h[1, 1] = -r / alpha**2 * c.sum() + c_w2 @ (rx * inv_T**2) + c_w3 @ (rx * inv_tx**2)
-    h[2, 2] = per_x @ (tri_ab - tri_abn) + per_x_w3.sum() * (sp.polygamma(1, a + 1) - sp.polygamma(1, a))
-    h[2, 3] = per_x @ (tri_ab - tri_abn)
-    h[3, 3] = (per_x_w2 @ (sp.polygamma(1, b + n) - tri_abn - tri_b + tri_ab)
-               + per_x_w3 @ np.where(dead, sp.polygamma(1, before) - tri_abn - tri_b + tri_ab, 0.0))
+    h[0, 0] = _dot(per_x, sp.polygamma(1, r + x) - sp.polygamma(1, r))
+    h[0, 1] = c.sum() / alpha - _dot(c_w2, inv_T) - _dot(c_w3, inv_tx)
+    h[1, 1] = -r / alpha**2 * c.sum() + _dot(c_w2, rx * inv_T**2) + _dot(c_w3, rx * inv_tx**2)
+    h[2, 2] = _dot(per_x, tri_ab - tri_abn) + per_x_w3.sum() * (sp.polygamma(1, a + 1) - sp.polygamma(1, a))
+    h[2, 3] = _dot(per_x, tri_ab - tri_abn)
+    h[3, 3] = (_dot(per_x_w2, sp.polygamma(1, b + n) - tri_abn - tri_b + tri_ab)
+               + _dot(per_x_w3, np.where(dead, sp.polygamma(1, before) - tri_abn - tri_b + tri_ab, 0.0)))
     # the mixing term: difference of the two terms' gradients, dA2 - dA3
     u = c_w2 * w3
     diff_r = log_tx - log_T
@@ -189,13 +198,54 @@ def betageo_derivatives(params: np.ndarray, d: Triples, k: int,
     u_r_x = np.bincount(ix, weights=u * diff_r, minlength=len(x))
     u_alpha_x = np.bincount(ix, weights=u * diff_alpha, minlength=len(x))
     mix = np.array([
-        [u @ diff_r**2, u @ (diff_r * diff_alpha), -u_r_x.sum() / a, u_r_x @ diff_b],
-        [0.0, u @ diff_alpha**2, -u_alpha_x.sum() / a, u_alpha_x @ diff_b],
-        [0.0, 0.0, u_x.sum() / a**2, -(u_x @ diff_b) / a],
-        [0.0, 0.0, 0.0, u_x @ diff_b**2],
+        [_dot(u, diff_r**2), _dot(u, diff_r * diff_alpha), -u_r_x.sum() / a, _dot(u_r_x, diff_b)],
+        [0.0, _dot(u, diff_alpha**2), -u_alpha_x.sum() / a, _dot(u_alpha_x, diff_b)],
+        [0.0, 0.0, u_x.sum() / a**2, -_dot(u_x, diff_b) / a],
+        [0.0, 0.0, 0.0, _dot(u_x, diff_b**2)],
     ])
     h += mix
     return value, gradient, np.triu(h) + np.triu(h, 1).T
+
+
+def betageo_limit(phi: np.ndarray, d: Triples, k: int) -> tuple[float, np.ndarray]:
+    """BG/NBD (k=0) or MBG/NBD (k=1) log-likelihood in the limit a, b -> inf with
+    a / (a + b) = p fixed (every customer drops out with probability p at each chance; p = 0:
+    nobody drops out), and its gradient in (r, alpha, p).
+
+    The beta-function ratios of FHL (2005a) eq. 6 become B(a, b + n) / B(a, b) -> (1 - p)^n and
+    B(a + 1, b + n - 1) / B(a, b) -> p (1 - p)^(n - 1), n = x + k; written in that form, without
+    the cancellation of log-beta functions at huge arguments.
+    """
+    sp = _special()
+    r, alpha, p = phi
+    x = d.x_values
+    n = x + k
+    ix = d.x_index
+    c = d.count
+    dead = (n >= 1) & (p > 0)
+    a1 = sp.gammaln(r + x) - sp.gammaln(r) + r * np.log(alpha)
+    log_T = np.log(alpha + d.T_values)[d.T_index]
+    log_tx = np.log(alpha + d.t_x_values)[d.t_x_index]
+    rx = (r + x)[ix]
+    keep = np.log1p(-p)
+    with np.errstate(divide="ignore"):
+        a2 = (n * keep)[ix] - rx * log_T
+        a3 = np.where(dead, np.log(p) + (np.maximum(n, 1) - 1) * keep, -np.inf)[ix] - rx * log_tx
+    both = np.logaddexp(a2, a3)
+    value = _dot(c, a1[ix] + both)
+    w3 = np.exp(a3 - both)
+    c3 = c * w3
+    c2 = c - c3
+    per_x = np.bincount(ix, weights=c, minlength=len(x))
+    per_x3 = np.bincount(ix, weights=c3, minlength=len(x))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        d3_p = np.where(dead, 1.0 / p - (n - 1) / (1.0 - p), 0.0)
+    gradient = np.array([
+        _dot(per_x, sp.digamma(r + x) - sp.digamma(r) + np.log(alpha)) - _dot(c2, log_T) - _dot(c3, log_tx),
+        r / alpha * c.sum() - _dot(c2, rx / (alpha + d.T)) - _dot(c3, rx / (alpha + d.t_x)),
+        _dot(per_x - per_x3, -n / (1.0 - p)) + _dot(per_x3, d3_p),
+    ])
+    return value, gradient
 
 
 def betageo_p_alive(params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray, k: int) -> np.ndarray:
@@ -393,6 +443,9 @@ def _pareto_terms(params: np.ndarray, d: Triples, h_tx: np.ndarray,
 
 def pareto_parts(params: np.ndarray, d: Triples) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per triple: the constant, the "alive at T" term and the "died in (t_x, T]" term (logs)."""
+    r, alpha, s, beta = params
+    if s >= LIMIT_SHAPE:
+        return _pareto_limit_parts(np.array([r, alpha, s / beta]), d)
     (x_tx, t_tx, inverse_tx), (x_T, t_T, inverse_T) = d.recency_pairs, d.age_pairs
     h_tx = _log_hyp2f1_term(params, x_tx, t_tx)[inverse_tx]
     h_T = _log_hyp2f1_term(params, x_T, t_T)[inverse_T]
@@ -418,6 +471,8 @@ def pareto_derivatives(params: np.ndarray, d: Triples,
     """
     sp = _special()
     r, alpha, s, beta = params
+    if s >= LIMIT_SHAPE:
+        return _pareto_from_limit(params, d, hessian)
     x = d.x_values
     ix = d.x_index
     c = d.count
@@ -432,7 +487,7 @@ def pareto_derivatives(params: np.ndarray, d: Triples,
     log_bT = np.log(beta + d.T_values)[d.T_index]
     rx = (r + x)[ix]
     both = np.logaddexp(alive, died)
-    value = float(c @ (const[ix] + both))
+    value = _dot(c, const[ix] + both)
     w_died = np.exp(died - both)
     with np.errstate(divide="ignore", over="ignore"):
         rho = np.where(w_died > 0, 1.0 / np.expm1(-gap), 0.0)  # e^g / (1 - e^g)
@@ -451,19 +506,19 @@ def pareto_derivatives(params: np.ndarray, d: Triples,
     assert c_tx is not None and c_T is not None
     total = c.sum()
     curv = np.zeros((4, 4))
-    curv[0, 0] = per_x @ (sp.polygamma(1, r + x) - sp.polygamma(1, r))
+    curv[0, 0] = _dot(per_x, sp.polygamma(1, r + x) - sp.polygamma(1, r))
     curv[0, 1] = total / alpha
     curv[1, 1] = -r / alpha**2 * total
     curv[2, 3] = total / beta
     curv[3, 3] = -s / beta**2 * total
     # "alive" term
-    curv[0, 1] -= c_alive @ inv_aT
-    curv[1, 1] += c_alive @ (rx * inv_aT**2)
-    curv[2, 3] -= c_alive @ inv_bT
-    curv[3, 3] += c_alive @ (s * inv_bT**2)
+    curv[0, 1] -= _dot(c_alive, inv_aT)
+    curv[1, 1] += _dot(c_alive, rx * inv_aT**2)
+    curv[2, 3] -= _dot(c_alive, inv_bT)
+    curv[3, 3] += _dot(c_alive, s * inv_bT**2)
     # "died" term: k, then the pair Hessians with their triples' weights, then rho's curvature
     died_x = np.bincount(ix, weights=c_died, minlength=len(x))
-    k_rr = died_x @ (1.0 / rsx**2)
+    k_rr = _dot(died_x, 1.0 / rsx**2)
     curv[0, 0] += k_rr
     curv[0, 2] += k_rr
     curv[2, 2] += k_rr - died_x.sum() / s**2
@@ -491,7 +546,7 @@ def pareto_expected(params: np.ndarray, t: float, d: Triples) -> np.ndarray:
     if abs(s - 1.0) < 1e-10:  # the limit s -> 1 of the survival integral
         stay = (beta + d.T) * np.log1p(t / (beta + d.T))
     else:
-        stay = (beta + d.T) / (s - 1.0) * -np.expm1((s - 1.0) * np.log((beta + d.T) / (beta + d.T + t)))
+        stay = (beta + d.T) / (s - 1.0) * -np.expm1(-(s - 1.0) * np.log1p(t / (beta + d.T)))
     return rate * stay * pareto_p_alive(params, d)
 
 
@@ -514,11 +569,213 @@ def pareto_pmf(params: np.ndarray, y: int, t: float, d: Triples, nodes: int = 64
 
     points, weights = np.polynomial.legendre.leggauss(nodes)
     u = (points[:, None] + 1.0) * t / 2.0
-    density = s / (bT + u) * np.exp(s * np.log(bT / (bT + u)))
+    density = s / (bT + u) * np.exp(-s * np.log1p(u / bT))
     integral = (weights[:, None] * density * nbd(u)).sum(axis=0) * t / 2.0
-    survive = np.exp(s * np.log(bT / (bT + t))) * nbd(np.full_like(aT, t))
+    survive = np.exp(-s * np.log1p(t / bT)) * nbd(np.full_like(aT, t))
     p_alive = pareto_p_alive(params, d)
     return p_alive * (survive + integral) + (1.0 - p_alive if y == 0 else 0.0)
+
+
+# --- Pareto/NBD at its boundary: every customer drops out at the same rate --------------------
+# As s, beta -> inf with s / beta = mu fixed, the Gamma(s, beta) dropout rates collapse on mu:
+# the NBD with an exponential lifetime of rate mu for everybody. Where nobody seems to drop out
+# at a different rate (a grocery panel), the Pareto/NBD likelihood rises towards this limit
+# along a ridge in (s, beta), and the hypergeometric term gets slow and then overflows at large
+# s; the limit itself needs only the tail integral below.
+
+#: From this s on, Pareto/NBD quantities are evaluated in the limit s -> inf (mu = s / beta):
+#: the difference is of order 1 / s.
+LIMIT_SHAPE = 1e8
+#: Where a fit whose supremum is that limit places s (beta = s / mu): a hundred times past the
+#: switch, so the finite differences of the delta method stay on the limit's side.
+LIMIT_POINT = 1e10
+
+
+def _log_tail_one(k: np.ndarray, z: np.ndarray) -> np.ndarray:
+    """log I(k, z), I(k, z) = integral_0^inf e^(-z y) (1 + y)^-k dy = U(1, 2 - k, z)
+    = e^z z^(k - 1) Gamma(1 - k, z) (DLMF 13.4.4, 8.2.2).
+
+    For k >= 10, the continued fraction of the upper incomplete gamma function (DLMF 8.9.2;
+    modified Lentz, 60 terms: 1e-11 or better there); below, scipy's ``hyperu``, which is
+    accurate for small k (and loses all accuracy for large k and small z).
+    """
+    sp = _special()
+    k, z = np.broadcast_arrays(np.asarray(k, dtype=np.float64), np.asarray(z, dtype=np.float64))
+    out = np.empty(k.shape)
+    fraction = k >= 10.0
+    kf, zf = k[fraction], z[fraction]
+    f = zf + kf
+    c, dd = f.copy(), np.zeros_like(f)
+    for i in range(1, 60):
+        a = -i * (kf + i - 1.0)
+        b = zf + kf + 2.0 * i
+        dd = 1.0 / (b + a * dd)
+        c = b + a / c
+        change = c * dd
+        f = f * change
+        if i % 8 == 0 and np.all(np.abs(change - 1.0) < 1e-16):
+            break
+    out[fraction] = -np.log(f)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out[~fraction] = np.log(sp.hyperu(1.0, 2.0 - k[~fraction], z[~fraction]))
+    return out
+
+
+def _log_tail(k: np.ndarray, z: np.ndarray, order: int) -> tuple[np.ndarray, ...]:
+    """log I(k, z) (:func:`_log_tail_one`) with its derivatives up to ``order`` (0 or 2):
+    L, L_k, L_z, L_kk, L_kz, L_zz, and the ratios I(k - 1, z) / I(k, z), I(k - 2, z) / I(k, z).
+    The z-derivatives are exact, from dI/dz = I(k, z) - I(k - 1, z) and
+    d2I/dz2 = I(k - 2, z) - 2 I(k - 1, z) + I(k, z); the k-derivatives are central differences
+    (relative step 1e-4)."""
+    value = _log_tail_one(k, z)
+    if order == 0:
+        return (value,)
+    step = 1e-4 * np.maximum(k, 1.0)
+    one = np.exp(_log_tail_one(k - 1.0, z) - value)
+    two = np.exp(_log_tail_one(k - 2.0, z) - value)
+    l_z = 1.0 - one
+    l_zz = two - 2.0 * one + 1.0 - l_z**2
+    up, down = _log_tail_one(k + step, z), _log_tail_one(k - step, z)
+    l_z_up = 1.0 - np.exp(_log_tail_one(k + step - 1.0, z) - up)
+    l_z_down = 1.0 - np.exp(_log_tail_one(k - step - 1.0, z) - down)
+    return (value, (up - down) / (2 * step), l_z, (up - 2 * value + down) / step**2,
+            (l_z_up - l_z_down) / (2 * step), l_zz, one, two)
+
+
+def _limit_h(phi: np.ndarray, x: np.ndarray, t: np.ndarray,
+             order: int) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None, np.ndarray | None]:
+    """h(x, t) = log integral_t^inf mu e^(-mu u) (alpha + u)^-k du = log[mu e^(-mu t) c^(1 - k)
+    I(k, mu c)] with c = alpha + t, k = r + x, per distinct pair; for ``order`` 2 also its
+    gradient (P, 3) and Hessian (P, 3, 3) in (r, alpha, mu), and the derivative in kappa = 1 / s
+    at kappa = 0 of the integral over the integral: E[(mu u)^2 / 2 - mu u] under the integrand
+    on (t, inf) (the survival (1 + kappa mu u)^(-1/kappa) has log-derivative (mu u)^2 / 2 in
+    kappa at 0, the density (mu u)^2 / 2 - mu u; kappa is the squared coefficient of variation
+    of the dropout rates)."""
+    r, alpha, mu = phi
+    k = r + x
+    c = alpha + t
+    parts = _log_tail(k, mu * c, order)
+    value = np.log(mu) - mu * t + (1.0 - k) * np.log(c) + parts[0]
+    if order == 0:
+        return value, None, None, None
+    _, l_k, l_z, l_kk, l_kz, l_zz, one, two = parts
+    grad = np.stack([-np.log(c) + l_k, (1.0 - k) / c + l_z * mu, 1.0 / mu - t + l_z * c], axis=1)
+    hess = np.empty((len(x), 3, 3))
+    hess[:, 0, 0] = l_kk
+    hess[:, 0, 1] = hess[:, 1, 0] = -1.0 / c + l_kz * mu
+    hess[:, 0, 2] = hess[:, 2, 0] = l_kz * c
+    hess[:, 1, 1] = -(1.0 - k) / c**2 + l_zz * mu**2
+    hess[:, 1, 2] = hess[:, 2, 1] = l_z + l_zz * mu * c
+    hess[:, 2, 2] = -1.0 / mu**2 + l_zz * c**2
+    first = c * one - alpha  # E[u]: E[alpha + u] = c I(k - 1) / I(k)
+    second = c**2 * two - 2.0 * alpha * c * one + alpha**2  # E[u^2]
+    return value, grad, hess, mu**2 / 2.0 * second - mu * first
+
+
+def pareto_limit_derivatives(phi: np.ndarray, d: Triples, order: int = 2) -> tuple[float, np.ndarray | None,
+                                                                                 np.ndarray | None, float]:
+    """The Pareto/NBD log-likelihood in the limit s, beta -> inf (every customer's dropout rate
+    is mu), with its gradient and Hessian in (r, alpha, mu) for ``order`` 2, and its slope in
+    kappa = 1 / s at kappa = 0 (``order`` 2 only; NaN otherwise): negative when the limit is a
+    maximum of the Pareto/NBD likelihood over kappa >= 0.
+
+    Per customer (Fader & Hardie 2005 eq. 18 with the dropout rate fixed at mu):
+    L = Gamma(r + x) / Gamma(r) alpha^r [(alpha + T)^-(r + x) e^(-mu T)
+    + integral_t_x^T mu e^(-mu u) (alpha + u)^-(r + x) du].
+    """
+    sp = _special()
+    r, alpha, mu = phi
+    x = d.x_values
+    ix = d.x_index
+    c = d.count
+    (x_tx, t_tx, inv_tx), (x_T, t_T, inv_T) = d.recency_pairs, d.age_pairs
+    h_tx, g_tx, c_tx, m_tx = _limit_h(phi, x_tx, t_tx, order)
+    h_T, g_T, c_T, m_T = _limit_h(phi, x_T, t_T, order)
+    const = sp.gammaln(r + x) - sp.gammaln(r) + r * np.log(alpha)
+    rx = (r + x)[ix]
+    log_aT = np.log(alpha + d.T_values)[d.T_index]
+    alive = -rx * log_aT - mu * d.T
+    gap = np.minimum(h_T[inv_T] - h_tx[inv_tx], 0.0)
+    with np.errstate(divide="ignore"):
+        died = h_tx[inv_tx] + np.log(-np.expm1(gap))
+    both = np.logaddexp(alive, died)
+    value = _dot(c, const[ix] + both)
+    if order == 0:
+        return value, None, None, float("nan")
+    assert g_tx is not None and g_T is not None and c_tx is not None and c_T is not None
+    w_died = np.exp(died - both)
+    with np.errstate(divide="ignore", over="ignore"):
+        rho = np.where(w_died > 0, 1.0 / np.expm1(-gap), 0.0)  # e^g / (1 - e^g)
+    d_gap = g_T[inv_T] - g_tx[inv_tx]
+    died_grad = g_tx[inv_tx] - rho[:, None] * d_gap
+    inv_aT = (1.0 / (alpha + d.T_values))[d.T_index]
+    alive_grad = np.stack([-log_aT, -rx * inv_aT, -d.T], axis=1)
+    per_x = np.bincount(ix, weights=c, minlength=len(x))
+    c_died = c * w_died
+    c_alive = c - c_died
+    const_grad = np.array([_dot(per_x, sp.digamma(r + x) - sp.digamma(r) + np.log(alpha)),
+                           r / alpha * c.sum(), 0.0])
+    gradient = const_grad + c_alive @ alive_grad + c_died @ died_grad
+    total = c.sum()
+    curv = np.zeros((3, 3))
+    curv[0, 0] = _dot(per_x, sp.polygamma(1, r + x) - sp.polygamma(1, r))
+    curv[0, 1] = curv[1, 0] = total / alpha - _dot(c_alive, inv_aT)
+    curv[1, 1] = -r / alpha**2 * total + _dot(c_alive, rx * inv_aT**2)
+    weight_tx = np.bincount(inv_tx, weights=c_died * (1.0 + rho), minlength=len(h_tx))
+    weight_T = np.bincount(inv_T, weights=c_died * rho, minlength=len(h_T))
+    curv += np.tensordot(weight_tx, c_tx, axes=1) - np.tensordot(weight_T, c_T, axes=1)
+    curv -= (d_gap * (c_died * rho * (1.0 + rho))[:, None]).T @ d_gap
+    spread = alive_grad - died_grad
+    curv += (spread * (c_alive * w_died)[:, None]).T @ spread
+    # slope in kappa: the alive term's (mu T)^2 / 2, the died term's tail moments combined
+    assert m_tx is not None and m_T is not None
+    with np.errstate(invalid="ignore"):
+        died_slope = np.where(w_died > 0, (1.0 + rho) * m_tx[inv_tx] - rho * m_T[inv_T], 0.0)
+    slope = _dot(c_alive, (mu * d.T) ** 2 / 2.0) + _dot(c_died, died_slope)
+    return value, gradient, (curv + curv.T) / 2.0, slope
+
+
+def _pareto_from_limit(params: np.ndarray, d: Triples,
+                       hessian: bool) -> tuple[float, np.ndarray, np.ndarray | None]:
+    """:func:`pareto_derivatives` for s >= :data:`LIMIT_SHAPE`: the limit's derivatives in
+    (r, alpha, mu) carried to (r, alpha, s, beta) through mu = s / beta, with the slope in
+    kappa = 1 / s for the rest (flat along the ridge to order 1 / s^2)."""
+    r, alpha, s, beta = params
+    value, g, h, slope = pareto_limit_derivatives(np.array([r, alpha, s / beta]), d)
+    assert g is not None and h is not None
+    jac = np.zeros((3, 4))  # d(r, alpha, mu) / d(r, alpha, s, beta)
+    jac[0, 0] = jac[1, 1] = 1.0
+    jac[2, 2], jac[2, 3] = 1.0 / beta, -s / beta**2
+    gradient = g @ jac
+    gradient[2] -= slope / s**2
+    if not hessian:
+        return value, gradient, None
+    curvature = jac.T @ h @ jac
+    curvature[2, 3] -= g[2] / beta**2
+    curvature[3, 2] -= g[2] / beta**2
+    curvature[3, 3] += g[2] * 2.0 * s / beta**3
+    return value, gradient, curvature
+
+
+def pareto_limit_loglik(phi: np.ndarray, d: Triples) -> np.ndarray:
+    """Log-likelihood of each triple in the limit s, beta -> inf (:func:`pareto_limit_derivatives`)."""
+    const, alive, died = _pareto_limit_parts(phi, d)
+    return const + np.logaddexp(alive, died)
+
+
+def _pareto_limit_parts(phi: np.ndarray, d: Triples) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per triple in the limit s, beta -> inf: the constant, the "alive at T" term and the
+    "died in (t_x, T]" term (logs), as :func:`pareto_parts` gives them for finite s."""
+    sp = _special()
+    r, alpha, mu = phi
+    (x_tx, t_tx, inv_tx), (x_T, t_T, inv_T) = d.recency_pairs, d.age_pairs
+    h_tx = _limit_h(phi, x_tx, t_tx, 0)[0][inv_tx]
+    h_T = _limit_h(phi, x_T, t_T, 0)[0][inv_T]
+    const = sp.gammaln(r + d.x) - sp.gammaln(r) + r * np.log(alpha)
+    alive = -(r + d.x) * np.log(alpha + d.T) - mu * d.T
+    with np.errstate(divide="ignore"):
+        died = h_tx + np.log(-np.expm1(np.minimum(h_T - h_tx, 0.0)))
+    return const, alive, died
 
 
 # --- Gamma-Gamma spend -----------------------------------------------------------------------
@@ -547,18 +804,18 @@ def gamma_gamma_derivatives(params: np.ndarray, x: np.ndarray, m: np.ndarray, co
     d_p = x * (psi - sp.digamma(px) + np.log(m) + np.log(x) - spend)
     d_q = psi - sp.digamma(q) + np.log(g) - spend
     d_g = q / g - (px + q) / (g + m * x)
-    gradient = np.array([count @ d_p, count @ d_q, count @ d_g])
+    gradient = np.array([_dot(count, d_p), _dot(count, d_q), _dot(count, d_g)])
     if not hessian:
         return gradient, None
     tri = sp.polygamma(1, px + q)
     inv = 1.0 / (g + m * x)
-    h_pq = count @ (x * tri)
-    h_pg = -(count @ (x * inv))
-    h_qg = count @ (1.0 / g - inv)
+    h_pq = _dot(count, x * tri)
+    h_pg = -_dot(count, x * inv)
+    h_qg = _dot(count, 1.0 / g - inv)
     curvature = np.array([
-        [count @ (x**2 * (tri - sp.polygamma(1, px))), h_pq, h_pg],
-        [h_pq, count @ (tri - sp.polygamma(1, q)), h_qg],
-        [h_pg, h_qg, count @ (-q / g**2 + (px + q) * inv**2)],
+        [_dot(count, x**2 * (tri - sp.polygamma(1, px))), h_pq, h_pg],
+        [h_pq, _dot(count, tri - sp.polygamma(1, q)), h_qg],
+        [h_pg, h_qg, _dot(count, -q / g**2 + (px + q) * inv**2)],
     ])
     return gradient, curvature
 

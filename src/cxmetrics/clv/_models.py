@@ -30,6 +30,11 @@ WARM_START_CUSTOMERS = 10000
 #: A relative standard error above this (an interval wider than a factor e^(2 z)) sends the
 #: fit to its restarts and ridge checks.
 RIDGE_SPREAD = 2.0
+#: A Pareto/NBD search with s beyond this is running out along s, beta -> inf: Newton stops
+#: there and the fit compares with that limit, evaluated directly (as does a fit that still
+#: ends beyond half of it after its restarts; :meth:`ParetoNBD._past_ridge`). A maximum at a
+#: larger s is found all the same (the search then goes on), at the cost of one limit fit.
+RIDGE_SHAPE = 4.0
 
 
 def numeric_array(value: Any, name: str) -> np.ndarray:
@@ -207,6 +212,12 @@ class _Optimum:
     hessian: np.ndarray
     #: gradient of the total log-likelihood there, when the optimiser has it
     gradient: np.ndarray | None = None
+    #: index in :data:`_ridges.RIDGES` of the ridge whose boundary limit this is (the point then
+    #: sits far along it, where the model equals its limit), or None for an interior point
+    at_ridge: int | None = None
+    #: relative standard errors (log scale) when known without the Hessian here (at a ridge's
+    #: limit, from the limit model's); None otherwise
+    spread: np.ndarray | None = None
 
 
 class _Model:
@@ -219,6 +230,9 @@ class _Model:
     derivative_order: ClassVar[int] = 0
     #: Key of :data:`_ridges.RIDGES`: the boundaries along which identification is checked.
     ridge_family: ClassVar[str] = ""
+    #: Whether :meth:`_ridge_supremum` gives the likelihood's supremum at the boundary of the
+    #: dropout ridges in closed form.
+    ridge_limits: ClassVar[bool] = False
 
     def __init__(self) -> None:
         self._theta: np.ndarray | None = None
@@ -299,6 +313,9 @@ class _Model:
         history = [value]
         last: _Optimum | None = None  # the latest point with finite derivatives
         for iteration in range(1, 51):
+            if penalizer == 0 and self._on_ridge(np.exp(point)):
+                # heading out along a ridge whose limit the model fits directly (_past_ridge)
+                return dataclasses.replace(optimum, iterations=iteration)
             if iteration > 8 and history[-6] - value <= 1e-10 * max(abs(value), 1.0):
                 # creeping along a flat ridge: stop here, and let the caller's checks (restarts,
                 # the ridge profiles) decide what the data identify
@@ -338,10 +355,11 @@ class _Model:
                 trial = evaluate(point + scale * step)
             elif iteration >= 5:
                 # Still far after several full steps: a long flat valley (a ridge). Extrapolate
-                # along the step while the value keeps falling (values only), so the search
-                # covers it in a few passes instead of creeping.
+                # along the step while the value keeps falling (values only, up to 1024 times
+                # the step or 6 log units), so the search covers it in a few passes instead of
+                # creeping.
                 best_value, grown = trial[0], 1.0
-                while grown < 16.0 and float(np.max(np.abs(2.0 * grown * step))) <= 6.0:
+                while grown < 1024.0 and float(np.max(np.abs(2.0 * grown * step))) <= 6.0:
                     trial_value = objective(point + 2.0 * grown * step)
                     if not (np.isfinite(trial_value) and trial_value < best_value):
                         break
@@ -390,6 +408,25 @@ class _Model:
         """Further starting points when a run ends on a ridge: the default start, and points
         along the model's heterogeneity ridge through ``params``."""
         return [self._start()]
+
+    def _ridge_supremum(self, index: int, params: np.ndarray) -> float | None:
+        """The supremum of the log-likelihood at the boundary of ridge ``index`` of
+        :data:`_ridges.RIDGES` (its limit model's maximum, searched from the limit of ``params``),
+        where the model has it in closed form."""
+        return None
+
+    def _on_ridge(self, params: np.ndarray) -> bool:
+        """Whether Newton should stop here and leave the rest to :meth:`_past_ridge` (far out
+        along a ridge whose limit the model fits in closed form)."""
+        return False
+
+    def _past_ridge(self, first: _Optimum | None, customers: float, penalizer: float,
+                    final: bool = False) -> _Optimum | None:
+        """The first run's end point, or where the fit goes from there when it stopped on a
+        ridge (:meth:`_on_ridge`): the boundary limit's maximum, or a continued run. With
+        ``final`` (the best point after the restarts, on a ridge), only the boundary: the point
+        itself unless the limit is the supremum."""
+        return first
 
     def _loglik_grad_log(self, log_params: np.ndarray) -> tuple[float, np.ndarray]:
         """Total (unpenalised) log-likelihood and its gradient in the log parameters."""
@@ -449,12 +486,18 @@ class _Model:
         def objective(optimum: _Optimum) -> float:
             return -optimum.loglik / customers + penalizer * float(optimum.params @ optimum.params)
 
-        first = self._run(start, customers, penalizer)
+        first = self._past_ridge(self._run(start, customers, penalizer), customers, penalizer)
+        if first is not None and first.at_ridge is not None:
+            # the supremum is the boundary limit's maximum: identification there is known
+            assert first.spread is not None
+            self._finish(first, True, first.spread, customers, penalizer, confidence, backend)
+            return
         candidates = [first] if first is not None else []
         converged, spread = (self._judge(first, customers, penalizer) if first is not None
                              else (False, np.full(len(start), np.inf)))
-        if not converged or spread.max() > RIDGE_SPREAD:
-            # A ridge, a boundary or an unfinished run: restart from several points.
+        if not converged or (spread.max() > RIDGE_SPREAD and not self.ridge_limits):
+            # A ridge, a boundary or an unfinished run: restart from several points (a converged
+            # run of a model whose ridge limits are known goes straight to the checks against them).
             base = first.params if first is not None else np.exp(start)
             for point in self._restarts(base):
                 if np.allclose(np.log(point), start):
@@ -470,6 +513,11 @@ class _Model:
             best = min(candidates, key=objective)
             if best is not first:
                 converged, spread = self._judge(best, customers, penalizer)
+            limit = self._past_ridge(best, customers, penalizer, final=True)
+            if limit is not None and limit.at_ridge is not None:
+                assert limit.spread is not None
+                self._finish(limit, True, limit.spread, customers, penalizer, confidence, backend)
+                return
         else:
             assert first is not None
             best = first
@@ -486,12 +534,26 @@ class _Model:
         flat: list[np.ndarray] = []
         notes: list[str] = []
         if penalizer == 0:
-            for ridge in _ridges.RIDGES.get(self.ridge_family, ()):
+            for position, ridge in enumerate(_ridges.RIDGES.get(self.ridge_family, ())):
                 involved = [names.index(p) for p in ridge.parameters]
+                if position == optimum.at_ridge:
+                    unidentified.update(ridge.parameters)
+                    flat.append(np.asarray(ridge.direction))
+                    notes.append(f"{' and '.join(ridge.parameters)} not identified: the log-likelihood "
+                                 f"rises to its supremum as {' and '.join(ridge.parameters)} -> inf "
+                                 f"({ridge.meaning}); the estimates shown are a point far along that "
+                                 f"ridge, where the model equals its limit")
+                    continue
                 if converged and spread[involved].max() <= RIDGE_SPREAD:
                     continue  # well determined: the quadratic approximation already bounds it
                 direction = np.asarray(ridge.direction)
-                far, point = _ridges.profile_far(self._loglik_grad_log, np.log(params), direction)
+                supremum = self._ridge_supremum(position, params)
+                if supremum is not None and supremum <= loglik + 1e-9 * abs(loglik):
+                    # the ridge's limit, fitted in closed form, is below the maximum: only
+                    # whether it stays within the interval's reach is left to decide
+                    far = supremum
+                else:
+                    far, point = _ridges.profile_far(self._loglik_grad_log, np.log(params), direction)
                 if not np.isfinite(far):
                     continue
                 listed = " and ".join(ridge.parameters)
@@ -737,6 +799,31 @@ class _Model:
                 f"customers={self.n_customers_})")
 
 
+def _dropout_limit_supremum(d: lik.Triples, k: int, start: np.ndarray, common: bool) -> float | None:
+    """Maximum of the BG/NBD-type limit :func:`lik.betageo_limit` over (r, alpha, p) from
+    ``start`` (``common``: one dropout probability p for everybody), or over (r, alpha) at
+    p = 0 (nobody drops out: the NBD, also the no-dropout limit of Pareto/NBD), by Newton's
+    method (:func:`_ridges.maximise_limit`; the Hessian by central differences of the exact
+    gradient). None when that does not converge."""
+    free = 3 if common else 2
+
+    def gradient_at(params: np.ndarray) -> tuple[float, np.ndarray]:
+        value, gradient = lik.betageo_limit(np.append(params, 0.0)[:3], d, k)
+        return value, gradient[:free]
+
+    def derivatives(params: np.ndarray) -> tuple[float, np.ndarray, np.ndarray, float]:
+        value, gradient = gradient_at(params)
+        hessian = np.empty((free, free))
+        for j in range(free):
+            step = 1e-5 * params[j]
+            moved = np.eye(free)[j] * step
+            hessian[:, j] = (gradient_at(params + moved)[1] - gradient_at(params - moved)[1]) / (2 * step)
+        return value, gradient, (hessian + hessian.T) / 2.0, 0.0
+
+    limit = _ridges.maximise_limit(derivatives, start[:free], d.customers)
+    return limit.loglik if limit.converged else None
+
+
 def _projected_covariance(hessian: np.ndarray, params: np.ndarray,
                           flat: Sequence[np.ndarray]) -> np.ndarray | None:
     """Inverse observed information (unpenalised), with flat ridge directions held fixed.
@@ -939,7 +1026,7 @@ class TransactionModel(_Model):
 
     def _total_loglik(self, params: np.ndarray) -> float:
         d = self._triples()
-        return float(d.count @ self._loglik(params, d))
+        return float(np.einsum("i,i->", d.count, self._loglik(params, d)))
 
     def _loglik(self, params: np.ndarray, d: lik.Triples) -> np.ndarray:
         raise NotImplementedError
@@ -1197,6 +1284,7 @@ class _BetaGeoFamily(TransactionModel):
     parameter_names = ("r", "alpha", "a", "b")
     derivative_order = 2
     ridge_family = "betageo"
+    ridge_limits = True
     _dropouts_at_start: ClassVar[int] = 0
 
     def _restarts(self, params: np.ndarray) -> list[np.ndarray]:
@@ -1210,7 +1298,17 @@ class _BetaGeoFamily(TransactionModel):
 
     def _start(self) -> np.ndarray:
         d = self._triples()
-        return np.array([1.0, max(float(d.count @ d.T / d.customers), 1e-3), 1.0, 1.0])
+        return np.array([1.0, max(float(np.einsum("i,i->", d.count, d.T)) / d.customers, 1e-3), 1.0, 1.0])
+
+    def _ridge_supremum(self, index: int, params: np.ndarray) -> float | None:
+        """Common dropout probability (a, b -> inf, a / (a + b) = p) or none at all (b -> inf):
+        :func:`_dropout_limit_supremum`."""
+        direction = _ridges.RIDGES["betageo"][index].direction
+        if direction[:2] != (0.0, 0.0):
+            return None
+        r, alpha, a, b = params
+        return _dropout_limit_supremum(self._triples(), self._dropouts_at_start,
+                                       np.array([r, alpha, a / (a + b)]), common=direction[2] != 0.0)
 
     def _loglik(self, params: np.ndarray, d: lik.Triples) -> np.ndarray:
         return lik.betageo_loglik(params, d, self._dropouts_at_start)
@@ -1263,12 +1361,16 @@ class ParetoNBD(TransactionModel):
 
     The likelihood's Gauss hypergeometric term is evaluated once per distinct (x, t) pair and
     kept in logs (Fader & Hardie 2005), so x in the thousands does not overflow.
+    Where the likelihood rises towards s, beta -> inf (every customer dropping out at the same
+    rate, as on a grocery panel), the fit maximises that limit directly and reports s and beta
+    as not identified, at a point s = 1e10 where the model equals the limit.
     """
 
     title = "Pareto/NBD"
     parameter_names = ("r", "alpha", "s", "beta")
     derivative_order = 2
     ridge_family = "pareto"
+    ridge_limits = True
 
     def _restarts(self, params: np.ndarray) -> list[np.ndarray]:
         # the mean dropout rate s / beta held, s spread over three decades
@@ -1280,11 +1382,84 @@ class ParetoNBD(TransactionModel):
 
     def _start(self) -> np.ndarray:
         d = self._triples()
-        mean_T = max(float(d.count @ d.T / d.customers), 1e-3)
+        mean_T = max(float(np.einsum("i,i->", d.count, d.T)) / d.customers, 1e-3)
         return np.array([1.0, mean_T, 1.0, mean_T])
 
     def _loglik(self, params: np.ndarray, d: lik.Triples) -> np.ndarray:
         return lik.pareto_loglik(params, d)
+
+    def _on_ridge(self, params: np.ndarray) -> bool:
+        return not self.__dict__.get("_past_shape", False) and params[2] > RIDGE_SHAPE
+
+    def _fit_limit(self, params: np.ndarray, customers: float) -> _ridges.Limit:
+        """The limit s, beta -> inf (one dropout rate mu = s / beta), maximised from ``params``."""
+        r, alpha, s, beta = params
+        d = self._triples()
+
+        def derivatives(phi: np.ndarray) -> tuple[float, np.ndarray, np.ndarray, float]:
+            value, gradient, hessian, slope = lik.pareto_limit_derivatives(phi, d)
+            assert gradient is not None and hessian is not None
+            return value, gradient, hessian, slope
+
+        return _ridges.maximise_limit(derivatives, np.array([r, alpha, s / beta]), customers)
+
+    def _ridge_supremum(self, index: int, params: np.ndarray) -> float | None:
+        """Equal dropout rates (s, beta -> inf, s / beta fixed): the limit's maximum
+        (:meth:`_fit_limit`); no dropout (beta -> inf): the NBD's (:func:`_dropout_limit_supremum`)."""
+        direction = _ridges.RIDGES["pareto"][index].direction
+        if direction == (0.0, 0.0, 1.0, 1.0):
+            limit = self._fit_limit(params, self._triples().customers)
+            return limit.loglik if limit.converged else None
+        if direction == (0.0, 0.0, 0.0, 1.0):
+            return _dropout_limit_supremum(self._triples(), 0, params[:2], common=False)
+        return None
+
+    def _run(self, log_start: np.ndarray, customers: float, penalizer: float) -> _Optimum | None:
+        if np.exp(log_start[2]) < lik.LIMIT_SHAPE or penalizer != 0:
+            return super()._run(log_start, customers, penalizer)
+        # a refit starting from a fit at the limit (a bootstrap replicate): that limit again
+        start = np.exp(log_start)
+        return self._past_ridge(_Optimum(start, 0, -np.inf, np.zeros((4, 4))), customers, penalizer)
+
+    def _past_ridge(self, first: _Optimum | None, customers: float, penalizer: float,
+                    final: bool = False) -> _Optimum | None:
+        """Where the search stopped far along s, beta -> inf (s > :data:`RIDGE_SHAPE`; after the
+        restarts, ``final``, beyond half that), fit the limit (one dropout rate mu for everybody)
+        directly. If leaving it towards finite s
+        lowers the likelihood (slope in 1 / s negative at 0), the supremum is that limit: the
+        result is the point s = :data:`lik.LIMIT_POINT`, beta = s / mu, where the model equals
+        the limit. Otherwise the maximum is at a finite s beyond the threshold: the run goes on
+        from where it stopped (with ``final``, after the restarts, the point stays)."""
+        threshold = RIDGE_SHAPE / 2.0 if final else RIDGE_SHAPE
+        if first is None or penalizer != 0 or first.params[2] <= threshold:
+            return first
+        d = self._triples()
+        limit = self._fit_limit(first.params, customers)
+        self._past_shape = True
+        try:
+            higher = limit.loglik >= first.loglik - 1e-9 * abs(first.loglik)
+            if limit.converged and limit.slope <= 0 and higher:
+                r, alpha, mu = limit.params
+                far = np.array([r, alpha, lik.LIMIT_POINT, lik.LIMIT_POINT / mu])
+                _, gradient, hessian = lik.pareto_derivatives(far, d, hessian=True)
+                assert hessian is not None
+                ridge = next(i for i, found in enumerate(_ridges.RIDGES["pareto"])
+                             if found.direction == (0.0, 0.0, 1.0, 1.0))
+                # relative standard errors of r, alpha and mu from the limit's information; s and
+                # beta move with mu on the no-dropout ridge, so they get mu's
+                information = -(limit.hessian * np.outer(limit.params, limit.params))
+                spread = np.sqrt(np.abs(np.diag(np.linalg.pinv(information))))
+                return _Optimum(far, first.iterations + limit.iterations, limit.loglik, hessian, gradient,
+                                at_ridge=ridge, spread=np.array([spread[0], spread[1], spread[2], spread[2]]))
+            if final:
+                return first
+            restart = first.params if first.params[2] < lik.LIMIT_SHAPE else self._start()
+            onward = self._run(np.log(restart), customers, penalizer)
+        finally:
+            self._past_shape = False
+        if onward is None or onward.loglik < first.loglik:
+            return first
+        return dataclasses.replace(onward, iterations=first.iterations + limit.iterations + onward.iterations)
 
     def _derivatives(self, params: np.ndarray, hessian: bool) -> tuple[float, np.ndarray, np.ndarray | None]:
         return lik.pareto_derivatives(params, self._triples(), hessian)
