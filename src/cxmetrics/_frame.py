@@ -182,8 +182,18 @@ def run_starts(table: nw.DataFrame[Any], by: list[str]) -> np.ndarray:
         return np.zeros(0, dtype=np.int64)
     if not by:
         return np.zeros(1, dtype=np.int64)
-    rows = [tuple(None if v != v else v for v in row) for row in table.select(by).rows()]
+    rows = [tuple(None if _is_missing(v) else v for v in row) for row in table.select(by).rows()]
     return np.flatnonzero([i == 0 or rows[i] != rows[i - 1] for i in range(len(rows))])
+
+
+def _is_missing(value: Any) -> bool:
+    """None, NaN, NaT or ``pd.NA`` (whose ``!=`` has no truth value)."""
+    if value is None:
+        return True
+    try:
+        return bool(value != value)
+    except TypeError:  # pd.NA
+        return True
 
 
 def group_codes(rows: nw.DataFrame[Any], by: list[str]) -> tuple[nw.DataFrame[Any] | None, np.ndarray]:
@@ -282,6 +292,12 @@ def check_scale(
     present = counts.filter(~nw.col(value).is_null())
     values = present[value].to_numpy().astype(float)
     n = present[COUNT].to_numpy()
+    infinite = np.isinf(values)
+    if infinite.any():
+        raise ValueRangeError(
+            f"score column {value!r} has {int(n[infinite].sum())} infinite values: "
+            f"{format_examples(np.unique(values[infinite]))}; drop or cap them first"
+        )
     outside = (values < low) | (values > high) | ~np.isfinite(values)
     if outside.any():
         raise ValueRangeError(

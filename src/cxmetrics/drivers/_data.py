@@ -68,9 +68,11 @@ def load(data: Any, outcome: str, drivers: Sequence[str], weights: str | None,
     if weights is not None:
         _frame.check_weights(frame, weights)
     numeric = [*drivers, outcome, *([weights] if weights else [])]
+    schema = frame.collect_schema()
     collected = _frame.collect(frame.select(
         *(nw.col(b) for b in group_by),
-        *(_frame.without_nan(c).cast(nw.Float64).alias(c) for c in numeric),
+        *((_frame.without_nan(c) if schema[c].is_float() else nw.col(c)).cast(nw.Float64).alias(c)
+          for c in numeric),
     ))
     backend = collected.implementation
     keys, group = _frame.group_codes(collected, group_by)

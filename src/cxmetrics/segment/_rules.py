@@ -12,7 +12,7 @@ from typing import Any
 import narwhals as nw
 import numpy as np
 
-from cxmetrics import _frame
+from cxmetrics import _checks, _frame
 from cxmetrics._typing import same_frame
 from cxmetrics.errors import CXMetricsError, ValueRangeError, check_choice, format_examples
 from cxmetrics.segment._score import METRICS, check_bins
@@ -285,7 +285,11 @@ def _segment_expression(table: list[dict[str, Any]], other: str) -> nw.Expr:
 
 
 def _check_scores(frame: _frame.Frame, columns: Sequence[str], bins: int) -> None:
-    """Every score a whole number 1..bins, checked in one pass in the engine."""
+    """Every score a whole number 1..bins, checked in one pass in the engine (text and bool
+    columns are refused first: strings are never read as numbers)."""
+    for column in columns:
+        _frame.require_numeric(frame, column, "score")
+        _checks.finite_column(frame, column, "score")
     def bad(column: str) -> nw.Expr:
         value = nw.col(column).cast(nw.Float64)
         return value.is_null() | value.is_nan() | ~value.is_between(1, bins) | (value != value.round(0))

@@ -1,0 +1,382 @@
+"""Adversarial inputs for survey, drivers, segment and weights, on every backend.
+
+Each call runs on pandas, polars, pyarrow and a polars LazyFrame and must end in a documented
+result or an error from :mod:`cxmetrics.errors` naming the argument or column at fault; never
+a raw exception. The backends agree (same outcome, error class and numbers), the caller's
+frame comes back unchanged, and inputs that are invalid (infinite, off the scale, fractional,
+text or bool where numbers are needed, clashing names) are refused, never accepted silently.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import polars as pl
+import pyarrow as pa
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import cxmetrics as cx
+import cxmetrics.datasets
+from cxmetrics import errors
+from tests.backends import as_pandas, convert
+
+BACKENDS = ["pandas", "polars", "pyarrow", "polars_lazy"]
+
+
+# ---------------------------------------------------------------------------------- data
+
+
+def survey(n: int = 60, seed: int = 7) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    return pd.DataFrame({
+        "ltr": rng.integers(0, 11, n), "sat": rng.integers(1, 6, n), "effort": rng.integers(1, 8, n),
+        "region": rng.choice(["north", "south", "east"], n), "weight": rng.uniform(0.5, 2.0, n),
+        "when": pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 120, n), unit="D"),
+        "respondent": np.arange(n) % (n // 2), "wave": np.where(np.arange(n) < n // 2, "w1", "w2"),
+        "x1": rng.normal(size=n), "x2": rng.normal(size=n), "stratum": np.arange(n) % 3,
+        "channel": rng.choice(["app", "web"], n),
+    })
+
+
+def transactions() -> pd.DataFrame:
+    return cx.datasets.load_transactions(customers=40, seed=2)
+
+
+def rfm() -> pd.DataFrame:
+    return cx.rfm_table(transactions(), customer="customer", time="date", amount="amount")
+
+
+def scored() -> pd.DataFrame:
+    return cx.rfm_segment(cx.rfm_score(rfm()))
+
+
+MARGINS = {"region": {"north": 0.3, "south": 0.3, "east": 0.4}, "channel": {"app": 0.5, "web": 0.5}}
+CELLS = {(r, c): 1 / 6 for r in ("north", "south", "east") for c in ("app", "web")}
+
+
+def _weighted(result: Any) -> Any:
+    """A Weighted pair as one comparable frame: the rows and the report's key figures."""
+    rows = as_pandas(result.data)
+    report = result.report
+    rows["__report"] = f"{report.method} n={report.n} total={report.total:.9g} deff={report.design_effect:.9g}"
+    return rows
+
+
+class Case:
+    """A public function: how to build its data and call it, its group and value columns."""
+
+    def __init__(self, make: Callable[[], pd.DataFrame], call: Callable[..., Any], *, by: str | None,
+                 value: str | None, scale: tuple[float, float] | None = None,
+                 fractional_ok: bool = True, weights: bool = False,
+                 result: Callable[[Any], pd.DataFrame] = as_pandas) -> None:
+        self.make, self.call, self.by, self.value = make, call, by, value
+        self.scale, self.fractional_ok, self.weights, self.result = scale, fractional_ok, weights, result
+
+
+def _by(k: dict[str, Any], default: str) -> dict[str, Any]:
+    return {"by": default} | k
+
+
+CASES: dict[str, Case] = {
+    "nps": Case(survey, lambda d, **k: cx.nps(d, score="ltr", **_by(k, "region")), by="region", value="ltr",
+                scale=(0, 10), fractional_ok=False),
+    "nps_weighted": Case(survey, lambda d, **k: cx.nps(d, score="ltr", weights="weight", **_by(k, "region")),
+                         by="region", value="ltr", scale=(0, 10), fractional_ok=False, weights=True),
+    "nps_strata": Case(survey, lambda d, **k: cx.nps(d, score="ltr", strata="stratum", **_by(k, "region")),
+                       by="region", value="ltr", scale=(0, 10), fractional_ok=False),
+    "csat": Case(survey, lambda d, **k: cx.csat(d, score="sat", **_by(k, "region")), by="region", value="sat",
+                 scale=(1, 5), fractional_ok=False),
+    "csat_weighted": Case(survey, lambda d, **k: cx.csat(d, score="sat", weights="weight", **_by(k, "region")),
+                          by="region", value="sat", scale=(1, 5), fractional_ok=False, weights=True),
+    "ces": Case(survey, lambda d, **k: cx.ces(d, score="effort", **_by(k, "region")), by="region",
+                value="effort", scale=(1, 7), fractional_ok=False),
+    "score_distribution": Case(survey, lambda d, **k: cx.score_distribution(d, score="ltr", **_by(k, "region")),
+                               by="region", value="ltr", scale=(0, 10), fractional_ok=False),
+    "compare_nps": Case(survey, lambda d, **k: cx.compare_nps(d, score="ltr", **_by(k, "region")),
+                        by="region", value="ltr", scale=(0, 10), fractional_ok=False),
+    "compare_nps_paired": Case(survey, lambda d, **k: cx.compare_nps(
+        d, score="ltr", paired=True, subject="respondent", **_by(k, "wave")), by="wave", value="ltr",
+        scale=(0, 10), fractional_ok=False),
+    "compare_csat": Case(survey, lambda d, **k: cx.compare_csat(d, score="sat", **_by(k, "region")),
+                         by="region", value="sat", scale=(1, 5), fractional_ok=False),
+    "nps_trend": Case(survey, lambda d, **k: cx.nps_trend(d, score="ltr", time="when", **_by(k, "region")),
+                      by="region", value="ltr", scale=(0, 10), fractional_ok=False),
+    "csat_trend": Case(survey, lambda d, **k: cx.csat_trend(d, score="sat", time="when", **_by(k, "region")),
+                       by="region", value="sat", scale=(1, 5), fractional_ok=False),
+    "key_drivers": Case(survey, lambda d, **k: cx.key_drivers(d, outcome="ltr", drivers=["x1", "x2"],
+                                                              **_by(k, "region")), by="region", value="x1"),
+    "key_drivers_outcome": Case(survey, lambda d, **k: cx.key_drivers(d, outcome="ltr", drivers=["x1", "x2"],
+                                                                      **k), by=None, value="ltr"),
+    "importance_performance": Case(survey, lambda d, **k: cx.importance_performance(
+        d, outcome="ltr", drivers=["x1", "x2"], **_by(k, "region")), by="region", value="x2"),
+    "rfm_table": Case(transactions, lambda d, **k: cx.rfm_table(d, customer="customer", time="date",
+                                                                amount="amount", **k), by=None, value="amount"),
+    "rfm_score": Case(rfm, lambda d, **k: cx.rfm_score(d, **k), by=None, value="monetary"),
+    "rfm_segment": Case(lambda: cx.rfm_score(rfm()), lambda d, **k: cx.rfm_segment(d, **k), by=None,
+                        value="r_score"),
+    "segment_profile": Case(scored, lambda d, **k: cx.segment_profile(d, **_by(k, "segment")), by="segment",
+                            value="monetary"),
+    "rake": Case(survey, lambda d, **k: cx.rake(d, margins=MARGINS, name="raked", **k), by=None, value=None,
+                 result=_weighted),
+    "rake_base": Case(survey, lambda d, **k: cx.rake(d, margins=MARGINS, base_weight="weight", name="raked", **k), by=None,
+                      value=None, weights=True, result=_weighted),
+    "poststratify": Case(survey, lambda d, **k: cx.poststratify(d, cells=["region", "channel"],
+                                                                population=CELLS, name="raked", **k), by=None, value=None,
+                         result=_weighted),
+    "poststratify_base": Case(survey, lambda d, **k: cx.poststratify(
+        d, cells=["region", "channel"], population=CELLS, base_weight="weight", name="raked", **k), by=None, value=None,
+        weights=True, result=_weighted),
+    "calibrate": Case(survey, lambda d, **k: cx.calibrate(d, totals={"x1": 3.0}, population_size=60, name="raked", **k),
+                      by=None, value="x1", result=_weighted),
+    "calibrate_base": Case(survey, lambda d, **k: cx.calibrate(d, totals={"x1": 3.0}, population_size=60,
+                                                               base_weight="weight", name="raked", **k),
+                           by=None, value="x1", weights=True, result=_weighted),
+}
+
+_DATA: dict[str, pd.DataFrame] = {}
+
+
+def base(name: str) -> pd.DataFrame:
+    make = CASES[name].make
+    key = make.__name__
+    if key not in _DATA:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", errors.CXMetricsWarning)
+            _DATA[key] = make()
+    return _DATA[key].copy()
+
+
+# ----------------------------------------------------------------------------- harness
+
+
+def snapshot(native: Any) -> Any:
+    if isinstance(native, pd.DataFrame):
+        return native.copy(deep=True)
+    if isinstance(native, pl.DataFrame):
+        return native.clone()
+    if isinstance(native, pl.LazyFrame):
+        return native.collect()
+    return native
+
+
+def unchanged(native: Any, before: Any) -> bool:
+    if isinstance(native, pd.DataFrame):
+        return bool(native.equals(before)) and list(native.columns) == list(before.columns) \
+            and list(native.dtypes) == list(before.dtypes)
+    if isinstance(native, pl.LazyFrame):
+        return bool(native.collect().equals(before))
+    return bool(native.equals(before))
+
+
+def run(case: Case, native: Any, **options: Any) -> tuple[str, Any]:
+    """("ok", result as pandas) or ("error", the cxmetrics error); anything else fails."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", errors.CXMetricsWarning)  # the test silences, not the library
+            result = case.call(native, **options)
+    except errors.CXMetricsError as error:
+        return "error", error
+    except Exception as error:  # noqa: BLE001 - the point of the suite
+        pytest.fail(f"raw {type(error).__name__}: {error}")
+    return "ok", case.result(result)
+
+
+def same(left: pd.DataFrame, right: pd.DataFrame, where: str) -> None:
+    assert list(left.columns) == list(right.columns), where
+    assert len(left) == len(right), where
+    for column in left.columns:
+        a, b = left[column], right[column]
+        if pd.api.types.is_bool_dtype(a) and pd.api.types.is_bool_dtype(b):
+            assert a.tolist() == b.tolist(), (where, column)
+        elif pd.api.types.is_numeric_dtype(a) and pd.api.types.is_numeric_dtype(b):
+            np.testing.assert_allclose(a.to_numpy(dtype=float, na_value=np.nan),
+                                       b.to_numpy(dtype=float, na_value=np.nan), rtol=1e-8, atol=1e-10,
+                                       err_msg=f"{where}: {column}")
+        elif pd.api.types.is_datetime64_any_dtype(a) or pd.api.types.is_datetime64_any_dtype(b):
+            left_t = pd.to_datetime(a).dt.tz_localize(None) if getattr(a.dtype, "tz", None) else pd.to_datetime(a)
+            right_t = pd.to_datetime(b).dt.tz_localize(None) if getattr(b.dtype, "tz", None) else pd.to_datetime(b)
+            assert left_t.fillna(pd.Timestamp(0)).tolist() == right_t.fillna(pd.Timestamp(0)).tolist(), \
+                (where, column)
+        else:
+            assert [None if _missing(v) else str(v) for v in a] == [None if _missing(v) else str(v) for v in b], \
+                (where, column)
+
+
+def _missing(value: Any) -> bool:
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def everywhere(case: Case, frame: pd.DataFrame, *, names: set[str] | None = None,
+               **options: Any) -> tuple[str, Any]:
+    """Run on every backend: no raw exception, input unchanged, backends agree."""
+    results: dict[str, tuple[str, Any]] = {}
+    for backend in BACKENDS:
+        try:
+            native = convert(frame, backend)
+        except (pa.ArrowException, pl.exceptions.PolarsError, TypeError, ValueError):
+            continue  # that library cannot hold this column at all (mixed objects): not ours
+        before = snapshot(native)
+        results[backend] = run(case, native, **options)
+        assert unchanged(native, before), f"{backend}: the input frame was modified"
+    kinds = {backend: kind for backend, (kind, _) in results.items()}
+    assert len(set(kinds.values())) == 1, f"backends disagree: {results}"
+    kind, value = next(iter(results.values()))
+    if kind == "error":
+        classes = {backend: type(error).__name__ for backend, (_, error) in results.items()}
+        assert len(set(classes.values())) == 1, f"error classes differ: {classes}"
+        allowed = (names or set()) | set(options) | {str(c) for c in frame.columns} | {"data"}
+        if len(frame) == 0:
+            allowed |= {"empty", "no rows"}
+        message = str(value)
+        assert any(name in message for name in allowed), f"error names none of {sorted(allowed)}: {message}"
+    else:
+        first = next(iter(results))
+        for backend, (_, other) in results.items():
+            same(other, results[first][1], f"{backend} vs {first}")
+    return kind, value
+
+
+# --------------------------------------------------------------------------- mutations
+
+#: kind -> must it be refused ("error"), be accepted ("ok") or either ("any")
+MUTATIONS: dict[str, str] = {
+    "empty": "any", "single_row": "any", "single_group": "any", "all_null_value": "any",
+    "null_keys": "ok", "nan_values": "ok", "inf_values": "error", "neg_inf_values": "error",
+    "off_scale_high": "error", "off_scale_low": "error", "fractional": "error",
+    "text_values": "error", "numeric_text": "error", "bool_values": "error",
+    "nullable_int": "ok", "categorical_by": "ok", "string_by": "ok", "pyarrow_backed": "ok",
+    "int_keys": "ok", "bool_keys": "ok", "inf_weights": "error", "negative_weights": "error",
+    "nan_weights": "error", "zero_weights": "any", "internal_names": "ok",
+}
+
+
+def mutate(case: Case, kind: str, frame: pd.DataFrame) -> pd.DataFrame | None:
+    """The frame with one kind of edge input, or None when the kind does not apply."""
+    frame = frame.copy()
+    rows = frame.index[[0, 3, 7]]
+    by, value = case.by, case.value
+    numeric_value = value is not None and pd.api.types.is_numeric_dtype(frame[value])
+    if kind == "empty":
+        return frame.iloc[:0]
+    if kind == "single_row":
+        return frame.iloc[:1]
+    if kind == "single_group":
+        return frame.assign(**{by: frame[by].iloc[0]}) if by else None
+    if kind == "all_null_value":
+        return frame.assign(**{value: np.nan}) if numeric_value else None
+    if kind in ("null_keys", "string_by", "categorical_by", "int_keys", "bool_keys") and not by:
+        return None
+    if kind == "null_keys":  # a sizeable null group: every fourth row
+        frame[by] = frame[by].astype(object)
+        frame.loc[frame.index[::4], by] = None
+    elif kind == "string_by":
+        frame[by] = frame[by].astype("string")
+        frame.loc[frame.index[1::4], by] = pd.NA
+    elif kind == "categorical_by":
+        frame[by] = frame[by].astype("category")
+    elif kind == "int_keys":
+        frame[by] = pd.factorize(frame[by])[0]
+    elif kind == "bool_keys":
+        frame[by] = pd.factorize(frame[by])[0] == 0
+    elif kind in ("nan_values", "inf_values", "neg_inf_values"):
+        if not numeric_value:
+            return None
+        frame[value] = frame[value].astype(float)
+        frame.loc[rows, value] = {"nan_values": np.nan, "inf_values": np.inf, "neg_inf_values": -np.inf}[kind]
+    elif kind in ("off_scale_high", "off_scale_low", "fractional"):
+        if case.scale is None or (kind == "fractional" and case.fractional_ok):
+            return None
+        bad = {"off_scale_high": case.scale[1] + 1, "off_scale_low": case.scale[0] - 1,
+               "fractional": case.scale[0] + 0.5}[kind]
+        frame[value] = frame[value].astype(float)
+        frame.loc[rows[:1], value] = bad
+    elif kind == "text_values":
+        if not numeric_value:
+            return None
+        frame[value] = frame[value].astype(object)
+        frame.loc[rows, value] = "n/a"
+    elif kind == "numeric_text":
+        if not numeric_value:
+            return None
+        frame[value] = frame[value].astype(str)
+    elif kind == "bool_values":
+        if not numeric_value:
+            return None
+        frame[value] = frame[value] > frame[value].median()
+    elif kind == "nullable_int":
+        if not numeric_value:
+            return None
+        if pd.api.types.is_integer_dtype(frame[value]):
+            frame[value] = frame[value].astype("Int64")
+        else:
+            frame[value] = frame[value].astype("Float64")
+        frame.loc[rows, value] = pd.NA
+    elif kind == "pyarrow_backed":
+        frame = frame.convert_dtypes(dtype_backend="pyarrow")
+    elif kind in ("inf_weights", "negative_weights", "nan_weights", "zero_weights"):
+        if not case.weights:
+            return None
+        frame.loc[rows, "weight"] = {"inf_weights": np.inf, "negative_weights": -1.0, "nan_weights": np.nan,
+                                     "zero_weights": 0.0}[kind]
+    elif kind == "internal_names":
+        frame = frame.assign(__cx_n=1.0, __cx_score="x", __cx_w=2, __cx_row=3, n=5, nps="x", ci_low=0.0,
+                             customers=1, share="s", __index_level_0__=9)
+    return frame
+
+
+#: (case, kind) -> the documented outcome where it differs from :data:`MUTATIONS`
+EXPECTED: dict[tuple[str, str], str] = {
+    # a paired design needs every subject in both groups: null or NA groups break the pairs
+    **{("compare_nps_paired", kind): "any" for kind in ("null_keys", "string_by")},
+    # R, F and M (and the amounts behind them) may not be missing: a documented error
+    **{(name, kind): "any" for name in ("rfm_table", "rfm_score", "rfm_segment")
+       for kind in ("nan_values", "nullable_int")},
+    # drivers: a 0/1 bool driver or outcome is read as 0/1 (documented)
+    **{(name, "bool_values"): "ok" for name in ("key_drivers", "key_drivers_outcome",
+                                                "importance_performance")},
+    # calibration: auxiliaries may not be missing (documented MissingValueError)
+    **{(name, kind): "error" for name in ("calibrate", "calibrate_base")
+       for kind in ("nan_values", "nullable_int")},
+}
+
+
+def _mutation_cases() -> list[Any]:
+    found = []
+    for name in sorted(CASES):
+        for kind in MUTATIONS:
+            if mutate(CASES[name], kind, base(name).head(12)) is not None:
+                found.append(pytest.param(name, kind, id=f"{name}-{kind}"))
+    return found
+
+
+@pytest.mark.parametrize(("name", "kind"), _mutation_cases())
+def test_edge_inputs(name: str, kind: str) -> None:
+    case = CASES[name]
+    frame = mutate(case, kind, base(name))
+    assert frame is not None
+    outcome, value = everywhere(case, frame)
+    expected = EXPECTED.get((name, kind), MUTATIONS[kind])
+    if expected == "error":
+        assert outcome == "error", f"{kind} was accepted"
+    elif expected == "ok":
+        assert outcome == "ok", f"{kind} refused: {value}"
+    if kind in ("inf_values", "neg_inf_values", "inf_weights"):
+        assert "infinite" in str(value) or "finite" in str(value), str(value)
+    if kind == "null_keys" and outcome == "ok":
+        column = "group_a" if name.startswith("compare") else case.by
+        if column in value.columns:
+            keys = pd.concat([value[column], value["group_b"]]) if column == "group_a" else value[column]
+            assert keys.isna().any(), "the null group was dropped"
+    if kind == "internal_names" and outcome == "ok":
+        plain = everywhere(case, base(name))[1]
+        shared = [c for c in plain.columns if c in value.columns and c not in ("__report",)]
+        same(value[shared].reset_index(drop=True), plain[shared].reset_index(drop=True), "internal names")
