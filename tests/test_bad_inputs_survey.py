@@ -79,64 +79,63 @@ class Case:
         self.scale, self.fractional_ok, self.weights, self.result = scale, fractional_ok, weights, result
 
 
-def _by(k: dict[str, Any], default: str) -> dict[str, Any]:
-    return {"by": default} | k
+def call(function: Callable[..., Any], **defaults: Any) -> Callable[..., Any]:
+    """``function(data, **defaults)`` where the test's options override the defaults."""
+    return lambda data, **options: function(data, **(defaults | options))
 
+
+SURVEY = {"by": "region"}
+DRIVERS = {"outcome": "ltr", "drivers": ["x1", "x2"]}
+RFM = {"customer": "customer", "time": "date", "amount": "amount"}
+NAME = {"name": "raked"}
 
 CASES: dict[str, Case] = {
-    "nps": Case(survey, lambda d, **k: cx.nps(d, score="ltr", **_by(k, "region")), by="region", value="ltr",
-                scale=(0, 10), fractional_ok=False),
-    "nps_weighted": Case(survey, lambda d, **k: cx.nps(d, score="ltr", weights="weight", **_by(k, "region")),
-                         by="region", value="ltr", scale=(0, 10), fractional_ok=False, weights=True),
-    "nps_strata": Case(survey, lambda d, **k: cx.nps(d, score="ltr", strata="stratum", **_by(k, "region")),
-                       by="region", value="ltr", scale=(0, 10), fractional_ok=False),
-    "csat": Case(survey, lambda d, **k: cx.csat(d, score="sat", **_by(k, "region")), by="region", value="sat",
-                 scale=(1, 5), fractional_ok=False),
-    "csat_weighted": Case(survey, lambda d, **k: cx.csat(d, score="sat", weights="weight", **_by(k, "region")),
-                          by="region", value="sat", scale=(1, 5), fractional_ok=False, weights=True),
-    "ces": Case(survey, lambda d, **k: cx.ces(d, score="effort", **_by(k, "region")), by="region",
-                value="effort", scale=(1, 7), fractional_ok=False),
-    "score_distribution": Case(survey, lambda d, **k: cx.score_distribution(d, score="ltr", **_by(k, "region")),
-                               by="region", value="ltr", scale=(0, 10), fractional_ok=False),
-    "compare_nps": Case(survey, lambda d, **k: cx.compare_nps(d, score="ltr", **_by(k, "region")),
-                        by="region", value="ltr", scale=(0, 10), fractional_ok=False),
-    "compare_nps_paired": Case(survey, lambda d, **k: cx.compare_nps(
-        d, score="ltr", paired=True, subject="respondent", **_by(k, "wave")), by="wave", value="ltr",
-        scale=(0, 10), fractional_ok=False),
-    "compare_csat": Case(survey, lambda d, **k: cx.compare_csat(d, score="sat", **_by(k, "region")),
-                         by="region", value="sat", scale=(1, 5), fractional_ok=False),
-    "nps_trend": Case(survey, lambda d, **k: cx.nps_trend(d, score="ltr", time="when", **_by(k, "region")),
-                      by="region", value="ltr", scale=(0, 10), fractional_ok=False),
-    "csat_trend": Case(survey, lambda d, **k: cx.csat_trend(d, score="sat", time="when", **_by(k, "region")),
-                       by="region", value="sat", scale=(1, 5), fractional_ok=False),
-    "key_drivers": Case(survey, lambda d, **k: cx.key_drivers(d, outcome="ltr", drivers=["x1", "x2"],
-                                                              **_by(k, "region")), by="region", value="x1"),
-    "key_drivers_outcome": Case(survey, lambda d, **k: cx.key_drivers(d, outcome="ltr", drivers=["x1", "x2"],
-                                                                      **k), by=None, value="ltr"),
-    "importance_performance": Case(survey, lambda d, **k: cx.importance_performance(
-        d, outcome="ltr", drivers=["x1", "x2"], **_by(k, "region")), by="region", value="x2"),
-    "rfm_table": Case(transactions, lambda d, **k: cx.rfm_table(d, customer="customer", time="date",
-                                                                amount="amount", **k), by=None, value="amount"),
-    "rfm_score": Case(rfm, lambda d, **k: cx.rfm_score(d, **k), by=None, value="monetary"),
-    "rfm_segment": Case(lambda: cx.rfm_score(rfm()), lambda d, **k: cx.rfm_segment(d, **k), by=None,
-                        value="r_score"),
-    "segment_profile": Case(scored, lambda d, **k: cx.segment_profile(d, **_by(k, "segment")), by="segment",
-                            value="monetary"),
-    "rake": Case(survey, lambda d, **k: cx.rake(d, margins=MARGINS, name="raked", **k), by=None, value=None,
-                 result=_weighted),
-    "rake_base": Case(survey, lambda d, **k: cx.rake(d, margins=MARGINS, base_weight="weight", name="raked", **k), by=None,
+    "nps": Case(survey, call(cx.nps, score="ltr", **SURVEY), by="region", value="ltr", scale=(0, 10),
+                fractional_ok=False),
+    "nps_weighted": Case(survey, call(cx.nps, score="ltr", weights="weight", **SURVEY), by="region",
+                         value="ltr", scale=(0, 10), fractional_ok=False, weights=True),
+    "nps_strata": Case(survey, call(cx.nps, score="ltr", strata="stratum", **SURVEY), by="region",
+                       value="ltr", scale=(0, 10), fractional_ok=False),
+    "csat": Case(survey, call(cx.csat, score="sat", **SURVEY), by="region", value="sat", scale=(1, 5),
+                 fractional_ok=False),
+    "csat_weighted": Case(survey, call(cx.csat, score="sat", weights="weight", **SURVEY), by="region",
+                          value="sat", scale=(1, 5), fractional_ok=False, weights=True),
+    "ces": Case(survey, call(cx.ces, score="effort", **SURVEY), by="region", value="effort", scale=(1, 7),
+                fractional_ok=False),
+    "score_distribution": Case(survey, call(cx.score_distribution, score="ltr", **SURVEY), by="region",
+                               value="ltr", scale=(0, 10), fractional_ok=False),
+    "compare_nps": Case(survey, call(cx.compare_nps, score="ltr", **SURVEY), by="region", value="ltr",
+                        scale=(0, 10), fractional_ok=False),
+    "compare_nps_paired": Case(survey, call(cx.compare_nps, score="ltr", paired=True, subject="respondent",
+                                            by="wave"), by="wave", value="ltr", scale=(0, 10),
+                               fractional_ok=False),
+    "compare_csat": Case(survey, call(cx.compare_csat, score="sat", **SURVEY), by="region", value="sat",
+                         scale=(1, 5), fractional_ok=False),
+    "nps_trend": Case(survey, call(cx.nps_trend, score="ltr", time="when", **SURVEY), by="region",
+                      value="ltr", scale=(0, 10), fractional_ok=False),
+    "csat_trend": Case(survey, call(cx.csat_trend, score="sat", time="when", **SURVEY), by="region",
+                       value="sat", scale=(1, 5), fractional_ok=False),
+    "key_drivers": Case(survey, call(cx.key_drivers, **DRIVERS, **SURVEY), by="region", value="x1"),
+    "key_drivers_outcome": Case(survey, call(cx.key_drivers, **DRIVERS), by=None, value="ltr"),
+    "importance_performance": Case(survey, call(cx.importance_performance, **DRIVERS, **SURVEY), by="region",
+                                   value="x2"),
+    "rfm_table": Case(transactions, call(cx.rfm_table, **RFM), by=None, value="amount"),
+    "rfm_score": Case(rfm, call(cx.rfm_score), by=None, value="monetary"),
+    "rfm_segment": Case(lambda: cx.rfm_score(rfm()), call(cx.rfm_segment), by=None, value="r_score"),
+    "segment_profile": Case(scored, call(cx.segment_profile, by="segment"), by="segment", value="monetary"),
+    "rake": Case(survey, call(cx.rake, margins=MARGINS, **NAME), by=None, value=None, result=_weighted),
+    "rake_base": Case(survey, call(cx.rake, margins=MARGINS, base_weight="weight", **NAME), by=None,
                       value=None, weights=True, result=_weighted),
-    "poststratify": Case(survey, lambda d, **k: cx.poststratify(d, cells=["region", "channel"],
-                                                                population=CELLS, name="raked", **k), by=None, value=None,
-                         result=_weighted),
-    "poststratify_base": Case(survey, lambda d, **k: cx.poststratify(
-        d, cells=["region", "channel"], population=CELLS, base_weight="weight", name="raked", **k), by=None, value=None,
-        weights=True, result=_weighted),
-    "calibrate": Case(survey, lambda d, **k: cx.calibrate(d, totals={"x1": 3.0}, population_size=60, name="raked", **k),
-                      by=None, value="x1", result=_weighted),
-    "calibrate_base": Case(survey, lambda d, **k: cx.calibrate(d, totals={"x1": 3.0}, population_size=60,
-                                                               base_weight="weight", name="raked", **k),
-                           by=None, value="x1", weights=True, result=_weighted),
+    "poststratify": Case(survey, call(cx.poststratify, cells=["region", "channel"], population=CELLS, **NAME),
+                         by=None, value=None, result=_weighted),
+    "poststratify_base": Case(survey, call(cx.poststratify, cells=["region", "channel"], population=CELLS,
+                                           base_weight="weight", **NAME), by=None, value=None, weights=True,
+                              result=_weighted),
+    "calibrate": Case(survey, call(cx.calibrate, totals={"x1": 3.0}, population_size=60, **NAME), by=None,
+                      value="x1", result=_weighted),
+    "calibrate_base": Case(survey, call(cx.calibrate, totals={"x1": 3.0}, population_size=60,
+                                        base_weight="weight", **NAME), by=None, value="x1", weights=True,
+                           result=_weighted),
 }
 
 _DATA: dict[str, pd.DataFrame] = {}
@@ -380,3 +379,119 @@ def test_edge_inputs(name: str, kind: str) -> None:
         plain = everywhere(case, base(name))[1]
         shared = [c for c in plain.columns if c in value.columns and c not in ("__report",)]
         same(value[shared].reset_index(drop=True), plain[shared].reset_index(drop=True), "internal names")
+
+
+# ------------------------------------------------------------------------- bad scalars
+
+CONFIDENCE = [1.5, -1, 0, 1, "0.95", True, None, float("nan"), 95]
+SEED = ["1", 1.5, -1, True, [1]]
+N_BOOT = [0, -5, "100", 2.5, True, None]
+POINTS = ["yes", 1, None, 0]
+COLUMN_NAMES = [3, None, ["ltr"], "missing_column"]
+BY = [3, {"region"}, ["region", "region"], "nowhere", [["region"]]]
+
+#: case -> {argument: bad values}; every call must raise naming the argument
+BAD_SCALARS: dict[str, dict[str, list[Any]]] = {
+    "nps": {"confidence": CONFIDENCE, "seed": SEED, "n_boot": N_BOOT, "points": POINTS, "by": BY,
+            "ci": ["exact", 1, None, "BOOTSTRAP"], "score": COLUMN_NAMES, "weights": [3, "nowhere", ["weight"]],
+            "strata": [3, "nowhere"]},
+    "csat": {"confidence": CONFIDENCE, "scale": [1, "5", True, 4.5, 0, -5, None],
+             "top_box": ["4", ["4", "5"], (0, 5), (5, 6), (3, 5), [], 4, (4.5, 5), (True, 5)],
+             "ci": ["exact", None], "by": BY, "weights": [3, "nowhere"]},
+    "ces": {"confidence": CONFIDENCE, "scale": [1, "7", True, 6.5], "stat": ["median", None, 1],
+            "easy": [["5"], "567", (0, 7), (7, 8), (5, 7), 5], "ci": ["exact"]},
+    "score_distribution": {"scale": [(10, 0), (0, 10.5), "0-10", (0,), (0, 5, 10), (True, 10), 10], "by": BY},
+    "compare_nps": {"confidence": CONFIDENCE, "points": POINTS, "paired": ["yes", 1, None],
+                    "p_adjust": ["tukey", None, 1], "by": [3, None, ["region", "region"], "nowhere"],
+                    "subject": [3, "nowhere"], "reference": ["nowhere", 3]},
+    "compare_csat": {"confidence": CONFIDENCE, "scale": [1, "5", True], "top_box": ["4", (0, 5), (4.5, 5)],
+                     "method": ["magic", None, 1], "p_adjust": ["tukey"], "reference": ["nowhere"]},
+    "nps_trend": {"confidence": CONFIDENCE, "seed": SEED, "n_boot": N_BOOT, "points": POINTS,
+                  "freq": ["H", 1, None, "month", "2M"], "rolling": [0, "2", True, 1.5, -1],
+                  "time": [3, "nowhere", "ltr", "region"], "ci": ["exact"]},
+    "csat_trend": {"confidence": CONFIDENCE, "freq": ["H", None], "rolling": [0, True],
+                   "scale": [1, True], "top_box": [(0, 5)], "time": ["ltr", "region"]},
+    "key_drivers": {"confidence": CONFIDENCE, "seed": SEED, "n_boot": [-1, "100", 2.5, True, None],
+                    "alpha": [0, 1, "0.05", True, 1.5], "method": ["magic", None],
+                    "missing": ["drop", None], "drivers": [[], ["x1", "x1"], ["ltr"], ["region"], [3], None],
+                    "outcome": [3, "region", "nowhere"], "weights": [3, "region"]},
+    "importance_performance": {"performance": ["max", None], "top_box": ["4", -100, 100, True, float("nan")],
+                               "split": ["mode", None], "labels": ["fr", None], "method": ["magic"],
+                               "drivers": [[], ["x1", "x1"]]},
+    "rfm_table": {"unit": ["month", 3, None, "M"], "monetary": ["median", None], "nonpositive": ["drop", 1],
+                  "as_of": ["not a date", 3, True], "customer": [3, "nowhere"], "time": ["amount", "nowhere"],
+                  "amount": ["customer", "date", "nowhere"], "order": [3, "nowhere"]},
+    "rfm_score": {"bins": [1, 0, "5", True, 2.5, 100], "method": ["magic", None],
+                  "thresholds": [{"recency": ["1", "2"], "frequency": [1, 2], "monetary": [1, 2]}, "edges",
+                                 {"recency": [2, 1, 0, -1], "frequency": [1, 2, 3, 4], "monetary": [1, 2, 3, 4]},
+                                 {"recency": [1, 2, 3, 4], "frequency": [1, 2, 3, 4]},
+                                 {"recency": [1, float("inf"), 3, 4], "frequency": [1, 2, 3, 4],
+                                  "monetary": [1, 2, 3, 4]}]},
+    "rfm_segment": {"rules": ["custom", 3, [], [{"segment": "x", "r_min": 0}], [{"r_min": 1}],
+                              [{"segment": "x", "r_min": 4, "r_max": 2}], [{"segment": "x", "color": 1}]],
+                    "labels": ["fr", None], "bins": [1, "5", True], "other": [3, None]},
+    "segment_profile": {"by": BY[:1] + ["nowhere"], "value": [3, "nowhere", ["monetary", "monetary"]],
+                        "revenue": [3, "nowhere", "segment"]},
+    "rake": {"margins": [{}, {"region": {}}, {"region": {"north": 0.5, "south": 0.5}},
+                         {"region": {"north": 0.3, "south": 0.3, "east": 0.3}},
+                         {"region": {"north": -0.2, "south": 0.6, "east": 0.6}},
+                         {"region": {"north": "0.3", "south": 0.3, "east": 0.4}},
+                         {"region": {"north": float("inf"), "south": 0.3, "east": 0.4}},
+                         {"region": {"north": 0.3, "south": 0.3, "east": 0.2, "west": 0.2}},
+                         {"nowhere": {"a": 1.0}}, "region", None],
+             "trim": [(2, 0.5), (-1, 2), "tight", (0.5,), (0.5, float("nan"))],
+             "max_iter": [0, 2.5, "100", True], "tol": [0, -1, "1e-8", True, 2],
+             "name": [3, "", "region", None], "base_weight": [3, "nowhere", "region", "region_code"]},
+    "poststratify": {"cells": [[], 3, "nowhere", ["region", "region"]],
+                     "population": [{}, {("north", "app"): 1.0}, "cells", None,
+                                    {**CELLS, ("north", "app"): -1.0}],
+                     "name": ["region", ""], "base_weight": ["region"]},
+    "calibrate": {"totals": [{}, {"x1": "3"}, {"x1": float("inf")}, {"region": 3.0}, {"nowhere": 1.0}, None,
+                             {"x1": True}],
+                  "method": ["magic", None], "bounds": [(1.5, 2.0), (2.0, 0.5), (0.5, 1.0), "wide", None],
+                  "population_size": [0, -5, "60", True, float("inf")], "max_iter": [0, True],
+                  "tol": [0, "1e-10"], "name": ["x1", ""]},
+}
+
+#: a bad value reaches its check only with these other options
+NEEDS: dict[tuple[str, str], dict[str, Any]] = {
+    ("nps", "seed"): {"ci": "bootstrap", "n_boot": 50},
+    ("nps", "n_boot"): {"ci": "bootstrap"},
+    ("nps_trend", "seed"): {"ci": "bootstrap", "n_boot": 20},
+    ("nps_trend", "n_boot"): {"ci": "bootstrap"},
+    ("key_drivers", "seed"): {"n_boot": 5},
+    ("key_drivers", "confidence"): {"n_boot": 5, "seed": 1},
+    ("importance_performance", "top_box"): {"performance": "top_box"},
+    ("rfm_score", "thresholds"): {"method": "fixed", "bins": 5},
+    ("compare_nps", "subject"): {"paired": True, "by": "wave"},
+    ("calibrate", "bounds"): {"method": "logit"},
+}
+
+#: what an error about an argument may name instead of the argument itself
+ALSO_NAMED = {"margins": {"margin", "region", "nowhere", "share", "target"}, "population": {"population", "cell"},
+              "totals": {"total", "x1", "region", "nowhere"}, "rules": {"rule"}, "by": {"column"},
+              "drivers": {"driver", "outcome"}, "time": {"time"}, "score": {"score"}, "cells": {"cell"},
+              "value": {"value"}, "outcome": {"outcome"}}
+
+
+def _scalar_cases() -> list[Any]:
+    found = []
+    for name, arguments in BAD_SCALARS.items():
+        for argument, values in arguments.items():
+            for position, bad in enumerate(values):
+                found.append(pytest.param(name, argument, bad, id=f"{name}-{argument}-{position}"))
+    return found
+
+
+@pytest.mark.parametrize(("name", "argument", "bad"), _scalar_cases())
+def test_bad_arguments_raise_naming_the_argument(name: str, argument: str, bad: Any) -> None:
+    case = CASES[name]
+    data = base(name)
+    if name == "rake" and argument == "base_weight":
+        data = data.assign(region_code=data["region"].astype(str))
+    options = {**NEEDS.get((name, argument), {}), argument: bad}
+    kind, value = run(case, data, **options)
+    assert kind == "error", f"{argument}={bad!r} was accepted"
+    message = str(value)
+    named = {argument} | ALSO_NAMED.get(argument, set())
+    assert any(word in message for word in named), message

@@ -25,6 +25,7 @@ check                     accepts                                        error
 :func:`column`            a str naming a column of the frame             ColumnType/NotFound
 :func:`columns`           ``{role: name | [names] | None}``              ColumnType/NotFound
 :func:`no_clash`          column names vs a function's result names      ColumnClashError
+:func:`not_internal`      column names not starting with ``__cx_``       ColumnClashError
 :func:`confidence`        a real number strictly inside (0, 1)           ValueRangeError
 :func:`probability`       a real number in [0, 1] (or open ends)         ValueRangeError
 :func:`number`            a finite real number within optional bounds    ValueRangeError
@@ -32,6 +33,7 @@ check                     accepts                                        error
 :func:`flag`              a bool                                         ValueRangeError
 :func:`option`            one of the listed strings                      OptionError
 :func:`seed`              None, an int >= 0 or a numpy Generator         ValueRangeError
+:func:`rng`               a seed, as a Generator (None: a fixed seed)    ValueRangeError
 :func:`duration`          timedelta, numpy timedelta64, ``"30min"``      ValueRangeError
 :func:`finite_column`     a numeric column without +-inf                 ValueRangeError
 :func:`fitted`            a model whose ``params_`` is set               NotFittedError
@@ -67,14 +69,19 @@ __all__ = [
     "fitted",
     "flag",
     "no_clash",
+    "not_internal",
     "number",
     "option",
     "probability",
+    "rng",
     "seed",
     "whole",
 ]
 
 _REAL = (int, float, np.integer, np.floating)
+
+#: Prefix of every internal helper column; a caller's column may not start with it.
+INTERNAL_PREFIX = "__cx_"
 
 
 def _is_real(value: Any) -> bool:
@@ -131,6 +138,16 @@ def no_clash(names: Iterable[str], reserved: Collection[str], *, function: str =
         raise ColumnClashError(
             f"column {format_examples(clashes)} has the name of a column {function} writes "
             f"(result columns: {format_examples(sorted(reserved), limit=12)}); rename it first")
+
+
+def not_internal(names: Iterable[str], role: str = "by") -> None:
+    """Raise :class:`ColumnClashError` for a caller's column whose name starts with ``__cx_``,
+    the prefix of the library's internal columns (which would otherwise overwrite it)."""
+    taken = [name for name in names if isinstance(name, str) and name.startswith(INTERNAL_PREFIX)]
+    if taken:
+        raise ColumnClashError(
+            f"{role} column {format_examples(taken)} starts with {INTERNAL_PREFIX!r}, the prefix "
+            f"cxmetrics keeps for its internal columns; rename it first")
 
 
 def number(value: Any, name: str, *, low: float | None = None, high: float | None = None,
@@ -199,6 +216,17 @@ def seed(value: Any, name: str = "seed") -> Any:
         raise ValueRangeError(
             f"{name} must be None, a non-negative int or a numpy Generator, got {value!r}")
     return value
+
+
+#: The seed simulated intervals use when the caller gives none: identical calls, identical results.
+DEFAULT_SEED = 0
+
+
+def rng(value: Any, name: str = "seed") -> np.random.Generator:
+    """The random generator of a simulation: :func:`seed`-checked, and for ``None`` one seeded
+    with :data:`DEFAULT_SEED`, so that two identical calls give identical results."""
+    seed(value, name)
+    return np.random.default_rng(DEFAULT_SEED if value is None else value)
 
 
 def duration(value: Any, name: str, *, unit: str | None = None,

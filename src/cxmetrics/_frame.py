@@ -186,6 +186,12 @@ def run_starts(table: nw.DataFrame[Any], by: list[str]) -> np.ndarray:
     return np.flatnonzero([i == 0 or rows[i] != rows[i - 1] for i in range(len(rows))])
 
 
+def is_key(column: str, value: Any) -> nw.Expr:
+    """Rows whose ``column`` holds the group key ``value``; a missing key (None, NaN, ``pd.NA``)
+    matches the null rows, which ``==`` never does."""
+    return nw.col(column).is_null() if _is_missing(value) else nw.col(column) == value
+
+
 def _is_missing(value: Any) -> bool:
     """None, NaN, NaT or ``pd.NA`` (whose ``!=`` has no truth value)."""
     if value is None:

@@ -38,7 +38,7 @@ def key_drivers(
     weights: str | None = None,
     by: str | Sequence[str] | None = None,
     n_boot: int = 0,
-    seed: int | None = None,
+    seed: int | np.random.Generator | None = None,
     confidence: float = 0.95,
     alpha: float = 0.05,
     missing: str = "listwise",
@@ -74,8 +74,9 @@ def key_drivers(
         Analyse each group separately.
     n_boot : int
         Bootstrap resamples for a percentile interval on each importance (0: none).
-    seed : int, optional
-        Seed of the bootstrap, for reproducible intervals.
+    seed : int or numpy Generator, optional
+        Seed of the bootstrap. Without one a fixed seed (0) is used, so two identical calls
+        give identical intervals.
     confidence : float
         Level of the bootstrap interval.
     alpha : float
@@ -137,7 +138,7 @@ def key_drivers(
 
 
 def drivers_table(ratings: _data.Ratings, *, method: str = "relative_weights", n_boot: int = 0,
-                  seed: int | None = None, confidence: float = 0.95, alpha: float = 0.05,
+                  seed: int | np.random.Generator | None = None, confidence: float = 0.95, alpha: float = 0.05,
                   missing: str = "listwise") -> nw.DataFrame[Any]:
     """:func:`key_drivers` on ratings already loaded, as an eager narwhals frame."""
     _checks.option(method, METHODS, "method")
@@ -145,8 +146,7 @@ def drivers_table(ratings: _data.Ratings, *, method: str = "relative_weights", n
     n_boot = _checks.whole(n_boot, "n_boot", low=0)
     confidence = _checks.confidence(confidence)
     alpha = _checks.probability(alpha, "alpha", open_ends=True)
-    _checks.seed(seed)
-    rng = np.random.default_rng(seed)
+    rng = _checks.rng(seed)
     p = len(ratings.drivers)
     if method == "shapley" and p > imp.MAX_SHAPLEY_DRIVERS:
         raise ValueRangeError(

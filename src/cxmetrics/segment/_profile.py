@@ -65,14 +65,16 @@ def segment_profile(
     """
     frame = _frame.from_native(data)
     keys = _frame.as_list(by)
+    _checks.not_internal(keys)
     if not isinstance(revenue, str):
         raise ColumnTypeError(f"revenue must be a column name (a str), got {revenue!r}")
     values = _frame.as_list(value, "value")
     metrics = ["recency", "frequency", "monetary"]
-    _frame.require_columns(frame, {"by": keys, "value": [*metrics, revenue, *values]})
-    for column in [*metrics, revenue, *values]:
-        _frame.require_numeric(frame, column, "value")
-        _checks.finite_column(frame, column, "value")
+    _frame.require_columns(frame, {"by": keys, "revenue": revenue, "value": [*metrics, *values]})
+    roles = {**{c: "value" for c in [*metrics, *values]}, revenue: "revenue"}
+    for column, role in roles.items():
+        _frame.require_numeric(frame, column, role)
+        _checks.finite_column(frame, column, role)
     _checks.no_clash(keys, ["customers", "share", *(f"{m}_median" for m in metrics), "revenue",
                             "revenue_share", *(f"{v}_mean" for v in values)], function="segment_profile")
     backend = _frame.eager_implementation(frame)

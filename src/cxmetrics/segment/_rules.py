@@ -226,6 +226,8 @@ def rfm_segment(
         if labels != "en":
             raise CXMetricsError("labels only translates the default rules; name custom segments yourself")
         table = parse_rules(rules, bins)
+    if not isinstance(other, str):
+        raise ValueRangeError(f"other must be a segment name (a str), got {other!r}")
     frame = _frame.from_native(data)
     _frame.require_columns(frame, {"score": SCORE_COLUMNS})
     _check_scores(frame, SCORE_COLUMNS, bins)

@@ -129,7 +129,11 @@ def prepare(
     """Wrap the caller's frame and check every named column exists and has the right type."""
     frame = _frame.from_native(data)
     by_list = _frame.as_list(by)
-    _frame.require_columns(frame, {"score": score, "by": by_list, "weights": weights, **(roles or {})})
+    _checks.column(frame, score, "score")
+    if weights is not None:
+        _checks.column(frame, weights, "weights")
+    _frame.require_columns(frame, {"by": by_list, **(roles or {})})
+    _checks.not_internal(by_list)
     if score in by_list:
         raise CXMetricsError(f"score column {score!r} cannot also be a by column")
     _frame.require_numeric(frame, score, "score")

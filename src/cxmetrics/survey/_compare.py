@@ -318,8 +318,8 @@ def _paired(
     mean = np.full(len(pairs), np.nan)
     variance = np.full(len(pairs), np.nan)
     for k, (i, j) in enumerate(pairs):
-        left = coded.filter(nw.col(group) == labels[i]).select(subject, nw.col("code").alias("a"))
-        right = coded.filter(nw.col(group) == labels[j]).select(subject, nw.col("code").alias("b"))
+        left = coded.filter(_frame.is_key(group, labels[i])).select(subject, nw.col("code").alias("a"))
+        right = coded.filter(_frame.is_key(group, labels[j])).select(subject, nw.col("code").alias("b"))
         _check_matched(left, right, subject, group, labels[i], labels[j])
         both = left.join(right, on=subject, how="inner").select(
             (nw.col("a") - nw.col("b")).cast(nw.Float64).alias("diff"))

@@ -71,7 +71,9 @@ def nps(
     n_boot : int
         Number of draws for ``"bootstrap"`` and ``"bayes"``.
     seed : int or numpy Generator, optional
-        Seed for ``"bootstrap"`` and ``"bayes"``; results are reproducible with a fixed seed.
+        Seed for ``"bootstrap"`` and ``"bayes"``. Without one a fixed seed (0) is used, so two
+        identical calls give identical intervals; pass another int for another draw, or a
+        Generator to continue its stream.
     strata : str, optional
         Column of sampling strata. The standard error is then the Taylor-linearised one of the
         (weighted) NPS ratio estimator under stratified sampling, with each response its own
@@ -131,14 +133,14 @@ def nps(
     confidence = check_confidence(confidence)
     scale = 100.0 if _checks.flag(points, "points") else 1.0
     n_boot = _checks.whole(n_boot, "n_boot", low=1)
-    _checks.seed(seed)
+    generator = _checks.rng(seed)
     frame, by_list = prepare(data, score=score, by=by, weights=weights)
     if strata is not None:
         check_strata(frame, strata, score=score, by=by_list, ci=ci)
     stats = score_stats(frame, score=score, by=by_list, weights=weights, low=0, high=10,
                         categories=NPS_CATEGORIES, complement="passives", moments=False)
     columns = nps_columns(stats, weighted=weights is not None, ci=ci, confidence=confidence,
-                          scale=scale, n_boot=n_boot, seed=seed)
+                          scale=scale, n_boot=n_boot, seed=generator)
     if strata is not None:
         se = linearized_se(frame, score=score, by=by_list, weights=weights, strata=strata)
         net, half = columns["nps"] / scale, _stats.z_quantile(confidence) * se

@@ -76,7 +76,8 @@ def nps_trend(
     n_boot : int
         Draws for ``ci="bootstrap"`` or ``"bayes"`` (at least 1).
     seed : int or numpy Generator, optional
-        Seed for the simulated intervals: with the same seed two calls give the same result.
+        Seed for the simulated intervals: with the same seed two calls give the same result;
+        without one a fixed seed (0) is used, so identical calls are identical.
 
     Returns
     -------
@@ -114,9 +115,7 @@ def nps_trend(
     confidence = check_confidence(confidence)
     scale = 100.0 if _checks.flag(points, "points") else 1.0
     n_boot = _checks.whole(n_boot, "n_boot", low=1)
-    _checks.seed(seed)
-    if ci in ("bootstrap", "bayes") and not isinstance(seed, np.random.Generator):
-        seed = np.random.default_rng(seed)  # one stream for every period and group
+    seed = _checks.rng(seed)  # one stream for every period and group; None: a fixed seed
     stats, lag = _period_stats(data, score=score, time=time, freq=freq, by=by, rolling=rolling,
                                weights=weights, low=0, high=10, categories=NPS_CATEGORIES)
     columns = nps_columns(stats, weighted=weights is not None, ci=ci, confidence=confidence,

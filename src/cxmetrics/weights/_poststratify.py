@@ -107,7 +107,7 @@ def poststratify(
     >>> round(report.efficiency, 3)
     0.746
     """
-    cell_list = _frame.as_list(cells)
+    cell_list = _frame.as_list(cells, "cells")
     if not cell_list:
         raise CXMetricsError("cells must name at least one column")
     frame = _frame.from_native(data)
