@@ -77,9 +77,6 @@ KNOWN_EXCEPTIONS: dict[tuple[str, str], str] = {
     ("settled_names", "cx.plot.keyword_bars"): "plot: row count is `top=` (settled name: `n`)",
     ("backend_matrix", "cx.frequency_recency_matrix"): "CLV: the grid is not in the matrix yet",
     # modules built beside issue 18: their own tests run them across engines
-    ("backend_matrix", "cx.rake"): "weights: tests/test_weights.py runs it on every engine",
-    ("backend_matrix", "cx.poststratify"): "weights: tests/test_weights.py runs it on every engine",
-    ("backend_matrix", "cx.calibrate"): "weights: eager only (Newton on the rows); pandas = polars tested",
     ("backend_matrix", "cx.compare_models"): "CLV: tests/test_clv_checks.py runs the checks on every engine",
     ("backend_matrix", "cx.tracking"): "CLV: tests/test_clv_checks.py runs it on every engine",
     ("backend_matrix", "cx.repeat_purchase_histogram"): "CLV: tests/test_clv_checks.py, every engine",

@@ -18,8 +18,6 @@ import pandas as pd
 import polars as pl
 import pyarrow as pa
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 import cxmetrics as cx
 import cxmetrics.datasets
@@ -64,7 +62,8 @@ def _weighted(result: Any) -> Any:
     """A Weighted pair as one comparable frame: the rows and the report's key figures."""
     rows = as_pandas(result.data)
     report = result.report
-    rows["__report"] = f"{report.method} n={report.n} total={report.total:.9g} deff={report.design_effect:.9g}"
+    rows["__report"] = (f"{report.method} n={report.n} total={report.total:.9g} "
+                        f"deff={report.design_effect:.9g}")
     return rows
 
 
@@ -181,7 +180,7 @@ def run(case: Case, native: Any, **options: Any) -> tuple[str, Any]:
             result = case.call(native, **options)
     except errors.CXMetricsError as error:
         return "error", error
-    except Exception as error:  # noqa: BLE001 - the point of the suite
+    except Exception as error:
         pytest.fail(f"raw {type(error).__name__}: {error}")
     return "ok", case.result(result)
 
@@ -198,13 +197,20 @@ def same(left: pd.DataFrame, right: pd.DataFrame, where: str) -> None:
                                        b.to_numpy(dtype=float, na_value=np.nan), rtol=1e-8, atol=1e-10,
                                        err_msg=f"{where}: {column}")
         elif pd.api.types.is_datetime64_any_dtype(a) or pd.api.types.is_datetime64_any_dtype(b):
-            left_t = pd.to_datetime(a).dt.tz_localize(None) if getattr(a.dtype, "tz", None) else pd.to_datetime(a)
-            right_t = pd.to_datetime(b).dt.tz_localize(None) if getattr(b.dtype, "tz", None) else pd.to_datetime(b)
-            assert left_t.fillna(pd.Timestamp(0)).tolist() == right_t.fillna(pd.Timestamp(0)).tolist(), \
-                (where, column)
+            assert _naive(a) == _naive(b), (where, column)
         else:
-            assert [None if _missing(v) else str(v) for v in a] == [None if _missing(v) else str(v) for v in b], \
-                (where, column)
+            assert _labels(a) == _labels(b), (where, column)
+
+
+def _naive(times: pd.Series) -> list[Any]:
+    times = pd.to_datetime(times)
+    if getattr(times.dtype, "tz", None):
+        times = times.dt.tz_localize(None)
+    return times.fillna(pd.Timestamp(0)).tolist()
+
+
+def _labels(values: pd.Series) -> list[str | None]:
+    return [None if _missing(v) else str(v) for v in values]
 
 
 def _missing(value: Any) -> bool:
@@ -393,7 +399,8 @@ BY = [3, {"region"}, ["region", "region"], "nowhere", [["region"]]]
 #: case -> {argument: bad values}; every call must raise naming the argument
 BAD_SCALARS: dict[str, dict[str, list[Any]]] = {
     "nps": {"confidence": CONFIDENCE, "seed": SEED, "n_boot": N_BOOT, "points": POINTS, "by": BY,
-            "ci": ["exact", 1, None, "BOOTSTRAP"], "score": COLUMN_NAMES, "weights": [3, "nowhere", ["weight"]],
+            "ci": ["exact", 1, None, "BOOTSTRAP"], "score": COLUMN_NAMES,
+            "weights": [3, "nowhere", ["weight"]],
             "strata": [3, "nowhere"]},
     "csat": {"confidence": CONFIDENCE, "scale": [1, "5", True, 4.5, 0, -5, None],
              "top_box": ["4", ["4", "5"], (0, 5), (5, 6), (3, 5), [], 4, (4.5, 5), (True, 5)],
@@ -423,14 +430,15 @@ BAD_SCALARS: dict[str, dict[str, list[Any]]] = {
                   "amount": ["customer", "date", "nowhere"], "order": [3, "nowhere"]},
     "rfm_score": {"bins": [1, 0, "5", True, 2.5, 100], "method": ["magic", None],
                   "thresholds": [{"recency": ["1", "2"], "frequency": [1, 2], "monetary": [1, 2]}, "edges",
-                                 {"recency": [2, 1, 0, -1], "frequency": [1, 2, 3, 4], "monetary": [1, 2, 3, 4]},
+                                 {"recency": [2, 1, 0, -1], "frequency": [1, 2, 3, 4],
+                                  "monetary": [1, 2, 3, 4]},
                                  {"recency": [1, 2, 3, 4], "frequency": [1, 2, 3, 4]},
                                  {"recency": [1, float("inf"), 3, 4], "frequency": [1, 2, 3, 4],
                                   "monetary": [1, 2, 3, 4]}]},
     "rfm_segment": {"rules": ["custom", 3, [], [{"segment": "x", "r_min": 0}], [{"r_min": 1}],
                               [{"segment": "x", "r_min": 4, "r_max": 2}], [{"segment": "x", "color": 1}]],
                     "labels": ["fr", None], "bins": [1, "5", True], "other": [3, None]},
-    "segment_profile": {"by": BY[:1] + ["nowhere"], "value": [3, "nowhere", ["monetary", "monetary"]],
+    "segment_profile": {"by": [*BY[:1], "nowhere"], "value": [3, "nowhere", ["monetary", "monetary"]],
                         "revenue": [3, "nowhere", "segment"]},
     "rake": {"margins": [{}, {"region": {}}, {"region": {"north": 0.5, "south": 0.5}},
                          {"region": {"north": 0.3, "south": 0.3, "east": 0.3}},
@@ -468,7 +476,8 @@ NEEDS: dict[tuple[str, str], dict[str, Any]] = {
 }
 
 #: what an error about an argument may name instead of the argument itself
-ALSO_NAMED = {"margins": {"margin", "region", "nowhere", "share", "target"}, "population": {"population", "cell"},
+ALSO_NAMED = {"margins": {"margin", "region", "nowhere", "share", "target"},
+              "population": {"population", "cell"},
               "totals": {"total", "x1", "region", "nowhere"}, "rules": {"rule"}, "by": {"column"},
               "drivers": {"driver", "outcome"}, "time": {"time"}, "score": {"score"}, "cells": {"cell"},
               "value": {"value"}, "outcome": {"outcome"}}
@@ -495,3 +504,175 @@ def test_bad_arguments_raise_naming_the_argument(name: str, argument: str, bad: 
     message = str(value)
     named = {argument} | ALSO_NAMED.get(argument, set())
     assert any(word in message for word in named), message
+
+
+# ------------------------------------------------------------------- names that clash
+
+#: case -> result columns a ``by`` column may not be named after (each must raise by name)
+RESULT_NAMES = {
+    "nps": ["n", "nps", "ci_low", "se", "pct_promoters", "n_missing", "ci_method"],
+    "nps_strata": ["n", "nps", "se"],
+    "csat": ["n", "csat", "mean", "n_top", "mean_ci_high"],
+    "ces": ["ces", "stat", "n_easy"],
+    "score_distribution": ["n", "share"],
+    "nps_trend": ["period", "nps", "change", "change_p_value"],
+    "csat_trend": ["period", "csat"],
+    "key_drivers": ["driver", "importance", "pct", "rank", "r_squared", "model"],
+    "importance_performance": ["driver", "quadrant", "importance", "performance_split"],
+    "segment_profile": ["customers", "share", "revenue_share", "recency_median"],
+}
+
+
+def _clash_cases() -> list[Any]:
+    return [pytest.param(name, column, id=f"{name}-{column}")
+            for name, columns in RESULT_NAMES.items() for column in columns]
+
+
+@pytest.mark.parametrize(("name", "column"), _clash_cases())
+def test_a_group_column_named_like_a_result_column_is_refused(name: str, column: str) -> None:
+    case = CASES[name]
+    data = base(name)
+    data = data.drop(columns=[c for c in data.columns if c == column]).rename(columns={case.by: column})
+    kind, value = everywhere(case, data, by=column)
+    assert kind == "error" and isinstance(value, errors.ColumnClashError), value
+    assert repr(column) in str(value)
+
+
+@pytest.mark.parametrize("name", ["nps", "nps_strata", "csat", "ces", "score_distribution", "compare_nps",
+                                  "compare_csat", "nps_trend", "csat_trend", "key_drivers",
+                                  "importance_performance", "segment_profile"])
+@pytest.mark.parametrize("column", ["__cx_n", "__cx_score", "__cx_rows", "__cx_period"])
+def test_a_group_column_with_the_internal_prefix_is_refused_by_name(name: str, column: str) -> None:
+    case = CASES[name]
+    data = base(name).rename(columns={case.by: column})
+    kind, value = everywhere(case, data, by=column)
+    assert kind == "error" and isinstance(value, errors.ColumnClashError), value
+    assert column in str(value)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_caller_columns_named_like_internals_change_nothing(name: str) -> None:
+    """Columns the call does not use, named like internal or result columns, are left alone."""
+    case = CASES[name]
+    plain = base(name)
+    crowded = plain.assign(__cx_n=1.0, __cx_score="x", __cx_rows=2, __cx_row0=3, __cx_s_n=4, period=5,
+                           driver="d", quadrant="q", group_a="g", difference=0.5)
+    kind, value = everywhere(case, crowded)
+    expected_kind, expected = everywhere(case, plain)
+    assert kind == expected_kind
+    if kind == "ok":
+        shared = [c for c in expected.columns if c in value.columns and c != "__report"]
+        same(value[shared], expected[shared], "crowded vs plain")
+
+
+def test_by_may_not_hold_the_score_or_a_column_twice() -> None:
+    data = base("nps")
+    for case, by in [("nps", "ltr"), ("nps", ["region", "ltr"]), ("csat", "sat"), ("nps_trend", "ltr"),
+                     ("score_distribution", "ltr")]:
+        kind, value = everywhere(CASES[case], data, by=by)
+        assert (kind == "error" and "ltr" in str(value)) or "sat" in str(value), value
+    kind, value = everywhere(CASES["nps"], data, by=["region", "region"])
+    assert kind == "error" and "region" in str(value)
+    kind, value = everywhere(CASES["nps_trend"], data, by="when")
+    assert kind == "error" and "when" in str(value)
+
+
+# ----------------------------------------------------------------- defined edge results
+
+
+def test_null_group_of_a_paired_comparison_is_found() -> None:
+    rng = np.random.default_rng(1)
+    data = pd.DataFrame({"ltr": rng.integers(0, 11, 40), "respondent": np.arange(40) % 20,
+                         "wave": ["a"] * 20 + [None] * 20})
+    kind, value = everywhere(CASES["compare_nps_paired"], data, reference="a")
+    assert kind == "ok", value
+    row = value.iloc[0]
+    codes = np.sign(data["ltr"].between(9, 10).astype(int) - data["ltr"].le(6).astype(int))
+    expected = (codes[20:].mean() - codes[:20].mean()) * 100
+    assert pd.isna(row["group_a"]) and row["group_b"] == "a"
+    assert row["difference"] == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("ci", ["bootstrap", "bayes"])
+def test_simulated_intervals_without_a_seed_are_reproducible(ci: str) -> None:
+    data = base("nps")
+    first = cx.nps(data, score="ltr", by="region", ci=ci, n_boot=300)
+    again = cx.nps(data, score="ltr", by="region", ci=ci, n_boot=300)
+    pd.testing.assert_frame_equal(first, again)
+    assert first["ci_low"].notna().all()
+    trend = cx.nps_trend(data, score="ltr", time="when", ci=ci, n_boot=100)
+    pd.testing.assert_frame_equal(trend, cx.nps_trend(data, score="ltr", time="when", ci=ci, n_boot=100))
+    other = cx.nps(data, score="ltr", by="region", ci=ci, n_boot=300, seed=12345)
+    assert not np.allclose(other["ci_low"], first["ci_low"])  # a seed does choose the draw
+
+
+def test_key_driver_bootstrap_without_a_seed_is_reproducible() -> None:
+    data = base("key_drivers")
+    first = cx.key_drivers(data, outcome="ltr", drivers=["x1", "x2"], n_boot=30)
+    pd.testing.assert_frame_equal(first, cx.key_drivers(data, outcome="ltr", drivers=["x1", "x2"], n_boot=30))
+
+
+def test_empty_and_one_row_results_are_documented() -> None:
+    data = base("nps")
+    empty = cx.nps(data.iloc[:0], score="ltr")
+    assert list(empty["n"]) == [0] and empty["nps"].isna().all()
+    assert len(cx.nps(data.iloc[:0], score="ltr", by="region")) == 0
+    one = cx.nps(data.iloc[:1], score="ltr")
+    assert (one["n"].tolist() == [1] and np.isnan(one["se"][0])) or one["se"][0] == 0
+    for call in (lambda d: cx.compare_nps(d, score="ltr", by="region"),
+                 lambda d: cx.key_drivers(d, outcome="ltr", drivers=["x1", "x2"])):
+        with pytest.raises(errors.DesignError):
+            call(data.iloc[:1])
+
+
+def test_fractional_and_bool_scores_are_refused_naming_the_column() -> None:
+    data = base("nps").assign(ltr=lambda d: d["ltr"].astype(float))
+    data.loc[data.index[2], "ltr"] = 9.5
+    with pytest.raises(errors.ValueRangeError, match=r"'ltr'.*1 values are fractional: \[9.5\]"):
+        cx.nps(data, score="ltr")
+    with pytest.raises(errors.ColumnTypeError, match="'ltr'"):
+        cx.nps(data.assign(ltr=data["ltr"] > 5), score="ltr")
+    with pytest.raises(errors.ValueRangeError, match=r"'ltr' has 2 infinite values"):
+        cx.nps(data.assign(ltr=[np.inf, -np.inf] + [5.0] * (len(data) - 2)), score="ltr")
+
+
+def test_inf_weights_and_amounts_are_refused_with_column_and_count() -> None:
+    survey_data = base("nps")
+    survey_data.loc[survey_data.index[:2], "weight"] = np.inf
+    for call in (lambda d: cx.nps(d, score="ltr", weights="weight"),
+                 lambda d: cx.csat(d, score="sat", weights="weight"),
+                 lambda d: cx.key_drivers(d, outcome="ltr", drivers=["x1", "x2"], weights="weight"),
+                 lambda d: cx.rake(d, margins=MARGINS, base_weight="weight", name="raked"),
+                 lambda d: cx.calibrate(d, totals={"x1": 3.0}, base_weight="weight", name="raked")):
+        for backend in BACKENDS:
+            with pytest.raises(errors.ValueRangeError, match=r"'weight'.*\b2\b"):
+                call(convert(survey_data, backend))
+    log = base("rfm_table")
+    log.loc[log.index[:3], "amount"] = np.inf
+    for backend in BACKENDS:
+        with pytest.raises(errors.ValueRangeError, match=r"'amount'.*\b3\b.*infinite|infinite.*'amount'"):
+            cx.rfm_table(convert(log, backend), **RFM)
+
+
+def test_margins_that_do_not_fit_the_data_are_named() -> None:
+    data = base("rake")
+    with pytest.raises(errors.ValueRangeError, match="sum"):
+        cx.rake(data, margins={"region": {"north": 0.5, "south": 0.5, "east": 0.5}}, name="raked")
+    with pytest.raises(errors.DesignError, match="west"):
+        cx.rake(data, margins={"region": {"north": 0.3, "south": 0.3, "east": 0.2, "west": 0.2}},
+                name="raked")
+    with pytest.raises(errors.DesignError, match="east"):
+        cx.rake(data, margins={"region": {"north": 0.5, "south": 0.5}}, name="raked")
+    with pytest.raises(errors.CXMetricsError, match="population"):
+        cx.poststratify(data, cells="region", population={"north": 0.5, "south": 0.5}, name="raked")
+
+
+def test_trend_score_or_weights_named_period_are_refused() -> None:
+    data = base("nps_trend")
+    for options, column in (({"score": "period"}, "ltr"), ({"weights": "period"}, "weight")):
+        renamed = data.rename(columns={column: "period"})
+        kind, value = everywhere(CASES["nps_trend"], renamed, **options)
+        assert kind == "error" and isinstance(value, errors.ColumnClashError) and "period" in str(value)
+    as_time = data.rename(columns={"when": "period"})
+    kind, value = everywhere(CASES["nps_trend"], as_time, time="period")
+    assert kind == "ok" and "period" in value.columns

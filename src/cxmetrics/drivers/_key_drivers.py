@@ -138,8 +138,8 @@ def key_drivers(
 
 
 def drivers_table(ratings: _data.Ratings, *, method: str = "relative_weights", n_boot: int = 0,
-                  seed: int | np.random.Generator | None = None, confidence: float = 0.95, alpha: float = 0.05,
-                  missing: str = "listwise") -> nw.DataFrame[Any]:
+                  seed: int | np.random.Generator | None = None, confidence: float = 0.95,
+                  alpha: float = 0.05, missing: str = "listwise") -> nw.DataFrame[Any]:
     """:func:`key_drivers` on ratings already loaded, as an eager narwhals frame."""
     _checks.option(method, METHODS, "method")
     _checks.option(missing, _data.MISSING, "missing")

@@ -11,6 +11,7 @@ import numpy as np
 
 from cxmetrics import _checks, _frame, _stats, _time
 from cxmetrics._typing import same_frame
+from cxmetrics.errors import ColumnClashError
 from cxmetrics.survey._aggregate import (
     NPS_CATEGORIES,
     GroupStats,
@@ -250,6 +251,10 @@ def _period_stats(
     rolling = _checks.whole(rolling, "rolling", low=1, allow_none=True)
     frame, by_list = prepare(data, score=score, by=by, weights=weights, roles={"time": time})
     _checks.no_clash(by_list, [PERIOD], function="the trend")
+    if time in by_list:
+        raise ColumnClashError(f"time column {time!r} cannot also be a by column")
+    # the period code is written as PERIOD: only the time column itself may carry that name
+    _checks.no_clash([c for c in (score, weights) if c is not None], [PERIOD], function="the trend")
     frame = _time.parse_times(frame, time)
     period, zone = _time.period_code(frame, time, freq)
     stats = score_stats(frame.with_columns(period.alias(PERIOD)), score=score,
