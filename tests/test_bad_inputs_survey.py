@@ -18,6 +18,8 @@ import pandas as pd
 import polars as pl
 import pyarrow as pa
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import cxmetrics as cx
 import cxmetrics.datasets
@@ -676,3 +678,110 @@ def test_trend_score_or_weights_named_period_are_refused() -> None:
     as_time = data.rename(columns={"when": "period"})
     kind, value = everywhere(CASES["nps_trend"], as_time, time="period")
     assert kind == "ok" and "period" in value.columns
+
+
+# ------------------------------------------------------------------ properties (hypothesis)
+
+
+@st.composite
+def survey_frames(draw: Any) -> pd.DataFrame:
+    """Small surveys: missing scores and group keys allowed, 0 to 25 rows."""
+    n = draw(st.integers(0, 25))
+    ltr = draw(st.lists(st.one_of(st.integers(0, 10), st.none()), min_size=n, max_size=n))
+    sat = draw(st.lists(st.integers(1, 5), min_size=n, max_size=n))
+    region = draw(st.lists(st.sampled_from(["north", "south", None]), min_size=n, max_size=n))
+    channel = draw(st.lists(st.sampled_from(["app", "web"]), min_size=n, max_size=n))
+    weight = draw(st.lists(st.floats(0.1, 5.0), min_size=n, max_size=n))
+    return pd.DataFrame({"ltr": pd.array(ltr, dtype="float64"), "sat": pd.array(sat, dtype="int64"),
+                         "region": pd.Series(region, dtype=object), "channel": pd.Series(channel, dtype=object),
+                         "weight": pd.array(weight, dtype="float64"), "id": np.arange(n)})
+
+
+PROPERTY_CALLS = {
+    "nps": call(cx.nps, score="ltr", by="region"),
+    "nps_weighted": call(cx.nps, score="ltr", by="region", weights="weight"),
+    "nps_overall_score_ci": call(cx.nps, score="ltr", ci="score"),
+    "csat": call(cx.csat, score="sat", by=["region", "channel"]),
+    "ces": call(cx.ces, score="sat", by="channel", scale=5, stat="pct_easy"),
+    "score_distribution": call(cx.score_distribution, score="ltr", by="region"),
+}
+
+
+def _property_case(name: str) -> Case:
+    return Case(survey, PROPERTY_CALLS[name], by=None, value=None)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(frame=survey_frames(), name=st.sampled_from(sorted(PROPERTY_CALLS)), order=st.randoms())
+def test_backends_agree_and_row_order_does_not_matter(frame: pd.DataFrame, name: str, order: Any) -> None:
+    case = _property_case(name)
+    kind, value = everywhere(case, frame)
+    shuffled = frame.iloc[order.sample(range(len(frame)), len(frame))]
+    again_kind, again = everywhere(case, shuffled)
+    assert again_kind == kind
+    if kind == "ok":
+        same(again, value, "shuffled")
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(frame=survey_frames())
+def test_nps_counts_match_a_brute_force_count(frame: pd.DataFrame) -> None:
+    result = as_pandas(cx.nps(convert(frame, "polars"), score="ltr", by="region"))
+    for _, row in result.iterrows():
+        rows = frame[frame["region"].isna()] if pd.isna(row["region"]) else frame[frame["region"] == row["region"]]
+        scores = rows["ltr"].dropna()
+        assert row["n"] == len(scores) and row["n_missing"] == rows["ltr"].isna().sum()
+        if len(scores):
+            assert row["nps"] == pytest.approx(100 * ((scores >= 9).mean() - (scores <= 6).mean()))
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(frame=survey_frames(), order=st.randoms())
+def test_rake_weights_follow_their_rows(frame: pd.DataFrame, order: Any) -> None:
+    margins = {"channel": {"app": 0.5, "web": 0.5}}
+    present = set(frame["channel"])
+    case = Case(survey, call(cx.rake, margins=margins, name="raked"), by=None, value=None, result=_weighted)
+    kind, value = everywhere(case, frame)
+    if present != {"app", "web"}:
+        assert kind == "error"  # a target level with no rows, or no rows at all
+        return
+    assert kind == "ok", value
+    shuffled = frame.iloc[order.sample(range(len(frame)), len(frame))]
+    _, again = everywhere(case, shuffled)
+    mine = value.set_index("id")["raked"]
+    np.testing.assert_allclose(again.set_index("id")["raked"].loc[mine.index], mine, rtol=1e-9)
+    shares = value.groupby("channel")["raked"].sum() / value["raked"].sum()
+    np.testing.assert_allclose(shares.to_numpy(), [0.5, 0.5], atol=1e-7)
+
+
+# ---------------------------------------------------------------------- times as text
+
+TIME_FORMS: dict[str, tuple[Callable[[pd.Series], pd.Series], str]] = {
+    "iso_date_text": (lambda s: s.dt.strftime("%Y-%m-%d"), "ok"),
+    "iso_datetime_text": (lambda s: s.dt.strftime("%Y-%m-%dT%H:%M:%S"), "ok"),
+    "iso_space_text": (lambda s: s.dt.strftime("%Y-%m-%d %H:%M"), "ok"),
+    "object_timestamps": (lambda s: s.astype(object), "ok"),
+    "object_dates": (lambda s: s.dt.date.astype(object), "ok"),
+    "tz_aware": (lambda s: s.dt.tz_localize("Asia/Shanghai"), "ok"),
+    "microseconds": (lambda s: s.astype("datetime64[us]"), "ok"),
+    "day_first_text": (lambda s: s.dt.strftime("%d/%m/%Y"), "error"),  # engines guess differently
+    "zoned_text": (lambda s: s.dt.strftime("%Y-%m-%dT%H:%M:%SZ"), "error"),  # pandas UTC, polars refuses
+    "words": (lambda s: pd.Series("soon", index=s.index), "error"),
+    "numbers": (lambda s: pd.Series(np.arange(len(s)), index=s.index), "error"),
+    "missing": (lambda s: s.where(np.arange(len(s)) % 7 != 0), "error"),
+    "mixed_objects": (lambda s: pd.Series([x if i % 5 else "2024-01-01" for i, x in enumerate(s)],
+                                          index=s.index, dtype=object), "error"),
+}
+
+
+@pytest.mark.parametrize("form", sorted(TIME_FORMS))
+@pytest.mark.parametrize(("name", "column"), [("nps_trend", "when"), ("csat_trend", "when"),
+                                              ("rfm_table", "date")])
+def test_times_in_every_form_are_read_alike_or_refused(name: str, column: str, form: str) -> None:
+    change, expected = TIME_FORMS[form]
+    data = base(name)
+    data[column] = change(data[column])
+    kind, value = everywhere(CASES[name], data)
+    assert kind == expected, value
+    if kind == "error":
+        assert isinstance(value, errors.CXMetricsError) and repr(column) in str(value)
