@@ -408,7 +408,8 @@ def weighting_sample() -> pd.DataFrame:
     })
 
 
-WEIGHT_MARGINS = {"region": {"north": 0.4, "south": 0.35, "east": 0.25}, "channel": {"app": 0.55, "web": 0.45}}
+WEIGHT_MARGINS = {"region": {"north": 0.4, "south": 0.35, "east": 0.25},
+                  "channel": {"app": 0.55, "web": 0.45}}
 WEIGHT_CELLS = {(r, c): s * t for r, s in WEIGHT_MARGINS["region"].items()
                 for c, t in WEIGHT_MARGINS["channel"].items()}
 WEIGHT_CALLS: dict[str, Callable[[Any], Any]] = {

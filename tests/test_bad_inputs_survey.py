@@ -693,7 +693,8 @@ def survey_frames(draw: Any) -> pd.DataFrame:
     channel = draw(st.lists(st.sampled_from(["app", "web"]), min_size=n, max_size=n))
     weight = draw(st.lists(st.floats(0.1, 5.0), min_size=n, max_size=n))
     return pd.DataFrame({"ltr": pd.array(ltr, dtype="float64"), "sat": pd.array(sat, dtype="int64"),
-                         "region": pd.Series(region, dtype=object), "channel": pd.Series(channel, dtype=object),
+                         "region": pd.Series(region, dtype=object),
+                         "channel": pd.Series(channel, dtype=object),
                          "weight": pd.array(weight, dtype="float64"), "id": np.arange(n)})
 
 
@@ -728,7 +729,8 @@ def test_backends_agree_and_row_order_does_not_matter(frame: pd.DataFrame, name:
 def test_nps_counts_match_a_brute_force_count(frame: pd.DataFrame) -> None:
     result = as_pandas(cx.nps(convert(frame, "polars"), score="ltr", by="region"))
     for _, row in result.iterrows():
-        rows = frame[frame["region"].isna()] if pd.isna(row["region"]) else frame[frame["region"] == row["region"]]
+        key = row["region"]
+        rows = frame[frame["region"].isna()] if pd.isna(key) else frame[frame["region"] == key]
         scores = rows["ltr"].dropna()
         assert row["n"] == len(scores) and row["n_missing"] == rows["ltr"].isna().sum()
         if len(scores):
