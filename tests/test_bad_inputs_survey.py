@@ -787,3 +787,47 @@ def test_times_in_every_form_are_read_alike_or_refused(name: str, column: str, f
     assert kind == expected, value
     if kind == "error":
         assert isinstance(value, errors.CXMetricsError) and repr(column) in str(value)
+
+
+# ------------------------------------------------------------- functions without a frame
+
+PLANNING_BAD: list[tuple[Callable[[], Any], str]] = [
+    (lambda: cx.sample_size_nps(0), "margin"), (lambda: cx.sample_size_nps("5"), "margin"),
+    (lambda: cx.sample_size_nps(True), "margin"), (lambda: cx.sample_size_nps(float("nan")), "margin"),
+    (lambda: cx.sample_size_nps(5, points=False), "margin"), (lambda: cx.sample_size_nps(250), "margin"),
+    (lambda: cx.sample_size_nps(5, expected_nps=150), "expected_nps"),
+    (lambda: cx.sample_size_nps(5, passives=1.0), "passives"),
+    (lambda: cx.sample_size_nps(5, confidence="0.95"), "confidence"),
+    (lambda: cx.sample_size_compare(nps_a=30, nps_b=30), "equal"),
+    (lambda: cx.sample_size_compare(nps_a=30, nps_b=40, power=1.0), "power"),
+    (lambda: cx.sample_size_compare(nps_a=30, nps_b=40, alpha="0.05"), "alpha"),
+    (lambda: cx.sample_size_compare(nps_a=30, nps_b=40, ratio=0), "ratio"),
+    (lambda: cx.sample_size_compare(nps_a=30, nps_b=40, alternative="bigger"), "alternative"),
+    (lambda: cx.sample_size_compare(csat_a=80, csat_b=120), "outside"),
+    (lambda: cx.sample_size_compare(nps_a=30, nps_b=40, csat_a=80), "nps_a"),
+    (lambda: cx.minimum_detectable_difference(n_a=100, nps_a=30, power=0.01), "power"),
+    (lambda: cx.minimum_detectable_difference(n_a=1, nps_a=30), "n_a"),
+    (lambda: cx.minimum_detectable_difference(n_a=100.0, nps_a=30), "n_a"),
+    (lambda: cx.minimum_detectable_difference(n_a=100, n_b=True, nps_a=30), "n_b"),
+    (lambda: cx.default_rules(labels="fr"), "labels"),
+    (lambda: cx.validate_rules([{"segment": "a", "r_min": "1"}]), "r_min"),
+    (lambda: cx.validate_rules([{"segment": "a", "f_max": True}]), "f_max"),
+    (lambda: cx.validate_rules([{"segment": None}]), "segment"),
+    (lambda: cx.validate_rules([{"segment": "a", "r_min": 4, "r_max": 2}]), "r_min"),
+    (lambda: cx.validate_rules([{"segment": "a"}], bins=1), "bins"),
+    (lambda: cx.validate_rules([]), "rules"),
+    (lambda: cx.load_margins(3), "path"), (lambda: cx.load_margins(None), "path"),
+    (lambda: cx.load_margins("/nonexistent/margins.toml"), "margins file"),
+]
+
+
+@pytest.mark.parametrize(("make_call", "named"), PLANNING_BAD, ids=[n for _, n in PLANNING_BAD])
+def test_planning_rules_and_margins_refuse_bad_arguments_by_name(make_call: Callable[[], Any],
+                                                                 named: str) -> None:
+    with pytest.raises(errors.CXMetricsError, match=named):
+        make_call()
+
+
+def test_a_margins_path_that_is_a_directory_is_named(tmp_path: Any) -> None:
+    with pytest.raises(errors.CXMetricsError, match="cannot be read"):
+        cx.load_margins(tmp_path)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import itertools
+import numbers
 import operator
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -256,11 +257,15 @@ def parse_rules(rules: Any, bins: int) -> list[dict[str, Any]]:
             raise ValueRangeError(
                 f"rule {position} has unknown keys {sorted(unknown)}; allowed: {list(BOUNDS)}"
             )
-        rule: dict[str, Any] = {"segment": str(row["segment"])}
+        if not isinstance(row["segment"], str) or not row["segment"]:
+            raise ValueRangeError(f"rule {position}: segment must be a non-empty name (a str), got "
+                                  f"{row['segment']!r}")
+        rule: dict[str, Any] = {"segment": row["segment"]}
         for bound in BOUNDS:
             value = row.get(bound)
             rule[bound] = (1 if bound.endswith("min") else bins) if value is None or value != value else value
-            if not float(rule[bound]).is_integer() or not 1 <= rule[bound] <= bins:
+            if isinstance(rule[bound], (bool, np.bool_)) or not isinstance(rule[bound], numbers.Real) \
+                    or not float(rule[bound]).is_integer() or not 1 <= rule[bound] <= bins:
                 raise ValueRangeError(
                     f"rule {position} ({rule['segment']!r}): {bound}={value!r} must be a score "
                     f"from 1 to {bins}"

@@ -536,7 +536,8 @@ def sample_size_nps(
     Parameters
     ----------
     margin : float
-        Half-width of the interval, in points (or as a proportion with ``points=False``).
+        Half-width of the interval, in points (or as a proportion with ``points=False``):
+        more than 0 and at most 100 (or 1), half the width of the whole NPS range.
     expected_nps : float, optional
         Expected NPS, in points (or as a proportion with ``points=False``).
     passives : float, optional
@@ -562,7 +563,7 @@ def sample_size_nps(
     """
     confidence = check_confidence(confidence)
     scale = 100.0 if _checks.flag(points, "points") else 1.0
-    margin = _checks.number(margin, "margin", low=0, low_open=True)
+    margin = _checks.number(margin, "margin", low=0, high=scale, low_open=True)
     net = 0.0 if expected_nps is None else _checks.number(expected_nps, "expected_nps") / scale
     passive_share = 0.0 if passives is None else _checks.number(passives, "passives")
     if not 0.0 <= passive_share < 1.0:
