@@ -831,3 +831,17 @@ def test_planning_rules_and_margins_refuse_bad_arguments_by_name(make_call: Call
 def test_a_margins_path_that_is_a_directory_is_named(tmp_path: Any) -> None:
     with pytest.raises(errors.CXMetricsError, match="cannot be read"):
         cx.load_margins(tmp_path)
+
+
+@pytest.mark.parametrize("name", ["nps", "csat", "ces", "compare_csat", "csat_trend", "score_distribution",
+                                  "key_drivers_outcome"])
+def test_a_categorical_of_ratings_is_read_as_its_numbers(name: str) -> None:
+    case = CASES[name]
+    data = base(name)
+    column = case.value
+    plain = everywhere(case, data)
+    kind, value = everywhere(case, data.assign(**{column: data[column].astype("category")}))
+    assert kind == plain[0] == "ok", value
+    same(value, plain[1], "categorical vs plain")
+    kind, value = everywhere(case, data.assign(**{column: data[column].astype(str).astype("category")}))
+    assert kind == "error" and repr(column) in str(value)  # text categories are text

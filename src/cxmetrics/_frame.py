@@ -76,6 +76,29 @@ def require_columns(frame: Frame, roles: Mapping[str, str | Sequence[str] | None
                 )
 
 
+def numeric_categories(frame: Frame, column: str) -> Frame:
+    """``frame`` with a categorical ``column`` whose categories are numbers read as those numbers
+    (a pandas ``Categorical`` of ratings, a pyarrow dictionary of ints); polars categoricals
+    hold text, so they, and categories of text anywhere, are left for the numeric check to refuse.
+    """
+    if frame.collect_schema()[column] != nw.Categorical or not isinstance(frame, nw.DataFrame):
+        return frame
+    native = frame[column].to_native()
+    if frame.implementation.is_pandas_like():
+        import pandas as pd
+
+        categories = native.cat.categories
+        numeric = pd.api.types.is_numeric_dtype(categories) and not pd.api.types.is_bool_dtype(categories)
+    elif frame.implementation.is_pyarrow():
+        import pyarrow as pa
+
+        value_type = native.type.value_type
+        numeric = pa.types.is_integer(value_type) or pa.types.is_floating(value_type)
+    else:
+        numeric = False
+    return frame.with_columns(nw.col(column).cast(nw.Float64)) if numeric else frame
+
+
 def require_numeric(frame: Frame, column: str, role: str) -> None:
     """Raise :class:`ColumnTypeError` unless ``column`` holds numbers (not booleans)."""
     dtype = frame.collect_schema()[column]
@@ -280,7 +303,7 @@ def check_weights(frame: Frame, weights: str) -> None:
     n_bad = int(counts["bad"][0])
     if n_bad:
         examples = collect(frame.filter(bad).select(w).head(5))[weights].to_list()
-        error = MissingValueError if any(v is None or v != v for v in examples) else ValueRangeError
+        error = MissingValueError if any(_is_missing(v) for v in examples) else ValueRangeError
         raise error(
             f"weights column {weights!r} must be finite, non-negative and not missing; "
             f"{n_bad} values break the rule: {format_examples(examples)}"

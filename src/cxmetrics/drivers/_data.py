@@ -64,6 +64,7 @@ def load(data: Any, outcome: str, drivers: Sequence[str], weights: str | None,
     _frame.require_columns(frame, {"outcome": outcome, "drivers": drivers, "weights": weights,
                                    "by": group_by})
     for role, column in [("outcome", outcome), *(("drivers", d) for d in drivers)]:
+        frame = _frame.numeric_categories(frame, column)  # a Categorical of ratings holds numbers
         _check_numeric(frame, column, role)
         _checks.finite_column(frame, column, role)
     if weights is not None:

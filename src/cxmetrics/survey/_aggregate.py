@@ -136,6 +136,7 @@ def prepare(
     _checks.not_internal(by_list)
     if score in by_list:
         raise CXMetricsError(f"score column {score!r} cannot also be a by column")
+    frame = _frame.numeric_categories(frame, score)  # a Categorical of ratings holds numbers
     _frame.require_numeric(frame, score, "score")
     if weights is not None:
         _frame.check_weights(frame, weights)

@@ -212,7 +212,7 @@ def _box(values: Sequence[int] | None, default: Sequence[int] | None, scale: int
         raise CXMetricsError(f"{name}={values!r} must be a list of whole-number ratings")
     chosen = list(default if values is None else values)
     if not chosen or any(v < 1 or v > scale for v in chosen):
-        raise CXMetricsError(f"{name}={values!r} must list ratings within 1..{scale}")
+        raise CXMetricsError(f"{name}={values!r} must list ratings within 1..{scale} (scale={scale})")
     low, high = min(chosen), max(chosen)
     if sorted(chosen) != list(range(low, high + 1)):
         raise CXMetricsError(f"{name}={values!r} must be consecutive ratings")
