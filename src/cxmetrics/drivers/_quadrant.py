@@ -73,9 +73,10 @@ def importance_performance(
     -----
     Edge inputs: fewer complete responses than drivers + 2 (an empty frame, one row), a
     constant outcome or driver raise :class:`~cxmetrics.errors.DesignError` naming the group;
-    null ``by`` keys form their own group on every backend; text or infinite ratings raise
-    naming the column (bool ratings are read as 0/1); a ``by`` column named like a result
-    column raises :class:`~cxmetrics.errors.ColumnClashError`.
+    null ``by`` keys (None, NaN, ``pd.NA``) form their own group on every backend; text or
+    infinite ratings raise naming the column (bool ratings are read as 0/1, a categorical of
+    numbers as its numbers); a ``by`` column named like a result column or starting with
+    ``__cx_`` raises :class:`~cxmetrics.errors.ColumnClashError`.
 
     Examples
     --------

@@ -46,9 +46,10 @@ def segment_profile(
 
     Notes
     -----
-    Edge inputs: an empty frame gives no rows; null segment keys form their own row; text or
-    infinite values raise naming the column; a ``by`` column named like a result column
-    raises :class:`~cxmetrics.errors.ColumnClashError`.
+    Edge inputs: an empty frame gives no rows; null segment keys (None, NaN, ``pd.NA``) form
+    their own row on every backend; text, bool or infinite values raise naming the column
+    (``revenue`` by that name); a ``by`` column named like a result column or starting with
+    ``__cx_`` raises :class:`~cxmetrics.errors.ColumnClashError`.
 
     Examples
     --------

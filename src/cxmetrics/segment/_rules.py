@@ -201,9 +201,12 @@ def rfm_segment(
 
     Notes
     -----
-    Edge inputs: no customers give no rows with the segment column; scores outside 1..bins
-    or missing raise naming the column; nullable and pyarrow-backed columns are read as
-    their values. A lazy input gives a lazy result.
+    Edge inputs: no customers give no rows with the segment column; scores outside 1..bins,
+    fractional or missing raise naming the column, infinite ones saying so; text and bool
+    score columns raise :class:`~cxmetrics.errors.ColumnTypeError` (text is never read as a
+    number); nullable and pyarrow-backed columns are read as their values; ``other`` must be
+    a str, and a rule's bounds whole numbers (not bools or text). A lazy input gives a lazy
+    result.
 
     Examples
     --------

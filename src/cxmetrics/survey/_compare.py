@@ -106,9 +106,11 @@ def compare_nps(
     Notes
     -----
     Edge inputs: fewer than two groups (an empty frame, one group) raise
-    :class:`~cxmetrics.errors.DesignError`; null ``by`` values are a group of their own; text,
-    bool or infinite scores raise naming the column; a group with fewer than two responses
-    gives NaN statistics.
+    :class:`~cxmetrics.errors.DesignError`; null ``by`` values (None, NaN, ``pd.NA``) are a
+    group of their own, in paired designs too; a categorical of numeric ratings is read as its
+    numbers; text, bool, off-scale, fractional or infinite scores raise naming the column; a
+    ``by`` column starting with ``__cx_`` raises :class:`~cxmetrics.errors.ColumnClashError`;
+    a group with fewer than two responses gives NaN statistics.
 
     Examples
     --------
@@ -180,9 +182,11 @@ def compare_csat(
     Notes
     -----
     Edge inputs: fewer than two groups (an empty frame, one group) raise
-    :class:`~cxmetrics.errors.DesignError`; null ``by`` values are a group of their own; text,
-    bool or infinite scores raise naming the column; a group with fewer than two responses
-    gives NaN statistics.
+    :class:`~cxmetrics.errors.DesignError`; null ``by`` values (None, NaN, ``pd.NA``) are a
+    group of their own, in paired designs too; a categorical of numeric ratings is read as its
+    numbers; text, bool, off-scale, fractional or infinite scores raise naming the column; a
+    ``by`` column starting with ``__cx_`` raises :class:`~cxmetrics.errors.ColumnClashError`;
+    a group with fewer than two responses gives NaN statistics.
 
     Examples
     --------

@@ -101,12 +101,20 @@ def nps(
 
     Notes
     -----
-    Edge inputs: an empty frame gives an empty result with these columns; one response gives
-    its NPS with NaN ``se`` and a degenerate or method-defined interval; null ``by`` keys form
-    their own group (sorted last) on every backend; a ``by`` column named like a result column
-    raises :class:`~cxmetrics.errors.ColumnClashError`. Scores may be any integer or float
-    dtype (nullable ``Int64`` and ``pd.NA`` count as missing); text, bool and infinite scores
-    are refused; infinite or negative weights raise naming the column.
+    Edge inputs: an empty frame gives one row with n = 0 and NaN metrics (no ``by``) or no
+    rows (with ``by``); a group with one response gets its value, se 0 and NaN where a spread
+    needs two; simulated intervals (``"bootstrap"``, ``"bayes"``) use a fixed seed when none
+    is given, so identical calls agree; null ``by`` keys (None, NaN, ``pd.NA``) form their own
+    group, sorted last, on every backend, and ``by`` may be a text, categorical, integer, bool
+    or datetime column. Scores may be any integer or float dtype, nullable (``Int64``;
+    ``pd.NA`` counts as missing), pyarrow-backed, or a categorical whose categories are
+    numbers; text (numeric text such as "9" too), text categories and bool scores raise
+    :class:`~cxmetrics.errors.ColumnTypeError`; scores off the scale or fractional (9.5 on
+    0–10) raise :class:`~cxmetrics.errors.ValueRangeError` with their count and values,
+    infinite ones saying so. Infinite, negative or missing weights raise naming the column. A
+    ``by`` column named like a result column or starting with ``__cx_`` raises
+    :class:`~cxmetrics.errors.ColumnClashError`, and the score column cannot be a ``by``
+    column.
 
     References
     ----------
@@ -279,13 +287,19 @@ def csat(
 
     Notes
     -----
-    Edge inputs: an empty frame gives one row with n = 0 and NaN metrics (no ``by``) or no rows
-    (with ``by``); a group with one response gets its value and NaN spreads where they need
-    two; null ``by`` keys form their own group (sorted last) on every backend; categorical,
-    bool, nullable (``Int64``, ``pd.NA``) and pyarrow-backed columns are read as their values.
-    Text, bool or infinite scores and infinite or negative weights raise naming the column; a
-    ``by`` column named like a result column raises
-    :class:`~cxmetrics.errors.ColumnClashError`.
+    Edge inputs: an empty frame gives one row with n = 0 and NaN metrics (no ``by``) or no
+    rows (with ``by``); a group with one response gets its value, se 0 and NaN where a spread
+    needs two; null ``by`` keys (None, NaN, ``pd.NA``) form their own group, sorted last, on
+    every backend, and ``by`` may be a text, categorical, integer, bool or datetime column.
+    Scores may be any integer or float dtype, nullable (``Int64``; ``pd.NA`` counts as
+    missing), pyarrow-backed, or a categorical whose categories are numbers; text (numeric
+    text such as "9" too), text categories and bool scores raise
+    :class:`~cxmetrics.errors.ColumnTypeError`; scores off the scale or fractional (9.5 on
+    0–10) raise :class:`~cxmetrics.errors.ValueRangeError` with their count and values,
+    infinite ones saying so. Infinite, negative or missing weights raise naming the column. A
+    ``by`` column named like a result column or starting with ``__cx_`` raises
+    :class:`~cxmetrics.errors.ColumnClashError`, and the score column cannot be a ``by``
+    column.
 
     Examples
     --------
@@ -382,13 +396,19 @@ def ces(
 
     Notes
     -----
-    Edge inputs: an empty frame gives one row with n = 0 and NaN metrics (no ``by``) or no rows
-    (with ``by``); a group with one response gets its value and NaN spreads where they need
-    two; null ``by`` keys form their own group (sorted last) on every backend; categorical,
-    bool, nullable (``Int64``, ``pd.NA``) and pyarrow-backed columns are read as their values.
-    Text, bool or infinite scores and infinite or negative weights raise naming the column; a
-    ``by`` column named like a result column raises
-    :class:`~cxmetrics.errors.ColumnClashError`.
+    Edge inputs: an empty frame gives one row with n = 0 and NaN metrics (no ``by``) or no
+    rows (with ``by``); a group with one response gets its value, se 0 and NaN where a spread
+    needs two; null ``by`` keys (None, NaN, ``pd.NA``) form their own group, sorted last, on
+    every backend, and ``by`` may be a text, categorical, integer, bool or datetime column.
+    Scores may be any integer or float dtype, nullable (``Int64``; ``pd.NA`` counts as
+    missing), pyarrow-backed, or a categorical whose categories are numbers; text (numeric
+    text such as "9" too), text categories and bool scores raise
+    :class:`~cxmetrics.errors.ColumnTypeError`; scores off the scale or fractional (9.5 on
+    0–10) raise :class:`~cxmetrics.errors.ValueRangeError` with their count and values,
+    infinite ones saying so. Infinite, negative or missing weights raise naming the column. A
+    ``by`` column named like a result column or starting with ``__cx_`` raises
+    :class:`~cxmetrics.errors.ColumnClashError`, and the score column cannot be a ``by``
+    column.
 
     Examples
     --------
@@ -468,13 +488,18 @@ def score_distribution(
 
     Notes
     -----
-    Edge inputs: an empty frame gives one row with n = 0 and NaN metrics (no ``by``) or no rows
-    (with ``by``); a group with one response gets its value and NaN spreads where they need
-    two; null ``by`` keys form their own group (sorted last) on every backend; categorical,
-    bool, nullable (``Int64``, ``pd.NA``) and pyarrow-backed columns are read as their values.
-    Text, bool or infinite scores and infinite or negative weights raise naming the column; a
-    ``by`` column named like a result column raises
-    :class:`~cxmetrics.errors.ColumnClashError`.
+    Edge inputs: an empty frame lists every value of the scale with n = 0 and NaN shares (no
+    ``by``) or gives no rows (with ``by``); one response gives share 1 on its value; null
+    ``by`` keys (None, NaN, ``pd.NA``) form their own group, sorted last, on every backend,
+    and ``by`` may be a text, categorical, integer, bool or datetime column. Scores may be any
+    integer or float dtype, nullable (``Int64``; ``pd.NA`` counts as missing), pyarrow-backed,
+    or a categorical whose categories are numbers; text (numeric text such as "9" too), text
+    categories and bool scores raise :class:`~cxmetrics.errors.ColumnTypeError`; scores off
+    the scale or fractional (9.5 on 0–10) raise :class:`~cxmetrics.errors.ValueRangeError`
+    with their count and values, infinite ones saying so. Infinite, negative or missing
+    weights raise naming the column. A ``by`` column named like a result column or starting
+    with ``__cx_`` raises :class:`~cxmetrics.errors.ColumnClashError`, and the score column
+    cannot be a ``by`` column.
 
     Examples
     --------

@@ -90,13 +90,22 @@ def nps_trend(
 
     Notes
     -----
-    Edge inputs: an empty frame gives one row with n = 0 and NaN metrics (no ``by``) or no rows
-    (with ``by``); a group with one response gets its value and NaN spreads where they need
-    two; null ``by`` keys form their own group (sorted last) on every backend; categorical,
-    bool, nullable (``Int64``, ``pd.NA``) and pyarrow-backed columns are read as their values.
-    Text, bool or infinite scores and infinite or negative weights raise naming the column; a
-    ``by`` column named like a result column raises
-    :class:`~cxmetrics.errors.ColumnClashError`.
+    Edge inputs: an empty frame gives no rows; a period with one response gets its value, se 0
+    and NaN where a spread needs two; periods without responses are listed with n = 0; text
+    times must be ISO 8601 without a zone (other text is refused, as engines read it
+    differently), missing times raise; the time column cannot be a ``by``
+    column; simulated intervals use a fixed seed when none is
+    given; null ``by`` keys (None, NaN, ``pd.NA``) form their own group, sorted last, on every
+    backend, and ``by`` may be a text, categorical, integer, bool or datetime column. Scores
+    may be any integer or float dtype, nullable (``Int64``; ``pd.NA`` counts as missing),
+    pyarrow-backed, or a categorical whose categories are numbers; text (numeric text such as
+    "9" too), text categories and bool scores raise
+    :class:`~cxmetrics.errors.ColumnTypeError`; scores off the scale or fractional (9.5 on
+    0–10) raise :class:`~cxmetrics.errors.ValueRangeError` with their count and values,
+    infinite ones saying so. Infinite, negative or missing weights raise naming the column. A
+    ``by`` column named like a result column or starting with ``__cx_`` raises
+    :class:`~cxmetrics.errors.ColumnClashError`, and the score column cannot be a ``by``
+    column.
 
     Examples
     --------
@@ -168,13 +177,21 @@ def csat_trend(
 
     Notes
     -----
-    Edge inputs: an empty frame gives one row with n = 0 and NaN metrics (no ``by``) or no rows
-    (with ``by``); a group with one response gets its value and NaN spreads where they need
-    two; null ``by`` keys form their own group (sorted last) on every backend; categorical,
-    bool, nullable (``Int64``, ``pd.NA``) and pyarrow-backed columns are read as their values.
-    Text, bool or infinite scores and infinite or negative weights raise naming the column; a
-    ``by`` column named like a result column raises
-    :class:`~cxmetrics.errors.ColumnClashError`.
+    Edge inputs: an empty frame gives no rows; a period with one response gets its value and
+    NaN where a spread needs two; periods without responses are listed with n = 0; text times
+    must be ISO 8601 without a zone (other text is refused, as engines read it differently),
+    missing times raise; the time column cannot be a ``by`` column and ``score`` or
+    ``weights`` cannot be called ``period``; null ``by`` keys (None, NaN, ``pd.NA``) form
+    their own group, sorted last, on every backend, and ``by`` may be a text, categorical,
+    integer, bool or datetime column. Scores may be any integer or float dtype, nullable
+    (``Int64``; ``pd.NA`` counts as missing), pyarrow-backed, or a categorical whose
+    categories are numbers; text (numeric text such as "9" too), text categories and bool
+    scores raise :class:`~cxmetrics.errors.ColumnTypeError`; scores off the scale or
+    fractional (9.5 on 0–10) raise :class:`~cxmetrics.errors.ValueRangeError` with their count
+    and values, infinite ones saying so. Infinite, negative or missing weights raise naming
+    the column. A ``by`` column named like a result column or starting with ``__cx_`` raises
+    :class:`~cxmetrics.errors.ColumnClashError`, and the score column cannot be a ``by``
+    column.
 
     Examples
     --------

@@ -134,6 +134,16 @@ def calibrate(
         Newton's method did not meet ``tol`` within ``max_iter`` steps (for ``"logit"``, the
         bounds are usually too tight); names the worst auxiliary and its error.
 
+    Notes
+    -----
+    Edge inputs: an empty frame raises :class:`~cxmetrics.errors.DesignError`; auxiliaries
+    must be numeric (not bool or text: cast a 0/1 indicator to int), and missing values raise
+    :class:`~cxmetrics.errors.MissingValueError` while infinite ones raise
+    :class:`~cxmetrics.errors.ValueRangeError`, both with the count per column; base weights
+    follow the rules of :func:`rake`. The auxiliaries leave a lazy engine as one float matrix
+    and the weights go back as an expression of its columns, so a lazy input gives a lazy
+    result with the eager weights.
+
     References
     ----------
     Deville, J.-C., & Särndal, C.-E. (1992). Calibration estimators in survey sampling.

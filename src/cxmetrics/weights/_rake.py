@@ -198,6 +198,17 @@ def rake(
     ConvergenceError
         No convergence within ``max_iter`` sweeps; names the worst margin and its error.
 
+    Notes
+    -----
+    Edge inputs: an empty frame raises :class:`~cxmetrics.errors.DesignError`; one row is
+    weighted to the totals it can meet; levels may be text, categorical, integer or bool
+    values, matched to the targets' keys by value (an integer level does not match the text
+    ``"1"``), and missing levels raise :class:`~cxmetrics.errors.MissingValueError`; base
+    weights must be numeric (not bool or text), finite, non-negative and present, and an
+    infinite one raises naming the column and the count. The weight column ``name`` must be
+    new. Caller columns the call does not use, whatever their names, are passed through
+    unchanged. A lazy input gives a lazy result; a polars LazyFrame keeps its row order.
+
     References
     ----------
     Deming, W. E., & Stephan, F. F. (1940). On a least squares adjustment of a sampled
