@@ -845,3 +845,55 @@ def test_a_categorical_of_ratings_is_read_as_its_numbers(name: str) -> None:
     same(value, plain[1], "categorical vs plain")
     kind, value = everywhere(case, data.assign(**{column: data[column].astype(str).astype("category")}))
     assert kind == "error" and repr(column) in str(value)  # text categories are text
+
+
+# ------------------------------------------------- a test and its interval never contradict
+
+
+def _tables_frame(sizes: range) -> pd.DataFrame:
+    """One group per small table (a satisfied of n), as rows of ratings 5 (top box) and 1."""
+    rows = []
+    for n in sizes:
+        for a in range(n + 1):
+            rows += [{"g": f"{a}/{n}", "sat": 5 if i < a else 1} for i in range(n)]
+    return pd.DataFrame(rows)
+
+
+@pytest.mark.parametrize("method", ["score", "newcombe"])
+@pytest.mark.parametrize("confidence", [0.9, 0.95])
+def test_compare_csat_test_and_interval_agree_on_every_small_table(method: str, confidence: float) -> None:
+    frame = _tables_frame(range(1, 9))
+    result = cx.compare_csat(frame, score="sat", by="g", method=method, confidence=confidence,
+                             p_adjust="none")
+    assert len(result) == 44 * 43 // 2
+    alpha = 1 - confidence
+    clear = (result["p_value"] - alpha).abs() > 1e-7
+    rejects = result["p_value"] < alpha
+    excludes_zero = (result["ci_low"] > 0) | (result["ci_high"] < 0)
+    assert clear.mean() > 0.99
+    assert not (clear & (rejects != excludes_zero)).any(), result[clear & (rejects != excludes_zero)].head()
+    assert set(result["test"]) == {method}
+
+
+def test_compare_csat_anchor_through_the_public_function() -> None:
+    # 0/16 against 15/72 (Fagerland, Lydersen & Laake 2017): Miettinen-Nurminen (-0.3164, -0.0056)
+    frame = pd.DataFrame({"g": ["a"] * 16 + ["b"] * 72, "s": [1] * 16 + [5] * 15 + [1] * 57})
+    for backend in BACKENDS:
+        row = as_pandas(cx.compare_csat(convert(frame, backend), score="s", by="g")).iloc[0]
+        assert row["ci_low"] == pytest.approx(-31.64, abs=5e-3)
+        assert row["ci_high"] == pytest.approx(-0.56, abs=5e-3)
+        assert row["p_value"] < 0.05 and row["test"] == "score"
+
+
+def test_csat_trend_change_test_and_interval_agree() -> None:
+    frame = _tables_frame(range(1, 9))
+    groups = frame["g"].unique()
+    periods = {g: pd.Timestamp("2024-01-01") + pd.DateOffset(months=i) for i, g in enumerate(groups)}
+    frame["when"] = frame["g"].map(periods)
+    trend = cx.csat_trend(frame, score="sat", time="when", freq="M")
+    tested = trend[trend["change_p_value"].notna()]
+    assert len(tested) > 30
+    rejects = tested["change_p_value"] < 0.05
+    excludes = (tested["change_ci_low"] > 0) | (tested["change_ci_high"] < 0)
+    clear = (tested["change_p_value"] - 0.05).abs() > 1e-7
+    assert not (clear & (rejects != excludes)).any()
