@@ -897,3 +897,20 @@ def test_csat_trend_change_test_and_interval_agree() -> None:
     excludes = (tested["change_ci_low"] > 0) | (tested["change_ci_high"] < 0)
     clear = (tested["change_p_value"] - 0.05).abs() > 1e-7
     assert not (clear & (rejects != excludes)).any()
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_a_pandas_frame_with_a_column_twice_is_refused_naming_it(name: str) -> None:
+    case = CASES[name]
+    data = base(name)
+    column = case.value or case.by or data.columns[0]
+    doubled = pd.concat([data, data[[column]]], axis=1)
+    kind, value = run(case, doubled)
+    assert kind == "error" and isinstance(value, errors.ColumnClashError) and repr(column) in str(value)
+
+
+@pytest.mark.parametrize("bad", [[1, 2, 3], {"ltr": [1, 2]}, np.arange(3), None, pd.Series([1, 2])])
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_data_that_is_not_a_frame_is_named(name: str, bad: Any) -> None:
+    kind, value = run(CASES[name], bad)
+    assert kind == "error" and "data" in str(value)

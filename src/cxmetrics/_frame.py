@@ -55,6 +55,12 @@ def from_native(data: Any, *, name: str = "data") -> Frame:
     """Wrap a pandas / polars / pyarrow (eager or lazy) frame for narwhals."""
     try:
         return nw.from_native(data)
+    except nw.exceptions.DuplicateError as exc:  # pandas allows a column name twice
+        names = list(getattr(data, "columns", []))
+        repeated = sorted({str(c) for c in names if names.count(c) > 1})
+        raise ColumnClashError(
+            f"{name} has more than one column called {format_examples(repeated)}; rename or drop "
+            f"the copies first") from exc
     except TypeError as exc:
         raise ColumnTypeError(
             f"{name} must be a DataFrame (pandas, polars, pyarrow, or a lazy frame narwhals "
