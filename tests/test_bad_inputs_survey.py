@@ -914,3 +914,25 @@ def test_a_pandas_frame_with_a_column_twice_is_refused_naming_it(name: str) -> N
 def test_data_that_is_not_a_frame_is_named(name: str, bad: Any) -> None:
     kind, value = run(CASES[name], bad)
     assert kind == "error" and "data" in str(value)
+
+
+ROLE_CLASHES: list[tuple[str, dict[str, Any], str]] = [
+    ("rfm_table", {"customer": "date"}, "'date'"), ("rfm_table", {"amount": "customer"}, "'customer'"),
+    ("nps_weighted", {"weights": "ltr"}, "'ltr'"), ("nps_trend", {"time": "ltr"}, "'ltr'"),
+    ("key_drivers", {"weights": "ltr"}, "'ltr'"), ("key_drivers", {"by": "x1"}, "'x1'"),
+    ("compare_nps_paired", {"subject": "wave"}, "'wave'"),
+    ("compare_nps", {"subject": "respondent"}, "paired"),
+    ("segment_profile", {"revenue": "segment"}, "'segment'"),
+]
+
+
+@pytest.mark.parametrize(("name", "options", "named"), ROLE_CLASHES,
+                         ids=[f"{n}-{next(iter(o))}" for n, o, _ in ROLE_CLASHES])
+def test_one_column_in_two_roles_is_refused(name: str, options: dict[str, Any], named: str) -> None:
+    kind, value = everywhere(CASES[name], base(name), **options)
+    assert kind == "error" and named in str(value), value
+
+
+def test_a_metric_may_also_be_averaged_in_a_profile() -> None:
+    kind, value = everywhere(CASES["segment_profile"], base("segment_profile"), value="recency")
+    assert kind == "ok" and {"recency_median", "recency_mean"} <= set(value.columns)

@@ -24,6 +24,7 @@ check                     accepts                                        error
 ========================  =============================================  =====================
 :func:`column`            a str naming a column of the frame             ColumnType/NotFound
 :func:`columns`           ``{role: name | [names] | None}``              ColumnType/NotFound
+:func:`distinct`          the columns of different roles differ          ValueRangeError
 :func:`no_clash`          column names vs a function's result names      ColumnClashError
 :func:`not_internal`      column names not starting with ``__cx_``       ColumnClashError
 :func:`confidence`        a real number strictly inside (0, 1)           ValueRangeError
@@ -64,6 +65,7 @@ __all__ = [
     "column",
     "columns",
     "confidence",
+    "distinct",
     "duration",
     "finite_column",
     "fitted",
@@ -124,6 +126,24 @@ def columns(frame: _frame.Frame, roles: Mapping[str, Any]) -> list[str]:
         if role == "by":
             by = listed
     return by
+
+
+def distinct(roles: Mapping[str, Any]) -> None:
+    """Columns named for different roles must differ: ``{role: name | [names] | None}``.
+
+    Raises :class:`ValueRangeError` naming both roles and the column, so that a call such as
+    ``rfm_table(customer="date", time="date")`` is refused rather than read twice.
+    """
+    seen: dict[str, str] = {}
+    for role, names in roles.items():
+        listed = [names] if isinstance(names, str) else list(names or [])
+        for name in listed:
+            if isinstance(name, str) and name in seen and seen[name] != role:
+                raise ValueRangeError(
+                    f"{seen[name]} and {role} both name the column {name!r}; each role needs its "
+                    f"own column")
+            if isinstance(name, str):
+                seen.setdefault(name, role)
 
 
 def no_clash(names: Iterable[str], reserved: Collection[str], *, function: str = "the result") -> None:

@@ -71,7 +71,10 @@ def segment_profile(
         raise ColumnTypeError(f"revenue must be a column name (a str), got {revenue!r}")
     values = _frame.as_list(value, "value")
     metrics = ["recency", "frequency", "monetary"]
-    _frame.require_columns(frame, {"by": keys, "revenue": revenue, "value": [*metrics, *values]})
+    _checks.distinct({"by": keys, "revenue": revenue})
+    _checks.distinct({"by": keys, "value": values})
+    _frame.require_columns(frame, {"by": keys, "revenue": revenue,
+                                   "value": list(dict.fromkeys([*metrics, *values]))})
     roles = {**{c: "value" for c in [*metrics, *values]}, revenue: "revenue"}
     for column, role in roles.items():
         _frame.require_numeric(frame, column, role)

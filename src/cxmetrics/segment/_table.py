@@ -123,6 +123,7 @@ def rfm_table(
     _checks.option(monetary, MONETARY_STATISTICS, "monetary")
     _checks.no_clash([customer], RFM_COLUMNS, function="rfm_table")
     days_per_unit = _time.unit_days(unit)
+    _checks.distinct({"customer": customer, "time": time, "amount": amount, "order": order})
     prepared = _transactions.prepare(
         data, customer=customer, time=time, amount=amount, nonpositive=nonpositive, order=order
     )

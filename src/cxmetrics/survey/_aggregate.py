@@ -134,6 +134,7 @@ def prepare(
         _checks.column(frame, weights, "weights")
     _frame.require_columns(frame, {"by": by_list, **(roles or {})})
     _checks.not_internal(by_list)
+    _checks.distinct({"score": score, "weights": weights, **(roles or {})})
     if score in by_list:
         raise CXMetricsError(f"score column {score!r} cannot also be a by column")
     frame = _frame.numeric_categories(frame, score)  # a Categorical of ratings holds numbers

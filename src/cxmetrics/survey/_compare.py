@@ -80,8 +80,8 @@ def compare_nps(
     paired : bool
         Whether the groups hold the same respondents.
     subject : str, optional
-        Respondent id column; required when ``paired``. Each subject must answer exactly once in
-        every group.
+        Respondent id column; required when ``paired`` and refused without it. Each subject must
+        answer exactly once in every group.
     reference : optional
         A value of ``by``: compare every other group with it (difference = group − reference).
         Default: every pair of groups (difference = first − second, groups in sorted order).
@@ -230,6 +230,10 @@ def _compare(
         raise ColumnTypeError(f"by must be one column name (the groups compared), got {group!r}")
     if paired and subject is None:
         raise DesignError("paired=True needs subject=, the column identifying each respondent")
+    if not paired and subject is not None:
+        raise DesignError(f"subject={subject!r} is used only with paired=True (the same respondents "
+                          "in every group); pass paired=True or leave subject out")
+    _checks.distinct({"by": group, "subject": subject})
     frame, by = prepare(data, score=score, by=group, roles={"subject": subject} if paired else None)
     stats = score_stats(frame, score=score, by=by, weights=None, low=metric.low, high=metric.high,
                         categories=metric.categories, moments=False)
