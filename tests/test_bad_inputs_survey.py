@@ -936,3 +936,28 @@ def test_one_column_in_two_roles_is_refused(name: str, options: dict[str, Any], 
 def test_a_metric_may_also_be_averaged_in_a_profile() -> None:
     kind, value = everywhere(CASES["segment_profile"], base("segment_profile"), value="recency")
     assert kind == "ok" and {"recency_median", "recency_mean"} <= set(value.columns)
+
+
+INTERNAL_ROLES: list[tuple[str, str, Callable[[str], dict[str, Any]]]] = [
+    ("score_distribution", "ltr", lambda c: {"score": c}), ("nps", "ltr", lambda c: {"score": c}),
+    ("nps_weighted", "weight", lambda c: {"weights": c}), ("nps_trend", "when", lambda c: {"time": c}),
+    ("key_drivers", "x1", lambda c: {"drivers": [c, "x2"]}),
+    ("key_drivers", "ltr", lambda c: {"outcome": c}),
+    ("rake", "region", lambda c: {"margins": {c: MARGINS["region"]}}),
+    ("rake_base", "weight", lambda c: {"base_weight": c}),
+    ("poststratify", "region", lambda c: {"cells": c, "population": MARGINS["region"]}),
+    ("calibrate", "x1", lambda c: {"totals": {c: 3.0}}),
+    ("rfm_table", "customer", lambda c: {"customer": c}), ("rfm_table", "amount", lambda c: {"amount": c}),
+    ("segment_profile", "revenue", lambda c: {"revenue": c}),
+]
+
+
+@pytest.mark.parametrize("internal", ["__cx_n", "__cx_rows"])
+@pytest.mark.parametrize(("name", "column", "options"), INTERNAL_ROLES,
+                         ids=[f"{n}-{c}" for n, c, _ in INTERNAL_ROLES])
+def test_any_role_named_with_the_internal_prefix_is_refused(name: str, column: str,
+                                                            options: Callable[[str], dict[str, Any]],
+                                                            internal: str) -> None:
+    data = base(name).rename(columns={column: internal})
+    kind, value = everywhere(CASES[name], data, **options(internal))
+    assert kind == "error" and isinstance(value, errors.ColumnClashError) and internal in str(value), value

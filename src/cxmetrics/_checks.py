@@ -160,9 +160,16 @@ def no_clash(names: Iterable[str], reserved: Collection[str], *, function: str =
             f"(result columns: {format_examples(sorted(reserved), limit=12)}); rename it first")
 
 
-def not_internal(names: Iterable[str], role: str = "by") -> None:
+def not_internal(names: Iterable[Any] | Mapping[str, Any], role: str = "by") -> None:
     """Raise :class:`ColumnClashError` for a caller's column whose name starts with ``__cx_``,
-    the prefix of the library's internal columns (which would otherwise overwrite it)."""
+    the prefix of the library's internal columns (which would otherwise overwrite it).
+
+    ``names`` is a list of names, or ``{role: name | [names] | None}`` for several roles.
+    """
+    if isinstance(names, Mapping):
+        for each_role, each in names.items():
+            not_internal([each] if isinstance(each, str) else list(each or []), each_role)
+        return
     taken = [name for name in names if isinstance(name, str) and name.startswith(INTERNAL_PREFIX)]
     if taken:
         raise ColumnClashError(

@@ -61,7 +61,7 @@ def load(data: Any, outcome: str, drivers: Sequence[str], weights: str | None,
         raise ValueRangeError(f"the outcome {outcome!r} is also listed as a driver")
     group_by = _frame.as_list(by)
     _checks.distinct({"outcome": outcome, "drivers": drivers, "weights": weights, "by": group_by})
-    _checks.not_internal(group_by)
+    _checks.not_internal({"outcome": outcome, "drivers": drivers, "weights": weights, "by": group_by})
     _frame.require_columns(frame, {"outcome": outcome, "drivers": drivers, "weights": weights,
                                    "by": group_by})
     for role, column in [("outcome", outcome), *(("drivers", d) for d in drivers)]:

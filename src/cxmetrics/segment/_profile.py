@@ -66,10 +66,10 @@ def segment_profile(
     """
     frame = _frame.from_native(data)
     keys = _frame.as_list(by)
-    _checks.not_internal(keys)
     if not isinstance(revenue, str):
         raise ColumnTypeError(f"revenue must be a column name (a str), got {revenue!r}")
     values = _frame.as_list(value, "value")
+    _checks.not_internal({"by": keys, "value": values, "revenue": revenue})
     metrics = ["recency", "frequency", "monetary"]
     _checks.distinct({"by": keys, "revenue": revenue})
     _checks.distinct({"by": keys, "value": values})

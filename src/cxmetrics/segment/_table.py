@@ -123,7 +123,9 @@ def rfm_table(
     _checks.option(monetary, MONETARY_STATISTICS, "monetary")
     _checks.no_clash([customer], RFM_COLUMNS, function="rfm_table")
     days_per_unit = _time.unit_days(unit)
-    _checks.distinct({"customer": customer, "time": time, "amount": amount, "order": order})
+    roles = {"customer": customer, "time": time, "amount": amount, "order": order}
+    _checks.distinct(roles)
+    _checks.not_internal(roles)
     prepared = _transactions.prepare(
         data, customer=customer, time=time, amount=amount, nonpositive=nonpositive, order=order
     )

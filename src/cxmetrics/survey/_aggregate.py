@@ -133,7 +133,7 @@ def prepare(
     if weights is not None:
         _checks.column(frame, weights, "weights")
     _frame.require_columns(frame, {"by": by_list, **(roles or {})})
-    _checks.not_internal(by_list)
+    _checks.not_internal({"score": score, "weights": weights, "by": by_list, **(roles or {})})
     _checks.distinct({"score": score, "weights": weights, **(roles or {})})
     if score in by_list:
         raise CXMetricsError(f"score column {score!r} cannot also be a by column")

@@ -9,7 +9,7 @@ from typing import Any
 import narwhals as nw
 import numpy as np
 
-from cxmetrics import _frame
+from cxmetrics import _checks, _frame
 from cxmetrics.errors import (
     ConvergenceError,
     CXMetricsError,
@@ -169,6 +169,7 @@ def calibrate(
     frame = _frame.from_native(data)
     columns = list(totals)
     _frame.require_columns(frame, {"totals": columns})
+    _checks.not_internal({"totals": columns, "base_weight": base_weight})
     check_output_name(frame, name)
     for column in columns:
         _frame.require_numeric(frame, column, "totals")

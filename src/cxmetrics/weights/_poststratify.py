@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from cxmetrics import _frame
+from cxmetrics import _checks, _frame
 from cxmetrics.errors import CXMetricsError, DesignError, format_examples
 from cxmetrics.weights._margins import match_levels, target_shares
 from cxmetrics.weights._rake import relative_error
@@ -123,6 +123,7 @@ def poststratify(
         raise CXMetricsError("cells must name at least one column")
     frame = _frame.from_native(data)
     _frame.require_columns(frame, {"cells": cell_list})
+    _checks.not_internal({"cells": cell_list, "base_weight": base_weight})
     check_output_name(frame, name)
     if base_weight is not None and base_weight in cell_list:
         raise CXMetricsError(f"base_weight column {base_weight!r} cannot also be a cell column")

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from cxmetrics import _frame
+from cxmetrics import _checks, _frame
 from cxmetrics.errors import ConvergenceError, CXMetricsError, DesignError, format_examples
 from cxmetrics.weights._margins import match_levels, normalise_margins
 from cxmetrics.weights._report import Weighted, WeightReport
@@ -239,6 +239,7 @@ def rake(
     frame = _frame.from_native(data)
     variables = list(shares)
     _frame.require_columns(frame, {"margins": variables})
+    _checks.not_internal({"margins": variables, "base_weight": base_weight})
     check_output_name(frame, name)
     if base_weight is not None and base_weight in variables:
         raise CXMetricsError(f"base_weight column {base_weight!r} cannot also be a margin")
