@@ -112,9 +112,9 @@ def nps(
     :class:`~cxmetrics.errors.ColumnTypeError`; scores off the scale or fractional (9.5 on
     0–10) raise :class:`~cxmetrics.errors.ValueRangeError` with their count and values,
     infinite ones saying so. Infinite, negative or missing weights raise naming the column. A
-    ``by`` column named like a result column or starting with ``__cx_`` raises
-    :class:`~cxmetrics.errors.ColumnClashError`, and the score column cannot be a ``by``
-    column.
+    ``by`` column named like a result column, and any column named for a role whose name
+    starts with ``__cx_``, raise :class:`~cxmetrics.errors.ColumnClashError`; one column
+    cannot serve two roles (the score as a ``by`` column, the weights as the score).
 
     References
     ----------
@@ -297,9 +297,9 @@ def csat(
     :class:`~cxmetrics.errors.ColumnTypeError`; scores off the scale or fractional (9.5 on
     0–10) raise :class:`~cxmetrics.errors.ValueRangeError` with their count and values,
     infinite ones saying so. Infinite, negative or missing weights raise naming the column. A
-    ``by`` column named like a result column or starting with ``__cx_`` raises
-    :class:`~cxmetrics.errors.ColumnClashError`, and the score column cannot be a ``by``
-    column.
+    ``by`` column named like a result column, and any column named for a role whose name
+    starts with ``__cx_``, raise :class:`~cxmetrics.errors.ColumnClashError`; one column
+    cannot serve two roles (the score as a ``by`` column, the weights as the score).
 
     Examples
     --------
@@ -406,9 +406,9 @@ def ces(
     :class:`~cxmetrics.errors.ColumnTypeError`; scores off the scale or fractional (9.5 on
     0–10) raise :class:`~cxmetrics.errors.ValueRangeError` with their count and values,
     infinite ones saying so. Infinite, negative or missing weights raise naming the column. A
-    ``by`` column named like a result column or starting with ``__cx_`` raises
-    :class:`~cxmetrics.errors.ColumnClashError`, and the score column cannot be a ``by``
-    column.
+    ``by`` column named like a result column, and any column named for a role whose name
+    starts with ``__cx_``, raise :class:`~cxmetrics.errors.ColumnClashError`; one column
+    cannot serve two roles (the score as a ``by`` column, the weights as the score).
 
     Examples
     --------
@@ -497,9 +497,10 @@ def score_distribution(
     categories and bool scores raise :class:`~cxmetrics.errors.ColumnTypeError`; scores off
     the scale or fractional (9.5 on 0–10) raise :class:`~cxmetrics.errors.ValueRangeError`
     with their count and values, infinite ones saying so. Infinite, negative or missing
-    weights raise naming the column. A ``by`` column named like a result column or starting
-    with ``__cx_`` raises :class:`~cxmetrics.errors.ColumnClashError`, and the score column
-    cannot be a ``by`` column.
+    weights raise naming the column. A ``by`` column named like a result column, and any
+    column named for a role whose name starts with ``__cx_``, raise
+    :class:`~cxmetrics.errors.ColumnClashError`; one column cannot serve two roles (the score
+    as a ``by`` column, the weights as the score).
 
     Examples
     --------

@@ -93,19 +93,18 @@ def nps_trend(
     Edge inputs: an empty frame gives no rows; a period with one response gets its value, se 0
     and NaN where a spread needs two; periods without responses are listed with n = 0; text
     times must be ISO 8601 without a zone (other text is refused, as engines read it
-    differently), missing times raise; the time column cannot be a ``by``
-    column; simulated intervals use a fixed seed when none is
-    given; null ``by`` keys (None, NaN, ``pd.NA``) form their own group, sorted last, on every
-    backend, and ``by`` may be a text, categorical, integer, bool or datetime column. Scores
-    may be any integer or float dtype, nullable (``Int64``; ``pd.NA`` counts as missing),
-    pyarrow-backed, or a categorical whose categories are numbers; text (numeric text such as
-    "9" too), text categories and bool scores raise
-    :class:`~cxmetrics.errors.ColumnTypeError`; scores off the scale or fractional (9.5 on
-    0–10) raise :class:`~cxmetrics.errors.ValueRangeError` with their count and values,
-    infinite ones saying so. Infinite, negative or missing weights raise naming the column. A
-    ``by`` column named like a result column or starting with ``__cx_`` raises
-    :class:`~cxmetrics.errors.ColumnClashError`, and the score column cannot be a ``by``
-    column.
+    differently), missing times raise; the time column cannot be a ``by`` column; simulated
+    intervals use a fixed seed when none is given; null ``by`` keys (None, NaN, ``pd.NA``)
+    form their own group, sorted last, on every backend, and ``by`` may be a text,
+    categorical, integer, bool or datetime column. Scores may be any integer or float dtype,
+    nullable (``Int64``; ``pd.NA`` counts as missing), pyarrow-backed, or a categorical whose
+    categories are numbers; text (numeric text such as "9" too), text categories and bool
+    scores raise :class:`~cxmetrics.errors.ColumnTypeError`; scores off the scale or
+    fractional (9.5 on 0–10) raise :class:`~cxmetrics.errors.ValueRangeError` with their count
+    and values, infinite ones saying so. Infinite, negative or missing weights raise naming
+    the column. A ``by`` column named like a result column, and any column named for a role
+    whose name starts with ``__cx_``, raise :class:`~cxmetrics.errors.ColumnClashError`; one
+    column cannot serve two roles (the score as a ``by`` column, the weights as the score).
 
     Examples
     --------
@@ -189,9 +188,9 @@ def csat_trend(
     scores raise :class:`~cxmetrics.errors.ColumnTypeError`; scores off the scale or
     fractional (9.5 on 0–10) raise :class:`~cxmetrics.errors.ValueRangeError` with their count
     and values, infinite ones saying so. Infinite, negative or missing weights raise naming
-    the column. A ``by`` column named like a result column or starting with ``__cx_`` raises
-    :class:`~cxmetrics.errors.ColumnClashError`, and the score column cannot be a ``by``
-    column.
+    the column. A ``by`` column named like a result column, and any column named for a role
+    whose name starts with ``__cx_``, raise :class:`~cxmetrics.errors.ColumnClashError`; one
+    column cannot serve two roles (the score as a ``by`` column, the weights as the score).
 
     Examples
     --------
