@@ -961,3 +961,11 @@ def test_any_role_named_with_the_internal_prefix_is_refused(name: str, column: s
     data = base(name).rename(columns={column: internal})
     kind, value = everywhere(CASES[name], data, **options(internal))
     assert kind == "error" and isinstance(value, errors.ColumnClashError) and internal in str(value), value
+
+
+@pytest.mark.parametrize(("name", "data"), [("rfm_score", lambda: cx.rfm_score(rfm())),
+                                            ("rfm_segment", scored)])
+def test_scoring_again_would_overwrite_and_is_refused(name: str, data: Callable[[], pd.DataFrame]) -> None:
+    kind, value = everywhere(CASES[name], data())
+    assert kind == "error" and isinstance(value, errors.ColumnClashError)
+    assert ("segment" if name == "rfm_segment" else "r_score") in str(value)

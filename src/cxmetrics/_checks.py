@@ -128,6 +128,14 @@ def columns(frame: _frame.Frame, roles: Mapping[str, Any]) -> list[str]:
     return by
 
 
+def _listed(names: Any) -> list[Any]:
+    """A role's column names as a list (a name, a list or tuple of names; anything else,
+    None included, gives none here and is left to :func:`columns` to refuse)."""
+    if isinstance(names, str):
+        return [names]
+    return list(names) if isinstance(names, (list, tuple)) else []
+
+
 def distinct(roles: Mapping[str, Any]) -> None:
     """Columns named for different roles must differ: ``{role: name | [names] | None}``.
 
@@ -136,8 +144,7 @@ def distinct(roles: Mapping[str, Any]) -> None:
     """
     seen: dict[str, str] = {}
     for role, names in roles.items():
-        listed = [names] if isinstance(names, str) else list(names or [])
-        for name in listed:
+        for name in _listed(names):
             if isinstance(name, str) and name in seen and seen[name] != role:
                 raise ValueRangeError(
                     f"{seen[name]} and {role} both name the column {name!r}; each role needs its "
@@ -168,7 +175,7 @@ def not_internal(names: Iterable[Any] | Mapping[str, Any], role: str = "by") -> 
     """
     if isinstance(names, Mapping):
         for each_role, each in names.items():
-            not_internal([each] if isinstance(each, str) else list(each or []), each_role)
+            not_internal(_listed(each), each_role)
         return
     taken = [name for name in names if isinstance(name, str) and name.startswith(INTERNAL_PREFIX)]
     if taken:

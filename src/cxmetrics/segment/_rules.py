@@ -205,8 +205,9 @@ def rfm_segment(
     fractional or missing raise naming the column, infinite ones saying so; text and bool
     score columns raise :class:`~cxmetrics.errors.ColumnTypeError` (text is never read as a
     number); nullable and pyarrow-backed columns are read as their values; ``other`` must be
-    a str, and a rule's bounds whole numbers (not bools or text). A lazy input gives a lazy
-    result.
+    a str, and a rule's bounds whole numbers (not bools or text); a frame that already has a
+    ``segment`` column raises :class:`~cxmetrics.errors.ColumnClashError` (drop it to segment
+    again). A lazy input gives a lazy result.
 
     Examples
     --------
@@ -234,6 +235,7 @@ def rfm_segment(
         raise ValueRangeError(f"other must be a segment name (a str), got {other!r}")
     frame = _frame.from_native(data)
     _frame.require_columns(frame, {"score": SCORE_COLUMNS})
+    _checks.no_clash(frame.collect_schema().names(), ["segment"], function="rfm_segment")
     _check_scores(frame, SCORE_COLUMNS, bins)
     return _frame.per_row_result(frame.with_columns(_segment_expression(table, other).alias("segment")))
 
