@@ -969,3 +969,14 @@ def test_scoring_again_would_overwrite_and_is_refused(name: str, data: Callable[
     kind, value = everywhere(CASES[name], data())
     assert kind == "error" and isinstance(value, errors.ColumnClashError)
     assert ("segment" if name == "rfm_segment" else "r_score") in str(value)
+
+
+@pytest.mark.parametrize("bad", [[1.0, np.inf], [np.nan, 1.0], ["a"], [True, False], 3, None, np.ones((2, 2))])
+def test_a_weight_report_of_bad_weights_is_refused_naming_them(bad: Any) -> None:
+    with pytest.raises(errors.CXMetricsError, match="weights"):
+        cx.weights.WeightReport.from_weights(bad)
+
+
+def test_a_weight_report_of_no_weights_is_empty() -> None:
+    report = cx.weights.WeightReport.from_weights([])
+    assert report.n == 0 and report.n_eff == 0 and np.isnan(report.design_effect)
