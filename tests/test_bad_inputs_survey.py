@@ -971,7 +971,8 @@ def test_scoring_again_would_overwrite_and_is_refused(name: str, data: Callable[
     assert ("segment" if name == "rfm_segment" else "r_score") in str(value)
 
 
-@pytest.mark.parametrize("bad", [[1.0, np.inf], [np.nan, 1.0], ["a"], [True, False], 3, None, np.ones((2, 2))])
+@pytest.mark.parametrize("bad", [[1.0, np.inf], [np.nan, 1.0], ["a"], [True, False], 3, None,
+                                 np.ones((2, 2))])
 def test_a_weight_report_of_bad_weights_is_refused_naming_them(bad: Any) -> None:
     with pytest.raises(errors.CXMetricsError, match="weights"):
         cx.weights.WeightReport.from_weights(bad)
