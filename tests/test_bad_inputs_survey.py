@@ -981,3 +981,26 @@ def test_a_weight_report_of_bad_weights_is_refused_naming_them(bad: Any) -> None
 def test_a_weight_report_of_no_weights_is_empty() -> None:
     report = cx.weights.WeightReport.from_weights([])
     assert report.n == 0 and report.n_eff == 0 and np.isnan(report.design_effect)
+
+
+@pytest.mark.parametrize(("name", "column"), [("nps", "ltr"), ("nps_weighted", "weight"), ("csat", "sat"),
+                                              ("compare_csat", "sat"), ("nps_trend", "ltr"),
+                                              ("key_drivers_outcome", "x1"), ("rfm_table", "amount"),
+                                              ("segment_profile", "monetary")])
+def test_a_pandas_object_column_of_numbers_is_read_as_numbers(name: str, column: str) -> None:
+    """polars and pyarrow make such a column numeric; pandas now agrees (text stays refused)."""
+    case = CASES[name]
+    data = base(name)
+    kind, value = everywhere(case, data.assign(**{column: data[column].astype(object)}))
+    plain_kind, plain = everywhere(case, data)
+    assert kind == plain_kind == "ok", value
+    same(value, plain, "object vs numeric")
+
+
+@pytest.mark.parametrize("name", ["nps", "key_drivers", "segment_profile"])
+def test_a_group_column_mixing_kinds_is_refused_naming_it(name: str) -> None:
+    case = CASES[name]
+    data = base(name)
+    data[case.by] = pd.Series([1 if i % 2 else "a" for i in range(len(data))], dtype=object)
+    kind, value = run(case, data)
+    assert kind == "error" and isinstance(value, errors.ColumnTypeError) and repr(case.by) in str(value)

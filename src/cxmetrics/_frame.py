@@ -83,26 +83,53 @@ def require_columns(frame: Frame, roles: Mapping[str, str | Sequence[str] | None
 
 
 def numeric_categories(frame: Frame, column: str) -> Frame:
-    """``frame`` with a categorical ``column`` whose categories are numbers read as those numbers
-    (a pandas ``Categorical`` of ratings, a pyarrow dictionary of ints); polars categoricals
-    hold text, so they, and categories of text anywhere, are left for the numeric check to refuse.
+    """``frame`` with ``column`` read as numbers where it holds numbers in another container:
+    a categorical whose categories are numbers (a pandas ``Categorical`` of ratings, a pyarrow
+    dictionary of ints) or a pandas object column of Python numbers only (what polars and
+    pyarrow make an integer or float column). Text, bools, mixtures and polars categoricals
+    (which hold text) are left for the numeric check to refuse: text is never read as a number.
     """
-    if frame.collect_schema()[column] != nw.Categorical or not isinstance(frame, nw.DataFrame):
+    dtype = frame.collect_schema()[column]
+    if dtype not in (nw.Categorical, nw.Object) or not isinstance(frame, nw.DataFrame):
         return frame
     native = frame[column].to_native()
+    numeric = False
     if frame.implementation.is_pandas_like():
         import pandas as pd
 
+        if dtype == nw.Object:
+            if pd.api.types.infer_dtype(native, skipna=True) in ("integer", "floating",
+                                                                  "mixed-integer-float"):
+                numbers = pd.to_numeric(native).astype(float).reset_index(drop=True)
+                return frame.with_columns(nw.new_series(column, numbers, backend=frame.implementation))
+            return frame
         categories = native.cat.categories
         numeric = pd.api.types.is_numeric_dtype(categories) and not pd.api.types.is_bool_dtype(categories)
-    elif frame.implementation.is_pyarrow():
+    elif frame.implementation.is_pyarrow() and dtype == nw.Categorical:
         import pyarrow as pa
 
         value_type = native.type.value_type
         numeric = pa.types.is_integer(value_type) or pa.types.is_floating(value_type)
-    else:
-        numeric = False
     return frame.with_columns(nw.col(column).cast(nw.Float64)) if numeric else frame
+
+
+def check_keys(frame: Frame, by: Sequence[str]) -> None:
+    """Group columns must hold one kind of value: a pandas object column mixing kinds (ints
+    and text) cannot be sorted, and polars or pyarrow cannot hold it at all."""
+    if not isinstance(frame, nw.DataFrame) or not frame.implementation.is_pandas_like():
+        return
+    import pandas as pd
+
+    for column in by:
+        if frame.collect_schema()[column] != nw.Object:
+            continue
+        native = frame[column].to_native()
+        kind = pd.api.types.infer_dtype(native, skipna=True)
+        if kind.startswith("mixed"):
+            kinds = sorted({type(v).__name__ for v in native.dropna()})
+            raise ColumnTypeError(
+                f"by column {column!r} mixes kinds of values ({', '.join(kinds)}); convert it to one "
+                f"type first (for example .astype(str))")
 
 
 def require_numeric(frame: Frame, column: str, role: str) -> None:

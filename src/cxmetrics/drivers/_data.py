@@ -69,7 +69,9 @@ def load(data: Any, outcome: str, drivers: Sequence[str], weights: str | None,
         _check_numeric(frame, column, role)
         _checks.finite_column(frame, column, role)
     if weights is not None:
+        frame = _frame.numeric_categories(frame, weights)
         _frame.check_weights(frame, weights)
+    _frame.check_keys(frame, group_by)
     numeric = [*drivers, outcome, *([weights] if weights else [])]
     schema = frame.collect_schema()
     collected = _frame.collect(frame.select(

@@ -76,7 +76,9 @@ def segment_profile(
     _frame.require_columns(frame, {"by": keys, "revenue": revenue,
                                    "value": list(dict.fromkeys([*metrics, *values]))})
     roles = {**{c: "value" for c in [*metrics, *values]}, revenue: "revenue"}
+    _frame.check_keys(frame, keys)
     for column, role in roles.items():
+        frame = _frame.numeric_categories(frame, column)
         _frame.require_numeric(frame, column, role)
         _checks.finite_column(frame, column, role)
     _checks.no_clash(keys, ["customers", "share", *(f"{m}_median" for m in metrics), "revenue",

@@ -140,7 +140,9 @@ def prepare(
     frame = _frame.numeric_categories(frame, score)  # a Categorical of ratings holds numbers
     _frame.require_numeric(frame, score, "score")
     if weights is not None:
+        frame = _frame.numeric_categories(frame, weights)
         _frame.check_weights(frame, weights)
+    _frame.check_keys(frame, by_list)
     return frame, by_list
 
 
