@@ -266,10 +266,12 @@ MUTATIONS: dict[str, str] = {
 }
 
 
-def mutate(case: Case, kind: str, frame: pd.DataFrame) -> pd.DataFrame | None:
-    """The frame with one kind of edge input, or None when the kind does not apply."""
+def mutate(case: Case, kind: str, frame: pd.DataFrame,
+           positions: list[int] | None = None) -> pd.DataFrame | None:
+    """The frame with one kind of edge input (at ``positions``, by default rows 0, 3 and 7),
+    or None when the kind does not apply."""
     frame = frame.copy()
-    rows = frame.index[[0, 3, 7]]
+    rows = frame.index[sorted({p % len(frame) for p in (positions or [0, 3, 7])})]
     by, value = case.by, case.value
     numeric_value = value is not None and pd.api.types.is_numeric_dtype(frame[value])
     if kind == "empty":
@@ -1004,3 +1006,16 @@ def test_a_group_column_mixing_kinds_is_refused_naming_it(name: str) -> None:
     data[case.by] = pd.Series([1 if i % 2 else "a" for i in range(len(data))], dtype=object)
     kind, value = run(case, data)
     assert kind == "error" and isinstance(value, errors.ColumnTypeError) and repr(case.by) in str(value)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(name=st.sampled_from(sorted(CASES)), kind=st.sampled_from(sorted(MUTATIONS)),
+       positions=st.lists(st.integers(0, 10_000), min_size=1, max_size=8))
+def test_edge_inputs_at_random_rows(name: str, kind: str, positions: list[int]) -> None:
+    case = CASES[name]
+    frame = mutate(case, kind, base(name), positions)
+    if frame is None:
+        return
+    outcome, _ = everywhere(case, frame)
+    if EXPECTED.get((name, kind), MUTATIONS[kind]) == "error":
+        assert outcome == "error", f"{kind} was accepted"
