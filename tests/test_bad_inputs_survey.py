@@ -1019,3 +1019,18 @@ def test_edge_inputs_at_random_rows(name: str, kind: str, positions: list[int]) 
     outcome, _ = everywhere(case, frame)
     if EXPECTED.get((name, kind), MUTATIONS[kind]) == "error":
         assert outcome == "error", f"{kind} was accepted"
+
+
+@pytest.mark.parametrize("name", ["nps", "csat", "score_distribution", "nps_trend", "compare_nps",
+                                  "key_drivers", "importance_performance", "nps_strata"])
+@pytest.mark.parametrize("ordered", [False, True])
+def test_categorical_groups_sort_alike_on_every_backend(name: str, ordered: bool) -> None:
+    case = CASES[name]
+    data = base(name)
+    data[case.by] = pd.Categorical(data[case.by], categories=["south", "north", "east", "west"],
+                                   ordered=ordered)
+    kind, value = everywhere(case, data)
+    assert kind == "ok", value
+    column = "group_a" if name == "compare_nps" else case.by
+    firsts = list(dict.fromkeys(value[column]))
+    assert firsts == sorted(firsts)  # by their text, whatever the category order

@@ -113,6 +113,14 @@ def numeric_categories(frame: Frame, column: str) -> Frame:
     return frame.with_columns(nw.col(column).cast(nw.Float64)) if numeric else frame
 
 
+def categorical_keys_as_text(frame: Frame, by: Sequence[str]) -> Frame:
+    """Categorical (and enum) group columns as text, so that groups sort by their text on every
+    backend (pandas would sort by category order, polars and pyarrow by text)."""
+    schema = frame.collect_schema()
+    casts = [nw.col(c).cast(nw.String) for c in by if schema[c] in (nw.Categorical, nw.Enum)]
+    return frame.with_columns(*casts) if casts else frame
+
+
 def check_keys(frame: Frame, by: Sequence[str]) -> None:
     """Group columns must hold one kind of value: a pandas object column mixing kinds (ints
     and text) cannot be sorted, and polars or pyarrow cannot hold it at all."""

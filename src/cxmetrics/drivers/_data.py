@@ -72,6 +72,7 @@ def load(data: Any, outcome: str, drivers: Sequence[str], weights: str | None,
         frame = _frame.numeric_categories(frame, weights)
         _frame.check_weights(frame, weights)
     _frame.check_keys(frame, group_by)
+    frame = _frame.categorical_keys_as_text(frame, group_by)
     numeric = [*drivers, outcome, *([weights] if weights else [])]
     schema = frame.collect_schema()
     collected = _frame.collect(frame.select(

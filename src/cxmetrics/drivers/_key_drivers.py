@@ -111,7 +111,8 @@ def key_drivers(
     -----
     Edge inputs: fewer complete responses than drivers + 2 (an empty frame, one row), a
     constant outcome or driver raise :class:`~cxmetrics.errors.DesignError` naming the group;
-    null ``by`` keys (None, NaN, ``pd.NA``) form their own group on every backend; text or
+    null ``by`` keys (None, NaN, ``pd.NA``) form their own group on every backend (categorical
+    groups come back as text, sorted by their text); text or
     infinite ratings raise naming the column (bool ratings are read as 0/1, a categorical of
     numbers as its numbers); a ``by`` column named like a result column or starting with
     ``__cx_`` raises :class:`~cxmetrics.errors.ColumnClashError`. The bootstrap uses a fixed

@@ -143,6 +143,7 @@ def prepare(
         frame = _frame.numeric_categories(frame, weights)
         _frame.check_weights(frame, weights)
     _frame.check_keys(frame, by_list)
+    frame = _frame.categorical_keys_as_text(frame, by_list)
     return frame, by_list
 
 

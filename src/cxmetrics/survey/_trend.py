@@ -96,11 +96,12 @@ def nps_trend(
     differently), missing times raise; the time column cannot be a ``by`` column; simulated
     intervals use a fixed seed when none is given; null ``by`` keys (None, NaN, ``pd.NA``)
     form their own group, sorted last, on every backend, and ``by`` may be a text,
-    categorical, integer, bool or datetime column (a pandas object column mixing kinds of
-    values raises :class:`~cxmetrics.errors.ColumnTypeError`). Scores may be any integer or
-    float dtype, nullable (``Int64``; ``pd.NA`` counts as missing), pyarrow-backed, a
-    categorical whose categories are numbers or a pandas object column of numbers; text
-    (numeric text such as "9" too), text categories and bool scores raise
+    categorical, integer, bool or datetime column (categorical groups come back as text,
+    sorted by their text on every backend; a pandas object column mixing kinds of values
+    raises :class:`~cxmetrics.errors.ColumnTypeError`). Scores may be any integer or float
+    dtype, nullable (``Int64``; ``pd.NA`` counts as missing), pyarrow-backed, a categorical
+    whose categories are numbers or a pandas object column of numbers; text (numeric text such
+    as "9" too), text categories and bool scores raise
     :class:`~cxmetrics.errors.ColumnTypeError`; scores off the scale or fractional (9.5 on
     0–10) raise :class:`~cxmetrics.errors.ValueRangeError` with their count and values,
     infinite ones saying so. Infinite, negative or missing weights raise naming the column. A
@@ -184,7 +185,8 @@ def csat_trend(
     missing times raise; the time column cannot be a ``by`` column and ``score`` or
     ``weights`` cannot be called ``period``; null ``by`` keys (None, NaN, ``pd.NA``) form
     their own group, sorted last, on every backend, and ``by`` may be a text, categorical,
-    integer, bool or datetime column (a pandas object column mixing kinds of values raises
+    integer, bool or datetime column (categorical groups come back as text, sorted by their
+    text on every backend; a pandas object column mixing kinds of values raises
     :class:`~cxmetrics.errors.ColumnTypeError`). Scores may be any integer or float dtype,
     nullable (``Int64``; ``pd.NA`` counts as missing), pyarrow-backed, a categorical whose
     categories are numbers or a pandas object column of numbers; text (numeric text such as
