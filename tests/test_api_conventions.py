@@ -52,9 +52,6 @@ KNOWN_EXCEPTIONS: dict[tuple[str, str], str] = {
     ("settled_names", "cx.text.ngrams"): "text: row count is `top=` (settled name: `n`)",
     ("documented", "cx.text.sentiment_batches"): "text: Parameters and Returns incomplete",
     # modules built beside issue 18: their own tests run them across engines
-    ("backend_matrix", "cx.rake"): "weights: tests/test_weights.py runs it on every engine",
-    ("backend_matrix", "cx.poststratify"): "weights: tests/test_weights.py runs it on every engine",
-    ("backend_matrix", "cx.calibrate"): "weights: eager only (Newton on the rows); pandas = polars tested",
     ("backend_matrix", "cx.text.topics"): "topics: pandas = polars tested; lazy input is collected",
     ("backend_matrix", "cx.text.topic_impact"): "topics: pandas = polars tested",
     # embedding helpers (main, after issue 18 started): a result frame in, records out

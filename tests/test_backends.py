@@ -413,3 +413,48 @@ def test_retention_summaries_match_pandas(backend: str, name: str) -> None:
     result = RETENTION_CALLS[name](convert(log, backend))
     check_kind(result, backend, per_row=False)
     assert_same(result, expected)
+
+
+# ------------------------------------------------------------------------------- weights
+
+
+def weighting_sample() -> pd.DataFrame:
+    rng = np.random.default_rng(21)
+    n = 400
+    return pd.DataFrame({
+        "id": np.arange(n), "region": rng.choice(["north", "south", "east"], n, p=[0.5, 0.3, 0.2]),
+        "channel": rng.choice(["app", "web"], n), "age": rng.normal(40, 12, n).round(1),
+        "design": rng.uniform(0.5, 2.0, n).round(3),
+    })
+
+
+WEIGHT_MARGINS = {"region": {"north": 0.4, "south": 0.35, "east": 0.25},
+                  "channel": {"app": 0.55, "web": 0.45}}
+WEIGHT_CELLS = {(r, c): s * t for r, s in WEIGHT_MARGINS["region"].items()
+                for c, t in WEIGHT_MARGINS["channel"].items()}
+WEIGHT_CALLS: dict[str, Callable[[Any], Any]] = {
+    "rake": lambda d: cx.rake(d, margins=WEIGHT_MARGINS),
+    "rake_base_trim": lambda d: cx.rake(d, margins=WEIGHT_MARGINS, base_weight="design", trim=(0.3, 3.0),
+                                        max_iter=500),
+    "poststratify": lambda d: cx.poststratify(d, cells=["region", "channel"], population=WEIGHT_CELLS),
+    "poststratify_base": lambda d: cx.poststratify(d, cells="region", population=WEIGHT_MARGINS["region"],
+                                                   base_weight="design"),
+    "calibrate": lambda d: cx.calibrate(d, totals={"age": 41.0 * 400}, population_size=400),
+    "calibrate_raking": lambda d: cx.calibrate(d, totals={"age": 41.0 * 400}, method="raking",
+                                               population_size=400, base_weight="design"),
+    "calibrate_logit": lambda d: cx.calibrate(d, totals={"age": 41.0 * 400}, method="logit",
+                                              bounds=(0.5, 2.0), population_size=400),
+}
+
+
+@pytest.mark.parametrize("name", WEIGHT_CALLS)
+@pytest.mark.parametrize("backend", OTHER_BACKENDS)
+def test_weights_match_pandas(backend: str, name: str) -> None:
+    data = weighting_sample()
+    expected = WEIGHT_CALLS[name](data)
+    result = WEIGHT_CALLS[name](convert(data, backend))
+    check_kind(result.data, backend, per_row=True)
+    assert_same(result.data, expected.data, sort_by=["id"])
+    assert result.report.n == expected.report.n
+    np.testing.assert_allclose([result.report.total, result.report.design_effect],
+                               [expected.report.total, expected.report.design_effect], rtol=1e-9)

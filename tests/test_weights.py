@@ -414,8 +414,20 @@ def test_calibration_bad_inputs():
     df.loc[0, "age"] = np.nan
     with pytest.raises(MissingValueError, match="age"):
         cx.calibrate(df, totals={"age": 2000.0})
-    with pytest.raises(DesignError, match="eager"):
-        cx.calibrate(pl.from_pandas(df).lazy(), totals={"tenure": 2000.0})
+    with pytest.raises(MissingValueError, match="age"):  # a lazy frame fails the same way
+        cx.calibrate(pl.from_pandas(df).lazy(), totals={"age": 2000.0})
+
+
+@pytest.mark.parametrize("method", ["linear", "raking", "logit"])
+def test_calibrate_lazy_stays_lazy_with_the_eager_weights(method):
+    df = calibration_data(n=120)
+    options = {"totals": {"age": 5000.0}, "method": method, "population_size": 130,
+               "bounds": (0.5, 2.0) if method == "logit" else None}
+    eager = cx.calibrate(df, **options)
+    lazy = cx.calibrate(pl.from_pandas(df).lazy(), **options)
+    assert isinstance(lazy.data, pl.LazyFrame)
+    np.testing.assert_allclose(lazy.data.collect()["weight"].to_numpy(), eager.data["weight"], rtol=1e-10)
+    assert lazy.report == eager.report
 
 
 def test_calibrate_pandas_equals_polars():

@@ -24,7 +24,9 @@ check                     accepts                                        error
 ========================  =============================================  =====================
 :func:`column`            a str naming a column of the frame             ColumnType/NotFound
 :func:`columns`           ``{role: name | [names] | None}``              ColumnType/NotFound
+:func:`distinct`          the columns of different roles differ          ValueRangeError
 :func:`no_clash`          column names vs a function's result names      ColumnClashError
+:func:`not_internal`      column names not starting with ``__cx_``       ColumnClashError
 :func:`confidence`        a real number strictly inside (0, 1)           ValueRangeError
 :func:`probability`       a real number in [0, 1] (or open ends)         ValueRangeError
 :func:`number`            a finite real number within optional bounds    ValueRangeError
@@ -32,6 +34,7 @@ check                     accepts                                        error
 :func:`flag`              a bool                                         ValueRangeError
 :func:`option`            one of the listed strings                      OptionError
 :func:`seed`              None, an int >= 0 or a numpy Generator         ValueRangeError
+:func:`rng`               a seed, as a Generator (None: a fixed seed)    ValueRangeError
 :func:`duration`          timedelta, numpy timedelta64, ``"30min"``      ValueRangeError
 :func:`finite_column`     a numeric column without +-inf                 ValueRangeError
 :func:`fitted`            a model whose ``params_`` is set               NotFittedError
@@ -62,19 +65,25 @@ __all__ = [
     "column",
     "columns",
     "confidence",
+    "distinct",
     "duration",
     "finite_column",
     "fitted",
     "flag",
     "no_clash",
+    "not_internal",
     "number",
     "option",
     "probability",
+    "rng",
     "seed",
     "whole",
 ]
 
 _REAL = (int, float, np.integer, np.floating)
+
+#: Prefix of every internal helper column; a caller's column may not start with it.
+INTERNAL_PREFIX = "__cx_"
 
 
 def _is_real(value: Any) -> bool:
@@ -119,6 +128,31 @@ def columns(frame: _frame.Frame, roles: Mapping[str, Any]) -> list[str]:
     return by
 
 
+def _listed(names: Any) -> list[Any]:
+    """A role's column names as a list (a name, a list or tuple of names; anything else,
+    None included, gives none here and is left to :func:`columns` to refuse)."""
+    if isinstance(names, str):
+        return [names]
+    return list(names) if isinstance(names, (list, tuple)) else []
+
+
+def distinct(roles: Mapping[str, Any]) -> None:
+    """Columns named for different roles must differ: ``{role: name | [names] | None}``.
+
+    Raises :class:`ValueRangeError` naming both roles and the column, so that a call such as
+    ``rfm_table(customer="date", time="date")`` is refused rather than read twice.
+    """
+    seen: dict[str, str] = {}
+    for role, names in roles.items():
+        for name in _listed(names):
+            if isinstance(name, str) and name in seen and seen[name] != role:
+                raise ValueRangeError(
+                    f"{seen[name]} and {role} both name the column {name!r}; each role needs its "
+                    f"own column")
+            if isinstance(name, str):
+                seen.setdefault(name, role)
+
+
 def no_clash(names: Iterable[str], reserved: Collection[str], *, function: str = "the result") -> None:
     """Raise :class:`ColumnClashError` when a caller's column would be overwritten.
 
@@ -131,6 +165,23 @@ def no_clash(names: Iterable[str], reserved: Collection[str], *, function: str =
         raise ColumnClashError(
             f"column {format_examples(clashes)} has the name of a column {function} writes "
             f"(result columns: {format_examples(sorted(reserved), limit=12)}); rename it first")
+
+
+def not_internal(names: Iterable[Any] | Mapping[str, Any], role: str = "by") -> None:
+    """Raise :class:`ColumnClashError` for a caller's column whose name starts with ``__cx_``,
+    the prefix of the library's internal columns (which would otherwise overwrite it).
+
+    ``names`` is a list of names, or ``{role: name | [names] | None}`` for several roles.
+    """
+    if isinstance(names, Mapping):
+        for each_role, each in names.items():
+            not_internal(_listed(each), each_role)
+        return
+    taken = [name for name in names if isinstance(name, str) and name.startswith(INTERNAL_PREFIX)]
+    if taken:
+        raise ColumnClashError(
+            f"{role} column {format_examples(taken)} starts with {INTERNAL_PREFIX!r}, the prefix "
+            f"cxmetrics keeps for its internal columns; rename it first")
 
 
 def number(value: Any, name: str, *, low: float | None = None, high: float | None = None,
@@ -199,6 +250,17 @@ def seed(value: Any, name: str = "seed") -> Any:
         raise ValueRangeError(
             f"{name} must be None, a non-negative int or a numpy Generator, got {value!r}")
     return value
+
+
+#: The seed simulated intervals use when the caller gives none: identical calls, identical results.
+DEFAULT_SEED = 0
+
+
+def rng(value: Any, name: str = "seed") -> np.random.Generator:
+    """The random generator of a simulation: :func:`seed`-checked, and for ``None`` one seeded
+    with :data:`DEFAULT_SEED`, so that two identical calls give identical results."""
+    seed(value, name)
+    return np.random.default_rng(DEFAULT_SEED if value is None else value)
 
 
 def duration(value: Any, name: str, *, unit: str | None = None,

@@ -55,6 +55,12 @@ def from_native(data: Any, *, name: str = "data") -> Frame:
     """Wrap a pandas / polars / pyarrow (eager or lazy) frame for narwhals."""
     try:
         return nw.from_native(data)
+    except nw.exceptions.DuplicateError as exc:  # pandas allows a column name twice
+        names = list(getattr(data, "columns", []))
+        repeated = sorted({str(c) for c in names if names.count(c) > 1})
+        raise ColumnClashError(
+            f"{name} has more than one column called {format_examples(repeated)}; rename or drop "
+            f"the copies first") from exc
     except TypeError as exc:
         raise ColumnTypeError(
             f"{name} must be a DataFrame (pandas, polars, pyarrow, or a lazy frame narwhals "
@@ -74,6 +80,64 @@ def require_columns(frame: Frame, roles: Mapping[str, str | Sequence[str] | None
                     f"{role} column {column!r} not found; available columns: "
                     f"{format_examples(available, limit=12)}"
                 )
+
+
+def numeric_categories(frame: Frame, column: str) -> Frame:
+    """``frame`` with ``column`` read as numbers where it holds numbers in another container:
+    a categorical whose categories are numbers (a pandas ``Categorical`` of ratings, a pyarrow
+    dictionary of ints) or a pandas object column of Python numbers only (what polars and
+    pyarrow make an integer or float column). Text, bools, mixtures and polars categoricals
+    (which hold text) are left for the numeric check to refuse: text is never read as a number.
+    """
+    dtype = frame.collect_schema()[column]
+    if dtype not in (nw.Categorical, nw.Object) or not isinstance(frame, nw.DataFrame):
+        return frame
+    native = frame[column].to_native()
+    numeric = False
+    if frame.implementation.is_pandas_like():
+        import pandas as pd
+
+        if dtype == nw.Object:
+            if pd.api.types.infer_dtype(native, skipna=True) in ("integer", "floating",
+                                                                  "mixed-integer-float"):
+                numbers = pd.to_numeric(native).astype(float).reset_index(drop=True)
+                return frame.with_columns(nw.new_series(column, numbers, backend=frame.implementation))
+            return frame
+        categories = native.cat.categories
+        numeric = pd.api.types.is_numeric_dtype(categories) and not pd.api.types.is_bool_dtype(categories)
+    elif frame.implementation.is_pyarrow() and dtype == nw.Categorical:
+        import pyarrow as pa
+
+        value_type = native.type.value_type
+        numeric = pa.types.is_integer(value_type) or pa.types.is_floating(value_type)
+    return frame.with_columns(nw.col(column).cast(nw.Float64)) if numeric else frame
+
+
+def categorical_keys_as_text(frame: Frame, by: Sequence[str]) -> Frame:
+    """Categorical (and enum) group columns as text, so that groups sort by their text on every
+    backend (pandas would sort by category order, polars and pyarrow by text)."""
+    schema = frame.collect_schema()
+    casts = [nw.col(c).cast(nw.String) for c in by if schema[c] in (nw.Categorical, nw.Enum)]
+    return frame.with_columns(*casts) if casts else frame
+
+
+def check_keys(frame: Frame, by: Sequence[str]) -> None:
+    """Group columns must hold one kind of value: a pandas object column mixing kinds (ints
+    and text) cannot be sorted, and polars or pyarrow cannot hold it at all."""
+    if not isinstance(frame, nw.DataFrame) or not frame.implementation.is_pandas_like():
+        return
+    import pandas as pd
+
+    for column in by:
+        if frame.collect_schema()[column] != nw.Object:
+            continue
+        native = frame[column].to_native()
+        kind = pd.api.types.infer_dtype(native, skipna=True)
+        if kind.startswith("mixed"):
+            kinds = sorted({type(v).__name__ for v in native.dropna()})
+            raise ColumnTypeError(
+                f"by column {column!r} mixes kinds of values ({', '.join(kinds)}); convert it to one "
+                f"type first (for example .astype(str))")
 
 
 def require_numeric(frame: Frame, column: str, role: str) -> None:
@@ -182,8 +246,24 @@ def run_starts(table: nw.DataFrame[Any], by: list[str]) -> np.ndarray:
         return np.zeros(0, dtype=np.int64)
     if not by:
         return np.zeros(1, dtype=np.int64)
-    rows = [tuple(None if v != v else v for v in row) for row in table.select(by).rows()]
+    rows = [tuple(None if _is_missing(v) else v for v in row) for row in table.select(by).rows()]
     return np.flatnonzero([i == 0 or rows[i] != rows[i - 1] for i in range(len(rows))])
+
+
+def is_key(column: str, value: Any) -> nw.Expr:
+    """Rows whose ``column`` holds the group key ``value``; a missing key (None, NaN, ``pd.NA``)
+    matches the null rows, which ``==`` never does."""
+    return nw.col(column).is_null() if _is_missing(value) else nw.col(column) == value
+
+
+def _is_missing(value: Any) -> bool:
+    """None, NaN, NaT or ``pd.NA`` (whose ``!=`` has no truth value)."""
+    if value is None:
+        return True
+    try:
+        return bool(value != value)
+    except TypeError:  # pd.NA
+        return True
 
 
 def group_codes(rows: nw.DataFrame[Any], by: list[str]) -> tuple[nw.DataFrame[Any] | None, np.ndarray]:
@@ -264,7 +344,7 @@ def check_weights(frame: Frame, weights: str) -> None:
     n_bad = int(counts["bad"][0])
     if n_bad:
         examples = collect(frame.filter(bad).select(w).head(5))[weights].to_list()
-        error = MissingValueError if any(v is None or v != v for v in examples) else ValueRangeError
+        error = MissingValueError if any(_is_missing(v) for v in examples) else ValueRangeError
         raise error(
             f"weights column {weights!r} must be finite, non-negative and not missing; "
             f"{n_bad} values break the rule: {format_examples(examples)}"
@@ -282,6 +362,12 @@ def check_scale(
     present = counts.filter(~nw.col(value).is_null())
     values = present[value].to_numpy().astype(float)
     n = present[COUNT].to_numpy()
+    infinite = np.isinf(values)
+    if infinite.any():
+        raise ValueRangeError(
+            f"score column {value!r} has {int(n[infinite].sum())} infinite values: "
+            f"{format_examples(np.unique(values[infinite]))}; drop or cap them first"
+        )
     outside = (values < low) | (values > high) | ~np.isfinite(values)
     if outside.any():
         raise ValueRangeError(

@@ -117,10 +117,18 @@ def parse_duration(value: Any, name: str, *, unit: str | None = None) -> int:
     return round(micro)
 
 
+#: The text times every engine reads alike: ISO 8601 dates and datetimes (a space or T between
+#: date and time, optional seconds and fraction) without a zone; engines disagree on zoned text
+#: (pandas reads "…Z" as UTC, polars refuses it), so it is refused everywhere.
+ISO_TEXT = r"^\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
+
+
 def parse_times(frame: _frame.Frame, time: str) -> _frame.Frame:
     """Return ``frame`` with a text ``time`` column parsed to datetimes (others unchanged).
 
-    Parsing uses the engine's own ISO-8601 inference. Unparsable text, and text mixing UTC
+    Text must be ISO 8601 (:data:`ISO_TEXT`; other formats are refused naming a few values,
+    since engines guess them differently); parsing uses the engine's own ISO-8601 inference.
+    Unparsable text, and text mixing UTC
     offsets, raise :class:`ColumnTypeError` with the engine's reason and a few values; on a
     lazy frame the parse is run once here, so the error comes now rather than at collect. A
     pandas object column of dates, datetimes or strings is read first (:func:`object_times`).
@@ -128,6 +136,16 @@ def parse_times(frame: _frame.Frame, time: str) -> _frame.Frame:
     frame = object_times(frame, time)
     if frame.collect_schema()[time] != nw.String:
         return frame
+    # only ISO 8601 text: engines infer other formats (01/02/2024) each their own way
+    not_iso = ~nw.col(time).is_null() & ~nw.col(time).str.contains(ISO_TEXT)
+    n_bad = int(_frame.collect(frame.select(_frame.count_true(not_iso).alias("k")))["k"][0] or 0)
+    if n_bad:
+        examples = _frame.collect(frame.filter(not_iso).select(nw.col(time)).head(3))[time].to_list()
+        raise ColumnTypeError(
+            f"time column {time!r} could not be parsed as dates or times: {n_bad} values are not "
+            f"ISO 8601 text without a zone (YYYY-MM-DD, optionally ' HH:MM[:SS]' or 'THH:MM[:SS]'): "
+            f"{format_examples(examples)}. Parse it yourself (pandas.to_datetime, with utc=True "
+            f"for zoned text, or polars' str.to_datetime with a format)")
     try:
         parsed = frame.with_columns(nw.col(time).str.to_datetime())
         if isinstance(parsed, nw.DataFrame):

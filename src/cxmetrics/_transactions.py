@@ -88,6 +88,7 @@ def prepare(
         micro.max().alias("latest"),
     ]
     if amount is not None:
+        frame = _frame.numeric_categories(frame, amount)  # pandas objects holding numbers
         _frame.require_numeric(frame, amount, "amount")
         value = nw.col(amount)
         missing = value.is_null()

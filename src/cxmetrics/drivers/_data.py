@@ -60,17 +60,25 @@ def load(data: Any, outcome: str, drivers: Sequence[str], weights: str | None,
     if outcome in drivers:
         raise ValueRangeError(f"the outcome {outcome!r} is also listed as a driver")
     group_by = _frame.as_list(by)
+    _checks.distinct({"outcome": outcome, "drivers": drivers, "weights": weights, "by": group_by})
+    _checks.not_internal({"outcome": outcome, "drivers": drivers, "weights": weights, "by": group_by})
     _frame.require_columns(frame, {"outcome": outcome, "drivers": drivers, "weights": weights,
                                    "by": group_by})
     for role, column in [("outcome", outcome), *(("drivers", d) for d in drivers)]:
+        frame = _frame.numeric_categories(frame, column)  # a Categorical of ratings holds numbers
         _check_numeric(frame, column, role)
         _checks.finite_column(frame, column, role)
     if weights is not None:
+        frame = _frame.numeric_categories(frame, weights)
         _frame.check_weights(frame, weights)
+    _frame.check_keys(frame, group_by)
+    frame = _frame.categorical_keys_as_text(frame, group_by)
     numeric = [*drivers, outcome, *([weights] if weights else [])]
+    schema = frame.collect_schema()
     collected = _frame.collect(frame.select(
         *(nw.col(b) for b in group_by),
-        *(_frame.without_nan(c).cast(nw.Float64).alias(c) for c in numeric),
+        *((_frame.without_nan(c) if schema[c].is_float() else nw.col(c)).cast(nw.Float64).alias(c)
+          for c in numeric),
     ))
     backend = collected.implementation
     keys, group = _frame.group_codes(collected, group_by)

@@ -38,7 +38,7 @@ def key_drivers(
     weights: str | None = None,
     by: str | Sequence[str] | None = None,
     n_boot: int = 0,
-    seed: int | None = None,
+    seed: int | np.random.Generator | None = None,
     confidence: float = 0.95,
     alpha: float = 0.05,
     missing: str = "listwise",
@@ -74,8 +74,9 @@ def key_drivers(
         Analyse each group separately.
     n_boot : int
         Bootstrap resamples for a percentile interval on each importance (0: none).
-    seed : int, optional
-        Seed of the bootstrap, for reproducible intervals.
+    seed : int or numpy Generator, optional
+        Seed of the bootstrap. Without one a fixed seed (0) is used, so two identical calls
+        give identical intervals.
     confidence : float
         Level of the bootstrap interval.
     alpha : float
@@ -110,9 +111,12 @@ def key_drivers(
     -----
     Edge inputs: fewer complete responses than drivers + 2 (an empty frame, one row), a
     constant outcome or driver raise :class:`~cxmetrics.errors.DesignError` naming the group;
-    null ``by`` keys form their own group on every backend; text or infinite ratings raise
-    naming the column (bool ratings are read as 0/1); a ``by`` column named like a result
-    column raises :class:`~cxmetrics.errors.ColumnClashError`.
+    null ``by`` keys (None, NaN, ``pd.NA``) form their own group on every backend (categorical
+    groups come back as text, sorted by their text); text or
+    infinite ratings raise naming the column (bool ratings are read as 0/1, a categorical of
+    numbers as its numbers); a ``by`` column named like a result column or starting with
+    ``__cx_`` raises :class:`~cxmetrics.errors.ColumnClashError`. The bootstrap uses a fixed
+    seed when none is given, so identical calls agree.
 
     Examples
     --------
@@ -137,16 +141,15 @@ def key_drivers(
 
 
 def drivers_table(ratings: _data.Ratings, *, method: str = "relative_weights", n_boot: int = 0,
-                  seed: int | None = None, confidence: float = 0.95, alpha: float = 0.05,
-                  missing: str = "listwise") -> nw.DataFrame[Any]:
+                  seed: int | np.random.Generator | None = None, confidence: float = 0.95,
+                  alpha: float = 0.05, missing: str = "listwise") -> nw.DataFrame[Any]:
     """:func:`key_drivers` on ratings already loaded, as an eager narwhals frame."""
     _checks.option(method, METHODS, "method")
     _checks.option(missing, _data.MISSING, "missing")
     n_boot = _checks.whole(n_boot, "n_boot", low=0)
     confidence = _checks.confidence(confidence)
     alpha = _checks.probability(alpha, "alpha", open_ends=True)
-    _checks.seed(seed)
-    rng = np.random.default_rng(seed)
+    rng = _checks.rng(seed)
     p = len(ratings.drivers)
     if method == "shapley" and p > imp.MAX_SHAPLEY_DRIVERS:
         raise ValueRangeError(

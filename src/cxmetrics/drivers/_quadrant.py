@@ -53,7 +53,9 @@ def importance_performance(
         The (weighted) mean rating, or the share of ratings at or above ``top_box``.
     top_box : float, optional
         Lowest rating counted in the top box (e.g. 9 on 0-10, 4 for a top-2 box on 1-5);
-        required with ``performance="top_box"``.
+        required with ``performance="top_box"`` and refused with ``"mean"``. A ``top_box``
+        above every driver's highest rating, or at or below every lowest one (a box that is
+        empty or holds every rating), raises :class:`~cxmetrics.errors.ValueRangeError`.
     split : {"mean", "median"}
         Where the quadrant lines cross: the mean or median importance and performance over
         the drivers (of each group).
@@ -71,9 +73,11 @@ def importance_performance(
     -----
     Edge inputs: fewer complete responses than drivers + 2 (an empty frame, one row), a
     constant outcome or driver raise :class:`~cxmetrics.errors.DesignError` naming the group;
-    null ``by`` keys form their own group on every backend; text or infinite ratings raise
-    naming the column (bool ratings are read as 0/1); a ``by`` column named like a result
-    column raises :class:`~cxmetrics.errors.ColumnClashError`.
+    null ``by`` keys (None, NaN, ``pd.NA``) form their own group on every backend (categorical
+    groups come back as text, sorted by their text); text or
+    infinite ratings raise naming the column (bool ratings are read as 0/1, a categorical of
+    numbers as its numbers); a ``by`` column named like a result column or starting with
+    ``__cx_`` raises :class:`~cxmetrics.errors.ColumnClashError`.
 
     Examples
     --------
@@ -98,8 +102,17 @@ def importance_performance(
     if performance == "top_box" and top_box is None:
         raise ValueRangeError("performance='top_box' needs top_box=, the lowest rating in the top box")
     if top_box is not None:
+        if performance != "top_box":
+            raise ValueRangeError(f"top_box={top_box!r} applies to performance='top_box' only")
         top_box = _checks.number(top_box, "top_box")
     ratings = _data.load(data, outcome, drivers, weights, by)
+    if top_box is not None:
+        with np.errstate(invalid="ignore"):
+            low, high = np.nanmin(ratings.x, initial=np.inf), np.nanmax(ratings.x, initial=-np.inf)
+        if top_box > high or top_box <= low:
+            raise ValueRangeError(
+                f"top_box={top_box!r} lies outside the drivers' ratings ({low:g}..{high:g}): every "
+                f"top box would be {'empty' if top_box > high else 'every rating'}")
     importance = drivers_table(ratings, method=method)
     position = {name: j for j, name in enumerate(ratings.drivers)}
     group_starts = np.arange(0, len(importance), len(ratings.drivers))

@@ -46,9 +46,10 @@ def segment_profile(
 
     Notes
     -----
-    Edge inputs: an empty frame gives no rows; null segment keys form their own row; text or
-    infinite values raise naming the column; a ``by`` column named like a result column
-    raises :class:`~cxmetrics.errors.ColumnClashError`.
+    Edge inputs: an empty frame gives no rows; null segment keys (None, NaN, ``pd.NA``) form
+    their own row on every backend; text, bool or infinite values raise naming the column
+    (``revenue`` by that name); a ``by`` column named like a result column or starting with
+    ``__cx_`` raises :class:`~cxmetrics.errors.ColumnClashError`.
 
     Examples
     --------
@@ -68,11 +69,18 @@ def segment_profile(
     if not isinstance(revenue, str):
         raise ColumnTypeError(f"revenue must be a column name (a str), got {revenue!r}")
     values = _frame.as_list(value, "value")
+    _checks.not_internal({"by": keys, "value": values, "revenue": revenue})
     metrics = ["recency", "frequency", "monetary"]
-    _frame.require_columns(frame, {"by": keys, "value": [*metrics, revenue, *values]})
-    for column in [*metrics, revenue, *values]:
-        _frame.require_numeric(frame, column, "value")
-        _checks.finite_column(frame, column, "value")
+    _checks.distinct({"by": keys, "revenue": revenue})
+    _checks.distinct({"by": keys, "value": values})
+    _frame.require_columns(frame, {"by": keys, "revenue": revenue,
+                                   "value": list(dict.fromkeys([*metrics, *values]))})
+    roles = {**{c: "value" for c in [*metrics, *values]}, revenue: "revenue"}
+    _frame.check_keys(frame, keys)
+    for column, role in roles.items():
+        frame = _frame.numeric_categories(frame, column)
+        _frame.require_numeric(frame, column, role)
+        _checks.finite_column(frame, column, role)
     _checks.no_clash(keys, ["customers", "share", *(f"{m}_median" for m in metrics), "revenue",
                             "revenue_share", *(f"{v}_mean" for v in values)], function="segment_profile")
     backend = _frame.eager_implementation(frame)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import itertools
+import numbers
 import operator
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -12,7 +13,7 @@ from typing import Any
 import narwhals as nw
 import numpy as np
 
-from cxmetrics import _frame
+from cxmetrics import _checks, _frame
 from cxmetrics._typing import same_frame
 from cxmetrics.errors import CXMetricsError, ValueRangeError, check_choice, format_examples
 from cxmetrics.segment._score import METRICS, check_bins
@@ -200,9 +201,13 @@ def rfm_segment(
 
     Notes
     -----
-    Edge inputs: no customers give no rows with the segment column; scores outside 1..bins
-    or missing raise naming the column; nullable and pyarrow-backed columns are read as
-    their values. A lazy input gives a lazy result.
+    Edge inputs: no customers give no rows with the segment column; scores outside 1..bins,
+    fractional or missing raise naming the column, infinite ones saying so; text and bool
+    score columns raise :class:`~cxmetrics.errors.ColumnTypeError` (text is never read as a
+    number); nullable and pyarrow-backed columns are read as their values; ``other`` must be
+    a str, and a rule's bounds whole numbers (not bools or text); a frame that already has a
+    ``segment`` column raises :class:`~cxmetrics.errors.ColumnClashError` (drop it to segment
+    again). A lazy input gives a lazy result.
 
     Examples
     --------
@@ -226,8 +231,11 @@ def rfm_segment(
         if labels != "en":
             raise CXMetricsError("labels only translates the default rules; name custom segments yourself")
         table = parse_rules(rules, bins)
+    if not isinstance(other, str):
+        raise ValueRangeError(f"other must be a segment name (a str), got {other!r}")
     frame = _frame.from_native(data)
     _frame.require_columns(frame, {"score": SCORE_COLUMNS})
+    _checks.no_clash(frame.collect_schema().names(), ["segment"], function="rfm_segment")
     _check_scores(frame, SCORE_COLUMNS, bins)
     return _frame.per_row_result(frame.with_columns(_segment_expression(table, other).alias("segment")))
 
@@ -254,11 +262,15 @@ def parse_rules(rules: Any, bins: int) -> list[dict[str, Any]]:
             raise ValueRangeError(
                 f"rule {position} has unknown keys {sorted(unknown)}; allowed: {list(BOUNDS)}"
             )
-        rule: dict[str, Any] = {"segment": str(row["segment"])}
+        if not isinstance(row["segment"], str) or not row["segment"]:
+            raise ValueRangeError(f"rule {position}: segment must be a non-empty name (a str), got "
+                                  f"{row['segment']!r}")
+        rule: dict[str, Any] = {"segment": row["segment"]}
         for bound in BOUNDS:
             value = row.get(bound)
             rule[bound] = (1 if bound.endswith("min") else bins) if value is None or value != value else value
-            if not float(rule[bound]).is_integer() or not 1 <= rule[bound] <= bins:
+            if isinstance(rule[bound], (bool, np.bool_)) or not isinstance(rule[bound], numbers.Real) \
+                    or not float(rule[bound]).is_integer() or not 1 <= rule[bound] <= bins:
                 raise ValueRangeError(
                     f"rule {position} ({rule['segment']!r}): {bound}={value!r} must be a score "
                     f"from 1 to {bins}"
@@ -285,7 +297,11 @@ def _segment_expression(table: list[dict[str, Any]], other: str) -> nw.Expr:
 
 
 def _check_scores(frame: _frame.Frame, columns: Sequence[str], bins: int) -> None:
-    """Every score a whole number 1..bins, checked in one pass in the engine."""
+    """Every score a whole number 1..bins, checked in one pass in the engine (text and bool
+    columns are refused first: strings are never read as numbers)."""
+    for column in columns:
+        _frame.require_numeric(frame, column, "score")
+        _checks.finite_column(frame, column, "score")
     def bad(column: str) -> nw.Expr:
         value = nw.col(column).cast(nw.Float64)
         return value.is_null() | value.is_nan() | ~value.is_between(1, bins) | (value != value.round(0))

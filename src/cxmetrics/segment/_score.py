@@ -107,8 +107,10 @@ def rfm_score(
     Notes
     -----
     Edge inputs: no customers give no rows with the score columns; missing or infinite values
-    raise naming the column; nullable and pyarrow-backed columns are read as their values. A
-    lazy input gives a lazy result.
+    raise naming the column; nullable and pyarrow-backed columns are read as their values; a
+    frame that already has ``r_score``, ``f_score``, ``m_score`` or ``rfm_cell`` raises
+    :class:`~cxmetrics.errors.ColumnClashError` (drop them to score again). A lazy input gives
+    a lazy result.
 
     Examples
     --------
@@ -129,6 +131,8 @@ def rfm_score(
     check_choice(method, SCORE_METHODS, "method")
     frame = _frame.from_native(data)
     _frame.require_columns(frame, {"value": [m for m, _, _ in METRICS]})
+    _checks.no_clash(frame.collect_schema().names(), [*(s for _, s, _ in METRICS), "rfm_cell"],
+                     function="rfm_score")
     edges = _fixed_edges(thresholds, bins) if method == "fixed" else None
     if method == "quantile" and thresholds is not None:
         raise ValueRangeError("thresholds are only used with method='fixed'")

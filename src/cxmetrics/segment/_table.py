@@ -84,8 +84,9 @@ def rfm_table(
     Edge inputs: an empty transaction log raises :class:`~cxmetrics.errors.ValueRangeError`;
     missing or infinite amounts and missing ids or times raise naming the column; a customer
     column named like a result column raises :class:`~cxmetrics.errors.ColumnClashError`;
-    text times are parsed and pandas object dates read as dates. A lazy input gives a lazy
-    result.
+    text times must be ISO 8601 without a zone (other text, such as 01/02/2024, is refused:
+    engines guess its format differently) and pandas object dates are read as dates;
+    time-zone-aware times are read in their zone. A lazy input gives a lazy result.
 
     Examples
     --------
@@ -122,6 +123,9 @@ def rfm_table(
     _checks.option(monetary, MONETARY_STATISTICS, "monetary")
     _checks.no_clash([customer], RFM_COLUMNS, function="rfm_table")
     days_per_unit = _time.unit_days(unit)
+    roles = {"customer": customer, "time": time, "amount": amount, "order": order}
+    _checks.distinct(roles)
+    _checks.not_internal(roles)
     prepared = _transactions.prepare(
         data, customer=customer, time=time, amount=amount, nonpositive=nonpositive, order=order
     )

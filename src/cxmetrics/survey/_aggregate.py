@@ -129,12 +129,21 @@ def prepare(
     """Wrap the caller's frame and check every named column exists and has the right type."""
     frame = _frame.from_native(data)
     by_list = _frame.as_list(by)
-    _frame.require_columns(frame, {"score": score, "by": by_list, "weights": weights, **(roles or {})})
+    _checks.column(frame, score, "score")
+    if weights is not None:
+        _checks.column(frame, weights, "weights")
+    _frame.require_columns(frame, {"by": by_list, **(roles or {})})
+    _checks.not_internal({"score": score, "weights": weights, "by": by_list, **(roles or {})})
+    _checks.distinct({"score": score, "weights": weights, **(roles or {})})
     if score in by_list:
         raise CXMetricsError(f"score column {score!r} cannot also be a by column")
+    frame = _frame.numeric_categories(frame, score)  # a Categorical of ratings holds numbers
     _frame.require_numeric(frame, score, "score")
     if weights is not None:
+        frame = _frame.numeric_categories(frame, weights)
         _frame.check_weights(frame, weights)
+    _frame.check_keys(frame, by_list)
+    frame = _frame.categorical_keys_as_text(frame, by_list)
     return frame, by_list
 
 

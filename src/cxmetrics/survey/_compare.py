@@ -80,8 +80,8 @@ def compare_nps(
     paired : bool
         Whether the groups hold the same respondents.
     subject : str, optional
-        Respondent id column; required when ``paired``. Each subject must answer exactly once in
-        every group.
+        Respondent id column; required when ``paired`` and refused without it. Each subject must
+        answer exactly once in every group.
     reference : optional
         A value of ``by``: compare every other group with it (difference = group − reference).
         Default: every pair of groups (difference = first − second, groups in sorted order).
@@ -106,9 +106,11 @@ def compare_nps(
     Notes
     -----
     Edge inputs: fewer than two groups (an empty frame, one group) raise
-    :class:`~cxmetrics.errors.DesignError`; null ``by`` values are a group of their own; text,
-    bool or infinite scores raise naming the column; a group with fewer than two responses
-    gives NaN statistics.
+    :class:`~cxmetrics.errors.DesignError`; null ``by`` values (None, NaN, ``pd.NA``) are a
+    group of their own, in paired designs too; a categorical of numeric ratings is read as its
+    numbers; text, bool, off-scale, fractional or infinite scores raise naming the column; a
+    ``by`` column starting with ``__cx_`` raises :class:`~cxmetrics.errors.ColumnClashError`;
+    a group with fewer than two responses gives NaN statistics.
 
     Examples
     --------
@@ -180,9 +182,11 @@ def compare_csat(
     Notes
     -----
     Edge inputs: fewer than two groups (an empty frame, one group) raise
-    :class:`~cxmetrics.errors.DesignError`; null ``by`` values are a group of their own; text,
-    bool or infinite scores raise naming the column; a group with fewer than two responses
-    gives NaN statistics.
+    :class:`~cxmetrics.errors.DesignError`; null ``by`` values (None, NaN, ``pd.NA``) are a
+    group of their own, in paired designs too; a categorical of numeric ratings is read as its
+    numbers; text, bool, off-scale, fractional or infinite scores raise naming the column; a
+    ``by`` column starting with ``__cx_`` raises :class:`~cxmetrics.errors.ColumnClashError`;
+    a group with fewer than two responses gives NaN statistics.
 
     Examples
     --------
@@ -226,6 +230,10 @@ def _compare(
         raise ColumnTypeError(f"by must be one column name (the groups compared), got {group!r}")
     if paired and subject is None:
         raise DesignError("paired=True needs subject=, the column identifying each respondent")
+    if not paired and subject is not None:
+        raise DesignError(f"subject={subject!r} is used only with paired=True (the same respondents "
+                          "in every group); pass paired=True or leave subject out")
+    _checks.distinct({"by": group, "subject": subject})
     frame, by = prepare(data, score=score, by=group, roles={"subject": subject} if paired else None)
     stats = score_stats(frame, score=score, by=by, weights=None, low=metric.low, high=metric.high,
                         categories=metric.categories, moments=False)
@@ -318,8 +326,8 @@ def _paired(
     mean = np.full(len(pairs), np.nan)
     variance = np.full(len(pairs), np.nan)
     for k, (i, j) in enumerate(pairs):
-        left = coded.filter(nw.col(group) == labels[i]).select(subject, nw.col("code").alias("a"))
-        right = coded.filter(nw.col(group) == labels[j]).select(subject, nw.col("code").alias("b"))
+        left = coded.filter(_frame.is_key(group, labels[i])).select(subject, nw.col("code").alias("a"))
+        right = coded.filter(_frame.is_key(group, labels[j])).select(subject, nw.col("code").alias("b"))
         _check_matched(left, right, subject, group, labels[i], labels[j])
         both = left.join(right, on=subject, how="inner").select(
             (nw.col("a") - nw.col("b")).cast(nw.Float64).alias("diff"))

@@ -71,7 +71,9 @@ def nps(
     n_boot : int
         Number of draws for ``"bootstrap"`` and ``"bayes"``.
     seed : int or numpy Generator, optional
-        Seed for ``"bootstrap"`` and ``"bayes"``; results are reproducible with a fixed seed.
+        Seed for ``"bootstrap"`` and ``"bayes"``. Without one a fixed seed (0) is used, so two
+        identical calls give identical intervals; pass another int for another draw, or a
+        Generator to continue its stream.
     strata : str, optional
         Column of sampling strata. The standard error is then the Taylor-linearised one of the
         (weighted) NPS ratio estimator under stratified sampling, with each response its own
@@ -99,12 +101,23 @@ def nps(
 
     Notes
     -----
-    Edge inputs: an empty frame gives an empty result with these columns; one response gives
-    its NPS with NaN ``se`` and a degenerate or method-defined interval; null ``by`` keys form
-    their own group (sorted last) on every backend; a ``by`` column named like a result column
-    raises :class:`~cxmetrics.errors.ColumnClashError`. Scores may be any integer or float
-    dtype (nullable ``Int64`` and ``pd.NA`` count as missing); text, bool and infinite scores
-    are refused; infinite or negative weights raise naming the column.
+    Edge inputs: an empty frame gives one row with n = 0 and NaN metrics (no ``by``) or no
+    rows (with ``by``); a group with one response gets its value, se 0 and NaN where a spread
+    needs two; simulated intervals (``"bootstrap"``, ``"bayes"``) use a fixed seed when none
+    is given, so identical calls agree; null ``by`` keys (None, NaN, ``pd.NA``) form their own
+    group, sorted last, on every backend, and ``by`` may be a text, categorical, integer, bool
+    or datetime column (categorical groups come back as text, sorted by their text on every
+    backend; a pandas object column mixing kinds of values raises
+    :class:`~cxmetrics.errors.ColumnTypeError`). Scores may be any integer or float dtype,
+    nullable (``Int64``; ``pd.NA`` counts as missing), pyarrow-backed, a categorical whose
+    categories are numbers or a pandas object column of numbers; text (numeric text such as
+    "9" too), text categories and bool scores raise
+    :class:`~cxmetrics.errors.ColumnTypeError`; scores off the scale or fractional (9.5 on
+    0–10) raise :class:`~cxmetrics.errors.ValueRangeError` with their count and values,
+    infinite ones saying so. Infinite, negative or missing weights raise naming the column. A
+    ``by`` column named like a result column, and any column named for a role whose name
+    starts with ``__cx_``, raise :class:`~cxmetrics.errors.ColumnClashError`; one column
+    cannot serve two roles (the score as a ``by`` column, the weights as the score).
 
     References
     ----------
@@ -131,14 +144,14 @@ def nps(
     confidence = check_confidence(confidence)
     scale = 100.0 if _checks.flag(points, "points") else 1.0
     n_boot = _checks.whole(n_boot, "n_boot", low=1)
-    _checks.seed(seed)
+    generator = _checks.rng(seed)
     frame, by_list = prepare(data, score=score, by=by, weights=weights)
     if strata is not None:
         check_strata(frame, strata, score=score, by=by_list, ci=ci)
     stats = score_stats(frame, score=score, by=by_list, weights=weights, low=0, high=10,
                         categories=NPS_CATEGORIES, complement="passives", moments=False)
     columns = nps_columns(stats, weighted=weights is not None, ci=ci, confidence=confidence,
-                          scale=scale, n_boot=n_boot, seed=seed)
+                          scale=scale, n_boot=n_boot, seed=generator)
     if strata is not None:
         se = linearized_se(frame, score=score, by=by_list, weights=weights, strata=strata)
         net, half = columns["nps"] / scale, _stats.z_quantile(confidence) * se
@@ -210,7 +223,7 @@ def _box(values: Sequence[int] | None, default: Sequence[int] | None, scale: int
         raise CXMetricsError(f"{name}={values!r} must be a list of whole-number ratings")
     chosen = list(default if values is None else values)
     if not chosen or any(v < 1 or v > scale for v in chosen):
-        raise CXMetricsError(f"{name}={values!r} must list ratings within 1..{scale}")
+        raise CXMetricsError(f"{name}={values!r} must list ratings within 1..{scale} (scale={scale})")
     low, high = min(chosen), max(chosen)
     if sorted(chosen) != list(range(low, high + 1)):
         raise CXMetricsError(f"{name}={values!r} must be consecutive ratings")
@@ -277,13 +290,21 @@ def csat(
 
     Notes
     -----
-    Edge inputs: an empty frame gives one row with n = 0 and NaN metrics (no ``by``) or no rows
-    (with ``by``); a group with one response gets its value and NaN spreads where they need
-    two; null ``by`` keys form their own group (sorted last) on every backend; categorical,
-    bool, nullable (``Int64``, ``pd.NA``) and pyarrow-backed columns are read as their values.
-    Text, bool or infinite scores and infinite or negative weights raise naming the column; a
-    ``by`` column named like a result column raises
-    :class:`~cxmetrics.errors.ColumnClashError`.
+    Edge inputs: an empty frame gives one row with n = 0 and NaN metrics (no ``by``) or no
+    rows (with ``by``); a group with one response gets its value, se 0 and NaN where a spread
+    needs two; null ``by`` keys (None, NaN, ``pd.NA``) form their own group, sorted last, on
+    every backend, and ``by`` may be a text, categorical, integer, bool or datetime column
+    (categorical groups come back as text, sorted by their text on every backend; a pandas
+    object column mixing kinds of values raises :class:`~cxmetrics.errors.ColumnTypeError`).
+    Scores may be any integer or float dtype, nullable (``Int64``; ``pd.NA`` counts as
+    missing), pyarrow-backed, a categorical whose categories are numbers or a pandas object
+    column of numbers; text (numeric text such as "9" too), text categories and bool scores
+    raise :class:`~cxmetrics.errors.ColumnTypeError`; scores off the scale or fractional (9.5
+    on 0–10) raise :class:`~cxmetrics.errors.ValueRangeError` with their count and values,
+    infinite ones saying so. Infinite, negative or missing weights raise naming the column. A
+    ``by`` column named like a result column, and any column named for a role whose name
+    starts with ``__cx_``, raise :class:`~cxmetrics.errors.ColumnClashError`; one column
+    cannot serve two roles (the score as a ``by`` column, the weights as the score).
 
     Examples
     --------
@@ -380,13 +401,21 @@ def ces(
 
     Notes
     -----
-    Edge inputs: an empty frame gives one row with n = 0 and NaN metrics (no ``by``) or no rows
-    (with ``by``); a group with one response gets its value and NaN spreads where they need
-    two; null ``by`` keys form their own group (sorted last) on every backend; categorical,
-    bool, nullable (``Int64``, ``pd.NA``) and pyarrow-backed columns are read as their values.
-    Text, bool or infinite scores and infinite or negative weights raise naming the column; a
-    ``by`` column named like a result column raises
-    :class:`~cxmetrics.errors.ColumnClashError`.
+    Edge inputs: an empty frame gives one row with n = 0 and NaN metrics (no ``by``) or no
+    rows (with ``by``); a group with one response gets its value, se 0 and NaN where a spread
+    needs two; null ``by`` keys (None, NaN, ``pd.NA``) form their own group, sorted last, on
+    every backend, and ``by`` may be a text, categorical, integer, bool or datetime column
+    (categorical groups come back as text, sorted by their text on every backend; a pandas
+    object column mixing kinds of values raises :class:`~cxmetrics.errors.ColumnTypeError`).
+    Scores may be any integer or float dtype, nullable (``Int64``; ``pd.NA`` counts as
+    missing), pyarrow-backed, a categorical whose categories are numbers or a pandas object
+    column of numbers; text (numeric text such as "9" too), text categories and bool scores
+    raise :class:`~cxmetrics.errors.ColumnTypeError`; scores off the scale or fractional (9.5
+    on 0–10) raise :class:`~cxmetrics.errors.ValueRangeError` with their count and values,
+    infinite ones saying so. Infinite, negative or missing weights raise naming the column. A
+    ``by`` column named like a result column, and any column named for a role whose name
+    starts with ``__cx_``, raise :class:`~cxmetrics.errors.ColumnClashError`; one column
+    cannot serve two roles (the score as a ``by`` column, the weights as the score).
 
     Examples
     --------
@@ -466,13 +495,21 @@ def score_distribution(
 
     Notes
     -----
-    Edge inputs: an empty frame gives one row with n = 0 and NaN metrics (no ``by``) or no rows
-    (with ``by``); a group with one response gets its value and NaN spreads where they need
-    two; null ``by`` keys form their own group (sorted last) on every backend; categorical,
-    bool, nullable (``Int64``, ``pd.NA``) and pyarrow-backed columns are read as their values.
-    Text, bool or infinite scores and infinite or negative weights raise naming the column; a
-    ``by`` column named like a result column raises
-    :class:`~cxmetrics.errors.ColumnClashError`.
+    Edge inputs: an empty frame lists every value of the scale with n = 0 and NaN shares (no
+    ``by``) or gives no rows (with ``by``); one response gives share 1 on its value; null
+    ``by`` keys (None, NaN, ``pd.NA``) form their own group, sorted last, on every backend,
+    and ``by`` may be a text, categorical, integer, bool or datetime column (categorical
+    groups come back as text, sorted by their text on every backend; a pandas object column
+    mixing kinds of values raises :class:`~cxmetrics.errors.ColumnTypeError`). Scores may be
+    any integer or float dtype, nullable (``Int64``; ``pd.NA`` counts as missing),
+    pyarrow-backed, a categorical whose categories are numbers or a pandas object column of
+    numbers; text (numeric text such as "9" too), text categories and bool scores raise
+    :class:`~cxmetrics.errors.ColumnTypeError`; scores off the scale or fractional (9.5 on
+    0–10) raise :class:`~cxmetrics.errors.ValueRangeError` with their count and values,
+    infinite ones saying so. Infinite, negative or missing weights raise naming the column. A
+    ``by`` column named like a result column, and any column named for a role whose name
+    starts with ``__cx_``, raise :class:`~cxmetrics.errors.ColumnClashError`; one column
+    cannot serve two roles (the score as a ``by`` column, the weights as the score).
 
     Examples
     --------
@@ -534,7 +571,8 @@ def sample_size_nps(
     Parameters
     ----------
     margin : float
-        Half-width of the interval, in points (or as a proportion with ``points=False``).
+        Half-width of the interval, in points (or as a proportion with ``points=False``):
+        more than 0 and at most 100 (or 1), half the width of the whole NPS range.
     expected_nps : float, optional
         Expected NPS, in points (or as a proportion with ``points=False``).
     passives : float, optional
@@ -560,7 +598,7 @@ def sample_size_nps(
     """
     confidence = check_confidence(confidence)
     scale = 100.0 if _checks.flag(points, "points") else 1.0
-    margin = _checks.number(margin, "margin", low=0, low_open=True)
+    margin = _checks.number(margin, "margin", low=0, high=scale, low_open=True)
     net = 0.0 if expected_nps is None else _checks.number(expected_nps, "expected_nps") / scale
     passive_share = 0.0 if passives is None else _checks.number(passives, "passives")
     if not 0.0 <= passive_share < 1.0:

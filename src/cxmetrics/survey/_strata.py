@@ -17,7 +17,7 @@ from __future__ import annotations
 import narwhals as nw
 import numpy as np
 
-from cxmetrics import _frame
+from cxmetrics import _checks, _frame
 from cxmetrics.errors import CXMetricsError, DesignError, MissingValueError, format_examples
 
 #: ``ci`` values that :func:`cxmetrics.nps` accepts together with ``strata=``.
@@ -29,7 +29,8 @@ _SUMS = ("n", "w", "wp", "wd", "q", "qp", "qd")
 
 def check_strata(frame: _frame.Frame, strata: str, *, score: str, by: list[str], ci: str) -> None:
     """The strata column exists, is not a role already, and the interval is a Wald one."""
-    _frame.require_columns(frame, {"strata": strata})
+    _checks.column(frame, strata, "strata")
+    _checks.not_internal([strata], "strata")
     if strata == score:
         raise CXMetricsError(f"strata column {strata!r} cannot also be the score column")
     if ci not in STRATA_CI:
@@ -58,10 +59,11 @@ def linearized_se(
         "q": w * w, "qp": w * w * promoter, "qd": w * w * detractor,
     }
     keys = by if strata in by else [*by, strata]
+    internal = {f"__cx_{k}": v for k, v in parts.items()}  # out of the way of the caller's keys
     table = _frame.collect(_frame.grouped(
-        frame.select(*(nw.col(k) for k in keys), **parts), keys, [nw.col(k).sum() for k in _SUMS]
+        frame.select(*(nw.col(k) for k in keys), **internal), keys, [nw.col(k).sum() for k in internal]
     ))
-    sums = {k: table[k].to_numpy().astype(float) for k in _SUMS}
+    sums = {k: table[f"__cx_{k}"].to_numpy().astype(float) for k in _SUMS}
     null_stratum = table[strata].is_null().to_numpy() & (sums["n"] > 0)
     if null_stratum.any():
         raise MissingValueError(

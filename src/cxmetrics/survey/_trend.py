@@ -11,6 +11,7 @@ import numpy as np
 
 from cxmetrics import _checks, _frame, _stats, _time
 from cxmetrics._typing import same_frame
+from cxmetrics.errors import ColumnClashError
 from cxmetrics.survey._aggregate import (
     NPS_CATEGORIES,
     GroupStats,
@@ -76,7 +77,8 @@ def nps_trend(
     n_boot : int
         Draws for ``ci="bootstrap"`` or ``"bayes"`` (at least 1).
     seed : int or numpy Generator, optional
-        Seed for the simulated intervals: with the same seed two calls give the same result.
+        Seed for the simulated intervals: with the same seed two calls give the same result;
+        without one a fixed seed (0) is used, so identical calls are identical.
 
     Returns
     -------
@@ -88,13 +90,24 @@ def nps_trend(
 
     Notes
     -----
-    Edge inputs: an empty frame gives one row with n = 0 and NaN metrics (no ``by``) or no rows
-    (with ``by``); a group with one response gets its value and NaN spreads where they need
-    two; null ``by`` keys form their own group (sorted last) on every backend; categorical,
-    bool, nullable (``Int64``, ``pd.NA``) and pyarrow-backed columns are read as their values.
-    Text, bool or infinite scores and infinite or negative weights raise naming the column; a
-    ``by`` column named like a result column raises
-    :class:`~cxmetrics.errors.ColumnClashError`.
+    Edge inputs: an empty frame gives no rows; a period with one response gets its value, se 0
+    and NaN where a spread needs two; periods without responses are listed with n = 0; text
+    times must be ISO 8601 without a zone (other text is refused, as engines read it
+    differently), missing times raise; the time column cannot be a ``by`` column; simulated
+    intervals use a fixed seed when none is given; null ``by`` keys (None, NaN, ``pd.NA``)
+    form their own group, sorted last, on every backend, and ``by`` may be a text,
+    categorical, integer, bool or datetime column (categorical groups come back as text,
+    sorted by their text on every backend; a pandas object column mixing kinds of values
+    raises :class:`~cxmetrics.errors.ColumnTypeError`). Scores may be any integer or float
+    dtype, nullable (``Int64``; ``pd.NA`` counts as missing), pyarrow-backed, a categorical
+    whose categories are numbers or a pandas object column of numbers; text (numeric text such
+    as "9" too), text categories and bool scores raise
+    :class:`~cxmetrics.errors.ColumnTypeError`; scores off the scale or fractional (9.5 on
+    0–10) raise :class:`~cxmetrics.errors.ValueRangeError` with their count and values,
+    infinite ones saying so. Infinite, negative or missing weights raise naming the column. A
+    ``by`` column named like a result column, and any column named for a role whose name
+    starts with ``__cx_``, raise :class:`~cxmetrics.errors.ColumnClashError`; one column
+    cannot serve two roles (the score as a ``by`` column, the weights as the score).
 
     Examples
     --------
@@ -114,9 +127,7 @@ def nps_trend(
     confidence = check_confidence(confidence)
     scale = 100.0 if _checks.flag(points, "points") else 1.0
     n_boot = _checks.whole(n_boot, "n_boot", low=1)
-    _checks.seed(seed)
-    if ci in ("bootstrap", "bayes") and not isinstance(seed, np.random.Generator):
-        seed = np.random.default_rng(seed)  # one stream for every period and group
+    seed = _checks.rng(seed)  # one stream for every period and group; None: a fixed seed
     stats, lag = _period_stats(data, score=score, time=time, freq=freq, by=by, rolling=rolling,
                                weights=weights, low=0, high=10, categories=NPS_CATEGORIES)
     columns = nps_columns(stats, weighted=weights is not None, ci=ci, confidence=confidence,
@@ -168,13 +179,24 @@ def csat_trend(
 
     Notes
     -----
-    Edge inputs: an empty frame gives one row with n = 0 and NaN metrics (no ``by``) or no rows
-    (with ``by``); a group with one response gets its value and NaN spreads where they need
-    two; null ``by`` keys form their own group (sorted last) on every backend; categorical,
-    bool, nullable (``Int64``, ``pd.NA``) and pyarrow-backed columns are read as their values.
-    Text, bool or infinite scores and infinite or negative weights raise naming the column; a
-    ``by`` column named like a result column raises
-    :class:`~cxmetrics.errors.ColumnClashError`.
+    Edge inputs: an empty frame gives no rows; a period with one response gets its value and
+    NaN where a spread needs two; periods without responses are listed with n = 0; text times
+    must be ISO 8601 without a zone (other text is refused, as engines read it differently),
+    missing times raise; the time column cannot be a ``by`` column and ``score`` or
+    ``weights`` cannot be called ``period``; null ``by`` keys (None, NaN, ``pd.NA``) form
+    their own group, sorted last, on every backend, and ``by`` may be a text, categorical,
+    integer, bool or datetime column (categorical groups come back as text, sorted by their
+    text on every backend; a pandas object column mixing kinds of values raises
+    :class:`~cxmetrics.errors.ColumnTypeError`). Scores may be any integer or float dtype,
+    nullable (``Int64``; ``pd.NA`` counts as missing), pyarrow-backed, a categorical whose
+    categories are numbers or a pandas object column of numbers; text (numeric text such as
+    "9" too), text categories and bool scores raise
+    :class:`~cxmetrics.errors.ColumnTypeError`; scores off the scale or fractional (9.5 on
+    0–10) raise :class:`~cxmetrics.errors.ValueRangeError` with their count and values,
+    infinite ones saying so. Infinite, negative or missing weights raise naming the column. A
+    ``by`` column named like a result column, and any column named for a role whose name
+    starts with ``__cx_``, raise :class:`~cxmetrics.errors.ColumnClashError`; one column
+    cannot serve two roles (the score as a ``by`` column, the weights as the score).
 
     Examples
     --------
@@ -251,6 +273,10 @@ def _period_stats(
     rolling = _checks.whole(rolling, "rolling", low=1, allow_none=True)
     frame, by_list = prepare(data, score=score, by=by, weights=weights, roles={"time": time})
     _checks.no_clash(by_list, [PERIOD], function="the trend")
+    if time in by_list:
+        raise ColumnClashError(f"time column {time!r} cannot also be a by column")
+    # the period code is written as PERIOD: only the time column itself may carry that name
+    _checks.no_clash([c for c in (score, weights) if c is not None], [PERIOD], function="the trend")
     frame = _time.parse_times(frame, time)
     period, zone = _time.period_code(frame, time, freq)
     stats = score_stats(frame.with_columns(period.alias(PERIOD)), score=score,

@@ -9,8 +9,15 @@ from typing import Any
 import narwhals as nw
 import numpy as np
 
-from cxmetrics import _frame
-from cxmetrics.errors import ConvergenceError, CXMetricsError, DesignError, MissingValueError, check_choice
+from cxmetrics import _checks, _frame
+from cxmetrics.errors import (
+    ConvergenceError,
+    CXMetricsError,
+    DesignError,
+    MissingValueError,
+    ValueRangeError,
+    check_choice,
+)
 from cxmetrics.weights._rake import check_iterations
 from cxmetrics.weights._report import Weighted, WeightReport
 from cxmetrics.weights._units import check_base_weight, check_output_name
@@ -90,8 +97,9 @@ def calibrate(
     Parameters
     ----------
     data : DataFrame
-        An eager pandas, polars or pyarrow frame, one row per response (the auxiliaries are
-        read into memory as one float matrix; collect a lazy frame first).
+        pandas, polars or pyarrow frame (or a lazy frame), one row per response. The
+        auxiliaries are read into memory as one float matrix; for a lazy frame the weights
+        then go back as an expression of its columns, so the result stays lazy.
     totals : dict of str to float
         ``{column: population total}`` for numeric auxiliary columns (no missing values).
         A categorical auxiliary enters as 0/1 indicator columns.
@@ -121,10 +129,20 @@ def calibrate(
     Raises
     ------
     DesignError
-        Collinear auxiliaries (the calibration system is singular), a lazy frame.
+        Collinear auxiliaries (the calibration system is singular), no rows.
     ConvergenceError
         Newton's method did not meet ``tol`` within ``max_iter`` steps (for ``"logit"``, the
         bounds are usually too tight); names the worst auxiliary and its error.
+
+    Notes
+    -----
+    Edge inputs: an empty frame raises :class:`~cxmetrics.errors.DesignError`; auxiliaries
+    must be numeric (not bool or text: cast a 0/1 indicator to int), and missing values raise
+    :class:`~cxmetrics.errors.MissingValueError` while infinite ones raise
+    :class:`~cxmetrics.errors.ValueRangeError`, both with the count per column; base weights
+    follow the rules of :func:`rake`. The auxiliaries leave a lazy engine as one float matrix
+    and the weights go back as an expression of its columns, so a lazy input gives a lazy
+    result with the eager weights.
 
     References
     ----------
@@ -149,47 +167,77 @@ def calibrate(
     if not isinstance(totals, Mapping) or not totals:
         raise CXMetricsError("totals must be a non-empty mapping of column to population total")
     frame = _frame.from_native(data)
-    if isinstance(frame, nw.LazyFrame):
-        raise DesignError("calibrate needs an eager frame: collect the lazy frame first")
     columns = list(totals)
     _frame.require_columns(frame, {"totals": columns})
+    _checks.not_internal({"totals": columns, "base_weight": base_weight})
     check_output_name(frame, name)
     for column in columns:
         _frame.require_numeric(frame, column, "totals")
         value = totals[column]
         if isinstance(value, bool) or not isinstance(value, numbers.Real) or not np.isfinite(value):
             raise CXMetricsError(f"totals[{column!r}] must be a finite number, got {value!r}")
+    if population_size is not None and (
+            isinstance(population_size, bool) or not isinstance(population_size, numbers.Real)
+            or not 0 < population_size < np.inf):
+        raise CXMetricsError(f"population_size must be a positive number, got {population_size!r}")
     check_base_weight(frame, base_weight)
-    x = frame.select(*(nw.col(c).cast(nw.Float64) for c in columns)).to_numpy().astype(float)
-    missing = ~np.isfinite(x)
-    if missing.any():
-        bad = [c for c, m in zip(columns, missing.any(axis=0), strict=True) if m]
-        raise MissingValueError(f"auxiliary columns {bad} have missing or non-finite values")
+    # the auxiliaries (and base weights) leave the engine as one float matrix; a lazy frame's
+    # weights then go back as an expression of its own columns, so its result stays lazy
+    read = [*columns, *([base_weight] if base_weight is not None else [])]
+    matrix = _frame.collect(frame.select(*(nw.col(c).cast(nw.Float64) for c in read))).to_numpy()
+    x = np.asarray(matrix, dtype=float)[:, :len(columns)]
+    non_finite = ~np.isfinite(x)
+    if non_finite.any():
+        bad = {c: int(k) for c, k in zip(columns, non_finite.sum(axis=0), strict=True) if k}
+        infinite = int(np.isinf(x).sum())
+        error = MissingValueError if infinite < non_finite.sum() else ValueRangeError
+        raise error(
+            f"auxiliary columns have missing or infinite values (count per column: {bad}); "
+            "every row needs a finite value of each auxiliary")
     target = np.array([float(totals[c]) for c in columns])
     labels = list(columns)
     if population_size is not None:
-        if isinstance(population_size, bool) or not isinstance(population_size, numbers.Real) \
-                or not 0 < population_size < np.inf:
-            raise CXMetricsError(f"population_size must be a positive number, got {population_size!r}")
         x = np.column_stack([x, np.ones(len(x))])
         target = np.append(target, float(population_size))
         labels.append("population_size")
-    d = (frame[base_weight].to_numpy().astype(float) if base_weight is not None
-         else np.ones(len(x)))
+    d = np.asarray(matrix, dtype=float)[:, -1] if base_weight is not None else np.ones(len(x))
     if len(x) == 0:
         raise DesignError("the data have no rows to calibrate")
-    g, steps, errors = _solve(x, d, target, method, checked_bounds, int(max_iter), float(tol), labels)
+    g, lam, steps, errors = _solve(x, d, target, method, checked_bounds, int(max_iter), float(tol),
+                                   labels)
     w = d * g
     report = WeightReport.from_weights(w, method=f"calibrate:{method}", iterations=steps,
                                        margin_errors=errors)
+    if isinstance(frame, nw.LazyFrame):
+        return Weighted(_frame.per_row_result(frame.with_columns(
+            _weight_expression(columns, lam, base_weight, method, checked_bounds).alias(name))), report)
     out = frame.with_columns(nw.new_series(name, w, backend=frame.implementation))
     return Weighted(_frame.to_native(out), report)
+
+
+def _weight_expression(columns: list[str], lam: np.ndarray, base_weight: str | None, method: str,
+                       bounds: tuple[float, float] | None) -> nw.Expr:
+    """w = d F(x'λ) as an engine expression: the same weights as the eager path, row by row."""
+    u: nw.Expr = nw.lit(float(lam[len(columns)])) if len(lam) > len(columns) else nw.lit(0.0)
+    for column, coefficient in zip(columns, lam, strict=False):
+        u = u + nw.col(column).cast(nw.Float64) * float(coefficient)
+    if method == "raking":
+        g = u.clip(-_MAX_EXP, _MAX_EXP).exp()
+    elif method == "logit":
+        assert bounds is not None
+        low, up = bounds
+        a = (up - low) / ((1.0 - low) * (up - 1.0))
+        c = (up - 1.0) / (1.0 - low)
+        g = low + (up - low) / (1.0 + c * (u * -a).clip(-_MAX_EXP, _MAX_EXP).exp())
+    else:
+        g = 1.0 + u
+    return g if base_weight is None else nw.col(base_weight).cast(nw.Float64) * g
 
 
 def _solve(
     x: np.ndarray, d: np.ndarray, target: np.ndarray, method: str,
     bounds: tuple[float, float] | None, max_iter: int, tol: float, labels: list[str],
-) -> tuple[np.ndarray, int, dict[str, float]]:
+) -> tuple[np.ndarray, np.ndarray, int, dict[str, float]]:
     """The ratios g = w / d meeting Σ d g x = T, by Newton's method from λ = 0 (one step is
     exact for the linear distance)."""
     distance = _distance(method, bounds)
@@ -227,7 +275,7 @@ def _solve(
         r, g, dg = r_new, g_new, dg_new
         errors = {k: float(v) for k, v in zip(labels, np.abs(r) / scale, strict=True)}
         if max(errors.values()) <= tol:
-            return g, step, errors
+            return g, lam, step, errors
     worst = max(errors, key=errors.__getitem__)
     raise ConvergenceError(
         f"calibration ({method}) did not converge in {max_iter} steps: the worst auxiliary is "

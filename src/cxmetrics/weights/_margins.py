@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from cxmetrics.errors import CXMetricsError, DesignError, ValueRangeError, format_examples
+from cxmetrics.errors import ColumnTypeError, CXMetricsError, DesignError, ValueRangeError, format_examples
 
 __all__ = ["load_margins"]
 
@@ -150,11 +150,15 @@ def load_margins(path: str | PathLike[str]) -> dict[str, dict[str, float]]:
                 "reading a margins TOML file needs Python >= 3.11 (tomllib) or the tomli package "
                 "(pip install tomli); or pass margins= as a dict"
             ) from exc
+    if not isinstance(path, (str, PathLike)):
+        raise ColumnTypeError(f"path must be a file path (a str or path-like), got {path!r}")
     file = Path(path)
     try:
         document = toml.loads(file.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
         raise CXMetricsError(f"margins file {str(file)!r} not found") from exc
+    except (OSError, UnicodeDecodeError) as exc:  # a directory, no permission, not text
+        raise CXMetricsError(f"margins file {str(file)!r} cannot be read as text: {exc}") from exc
     except toml.TOMLDecodeError as exc:
         raise CXMetricsError(f"margins file {str(file)!r} is not valid TOML: {exc}") from exc
     margins = document.get("margins", document) if isinstance(document.get("margins"), dict) else document

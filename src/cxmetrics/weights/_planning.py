@@ -6,7 +6,7 @@ import math
 import numbers
 from typing import NamedTuple
 
-from cxmetrics.errors import CXMetricsError, check_choice
+from cxmetrics.errors import CXMetricsError, ValueRangeError, check_choice
 
 __all__ = ["SampleSize", "minimum_detectable_difference", "sample_size_compare"]
 
@@ -226,6 +226,10 @@ def minimum_detectable_difference(
                                      + max(metric.variance(a + delta), 0.0) / sizes[1])
 
     room = metric.high - a
+    if gap(1e-12) >= 0:
+        raise ValueRangeError(
+            f"power={power!r} is below what chance alone gives at alpha={alpha!r}: every difference "
+            f"would count as detectable; ask for a power above alpha")
     if gap(room) < 0:
         raise CXMetricsError(
             f"no rise from {a * scale:g} up to the top of the scale is detectable with "

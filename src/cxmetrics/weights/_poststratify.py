@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from cxmetrics import _frame
+from cxmetrics import _checks, _frame
 from cxmetrics.errors import CXMetricsError, DesignError, format_examples
 from cxmetrics.weights._margins import match_levels, target_shares
 from cxmetrics.weights._rake import relative_error
@@ -89,6 +89,17 @@ def poststratify(
     ValueRangeError
         Shares not summing to 1 (the sum is given), negative or non-finite values.
 
+    Notes
+    -----
+    Edge inputs: an empty frame raises :class:`~cxmetrics.errors.DesignError`; one row is
+    weighted to the totals it can meet; levels may be text, categorical, integer or bool
+    values, matched to the targets' keys by value (an integer level does not match the text
+    ``"1"``), and missing levels raise :class:`~cxmetrics.errors.MissingValueError`; base
+    weights must be numeric (not bool or text), finite, non-negative and present, and an
+    infinite one raises naming the column and the count. The weight column ``name`` must be
+    new. Caller columns the call does not use, whatever their names, are passed through
+    unchanged. A lazy input gives a lazy result; a polars LazyFrame keeps its row order.
+
     References
     ----------
     Holt, D., & Smith, T. M. F. (1979). Post stratification. *Journal of the Royal Statistical
@@ -107,11 +118,12 @@ def poststratify(
     >>> round(report.efficiency, 3)
     0.746
     """
-    cell_list = _frame.as_list(cells)
+    cell_list = _frame.as_list(cells, "cells")
     if not cell_list:
         raise CXMetricsError("cells must name at least one column")
     frame = _frame.from_native(data)
     _frame.require_columns(frame, {"cells": cell_list})
+    _checks.not_internal({"cells": cell_list, "base_weight": base_weight})
     check_output_name(frame, name)
     if base_weight is not None and base_weight in cell_list:
         raise CXMetricsError(f"base_weight column {base_weight!r} cannot also be a cell column")

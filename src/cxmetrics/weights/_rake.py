@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from cxmetrics import _frame
+from cxmetrics import _checks, _frame
 from cxmetrics.errors import ConvergenceError, CXMetricsError, DesignError, format_examples
 from cxmetrics.weights._margins import match_levels, normalise_margins
 from cxmetrics.weights._report import Weighted, WeightReport
@@ -198,6 +198,17 @@ def rake(
     ConvergenceError
         No convergence within ``max_iter`` sweeps; names the worst margin and its error.
 
+    Notes
+    -----
+    Edge inputs: an empty frame raises :class:`~cxmetrics.errors.DesignError`; one row is
+    weighted to the totals it can meet; levels may be text, categorical, integer or bool
+    values, matched to the targets' keys by value (an integer level does not match the text
+    ``"1"``), and missing levels raise :class:`~cxmetrics.errors.MissingValueError`; base
+    weights must be numeric (not bool or text), finite, non-negative and present, and an
+    infinite one raises naming the column and the count. The weight column ``name`` must be
+    new. Caller columns the call does not use, whatever their names, are passed through
+    unchanged. A lazy input gives a lazy result; a polars LazyFrame keeps its row order.
+
     References
     ----------
     Deming, W. E., & Stephan, F. F. (1940). On a least squares adjustment of a sampled
@@ -228,6 +239,7 @@ def rake(
     frame = _frame.from_native(data)
     variables = list(shares)
     _frame.require_columns(frame, {"margins": variables})
+    _checks.not_internal({"margins": variables, "base_weight": base_weight})
     check_output_name(frame, name)
     if base_weight is not None and base_weight in variables:
         raise CXMetricsError(f"base_weight column {base_weight!r} cannot also be a margin")

@@ -8,6 +8,8 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from cxmetrics.errors import ColumnTypeError, ValueRangeError, format_examples
+
 __all__ = ["QUANTILES", "WeightReport", "Weighted"]
 
 #: Quantiles of the weights listed in every report.
@@ -88,9 +90,17 @@ class WeightReport:
         margin_errors: Mapping[str, float] | None = None,
         n_trimmed: int = 0,
     ) -> WeightReport:
-        """Report on an array of weights (``counts``: how many rows carry each weight)."""
-        w = np.asarray(weights, dtype=float)
-        m = np.ones(len(w)) if counts is None else np.asarray(counts, dtype=float)
+        """Report on an array of weights (``counts``: how many rows carry each weight).
+
+        ``weights`` must be a one-dimensional array of finite real numbers (negative ones are
+        allowed: linear calibration gives them); text, bools, NaN and infinities raise an error
+        from :mod:`cxmetrics.errors` naming ``weights``. An empty array gives n = 0 and NaN
+        figures.
+        """
+        w = _finite_array(weights, "weights")
+        m = np.ones(len(w)) if counts is None else _finite_array(counts, "counts")
+        if len(m) != len(w):
+            raise ValueRangeError(f"counts has {len(m)} values for {len(w)} weights")
         n = round(m.sum())
         total = float(np.sum(m * w))
         total_sq = float(np.sum(m * w * w))
@@ -116,6 +126,20 @@ class WeightReport:
             quantiles=quantiles,
             n_trimmed=int(n_trimmed),
         )
+
+
+def _finite_array(values: Any, name: str) -> np.ndarray:
+    """A one-dimensional float array of finite real numbers, or an error naming ``name``."""
+    raw = values if isinstance(values, np.ndarray) else (
+        np.asarray(values) if isinstance(values, (list, tuple)) else None)
+    if raw is None or raw.ndim != 1 or raw.dtype.kind not in "iuf":
+        raise ColumnTypeError(f"{name} must be a one-dimensional array of numbers, got {values!r:.80}")
+    array = raw.astype(float)
+    bad = ~np.isfinite(array)
+    if bad.any():
+        raise ValueRangeError(
+            f"{name} has {int(bad.sum())} values that are not finite: {format_examples(array[bad])}")
+    return array
 
 
 class Weighted(NamedTuple):

@@ -166,4 +166,11 @@ def attach(frame: _frame.Frame, units: Units, weights: np.ndarray, name: str) ->
     keys = units.variables + ([units.base] if units.base is not None else [])
     lookup = units.table.with_columns(
         nw.new_series(name, weights, backend=units.table.implementation))
-    return _frame.per_row_result(frame.join(_frame.into_engine(lookup, frame), on=keys, how="left"))
+    if not frame.implementation.is_polars():  # engines without a row order: a plain join
+        return _frame.per_row_result(frame.join(_frame.into_engine(lookup, frame), on=keys, how="left"))
+    # a polars LazyFrame has a row order, which a join need not keep: number the rows first
+    taken = set(frame.collect_schema().names())
+    row = next(f"__cx_row{i}" for i in range(len(taken) + 1) if f"__cx_row{i}" not in taken)
+    numbered = nw.from_native(frame.to_native().with_row_index(row))
+    joined = numbered.join(_frame.into_engine(lookup, frame), on=keys, how="left")
+    return _frame.per_row_result(joined.sort(row).drop(row))
