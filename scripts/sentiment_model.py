@@ -102,34 +102,12 @@ EVALUATIVE_WORDS = frozenset(
     """.split()  # noqa: SIM905
 )
 TOPIC_SCALE = 0.2
-TOPIC_INSIDE = float(os.environ.get("CX_TOPIC_INSIDE", 0.8))
 _TIME_OR_NUMBER = re.compile(r"^[0-9一二三四五六七八九十百两半几.:点分号月日天周年个多]+$")
 _CLAUSE = re.compile(r"[,.!?;:，。！？；：~～…\n\r ]+")
 _CONTRAST = re.compile("但|不过|可是|然而|就是|却|只是|还是")
 CLAUSE_WEIGHT = 0.5
 FRAGMENT_WEIGHT = 0.5
 FRAGMENT_CAP = 200
-
-
-def topic_grams(word_lists: list[list[str]], topics: frozenset[str]) -> frozenset[str]:
-    """Character n-grams that are topic terms by usage: at least TOPIC_INSIDE of their occurrences
-    in the training reviews lie inside a topic word ("焖鸡" inside 黄焖鸡, "签收" inside 已签收
-    are about the order, not the opinion). The list of topic words cannot name every dish and
-    errand; the n-grams they are made of carry the same lack of opinion."""
-    from collections import Counter
-
-    from cxmetrics.text._features import _CHAR_ORDERS
-
-    inside: Counter[str] = Counter()
-    total: Counter[str] = Counter()
-    for words in word_lists:
-        compact = "".join(words)
-        for n in _CHAR_ORDERS:
-            total.update(compact[i : i + n] for i in range(len(compact) - n + 1))
-            for w in words:
-                if len(w) >= n and is_topic_term(w, topics):
-                    inside.update(w[i : i + n] for i in range(len(w) - n + 1))
-    return frozenset(g for g, k in inside.items() if k >= TOPIC_INSIDE * total[g])
 
 
 def topic_words() -> frozenset[str]:
@@ -206,7 +184,7 @@ def train(data: Path) -> None:
     from sklearn.linear_model import LogisticRegression
     from sklearn.preprocessing import normalize
 
-    from cxmetrics.text._features import FEATURE_VERSION, features, model_words
+    from cxmetrics.text._features import FEATURE_VERSION, model_features
     from cxmetrics.text._model import SentimentModel
 
     reviews = load(data)
@@ -216,8 +194,7 @@ def train(data: Path) -> None:
     print(short["part"].value_counts().to_dict())
     everything = pd.concat([reviews, short], ignore_index=True)
     started = time.perf_counter()
-    all_words = model_words(everything["review"].tolist())
-    feats = [features(w) for w in all_words]
+    feats = model_features(everything["review"].tolist())
     print(f"features of {len(everything)} texts in {time.perf_counter() - started:.1f} s")
     part = everything["part"].to_numpy()
     is_review = (part == "train")[: len(reviews)]
@@ -242,8 +219,7 @@ def train(data: Path) -> None:
     terms = np.empty(len(vocabulary.vocabulary_), dtype=object)
     for term, index in vocabulary.vocabulary_.items():
         terms[index] = term
-    grams = topic_grams([w for w, keep in zip(all_words[: len(reviews)], is_review, strict=True) if keep], topics)
-    scale = np.array([TOPIC_SCALE if is_topic_term(t, topics) or t in grams else 1.0 for t in terms])
+    scale = np.array([TOPIC_SCALE if is_topic_term(t, topics) else 1.0 for t in terms])
     print(f"{int((scale < 1).sum())} topic features scaled by {TOPIC_SCALE}")
     idf, ratio = idf * scale, ratio * scale
 
@@ -283,34 +259,20 @@ def train(data: Path) -> None:
         augmented(x_nb, truth), y, sample_weight=weights * domain_weights(everything.loc[is_fit, "domain"])
     )
 
-    def scorers(rows: list[tuple[list[str], list[str]]]) -> np.ndarray:
+    def raw(rows: list[tuple[list[str], list[str]]]) -> np.ndarray:
         a, b = matrices(rows)
         share = gate.predict_proba(a)
-        return np.c_[tfidf_model.decision_function(a), nb_model.decision_function(augmented(b, share))]
+        return tfidf_model.decision_function(a) + nb_model.decision_function(augmented(b, share))
 
     cal_feats = [f for f, keep in zip(feats, is_cal, strict=True) if keep]
-    # Stacking and calibration in one step: a logistic regression of the label on the two
-    # scorers' logits over the calibration part, P = 1 / (1 + exp(-(a1 z1 + a2 z2 + c))) (Platt
-    # 1999 with one slope per scorer; Wolpert 1992's stacked generalisation on held-out
-    # predictions). Domain-balanced like the NB scorer: fitted on the pooled split, the
-    # transform would follow the shopping reviews and be over-confident on the noisier
-    # food-delivery and NLPCC ones. Shipped as TF-IDF weights times a1 / a2 and a Platt slope
-    # a2, so the library still reads one summed logit.
+    # Domain-balanced like the NB scorer: fitted on the pooled split, the transform would follow
+    # the shopping reviews and be over-confident on the noisier food-delivery and NLPCC ones.
     platt = LogisticRegression(C=1e6).fit(
-        scorers(cal_feats),
+        raw(cal_feats)[:, None],
         everything["label"].to_numpy()[is_cal],
         sample_weight=domain_weights(everything.loc[is_cal, "domain"]),
     )
-    a1, a2 = (float(v) for v in platt.coef_[0])
-    if a1 <= 0 or a2 <= 0:
-        raise RuntimeError(f"a scorer got a non-positive stacking weight ({a1:.3f}, {a2:.3f})")
-    mix = a1 / a2
-    slope, offset = a2, float(platt.intercept_[0])
-    print(f"stacking: P = sigmoid({a1:.3f} z_tfidf + {a2:.3f} z_nb + {offset:.3f})")
-
-    def raw(rows: list[tuple[list[str], list[str]]]) -> np.ndarray:
-        z = scorers(rows)
-        return mix * z[:, 0] + z[:, 1]
+    slope, offset = float(platt.coef_[0, 0]), float(platt.intercept_[0])
 
     # The neutral band: where the held-out topic fragments (never trained on) score.
     held = [f for f, p in zip(feats, part, strict=True) if p == "fragment_test"][::2]
@@ -322,16 +284,13 @@ def train(data: Path) -> None:
         raise RuntimeError("a feature contains a newline; the vocabulary blob is newline-separated")
     meta = {
         "feature_version": FEATURE_VERSION,
-        "intercepts": [mix * float(tfidf_model.intercept_[0]), float(nb_model.intercept_[0])],
-        "stacking": [a1, a2],
+        "intercepts": [float(tfidf_model.intercept_[0]), float(nb_model.intercept_[0])],
         "calibration": [slope, offset],
         "neutral_band": band,
         "neutral_fragments": len(held),
         "features": len(terms),
         "topic_features": int((scale < 1).sum()),
         "topic_scale": TOPIC_SCALE,
-        "topic_grams": len(grams),
-        "topic_inside": TOPIC_INSIDE,
         "training_reviews": int(is_review.sum()),
         "training_clauses": int((part == "clause").sum()),
         "training_fragments": int((part == "fragment").sum() // 2),
@@ -345,7 +304,7 @@ def train(data: Path) -> None:
     arrays = {
         "vocabulary": np.frombuffer("\n".join(terms).encode("utf-8"), dtype=np.uint8),
         "idf": idf.astype(np.float32),
-        "tfidf_weights": (mix * tfidf_model.coef_[0]).astype(np.float32),
+        "tfidf_weights": tfidf_model.coef_[0].astype(np.float32),
         "nb_ratio": ratio.astype(np.float32),
         "nb_weights": nb_model.coef_[0, :size].astype(np.float32),
         "expert_weights": nb_model.coef_[0, size : size * (1 + len(domains))]

@@ -278,23 +278,3 @@ def test_fast_encoder_on_long_and_mixed_texts():
     np.testing.assert_allclose(
         model.raw_scores(words)[0], model.logits([features(w) for w in words])[0], rtol=1e-12
     )
-
-
-def test_fast_encoder_codes_four_grams_outside_the_basic_plane_exactly():
-    # 4-grams whose characters all fit in 16 bits are coded as integers, others (emoji, rare
-    # CJK extension characters) are looked up as strings: both must count what features() counts
-    from cxmetrics.text._encode import FeatureEncoder
-
-    texts = ["好吃😀😀好吃不贵", "😀😀😀😀", "不好😀吃的😀", "很好很好很好", "𠮷野家不好吃了", "没有😀😀😀"]
-    words = model_words(texts)
-    vocabulary: dict[str, int] = {}
-    reference: Counter[tuple[int, int, float]] = Counter()
-    for d, w in enumerate(words):
-        plus, minus = features(w)
-        for sign, terms in ((1.0, plus), (-1.0, minus)):
-            for term in terms:
-                reference[(d, vocabulary.setdefault(term, len(vocabulary)), sign)] += 1
-    assert any(len(t) == 4 and max(map(ord, t)) >= 1 << 16 for t in vocabulary)
-    assert any(len(t) == 4 and max(map(ord, t)) < 1 << 16 for t in vocabulary)
-    ids, signs, doc = FeatureEncoder(vocabulary).encode(words)
-    assert Counter(zip(doc.tolist(), ids.tolist(), signs.tolist(), strict=True)) == reference

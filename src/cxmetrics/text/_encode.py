@@ -1,15 +1,12 @@
 """Fast feature counting for scoring: the counts of :func:`~cxmetrics.text._features.features`
 without building a string per character n-gram.
 
-Most features are character 1–4-grams and short words. A string of at most three characters is
+Most features are character 1–3-grams and short words. A string of at most three characters is
 coded exactly as one integer, its code points in 21-bit fields (``c0 << 42 | c1 << 21 | c2``;
-code points are below 2**21 and never 0 in text, so lengths cannot collide). A character 4-gram
-whose code points are all below 2**16 (the Basic Multilingual Plane: every common Chinese
-character) is coded exactly in 16-bit fields of an unsigned 64-bit integer, searched in a table
-of its own; the rare 4-grams with a character above it (emoji) are looked up as strings. The
-batch becomes one numpy array of code points, every n-gram's code is computed with shifts, and
-the vocabulary is searched with ``np.searchsorted``. Only word bigrams, marked words, words
-longer than three characters and those rare 4-grams go through the dictionary. A dict lookup costs ~0.35 µs here (the 300k-entry table
+code points are below 2**21 and never 0 in text, so lengths cannot collide). The batch becomes
+one numpy array of code points, every n-gram's code is computed with shifts, and the vocabulary
+is searched with ``np.searchsorted``. Only word bigrams, marked words and words longer than three
+characters go through the dictionary. A dict lookup costs ~0.35 µs here (the 300k-entry table
 does not fit in cache); this path is four to five times faster than looking up every string.
 """
 
@@ -25,21 +22,12 @@ __all__ = ["FeatureEncoder"]
 
 _BITS = 21
 _MAX_CODED = 3
-_GRAM4 = 4
-_BITS4 = 16
 
 
 def _code(term: str) -> int:
     value = 0
     for ch in term:
         value = (value << _BITS) | ord(ch)
-    return value
-
-
-def _code4(term: str) -> int:
-    value = 0
-    for ch in term:
-        value = (value << _BITS4) | ord(ch)
     return value
 
 
@@ -52,14 +40,6 @@ class FeatureEncoder:
         coded.sort()
         self.codes = np.array([c for c, _ in coded], dtype=np.int64)
         self.code_ids = np.array([i for _, i in coded], dtype=np.int64)
-        coded4 = [
-            (_code4(t), i)
-            for t, i in vocabulary.items()
-            if len(t) == _GRAM4 and " " not in t and max(map(ord, t)) < 1 << _BITS4
-        ]
-        coded4.sort()
-        self.codes4 = np.array([c for c, _ in coded4], dtype=np.uint64)
-        self.code4_ids = np.array([i for _, i in coded4], dtype=np.int64)
 
     def _find(self, codes: np.ndarray) -> np.ndarray:
         """Vocabulary ids of codes, −1 where absent."""
@@ -67,13 +47,6 @@ class FeatureEncoder:
             return np.full(len(codes), -1, dtype=np.int64)
         pos = np.minimum(np.searchsorted(self.codes, codes), len(self.codes) - 1)
         return np.where(self.codes[pos] == codes, self.code_ids[pos], -1)
-
-    def _find4(self, codes: np.ndarray) -> np.ndarray:
-        """Vocabulary ids of 4-gram codes, −1 where absent."""
-        if not len(self.codes4):
-            return np.full(len(codes), -1, dtype=np.int64)
-        pos = np.minimum(np.searchsorted(self.codes4, codes), len(self.codes4) - 1)
-        return np.where(self.codes4[pos] == codes, self.code4_ids[pos], -1)
 
     def encode(self, batch: list[list[str]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Known feature occurrences of each text's cleaned words: ids, signs (±1), text index."""
@@ -128,27 +101,6 @@ class FeatureEncoder:
             ids.append(self._find(code[valid]))
             signs.append(np.where(inside_end[:total][valid] >= positions[valid] + size, -1.0, 1.0))
             docs.append(text_of[valid])
-
-        # character 4-grams: coded in 16-bit fields when every character fits, else as strings
-        valid = positions + _GRAM4 <= text_end
-        start4 = positions[valid]
-        window = np.stack([padded[start4 + j] for j in range(_GRAM4)])
-        fits = window.max(axis=0, initial=0) < 1 << _BITS4
-        code4 = np.zeros(len(start4), dtype=np.uint64)
-        for j in range(_GRAM4):
-            code4 = (code4 << np.uint64(_BITS4)) | window[j].astype(np.uint64)
-        ids.append(self._find4(code4[fits]))
-        sign4 = np.where(inside_end[:total][start4] >= start4 + _GRAM4, -1.0, 1.0)
-        signs.append(sign4[fits])
-        docs.append(text_of[start4[fits]])
-        if not fits.all():
-            compact = "".join(all_words)
-            for i, sign, d in zip(
-                start4[~fits].tolist(), sign4[~fits].tolist(), text_of[start4[~fits]].tolist(), strict=True
-            ):
-                strings.append(compact[i : i + _GRAM4])
-                string_sign.append(sign)
-                string_doc.append(d)
 
         short = word_lengths <= _MAX_CODED
         word_code = np.zeros(int(short.sum()), dtype=np.int64)

@@ -1,4 +1,4 @@
-"""The sentiment model's features: jieba words and word bigrams, character 1–4-grams, and
+"""The sentiment model's features: jieba words and word bigrams, character 1–3-grams, and
 polarity shifting inside negation scopes.
 
 A negator (不, 没有, 并非 …) opens a scope over the next words of its clause. Inside it, each
@@ -31,7 +31,7 @@ __all__ = [
 ]
 
 # Bumped whenever the features change; the weights file records the version it was trained on.
-FEATURE_VERSION = 4
+FEATURE_VERSION = 3
 
 NEGATORS = frozenset(
     "不 没 没有 别 无 未 非 不是 不太 不会 不能 不够 不怎么 毫无 并不 从不 从没 没什么 "  # noqa: SIM905
@@ -45,7 +45,7 @@ _SCOPE_BREAKERS = frozenset(["但", "但是", "可是", "不过", "就是", "而
 _NEGATION_REACH = 2
 _CLAUSE_END = frozenset(",.!?;:，。！？；：~～…、")
 _MARKERS = NEGATORS | DEGREES
-_CHAR_ORDERS = (1, 2, 3, 4)
+_CHAR_ORDERS = (1, 2, 3)
 _SHORT_NEGATORS = frozenset("不没无未别")
 
 #: Features of one text: those counted +1 and those counted −1 (duplicates kept: counts matter).

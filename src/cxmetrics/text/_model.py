@@ -1,13 +1,11 @@
-"""The shipped sentiment model: two linear scorers over the same features, stacked in logit
+"""The shipped sentiment model: two linear scorers over the same features, averaged in logit
 space and calibrated by a Platt transform.
 
 Scorer one is logistic regression on sublinear TF-IDF (``1 + ln tf`` times ``ln((1+n)/(1+df)) + 1``,
 L2-normalised per text). Scorer two is NB-weighted logistic regression (Wang & Manning 2012,
 "Baselines and bigrams", ACL): binary presence scaled by the naive-Bayes log-count ratio ``r``,
-L2-normalised. ``P(positive) = 1 / (1 + exp(-(a1 z1 + a2 z2 + c)))`` with ``a1, a2, c`` fitted
-on a calibration split the scorers never saw (Platt 1999 with one slope per scorer: stacking,
-Wolpert 1992); the file stores scorer one's weights times ``a1 / a2``, so the library reads
-``P = 1 / (1 + exp(-(a (z1 + z2) + c)))`` with ``a = a2``. ``scripts/sentiment_model.py`` trains it
+L2-normalised. ``P(positive) = 1 / (1 + exp(-(a (z1 + z2) + c)))`` with ``a, c`` fitted on a
+calibration split the scorers never saw (Platt 1999). ``scripts/sentiment_model.py`` trains it
 and checks this code against the training library's own predictions.
 """
 

@@ -163,7 +163,7 @@ def sentiment(
     """Sentiment of Chinese feedback: calibrated P(positive) and a positive/neutral/negative label.
 
     ``method="cxmetrics"`` (default) is the library's own model: two linear scorers over jieba
-    words, word bigrams, character 1–4-grams and negation/degree-marked words, trained on
+    words, word bigrams, character 1–3-grams and negation/degree-marked words, trained on
     food-delivery, e-commerce and NLPCC-2014 reviews and calibrated with a Platt transform on
     reviews it was not trained on (see the model card, ``docs/guide/sentiment_model.md``). Text
     is normalised first (Traditional → Simplified, full-width → half-width, URLs removed), so
