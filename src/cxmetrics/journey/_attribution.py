@@ -118,7 +118,7 @@ def attribution(
     _checks.option(method, METHODS, "method")
     _log.check_names(touchpoint=touchpoint)
     log = _log.prepare(data, customer=customer, time=time, stage=stage,
-                       attributes=[touchpoint] if touchpoint else [])
+                       roles={"touchpoint": touchpoint})
     _log.check_steps(log, [conversion_stage], minimum=1, role="conversion_stage")
     frame = log.frame.with_columns(nw.col(touchpoint or STAGE).alias(TOUCH))
     first_conversion = nw.when(nw.col(STAGE) == conversion_stage).then(nw.col(POS)).min().over(CIDX)

@@ -40,7 +40,7 @@ def _funnel_reach(events: Any, customer: str, time: str, stage: str, steps: Sequ
         raise ValueRangeError("step_window needs an order of steps; it does not apply with order='any'")
     window_us = _log.duration_expr(window, "window")
     step_us = _log.duration_expr(step_window, "step_window")
-    log = _log.prepare(events, customer=customer, time=time, stage=stage, attributes=by, session=session)
+    log = _log.prepare(events, customer=customer, time=time, stage=stage, roles={"by": by}, session=session)
     steps = _log.check_steps(log, steps)
     customers = _log.first_per_customer(log.frame, by)
     keys, group = _frame.group_codes(customers, by)

@@ -146,7 +146,7 @@ def gaps(
     _log.check_names(session=session)
     attributes = _switch_columns(data, switch)
     limit = _log.duration_expr(within, "within")
-    log = _log.prepare(data, customer=customer, time=time, stage=stage, attributes=[*attributes, *strata],
+    log = _log.prepare(data, customer=customer, time=time, stage=stage, roles={"switch": attributes, "by": strata},
                        session=session)
     for attribute in attributes:
         if log.frame[attribute].null_count() == len(log.frame):

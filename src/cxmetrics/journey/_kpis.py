@@ -10,6 +10,7 @@ import numpy as np
 
 from cxmetrics import _checks, _frame, _stats
 from cxmetrics._typing import same_frame
+from cxmetrics.errors import ValueRangeError
 from cxmetrics.journey import _log
 from cxmetrics.journey._log import CIDX, CUSTOMER, POS, STAGE, TIME
 from cxmetrics.journey._reach import reach
@@ -119,13 +120,16 @@ def journey_kpis(
     """
     group_by = _frame.as_list(by)
     confidence = _checks.confidence(confidence)
+    if conversion_stage is None:
+        raise ValueRangeError("conversion_stage must be a stage value (the stage that counts as a "
+                              "conversion), got None")
     _log.check_names(session=session)
     gap = _log.duration_expr(session_gap, "session_gap", allow_none=session is not None)
     window_us = _log.duration_expr(window, "window")
     # no silent None: the repeat-contact KPI is left out by support_stage=None, not here
     repeat_us = _log.duration_expr(repeat_window, "repeat_window", allow_none=False)
     log = _log.prepare(data, customer=customer, time=time, stage=stage,
-                       attributes=[*group_by, *([session] if session else [])])
+                       roles={"by": group_by, "session": session})
     _log.check_steps(log, [s for s in (conversion_stage, checkout_stage, support_stage) if s is not None],
                      minimum=1, role="conversion_stage, checkout_stage and support_stage")
     customers = _log.first_per_customer(log.frame, group_by)

@@ -98,8 +98,8 @@ def transitions(
     exits = _checks.flag(exits, "exits")
     _log.check_names(session=session)
     _checks.no_clash(group_by, TRANSITION_COLUMNS, function="transitions")
-    attributes = [*group_by, *([session] if session else [])]
-    frame = _log.narrowed(data, customer=customer, time=time, stage=stage, attributes=attributes)
+    frame = _log.narrowed(data, customer=customer, time=time, stage=stage,
+                          roles={"by": group_by, "session": session})
     backend = _frame.eager_implementation(frame)
     if isinstance(frame, nw.LazyFrame) and session is None and not frame.implementation.is_dask():
         # the engine orders each customer's events itself (window functions): nothing is collected
@@ -221,8 +221,7 @@ def paths(
     _log.check_names(session=session)
     max_length = _checks.whole(max_length, "max_length", low=1)
     collapse_repeats = _checks.flag(collapse_repeats, "collapse_repeats")
-    log = _log.prepare(data, customer=customer, time=time, stage=stage,
-                       attributes=[session] if session else [])
+    log = _log.prepare(data, customer=customer, time=time, stage=stage, roles={"session": session})
     part = _partition(session)
     frame = log.frame
     if conversion_stage is not None:
@@ -331,7 +330,7 @@ def time_between(
     group_by = _frame.as_list(by)
     per_unit = _log.check_unit(unit)
     _checks.no_clash(group_by, TIME_BETWEEN_COLUMNS, function="time_between")
-    log = _log.prepare(data, customer=customer, time=time, stage=stage, attributes=group_by)
+    log = _log.prepare(data, customer=customer, time=time, stage=stage, roles={"by": group_by})
     steps = _log.check_steps(log, [from_stage, to_stage], role="from_stage and to_stage")
     customers = _log.first_per_customer(log.frame, group_by)
     keys, group = _frame.group_codes(customers, group_by)
