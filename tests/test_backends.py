@@ -393,3 +393,18 @@ def test_retention_summaries_match_pandas(backend: str, name: str) -> None:
     result = RETENTION_CALLS[name](convert(log, backend))
     check_kind(result, backend, per_row=False)
     assert_same(result, expected)
+
+
+# ------------------------------------------------------------------------------- journey
+
+
+@pytest.mark.parametrize("backend", OTHER_BACKENDS)
+def test_to_records_gives_the_pandas_records(backend: str) -> None:
+    frame = pd.DataFrame({
+        "customer": [1, 2, 3], "score": [0.5, float("nan"), float("inf")],
+        "when": pd.to_datetime(["2024-01-01 00:00", "2024-01-02 10:30", None]), "label": ["a", None, "c"],
+    })
+    assert cx.to_records(convert(frame, backend)) == cx.to_records(frame)
+    summary = cx.funnel(simulate_journeys(40, seed=3), customer="customer", time="time", stage="stage",
+                        steps=["home", "product", "purchase"], by="device")
+    assert cx.to_records(convert(summary, backend)) == cx.to_records(summary)

@@ -52,7 +52,11 @@ def as_list(columns: str | Sequence[str] | None, role: str = "by") -> list[str]:
 
 
 def from_native(data: Any, *, name: str = "data") -> Frame:
-    """Wrap a pandas / polars / pyarrow (eager or lazy) frame for narwhals."""
+    """Wrap a pandas / polars / pyarrow (eager or lazy) frame for narwhals.
+
+    Anything else raises :class:`ColumnTypeError`; a pandas frame with a column name twice
+    raises :class:`ColumnClashError` naming it.
+    """
     try:
         return nw.from_native(data)
     except TypeError as exc:
@@ -60,6 +64,10 @@ def from_native(data: Any, *, name: str = "data") -> Frame:
             f"{name} must be a DataFrame (pandas, polars, pyarrow, or a lazy frame narwhals "
             f"supports), got {type(data).__name__}"
         ) from exc
+    except nw.exceptions.DuplicateError as exc:  # pandas allows a column name twice
+        raise ColumnClashError(
+            f"{name} has a column name more than once ({str(exc).splitlines()[-1].strip()}); "
+            f"rename the columns so each is distinct") from exc
 
 
 def require_columns(frame: Frame, roles: Mapping[str, str | Sequence[str] | None]) -> None:
