@@ -151,8 +151,8 @@ def gaps(
     _log.check_names(session=session)
     attributes = _switch_columns(data, switch)
     limit = _log.duration_expr(within, "within")
-    log = _log.prepare(data, customer=customer, time=time, stage=stage, roles={"switch": attributes, "by": strata},
-                       session=session)
+    log = _log.prepare(data, customer=customer, time=time, stage=stage,
+                       roles={"switch": attributes, "by": strata}, session=session)
     for attribute in attributes:
         if log.frame[attribute].null_count() == len(log.frame):
             raise MissingValueError(f"switch column {attribute!r} is entirely missing; nothing can switch")

@@ -232,24 +232,9 @@ def check_steps(events: Events, steps: Sequence[Any], minimum: int = 2,
         raise ValueRangeError(f"{what} at least {minimum} steps, got {len(steps)}: {list(steps)}")
     if len(set(steps)) != len(steps):
         raise ValueRangeError(f"{role} must be distinct stages, got {list(steps)}")
-    stages = events.frame[STAGE].unique().to_list()
-    present = {s for s in steps if any(_same_stage(s, value) for value in stages)}
-    absent = [s for s in steps if s not in present]
-    if absent:
-        raise ValueRangeError(
-            f"{role} {absent} do not occur in stage column {events.stage!r} (stages: "
-            f"{format_examples(sorted(map(str, stages)), limit=8)})")
+    _checks.present(steps, events.frame[STAGE].unique().to_list(), role,
+                     f"stage column {events.stage!r}")
     return list(steps)
-
-
-def _same_stage(step: Any, value: Any) -> bool:
-    """A step matches a stage value of the same kind (text to text, number to number)."""
-    if isinstance(step, str) != isinstance(value, str) or isinstance(step, bool) != isinstance(value, bool):
-        return False
-    try:
-        return bool(step == value)
-    except (TypeError, ValueError):
-        return False
 
 
 def step_code(steps: Sequence[Any]) -> nw.Expr:

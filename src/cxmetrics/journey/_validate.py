@@ -8,6 +8,7 @@ from typing import Any
 import narwhals as nw
 
 from cxmetrics import _frame, _time
+from cxmetrics.errors import ColumnClashError
 from cxmetrics.journey import _log
 
 SESSION = "session"
@@ -119,7 +120,17 @@ def validate_events(
     attributes = [c for c in (session if session_gap is None else None, channel, device, department) if c]
     frame = _frame.from_native(data)
     _frame.require_columns(frame, {"customer": customer, "time": time, "stage": stage,
-                                   "attribute": attributes})
+                                   "session": session if session_gap is None else None,
+                                   "channel": channel, "device": device, "department": department})
+    internal = [c for c in (_log.ROW, _log.TIME) if c in frame.collect_schema().names()]
+    if internal:
+        raise ColumnClashError(
+            f"column {internal} has the name of a column validate_events uses internally "
+            f"(the prefix {_log.INTERNAL_PREFIX!r} is reserved); rename it first")
+    if session is None and session_gap is not None and SESSION in frame.collect_schema().names():
+        raise ColumnClashError(
+            f"session_gap writes a {SESSION!r} column and the log has one already; pass "
+            f"session={SESSION!r} to replace it, another name to write there, or rename it")
     # every column is kept; only the named ones define duplicates
     data = _time.object_times(_frame.collect(frame), time)
     rows = len(data)
@@ -129,7 +140,7 @@ def validate_events(
     null_time -= unparsable
     data = data.filter(~nw.col(customer).is_null() & ~nw.col(stage).is_null() & ~nw.col(time).is_null())
     data = data.with_row_index(_log.ROW)
-    key = [customer, time, stage, *attributes]
+    key = list(dict.fromkeys([customer, time, stage, *attributes]))
     first = nw.col(_log.ROW) == nw.col(_log.ROW).min().over(*key)
     deduplicated = data.filter(first)
     duplicates = len(data) - len(deduplicated)

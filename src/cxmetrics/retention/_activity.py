@@ -23,8 +23,15 @@ from typing import Any, cast
 import narwhals as nw
 import numpy as np
 
-from cxmetrics import _frame, _time
-from cxmetrics.errors import CXMetricsError, DesignError, MissingValueError, check_choice, format_examples
+from cxmetrics import _checks, _frame, _time
+from cxmetrics.errors import (
+    ColumnClashError,
+    CXMetricsError,
+    DesignError,
+    MissingValueError,
+    check_choice,
+    format_examples,
+)
 
 CUSTOMER = "__cx_customer"
 PERIOD = "__cx_period"
@@ -57,7 +64,7 @@ def check_by(by: str | Sequence[str] | None, reserved: Sequence[str]) -> list[st
     by_list = _frame.as_list(by)
     clash = [b for b in by_list if b in reserved]
     if clash:
-        raise CXMetricsError(f"by columns {clash} clash with the result's columns {list(reserved)}")
+        raise ColumnClashError(f"by columns {clash} clash with the result's columns {list(reserved)}")
     return by_list
 
 
@@ -94,6 +101,8 @@ def prepare(
         if not values:
             raise CXMetricsError("active must name at least one stage value")
         assert stage is not None
+        stages = _frame.collect(frame.select(stage).unique())[stage].to_list()
+        _checks.comparable(values, stages, "active", f"stage column {stage!r}")
         columns.append(nw.col(stage).is_in(values).fill_null(value=False).alias(RETURN))
     if also is not None:
         columns.append(_time.period_code(frame, time, also, check_missing=False)[0].alias(LONG))

@@ -115,6 +115,9 @@ def retention_counts(
     cohorts, returns = A.returns_and_cohorts(log)
     sizes = A.cohort_sizes(log, cohorts)
     keys = [*by_list, A.COHORT]
+    cohort_codes = np.asarray(sizes[A.COHORT].to_numpy(), dtype=np.int64)
+    if len(cohort_codes):  # no period after the log's last is observable: a huge periods costs nothing
+        periods = min(periods, max(int(log.last - cohort_codes.min()), 0))
     offset = nw.col(A.OFFSET)
     if kind == "n-day":
         starts = ends = np.arange(periods + 1)
