@@ -70,6 +70,16 @@ def from_native(data: Any, *, name: str = "data") -> Frame:
             f"rename the columns so each is distinct") from exc
 
 
+def unused_name(name: str, taken: Sequence[str]) -> str:
+    """``name``, or ``name`` with a numeric suffix, whichever is not among ``taken``: an internal
+    column kept out of the way of the caller's columns."""
+    candidate, k = name, 0
+    while candidate in taken:
+        k += 1
+        candidate = f"{name}_{k}"
+    return candidate
+
+
 def require_columns(frame: Frame, roles: Mapping[str, str | Sequence[str] | None]) -> None:
     """Check that every column named for a role exists; say which role and which names."""
     available = frame.collect_schema().names()

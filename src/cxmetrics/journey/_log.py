@@ -246,12 +246,13 @@ def step_code(steps: Sequence[Any]) -> nw.Expr:
 
 
 def with_sessions(frame: nw.DataFrame[Any], partition: Sequence[str], gap: int,
-                  name: str) -> nw.DataFrame[Any]:
+                  name: str, time: str = TIME) -> nw.DataFrame[Any]:
     """Session ids on a frame sorted by ``partition`` then ``TIME``: a session starts at each
-    partition's first event and after every gap longer than ``gap`` microseconds. Ids are
+    partition's first event and after every gap longer than ``gap`` microseconds (``time``:
+    the int64 microsecond column). Ids are
     unique over the frame and increase in row order."""
-    previous = behind(TIME, 1, partition)
-    starts = (previous.is_null() | (nw.col(TIME) - previous > gap)).cast(nw.Int64)
+    previous = behind(time, 1, partition)
+    starts = (previous.is_null() | (nw.col(time) - previous > gap)).cast(nw.Int64)
     return frame.with_columns(starts.alias(name)).with_columns(nw.col(name).cum_sum())
 
 

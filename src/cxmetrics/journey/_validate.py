@@ -122,11 +122,8 @@ def validate_events(
     _frame.require_columns(frame, {"customer": customer, "time": time, "stage": stage,
                                    "session": session if session_gap is None else None,
                                    "channel": channel, "device": device, "department": department})
-    internal = [c for c in (_log.ROW, _log.TIME) if c in frame.collect_schema().names()]
-    if internal:
-        raise ColumnClashError(
-            f"column {internal} has the name of a column validate_events uses internally "
-            f"(the prefix {_log.INTERNAL_PREFIX!r} is reserved); rename it first")
+    taken = frame.collect_schema().names()
+    row, moment_column = _frame.unused_name(_log.ROW, taken), _frame.unused_name(_log.TIME, taken)
     if session is None and session_gap is not None and SESSION in frame.collect_schema().names():
         raise ColumnClashError(
             f"session_gap writes a {SESSION!r} column and the log has one already; pass "
@@ -139,24 +136,24 @@ def validate_events(
     null_customer, null_stage, null_time = (int(v) for v in counts)
     null_time -= unparsable
     data = data.filter(~nw.col(customer).is_null() & ~nw.col(stage).is_null() & ~nw.col(time).is_null())
-    data = data.with_row_index(_log.ROW)
+    data = data.with_row_index(row)
     key = list(dict.fromkeys([customer, time, stage, *attributes]))
-    first = nw.col(_log.ROW) == nw.col(_log.ROW).min().over(*key)
+    first = nw.col(row) == nw.col(row).min().over(*key)
     deduplicated = data.filter(first)
     duplicates = len(data) - len(deduplicated)
     moment = _log.instant(deduplicated, time)
-    ordered = deduplicated.with_columns(moment.alias(_log.TIME)).sort([customer, _log.TIME, _log.ROW])
-    was_sorted = bool((ordered[_log.ROW].to_numpy()[1:] > ordered[_log.ROW].to_numpy()[:-1]).all())
+    ordered = deduplicated.with_columns(moment.alias(moment_column)).sort([customer, moment_column, row])
+    was_sorted = bool((ordered[row].to_numpy()[1:] > ordered[row].to_numpy()[:-1]).all())
     sessions = None
     if session_gap is not None:
         gap = _log.duration_expr(session_gap, "session_gap")
         assert gap is not None
         name = session or SESSION
-        ordered = _log.with_sessions(ordered, [customer], gap, name)
+        ordered = _log.with_sessions(ordered, [customer], gap, name, time=moment_column)
         # per-customer numbers 1, 2, ... from the frame-wide ids
         ordered = ordered.with_columns(nw.col(name) - nw.col(name).min().over(customer) + 1)
         sessions = _count_sessions(ordered, customer, name)
-    clean = ordered.drop(_log.ROW, _log.TIME)
+    clean = ordered.drop(row, moment_column)
     report = EventReport(rows=rows, null_customer=null_customer, null_stage=null_stage, null_time=null_time,
                          unparsable_time=unparsable, duplicates=duplicates, kept=len(clean),
                          customers=int(clean[customer].n_unique()), sessions=sessions, was_sorted=was_sorted,

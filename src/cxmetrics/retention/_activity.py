@@ -60,11 +60,16 @@ class Log:
 
 
 def check_by(by: str | Sequence[str] | None, reserved: Sequence[str]) -> list[str]:
-    """``by`` as a list, refusing names that clash with result columns."""
+    """``by`` as a list, refusing names that clash with result or internal (``__cx_``) columns."""
     by_list = _frame.as_list(by)
     clash = [b for b in by_list if b in reserved]
     if clash:
         raise ColumnClashError(f"by columns {clash} clash with the result's columns {list(reserved)}")
+    internal = [b for b in by_list if b.startswith("__cx_")]
+    if internal:
+        raise ColumnClashError(
+            f"by columns {internal} start with '__cx_', the prefix cxmetrics keeps for its internal "
+            f"columns; rename them first")
     return by_list
 
 

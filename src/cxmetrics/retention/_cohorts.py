@@ -65,17 +65,17 @@ class Counts:
 
 def check_brackets(brackets: Any) -> np.ndarray:
     """Brackets as an (m, 2) array of [first, last] periods: whole numbers, ascending, disjoint."""
-    if brackets is None or isinstance(brackets, str) or len(brackets) == 0:
+    if brackets is None or isinstance(brackets, str) or not isinstance(brackets, Sequence) or not brackets:
         raise CXMetricsError("kind='bracket' needs brackets=, a list of (first, last) periods, "
                              f"such as [(1, 1), (2, 7), (8, 30)]; got {brackets!r}")
     pairs = []
     for pair in brackets:
         if isinstance(pair, str) or not isinstance(pair, Sequence) or len(pair) != 2:
-            raise CXMetricsError(f"each bracket is a (first, last) pair of periods, got {pair!r}")
-        first = A.whole_number(pair[0], "a bracket's first period")
-        last = A.whole_number(pair[1], "a bracket's last period")
+            raise CXMetricsError(f"each of brackets is a (first, last) pair of periods, got {pair!r}")
+        first = A.whole_number(pair[0], "the first period of each of brackets")
+        last = A.whole_number(pair[1], "the last period of each of brackets")
         if last < first:
-            raise CXMetricsError(f"bracket {tuple(pair)!r} ends before it starts")
+            raise CXMetricsError(f"brackets: {tuple(pair)!r} ends before it starts")
         pairs.append((first, last))
     for (_, end), (start, _) in itertools.pairwise(pairs):
         if start <= end:
