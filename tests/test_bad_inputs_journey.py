@@ -186,7 +186,8 @@ def edge_inputs(base: pd.DataFrame, call: Call) -> dict[str, tuple[pd.DataFrame,
     if call.by:
         by = call.by
         # retention groups are customer properties: whole customers get a missing key
-        null_rows = np.flatnonzero(base["customer"] % 4 == 0 if by == "plan" else np.arange(len(base)) % 4 == 0)
+        every_fourth = base["customer"] % 4 == 0 if by == "plan" else np.arange(len(base)) % 4 == 0
+        null_rows = np.flatnonzero(every_fourth)
         cases.update({
             "null_group_keys": (_nulls(base, by, list(null_rows)), {}, OK),
             "categorical_groups": (base.assign(**{by: base[by].astype("category")}), {}, OK),
@@ -568,12 +569,13 @@ def test_to_records_edge_values() -> None:
 ])
 def test_warm_up_refuses_bad_parts_and_dictionaries(parts: tuple[Any, ...], user_dicts: Any,
                                                     error: type[Exception]) -> None:
-    with pytest.raises(error, match="part|user_dicts"):
+    with pytest.raises(error, match=r"part|user_dicts"):
         cx.warm_up(*parts, user_dicts=user_dicts)
 
 
 @pytest.mark.parametrize(("value", "micro"), [
-    ("30min", 30 * 60_000_000), ("1h30min", 5_400_000_000), ("1.5h", 5_400_000_000), ("2d", 2 * 86_400_000_000),
+    ("30min", 30 * 60_000_000), ("1h30min", 5_400_000_000), ("1.5h", 5_400_000_000),
+    ("2d", 2 * 86_400_000_000),
     ("1W", 7 * 86_400_000_000), ("250ms", 250_000), (".5s", 500_000), (dt.timedelta(minutes=2), 120_000_000),
     (pd.Timedelta("90s"), 90_000_000), (np.timedelta64(3, "h"), 3 * 3_600_000_000),
 ])
