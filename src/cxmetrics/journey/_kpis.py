@@ -138,8 +138,13 @@ def journey_kpis(
     repeat_us = _log.duration_expr(repeat_window, "repeat_window", allow_none=False)
     log = _log.prepare(data, customer=customer, time=time, stage=stage,
                        roles={"by": group_by, "session": session})
-    _log.check_steps(log, [s for s in (conversion_stage, checkout_stage, support_stage) if s is not None],
-                     minimum=1, role="conversion_stage, checkout_stage and support_stage")
+    named = {"conversion_stage": conversion_stage, "checkout_stage": checkout_stage,
+             "support_stage": support_stage}
+    for role, value in named.items():
+        if value is not None:
+            _log.check_steps(log, [value], minimum=1, role=role)
+    _log.check_steps(log, [s for s in named.values() if s is not None], minimum=1,
+                     role="conversion_stage, checkout_stage and support_stage")
     customers = _log.first_per_customer(log.frame, group_by)
     keys, group = _frame.group_codes(customers, group_by)
     n_groups = 1 if keys is None else len(keys)
