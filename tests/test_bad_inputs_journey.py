@@ -300,8 +300,8 @@ BAD: dict[str, list[Any]] = {
     "session": [3, "nope", ["department"]],
     "touchpoint": [3, "nope"],
     "switch": [3, "nope"],
-    "reference": ["nobody"],
-    "steps": [5, "home", ["home"], ["home", "home"], ["home", None], ["home", ["product"]],
+    "reference": ["nobody", pd.NA, ["app"]],
+    "steps": [5, "home", ["home"], ["home", "home"], ["home", None], ["home", pd.NA], ["home", ["product"]],
               [1, 2], ["home", float("nan")], {"home", "purchase"}],
     "from_stage": [None, ["home"], 1],
     "conversion_stage": [None, ["purchase"], 1, "zzz"],
@@ -597,3 +597,11 @@ def test_a_bare_number_counts_the_unit_its_argument_names() -> None:
         _time.parse_duration(float("inf"), "horizon_days", unit="D")
     with pytest.raises(errors.ValueRangeError, match="horizon_days"):
         _time.parse_duration(-2, "horizon_days", unit="D")
+
+
+def test_validate_events_keeps_a_lazy_log_lazy() -> None:
+    log = base_log()
+    expected, expected_report = cx.validate_events(log, **J, session_gap="30min")
+    lazy, report = cx.validate_events(pl.from_pandas(log).lazy(), **J, session_gap="30min")
+    assert isinstance(lazy, pl.LazyFrame) and report == expected_report
+    same_result(as_pandas(lazy), as_pandas(expected))

@@ -36,6 +36,7 @@ check                     accepts                                        error
 :func:`finite_column`     a numeric column without +-inf                 ValueRangeError
 :func:`present`           values that occur in a column (same kind)      ValueRangeError
 :func:`comparable`        values of the kind a column holds              ValueRangeError
+:func:`position`          where a value is among a few (or None)         (no error)
 :func:`fitted`            a model whose ``params_`` is set               NotFittedError
 ========================  =============================================  =====================
 """
@@ -72,6 +73,7 @@ __all__ = [
     "no_clash",
     "number",
     "option",
+    "position",
     "present",
     "probability",
     "seed",
@@ -286,3 +288,12 @@ def comparable(wanted: Sequence[Any], found: Sequence[Any], role: str, column: s
         raise ValueRangeError(
             f"{role} {wrong} cannot match {column}, which holds values such as "
             f"{format_examples(shown, limit=8)} (a number never equals a text value)")
+
+
+def position(value: Any, values: Sequence[Any]) -> int | None:
+    """Index of ``value`` among ``values`` by :func:`present`'s rule (same kind, equal), or
+    None; a missing value such as ``pd.NA`` matches nothing instead of raising."""
+    for i, candidate in enumerate(values):
+        if _same_value(value, candidate):
+            return i
+    return None

@@ -314,7 +314,8 @@ def compare_funnels(
     steps, keys, group, result = reached.steps, reached.keys, reached.group, reached.result
     assert keys is not None
     labels = keys[by].to_list()
-    if reference is not None and reference not in labels:
+    reference_at = None if reference is None else _checks.position(reference, labels)
+    if reference is not None and reference_at is None:
         raise ValueRangeError(f"reference {reference!r} is not a value of {by!r}; values: {labels}")
     entered = _per_group(result.entered, group, len(labels))
     converted = _per_group(result.converted, group, len(labels))
@@ -323,9 +324,9 @@ def compare_funnels(
         "entered_other", "previous_step_other", "converted_other", "rate_other")}
     for step in range(1, len(steps)):
         for g, label in enumerate(labels):
-            if reference is not None and label == reference:
+            if reference_at is not None and g == reference_at:
                 continue
-            other = ([labels.index(reference)] if reference is not None
+            other = ([reference_at] if reference_at is not None
                      else [h for h in range(len(labels)) if h != g])
             n_a, x_a = entered[step - 1, g], converted[step - 1, g]
             n_b, x_b = entered[step - 1, other].sum(), converted[step - 1, other].sum()

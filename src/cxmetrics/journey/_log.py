@@ -224,7 +224,7 @@ def check_steps(events: Events, steps: Sequence[Any], minimum: int = 2,
             raise ValueRangeError(f"{role} must be a list of stage values, got {steps!r}")
         steps = [steps]
     for step in steps:
-        if isinstance(step, (list, tuple, set, dict)) or step is None or step != step:
+        if isinstance(step, (list, tuple, set, dict)) or step is None or _missing(step):
             raise ValueRangeError(
                 f"{role} must be stage values (not lists, None or NaN), got {step!r}")
     if len(steps) < minimum:
@@ -235,6 +235,14 @@ def check_steps(events: Events, steps: Sequence[Any], minimum: int = 2,
     _checks.present(steps, events.frame[STAGE].unique().to_list(), role,
                      f"stage column {events.stage!r}")
     return list(steps)
+
+
+def _missing(value: Any) -> bool:
+    """NaN, NaT and ``pd.NA`` (whose comparisons are not booleans)."""
+    try:
+        return bool(value != value)
+    except (TypeError, ValueError):
+        return True
 
 
 def step_code(steps: Sequence[Any]) -> nw.Expr:

@@ -96,7 +96,12 @@ def validate_events(
     -----
     Edge inputs: an empty log gives an empty log and a report of zeros; unparsable text
     times are counted and dropped (not an error, this is the cleaning step); pandas object
-    columns of dates are dates.
+    columns of dates are dates. A lazy input is read once (the report needs its counts) and
+    the clean log comes back as a lazy frame of the same engine. Every caller column is
+    kept, even ones named like internal columns (``__cx_row``); ``session_gap`` without
+    ``session`` refuses to overwrite an existing ``session`` column
+    (:class:`~cxmetrics.errors.ColumnClashError`), while a column named by ``session`` is
+    replaced by the new numbers.
 
     Examples
     --------
@@ -158,6 +163,8 @@ def validate_events(
                          unparsable_time=unparsable, duplicates=duplicates, kept=len(clean),
                          customers=int(clean[customer].n_unique()), sessions=sessions, was_sorted=was_sorted,
                          mixed_offsets=mixed)
+    if isinstance(frame, nw.LazyFrame):  # a per-row result: a lazy input gets a lazy log back
+        return _frame.into_engine(clean, frame).to_native(), report
     return _frame.to_native(clean), report
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from cxmetrics import _frame, _stats
+from cxmetrics import _checks, _frame, _stats
 from cxmetrics._typing import same_frame
 from cxmetrics.errors import CXMetricsError, ValueRangeError, check_choice, format_examples
 from cxmetrics.retention import _activity as A
@@ -214,10 +214,11 @@ def _reference_index(labels: list[Any], reference: Any, by: list[str]) -> int | 
     if reference is None:
         return None
     wanted = tuple(reference) if len(by) > 1 and isinstance(reference, Sequence) else reference
-    if wanted not in labels:
+    found = _checks.position(wanted, labels)
+    if found is None:
         raise ValueRangeError(
             f"reference {reference!r} is not a group of by {by}: groups are {format_examples(labels)}")
-    return labels.index(wanted)
+    return found
 
 
 def _survival(counts: Counts) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
