@@ -94,6 +94,25 @@ def require_columns(frame: Frame, roles: Mapping[str, str | Sequence[str] | None
                 )
 
 
+def require_one_kind(frame: Frame, column: str, role: str) -> None:
+    """A pandas object column must hold one kind of value (text, or numbers, ...), since labels
+    of several kinds cannot be sorted or compared; raise :class:`ColumnTypeError` naming the
+    column, the kinds and a few values. Other engines type their columns already."""
+    if frame.collect_schema()[column] != nw.Object or not isinstance(frame, nw.DataFrame):
+        return
+    import pandas as pd
+
+    values = frame[column].to_pandas()
+    kind = pd.api.types.infer_dtype(values, skipna=True)
+    if kind in ("mixed", "mixed-integer"):  # ints with floats are numbers: fine
+        present = values.dropna()
+        kinds = sorted({type(v).__name__ for v in present})
+        examples = [present[present.map(type).map(lambda t, k=k: t.__name__ == k)].iloc[0] for k in kinds]
+        raise ColumnTypeError(
+            f"{role} column {column!r} mixes kinds of values ({', '.join(kinds)}): "
+            f"{format_examples(examples)}; convert it to one type first (for example .astype(str))")
+
+
 def require_numeric(frame: Frame, column: str, role: str) -> None:
     """Raise :class:`ColumnTypeError` unless ``column`` holds numbers (not booleans)."""
     dtype = frame.collect_schema()[column]

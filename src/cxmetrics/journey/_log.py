@@ -113,6 +113,10 @@ def narrowed(events: Any, *, customer: str, time: str, stage: str,
             f"column {format_examples(reserved)} starts with {INTERNAL_PREFIX!r}, the prefix "
             f"cxmetrics keeps for its internal columns; rename it before grouping or "
             f"carrying it")
+    _frame.require_one_kind(frame, stage, "stage")
+    for role, names in named.items():
+        for column in _frame.as_list(names, role):
+            _frame.require_one_kind(frame, column, role)
     frame = _time.parse_times(frame, time)
     moment = instant(frame, time)
     roles_checked = [("customer", customer), ("stage", stage), ("time", time)]

@@ -98,6 +98,8 @@ def prepare(
                                    "cohort": cohort_column})
     if time in by or customer in by:
         raise CXMetricsError(f"by must name customer properties, not the customer or time column: {by}")
+    for group_column in by:
+        _frame.require_one_kind(frame, group_column, "by")
     frame = _time.parse_times(frame, time)
     period, zone = _time.period_code(frame, time, freq, check_missing=False)
     columns = [nw.col(customer).alias(CUSTOMER), *(nw.col(b) for b in by), period.alias(PERIOD)]
