@@ -94,14 +94,13 @@ def validate_events(
 
     Notes
     -----
-    Edge inputs: an empty log gives an empty log and a report of zeros; unparsable text
-    times are counted and dropped (not an error, this is the cleaning step); pandas object
-    columns of dates are dates. A lazy input is read once (the report needs its counts) and
-    the clean log comes back as a lazy frame of the same engine. Every caller column is
-    kept, even ones named like internal columns (``__cx_row``); ``session_gap`` without
-    ``session`` refuses to overwrite an existing ``session`` column
-    (:class:`~cxmetrics.errors.ColumnClashError`), while a column named by ``session`` is
-    replaced by the new numbers.
+    Edge inputs: an empty log gives an empty log and a report of zeros; unparsable text times
+    are counted and dropped (not an error, this is the cleaning step); pandas object columns of
+    dates are dates. A lazy input is read once (the report needs its counts) and the clean log
+    comes back as a lazy frame of the same engine. Every caller column is kept, even ones named
+    like internal columns (``__cx_row``); ``session_gap`` without ``session`` refuses to
+    overwrite an existing ``session`` column (:class:`~cxmetrics.errors.ColumnClashError`),
+    while a column named by ``session`` is replaced by the new numbers.
 
     Examples
     --------
