@@ -612,3 +612,17 @@ def test_validate_events_keeps_a_lazy_log_lazy() -> None:
     lazy, report = cx.validate_events(pl.from_pandas(log).lazy(), **J, session_gap="30min")
     assert isinstance(lazy, pl.LazyFrame) and report == expected_report
     same_result(as_pandas(lazy), as_pandas(expected))
+
+
+@pytest.mark.parametrize("name", sorted(n for n, c in CALLS.items() if c.by == "device"))
+def test_dictionary_encoded_arrow_groups_give_the_plain_result(name: str) -> None:
+    import pyarrow.compute as pc
+
+    call = CALLS[name]
+    log = base_log()
+    table = pa.Table.from_pandas(log, preserve_index=False)
+    encoded = table.set_column(table.schema.get_field_index("device"), "device",
+                               pc.dictionary_encode(table["device"]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", errors.CXMetricsWarning)
+        same_result(as_pandas(call.call(encoded)), as_pandas(call.call(log)))

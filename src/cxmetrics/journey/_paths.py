@@ -150,9 +150,17 @@ def transitions(
     table = table.with_columns((nw.col("moves") / out_of).alias("probability")).rename(
         {STAGE: "from_stage", NEXT_STAGE: "to_stage"})
     # sorted last: an engine need not keep row order through the window sum
-    table = _frame.collect(table.select(*group_by, "from_stage", "to_stage", "moves", "customers",
-                                        "probability", "time_median", "time_p90").sort(
-        [*group_by, "from_stage", "to_stage"], nulls_last=True))
+    table = table.select(*group_by, "from_stage", "to_stage", "moves", "customers",
+                         "probability", "time_median", "time_p90")
+    # categorical groups in label order (a pyarrow dictionary's codes follow first appearance)
+    schema = table.collect_schema()
+    labels = {b: f"__cx_label_{i}" for i, b in enumerate(group_by) if schema[b] == nw.Categorical}
+    if labels:
+        table = table.with_columns(*(nw.col(b).cast(nw.String).alias(k) for b, k in labels.items()))
+    table = _frame.collect(table.sort([labels.get(b, b) for b in group_by] + ["from_stage", "to_stage"],
+                                      nulls_last=True))
+    if labels:
+        table = table.drop(*labels.values())
     if backend.is_pyarrow() and not table.implementation.is_pyarrow():
         table = nw.from_native(nw.from_native(_frame.to_native(table)).to_arrow())  # no index column
     return _frame.to_native(table)
