@@ -55,8 +55,6 @@ KNOWN_EXCEPTIONS: dict[tuple[str, str], str] = {
     ("backend_matrix", "cx.text.topics"): "topics: pandas = polars tested; lazy input is collected",
     ("backend_matrix", "cx.text.topic_impact"): "topics: pandas = polars tested",
     # embedding helpers (main, after issue 18 started): a result frame in, records out
-    ("data_first", "cx.to_records"): "embedding: first argument is the result frame `result`",
-    ("backend_matrix", "cx.to_records"): "embedding: converts any result; not in the matrix yet",
 }
 
 #: Parameter names the contract retired, and what replaced them.

@@ -458,3 +458,16 @@ def test_weights_match_pandas(backend: str, name: str) -> None:
     assert result.report.n == expected.report.n
     np.testing.assert_allclose([result.report.total, result.report.design_effect],
                                [expected.report.total, expected.report.design_effect], rtol=1e-9)
+# ------------------------------------------------------------------------------- journey
+
+
+@pytest.mark.parametrize("backend", OTHER_BACKENDS)
+def test_to_records_gives_the_pandas_records(backend: str) -> None:
+    frame = pd.DataFrame({
+        "customer": [1, 2, 3], "score": [0.5, float("nan"), float("inf")],
+        "when": pd.to_datetime(["2024-01-01 00:00", "2024-01-02 10:30", None]), "label": ["a", None, "c"],
+    })
+    assert cx.to_records(convert(frame, backend)) == cx.to_records(frame)
+    summary = cx.funnel(simulate_journeys(40, seed=3), customer="customer", time="time", stage="stage",
+                        steps=["home", "product", "purchase"], by="device")
+    assert cx.to_records(convert(summary, backend)) == cx.to_records(summary)

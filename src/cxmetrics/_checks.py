@@ -37,6 +37,9 @@ check                     accepts                                        error
 :func:`rng`               a seed, as a Generator (None: a fixed seed)    ValueRangeError
 :func:`duration`          timedelta, numpy timedelta64, ``"30min"``      ValueRangeError
 :func:`finite_column`     a numeric column without +-inf                 ValueRangeError
+:func:`present`           values that occur in a column (same kind)      ValueRangeError
+:func:`comparable`        values of the kind a column holds              ValueRangeError
+:func:`position`          where a value is among a few (or None)         (no error)
 :func:`fitted`            a model whose ``params_`` is set               NotFittedError
 ========================  =============================================  =====================
 """
@@ -64,6 +67,7 @@ from cxmetrics.errors import (
 __all__ = [
     "column",
     "columns",
+    "comparable",
     "confidence",
     "distinct",
     "duration",
@@ -74,6 +78,8 @@ __all__ = [
     "not_internal",
     "number",
     "option",
+    "position",
+    "present",
     "probability",
     "rng",
     "seed",
@@ -296,3 +302,60 @@ def fitted(model: Any, attribute: str = "params_") -> None:
     if getattr(model, attribute, None) is None:
         raise NotFittedError(
             f"this {type(model).__name__} is not fitted yet; call .fit(...) first")
+
+
+def _same_value(wanted: Any, found: Any) -> bool:
+    """A wanted value matches a found one of the same kind (text to text, number to number,
+    bool to bool), so ``1`` never matches ``"1"`` and no engine compares across types."""
+    if isinstance(wanted, str) != isinstance(found, str):
+        return False
+    if isinstance(wanted, (bool, np.bool_)) != isinstance(found, (bool, np.bool_)):
+        return False
+    try:
+        return bool(wanted == found)
+    except (TypeError, ValueError):
+        return False
+
+
+def present(wanted: Sequence[Any], found: Sequence[Any], role: str, column: str) -> None:
+    """Every value of ``wanted`` must occur among ``found`` (a column's distinct values).
+
+    Compared in Python, value by value, so a value of another type than the column (``1``
+    against text stages) is reported as absent on every backend instead of failing inside
+    the engine. The error names the role, the column, the absent values and a few present.
+    """
+    absent = [w for w in wanted if not any(_same_value(w, f) for f in found)]
+    if absent:
+        shown = sorted((str(f) for f in found if f is not None), key=str)
+        raise ValueRangeError(
+            f"{role} {absent} do not occur in {column} (values: {format_examples(shown, limit=8)})")
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, (bool, np.bool_)):
+        return "bool"
+    return "text" if isinstance(value, str) else "other"
+
+
+def comparable(wanted: Sequence[Any], found: Sequence[Any], role: str, column: str) -> None:
+    """Values of ``wanted`` must be of a kind ``found`` holds (text for text, numbers for
+    numbers), so that comparing them is meaningful and no engine fails on mixed types; unlike
+    :func:`present`, a value of the right kind that does not occur passes."""
+    kinds = {_kind(f) for f in found if f is not None}
+    if not kinds:
+        return
+    wrong = [w for w in wanted if _kind(w) not in kinds]
+    if wrong:
+        shown = sorted((str(f) for f in found if f is not None), key=str)
+        raise ValueRangeError(
+            f"{role} {wrong} cannot match {column}, which holds values such as "
+            f"{format_examples(shown, limit=8)} (a number never equals a text value)")
+
+
+def position(value: Any, values: Sequence[Any]) -> int | None:
+    """Index of ``value`` among ``values`` by :func:`present`'s rule (same kind, equal), or
+    None; a missing value such as ``pd.NA`` matches nothing instead of raising."""
+    for i, candidate in enumerate(values):
+        if _same_value(value, candidate):
+            return i
+    return None

@@ -52,7 +52,11 @@ def as_list(columns: str | Sequence[str] | None, role: str = "by") -> list[str]:
 
 
 def from_native(data: Any, *, name: str = "data") -> Frame:
-    """Wrap a pandas / polars / pyarrow (eager or lazy) frame for narwhals."""
+    """Wrap a pandas / polars / pyarrow (eager or lazy) frame for narwhals.
+
+    Anything else raises :class:`ColumnTypeError`; a pandas frame with a column name twice
+    raises :class:`ColumnClashError` naming it.
+    """
     try:
         return nw.from_native(data)
     except nw.exceptions.DuplicateError as exc:  # pandas allows a column name twice
@@ -66,6 +70,16 @@ def from_native(data: Any, *, name: str = "data") -> Frame:
             f"{name} must be a DataFrame (pandas, polars, pyarrow, or a lazy frame narwhals "
             f"supports), got {type(data).__name__}"
         ) from exc
+
+
+def unused_name(name: str, taken: Sequence[str]) -> str:
+    """``name``, or ``name`` with a numeric suffix, whichever is not among ``taken``: an internal
+    column kept out of the way of the caller's columns."""
+    candidate, k = name, 0
+    while candidate in taken:
+        k += 1
+        candidate = f"{name}_{k}"
+    return candidate
 
 
 def require_columns(frame: Frame, roles: Mapping[str, str | Sequence[str] | None]) -> None:
@@ -122,22 +136,28 @@ def categorical_keys_as_text(frame: Frame, by: Sequence[str]) -> Frame:
 
 
 def check_keys(frame: Frame, by: Sequence[str]) -> None:
-    """Group columns must hold one kind of value: a pandas object column mixing kinds (ints
-    and text) cannot be sorted, and polars or pyarrow cannot hold it at all."""
-    if not isinstance(frame, nw.DataFrame) or not frame.implementation.is_pandas_like():
+    """Group columns must hold one kind of value (see :func:`require_one_kind`)."""
+    for column in by:
+        require_one_kind(frame, column, "by")
+
+
+def require_one_kind(frame: Frame, column: str, role: str) -> None:
+    """A pandas object column must hold one kind of value (text, or numbers, ...), since labels
+    of several kinds cannot be sorted or compared; raise :class:`ColumnTypeError` naming the
+    column, the kinds and a few values. Other engines type their columns already."""
+    if frame.collect_schema()[column] != nw.Object or not isinstance(frame, nw.DataFrame):
         return
     import pandas as pd
 
-    for column in by:
-        if frame.collect_schema()[column] != nw.Object:
-            continue
-        native = frame[column].to_native()
-        kind = pd.api.types.infer_dtype(native, skipna=True)
-        if kind.startswith("mixed"):
-            kinds = sorted({type(v).__name__ for v in native.dropna()})
-            raise ColumnTypeError(
-                f"by column {column!r} mixes kinds of values ({', '.join(kinds)}); convert it to one "
-                f"type first (for example .astype(str))")
+    values = frame[column].to_pandas()
+    kind = pd.api.types.infer_dtype(values, skipna=True)
+    if kind in ("mixed", "mixed-integer"):  # ints with floats are numbers: fine
+        present = values.dropna()
+        kinds = sorted({type(v).__name__ for v in present})
+        examples = [present[present.map(type).map(lambda t, k=k: t.__name__ == k)].iloc[0] for k in kinds]
+        raise ColumnTypeError(
+            f"{role} column {column!r} mixes kinds of values ({', '.join(kinds)}): "
+            f"{format_examples(examples)}; convert it to one type first (for example .astype(str))")
 
 
 def require_numeric(frame: Frame, column: str, role: str) -> None:

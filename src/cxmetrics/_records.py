@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from cxmetrics.errors import ColumnTypeError
+from cxmetrics.errors import ColumnClashError, ColumnTypeError
 
 __all__ = ["to_records"]
 
@@ -62,7 +62,7 @@ def _pandas_scalar(value: Any) -> JSONValue:
     return str(value)
 
 
-def to_records(result: Any) -> list[Any] | dict[str, Any]:
+def to_records(data: Any) -> list[Any] | dict[str, Any]:
     """A result as plain Python values that :func:`json.dumps` accepts with ``allow_nan=False``.
 
     Frames of any library narwhals knows (pandas, polars, pyarrow; lazy frames are collected)
@@ -74,8 +74,9 @@ def to_records(result: Any) -> list[Any] | dict[str, Any]:
 
     Parameters
     ----------
-    result : frame, Series, dict, list, named tuple or dataclass
-        What a cxmetrics function returned.
+    data : frame, Series, dict, list, named tuple or dataclass
+        What a cxmetrics function returned (the argument is called ``data``, like the
+        frame every other function takes).
 
     Returns
     -------
@@ -86,7 +87,16 @@ def to_records(result: Any) -> list[Any] | dict[str, Any]:
     Raises
     ------
     ColumnTypeError
-        If ``result`` is none of the above (a bare scalar, for instance).
+        If ``data`` is none of the above (a bare scalar, for instance).
+    ColumnClashError
+        If a pandas frame has a column name twice (records need distinct keys).
+
+    Notes
+    -----
+    Edge inputs: an empty frame gives ``[]`` and an empty dict ``{}``; column names that are
+    not strings (pandas allows ints) become their ``str`` as keys; a pandas index is not part
+    of the records (reset it first to keep it); a pyarrow table's columns are all kept, as
+    they are.
 
     Examples
     --------
@@ -102,34 +112,38 @@ def to_records(result: Any) -> list[Any] | dict[str, Any]:
     """
     import narwhals.stable.v2 as nw
 
-    if hasattr(result, "_asdict"):  # a named tuple such as text.Sentiment
-        return {str(k): _value(v) for k, v in result._asdict().items()}
-    if isinstance(result, (list, tuple)):
-        return [_converted(item) for item in result]
-    if isinstance(result, Mapping) or (dataclasses.is_dataclass(result) and not isinstance(result, type)):
+    if hasattr(data, "_asdict"):  # a named tuple such as text.Sentiment
+        return {str(k): _value(v) for k, v in data._asdict().items()}
+    if isinstance(data, (list, tuple)):
+        return [_converted(item) for item in data]
+    if isinstance(data, Mapping) or (dataclasses.is_dataclass(data) and not isinstance(data, type)):
         items = (
-            result.items()
-            if isinstance(result, Mapping)
-            else ((f.name, getattr(result, f.name)) for f in dataclasses.fields(result))
+            data.items()
+            if isinstance(data, Mapping)
+            else ((f.name, getattr(data, f.name)) for f in dataclasses.fields(data))
         )
         return {str(k): _converted(v) for k, v in items}
     try:
-        series = nw.from_native(result, series_only=True)
+        series = nw.from_native(data, series_only=True)
     except TypeError:
         series = None
     if series is not None:
-        result = series.to_frame()
+        data = series.to_frame()
     try:
-        frame = nw.from_native(result, eager_only=False)
+        frame = nw.from_native(data, eager_only=False)
     except TypeError as error:
         raise ColumnTypeError(
-            f"to_records takes a result frame, series, dict, list or dataclass; got {type(result).__name__}"
+            f"to_records takes a result frame, series, dict, list or dataclass; got {type(data).__name__}"
         ) from error
+    except nw.exceptions.DuplicateError as error:  # pandas allows a column name twice
+        raise ColumnClashError(
+            f"to_records needs distinct column names (the keys of each record); "
+            f"{str(error).splitlines()[-1].strip()}") from error
     if isinstance(frame, nw.LazyFrame):
         frame = frame.collect()
     columns = frame.columns
-    data = {name: frame[name].to_list() for name in columns}
-    return [{name: _value(data[name][i]) for name in columns} for i in range(len(frame))]
+    values = {name: frame.get_column(name).to_list() for name in columns}
+    return [{str(name): _value(values[name][i]) for name in columns} for i in range(len(frame))]
 
 
 def _converted(value: Any) -> Any:

@@ -54,6 +54,9 @@ UNIT_MICROSECONDS: dict[str, int] = {
     "D": MICROSECONDS_PER_DAY,
     "W": 7 * MICROSECONDS_PER_DAY,
 }
+#: The longest duration accepted: 2**62 microseconds (about 146,000 years), so that a time
+#: plus a duration never overflows int64 microseconds.
+MAX_MICROSECONDS = 2**62
 #: The same table in days.
 UNITS = {name: micro / MICROSECONDS_PER_DAY for name, micro in UNIT_MICROSECONDS.items()}
 _UNIT_ALIASES = {"d": "D", "w": "W"}
@@ -114,6 +117,10 @@ def parse_duration(value: Any, name: str, *, unit: str | None = None) -> int:
         raise ValueRangeError(f"{name} must be {example}, got {type(value).__name__}")
     if not micro > 0:
         raise ValueRangeError(f"{name} must be a positive duration, got {value!r}")
+    if micro > MAX_MICROSECONDS:
+        raise ValueRangeError(
+            f"{name}={value!r} is longer than any time column can span (at most "
+            f"{MAX_MICROSECONDS // UNIT_MICROSECONDS['W']:,} weeks)")
     return round(micro)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Iterable
 
@@ -76,6 +77,14 @@ def warm_up(*parts: str, user_dicts: Iterable[Iterable[str] | str] = ()) -> dict
         Seconds each part took in this call (near zero when it was already loaded), with
         ``"user_dicts"`` when some were given.
 
+    Raises
+    ------
+    OptionError
+        For a part not in the list above.
+    ColumnTypeError
+        For a part that is not a string, or ``user_dicts`` that is not a list of word lists
+        or paths (a bare string or number is refused, not iterated letter by letter).
+
     Examples
     --------
     >>> import cxmetrics as cx
@@ -91,12 +100,19 @@ def warm_up(*parts: str, user_dicts: Iterable[Iterable[str] | str] = ()) -> dict
         if not isinstance(part, str):
             raise ColumnTypeError(f"parts must be strings naming what to load; got {part!r}")
         check_choice(part, WARM_PARTS, "part")
+    if isinstance(user_dicts, (str, bytes)) or not isinstance(user_dicts, Iterable):
+        raise ColumnTypeError(
+            f"user_dicts must be a list of word lists or dictionary file paths, got {user_dicts!r}")
+    dictionaries = list(user_dicts)
+    for words in dictionaries:
+        if not isinstance(words, (str, os.PathLike, Iterable)) or isinstance(words, bytes):
+            raise ColumnTypeError(
+                f"user_dicts must hold word lists or dictionary file paths, got {words!r}")
     timings: dict[str, float] = {}
     for part in parts or WARM_PARTS:
         start = time.perf_counter()
         _PARTS[part]()
         timings[part] = time.perf_counter() - start
-    dictionaries = list(user_dicts)
     if dictionaries:
         from cxmetrics.text._tokenize import tokenizer, user_words_key
 

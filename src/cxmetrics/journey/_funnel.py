@@ -40,7 +40,7 @@ def _funnel_reach(events: Any, customer: str, time: str, stage: str, steps: Sequ
         raise ValueRangeError("step_window needs an order of steps; it does not apply with order='any'")
     window_us = _log.duration_expr(window, "window")
     step_us = _log.duration_expr(step_window, "step_window")
-    log = _log.prepare(events, customer=customer, time=time, stage=stage, attributes=by, session=session)
+    log = _log.prepare(events, customer=customer, time=time, stage=stage, roles={"by": by}, session=session)
     steps = _log.check_steps(log, steps)
     customers = _log.first_per_customer(log.frame, by)
     keys, group = _frame.group_codes(customers, by)
@@ -123,12 +123,21 @@ def funnel(
 
     Notes
     -----
-    Edge inputs: an empty log raises :class:`~cxmetrics.errors.DesignError`; missing ids,
-    stages or times raise :class:`~cxmetrics.errors.MissingValueError`; ISO text times are
-    parsed (a lazy frame fails at the call, like an eager one) and pandas object columns of
-    dates are dates; null group keys form their own group on every backend; a group column
-    named like a result column raises :class:`~cxmetrics.errors.ColumnClashError`; durations
-    follow :mod:`cxmetrics._time` (a bare number such as ``window=30`` is an error).
+    Edge inputs: an empty log raises :class:`~cxmetrics.errors.DesignError`; missing ids, stages
+    or times raise :class:`~cxmetrics.errors.MissingValueError`; ISO text times are parsed (a
+    lazy frame fails at the call, like an eager one) and pandas object columns of dates are
+    dates; null group keys form their own group on every backend; a group column named like a
+    result column raises :class:`~cxmetrics.errors.ColumnClashError`; durations follow
+    :mod:`cxmetrics._time` (a bare number such as ``window=30`` is an error). One row, one
+    customer and events all at one time are results, not errors (ties keep their row order).
+    Categorical, ``Int64``, pyarrow-backed and text customer ids and stages work like plain
+    ones; a pandas object stage or group column mixing kinds of values (ints and strings) raises
+    :class:`~cxmetrics.errors.ColumnTypeError`. The customer, time or stage column may also be a
+    group or attribute column (``by="stage"``); a group or attribute column whose name starts
+    with ``__cx_`` (the internal prefix) raises :class:`~cxmetrics.errors.ColumnClashError`, and
+    unused columns of any name are ignored. Stage values asked for (steps, conversion stages)
+    that do not occur, or are of another type than the stage column (``1`` against text stages),
+    raise :class:`~cxmetrics.errors.ValueRangeError` naming them.
 
     Examples
     --------
@@ -265,12 +274,21 @@ def compare_funnels(
 
     Notes
     -----
-    Edge inputs: an empty log raises :class:`~cxmetrics.errors.DesignError`; missing ids,
-    stages or times raise :class:`~cxmetrics.errors.MissingValueError`; ISO text times are
-    parsed (a lazy frame fails at the call, like an eager one) and pandas object columns of
-    dates are dates; null group keys form their own group on every backend; a group column
-    named like a result column raises :class:`~cxmetrics.errors.ColumnClashError`; durations
-    follow :mod:`cxmetrics._time` (a bare number such as ``window=30`` is an error).
+    Edge inputs: an empty log raises :class:`~cxmetrics.errors.DesignError`; missing ids, stages
+    or times raise :class:`~cxmetrics.errors.MissingValueError`; ISO text times are parsed (a
+    lazy frame fails at the call, like an eager one) and pandas object columns of dates are
+    dates; null group keys form their own group on every backend; a group column named like a
+    result column raises :class:`~cxmetrics.errors.ColumnClashError`; durations follow
+    :mod:`cxmetrics._time` (a bare number such as ``window=30`` is an error). One row, one
+    customer and events all at one time are results, not errors (ties keep their row order).
+    Categorical, ``Int64``, pyarrow-backed and text customer ids and stages work like plain
+    ones; a pandas object stage or group column mixing kinds of values (ints and strings) raises
+    :class:`~cxmetrics.errors.ColumnTypeError`. The customer, time or stage column may also be a
+    group or attribute column (``by="stage"``); a group or attribute column whose name starts
+    with ``__cx_`` (the internal prefix) raises :class:`~cxmetrics.errors.ColumnClashError`, and
+    unused columns of any name are ignored. Stage values asked for (steps, conversion stages)
+    that do not occur, or are of another type than the stage column (``1`` against text stages),
+    raise :class:`~cxmetrics.errors.ValueRangeError` naming them.
 
     Examples
     --------
@@ -298,7 +316,8 @@ def compare_funnels(
     steps, keys, group, result = reached.steps, reached.keys, reached.group, reached.result
     assert keys is not None
     labels = keys[by].to_list()
-    if reference is not None and reference not in labels:
+    reference_at = None if reference is None else _checks.position(reference, labels)
+    if reference is not None and reference_at is None:
         raise ValueRangeError(f"reference {reference!r} is not a value of {by!r}; values: {labels}")
     entered = _per_group(result.entered, group, len(labels))
     converted = _per_group(result.converted, group, len(labels))
@@ -307,9 +326,9 @@ def compare_funnels(
         "entered_other", "previous_step_other", "converted_other", "rate_other")}
     for step in range(1, len(steps)):
         for g, label in enumerate(labels):
-            if reference is not None and label == reference:
+            if reference_at is not None and g == reference_at:
                 continue
-            other = ([labels.index(reference)] if reference is not None
+            other = ([reference_at] if reference_at is not None
                      else [h for h in range(len(labels)) if h != g])
             n_a, x_a = entered[step - 1, g], converted[step - 1, g]
             n_b, x_b = entered[step - 1, other].sum(), converted[step - 1, other].sum()

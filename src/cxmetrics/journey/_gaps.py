@@ -10,6 +10,7 @@ observational data: customers who switch devices may differ from those who do no
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Sequence
 from typing import Any
@@ -58,17 +59,18 @@ def gaps(
     With ``within``, handoffs closer than ``within`` to the end of the log are left out,
     since whether those customers come back is not yet known.
 
-    Statistics per row: the two rates; their difference with the Miettinen–Nurminen score
-    interval; the relative risk; the test: without ``by``, the Miettinen–Nurminen score test
-    that the interval inverts (so p < 1 − confidence exactly when the interval excludes 0);
-    with ``by``, the Mantel-Haenszel test of no association pooled over the strata
-    (statsmodels ``StratifiedTable``), which adjusts for the strata while the interval is the
-    pooled one, so the two may then disagree near the boundary; Benjamini-Hochberg adjusted
-    p-values over all tested rows; and ``gap_score`` = difference x switched handoffs, the
-    excess exits attributable to the switch if the association were causal. Rows with a
-    cell (switched or not, outcome or not) below 5 are flagged ``small_sample`` and not
-    tested. This is association, not causation: customers who switch may differ from those
-    who do not in ways the strata do not capture.
+    Statistics per row: the two rates; their difference with an interval and a test from the
+    same statistic, so p < 1 − confidence exactly when the interval excludes 0: without
+    ``by``, the raw difference with the Miettinen–Nurminen score interval and the score test it
+    inverts; with ``by``, the Mantel–Haenszel risk difference pooled over the strata
+    (Greenland & Robins 1985) with Sato's (1989) variance, its Wald interval and the z test
+    of that same estimate and standard error (``_gaps.mantel_haenszel_difference``); the
+    relative risk (of the crude rates); Benjamini-Hochberg adjusted p-values over all tested
+    rows; and ``gap_score`` = difference x switched handoffs, the excess exits attributable to
+    the switch if the association were causal. Rows with a cell (switched or not, outcome or
+    not, summed over strata) below 5 are flagged ``small_sample`` and not tested. This is
+    association, not causation: customers who switch may differ from those who do not in ways
+    the strata do not capture.
 
     Parameters
     ----------
@@ -83,7 +85,9 @@ def gaps(
         (``"7D"``, ``"12h"``, ``datetime.timedelta(days=7)``; a bare number is an error).
         Default: no limit (the rest of the log).
     by : str or list of str, optional
-        Strata (columns of the handoff's destination event), pooled by Mantel-Haenszel.
+        Strata (columns of the handoff's destination event), pooled by Mantel-Haenszel. Null
+        stratum keys form their own stratum; a stratum with switched or unswitched handoffs
+        only carries no weight.
     session : str, optional
         Session id column. Given, a journey is a (customer, session) pair: handoffs are moves
         within a session and an exit is the end of the session, so a switch between sessions
@@ -97,20 +101,30 @@ def gaps(
         One row per (attribute, from_stage, to_stage), largest ``gap_score`` first:
         ``attribute``, ``from_stage``, ``to_stage``, ``switched`` and ``not_switched``
         (handoffs), ``switched_rate`` and ``not_switched_rate`` (share with the outcome),
-        ``difference`` (switched - not) with ``ci_low`` and ``ci_high``, ``relative_risk``,
-        ``p_value`` (score test, or Mantel-Haenszel with ``by``), ``p_adjusted``
+        ``difference`` (switched - not; with ``by`` the Mantel-Haenszel pooled difference) with
+        ``ci_low`` and ``ci_high``, ``relative_risk``, ``p_value`` (score test, or the
+        Mantel-Haenszel difference's z test with ``by``), ``p_adjusted``
         (Benjamini-Hochberg) and ``p_adjust_method`` (``"fdr_bh"``), ``gap_score``,
         ``small_sample``. Stage pairs where no handoff switched are left out: they say nothing
         about switching.
 
     Notes
     -----
-    Edge inputs: an empty log raises :class:`~cxmetrics.errors.DesignError`; missing ids,
-    stages or times raise :class:`~cxmetrics.errors.MissingValueError`; ISO text times are
-    parsed (a lazy frame fails at the call, like an eager one) and pandas object columns of
-    dates are dates; null group keys form their own group on every backend; a group column
-    named like a result column raises :class:`~cxmetrics.errors.ColumnClashError`; durations
-    follow :mod:`cxmetrics._time` (a bare number such as ``window=30`` is an error).
+    Edge inputs: an empty log raises :class:`~cxmetrics.errors.DesignError`; missing ids, stages
+    or times raise :class:`~cxmetrics.errors.MissingValueError`; ISO text times are parsed (a
+    lazy frame fails at the call, like an eager one) and pandas object columns of dates are
+    dates; null group keys form their own group on every backend; a group column named like a
+    result column raises :class:`~cxmetrics.errors.ColumnClashError`; durations follow
+    :mod:`cxmetrics._time` (a bare number such as ``window=30`` is an error). One row, one
+    customer and events all at one time are results, not errors (ties keep their row order).
+    Categorical, ``Int64``, pyarrow-backed and text customer ids and stages work like plain
+    ones; a pandas object stage or group column mixing kinds of values (ints and strings) raises
+    :class:`~cxmetrics.errors.ColumnTypeError`. The customer, time or stage column may also be a
+    group or attribute column (``by="stage"``); a group or attribute column whose name starts
+    with ``__cx_`` (the internal prefix) raises :class:`~cxmetrics.errors.ColumnClashError`, and
+    unused columns of any name are ignored. Stage values asked for (steps, conversion stages)
+    that do not occur, or are of another type than the stage column (``1`` against text stages),
+    raise :class:`~cxmetrics.errors.ValueRangeError` naming them.
 
     Warns
     -----
@@ -146,8 +160,8 @@ def gaps(
     _log.check_names(session=session)
     attributes = _switch_columns(data, switch)
     limit = _log.duration_expr(within, "within")
-    log = _log.prepare(data, customer=customer, time=time, stage=stage, attributes=[*attributes, *strata],
-                       session=session)
+    log = _log.prepare(data, customer=customer, time=time, stage=stage,
+                       roles={"switch": attributes, "by": strata}, session=session)
     for attribute in attributes:
         if log.frame[attribute].null_count() == len(log.frame):
             raise MissingValueError(f"switch column {attribute!r} is entirely missing; nothing can switch")
@@ -212,12 +226,49 @@ def _handoffs(frame: nw.DataFrame[Any], attributes: list[str], strata: list[str]
     return moves.with_columns(_frame.fill_missing(flag, False).cast(nw.Int64).alias("__cx_outcome"))
 
 
-def _statistics(tables: list[tuple[str, Any]], strata: list[str], confidence: float) -> dict[str, Any]:
-    from statsmodels.stats.contingency_tables import StratifiedTable
+def mantel_haenszel_difference(cells: Any, confidence: float) -> dict[str, float]:
+    """The Mantel-Haenszel risk difference over strata, with one test and one interval.
 
+    ``cells`` holds one row per stratum: (events, n) of the first group, then of the second.
+    The estimate is Greenland & Robins' (1985) weighted difference
+    RD = sum((a·n0 − c·n1)/N) / sum(n1·n0/N), and its variance Sato's (1989) estimator
+    Var = (RD·sum(P) + sum(Q)) / sum(n1·n0/N)², with
+    P = (n1²·c − n0²·a + n1·n0·(n0 − n1)/2)/N² and Q = (a·(n0 − c) + c·(n1 − a))/(2N),
+    consistent both for a few large strata and for many sparse ones (with one stratum it is
+    the Wald variance of the difference). The interval is RD ± z·SE and the p-value the
+    two-sided normal p of RD/SE: the same statistic, so p < 1 − confidence exactly when the
+    interval excludes 0. Strata where a group is empty carry no weight. NaN when no stratum
+    has both groups, or when the variance is zero (every outcome the same).
+    """
+    from scipy.special import ndtr
+
+    a, n1, c, n0 = (np.asarray(column, dtype=float) for column in np.asarray(cells, dtype=float).T)
+    total = n1 + n0
+    weight = np.divide(n1 * n0, total, out=np.zeros_like(total), where=total > 0)
+    out = {"difference": np.nan, "ci_low": np.nan, "ci_high": np.nan, "se": np.nan, "p_value": np.nan}
+    if not weight.sum() > 0:
+        return out
+    share = weight.sum()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        numerator = np.where(total > 0, (a * n0 - c * n1) / total, 0.0)
+        p_term = np.where(total > 0, (n1**2 * c - n0**2 * a + n1 * n0 * (n0 - n1) / 2) / total**2, 0.0)
+        q_term = np.where(total > 0, (a * (n0 - c) + c * (n1 - a)) / (2 * total), 0.0)
+    difference = float(numerator.sum() / share)
+    variance = float((difference * p_term.sum() + q_term.sum()) / share**2)
+    out["difference"] = difference
+    if not variance > 0:
+        return out
+    se = math.sqrt(variance)
+    z = _stats.z_quantile(confidence)
+    out.update(ci_low=difference - z * se, ci_high=difference + z * se, se=se,
+               p_value=float(2.0 * ndtr(-abs(difference / se))))
+    return out
+
+
+def _statistics(tables: list[tuple[str, Any]], strata: list[str], confidence: float) -> dict[str, Any]:
     rows: dict[str, list[Any]] = {name: [] for name in (
         "attribute", "from_stage", "to_stage", "switched", "not_switched", "switched_outcome",
-        "not_switched_outcome", "p_value", "small_sample")}
+        "not_switched_outcome", "p_value", "difference", "ci_low", "ci_high", "small_sample")}
     for attribute, counts in tables:
         keys = [STAGE, NEXT + STAGE]
         for (origin, target), pair in counts.groupby(keys, sort=True, dropna=False):
@@ -230,27 +281,29 @@ def _statistics(tables: list[tuple[str, Any]], strata: list[str], confidence: fl
                               float(no["k"].sum()), float(no["n"].sum())))
             k1, n1, k0, n0 = np.sum(cells, axis=0)
             small = min(k1, n1 - k1, k0, n0 - k0) < MIN_CELL
-            p_value: float = np.nan
-            if not small and strata:
-                usable = [np.array([[a, b - a], [c, d - c]]) for a, b, c, d in cells if b > 0 and d > 0]
-                with np.errstate(divide="ignore", invalid="ignore"):  # thread-local, unlike filters
-                    p_value = float(StratifiedTable(usable).test_null_odds(correction=False).pvalue)
             if not n1:  # no switched handoff at this pair: nothing to compare
                 continue
+            pooled = mantel_haenszel_difference(cells, confidence) if strata else {}
             for name, value in (("attribute", attribute), ("from_stage", origin), ("to_stage", target),
                                 ("switched", int(n1)), ("not_switched", int(n0)), ("switched_outcome", k1),
-                                ("not_switched_outcome", k0), ("p_value", p_value), ("small_sample", small)):
+                                ("not_switched_outcome", k0), ("small_sample", small),
+                                *((key, pooled.get(key, np.nan))
+                                  for key in ("p_value", "difference", "ci_low", "ci_high"))):
                 rows[name].append(value)
     k1, n1, k0, n0 = (np.asarray(rows[name], dtype=float) for name in (
         "switched_outcome", "switched", "not_switched_outcome", "not_switched"))
-    test = _stats.two_proportion_test(k1, n1, k0, n0, confidence=confidence)
     small_rows = np.asarray(rows["small_sample"], dtype=bool)
-    if not strata:  # one stratum: the test is the score test its interval inverts
-        rows["p_value"] = list(np.where(small_rows, np.nan, test["p_value"]))
     with np.errstate(invalid="ignore", divide="ignore"):
         rate_1, rate_0 = k1 / n1, k0 / n0
         relative = rate_1 / rate_0
-    difference = rate_1 - rate_0
+    if strata:  # Mantel-Haenszel difference, interval and test, one statistic
+        test = {key: np.asarray(rows[key], dtype=float) for key in ("difference", "ci_low", "ci_high")}
+        difference = test["difference"]
+        rows["p_value"] = list(np.where(small_rows, np.nan, np.asarray(rows["p_value"], dtype=float)))
+    else:  # one stratum: the score test and the interval it inverts
+        test = _stats.two_proportion_test(k1, n1, k0, n0, confidence=confidence)
+        rows["p_value"] = list(np.where(small_rows, np.nan, test["p_value"]))
+        difference = rate_1 - rate_0
     gap_score = np.where(np.isfinite(difference), difference * n1, np.nan)
     p_values = np.asarray(rows["p_value"], dtype=float)
     out = {

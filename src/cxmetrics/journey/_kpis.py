@@ -10,6 +10,7 @@ import numpy as np
 
 from cxmetrics import _checks, _frame, _stats
 from cxmetrics._typing import same_frame
+from cxmetrics.errors import ValueRangeError
 from cxmetrics.journey import _log
 from cxmetrics.journey._log import CIDX, CUSTOMER, POS, STAGE, TIME
 from cxmetrics.journey._reach import reach
@@ -90,12 +91,21 @@ def journey_kpis(
 
     Notes
     -----
-    Edge inputs: an empty log raises :class:`~cxmetrics.errors.DesignError`; missing ids,
-    stages or times raise :class:`~cxmetrics.errors.MissingValueError`; ISO text times are
-    parsed (a lazy frame fails at the call, like an eager one) and pandas object columns of
-    dates are dates; null group keys form their own group on every backend; a group column
-    named like a result column raises :class:`~cxmetrics.errors.ColumnClashError`; durations
-    follow :mod:`cxmetrics._time` (a bare number such as ``window=30`` is an error).
+    Edge inputs: an empty log raises :class:`~cxmetrics.errors.DesignError`; missing ids, stages
+    or times raise :class:`~cxmetrics.errors.MissingValueError`; ISO text times are parsed (a
+    lazy frame fails at the call, like an eager one) and pandas object columns of dates are
+    dates; null group keys form their own group on every backend; a group column named like a
+    result column raises :class:`~cxmetrics.errors.ColumnClashError`; durations follow
+    :mod:`cxmetrics._time` (a bare number such as ``window=30`` is an error). One row, one
+    customer and events all at one time are results, not errors (ties keep their row order).
+    Categorical, ``Int64``, pyarrow-backed and text customer ids and stages work like plain
+    ones; a pandas object stage or group column mixing kinds of values (ints and strings) raises
+    :class:`~cxmetrics.errors.ColumnTypeError`. The customer, time or stage column may also be a
+    group or attribute column (``by="stage"``); a group or attribute column whose name starts
+    with ``__cx_`` (the internal prefix) raises :class:`~cxmetrics.errors.ColumnClashError`, and
+    unused columns of any name are ignored. Stage values asked for (steps, conversion stages)
+    that do not occur, or are of another type than the stage column (``1`` against text stages),
+    raise :class:`~cxmetrics.errors.ValueRangeError` naming them.
 
     Examples
     --------
@@ -119,15 +129,23 @@ def journey_kpis(
     """
     group_by = _frame.as_list(by)
     confidence = _checks.confidence(confidence)
+    if conversion_stage is None:
+        raise ValueRangeError("conversion_stage must be a stage value (the stage that counts as a "
+                              "conversion), got None")
     _log.check_names(session=session)
     gap = _log.duration_expr(session_gap, "session_gap", allow_none=session is not None)
     window_us = _log.duration_expr(window, "window")
     # no silent None: the repeat-contact KPI is left out by support_stage=None, not here
     repeat_us = _log.duration_expr(repeat_window, "repeat_window", allow_none=False)
     log = _log.prepare(data, customer=customer, time=time, stage=stage,
-                       attributes=[*group_by, *([session] if session else [])])
-    _log.check_steps(log, [s for s in (conversion_stage, checkout_stage, support_stage) if s is not None],
-                     minimum=1, role="conversion_stage, checkout_stage and support_stage")
+                       roles={"by": group_by, "session": session})
+    named = {"conversion_stage": conversion_stage, "checkout_stage": checkout_stage,
+             "support_stage": support_stage}
+    for role, value in named.items():
+        if value is not None:
+            _log.check_steps(log, [value], minimum=1, role=role)
+    _log.check_steps(log, [s for s in named.values() if s is not None], minimum=1,
+                     role="conversion_stage, checkout_stage and support_stage")
     customers = _log.first_per_customer(log.frame, group_by)
     keys, group = _frame.group_codes(customers, group_by)
     n_groups = 1 if keys is None else len(keys)

@@ -13,14 +13,21 @@ group-by.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import narwhals as nw
 import numpy as np
 
 from cxmetrics import _checks, _frame, _time
-from cxmetrics.errors import ColumnTypeError, DesignError, MissingValueError, ValueRangeError
+from cxmetrics.errors import (
+    ColumnClashError,
+    ColumnTypeError,
+    DesignError,
+    MissingValueError,
+    ValueRangeError,
+    format_examples,
+)
 
 CUSTOMER = "__cx_customer"
 TIME = "__cx_time"
@@ -32,7 +39,8 @@ FIRST = "__cx_first"
 
 #: How a lazy engine orders a customer's events (it has no row order to break ties by).
 ENGINE_ORDER = [TIME, STAGE]
-
+#: Prefix of every internal column; caller columns carried into the log may not use it.
+INTERNAL_PREFIX = "__cx_"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -77,29 +85,51 @@ def instant(frame: _frame.Frame, time: str) -> nw.Expr:
 
 def narrowed(events: Any, *, customer: str, time: str, stage: str,
              attributes: Sequence[str] = (), name: str = "data",
-             session: str | None = None) -> _frame.Frame:
+             session: str | None = None,
+             roles: Mapping[str, str | Sequence[str] | None] | None = None) -> _frame.Frame:
     """The validated log with only the internal columns and ``attributes``, left in its engine
     (lazy stays lazy); an empty log and missing ids, stages or times are errors here.
+
+    ``roles`` names further attribute columns by the argument that asked for them
+    (``{"by": [...], "touchpoint": "channel"}``), so a missing one is reported under that
+    name. An attribute may be one of the customer, time or stage columns too (``by="stage"``):
+    it is carried as it is, beside the internal copies. Attribute columns whose names start
+    with ``__cx_`` (the prefix of the internal columns) raise
+    :class:`~cxmetrics.errors.ColumnClashError`.
 
     With ``session``, the journey unit is a (customer, session) pair: :data:`CUSTOMER` holds both
     ids, so every per-customer pass (funnel entry, handoffs, exits) runs per session instead.
     """
     frame = _frame.from_native(events, name=name)
-    attributes = [a for a in dict.fromkeys(attributes) if a not in (customer, time, stage, session)]
+    named = {role: names for role, names in (roles or {}).items() if names is not None}
     _frame.require_columns(frame, {"customer": customer, "time": time, "stage": stage,
-                                   "attribute": attributes, "session": session})
+                                   "session": session, **named})
+    carried = [*attributes, *(a for names in named.values() for a in _frame.as_list(names, "by"))]
+    attributes = list(dict.fromkeys(carried))
+    _frame.require_columns(frame, {"attribute": attributes})
+    reserved = [a for a in attributes if a.startswith(INTERNAL_PREFIX)]
+    if reserved:
+        raise ColumnClashError(
+            f"column {format_examples(reserved)} starts with {INTERNAL_PREFIX!r}, the prefix "
+            f"cxmetrics keeps for its internal columns; rename it before grouping or "
+            f"carrying it")
+    _frame.require_one_kind(frame, stage, "stage")
+    for role, names in named.items():
+        for column in _frame.as_list(names, role):
+            _frame.require_one_kind(frame, column, role)
     frame = _time.parse_times(frame, time)
     moment = instant(frame, time)
-    roles = [("customer", customer), ("stage", stage), ("time", time)]
+    roles_checked = [("customer", customer), ("stage", stage), ("time", time)]
     if session is not None:
-        roles.append(("session", session))
+        roles_checked.append(("session", session))
     counts = _frame.collect(frame.select(
-        *(_frame.count_true(nw.col(column).is_null()).alias(role) for role, column in roles),
+        *(_frame.count_true(nw.col(column).is_null()).alias(f"__cx_null_{i}")
+          for i, (_, column) in enumerate(roles_checked)),
         nw.len().alias("__cx_rows"),
     )).row(0)
     if not counts[-1]:
         raise DesignError(f"the event log ({name}) is empty; there are no journeys to summarise")
-    for (role, column), missing in zip(roles, counts[:-1], strict=True):
+    for (role, column), missing in zip(roles_checked, counts[:-1], strict=True):
         if missing:
             raise MissingValueError(
                 f"{role} column {column!r} has {missing} missing values; clean the log with "
@@ -114,10 +144,12 @@ def narrowed(events: Any, *, customer: str, time: str, stage: str,
 
 
 def prepare(events: Any, *, customer: str, time: str, stage: str,
-            attributes: Sequence[str] = (), name: str = "data", session: str | None = None) -> Events:
+            attributes: Sequence[str] = (), name: str = "data", session: str | None = None,
+            roles: Mapping[str, str | Sequence[str] | None] | None = None) -> Events:
     """Validate, collect and sort the log once (:func:`narrowed`, then :func:`sorted_log`)."""
     return sorted_log(narrowed(events, customer=customer, time=time, stage=stage,
-                               attributes=attributes, name=name, session=session), stage)
+                               attributes=attributes, name=name, session=session, roles=roles),
+                      stage)
 
 
 def sorted_log(selected_frame: _frame.Frame, stage: str) -> Events:
@@ -185,6 +217,9 @@ def check_steps(events: Events, steps: Sequence[Any], minimum: int = 2,
 
     Each step is one stage value (a hashable scalar); a list where a value belongs, or a
     number where a list of steps belongs, raises :class:`ValueRangeError` naming ``role``.
+    Presence is checked against the distinct stages in Python, so a step of another type than
+    the stage column (``1`` against text stages) is reported as absent on every backend
+    rather than failing inside the engine.
     """
     if hasattr(steps, "tolist") and not isinstance(steps, str):  # numpy arrays, Series
         steps = steps.tolist()
@@ -193,17 +228,25 @@ def check_steps(events: Events, steps: Sequence[Any], minimum: int = 2,
             raise ValueRangeError(f"{role} must be a list of stage values, got {steps!r}")
         steps = [steps]
     for step in steps:
-        if isinstance(step, (list, tuple, set, dict)) or step is None:
-            raise ValueRangeError(f"{role} must be stage values (not lists or None), got {step!r}")
+        if isinstance(step, (list, tuple, set, dict)) or step is None or _missing(step):
+            raise ValueRangeError(
+                f"{role} must be stage values (not lists, None or NaN), got {step!r}")
     if len(steps) < minimum:
-        raise ValueRangeError(f"a funnel needs at least {minimum} steps, got {len(steps)}: {steps}")
+        what = "a funnel needs" if role == "steps" else f"{role} needs"
+        raise ValueRangeError(f"{what} at least {minimum} steps, got {len(steps)}: {list(steps)}")
     if len(set(steps)) != len(steps):
-        raise ValueRangeError(f"steps must be distinct, got {steps}")
-    present = set(events.frame.filter(nw.col(STAGE).is_in(steps))[STAGE].unique().to_list())
-    absent = [s for s in steps if s not in present]
-    if absent:
-        raise ValueRangeError(f"steps {absent} do not occur in stage column {events.stage!r}")
+        raise ValueRangeError(f"{role} must be distinct stages, got {list(steps)}")
+    _checks.present(steps, events.frame[STAGE].unique().to_list(), role,
+                     f"stage column {events.stage!r}")
     return list(steps)
+
+
+def _missing(value: Any) -> bool:
+    """NaN, NaT and ``pd.NA`` (whose comparisons are not booleans)."""
+    try:
+        return bool(value != value)
+    except (TypeError, ValueError):
+        return True
 
 
 def step_code(steps: Sequence[Any]) -> nw.Expr:
@@ -215,12 +258,13 @@ def step_code(steps: Sequence[Any]) -> nw.Expr:
 
 
 def with_sessions(frame: nw.DataFrame[Any], partition: Sequence[str], gap: int,
-                  name: str) -> nw.DataFrame[Any]:
+                  name: str, time: str = TIME) -> nw.DataFrame[Any]:
     """Session ids on a frame sorted by ``partition`` then ``TIME``: a session starts at each
-    partition's first event and after every gap longer than ``gap`` microseconds. Ids are
+    partition's first event and after every gap longer than ``gap`` microseconds (``time``:
+    the int64 microsecond column). Ids are
     unique over the frame and increase in row order."""
-    previous = behind(TIME, 1, partition)
-    starts = (previous.is_null() | (nw.col(TIME) - previous > gap)).cast(nw.Int64)
+    previous = behind(time, 1, partition)
+    starts = (previous.is_null() | (nw.col(time) - previous > gap)).cast(nw.Int64)
     return frame.with_columns(starts.alias(name)).with_columns(nw.col(name).cum_sum())
 
 

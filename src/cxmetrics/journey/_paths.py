@@ -73,12 +73,21 @@ def transitions(
 
     Notes
     -----
-    Edge inputs: an empty log raises :class:`~cxmetrics.errors.DesignError`; missing ids,
-    stages or times raise :class:`~cxmetrics.errors.MissingValueError`; ISO text times are
-    parsed (a lazy frame fails at the call, like an eager one) and pandas object columns of
-    dates are dates; null group keys form their own group on every backend; a group column
-    named like a result column raises :class:`~cxmetrics.errors.ColumnClashError`; durations
-    follow :mod:`cxmetrics._time` (a bare number such as ``window=30`` is an error).
+    Edge inputs: an empty log raises :class:`~cxmetrics.errors.DesignError`; missing ids, stages
+    or times raise :class:`~cxmetrics.errors.MissingValueError`; ISO text times are parsed (a
+    lazy frame fails at the call, like an eager one) and pandas object columns of dates are
+    dates; null group keys form their own group on every backend; a group column named like a
+    result column raises :class:`~cxmetrics.errors.ColumnClashError`; durations follow
+    :mod:`cxmetrics._time` (a bare number such as ``window=30`` is an error). One row, one
+    customer and events all at one time are results, not errors (ties keep their row order).
+    Categorical, ``Int64``, pyarrow-backed and text customer ids and stages work like plain
+    ones; a pandas object stage or group column mixing kinds of values (ints and strings) raises
+    :class:`~cxmetrics.errors.ColumnTypeError`. The customer, time or stage column may also be a
+    group or attribute column (``by="stage"``); a group or attribute column whose name starts
+    with ``__cx_`` (the internal prefix) raises :class:`~cxmetrics.errors.ColumnClashError`, and
+    unused columns of any name are ignored. Stage values asked for (steps, conversion stages)
+    that do not occur, or are of another type than the stage column (``1`` against text stages),
+    raise :class:`~cxmetrics.errors.ValueRangeError` naming them.
 
     Examples
     --------
@@ -98,8 +107,8 @@ def transitions(
     exits = _checks.flag(exits, "exits")
     _log.check_names(session=session)
     _checks.no_clash(group_by, TRANSITION_COLUMNS, function="transitions")
-    attributes = [*group_by, *([session] if session else [])]
-    frame = _log.narrowed(data, customer=customer, time=time, stage=stage, attributes=attributes)
+    frame = _log.narrowed(data, customer=customer, time=time, stage=stage,
+                          roles={"by": group_by, "session": session})
     backend = _frame.eager_implementation(frame)
     if isinstance(frame, nw.LazyFrame) and session is None and not frame.implementation.is_dask():
         # the engine orders each customer's events itself (window functions): nothing is collected
@@ -141,9 +150,17 @@ def transitions(
     table = table.with_columns((nw.col("moves") / out_of).alias("probability")).rename(
         {STAGE: "from_stage", NEXT_STAGE: "to_stage"})
     # sorted last: an engine need not keep row order through the window sum
-    table = _frame.collect(table.select(*group_by, "from_stage", "to_stage", "moves", "customers",
-                                        "probability", "time_median", "time_p90").sort(
-        [*group_by, "from_stage", "to_stage"], nulls_last=True))
+    table = table.select(*group_by, "from_stage", "to_stage", "moves", "customers",
+                         "probability", "time_median", "time_p90")
+    # categorical groups in label order (a pyarrow dictionary's codes follow first appearance)
+    schema = table.collect_schema()
+    labels = {b: f"__cx_label_{i}" for i, b in enumerate(group_by) if schema[b] == nw.Categorical}
+    if labels:
+        table = table.with_columns(*(nw.col(b).cast(nw.String).alias(k) for b, k in labels.items()))
+    table = _frame.collect(table.sort([labels.get(b, b) for b in group_by] + ["from_stage", "to_stage"],
+                                      nulls_last=True))
+    if labels:
+        table = table.drop(*labels.values())
     if backend.is_pyarrow() and not table.implementation.is_pyarrow():
         table = nw.from_native(nw.from_native(_frame.to_native(table)).to_arrow())  # no index column
     return _frame.to_native(table)
@@ -198,12 +215,21 @@ def paths(
 
     Notes
     -----
-    Edge inputs: an empty log raises :class:`~cxmetrics.errors.DesignError`; missing ids,
-    stages or times raise :class:`~cxmetrics.errors.MissingValueError`; ISO text times are
-    parsed (a lazy frame fails at the call, like an eager one) and pandas object columns of
-    dates are dates; null group keys form their own group on every backend; a group column
-    named like a result column raises :class:`~cxmetrics.errors.ColumnClashError`; durations
-    follow :mod:`cxmetrics._time` (a bare number such as ``window=30`` is an error).
+    Edge inputs: an empty log raises :class:`~cxmetrics.errors.DesignError`; missing ids, stages
+    or times raise :class:`~cxmetrics.errors.MissingValueError`; ISO text times are parsed (a
+    lazy frame fails at the call, like an eager one) and pandas object columns of dates are
+    dates; null group keys form their own group on every backend; a group column named like a
+    result column raises :class:`~cxmetrics.errors.ColumnClashError`; durations follow
+    :mod:`cxmetrics._time` (a bare number such as ``window=30`` is an error). One row, one
+    customer and events all at one time are results, not errors (ties keep their row order).
+    Categorical, ``Int64``, pyarrow-backed and text customer ids and stages work like plain
+    ones; a pandas object stage or group column mixing kinds of values (ints and strings) raises
+    :class:`~cxmetrics.errors.ColumnTypeError`. The customer, time or stage column may also be a
+    group or attribute column (``by="stage"``); a group or attribute column whose name starts
+    with ``__cx_`` (the internal prefix) raises :class:`~cxmetrics.errors.ColumnClashError`, and
+    unused columns of any name are ignored. Stage values asked for (steps, conversion stages)
+    that do not occur, or are of another type than the stage column (``1`` against text stages),
+    raise :class:`~cxmetrics.errors.ValueRangeError` naming them.
 
     Examples
     --------
@@ -221,8 +247,7 @@ def paths(
     _log.check_names(session=session)
     max_length = _checks.whole(max_length, "max_length", low=1)
     collapse_repeats = _checks.flag(collapse_repeats, "collapse_repeats")
-    log = _log.prepare(data, customer=customer, time=time, stage=stage,
-                       attributes=[session] if session else [])
+    log = _log.prepare(data, customer=customer, time=time, stage=stage, roles={"session": session})
     part = _partition(session)
     frame = log.frame
     if conversion_stage is not None:
@@ -307,12 +332,21 @@ def time_between(
 
     Notes
     -----
-    Edge inputs: an empty log raises :class:`~cxmetrics.errors.DesignError`; missing ids,
-    stages or times raise :class:`~cxmetrics.errors.MissingValueError`; ISO text times are
-    parsed (a lazy frame fails at the call, like an eager one) and pandas object columns of
-    dates are dates; null group keys form their own group on every backend; a group column
-    named like a result column raises :class:`~cxmetrics.errors.ColumnClashError`; durations
-    follow :mod:`cxmetrics._time` (a bare number such as ``window=30`` is an error).
+    Edge inputs: an empty log raises :class:`~cxmetrics.errors.DesignError`; missing ids, stages
+    or times raise :class:`~cxmetrics.errors.MissingValueError`; ISO text times are parsed (a
+    lazy frame fails at the call, like an eager one) and pandas object columns of dates are
+    dates; null group keys form their own group on every backend; a group column named like a
+    result column raises :class:`~cxmetrics.errors.ColumnClashError`; durations follow
+    :mod:`cxmetrics._time` (a bare number such as ``window=30`` is an error). One row, one
+    customer and events all at one time are results, not errors (ties keep their row order).
+    Categorical, ``Int64``, pyarrow-backed and text customer ids and stages work like plain
+    ones; a pandas object stage or group column mixing kinds of values (ints and strings) raises
+    :class:`~cxmetrics.errors.ColumnTypeError`. The customer, time or stage column may also be a
+    group or attribute column (``by="stage"``); a group or attribute column whose name starts
+    with ``__cx_`` (the internal prefix) raises :class:`~cxmetrics.errors.ColumnClashError`, and
+    unused columns of any name are ignored. Stage values asked for (steps, conversion stages)
+    that do not occur, or are of another type than the stage column (``1`` against text stages),
+    raise :class:`~cxmetrics.errors.ValueRangeError` naming them.
 
     Examples
     --------
@@ -331,7 +365,7 @@ def time_between(
     group_by = _frame.as_list(by)
     per_unit = _log.check_unit(unit)
     _checks.no_clash(group_by, TIME_BETWEEN_COLUMNS, function="time_between")
-    log = _log.prepare(data, customer=customer, time=time, stage=stage, attributes=group_by)
+    log = _log.prepare(data, customer=customer, time=time, stage=stage, roles={"by": group_by})
     steps = _log.check_steps(log, [from_stage, to_stage], role="from_stage and to_stage")
     customers = _log.first_per_customer(log.frame, group_by)
     keys, group = _frame.group_codes(customers, group_by)

@@ -8,6 +8,7 @@ from typing import Any
 import narwhals as nw
 
 from cxmetrics import _frame, _time
+from cxmetrics.errors import ColumnClashError
 from cxmetrics.journey import _log
 
 SESSION = "session"
@@ -93,9 +94,13 @@ def validate_events(
 
     Notes
     -----
-    Edge inputs: an empty log gives an empty log and a report of zeros; unparsable text
-    times are counted and dropped (not an error, this is the cleaning step); pandas object
-    columns of dates are dates.
+    Edge inputs: an empty log gives an empty log and a report of zeros; unparsable text times
+    are counted and dropped (not an error, this is the cleaning step); pandas object columns of
+    dates are dates. A lazy input is read once (the report needs its counts) and the clean log
+    comes back as a lazy frame of the same engine. Every caller column is kept, even ones named
+    like internal columns (``__cx_row``); ``session_gap`` without ``session`` refuses to
+    overwrite an existing ``session`` column (:class:`~cxmetrics.errors.ColumnClashError`),
+    while a column named by ``session`` is replaced by the new numbers.
 
     Examples
     --------
@@ -119,7 +124,14 @@ def validate_events(
     attributes = [c for c in (session if session_gap is None else None, channel, device, department) if c]
     frame = _frame.from_native(data)
     _frame.require_columns(frame, {"customer": customer, "time": time, "stage": stage,
-                                   "attribute": attributes})
+                                   "session": session if session_gap is None else None,
+                                   "channel": channel, "device": device, "department": department})
+    taken = frame.collect_schema().names()
+    row, moment_column = _frame.unused_name(_log.ROW, taken), _frame.unused_name(_log.TIME, taken)
+    if session is None and session_gap is not None and SESSION in frame.collect_schema().names():
+        raise ColumnClashError(
+            f"session_gap writes a {SESSION!r} column and the log has one already; pass "
+            f"session={SESSION!r} to replace it, another name to write there, or rename it")
     # every column is kept; only the named ones define duplicates
     data = _time.object_times(_frame.collect(frame), time)
     rows = len(data)
@@ -128,28 +140,30 @@ def validate_events(
     null_customer, null_stage, null_time = (int(v) for v in counts)
     null_time -= unparsable
     data = data.filter(~nw.col(customer).is_null() & ~nw.col(stage).is_null() & ~nw.col(time).is_null())
-    data = data.with_row_index(_log.ROW)
-    key = [customer, time, stage, *attributes]
-    first = nw.col(_log.ROW) == nw.col(_log.ROW).min().over(*key)
+    data = data.with_row_index(row)
+    key = list(dict.fromkeys([customer, time, stage, *attributes]))
+    first = nw.col(row) == nw.col(row).min().over(*key)
     deduplicated = data.filter(first)
     duplicates = len(data) - len(deduplicated)
     moment = _log.instant(deduplicated, time)
-    ordered = deduplicated.with_columns(moment.alias(_log.TIME)).sort([customer, _log.TIME, _log.ROW])
-    was_sorted = bool((ordered[_log.ROW].to_numpy()[1:] > ordered[_log.ROW].to_numpy()[:-1]).all())
+    ordered = deduplicated.with_columns(moment.alias(moment_column)).sort([customer, moment_column, row])
+    was_sorted = bool((ordered[row].to_numpy()[1:] > ordered[row].to_numpy()[:-1]).all())
     sessions = None
     if session_gap is not None:
         gap = _log.duration_expr(session_gap, "session_gap")
         assert gap is not None
         name = session or SESSION
-        ordered = _log.with_sessions(ordered, [customer], gap, name)
+        ordered = _log.with_sessions(ordered, [customer], gap, name, time=moment_column)
         # per-customer numbers 1, 2, ... from the frame-wide ids
         ordered = ordered.with_columns(nw.col(name) - nw.col(name).min().over(customer) + 1)
         sessions = _count_sessions(ordered, customer, name)
-    clean = ordered.drop(_log.ROW, _log.TIME)
+    clean = ordered.drop(row, moment_column)
     report = EventReport(rows=rows, null_customer=null_customer, null_stage=null_stage, null_time=null_time,
                          unparsable_time=unparsable, duplicates=duplicates, kept=len(clean),
                          customers=int(clean[customer].n_unique()), sessions=sessions, was_sorted=was_sorted,
                          mixed_offsets=mixed)
+    if isinstance(frame, nw.LazyFrame):  # a per-row result: a lazy input gets a lazy log back
+        return _frame.into_engine(clean, frame).to_native(), report
     return _frame.to_native(clean), report
 
 

@@ -23,8 +23,15 @@ from typing import Any, cast
 import narwhals as nw
 import numpy as np
 
-from cxmetrics import _frame, _time
-from cxmetrics.errors import CXMetricsError, DesignError, MissingValueError, check_choice, format_examples
+from cxmetrics import _checks, _frame, _time
+from cxmetrics.errors import (
+    ColumnClashError,
+    CXMetricsError,
+    DesignError,
+    MissingValueError,
+    check_choice,
+    format_examples,
+)
 
 CUSTOMER = "__cx_customer"
 PERIOD = "__cx_period"
@@ -53,11 +60,16 @@ class Log:
 
 
 def check_by(by: str | Sequence[str] | None, reserved: Sequence[str]) -> list[str]:
-    """``by`` as a list, refusing names that clash with result columns."""
+    """``by`` as a list, refusing names that clash with result or internal (``__cx_``) columns."""
     by_list = _frame.as_list(by)
     clash = [b for b in by_list if b in reserved]
     if clash:
-        raise CXMetricsError(f"by columns {clash} clash with the result's columns {list(reserved)}")
+        raise ColumnClashError(f"by columns {clash} clash with the result's columns {list(reserved)}")
+    internal = [b for b in by_list if b.startswith("__cx_")]
+    if internal:
+        raise ColumnClashError(
+            f"by columns {internal} start with '__cx_', the prefix cxmetrics keeps for its internal "
+            f"columns; rename them first")
     return by_list
 
 
@@ -86,6 +98,8 @@ def prepare(
                                    "cohort": cohort_column})
     if time in by or customer in by:
         raise CXMetricsError(f"by must name customer properties, not the customer or time column: {by}")
+    for group_column in by:
+        _frame.require_one_kind(frame, group_column, "by")
     frame = _time.parse_times(frame, time)
     period, zone = _time.period_code(frame, time, freq, check_missing=False)
     columns = [nw.col(customer).alias(CUSTOMER), *(nw.col(b) for b in by), period.alias(PERIOD)]
@@ -94,6 +108,8 @@ def prepare(
         if not values:
             raise CXMetricsError("active must name at least one stage value")
         assert stage is not None
+        stages = _frame.collect(frame.select(stage).unique())[stage].to_list()
+        _checks.comparable(values, stages, "active", f"stage column {stage!r}")
         columns.append(nw.col(stage).is_in(values).fill_null(value=False).alias(RETURN))
     if also is not None:
         columns.append(_time.period_code(frame, time, also, check_missing=False)[0].alias(LONG))

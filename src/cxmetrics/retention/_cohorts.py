@@ -65,17 +65,17 @@ class Counts:
 
 def check_brackets(brackets: Any) -> np.ndarray:
     """Brackets as an (m, 2) array of [first, last] periods: whole numbers, ascending, disjoint."""
-    if brackets is None or isinstance(brackets, str) or len(brackets) == 0:
+    if brackets is None or isinstance(brackets, str) or not isinstance(brackets, Sequence) or not brackets:
         raise CXMetricsError("kind='bracket' needs brackets=, a list of (first, last) periods, "
                              f"such as [(1, 1), (2, 7), (8, 30)]; got {brackets!r}")
     pairs = []
     for pair in brackets:
         if isinstance(pair, str) or not isinstance(pair, Sequence) or len(pair) != 2:
-            raise CXMetricsError(f"each bracket is a (first, last) pair of periods, got {pair!r}")
-        first = A.whole_number(pair[0], "a bracket's first period")
-        last = A.whole_number(pair[1], "a bracket's last period")
+            raise CXMetricsError(f"each of brackets is a (first, last) pair of periods, got {pair!r}")
+        first = A.whole_number(pair[0], "the first period of each of brackets")
+        last = A.whole_number(pair[1], "the last period of each of brackets")
         if last < first:
-            raise CXMetricsError(f"bracket {tuple(pair)!r} ends before it starts")
+            raise CXMetricsError(f"brackets: {tuple(pair)!r} ends before it starts")
         pairs.append((first, last))
     for (_, end), (start, _) in itertools.pairwise(pairs):
         if start <= end:
@@ -115,6 +115,9 @@ def retention_counts(
     cohorts, returns = A.returns_and_cohorts(log)
     sizes = A.cohort_sizes(log, cohorts)
     keys = [*by_list, A.COHORT]
+    cohort_codes = np.asarray(sizes[A.COHORT].to_numpy(), dtype=np.int64)
+    if len(cohort_codes):  # no period after the log's last is observable: a huge periods costs nothing
+        periods = min(periods, max(int(log.last - cohort_codes.min()), 0))
     offset = nw.col(A.OFFSET)
     if kind == "n-day":
         starts = ends = np.arange(periods + 1)
@@ -249,6 +252,24 @@ def cohort_retention(
         period; for brackets the bracket's first period), ``period_to`` (brackets only: the
         bracket's last period), ``cohort_size``, ``retained``, ``rate`` (retained /
         cohort_size), ``ci_low``, ``ci_high``.
+
+    Notes
+    -----
+    Edge inputs: an empty log raises :class:`~cxmetrics.errors.DesignError`; missing customer
+    ids or times (``None``, ``NaT``, ``pd.NA``) raise
+    :class:`~cxmetrics.errors.MissingValueError`; a missing stage is not one of the ``active``
+    stages. ISO text times are parsed (a lazy frame fails at the call, like an eager one),
+    pandas object columns of dates are dates, numbers are not times
+    (:class:`~cxmetrics.errors.ColumnTypeError`). One customer or one row gives a one-cohort
+    result. Null ``by`` keys form their own group on every backend; ``by`` must hold one value
+    per customer (else :class:`~cxmetrics.errors.DesignError`) and may not be the customer or
+    time column, nor a pandas object column mixing kinds of values
+    (:class:`~cxmetrics.errors.ColumnTypeError`); a ``by`` column named like a result column or
+    starting with ``__cx_`` raises :class:`~cxmetrics.errors.ColumnClashError`. ``active``
+    values of another type than the stage column raise
+    :class:`~cxmetrics.errors.ValueRangeError`; ones of the right type that never occur count
+    nobody as active. Periods after the log's last event are absent from the result, so a
+    ``periods`` larger than the log spans costs nothing.
 
     Examples
     --------

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from cxmetrics import _frame, _stats
+from cxmetrics import _checks, _frame, _stats
 from cxmetrics._typing import same_frame
 from cxmetrics.errors import CXMetricsError, ValueRangeError, check_choice, format_examples
 from cxmetrics.retention import _activity as A
@@ -102,6 +102,24 @@ def compare_retention(
         method), ``logrank_statistic`` (chi-squared, one degree of freedom) and
         ``logrank_p_value`` (the same on every row of a group). With one group and no
         reference there is nothing to compare: the frame is empty, with these columns.
+
+    Notes
+    -----
+    Edge inputs: an empty log raises :class:`~cxmetrics.errors.DesignError`; missing customer
+    ids or times (``None``, ``NaT``, ``pd.NA``) raise
+    :class:`~cxmetrics.errors.MissingValueError`; a missing stage is not one of the ``active``
+    stages. ISO text times are parsed (a lazy frame fails at the call, like an eager one),
+    pandas object columns of dates are dates, numbers are not times
+    (:class:`~cxmetrics.errors.ColumnTypeError`). One customer or one row gives a one-cohort
+    result. Null ``by`` keys form their own group on every backend; ``by`` must hold one value
+    per customer (else :class:`~cxmetrics.errors.DesignError`) and may not be the customer or
+    time column, nor a pandas object column mixing kinds of values
+    (:class:`~cxmetrics.errors.ColumnTypeError`); a ``by`` column named like a result column or
+    starting with ``__cx_`` raises :class:`~cxmetrics.errors.ColumnClashError`. ``active``
+    values of another type than the stage column raise
+    :class:`~cxmetrics.errors.ValueRangeError`; ones of the right type that never occur count
+    nobody as active. Periods after the log's last event are absent; a single group has nothing
+    to compare with (an empty result).
 
     Examples
     --------
@@ -198,10 +216,11 @@ def _reference_index(labels: list[Any], reference: Any, by: list[str]) -> int | 
     if reference is None:
         return None
     wanted = tuple(reference) if len(by) > 1 and isinstance(reference, Sequence) else reference
-    if wanted not in labels:
+    found = _checks.position(wanted, labels)
+    if found is None:
         raise ValueRangeError(
             f"reference {reference!r} is not a group of by {by}: groups are {format_examples(labels)}")
-    return labels.index(wanted)
+    return found
 
 
 def _survival(counts: Counts) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
