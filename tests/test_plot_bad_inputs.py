@@ -563,7 +563,7 @@ def test_a_missing_group_key_is_a_group_of_its_own(engine: str) -> None:
 
 def test_odd_frames_are_named() -> None:
     twice = pd.DataFrame([[1.0, 2.0]], columns=["weight", "weight"]).assign(keyword="快递")
-    with pytest.raises(errors.ValueRangeError, match="keyword_bars data has columns named twice"):
+    with pytest.raises(errors.ColumnClashError, match="keyword_bars data has more than one column called"):
         cx.plot.keyword_bars(twice)
     flags = pd.DataFrame({"keyword": ["快递", "包装"], "weight": [True, False]})
     with pytest.raises(errors.ColumnTypeError, match="'weight' must be numeric, got Boolean"):

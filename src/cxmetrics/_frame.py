@@ -60,7 +60,7 @@ def from_native(data: Any, *, name: str = "data") -> Frame:
     try:
         return nw.from_native(data)
     except nw.exceptions.DuplicateError as exc:  # pandas allows a column name twice
-        names = list(getattr(data, "columns", []))
+        names = list(getattr(data, "column_names", None) or getattr(data, "columns", []))
         repeated = sorted({str(c) for c in names if names.count(c) > 1})
         raise ColumnClashError(
             f"{name} has more than one column called {format_examples(repeated)}; rename or drop "

@@ -21,7 +21,6 @@ from typing import Any
 
 import narwhals as nw
 import numpy as np
-from narwhals.exceptions import DuplicateError
 
 from cxmetrics import _checks, _frame
 from cxmetrics.errors import ColumnTypeError, MissingValueError, ValueRangeError, format_examples
@@ -29,11 +28,7 @@ from cxmetrics.errors import ColumnTypeError, MissingValueError, ValueRangeError
 
 def result_frame(data: Any, required: Sequence[str], chart: str) -> nw.DataFrame[Any]:
     """``data`` as an eager narwhals frame with the ``required`` columns and at least one row."""
-    try:
-        frame = _frame.collect(_frame.from_native(data, name=f"{chart} data"))
-    except DuplicateError as exc:
-        detail = " ".join(str(exc).split()).replace("Expected unique column names, got: - ", "")
-        raise ValueRangeError(f"{chart} data has columns named twice ({detail}); rename them first") from None
+    frame = _frame.collect(_frame.from_native(data, name=f"{chart} data"))
     _frame.require_columns(frame, {f"{chart} input": list(required)})
     if not len(frame):
         raise ValueRangeError(
