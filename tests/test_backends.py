@@ -252,9 +252,9 @@ def test_validate_events_matches_pandas(backend: str) -> None:
 # ----------------------------------------------------------------------------- text mining
 
 TEXT_CALLS: dict[str, Callable[[Any], Any]] = {
-    "keywords": lambda d: cx.text.keywords(d, text="comment", by="store", top=3),
-    "word_freq": lambda d: cx.text.word_freq(d, text="comment", top=5),
-    "ngrams": lambda d: cx.text.ngrams(d, text="comment", top=5),
+    "keywords": lambda d: cx.text.keywords(d, text="comment", by="store", n=3),
+    "word_freq": lambda d: cx.text.word_freq(d, text="comment", n=5),
+    "ngrams": lambda d: cx.text.ngrams(d, text="comment", n=5),
     "sentiment_summary": lambda d: cx.text.sentiment_summary(d, text="comment", by="store"),
     "aspect_sentiment": lambda d: cx.text.aspect_sentiment(d, text="comment").summary,
     "flag_negative": lambda d: cx.text.flag_negative(d, text="comment"),

@@ -466,7 +466,7 @@ def text_sections(ctx: Context) -> list[Section]:
         ),
         "sentiment distribution",
     )
-    found = text.keywords(comments, text=column, top=15)
+    found = text.keywords(comments, text=column, n=15)
     feeling.heading(ctx.label("Keywords", "关键词"))
     feeling.table(
         "keywords",

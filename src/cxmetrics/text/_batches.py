@@ -30,6 +30,26 @@ def sentiment_batches(batches: Iterable[Any], **options: Any) -> Iterator[Any]:
     The shape Spark's ``DataFrame.mapInPandas`` expects (an iterator of pandas frames in, one
     out); the options are those of :func:`~cxmetrics.text.sentiment` (``text=`` is required).
 
+    Parameters
+    ----------
+    batches : iterable of DataFrames
+        pandas, polars or pyarrow frames (Spark hands ``mapInPandas`` an iterator of pandas
+        frames; a Dask partition is one pandas frame). An empty batch gives an empty frame with
+        the three columns added; an empty iterable yields nothing.
+    **options
+        Keyword arguments of :func:`~cxmetrics.text.sentiment`: ``text`` (required), ``method``,
+        ``thresholds``, ``prefix``, ``model``. They are checked before the first batch is read,
+        so a bad option fails at once, not inside a Spark task.
+
+    Returns
+    -------
+    iterator of DataFrames
+        Each batch in its own library with ``score`` (P(positive), NaN when unscored),
+        ``label`` (positive / neutral / negative, null when unscored) and ``reason`` (null, or
+        why the text has no score: see :data:`~cxmetrics.text.REASONS`) appended, each name
+        preceded by ``prefix``. A batch whose columns already include one of them raises
+        :class:`~cxmetrics.errors.ColumnClashError`.
+
     Examples
     --------
     >>> import pandas as pd

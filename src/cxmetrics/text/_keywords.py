@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from cxmetrics import _checks
 from cxmetrics._frame import take_rows, to_native, with_arrays
 from cxmetrics._typing import same_frame
 from cxmetrics.errors import CXMetricsError, ValueRangeError, check_choice
@@ -97,18 +98,13 @@ def resolve_stopwords(
     return extra if replace else default | extra
 
 
-def _check_top(top: int | None) -> None:
-    if top is not None and (not isinstance(top, int) or top < 1):
-        raise ValueRangeError(f"top must be a positive whole number or None, got {top!r}")
-
-
 @same_frame
 def word_freq(
     data: Any,
     *,
     text: str,
     by: str | Sequence[str] | None = None,
-    top: int | None = None,
+    n: int | None = None,
     user_dict: str | os.PathLike[str] | Iterable[str] | None = None,
     stopwords: str | os.PathLike[str] | Iterable[str] | None = None,
     replace_stopwords: bool = False,
@@ -127,7 +123,7 @@ def word_freq(
         The text column.
     by : str or list of str, optional
         Group columns.
-    top : int, optional
+    n : int, optional
         Words kept per group (all by default).
     user_dict : list of words or path, optional
         Words jieba must keep whole (see :func:`tokenize`).
@@ -150,13 +146,13 @@ def word_freq(
     >>> import pandas as pd
     >>> from cxmetrics.text import word_freq
     >>> reviews = pd.DataFrame({"comment": ["配送很快，包装完好", "配送太慢", "包装破损，配送员态度差"]})
-    >>> word_freq(reviews, text="comment", top=3)
+    >>> word_freq(reviews, text="comment", n=3)
       word  count  doc_freq  share  rank
     0   配送      3         3    0.3     1
     1   包装      2         2    0.2     2
     2   太慢      1         1    0.1     3
     """
-    _check_top(top)
+    n = _checks.whole(n, "n", low=1, allow_none=True)
     corpus = read_corpus(
         data,
         text=text,
@@ -166,7 +162,7 @@ def word_freq(
         stopwords=resolve_stopwords(stopwords, replace_stopwords, function_words()),
         min_length=min_length,
     )
-    return _frequency_table(corpus, lambda words: words, "word", top)
+    return _frequency_table(corpus, lambda words: words, "word", n)
 
 
 @same_frame
@@ -174,15 +170,15 @@ def ngrams(
     data: Any,
     *,
     text: str,
-    n: int = 2,
+    length: int = 2,
     by: str | Sequence[str] | None = None,
-    top: int | None = None,
+    n: int | None = None,
     user_dict: str | os.PathLike[str] | Iterable[str] | None = None,
     stopwords: str | os.PathLike[str] | Iterable[str] | None = None,
     replace_stopwords: bool = False,
     min_length: int = 2,
 ) -> Any:
-    """Phrases: counts of ``n`` consecutive words per group ("送餐 太慢", "客服 态度").
+    """Phrases: counts of ``length`` consecutive words per group ("送餐 太慢", "客服 态度").
 
     Words are those :func:`word_freq` counts (stop words, punctuation and words shorter than
     ``min_length`` removed first, so a phrase may bridge a removed word). Phrases are joined
@@ -190,9 +186,9 @@ def ngrams(
 
     Parameters
     ----------
-    data, text, by, top, user_dict, stopwords, replace_stopwords, min_length
+    data, text, by, n, user_dict, stopwords, replace_stopwords, min_length
         As in :func:`word_freq`.
-    n : int
+    length : int
         Words per phrase (at least 2).
 
     Returns
@@ -204,13 +200,12 @@ def ngrams(
     >>> import pandas as pd
     >>> from cxmetrics.text import ngrams
     >>> reviews = pd.DataFrame({"comment": ["送餐太慢了", "送餐太慢，饭都凉了", "味道很好"]})
-    >>> ngrams(reviews, text="comment", top=1)[["ngram", "count", "doc_freq"]]
+    >>> ngrams(reviews, text="comment", n=1)[["ngram", "count", "doc_freq"]]
       ngram  count  doc_freq
     0  送餐 太慢      2         2
     """
-    _check_top(top)
-    if not isinstance(n, int) or n < 2:
-        raise ValueRangeError(f"n must be a whole number of at least 2, got {n!r}")
+    n = _checks.whole(n, "n", low=1, allow_none=True)
+    length = _checks.whole(length, "length", low=2)
     corpus = read_corpus(
         data,
         text=text,
@@ -222,19 +217,19 @@ def ngrams(
     )
 
     def phrases(words: list[str]) -> list[str]:
-        if n == 2:
+        if length == 2:
             return [f"{a} {b}" for a, b in pairwise(words)]
-        return [" ".join(words[i : i + n]) for i in range(len(words) - n + 1)]
+        return [" ".join(words[i : i + length]) for i in range(len(words) - length + 1)]
 
-    return _frequency_table(corpus, phrases, "ngram", top)
+    return _frequency_table(corpus, phrases, "ngram", n)
 
 
-def _frequency_table(corpus: Corpus, terms_of: Any, column: str, top: int | None) -> Any:
+def _frequency_table(corpus: Corpus, terms_of: Any, column: str, n: int | None) -> Any:
     counts, docs = _group_counts(corpus, terms_of)
     rows = []
     for count, doc in zip(counts, docs, strict=True):
         total = sum(count.values())
-        ranked = sorted(count.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
+        ranked = sorted(count.items(), key=lambda kv: (-kv[1], kv[0]))[:n]
         rows.append(
             [
                 (term, {"count": c, "doc_freq": doc[term], "share": c / total, "rank": i + 1})
@@ -251,7 +246,7 @@ def keywords(
     text: str,
     by: str | Sequence[str] | None = None,
     method: str = "tfidf",
-    top: int = 20,
+    n: int = 20,
     user_dict: str | os.PathLike[str] | Iterable[str] | None = None,
     stopwords: str | os.PathLike[str] | Iterable[str] | None = None,
     replace_stopwords: bool = False,
@@ -292,7 +287,7 @@ def keywords(
     by : str or list of str, optional
         Group columns; keywords are computed per group.
     method : {"tfidf", "textrank", "log_odds"}
-    top : int
+    n : int
         Keywords kept per group.
     user_dict : list of words or path, optional
         Words jieba must keep whole (see :func:`tokenize`).
@@ -322,11 +317,11 @@ def keywords(
     ...     "comment": ["配送太慢了，没有餐具", "配送员迟到", "味道不错但配送慢",
     ...                 "环境很好", "环境干净，味道不错", "服务热情，环境好"],
     ... })
-    >>> keywords(reviews, text="comment", by="store", top=1)[["store", "keyword", "count", "doc_freq"]]
+    >>> keywords(reviews, text="comment", by="store", n=1)[["store", "keyword", "count", "doc_freq"]]
       store keyword  count  doc_freq
     0     A      配送      3         3
     1     B      环境      3         3
-    >>> contrast = keywords(reviews, text="comment", by="store", method="log_odds", top=2)
+    >>> contrast = keywords(reviews, text="comment", by="store", method="log_odds", n=2)
     >>> contrast[["store", "keyword", "count"]]
       store keyword  count
     0     A      配送      3
@@ -336,8 +331,8 @@ def keywords(
     >>> bool((contrast["z"] > 0).all())
     True
     """
-    check_choice(method, METHODS, "method")
-    _check_top(top)
+    _checks.option(method, METHODS, "method")
+    n = _checks.whole(n, "n", low=1)
     if method == "log_odds" and not (isinstance(prior, (int, float)) and np.isfinite(prior) and prior > 0):
         raise ValueRangeError(f"prior must be a positive number, got {prior!r}")
     corpus = read_corpus(
@@ -371,7 +366,7 @@ def keywords(
         names += ["log_odds", "se", "z"]
     rows = []
     for weight, count, doc, more in zip(weights, counts, docs, extra, strict=True):
-        ranked = sorted(weight.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
+        ranked = sorted(weight.items(), key=lambda kv: (-kv[1], kv[0]))[:n]
         rows.append(
             [
                 (

@@ -263,18 +263,23 @@ class TopicModel:
         order = rows[np.lexsort((rows, -w[rows, j]))][:n]
         return [(int(i), float(w[i, j])) for i in order]
 
-    def terms(self, *, top: int = 10) -> Any:
-        """The ``top`` terms of each topic.
+    def terms(self, *, n: int = 10) -> Any:
+        """The ``n`` heaviest terms of each topic.
+
+        Parameters
+        ----------
+        n : int
+            Terms kept per topic (a whole number >= 1).
 
         Returns
         -------
         DataFrame: ``topic``, ``term``, ``weight`` (in the topic's unit-length term vector),
         ``rank`` (1 = heaviest; ties broken by the term's position in the sorted vocabulary).
         """
-        top = _positive_int(top, "top")
+        n = _positive_int(n, "n")
         cols: dict[str, list[Any]] = {"topic": [], "term": [], "weight": [], "rank": []}
         for j, name in enumerate(self.names):
-            names, weights = self._top(j, top)
+            names, weights = self._top(j, n)
             cols["topic"] += [name] * len(names)
             cols["term"] += names
             cols["weight"] += weights.tolist()
