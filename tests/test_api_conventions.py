@@ -53,11 +53,6 @@ KNOWN_EXCEPTIONS: dict[tuple[str, str], str] = {
     ("data_first", "cx.customer_lifetime_value"): "CLV: models first, then the summary frame",
     ("keyword_only", "cx.frequency_recency_matrix"): "CLV: (model, summary) both positional",
     ("data_first", "cx.frequency_recency_matrix"): "CLV: model first, then the summary frame",
-    # text (text engineer): `top` is a row count there, numpydoc sections incomplete
-    ("settled_names", "cx.text.keywords"): "text: row count is `top=` (settled name: `n`)",
-    ("settled_names", "cx.text.word_freq"): "text: row count is `top=` (settled name: `n`)",
-    ("settled_names", "cx.text.ngrams"): "text: row count is `top=` (settled name: `n`)",
-    ("documented", "cx.text.sentiment_batches"): "text: Parameters and Returns incomplete",
     # charts (report/plot engineer): result frames are called `result`, sections missing
     **{("data_first", f"cx.plot.{name}"): "plot: first argument is the result frame, not `data`"
        for name in ("calibration_holdout", "ces_breakdown", "csat_breakdown", "csat_trend",
@@ -83,8 +78,6 @@ KNOWN_EXCEPTIONS: dict[tuple[str, str], str] = {
     ("backend_matrix", "cx.compare_models"): "CLV: tests/test_clv_checks.py runs the checks on every engine",
     ("backend_matrix", "cx.tracking"): "CLV: tests/test_clv_checks.py runs it on every engine",
     ("backend_matrix", "cx.repeat_purchase_histogram"): "CLV: tests/test_clv_checks.py, every engine",
-    ("backend_matrix", "cx.text.topics"): "topics: pandas = polars tested; lazy input is collected",
-    ("backend_matrix", "cx.text.topic_impact"): "topics: pandas = polars tested",
     # embedding helpers (main, after issue 18 started): a result frame in, records out
     ("data_first", "cx.to_records"): "embedding: first argument is the result frame `result`",
     ("backend_matrix", "cx.to_records"): "embedding: converts any result; not in the matrix yet",

@@ -10,7 +10,8 @@ import numpy as np
 
 from cxmetrics._frame import take_rows, to_native, with_arrays
 from cxmetrics._stats import proportion_interval
-from cxmetrics.errors import CXMetricsError
+from cxmetrics import _checks
+from cxmetrics.errors import CXMetricsError, OptionError, ValueRangeError
 from cxmetrics.text._input import read_grouped_texts
 from cxmetrics.text._lexicons import DOMAINS, Aspect, lexicon
 from cxmetrics.text._normalize import normalize_one
@@ -74,12 +75,20 @@ def resolve_lexicon(
 ) -> dict[str, Aspect]:
     if isinstance(aspects, str):
         if aspects != "default":
-            raise CXMetricsError(
+            raise OptionError(
                 f"aspects must be 'default' or a mapping of aspect -> terms, got {aspects!r}"
             )
         return lexicon(domain)
+    lexicon(domain)  # a bad domain is an error even when a mapping replaces its lexicon
+    if not isinstance(aspects, Mapping) or not aspects:
+        raise ValueRangeError(
+            f"aspects must be 'default' or a non-empty mapping of aspect -> terms, got {aspects!r}")
     out: dict[str, Aspect] = {}
     for name, spec in aspects.items():
+        if not isinstance(spec, Aspect) and (isinstance(spec, str) or not isinstance(spec, (list, tuple, set))
+                                             or not all(isinstance(t, str) for t in spec)):
+            raise ValueRangeError(
+                f"aspect {name!r} must be an Aspect or a list of terms (str), got {spec!r}")
         aspect = spec if isinstance(spec, Aspect) else Aspect(str(name), tuple(spec))
         terms = tuple(str(t).lower() for t in aspect.terms if str(t).strip())
         if not terms and not aspect.patterns:
@@ -227,6 +236,7 @@ def aspect_sentiment(
     6    2   attitude  negative
     """
     bounds = check_thresholds(thresholds)
+    confidence = _checks.confidence(confidence)
     lexicon = resolve_lexicon(aspects, domain)
     grouped = read_grouped_texts(data, text, by, function="aspect_sentiment")
     given, groups, keys, codes = grouped.source, grouped.groups, grouped.keys, grouped.codes

@@ -15,8 +15,8 @@ from typing import Any
 
 import narwhals.stable.v2 as nw
 
-from cxmetrics._frame import require_columns
 from cxmetrics.errors import ColumnTypeError
+from cxmetrics.text._input import check_text_column
 
 __all__ = ["sentiment_batches", "sentiment_lazy"]
 
@@ -58,6 +58,18 @@ def sentiment_batches(batches: Iterable[Any], **options: Any) -> Iterator[Any]:
     >>> [part["label"].tolist() for part in sentiment_batches(parts, text="c")]
     [['positive'], ['negative']]
     """
+    from cxmetrics.text._sentiment import check_options, check_unknown
+
+    check_unknown(options, "sentiment_batches")
+    if not isinstance(options.get("text"), str):
+        raise ColumnTypeError(
+            f"sentiment_batches needs text=, the name of the text column, got {options.get('text')!r}")
+    check_options(method=options.get("method", "cxmetrics"), thresholds=options.get("thresholds"),
+                  prefix=options.get("prefix", ""), model=options.get("model"))
+    return _scored(batches, options)
+
+
+def _scored(batches: Iterable[Any], options: dict[str, Any]) -> Iterator[Any]:
     from cxmetrics.text._sentiment import sentiment
 
     for batch in batches:
@@ -70,7 +82,7 @@ def sentiment_lazy(frame: nw.LazyFrame[Any], text: str | None, **options: Any) -
 
     if text is None:
         raise ColumnTypeError("sentiment got a lazy frame: name its text column with text=")
-    require_columns(frame, {"text": text})
+    check_text_column(frame, text, "sentiment")
     score: Callable[[Any], Any] = functools.partial(sentiment, text=text, **options)
     native = frame.to_native()
     implementation = frame.implementation

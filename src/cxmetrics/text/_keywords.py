@@ -15,7 +15,7 @@ import numpy as np
 from cxmetrics import _checks
 from cxmetrics._frame import take_rows, to_native, with_arrays
 from cxmetrics._typing import same_frame
-from cxmetrics.errors import CXMetricsError, ValueRangeError, check_choice
+from cxmetrics.errors import DesignError
 from cxmetrics.text._corpus import Corpus, read_corpus
 from cxmetrics.text._tokenize import default_stopwords as function_words
 from cxmetrics.text._tokenize import load_stopwords
@@ -90,8 +90,7 @@ def resolve_stopwords(
     ``stopwords`` is None (nothing added; with ``replace``, nothing dropped), ``"default"`` (the
     default list), an iterable of words or a file with one word per line.
     """
-    if not isinstance(replace, bool):
-        raise ValueRangeError(f"replace_stopwords must be True or False, got {replace!r}")
+    _checks.flag(replace, "replace_stopwords")
     if isinstance(stopwords, str) and stopwords == "default":
         return default
     extra = frozenset() if stopwords is None else load_stopwords(stopwords) or frozenset()
@@ -274,7 +273,9 @@ def keywords(
       prior ``a = prior × (the word's count in all groups)``, ``a0 = prior × (all words)``:
       ``log_odds = ln((y + a) / (n + a0 − y − a)) − ln((y' + a) / (n' + a0 − y' − a))``,
       ``se = sqrt(1 / (y + a) + 1 / (y' + a))``, ``z = log_odds / se``; words are ranked by
-      ``z`` (over-represented in the group first). Needs ``by`` with at least two groups.
+      ``z`` (over-represented in the group first). Needs ``by`` with at least two groups
+      (otherwise a :class:`~cxmetrics.errors.DesignError`); when the groups share a single word
+      its odds are undefined and no row is returned.
 
     jieba's own ``jieba.analyse`` is not used: it reads jieba's global tokenizer and a general
     idf table, while these weights come from the caller's own texts and tokenizer.
@@ -333,8 +334,7 @@ def keywords(
     """
     _checks.option(method, METHODS, "method")
     n = _checks.whole(n, "n", low=1)
-    if method == "log_odds" and not (isinstance(prior, (int, float)) and np.isfinite(prior) and prior > 0):
-        raise ValueRangeError(f"prior must be a positive number, got {prior!r}")
+    prior = _checks.number(prior, "prior", low=0.0, low_open=True)
     corpus = read_corpus(
         data,
         text=text,
@@ -357,7 +357,7 @@ def keywords(
         weights = _textrank(corpus)
     else:
         if corpus.n_groups < 2:
-            raise CXMetricsError(
+            raise DesignError(
                 "method='log_odds' contrasts groups: pass by= with at least two groups "
                 f"(got {corpus.n_groups})"
             )
@@ -398,11 +398,13 @@ def _log_odds(counts: list[Counter[str]], prior: float) -> list[dict[str, dict[s
             y[index[term]] = c
         rest = total - y
         n, n_rest = y.sum(), rest.sum()
-        delta = np.log((y + alpha) / (n + alpha0 - y - alpha)) - np.log(
-            (rest + alpha) / (n_rest + alpha0 - rest - alpha)
-        )
-        se = np.sqrt(1.0 / (y + alpha) + 1.0 / (rest + alpha))
-        used = np.flatnonzero(y > 0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            delta = np.log((y + alpha) / (n + alpha0 - y - alpha)) - np.log(
+                (rest + alpha) / (n_rest + alpha0 - rest - alpha)
+            )
+            se = np.sqrt(1.0 / (y + alpha) + 1.0 / (rest + alpha))
+        # with a one-word vocabulary the odds have a zero denominator: no contrast to report
+        used = np.flatnonzero((y > 0) & np.isfinite(delta))
         out.append(
             {
                 terms[i]: {"log_odds": float(delta[i]), "se": float(se[i]), "z": float(delta[i] / se[i])}

@@ -8,6 +8,7 @@ from typing import Any
 
 import narwhals.stable.v2 as nw
 
+from cxmetrics import _checks
 from cxmetrics.text._input import is_missing, read_texts
 from cxmetrics.text._normalize import check_options, normalize_one
 from cxmetrics.text._tokenize import content_words, default_stopwords, tokenizer, user_words_key
@@ -67,7 +68,9 @@ def normalize(
     '頭發乾凈'
     """
     check_options(to, emoji)
-    given = read_texts(texts, None, function="normalize")
+    for name, value in (("width", width), ("strip_urls", strip_urls), ("lower", lower)):
+        _checks.flag(value, name)
+    given = read_texts(texts, None, function="normalize", frames=False)
     out = [
         normalize_one(v, to=to, width=width, strip_urls=strip_urls, emoji=emoji, lower=lower)
         if isinstance(v, str)
@@ -129,7 +132,9 @@ def tokenize(
     >>> tokenize("这家瑞幸咖啡的生椰拿铁不错", user_dict=["生椰拿铁"], stopwords=["这家"])
     ['瑞幸', '咖啡', '生椰拿铁', '不错']
     """
-    given = read_texts(texts, None, function="tokenize")
+    _checks.flag(hmm, "hmm")
+    _checks.flag(replace_stopwords, "replace_stopwords")
+    given = read_texts(texts, None, function="tokenize", frames=False)
     cutter = tokenizer(user_words_key(user_dict))
     from cxmetrics.text._keywords import resolve_stopwords
 

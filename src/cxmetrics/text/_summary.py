@@ -10,9 +10,9 @@ import numpy as np
 from cxmetrics._frame import to_native, with_arrays
 from cxmetrics._stats import proportion_interval
 from cxmetrics._typing import same_frame
-from cxmetrics.errors import check_choice
+from cxmetrics import _checks
 from cxmetrics.text._input import read_grouped_texts
-from cxmetrics.text._sentiment import METHODS, check_thresholds, score_texts
+from cxmetrics.text._sentiment import check_options, score_texts
 
 __all__ = ["sentiment_summary"]
 
@@ -68,8 +68,8 @@ def sentiment_summary(
     0     A  3         3            0.67            0.33
     1     B  2         1            0.00            1.00
     """
-    check_choice(method, METHODS, "method")
-    bounds = check_thresholds(thresholds if thresholds or method == "cxmetrics" else (0.4, 0.6))
+    _, bounds = check_options(method=method, thresholds=thresholds)
+    confidence = _checks.confidence(confidence)
     grouped = read_grouped_texts(data, text, by, function="sentiment_summary")
     given, keys, codes, n_groups = grouped.source, grouped.keys, grouped.codes, grouped.n_groups
     scores, _ = score_texts(given.values, method)

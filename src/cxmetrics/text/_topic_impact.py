@@ -9,14 +9,21 @@ from typing import Any
 import narwhals as nw
 import numpy as np
 
-from cxmetrics import _frame
+from cxmetrics import _checks, _frame
 from cxmetrics._stats import adjust_p_values, welch_test
 from cxmetrics._typing import same_frame
 from cxmetrics.drivers._data import Ratings
 from cxmetrics.drivers._key_drivers import drivers_table
-from cxmetrics.errors import ColumnTypeError, CXMetricsError, UntestableWarning, ValueRangeError, check_choice
+from cxmetrics.errors import ColumnTypeError, UntestableWarning, ValueRangeError
 
-__all__ = ["topic_impact"]
+__all__ = ["RESULT_COLUMNS", "topic_impact"]
+
+#: The columns of topic_impact's result beside the groups, in order.
+RESULT_COLUMNS = (
+    "topic", "n_with", "n_without", "share", "with", "without", "difference", "se", "ci_low",
+    "ci_high", "statistic", "df", "p_value", "p_adjusted", "p_adjust", "significant", "lift", "gap_share",
+    "joint_share", "joint_ci_low", "joint_ci_high", "joint_beta", "joint_p_value", "joint_p_adjusted",
+    "joint_significant", "r_squared", "method")
 
 
 def _codes(score: np.ndarray, method: str) -> np.ndarray:
@@ -134,26 +141,36 @@ def topic_impact(
     0   late -100.0     75.0      -175.0
     1  taste   50.0    -16.7        66.7
     """
-    check_choice(method, ("nps", "regression"), "method")
-    check_choice(joint, ("relative_weights", "shapley"), "joint")
-    if not 0 < confidence < 1 or not 0 < alpha < 1:
-        raise ValueRangeError(f"confidence and alpha must be between 0 and 1, got {confidence!r}, {alpha!r}")
+    _checks.option(method, ("nps", "regression"), "method")
+    _checks.option(joint, ("relative_weights", "shapley"), "joint")
+    confidence = _checks.confidence(confidence)
+    alpha = _checks.probability(alpha, "alpha", open_ends=True)
+    n_boot = _checks.whole(n_boot, "n_boot", low=0)
+    _checks.seed(seed)
+    if target is not None:
+        target = _checks.number(target, "target")
     from cxmetrics.text._topics import TopicModel
 
     if isinstance(topics, TopicModel):
         if text is None:
-            raise CXMetricsError("topic_impact with a TopicModel needs text=, the comment column")
+            raise ColumnTypeError("topic_impact with a TopicModel needs text=, the comment column")
         model = topics
+        _checks.columns(_frame.from_native(data), {"score": score, "weights": weights, "by": by})
         data = model.assign(data, text=text, form="wide")
         names = list(model.names)
+    elif isinstance(topics, str):
+        names = [topics]
+    elif isinstance(topics, (list, tuple)):
+        names = list(topics)
     else:
-        names = [topics] if isinstance(topics, str) else list(topics)
+        raise ColumnTypeError(f"topics must be a list of topic columns or a TopicModel, got {topics!r}")
     if not names:
         raise ValueRangeError("topics must name at least one topic column")
     frame = _frame.from_native(data)
-    groups = _frame.as_list(by)
-    _frame.require_columns(frame, {"score": score, "topics": names, "weights": weights, "by": groups})
+    groups = _checks.columns(frame, {"score": score, "topics": names, "weights": weights, "by": by, "text": text})
+    _checks.no_clash(groups, RESULT_COLUMNS, function="topic_impact")
     _frame.require_numeric(frame, score, "score")
+    _checks.finite_column(frame, score, "score")
     schema = frame.collect_schema()
     for name in names:
         dtype = schema[name]
@@ -163,30 +180,31 @@ def topic_impact(
         _frame.check_weights(frame, weights)
     if method == "nps":
         _frame.check_scale_rows(frame, score, low=0, high=10, integer=True)
+    # internal columns get names none of the caller's columns has
+    taken = set(schema.names())
+    prefix = next(p for p in ("__cx_", *(f"__cx{i}_" for i in range(1, len(taken) + 2)))
+                  if not any(c.startswith(p) for c in taken))
+    y_name, w_name = f"{prefix}score", f"{prefix}w"
     collected = _frame.collect(frame.select(
         *(nw.col(g) for g in groups),
-        _frame.without_nan(score).cast(nw.Float64).alias("__score"),
-        *(nw.col(t).cast(nw.Float64).alias(f"__t{j}") for j, t in enumerate(names)),
-        *([nw.col(weights).cast(nw.Float64).alias("__w")] if weights else []),
+        _frame.without_nan(score).cast(nw.Float64).alias(y_name),
+        *(nw.col(t).cast(nw.Float64).alias(f"{prefix}t{j}") for j, t in enumerate(names)),
+        *([nw.col(weights).cast(nw.Float64).alias(w_name)] if weights else []),
     ))
-    y_all = np.asarray(collected["__score"].to_numpy(), dtype=float)
-    indicators = np.column_stack([np.asarray(collected[f"__t{j}"].fill_null(0).to_numpy(), dtype=float)
+    y_all = np.asarray(collected[y_name].to_numpy(), dtype=float)
+    indicators = np.column_stack([np.asarray(collected[f"{prefix}t{j}"].fill_null(0).to_numpy(), dtype=float)
                                   for j in range(len(names))])
     bad = ~np.isin(indicators, (0.0, 1.0))
     if bad.any():
         j = int(np.flatnonzero(bad.any(axis=0))[0])
         raise ValueRangeError(f"topics column {names[j]!r} must hold 0/1 values; found "
                               f"{sorted(set(indicators[bad[:, j], j].tolist()))[:5]}")
-    w_all = np.asarray(collected["__w"].to_numpy(), dtype=float) if weights else np.ones(len(y_all))
+    w_all = np.asarray(collected[w_name].to_numpy(), dtype=float) if weights else np.ones(len(y_all))
     keys, codes = _frame.group_codes(collected, groups)
     present = ~np.isnan(y_all)
     outcome = _codes(np.where(present, y_all, 0.0), method)
     p = len(names)
-    rows_out: dict[str, list[Any]] = {c: [] for c in (
-        "group", "topic", "n_with", "n_without", "share", "with", "without", "difference", "se", "ci_low",
-        "ci_high", "statistic", "df", "p_value", "p_adjusted", "p_adjust", "significant", "lift", "gap_share",
-        "joint_share", "joint_ci_low", "joint_ci_high", "joint_beta", "joint_p_value", "joint_p_adjusted",
-        "joint_significant", "r_squared", "method")}
+    rows_out: dict[str, list[Any]] = {c: [] for c in ("group", *RESULT_COLUMNS)}
     rng = np.random.default_rng(seed)
     for g in range(1 if keys is None else len(keys)):
         rows = np.flatnonzero((codes == g) & present)

@@ -11,14 +11,15 @@ from typing import Any
 import narwhals.stable.v2 as nw
 import numpy as np
 
+from cxmetrics import _checks, _frame
 from cxmetrics._frame import take_rows, to_native, with_arrays
 from cxmetrics._stats import proportion_interval
-from cxmetrics.errors import CXMetricsError, DesignError, ValueRangeError, check_choice
+from cxmetrics.errors import ColumnClashError, CXMetricsError, DesignError, ValueRangeError
 from cxmetrics.text import _nmf
 from cxmetrics.text._aspects import DEFAULT_ASPECTS
 from cxmetrics.text._corpus import Corpus, read_corpus
 from cxmetrics.text._features import DEGREES, NEGATORS
-from cxmetrics.text._input import read_grouped_texts
+from cxmetrics.text._input import read_grouped_texts, same_texts
 from cxmetrics.text._normalize import normalize_one
 
 __all__ = ["TopicModel", "topics"]
@@ -33,18 +34,18 @@ STABILITY_TIE = 0.005
 _NOT_TOPICAL = NEGATORS | DEGREES
 
 
+#: The columns of :meth:`TopicModel.shares` and :meth:`TopicModel.summary` beside the groups.
+SHARE_COLUMNS = frozenset({"topic", "n", "n_comments", "share", "ci_low", "ci_high"})
+SUMMARY_COLUMNS = SHARE_COLUMNS | {"label", "top_terms", "example", "aspect"}
+
+
 def _check_seed(seed: Any) -> np.random.Generator:
-    if isinstance(seed, np.random.Generator):
-        return seed
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise ValueRangeError(f"seed must be a whole number or a numpy Generator, got {seed!r}")
-    return np.random.default_rng(int(seed))
+    _checks.seed(seed)
+    return seed if isinstance(seed, np.random.Generator) else np.random.default_rng(int(seed))
 
 
 def _positive_int(value: Any, name: str, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueRangeError(f"{name} must be a whole number of at least {minimum}, got {value!r}")
-    return int(value)
+    return int(_checks.whole(value, name, low=minimum))
 
 
 def _topic_words(corpus: Corpus) -> list[list[str] | None]:
@@ -126,7 +127,8 @@ class TopicModel:
               function: str) -> tuple[Corpus, list[list[str] | None]]:
         """The comments of ``data`` and their words (those of the fitting data are not cut again)."""
         grouped = read_grouped_texts(data, text, by, function=function)
-        if grouped.source.values == self.training.texts:
+        _checks.no_clash(grouped.groups, SHARE_COLUMNS, function=f"TopicModel.{function}")
+        if same_texts(grouped.source.values, self.training.texts):
             corpus = Corpus(self.training.words, grouped.codes, grouped.keys, grouped.n_groups,
                             grouped.source)
             return corpus, self.training.words
@@ -158,12 +160,15 @@ class TopicModel:
         when it mentions a term of the aspect the topic is pinned to (:meth:`pin`). Missing
         comments have no topic; so do empty ones and those with no word of the vocabulary.
         """
-        check_choice(form, ("wide", "long"), "form")
-        clash = sorted(set(self.names) & {text, "topic"})
+        _checks.option(form, ("wide", "long"), "form")
         corpus, words = self._read(data, text, None, "assign")
-        if form == "wide" and (clash or set(self.names) & set(corpus.source.frame.columns)):
-            named = clash or sorted(set(self.names) & set(corpus.source.frame.columns))
-            raise CXMetricsError(f"topic names {named} are already columns of data; rename() them first")
+        if form == "wide":
+            added = [*self.names, "topic"]
+            clash = [c for c in corpus.source.frame.columns if c in added]
+            if clash:
+                raise ColumnClashError(
+                    f"column(s) {clash} of data have the name of a column assign adds (the topic "
+                    f"names and 'topic'); rename the column, or the topics with rename()")
         w, member = self._score(words, corpus.source.values)
         if form == "long":
             rows, cols = np.nonzero(member)
@@ -473,17 +478,18 @@ def topics(
     rng = _check_seed(seed)
     if k is not None:
         k = _positive_int(k, "k")
+    if isinstance(k_range, (str, bytes)) or not isinstance(k_range, Iterable):
+        raise ValueRangeError(f"k_range must be a sequence of whole numbers (each >= 2), got {k_range!r}")
     candidates = [_positive_int(c, "k_range values", 2) for c in k_range]
     if k is None and not candidates:
         raise ValueRangeError("k_range must hold at least one candidate number of topics")
     min_df = _positive_int(min_df, "min_df")
     max_terms = _positive_int(max_terms, "max_terms")
-    if not 0 < max_df <= 1:
-        raise ValueRangeError(f"max_df must be in (0, 1], got {max_df!r}")
-    if not 0 < min_weight <= 1:
-        raise ValueRangeError(f"min_weight must be in (0, 1], got {min_weight!r}")
-    if not 0 < confidence < 1:
-        raise ValueRangeError(f"confidence must be between 0 and 1, got {confidence!r}")
+    max_df = _checks.number(max_df, "max_df", low=0.0, high=1.0, low_open=True)
+    min_weight = _checks.number(min_weight, "min_weight", low=0.0, high=1.0, low_open=True)
+    confidence = _checks.confidence(confidence)
+    groups = _frame.as_list(by)
+    _checks.no_clash(groups, SUMMARY_COLUMNS, function="topics (in TopicModel.summary)")
     corpus = read_corpus(data, text=text, by=by, function="topics", user_dict=user_dict, stopwords=stopwords,
                          min_length=2)
     words = _topic_words(corpus)
