@@ -276,6 +276,10 @@ EDGES: dict[str, Callable[[pd.DataFrame], pd.DataFrame]] = {
     "categorical_keys": lambda f: f.assign(store=f["store"].astype("category")),
     "bool_keys": lambda f: f.assign(store=np.arange(len(f)) % 2 == 0),
     "int_keys": lambda f: f.assign(store=np.arange(len(f)) % 3),
+    "date_keys": lambda f: f.assign(store=pd.Timestamp("2024-01-01") + pd.to_timedelta(np.arange(len(f)) % 2,
+                                                                                        unit="D")),
+    "nullable_int_keys": lambda f: f.assign(store=pd.array([None if i % 4 == 0 else i % 2 for i in range(len(f))],
+                                                           dtype="Int64")),
 }
 
 #: kinds where the text column holds no text: an error naming it, for every text function
@@ -287,6 +291,42 @@ NO_TEXT: dict[str, Callable[[pd.DataFrame], pd.DataFrame]] = {
     "date_text": lambda f: f.assign(comment=pd.Timestamp("2024-01-01") + pd.to_timedelta(np.arange(len(f)),
                                                                                           unit="D")),
 }
+
+
+#: edge data in the score and topic columns (flag_negative, topic_impact): a result or an error naming them
+SCORE_EDGES: dict[str, Callable[[pd.DataFrame], pd.DataFrame]] = {
+    "nan_score": lambda f: f.assign(ltr=f["ltr"].astype(float).where(np.arange(len(f)) % 4 != 1)),
+    "nullable_score": lambda f: f.assign(ltr=f["ltr"].astype("Int64").where(np.arange(len(f)) % 4 != 1, pd.NA)),
+    "inf_score": lambda f: f.assign(ltr=f["ltr"].astype(float).where(np.arange(len(f)) % 4 != 1, np.inf)),
+    "fraction_score": lambda f: f.assign(ltr=f["ltr"] + 0.5),
+    "out_of_range_score": lambda f: f.assign(ltr=f["ltr"] + 5),
+    "string_score": lambda f: f.assign(ltr=f["ltr"].astype(str)),
+    "bool_score": lambda f: f.assign(ltr=f["ltr"] > 6),
+    "pyarrow_everything": lambda f: f.convert_dtypes(dtype_backend="pyarrow"),
+    "nullable_topics": lambda f: f.assign(late=f["late"].astype("boolean").where(np.arange(len(f)) % 5 != 0, pd.NA)),
+    "int_topics": lambda f: f.assign(late=f["late"].astype(int), taste=f["taste"].astype(int)),
+    "two_valued_topics": lambda f: f.assign(late=f["late"].astype(int) * 2),
+    "string_topics": lambda f: f.assign(late=f["late"].astype(str)),
+    "null_customers": lambda f: _with(f, "customer", [None if i % 3 == 0 else c for i, c in enumerate(f["customer"])]),
+    "nan_customers": lambda f: _with(f, "customer", [np.nan if i % 3 == 0 else c
+                                                     for i, c in enumerate(f["customer"])]),
+}
+SCORED = ["flag_negative", "topic_impact_model", "topic_impact_columns"]
+
+
+@pytest.mark.parametrize("kind", SCORE_EDGES)
+@pytest.mark.parametrize("name", SCORED)
+def test_edge_scores_end_in_a_result_or_a_named_error(name: str, kind: str) -> None:
+    case = CASES[name]
+    frame = case.make()
+    if "topics" in kind and "late" not in frame.columns or "customer" in kind and "customer" not in frame.columns:
+        pytest.skip("the case has no such column")
+    got, error = check_everywhere(case, SCORE_EDGES[kind](frame), names={"'ltr'", "'late'"})
+    topic_columns = case is CASES["topic_impact_columns"]
+    if kind in ("inf_score", "string_score", "bool_score") or (
+            kind in ("string_topics", "two_valued_topics") and topic_columns) or (
+            kind in ("fraction_score", "out_of_range_score")):
+        assert got == "error", (kind, error)
 
 
 def _options(case: Case, kind: str) -> dict[str, Any]:

@@ -280,8 +280,11 @@ def _joint(y: np.ndarray, x: np.ndarray, w: np.ndarray | None, names: list[str],
     matrix = np.column_stack([x[:, varying], shifted])
     ratings = Ratings("outcome", [names[j] for j in varying], matrix, w, None,
                       np.zeros(len(y), dtype=np.int64), nw.Implementation.PANDAS)
-    table = drivers_table(ratings, method=method, n_boot=n_boot, seed=int(rng.integers(2**31)),
-                          confidence=confidence)
+    # a bootstrap resample in which a rare topic is constant has no correlation for it (NaN,
+    # left out of the percentile interval); numpy's warning about it says nothing to the caller
+    with np.errstate(invalid="ignore", divide="ignore"):
+        table = drivers_table(ratings, method=method, n_boot=n_boot, seed=int(rng.integers(2**31)),
+                              confidence=confidence)
     position = {names[j]: j for j in varying}
     for row in table.iter_rows(named=True):
         j = position[row["driver"]]
