@@ -97,6 +97,20 @@ def flag_negative(
     ``negative_aspects`` (comma-separated names, empty when none), ``customer_flags`` (flagged
     responses of the customer), ``repeat_complaint``, ``severity``, ``priority``, ``reason``.
 
+    Notes
+    -----
+    Edge inputs: empty data, or nothing to flag, gives no rows (with the columns above). A
+    missing score is not a detractor; a missing, non-string or unscorable text is not negative;
+    missing customer ids never make a repeated complaint. The score column must be numeric,
+    finite and within 0–10 (strings, booleans, inf and values outside raise an error naming it).
+    A text column (or Series) whose type is numeric, boolean or a date, or whose values are all
+    non-strings, holds no text: :class:`~cxmetrics.errors.ColumnTypeError` naming it.
+
+    A ``customer``, ``score``, ``text`` or ``keep`` column named like a result column (``rank``,
+    ``row``, ``reason`` ...) raises :class:`~cxmetrics.errors.ColumnClashError`.
+    ``sentiment_threshold`` is a number in (0, 1); ``detractor_max`` a whole number 0–10;
+    ``repeat_min`` a whole number >= 2. A lazy frame is collected.
+
     Examples
     --------
     >>> import pandas as pd

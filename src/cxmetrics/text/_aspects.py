@@ -217,6 +217,20 @@ def aspect_sentiment(
         ``positive``, ``neutral``, ``negative`` (counts), ``share_negative`` with
         ``share_negative_low`` and ``share_negative_high`` (Wilson), ``mean_score``.
 
+    Notes
+    -----
+    Edge inputs: empty data, or texts naming no aspect, give empty ``mentions`` and ``summary``
+    with the columns above. Missing and non-string texts mention nothing. Null group keys are
+    one group of their own, sorted last, on every backend. A text column (or Series) whose type
+    is numeric, boolean or a date, or whose values are all non-strings, holds no text:
+    :class:`~cxmetrics.errors.ColumnTypeError` naming it. String, categorical, pyarrow-backed
+    and nullable string columns are read as text.
+
+    A ``by`` column named like a result column (``row``, ``aspect``, ``mentions`` ...) raises
+    :class:`~cxmetrics.errors.ColumnClashError`. ``aspects`` is ``"default"`` or a non-empty
+    mapping whose values are :class:`Aspect` or lists of str (a bare string is refused). A lazy
+    frame is collected and the results come back eager.
+
     Examples
     --------
     >>> import pandas as pd

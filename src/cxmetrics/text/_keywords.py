@@ -140,6 +140,21 @@ def word_freq(
     group containing it), ``share`` (count / all counted words of the group), ``rank`` (1 = most
     frequent; ties broken by the word, so the order is deterministic).
 
+    Notes
+    -----
+    Edge inputs: empty data, or texts with no countable word, give no rows (with the columns
+    above); missing and non-string texts count no words. Null group keys are one group of their
+    own, sorted last, on every backend; a group with no countable word has no rows. The text
+    column (``text=``) must hold text: a column whose type is numeric, boolean or a date, or
+    whose values are all non-strings, raises :class:`~cxmetrics.errors.ColumnTypeError` naming
+    it. String, categorical, pyarrow-backed and nullable string columns are read as text; in a
+    mixed object column the strings are read and the other values count as missing.
+
+    A ``by`` column named like a result column raises
+    :class:`~cxmetrics.errors.ColumnClashError`. ``n`` and ``min_length`` are whole numbers >= 1
+    (``True`` and ``"5"`` are refused); ``stopwords`` and ``user_dict`` are lists of str or
+    paths. A lazy frame is collected and the result comes back eager.
+
     Examples
     --------
     >>> import pandas as pd
@@ -193,6 +208,11 @@ def ngrams(
     Returns
     -------
     DataFrame: ``by`` columns, ``ngram``, ``count``, ``doc_freq``, ``share``, ``rank``.
+
+    Notes
+    -----
+    Edge inputs as in :func:`word_freq`; a text with fewer than ``length`` counted words adds no
+    phrase.
 
     Examples
     --------
@@ -308,6 +328,11 @@ def keywords(
     (occurrences), ``doc_freq`` (texts of the group containing it), ``rank`` (1 = highest
     weight; ties broken by the word); with ``method="log_odds"`` also ``log_odds``, ``se`` and
     ``z``.
+
+    Notes
+    -----
+    Edge inputs as in :func:`word_freq`. ``method="log_odds"`` with fewer than two groups raises
+    :class:`~cxmetrics.errors.DesignError`; ``prior`` is a finite number > 0.
 
     Examples
     --------

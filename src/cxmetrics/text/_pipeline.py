@@ -57,6 +57,13 @@ def normalize(
     The same kind as ``texts``: a string, a list, or a Series of the same library (pandas keeps
     the index). Missing entries (None, NaN) stay missing; non-string entries become missing.
 
+    Notes
+    -----
+    Edge inputs: an empty list or Series gives an empty one. A DataFrame is refused with a hint
+    to pass its column. A text column (or Series) whose type is numeric, boolean or a date, or
+    whose values are all non-strings, holds no text: :class:`~cxmetrics.errors.ColumnTypeError`
+    naming it. ``width``, ``strip_urls`` and ``lower`` must be True or False.
+
     Examples
     --------
     >>> from cxmetrics.text import normalize
@@ -121,6 +128,14 @@ def tokenize(
     -------
     For a string, a list of words; for a list, a list of lists; for a Series, a Series of lists
     of the same library. Missing and non-string entries give None.
+
+    Notes
+    -----
+    Edge inputs: an empty list or Series gives an empty one. A DataFrame is refused with a hint
+    to pass its column. A text column (or Series) whose type is numeric, boolean or a date, or
+    whose values are all non-strings, holds no text: :class:`~cxmetrics.errors.ColumnTypeError`
+    naming it. ``stopwords`` and ``user_dict`` are lists of str or paths; ``hmm`` and
+    ``replace_stopwords`` True or False.
 
     Examples
     --------

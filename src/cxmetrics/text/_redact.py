@@ -102,6 +102,15 @@ def redact(texts: Any, *,
         ``text``: the masked texts, same shape as the input (missing stays missing);
         ``counts``: how many of each kind were masked, over all texts.
 
+    Notes
+    -----
+    Edge inputs: an empty list or Series gives an empty one with zero counts; missing and non-
+    string entries stay missing. A DataFrame is refused with a hint to pass its column. A text
+    column (or Series) whose type is numeric, boolean or a date, or whose values are all non-
+    strings, holds no text: :class:`~cxmetrics.errors.ColumnTypeError` naming it. ``kinds`` must
+    name at least one kind; a misspelt kind raises :class:`~cxmetrics.errors.OptionError` naming
+    it.
+
     Examples
     --------
     >>> from cxmetrics.text import redact

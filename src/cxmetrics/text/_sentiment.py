@@ -201,7 +201,7 @@ def sentiment(
     Sentiment, list of Sentiment, or DataFrame
         For a string, a :class:`Sentiment` named tuple ``(score, label, reason)``; for a list,
         a list of them; for a Series, a frame of the same library with ``text`` (the input,
-        named after the Series), ``score``, ``label``, ``reason`` (pandas keeps the index); for
+        named after the Series; ``text`` when it has no name, as a pyarrow array), ``score``, ``label``, ``reason`` (pandas keeps the index); for
         a DataFrame, the same frame with ``score``, ``label``, ``reason`` appended.
 
     ``score`` is P(positive) in [0, 1]; ``label`` one of ``positive``, ``neutral``,
@@ -209,6 +209,20 @@ def sentiment(
     None: ``missing``, ``not_text``, ``empty`` or ``no_known_features`` (see :data:`REASONS`:
     text with no letter, character or emoji, such as "???" or "123", gets no score rather than
     a guess). A bad entry never stops the batch.
+
+    Notes
+    -----
+    Edge inputs: an empty frame or Series gives an empty result with the three columns. A
+    missing, non-string, empty or unreadable entry gets NaN, no label and its reason, so a mixed
+    object column scores its strings and gives the rest ``not_text``. A text column (or Series)
+    whose type is numeric, boolean or a date, or whose values are all non-strings, holds no
+    text: :class:`~cxmetrics.errors.ColumnTypeError` naming it. String, categorical, pyarrow-
+    backed and nullable string columns are read as text.
+
+    A column of ``data`` named like an added one raises
+    :class:`~cxmetrics.errors.ColumnClashError` (pass ``prefix=``). ``thresholds`` are two
+    numbers in [0, 1] (strings are refused). A lazy frame is checked (column present, its type,
+    the options) when called, so it fails like an eager one, and its result stays lazy.
 
     Examples
     --------

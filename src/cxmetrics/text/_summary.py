@@ -54,6 +54,21 @@ def sentiment_summary(
         and ``_high`` Wilson limits (NaN when ``n_scored`` is 0); ``mean_score`` (mean
         P(positive) of the scored texts).
 
+    Notes
+    -----
+    Edge inputs: empty data gives one row with ``n`` = 0 and NaN shares without ``by``, and no
+    rows with it (as :func:`~cxmetrics.nps` does). Null group keys (None, NaN, ``pd.NA``) are
+    one group of their own, sorted last, on every backend. Missing, non-string, empty and
+    unscorable texts count in ``n`` only. The text column (``text=``) must hold text: a column
+    whose type is numeric, boolean or a date, or whose values are all non-strings, raises
+    :class:`~cxmetrics.errors.ColumnTypeError` naming it. String, categorical, pyarrow-backed
+    and nullable string columns are read as text; in a mixed object column the strings are read
+    and the other values count as missing.
+
+    A ``by`` column named like a result column (``n``, ``share_positive`` ...) raises
+    :class:`~cxmetrics.errors.ColumnClashError`. A lazy frame is collected (the summary is
+    small) and the result comes back eager.
+
     Examples
     --------
     >>> import pandas as pd

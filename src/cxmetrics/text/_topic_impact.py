@@ -128,6 +128,20 @@ def topic_impact(
     Topics no response of a group has (or all have) get NaN joint columns there; a group with
     fewer responses than topics + 2 gets NaN joint columns throughout.
 
+    Notes
+    -----
+    Edge inputs: empty data gives one row per topic with ``n_with`` = ``n_without`` = 0 and NaN
+    statistics without ``by``, and no rows with it; a topic that every or no response has gets
+    NaN tests. Null group keys are one group of their own, sorted last, on every backend. The
+    score must be numeric and finite (0–10 whole numbers with ``method="nps"``); topic columns
+    boolean or 0/1 (nulls count as 0); otherwise an error naming the column.
+
+    A ``by`` column named like a result column raises
+    :class:`~cxmetrics.errors.ColumnClashError`; the internal columns are renamed out of the
+    caller's way. ``confidence`` and ``alpha`` are in (0, 1), ``n_boot`` a whole number >= 0,
+    ``seed`` None, an int >= 0 or a numpy Generator, ``target`` a finite number. A lazy frame is
+    collected.
+
     Examples
     --------
     >>> import pandas as pd

@@ -159,6 +159,8 @@ class TopicModel:
         ``min_weight``, when it contains one of the topic's seed words (:meth:`add_words`), or
         when it mentions a term of the aspect the topic is pinned to (:meth:`pin`). Missing
         comments have no topic; so do empty ones and those with no word of the vocabulary.
+        With ``form="wide"``, a column of ``data`` named like a topic or ``topic`` raises
+        :class:`~cxmetrics.errors.ColumnClashError` (rename the column, or the topic).
         """
         _checks.option(form, ("wide", "long"), "form")
         corpus, words = self._read(data, text, None, "assign")
@@ -189,7 +191,9 @@ class TopicModel:
         -------
         DataFrame: ``by`` columns, ``topic``, ``n`` (comments with the topic), ``n_comments``
         (non-missing comments of the group; empty ones count), ``share`` (n / n_comments),
-        ``ci_low``, ``ci_high`` (Wilson 1927 interval at the model's ``confidence``).
+        ``ci_low``, ``ci_high`` (Wilson 1927 interval at the model's ``confidence``). Null keys
+        are one group, sorted last; a ``by`` column named like a result column raises
+        :class:`~cxmetrics.errors.ColumnClashError`.
         """
         corpus, words = self._read(data, text, by, "shares")
         _, member = self._score(words, corpus.source.values)
@@ -462,6 +466,18 @@ def topics(
     DesignError
         No term is topical (too few comments, or none sharing words), or fewer comments with
         terms than topics.
+
+    Notes
+    -----
+    Edge inputs: empty data, one comment, or comments sharing too few words raise
+    :class:`~cxmetrics.errors.DesignError` naming the text column. Missing and non-string
+    comments have no topic and are left out of shares. Null group keys are one group of their
+    own, sorted last, on every backend. A text column (or Series) whose type is numeric, boolean
+    or a date, or whose values are all non-strings, holds no text:
+    :class:`~cxmetrics.errors.ColumnTypeError` naming it. A ``by`` column named like a summary
+    column (``topic``, ``n``, ``share`` ...) raises :class:`~cxmetrics.errors.ColumnClashError`.
+    ``seed`` is None, an int >= 0 or a numpy Generator; ``k``, ``min_df``, ``max_terms`` whole
+    numbers; ``max_df``, ``min_weight`` numbers in (0, 1]; ``confidence`` in (0, 1).
 
     Examples
     --------
