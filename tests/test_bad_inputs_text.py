@@ -27,30 +27,51 @@ from tests.backends import as_pandas, convert
 EAGER = ["pandas", "polars", "pyarrow"]
 BACKENDS = [*EAGER, "polars_lazy"]
 
-COMMENTS = ["送餐太慢了，饭都凉了", "味道不错，包装很好", "客服态度很好", "骑手迟到一个小时",
-            "味道一般，价格便宜", "质量差，再也不买了", "物流很快，包装完好", "东西很好用",
-            "太难吃了，送餐也慢", "价格便宜，味道好", "一般般吧", "服务热情，送餐快"]
+COMMENTS = [
+    "送餐太慢了，饭都凉了",
+    "味道不错，包装很好",
+    "客服态度很好",
+    "骑手迟到一个小时",
+    "味道一般，价格便宜",
+    "质量差，再也不买了",
+    "物流很快，包装完好",
+    "东西很好用",
+    "太难吃了，送餐也慢",
+    "价格便宜，味道好",
+    "一般般吧",
+    "服务热情，送餐快",
+]
 
 
 def reviews() -> pd.DataFrame:
     n = len(COMMENTS)
-    return pd.DataFrame({
-        "id": np.arange(n), "store": ["a", "b", "c"] * (n // 3),
-        "ltr": [2, 9, 10, 3, 8, 1, 10, 9, 0, 9, 7, 10],
-        "customer": ["c1", "c2", "c1", "c3"] * (n // 4),
-        "comment": COMMENTS,
-        "late": [True, False, False, True, False, False, False, False, True, False, False, False],
-        "taste": [False, True, False, False, True, False, False, False, True, True, False, False],
-    })
+    return pd.DataFrame(
+        {
+            "id": np.arange(n),
+            "store": ["a", "b", "c"] * (n // 3),
+            "ltr": [2, 9, 10, 3, 8, 1, 10, 9, 0, 9, 7, 10],
+            "customer": ["c1", "c2", "c1", "c3"] * (n // 4),
+            "comment": COMMENTS,
+            "late": [True, False, False, True, False, False, False, False, True, False, False, False],
+            "taste": [False, True, False, False, True, False, False, False, True, True, False, False],
+        }
+    )
 
 
-TOPIC_COMMENTS = ["骑手迟到一个小时", "配送超时，骑手还没到", "小时才送达，配送太慢",
-                  "味道不错，口感很好", "口感一般，味道偏咸", "味道很好，口感新鲜"]
+TOPIC_COMMENTS = [
+    "骑手迟到一个小时",
+    "配送超时，骑手还没到",
+    "小时才送达，配送太慢",
+    "味道不错，口感很好",
+    "口感一般，味道偏咸",
+    "味道很好，口感新鲜",
+]
 
 
 def topic_reviews() -> pd.DataFrame:
-    return pd.DataFrame({"store": ["a", "b", "c"] * 10, "ltr": [2, 3, 4, 9, 8, 10] * 5,
-                         "comment": TOPIC_COMMENTS * 5})
+    return pd.DataFrame(
+        {"store": ["a", "b", "c"] * 10, "ltr": [2, 3, 4, 9, 8, 10] * 5, "comment": TOPIC_COMMENTS * 5}
+    )
 
 
 _MODEL: list[text.TopicModel] = []
@@ -74,7 +95,11 @@ def _series(data: Any, column: str = "comment") -> Any:
 
 def _named(result: Any) -> Any:
     """A pyarrow array has no name: its texts come back in a column called ``text``."""
-    return result.rename_columns(["comment", *result.column_names[1:]]) if isinstance(result, pa.Table) else result
+    return (
+        result.rename_columns(["comment", *result.column_names[1:]])
+        if isinstance(result, pa.Table)
+        else result
+    )
 
 
 def _plain(result: Any) -> Any:
@@ -95,9 +120,16 @@ class Case:
     """A public function called on a frame: ``call(data, **options)``; ``by`` is its group
     option (None when it has none); ``per_row`` says a lazy input gives a lazy result."""
 
-    def __init__(self, call: Callable[..., Any], *, by: bool = True, per_row: bool = False,
-                 make: Callable[[], pd.DataFrame] = reviews, text_column: bool = True,
-                 series: bool = False) -> None:
+    def __init__(
+        self,
+        call: Callable[..., Any],
+        *,
+        by: bool = True,
+        per_row: bool = False,
+        make: Callable[[], pd.DataFrame] = reviews,
+        text_column: bool = True,
+        series: bool = False,
+    ) -> None:
         self.call, self.by, self.per_row, self.make, self.text_column = call, by, per_row, make, text_column
         self.series = series  # takes texts (a Series), not a frame: no lazy form to run
 
@@ -108,27 +140,35 @@ CASES: dict[str, Case] = {
     "redact": Case(lambda d, **k: text.redact(_series(d), **k), by=False, series=True),
     "sentiment": Case(lambda d, **k: text.sentiment(d, text="comment", **k), by=False, per_row=True),
     "sentiment_series": Case(lambda d, **k: _named(text.sentiment(_series(d), **k)), by=False, series=True),
-    "sentiment_batches": Case(lambda d, **k: list(text.sentiment_batches([d], text="comment", **k)),
-                              by=False),
+    "sentiment_batches": Case(
+        lambda d, **k: list(text.sentiment_batches([d], text="comment", **k)), by=False
+    ),
     "sentiment_summary": Case(lambda d, **k: text.sentiment_summary(d, text="comment", **k)),
     "keywords": Case(lambda d, **k: text.keywords(d, text="comment", **k)),
-    "keywords_log_odds": Case(lambda d, **k: text.keywords(d, text="comment", method="log_odds",
-                                                           **({"by": "store"} | k))),
+    "keywords_log_odds": Case(
+        lambda d, **k: text.keywords(d, text="comment", method="log_odds", **({"by": "store"} | k))
+    ),
     "word_freq": Case(lambda d, **k: text.word_freq(d, text="comment", **k)),
     "ngrams": Case(lambda d, **k: text.ngrams(d, text="comment", **k)),
     "aspect_sentiment": Case(lambda d, **k: text.aspect_sentiment(d, text="comment", **k)),
-    "flag_negative": Case(lambda d, **k: text.flag_negative(d, text="comment", score="ltr",
-                                                            customer="customer", **k), by=False),
+    "flag_negative": Case(
+        lambda d, **k: text.flag_negative(d, text="comment", score="ltr", customer="customer", **k), by=False
+    ),
     "topics": Case(lambda d, **k: text.topics(d, text="comment", k=2, **k), make=topic_reviews),
-    "topic_model_shares": Case(lambda d, **k: topic_model().shares(d, text="comment", **k),
-                               make=topic_reviews),
-    "topic_model_assign": Case(lambda d, **k: topic_model().assign(d, text="comment", **k), by=False,
-                               make=topic_reviews),
-    "topic_impact_model": Case(lambda d, **k: text.topic_impact(d, score="ltr", topics=topic_model(),
-                                                                text="comment", n_boot=0, **k),
-                               make=topic_reviews),
-    "topic_impact_columns": Case(lambda d, **k: text.topic_impact(d, score="ltr", topics=["late", "taste"],
-                                                                  **({"n_boot": 0} | k)), text_column=False),
+    "topic_model_shares": Case(
+        lambda d, **k: topic_model().shares(d, text="comment", **k), make=topic_reviews
+    ),
+    "topic_model_assign": Case(
+        lambda d, **k: topic_model().assign(d, text="comment", **k), by=False, make=topic_reviews
+    ),
+    "topic_impact_model": Case(
+        lambda d, **k: text.topic_impact(d, score="ltr", topics=topic_model(), text="comment", n_boot=0, **k),
+        make=topic_reviews,
+    ),
+    "topic_impact_columns": Case(
+        lambda d, **k: text.topic_impact(d, score="ltr", topics=["late", "taste"], **({"n_boot": 0} | k)),
+        text_column=False,
+    ),
 }
 
 
@@ -152,8 +192,11 @@ def snapshot(native: Any) -> Any:
 
 def unchanged(native: Any, before: Any) -> bool:
     if isinstance(native, pd.DataFrame):
-        return native.equals(before) and list(native.columns) == list(before.columns) \
+        return (
+            native.equals(before)
+            and list(native.columns) == list(before.columns)
             and list(native.dtypes) == list(before.dtypes)
+        )
     if isinstance(native, pl.LazyFrame):
         return native.collect().equals(before)
     return bool(native.equals(before))
@@ -172,9 +215,13 @@ def same(left: Any, right: Any, where: str) -> None:
         for column in left.columns:
             a, b = left[column], right[column]
             if pd.api.types.is_numeric_dtype(b) and not pd.api.types.is_bool_dtype(b):
-                np.testing.assert_allclose(a.to_numpy(dtype=float, na_value=np.nan),
-                                           b.to_numpy(dtype=float, na_value=np.nan),
-                                           rtol=1e-9, atol=1e-12, err_msg=f"{where}: {column}")
+                np.testing.assert_allclose(
+                    a.to_numpy(dtype=float, na_value=np.nan),
+                    b.to_numpy(dtype=float, na_value=np.nan),
+                    rtol=1e-9,
+                    atol=1e-12,
+                    err_msg=f"{where}: {column}",
+                )
             else:
                 plain = [[None if _missing(v) else _scalar(v) for v in s] for s in (a, b)]
                 assert plain[0] == plain[1], f"{where}: {column}"
@@ -203,8 +250,11 @@ def _nan_equal(a: Any, b: Any) -> bool:
 
 
 def _comparable(result: Any) -> Any:
-    if isinstance(result, list) and result and isinstance(result[0], (pd.DataFrame, pl.DataFrame, pl.LazyFrame,
-                                                                      pa.Table)):
+    if (
+        isinstance(result, list)
+        and result
+        and isinstance(result[0], (pd.DataFrame, pl.DataFrame, pl.LazyFrame, pa.Table))
+    ):
         return [as_pandas(part) for part in result]
     plain = _plain(result)
     if isinstance(plain, list):
@@ -212,8 +262,9 @@ def _comparable(result: Any) -> Any:
     return plain
 
 
-def check_everywhere(case: Case, frame: pd.DataFrame, *, names: set[str], lazy: bool = True,
-                     **options: Any) -> tuple[str, Any]:
+def check_everywhere(
+    case: Case, frame: pd.DataFrame, *, names: set[str], lazy: bool = True, **options: Any
+) -> tuple[str, Any]:
     """Run on every backend; assert the contract; return the pandas outcome (or the first)."""
     results: dict[str, tuple[str, Any]] = {}
     for backend in BACKENDS if lazy and not case.series else EAGER:
@@ -230,8 +281,9 @@ def check_everywhere(case: Case, frame: pd.DataFrame, *, names: set[str], lazy: 
     if kind == "error":
         assert len({type(v) for _, v in results.values()}) == 1, f"error classes differ: {results}"
         for backend, (_, error) in results.items():
-            assert any(name in str(error) for name in names), \
+            assert any(name in str(error) for name in names), (
                 f"{backend}: the error names none of {sorted(names)}: {error}"
+            )
         return kind, value
     reference = _comparable(value)
     for backend, (_, result) in results.items():
@@ -246,8 +298,9 @@ def check_everywhere(case: Case, frame: pd.DataFrame, *, names: set[str], lazy: 
 
 def _with(frame: pd.DataFrame, column: str, values: Any) -> pd.DataFrame:
     frame = frame.copy()
-    frame[column] = values if not isinstance(values, list) else pd.Series(values, index=frame.index,
-                                                                           dtype=object)
+    frame[column] = (
+        values if not isinstance(values, list) else pd.Series(values, index=frame.index, dtype=object)
+    )
     return frame
 
 
@@ -259,27 +312,33 @@ def _cycle(values: list[Any], n: int) -> list[Any]:
 EDGES: dict[str, Callable[[pd.DataFrame], pd.DataFrame]] = {
     "empty": lambda f: f.iloc[:0],
     "one_row": lambda f: f.iloc[:1],
-    "null_text": lambda f: _with(f, "comment", [None if i % 3 == 0 else c
-                                                for i, c in enumerate(f["comment"])]),
-    "nan_text": lambda f: _with(f, "comment", [np.nan if i % 4 == 1 else c
-                                               for i, c in enumerate(f["comment"])]),
+    "null_text": lambda f: _with(
+        f, "comment", [None if i % 3 == 0 else c for i, c in enumerate(f["comment"])]
+    ),
+    "nan_text": lambda f: _with(
+        f, "comment", [np.nan if i % 4 == 1 else c for i, c in enumerate(f["comment"])]
+    ),
     "all_missing_text": lambda f: _with(f, "comment", [None] * len(f)),
     "blank_and_symbols": lambda f: _with(f, "comment", _cycle(["", "   ", "???", "123", "😀", "好"], len(f))),
-    "mixed_text": lambda f: _with(f, "comment", [c if i % 3 else [5, 2.5, True, b"x"][i % 4]
-                                                 for i, c in enumerate(f["comment"])]),
+    "mixed_text": lambda f: _with(
+        f, "comment", [c if i % 3 else [5, 2.5, True, b"x"][i % 4] for i, c in enumerate(f["comment"])]
+    ),
     "categorical_text": lambda f: f.assign(comment=f["comment"].astype("category")),
-    "string_dtype_text": lambda f: f.assign(comment=f["comment"].astype("string").where(
-        np.arange(len(f)) % 5 != 2, pd.NA)),
+    "string_dtype_text": lambda f: f.assign(
+        comment=f["comment"].astype("string").where(np.arange(len(f)) % 5 != 2, pd.NA)
+    ),
     "pyarrow_text": lambda f: f.convert_dtypes(dtype_backend="pyarrow"),
     "null_keys": lambda f: _with(f, "store", [None if i % 3 == 2 else s for i, s in enumerate(f["store"])]),
     "nan_keys": lambda f: _with(f, "store", [np.nan if i % 3 == 2 else s for i, s in enumerate(f["store"])]),
     "categorical_keys": lambda f: f.assign(store=f["store"].astype("category")),
     "bool_keys": lambda f: f.assign(store=np.arange(len(f)) % 2 == 0),
     "int_keys": lambda f: f.assign(store=np.arange(len(f)) % 3),
-    "date_keys": lambda f: f.assign(store=pd.Timestamp("2024-01-01") + pd.to_timedelta(np.arange(len(f)) % 2,
-                                                                                        unit="D")),
-    "nullable_int_keys": lambda f: f.assign(store=pd.array([None if i % 4 == 0 else i % 2 for i in range(len(f))],
-                                                           dtype="Int64")),
+    "date_keys": lambda f: f.assign(
+        store=pd.Timestamp("2024-01-01") + pd.to_timedelta(np.arange(len(f)) % 2, unit="D")
+    ),
+    "nullable_int_keys": lambda f: f.assign(
+        store=pd.array([None if i % 4 == 0 else i % 2 for i in range(len(f))], dtype="Int64")
+    ),
 }
 
 #: kinds where the text column holds no text: an error naming it, for every text function
@@ -288,28 +347,36 @@ NO_TEXT: dict[str, Callable[[pd.DataFrame], pd.DataFrame]] = {
     "float_text": lambda f: f.assign(comment=np.where(np.arange(len(f)) % 2, 1.5, np.nan)),
     "object_numbers_text": lambda f: _with(f, "comment", _cycle([1, 2.5, None], len(f))),
     "bool_text": lambda f: f.assign(comment=np.arange(len(f)) % 2 == 0),
-    "date_text": lambda f: f.assign(comment=pd.Timestamp("2024-01-01") + pd.to_timedelta(np.arange(len(f)),
-                                                                                          unit="D")),
+    "date_text": lambda f: f.assign(
+        comment=pd.Timestamp("2024-01-01") + pd.to_timedelta(np.arange(len(f)), unit="D")
+    ),
 }
 
 
 #: edge data in the score and topic columns (flag_negative, topic_impact): a result or an error naming them
 SCORE_EDGES: dict[str, Callable[[pd.DataFrame], pd.DataFrame]] = {
     "nan_score": lambda f: f.assign(ltr=f["ltr"].astype(float).where(np.arange(len(f)) % 4 != 1)),
-    "nullable_score": lambda f: f.assign(ltr=f["ltr"].astype("Int64").where(np.arange(len(f)) % 4 != 1, pd.NA)),
+    "nullable_score": lambda f: f.assign(
+        ltr=f["ltr"].astype("Int64").where(np.arange(len(f)) % 4 != 1, pd.NA)
+    ),
     "inf_score": lambda f: f.assign(ltr=f["ltr"].astype(float).where(np.arange(len(f)) % 4 != 1, np.inf)),
     "fraction_score": lambda f: f.assign(ltr=f["ltr"] + 0.5),
     "out_of_range_score": lambda f: f.assign(ltr=f["ltr"] + 5),
     "string_score": lambda f: f.assign(ltr=f["ltr"].astype(str)),
     "bool_score": lambda f: f.assign(ltr=f["ltr"] > 6),
     "pyarrow_everything": lambda f: f.convert_dtypes(dtype_backend="pyarrow"),
-    "nullable_topics": lambda f: f.assign(late=f["late"].astype("boolean").where(np.arange(len(f)) % 5 != 0, pd.NA)),
+    "nullable_topics": lambda f: f.assign(
+        late=f["late"].astype("boolean").where(np.arange(len(f)) % 5 != 0, pd.NA)
+    ),
     "int_topics": lambda f: f.assign(late=f["late"].astype(int), taste=f["taste"].astype(int)),
     "two_valued_topics": lambda f: f.assign(late=f["late"].astype(int) * 2),
     "string_topics": lambda f: f.assign(late=f["late"].astype(str)),
-    "null_customers": lambda f: _with(f, "customer", [None if i % 3 == 0 else c for i, c in enumerate(f["customer"])]),
-    "nan_customers": lambda f: _with(f, "customer", [np.nan if i % 3 == 0 else c
-                                                     for i, c in enumerate(f["customer"])]),
+    "null_customers": lambda f: _with(
+        f, "customer", [None if i % 3 == 0 else c for i, c in enumerate(f["customer"])]
+    ),
+    "nan_customers": lambda f: _with(
+        f, "customer", [np.nan if i % 3 == 0 else c for i, c in enumerate(f["customer"])]
+    ),
 }
 SCORED = ["flag_negative", "topic_impact_model", "topic_impact_columns"]
 
@@ -319,13 +386,17 @@ SCORED = ["flag_negative", "topic_impact_model", "topic_impact_columns"]
 def test_edge_scores_end_in_a_result_or_a_named_error(name: str, kind: str) -> None:
     case = CASES[name]
     frame = case.make()
-    if "topics" in kind and "late" not in frame.columns or "customer" in kind and "customer" not in frame.columns:
+    if ("topics" in kind and "late" not in frame.columns) or (
+        "customer" in kind and "customer" not in frame.columns
+    ):
         pytest.skip("the case has no such column")
     got, error = check_everywhere(case, SCORE_EDGES[kind](frame), names={"'ltr'", "'late'"})
     topic_columns = case is CASES["topic_impact_columns"]
-    if kind in ("inf_score", "string_score", "bool_score") or (
-            kind in ("string_topics", "two_valued_topics") and topic_columns) or (
-            kind in ("fraction_score", "out_of_range_score")):
+    if (
+        kind in ("inf_score", "string_score", "bool_score")
+        or (kind in ("string_topics", "two_valued_topics") and topic_columns)
+        or (kind in ("fraction_score", "out_of_range_score"))
+    ):
         assert got == "error", (kind, error)
 
 
@@ -338,8 +409,9 @@ def _options(case: Case, kind: str) -> dict[str, Any]:
 def test_edge_inputs_end_in_a_result_or_a_named_error(name: str, kind: str) -> None:
     case = CASES[name]
     frame = EDGES[kind](case.make())
-    got, value = check_everywhere(case, frame, names={"comment", "store", "ltr", "data", "text", "k", "by"},
-                                  **_options(case, kind))
+    got, value = check_everywhere(
+        case, frame, names={"comment", "store", "ltr", "data", "text", "k", "by"}, **_options(case, kind)
+    )
     if kind in ("null_keys", "nan_keys") and got == "ok" and case.by:
         plain = _plain(value)
         tables = [t for t in (plain if isinstance(plain, tuple) else (plain,)) if "store" in t.columns]
@@ -418,72 +490,180 @@ def test_internal_names_step_out_of_the_callers_way(internal: str) -> None:
 
 #: name -> [(options, the name the error must mention)]
 BAD_SCALARS: dict[str, list[tuple[dict[str, Any], str]]] = {
-    "normalize": [({"to": "pinyin"}, "to"), ({"emoji": 1}, "emoji"), ({"width": "no"}, "width"),
-                  ({"strip_urls": 1}, "strip_urls"), ({"lower": None}, "lower")],
-    "tokenize": [({"stopwords": 5}, "stopwords"), ({"stopwords": True}, "stopwords"),
-                 ({"stopwords": [1, 2]}, "stopwords"), ({"user_dict": 5}, "user_dict"),
-                 ({"user_dict": [3]}, "user_dict"), ({"hmm": "yes"}, "hmm"),
-                 ({"replace_stopwords": 1}, "replace_stopwords"), ({"stopwords": "no_such_file.txt"}, "stopwords")],
-    "redact": [({"kinds": "telephone"}, "telephone"), ({"kinds": 5}, "kinds"), ({"kinds": []}, "kinds"),
-               ({"kinds": ["phone", 3]}, "kinds"), ({"kinds": None}, "kinds")],
-    "sentiment": [({"method": "bert"}, "method"), ({"method": None}, "method"),
-                  ({"thresholds": (0.6, 0.4)}, "thresholds"), ({"thresholds": ("0.3", "0.7")}, "thresholds"),
-                  ({"thresholds": 0.5}, "thresholds"), ({"thresholds": (0.1,)}, "thresholds"),
-                  ({"thresholds": (0.2, 1.5)}, "thresholds"), ({"thresholds": (True, 0.6)}, "thresholds"),
-                  ({"thresholds": (np.nan, 0.6)}, "thresholds"), ({"thresholds": "0.4,0.6"}, "thresholds"),
-                  ({"prefix": 5}, "prefix"), ({"prefix": None}, "prefix"), ({"model": "shipped"}, "model"),
-                  ({"model": 3}, "model")],
-    "sentiment_batches": [({"method": "bert"}, "method"), ({"thresholds": (0.9, 0.1)}, "thresholds"),
-                          ({"prefix": 1}, "prefix"), ({"bogus": 1}, "bogus")],
-    "sentiment_summary": [({"confidence": 1.5}, "confidence"), ({"confidence": "0.95"}, "confidence"),
-                          ({"confidence": True}, "confidence"), ({"confidence": 0}, "confidence"),
-                          ({"thresholds": (0.7, 0.2)}, "thresholds"), ({"thresholds": ["a", "b"]}, "thresholds"),
-                          ({"method": "vader"}, "method"), ({"by": 5}, "by"), ({"by": ["store", "store"]}, "store"),
-                          ({"by": "nope"}, "nope"), ({"by": {"store"}}, "by")],
-    "keywords": [({"n": "5"}, "n"), ({"n": True}, "n"), ({"n": 0}, "n"), ({"n": 2.0}, "n"), ({"n": None}, "n"),
-                 ({"method": "lda"}, "method"), ({"stopwords": 5}, "stopwords"), ({"stopwords": 1.5}, "stopwords"),
-                 ({"min_length": "2"}, "min_length"), ({"min_length": 0}, "min_length"),
-                 ({"min_length": True}, "min_length"), ({"replace_stopwords": "yes"}, "replace_stopwords"),
-                 ({"user_dict": 3}, "user_dict"), ({"by": 3}, "by")],
-    "keywords_log_odds": [({"prior": 0}, "prior"), ({"prior": "1"}, "prior"), ({"prior": True}, "prior"),
-                          ({"prior": np.inf}, "prior"), ({"by": None}, "by")],
-    "word_freq": [({"n": "5"}, "n"), ({"n": True}, "n"), ({"n": -1}, "n"), ({"stopwords": 7}, "stopwords"),
-                  ({"min_length": 1.5}, "min_length")],
-    "ngrams": [({"n": "5"}, "n"), ({"n": False}, "n"), ({"length": 1}, "length"), ({"length": "2"}, "length"),
-               ({"length": True}, "length"), ({"length": 2.0}, "length")],
-    "aspect_sentiment": [({"confidence": 1.5}, "confidence"), ({"confidence": "0.9"}, "confidence"),
-                         ({"thresholds": (0.8, 0.1)}, "thresholds"), ({"domain": "cars"}, "domain"),
-                         ({"domain": 3}, "domain"), ({"aspects": 5}, "aspects"), ({"aspects": "mine"}, "aspects"),
-                         ({"aspects": {"speed": 5}}, "speed"), ({"aspects": {"speed": []}}, "speed"),
-                         ({"aspects": {"speed": "快"}}, "speed"), ({"aspects": {}}, "aspects")],
-    "flag_negative": [({"sentiment_threshold": 1.5}, "sentiment_threshold"),
-                      ({"sentiment_threshold": "0.3"}, "sentiment_threshold"),
-                      ({"sentiment_threshold": True}, "sentiment_threshold"),
-                      ({"detractor_max": "6"}, "detractor_max"), ({"detractor_max": True}, "detractor_max"),
-                      ({"detractor_max": 6.5}, "detractor_max"), ({"detractor_max": 11}, "detractor_max"),
-                      ({"repeat_min": 1}, "repeat_min"), ({"repeat_min": "2"}, "repeat_min"),
-                      ({"repeat_min": 2.5}, "repeat_min"), ({"domain": "cars"}, "domain"),
-                      ({"aspects": 3}, "aspects"), ({"keep": 3}, "keep"), ({"keep": "nope"}, "nope")],
-    "topics": [({"seed": "1"}, "seed"), ({"seed": 1.5}, "seed"), ({"seed": -1}, "seed"), ({"seed": True}, "seed"),
-               ({"confidence": 1.5}, "confidence"), ({"confidence": "0.95"}, "confidence"),
-               ({"min_df": "1"}, "min_df"), ({"min_df": 0}, "min_df"), ({"max_df": "0.5"}, "max_df"),
-               ({"max_df": 0}, "max_df"), ({"max_df": True}, "max_df"), ({"max_terms": 2.5}, "max_terms"),
-               ({"min_weight": "0.1"}, "min_weight"), ({"min_weight": 0}, "min_weight"),
-               ({"k_range": 5}, "k_range"), ({"k_range": ["2"]}, "k_range"), ({"k_range": [1]}, "k_range"),
-               ({"stopwords": 4}, "stopwords"), ({"user_dict": 4}, "user_dict")],
+    "normalize": [
+        ({"to": "pinyin"}, "to"),
+        ({"emoji": 1}, "emoji"),
+        ({"width": "no"}, "width"),
+        ({"strip_urls": 1}, "strip_urls"),
+        ({"lower": None}, "lower"),
+    ],
+    "tokenize": [
+        ({"stopwords": 5}, "stopwords"),
+        ({"stopwords": True}, "stopwords"),
+        ({"stopwords": [1, 2]}, "stopwords"),
+        ({"user_dict": 5}, "user_dict"),
+        ({"user_dict": [3]}, "user_dict"),
+        ({"hmm": "yes"}, "hmm"),
+        ({"replace_stopwords": 1}, "replace_stopwords"),
+        ({"stopwords": "no_such_file.txt"}, "stopwords"),
+    ],
+    "redact": [
+        ({"kinds": "telephone"}, "telephone"),
+        ({"kinds": 5}, "kinds"),
+        ({"kinds": []}, "kinds"),
+        ({"kinds": ["phone", 3]}, "kinds"),
+        ({"kinds": None}, "kinds"),
+    ],
+    "sentiment": [
+        ({"method": "bert"}, "method"),
+        ({"method": None}, "method"),
+        ({"thresholds": (0.6, 0.4)}, "thresholds"),
+        ({"thresholds": ("0.3", "0.7")}, "thresholds"),
+        ({"thresholds": 0.5}, "thresholds"),
+        ({"thresholds": (0.1,)}, "thresholds"),
+        ({"thresholds": (0.2, 1.5)}, "thresholds"),
+        ({"thresholds": (True, 0.6)}, "thresholds"),
+        ({"thresholds": (np.nan, 0.6)}, "thresholds"),
+        ({"thresholds": "0.4,0.6"}, "thresholds"),
+        ({"prefix": 5}, "prefix"),
+        ({"prefix": None}, "prefix"),
+        ({"model": "shipped"}, "model"),
+        ({"model": 3}, "model"),
+    ],
+    "sentiment_batches": [
+        ({"method": "bert"}, "method"),
+        ({"thresholds": (0.9, 0.1)}, "thresholds"),
+        ({"prefix": 1}, "prefix"),
+        ({"bogus": 1}, "bogus"),
+    ],
+    "sentiment_summary": [
+        ({"confidence": 1.5}, "confidence"),
+        ({"confidence": "0.95"}, "confidence"),
+        ({"confidence": True}, "confidence"),
+        ({"confidence": 0}, "confidence"),
+        ({"thresholds": (0.7, 0.2)}, "thresholds"),
+        ({"thresholds": ["a", "b"]}, "thresholds"),
+        ({"method": "vader"}, "method"),
+        ({"by": 5}, "by"),
+        ({"by": ["store", "store"]}, "store"),
+        ({"by": "nope"}, "nope"),
+        ({"by": {"store"}}, "by"),
+    ],
+    "keywords": [
+        ({"n": "5"}, "n"),
+        ({"n": True}, "n"),
+        ({"n": 0}, "n"),
+        ({"n": 2.0}, "n"),
+        ({"n": None}, "n"),
+        ({"method": "lda"}, "method"),
+        ({"stopwords": 5}, "stopwords"),
+        ({"stopwords": 1.5}, "stopwords"),
+        ({"min_length": "2"}, "min_length"),
+        ({"min_length": 0}, "min_length"),
+        ({"min_length": True}, "min_length"),
+        ({"replace_stopwords": "yes"}, "replace_stopwords"),
+        ({"user_dict": 3}, "user_dict"),
+        ({"by": 3}, "by"),
+    ],
+    "keywords_log_odds": [
+        ({"prior": 0}, "prior"),
+        ({"prior": "1"}, "prior"),
+        ({"prior": True}, "prior"),
+        ({"prior": np.inf}, "prior"),
+        ({"by": None}, "by"),
+    ],
+    "word_freq": [
+        ({"n": "5"}, "n"),
+        ({"n": True}, "n"),
+        ({"n": -1}, "n"),
+        ({"stopwords": 7}, "stopwords"),
+        ({"min_length": 1.5}, "min_length"),
+    ],
+    "ngrams": [
+        ({"n": "5"}, "n"),
+        ({"n": False}, "n"),
+        ({"length": 1}, "length"),
+        ({"length": "2"}, "length"),
+        ({"length": True}, "length"),
+        ({"length": 2.0}, "length"),
+    ],
+    "aspect_sentiment": [
+        ({"confidence": 1.5}, "confidence"),
+        ({"confidence": "0.9"}, "confidence"),
+        ({"thresholds": (0.8, 0.1)}, "thresholds"),
+        ({"domain": "cars"}, "domain"),
+        ({"domain": 3}, "domain"),
+        ({"aspects": 5}, "aspects"),
+        ({"aspects": "mine"}, "aspects"),
+        ({"aspects": {"speed": 5}}, "speed"),
+        ({"aspects": {"speed": []}}, "speed"),
+        ({"aspects": {"speed": "快"}}, "speed"),
+        ({"aspects": {}}, "aspects"),
+    ],
+    "flag_negative": [
+        ({"sentiment_threshold": 1.5}, "sentiment_threshold"),
+        ({"sentiment_threshold": "0.3"}, "sentiment_threshold"),
+        ({"sentiment_threshold": True}, "sentiment_threshold"),
+        ({"detractor_max": "6"}, "detractor_max"),
+        ({"detractor_max": True}, "detractor_max"),
+        ({"detractor_max": 6.5}, "detractor_max"),
+        ({"detractor_max": 11}, "detractor_max"),
+        ({"repeat_min": 1}, "repeat_min"),
+        ({"repeat_min": "2"}, "repeat_min"),
+        ({"repeat_min": 2.5}, "repeat_min"),
+        ({"domain": "cars"}, "domain"),
+        ({"aspects": 3}, "aspects"),
+        ({"keep": 3}, "keep"),
+        ({"keep": "nope"}, "nope"),
+    ],
+    "topics": [
+        ({"seed": "1"}, "seed"),
+        ({"seed": 1.5}, "seed"),
+        ({"seed": -1}, "seed"),
+        ({"seed": True}, "seed"),
+        ({"confidence": 1.5}, "confidence"),
+        ({"confidence": "0.95"}, "confidence"),
+        ({"min_df": "1"}, "min_df"),
+        ({"min_df": 0}, "min_df"),
+        ({"max_df": "0.5"}, "max_df"),
+        ({"max_df": 0}, "max_df"),
+        ({"max_df": True}, "max_df"),
+        ({"max_terms": 2.5}, "max_terms"),
+        ({"min_weight": "0.1"}, "min_weight"),
+        ({"min_weight": 0}, "min_weight"),
+        ({"k_range": 5}, "k_range"),
+        ({"k_range": ["2"]}, "k_range"),
+        ({"k_range": [1]}, "k_range"),
+        ({"stopwords": 4}, "stopwords"),
+        ({"user_dict": 4}, "user_dict"),
+    ],
     "topic_model_shares": [({"by": 2}, "by"), ({"by": "nope"}, "nope")],
     "topic_model_assign": [({"form": "tall"}, "form"), ({"form": None}, "form")],
-    "topic_impact_columns": [({"confidence": 1.5}, "confidence"), ({"confidence": "0.95"}, "confidence"),
-                             ({"alpha": 0}, "alpha"), ({"alpha": "0.05"}, "alpha"),
-                             ({"seed": "1"}, "seed"), ({"seed": -2}, "seed"), ({"seed": 1.5}, "seed"),
-                             ({"n_boot": True}, "n_boot"), ({"n_boot": -1}, "n_boot"), ({"n_boot": "5"}, "n_boot"),
-                             ({"target": "50"}, "target"), ({"target": np.inf}, "target"),
-                             ({"target": True}, "target"),
-                             ({"method": "logit"}, "method"), ({"joint": "ols"}, "joint"),
-                             ({"weights": "nope"}, "nope"), ({"weights": "comment"}, "comment"),
-                             ({"score": "comment"}, "comment"), ({"topics": []}, "topics"),
-                             ({"topics": ["comment"]}, "comment"), ({"topics": ["ltr"]}, "ltr"),
-                             ({"topics": 5}, "topics"), ({"text": 5}, "text")],
+    "topic_impact_columns": [
+        ({"confidence": 1.5}, "confidence"),
+        ({"confidence": "0.95"}, "confidence"),
+        ({"alpha": 0}, "alpha"),
+        ({"alpha": "0.05"}, "alpha"),
+        ({"seed": "1"}, "seed"),
+        ({"seed": -2}, "seed"),
+        ({"seed": 1.5}, "seed"),
+        ({"n_boot": True}, "n_boot"),
+        ({"n_boot": -1}, "n_boot"),
+        ({"n_boot": "5"}, "n_boot"),
+        ({"target": "50"}, "target"),
+        ({"target": np.inf}, "target"),
+        ({"target": True}, "target"),
+        ({"method": "logit"}, "method"),
+        ({"joint": "ols"}, "joint"),
+        ({"weights": "nope"}, "nope"),
+        ({"weights": "comment"}, "comment"),
+        ({"score": "comment"}, "comment"),
+        ({"topics": []}, "topics"),
+        ({"topics": ["comment"]}, "comment"),
+        ({"topics": ["ltr"]}, "ltr"),
+        ({"topics": 5}, "topics"),
+        ({"text": 5}, "text"),
+    ],
     "topic_impact_model": [({"text": None}, "text"), ({"text": "nope"}, "nope"), ({"text": 3}, "text")],
 }
 
@@ -493,14 +673,18 @@ def test_bad_scalars_are_named_errors(name: str) -> None:
     case = CASES[name]
     for options, named in BAD_SCALARS[name]:
         case = CASES[name]
-        if name == "topic_impact_columns" and ("score" in options or "topics" in options or "text" in options):
+        if name == "topic_impact_columns" and (
+            "score" in options or "topics" in options or "text" in options
+        ):
             extra = {"score": "ltr", "topics": ["late", "taste"], "n_boot": 0} | options
             case = Case(lambda d, extra=extra: text.topic_impact(d, **extra), text_column=False)
             options = {}
         elif name == "topic_impact_model" and "text" in options:
             given_text = options["text"]
-            case = Case(lambda d, t=given_text: text.topic_impact(d, score="ltr", topics=topic_model(), text=t),
-                        make=topic_reviews)
+            case = Case(
+                lambda d, t=given_text: text.topic_impact(d, score="ltr", topics=topic_model(), text=t),
+                make=topic_reviews,
+            )
             options = {}
         got, error = check_everywhere(case, case.make(), names={named}, **options)
         assert got == "error", (name, options, error)
@@ -508,13 +692,20 @@ def test_bad_scalars_are_named_errors(name: str) -> None:
 
 def test_bad_text_arguments_are_named_errors() -> None:
     frame = reviews()
-    for function in (text.sentiment_summary, text.keywords, text.word_freq, text.ngrams, text.aspect_sentiment,
-                     text.topics, text.flag_negative):
+    for function in (
+        text.sentiment_summary,
+        text.keywords,
+        text.word_freq,
+        text.ngrams,
+        text.aspect_sentiment,
+        text.topics,
+        text.flag_negative,
+    ):
         for bad, named in ((5, "text"), (["comment"], "text"), ("nope", "nope"), (None, "text")):
             if function is text.flag_negative and bad is None:
                 continue  # flag_negative scores only when text= is given
             case = Case(lambda d, f=function, b=bad: f(d, text=b), make=reviews)
-            got, error = check_everywhere(case, frame, names={named})
+            got, _ = check_everywhere(case, frame, names={named})
             assert got == "error", (function.__name__, bad)
 
 
@@ -547,11 +738,19 @@ def test_sentiment_batches_checks_its_options_before_the_first_batch() -> None:
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(name=st.sampled_from(sorted(CASES)), kind=st.sampled_from(sorted(EDGES)),
-       rows=st.lists(st.integers(0, 10_000), min_size=1, max_size=6))
+@given(
+    name=st.sampled_from(sorted(CASES)),
+    kind=st.sampled_from(sorted(EDGES)),
+    rows=st.lists(st.integers(0, 10_000), min_size=1, max_size=6),
+)
 def test_random_rows_of_edge_inputs(name: str, kind: str, rows: list[int]) -> None:
     case = CASES[name]
     base = case.make()
     frame = EDGES[kind](base.iloc[sorted({r % len(base) for r in rows})].reset_index(drop=True))
-    check_everywhere(case, frame, names={"comment", "store", "ltr", "data", "text", "k", "by"}, lazy=False,
-                     **_options(case, kind))
+    check_everywhere(
+        case,
+        frame,
+        names={"comment", "store", "ltr", "data", "text", "k", "by"},
+        lazy=False,
+        **_options(case, kind),
+    )

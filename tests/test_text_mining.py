@@ -96,7 +96,8 @@ def test_word_freq_and_ngrams_against_direct_counts(backend):
     assert freq.groupby("g")["share"].sum().tolist() == pytest.approx([1.0, 1.0])
     phrases = to_pandas(ngrams(frame, text="c", length=2, by="g"))
     assert phrases[(phrases["g"] == "x") & (phrases["ngram"] == "送餐 太慢")]["count"].item() == 2
-    tri = to_pandas(ngrams(make_frame({"c": ["送餐太慢，味道一般，包装破损"] * 2}, backend), text="c", length=3))
+    tri_frame = make_frame({"c": ["送餐太慢，味道一般，包装破损"] * 2}, backend)
+    tri = to_pandas(ngrams(tri_frame, text="c", length=3))
     assert len(tri) and (tri["ngram"].str.count(" ") == 2).all() and (tri["count"] == 2).all()
     empty = to_pandas(ngrams(frame, text="c", length=5))
     assert empty.empty and list(empty.columns) == ["ngram", "count", "doc_freq", "share", "rank"]
@@ -155,7 +156,7 @@ def test_aspect_summary_counts_and_intervals(backend):
         assert row["mentions"] == len(mine) == row["positive"] + row["neutral"] + row["negative"]
         assert row["negative"] == (mine["label"] == "negative").sum()
         low, high = proportion_confint(row["negative"], row["mentions"], method="wilson")
-        assert (row["share_negative_low"], row["share_negative_high"]) == pytest.approx((low, high))
+        assert (row["share_negative_ci_low"], row["share_negative_ci_high"]) == pytest.approx((low, high))
         assert row["mean_score"] == pytest.approx(mine["score"].mean())
         assert row["aspect_zh"] == DEFAULT_ASPECTS[row["aspect"]].name_zh
 

@@ -438,15 +438,15 @@ def text_sections(ctx: Context) -> list[Section]:
                 "share_positive",
                 ctx.label("positive (95 % interval)", "正面（95 % 区间）"),
                 "share",
-                "share_positive_low",
-                "share_positive_high",
+                "share_positive_ci_low",
+                "share_positive_ci_high",
             ),
             Col(
                 "share_negative",
                 ctx.label("negative (95 % interval)", "负面（95 % 区间）"),
                 "share",
-                "share_negative_low",
-                "share_negative_high",
+                "share_negative_ci_low",
+                "share_negative_ci_high",
             ),
             Col("mean_score", ctx.label("mean P(positive)", "平均正面概率"), "number"),
         ],
@@ -495,12 +495,12 @@ def text_sections(ctx: Context) -> list[Section]:
                 "share_negative",
                 ctx.label("negative (95 % interval)", "负面占比（95 % 区间）"),
                 "share",
-                "share_negative_low",
-                "share_negative_high",
+                "share_negative_ci_low",
+                "share_negative_ci_high",
             ),
             Col("mean_score", ctx.label("mean P(positive)", "平均正面概率"), "number"),
         ],
-        highlight=(table["share_negative_low"] > 0.5).to_numpy(),
+        highlight=(table["share_negative_ci_low"] > 0.5).to_numpy(),
     )
     aspects.note(
         ctx.label(
@@ -518,7 +518,7 @@ def text_sections(ctx: Context) -> list[Section]:
             ),
             "aspects",
         )
-    bad = table[table["share_negative_low"] > 0.5].head(3)
+    bad = table[table["share_negative_ci_low"] > 0.5].head(3)
     for _, row in bad.iterrows():
         ctx.finding(
             ctx.t(

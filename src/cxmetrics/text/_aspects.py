@@ -8,9 +8,9 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from cxmetrics import _checks
 from cxmetrics._frame import take_rows, to_native, with_arrays
 from cxmetrics._stats import proportion_interval
-from cxmetrics import _checks
 from cxmetrics.errors import CXMetricsError, OptionError, ValueRangeError
 from cxmetrics.text._input import read_grouped_texts
 from cxmetrics.text._lexicons import DOMAINS, Aspect, lexicon
@@ -215,7 +215,7 @@ def aspect_sentiment(
         ``summary`` (one row per group and aspect, groups sorted, aspects in lexicon order):
         ``by`` columns, ``aspect``, ``aspect_zh``, ``mentions`` (texts mentioning it),
         ``positive``, ``neutral``, ``negative`` (counts), ``share_negative`` with
-        ``share_negative_low`` and ``share_negative_high`` (Wilson), ``mean_score``.
+        ``share_negative_ci_low`` and ``share_negative_ci_high`` (Wilson), ``mean_score``.
 
     Notes
     -----
@@ -308,8 +308,8 @@ def aspect_sentiment(
                 out=np.full(len(keep), np.nan),
                 where=n_scored[keep] > 0,
             ),
-            "share_negative_low": low,
-            "share_negative_high": high,
+            "share_negative_ci_low": low,
+            "share_negative_ci_high": high,
             "mean_score": np.divide(
                 score_sum[keep], n_scored[keep], out=np.full(len(keep), np.nan), where=n_scored[keep] > 0
             ),

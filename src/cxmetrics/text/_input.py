@@ -94,7 +94,8 @@ def read_grouped_texts(
 def _text_name(text: Any, function: str) -> str:
     if text is None:
         raise ColumnTypeError(
-            f"{function} got a DataFrame: name its text column with text=, e.g. {function}(df, text='comment')")
+            f"{function} got a DataFrame: name its text column with text=, "
+            f"e.g. {function}(df, text='comment')")
     if not isinstance(text, str):
         raise ColumnTypeError(f"text must be the name of the text column (a str), got {text!r}")
     return text

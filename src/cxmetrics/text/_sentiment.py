@@ -201,8 +201,9 @@ def sentiment(
     Sentiment, list of Sentiment, or DataFrame
         For a string, a :class:`Sentiment` named tuple ``(score, label, reason)``; for a list,
         a list of them; for a Series, a frame of the same library with ``text`` (the input,
-        named after the Series; ``text`` when it has no name, as a pyarrow array), ``score``, ``label``, ``reason`` (pandas keeps the index); for
-        a DataFrame, the same frame with ``score``, ``label``, ``reason`` appended.
+        named after the Series; ``text`` when it has no name, as a pyarrow array), ``score``,
+        ``label``, ``reason`` (pandas keeps the index); for a DataFrame, the same frame with
+        ``score``, ``label``, ``reason`` appended.
 
     ``score`` is P(positive) in [0, 1]; ``label`` one of ``positive``, ``neutral``,
     ``negative``; ``reason`` is None for scored texts, else why the score is NaN and the label

@@ -7,10 +7,10 @@ from typing import Any
 
 import numpy as np
 
+from cxmetrics import _checks
 from cxmetrics._frame import to_native, with_arrays
 from cxmetrics._stats import proportion_interval
 from cxmetrics._typing import same_frame
-from cxmetrics import _checks
 from cxmetrics.text._input import read_grouped_texts
 from cxmetrics.text._sentiment import check_options, score_texts
 
@@ -50,8 +50,8 @@ def sentiment_summary(
         The input's library, one row per group (sorted by ``by``): the ``by`` columns; ``n``
         (texts in the group) and ``n_scored`` (texts with a score: the denominators below;
         missing, empty and unscorable texts count in ``n`` only); ``share_positive``,
-        ``share_neutral``, ``share_negative`` (shares of scored texts, 0–1), each with ``_low``
-        and ``_high`` Wilson limits (NaN when ``n_scored`` is 0); ``mean_score`` (mean
+        ``share_neutral``, ``share_negative`` (shares of scored texts, 0–1), each with ``_ci_low``
+        and ``_ci_high`` Wilson limits (NaN when ``n_scored`` is 0); ``mean_score`` (mean
         P(positive) of the scored texts).
 
     Notes
@@ -101,7 +101,7 @@ def sentiment_summary(
         count = np.bincount(codes, masks[label], minlength=n_groups)
         share = np.divide(count, total, out=np.full(n_groups, np.nan), where=total > 0)
         lo, hi = proportion_interval(count, total, method="wilson", confidence=confidence)
-        columns |= {f"share_{label}": share, f"share_{label}_low": lo, f"share_{label}_high": hi}
+        columns |= {f"share_{label}": share, f"share_{label}_ci_low": lo, f"share_{label}_ci_high": hi}
     score_sum = np.bincount(codes, np.where(scored, scores, 0.0), minlength=n_groups)
     columns["mean_score"] = np.divide(score_sum, total, out=np.full(n_groups, np.nan), where=total > 0)
     return to_native(with_arrays(keys, columns, given.frame.implementation))

@@ -21,9 +21,9 @@ __all__ = ["RESULT_COLUMNS", "topic_impact"]
 #: The columns of topic_impact's result beside the groups, in order.
 RESULT_COLUMNS = (
     "topic", "n_with", "n_without", "share", "with", "without", "difference", "se", "ci_low",
-    "ci_high", "statistic", "df", "p_value", "p_adjusted", "p_adjust", "significant", "lift", "gap_share",
-    "joint_share", "joint_ci_low", "joint_ci_high", "joint_beta", "joint_p_value", "joint_p_adjusted",
-    "joint_significant", "r_squared", "method")
+    "ci_high", "statistic", "df", "p_value", "p_adjusted", "p_adjust_method", "significant", "lift",
+    "gap_share", "joint_share", "joint_ci_low", "joint_ci_high", "joint_beta", "joint_p_value",
+    "joint_p_adjusted", "joint_significant", "r_squared", "method")
 
 
 def _codes(score: np.ndarray, method: str) -> np.ndarray:
@@ -115,7 +115,7 @@ def topic_impact(
     ``by`` columns, ``topic``, ``n_with``, ``n_without`` (responses), ``share`` (weighted share
     with the topic), ``with`` and ``without`` (NPS in points, or mean score), ``difference``
     (with − without), ``se``, ``ci_low``, ``ci_high``, ``statistic`` (t), ``df``, ``p_value``,
-    ``p_adjusted`` (Benjamini–Hochberg), ``p_adjust`` ("fdr_bh"), ``significant``, ``lift``,
+    ``p_adjusted`` (Benjamini–Hochberg), ``p_adjust_method`` ("fdr_bh"), ``significant``, ``lift``,
     ``gap_share`` (NaN without ``target``), ``joint_share`` (share of R²), ``joint_ci_low``,
     ``joint_ci_high`` (bootstrap; NaN with ``n_boot=0``), ``joint_beta`` (standardised
     coefficient), ``joint_p_value`` (its t test), ``joint_p_adjusted`` (Benjamini–Hochberg),
@@ -181,7 +181,8 @@ def topic_impact(
     if not names:
         raise ValueRangeError("topics must name at least one topic column")
     frame = _frame.from_native(data)
-    groups = _checks.columns(frame, {"score": score, "topics": names, "weights": weights, "by": by, "text": text})
+    groups = _checks.columns(frame, {"score": score, "topics": names, "weights": weights, "by": by,
+                                     "text": text})
     _checks.no_clash(groups, RESULT_COLUMNS, function="topic_impact")
     _frame.require_numeric(frame, score, "score")
     _checks.finite_column(frame, score, "score")
@@ -250,7 +251,7 @@ def topic_impact(
             for key in ("difference", "se", "ci_low", "ci_high", "statistic", "df", "p_value"):
                 rows_out[key].append(float(tests[key][j]))
             rows_out["p_adjusted"].append(float(adjusted[j]))
-            rows_out["p_adjust"].append("fdr_bh")
+            rows_out["p_adjust_method"].append("fdr_bh")
             rows_out["significant"].append(bool(adjusted[j] < alpha))
             rows_out["lift"].append(float(lift))
             rows_out["gap_share"].append(float(lift / gap) if np.isfinite(gap) and gap != 0 else np.nan)
@@ -260,7 +261,7 @@ def topic_impact(
             rows_out["joint_significant"].append(bool(joint_adjusted[j] < alpha))
             rows_out["method"].append(method)
     group = np.asarray(rows_out.pop("group"), dtype=np.int64)
-    arrays: dict[str, Any] = {k: (v if k in ("topic", "p_adjust", "method") else np.asarray(v))
+    arrays: dict[str, Any] = {k: (v if k in ("topic", "p_adjust_method", "method") else np.asarray(v))
                               for k, v in rows_out.items()}
     table = _frame.with_arrays(None if keys is None else _frame.take_rows(keys, group), arrays,
                                collected.implementation)

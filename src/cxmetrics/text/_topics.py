@@ -165,8 +165,7 @@ class TopicModel:
         _checks.option(form, ("wide", "long"), "form")
         corpus, words = self._read(data, text, None, "assign")
         if form == "wide":
-            added = [*self.names, "topic"]
-            clash = [c for c in corpus.source.frame.columns if c in added]
+            clash = [c for c in corpus.source.frame.columns if c in {*self.names, "topic"}]
             if clash:
                 raise ColumnClashError(
                     f"column(s) {clash} of data have the name of a column assign adds (the topic "
