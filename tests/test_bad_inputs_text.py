@@ -476,6 +476,7 @@ def test_a_column_named_like_a_result_column_is_a_clash_error(name: str) -> None
         assert got == "error" and isinstance(error, errors.ColumnClashError), (column, error)
 
 
+@pytest.mark.filterwarnings("ignore::cxmetrics.errors.UntestableWarning")  # one topic per comment
 @pytest.mark.parametrize("internal", ["__score", "__t0", "__w", "__cx_score", "__cx_t0", "__cx_w"])
 def test_internal_names_step_out_of_the_callers_way(internal: str) -> None:
     options: dict[str, Any] = {"score": "ltr", "topics": ["late", "taste"], "n_boot": 0}
@@ -716,6 +717,27 @@ def test_series_functions_refuse_frames_with_a_hint() -> None:
                 function(convert(reviews(), backend))
         with pytest.raises(errors.ColumnTypeError, match="texts"):
             function(5)
+
+
+def test_topic_model_edits_check_their_arguments() -> None:
+    model = topic_model()
+    first = model.names[0]
+    bad: list[tuple[Callable[[], Any], str]] = [
+        (lambda: model.rename(5), "names"),  # type: ignore[arg-type]
+        (lambda: model.rename({first: 3}), "names"),  # type: ignore[dict-item]
+        (lambda: model.rename({"nope": "x"}), "nope"),
+        (lambda: model.merge(5), "merge"),  # type: ignore[arg-type]
+        (lambda: model.merge(model.names, name=3), "name"),  # type: ignore[arg-type]
+        (lambda: model.add_words(first, 5), "words"),  # type: ignore[arg-type]
+        (lambda: model.add_words(first, [1]), "words"),  # type: ignore[list-item]
+        (lambda: model.pin(first, "wifi"), "wifi"),
+        (lambda: model.examples(n="3"), "n"),  # type: ignore[arg-type]
+        (lambda: model.terms(n=True), "n"),
+        (lambda: model.terms(n=0), "n"),
+    ]
+    for call, named in bad:
+        with pytest.raises(errors.CXMetricsError, match=named):
+            call()
 
 
 def test_redact_reports_a_misspelt_kind_not_its_letters() -> None:

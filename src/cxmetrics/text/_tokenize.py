@@ -123,14 +123,14 @@ def user_words_key(user_dict: str | os.PathLike[str] | Iterable[str] | None) -> 
     return words
 
 
-def word_list(words: Any, name: str) -> list[str]:
+def word_list(words: Any, name: str, *, paths: bool = True) -> list[str]:
     """An iterable of words (list, tuple, set ...) as a list; anything else, or a word that is
     not a str, raises :class:`~cxmetrics.errors.ValueRangeError` naming the argument."""
     from cxmetrics.errors import ValueRangeError, format_examples
 
     if isinstance(words, (bytes, dict)) or not isinstance(words, Iterable):
-        raise ValueRangeError(
-            f"{name} must be a list of words or the path of a file, got {words!r}")
+        alternatives = "a list of words or the path of a file" if paths else "a list of words"
+        raise ValueRangeError(f"{name} must be {alternatives}, got {words!r}")
     listed = list(words)
     bad = [w for w in listed if not isinstance(w, str)]
     if bad:

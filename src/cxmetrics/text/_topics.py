@@ -21,6 +21,7 @@ from cxmetrics.text._corpus import Corpus, read_corpus
 from cxmetrics.text._features import DEGREES, NEGATORS
 from cxmetrics.text._input import read_grouped_texts, same_texts
 from cxmetrics.text._normalize import normalize_one
+from cxmetrics.text._tokenize import word_list
 
 __all__ = ["TopicModel", "topics"]
 
@@ -143,7 +144,8 @@ class TopicModel:
         Parameters
         ----------
         data : DataFrame
-            Comments to tag (the fitting data or new ones), pandas, polars or pyarrow.
+            Comments to tag (the fitting data or new ones), pandas, polars or pyarrow; a lazy
+            frame is collected (scoring needs every comment's words) and comes back eager.
         text : str
             Text column.
         form : {"wide", "long"}
@@ -320,6 +322,8 @@ class TopicModel:
     # --- editing -------------------------------------------------------------------------
     def rename(self, names: Mapping[str, str]) -> TopicModel:
         """A model with topics renamed (``{"配送·骑手·小时": "delivery"}``)."""
+        if not isinstance(names, Mapping) or not all(isinstance(v, str) for v in names.values()):
+            raise ValueRangeError(f"names must map topic names to new names (str), got {names!r}")
         for old in names:
             self._position(old)
         new = [str(names.get(n, n)) for n in self.names]
@@ -334,8 +338,10 @@ class TopicModel:
         weight is the sum of theirs, its terms are their term vectors added (and rescaled), and
         seed words and pinned aspects are pooled. It takes the place of the first of them and is
         called ``name`` (default: the names joined by "+")."""
-        if isinstance(topics, str) or len(topics) < 2:
-            raise CXMetricsError(f"merge needs at least two topic names, got {topics!r}")
+        if not isinstance(topics, (list, tuple)) or len(topics) < 2:
+            raise ValueRangeError(f"merge needs a list of at least two topic names, got {topics!r}")
+        if name is not None and not isinstance(name, str):
+            raise ValueRangeError(f"name must be a str, got {name!r}")
         positions = [self._position(t) for t in topics]
         if len(set(positions)) != len(positions):
             raise CXMetricsError(f"topics to merge are repeated: {list(topics)}")
@@ -361,7 +367,8 @@ class TopicModel:
         """A model where every comment containing one of ``words`` (as a jieba word) has
         ``topic``, and words of the vocabulary join the topic's terms at its top weight."""
         j = self._position(topic)
-        given = [str(w).strip().lower() for w in ([words] if isinstance(words, str) else words)]
+        listed = [words] if isinstance(words, str) else word_list(words, "words", paths=False)
+        given = [w.strip().lower() for w in listed]
         given = [w for w in given if w]
         if not given:
             raise CXMetricsError("add_words needs at least one non-empty word")
