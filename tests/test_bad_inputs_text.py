@@ -423,7 +423,7 @@ def test_edge_inputs_end_in_a_result_or_a_named_error(name: str, kind: str) -> N
 def test_a_column_holding_no_text_is_an_error_naming_it(name: str, kind: str) -> None:
     case = CASES[name]
     frame = NO_TEXT[kind](case.make())
-    got, error = check_everywhere(case, frame, names={"'comment'", "unnamed Series"})
+    got, error = check_everywhere(case, frame, names={"'comment'", "unnamed Series of texts"})
     assert got == "error" and isinstance(error, errors.ColumnTypeError), error
 
 

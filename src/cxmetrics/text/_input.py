@@ -13,7 +13,8 @@ from cxmetrics import _checks
 from cxmetrics._frame import Frame, collect, from_native, group_codes
 from cxmetrics.errors import ColumnTypeError, format_examples
 
-__all__ = ["GroupedTexts", "TextInput", "check_text_column", "read_grouped_texts", "read_texts", "same_texts"]
+__all__ = ["GroupedTexts", "TextInput", "check_holds_text", "check_text_column", "read_grouped_texts",
+           "read_texts", "same_texts"]
 
 
 @dataclass(frozen=True)
@@ -122,10 +123,12 @@ def check_holds_text(values: Sequence[Any], what: str) -> None:
     naming it (numbers stored as objects, a mistaken ``text=``), rather than every row scored
     "not_text". An all-missing or empty column is text with nothing in it; in a mixed column
     the strings are read and every other value gets its per-row reason."""
+    if any(isinstance(v, str) for v in values):  # stops at the first string: one step, usually
+        return
     present = [v for v in values if not is_missing(v)]
-    if present and not any(isinstance(v, str) for v in present):
+    if present:
         raise ColumnTypeError(
-            f"{what} hold no text: the {len(present)} values are not strings "
+            f"{what} holds no text: its {len(present)} values are not strings "
             f"({format_examples(present)})")
 
 
@@ -143,17 +146,17 @@ def read_texts(data: Any, text: str | None, *, function: str, frames: bool = Tru
     series = nw.from_native(data, series_only=True, pass_through=True)
     if isinstance(series, nw.Series):
         name = series.name or "text"
-        what = f"texts Series {series.name!r}" if series.name else "texts (an unnamed Series)"
+        what = f"texts Series {series.name!r}" if series.name else "the unnamed Series of texts"
         if _not_text_type(series.dtype):
             raise ColumnTypeError(
-                f"{what} hold no text: the type is {series.dtype} (first values: "
+                f"{what} holds no text: its type is {series.dtype} (first values: "
                 f"{format_examples(series.head(3).to_list())})")
         values = series.to_list()
         check_holds_text(values, what)
         return TextInput("series", values, series=series, name=name)
     is_frame = isinstance(nw.from_native(data, pass_through=True), (nw.DataFrame, nw.LazyFrame))
     if not frames:
-        got = f"a {type(data).__name__} frame" if is_frame else repr(data)
+        got = f"a {type(data).__module__.split('.')[0]} {type(data).__name__}" if is_frame else repr(data)
         raise ColumnTypeError(
             f"{function} takes texts: a str, a list of str or a Series (pass the column, e.g. "
             f"{function}(df['comment'])), got {got}")
