@@ -132,12 +132,14 @@ def check_holds_text(values: Sequence[Any], what: str) -> None:
             f"({format_examples(present)})")
 
 
-def read_texts(data: Any, text: str | None, *, function: str, frames: bool = True) -> TextInput:
+def read_texts(data: Any, text: str | None, *, function: str, frames: bool = True,
+               check_values: bool = True) -> TextInput:
     """Accept a string, a list/tuple of strings, a pandas / polars Series or a pyarrow array,
     or (with ``frames``) a frame with ``text=``.
 
     A function that takes texts only (``frames=False``: normalize, tokenize, redact) refuses a
-    frame with a hint to pass its column.
+    frame with a hint to pass its column. ``check_values=False`` skips :func:`check_holds_text`
+    (for one batch of a larger frame); the column's type is always checked.
     """
     if isinstance(data, str):
         return TextInput("str", [data])
@@ -168,7 +170,8 @@ def read_texts(data: Any, text: str | None, *, function: str, frames: bool = Tru
     name = check_text_column(wrapped, text, function)
     frame = collect(wrapped)
     values = frame[name].to_list()
-    check_holds_text(values, f"text column {name!r} of {function}'s data")
+    if check_values:
+        check_holds_text(values, f"text column {name!r} of {function}'s data")
     return TextInput("frame", values, frame=frame, name=name)
 
 

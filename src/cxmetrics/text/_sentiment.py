@@ -15,8 +15,8 @@ from cxmetrics.text._input import TextInput, is_missing, read_texts
 from cxmetrics.text._model import SentimentModel, shipped_model
 from cxmetrics.text._normalize import _EMOJI
 
-__all__ = ["METHODS", "OPTIONS", "REASONS", "Sentiment", "check_options", "label_scores", "score_texts",
-           "sentiment"]
+__all__ = ["METHODS", "OPTIONS", "REASONS", "Sentiment", "check_options", "label_scores", "score_batch",
+           "score_texts", "sentiment"]
 
 METHODS = ("cxmetrics", "snownlp")
 #: Why a text has no score (the ``reason`` column); None when it was scored.
@@ -251,8 +251,21 @@ def sentiment(
         from cxmetrics.text._batches import sentiment_lazy
 
         return sentiment_lazy(lazy, text, method=method, thresholds=bounds, prefix=prefix, model=chosen)
-    given = read_texts(data, text, function="sentiment")
-    scores, reasons = score_texts(given.values, method, chosen)
+    return score_batch(data, text=text, method=method, thresholds=bounds, prefix=prefix, model=chosen,
+                       whole=True)
+
+
+def score_batch(data: Any, *, text: str | None, method: str, thresholds: tuple[float, float], prefix: str,
+                model: SentimentModel | None, whole: bool = False) -> Any:
+    """:func:`sentiment` on eager input with checked options.
+
+    ``whole=False`` marks one batch of a larger frame (a Dask partition, a Spark Arrow batch):
+    the column's type is checked, but not whether the batch holds a string, which depends on
+    how the rows were split (a batch of a mixed column may hold only numbers).
+    """
+    given = read_texts(data, text, function="sentiment", check_values=whole)
+    bounds = thresholds
+    scores, reasons = score_texts(given.values, method, model)
     labels = label_scores(scores, bounds)
     if given.kind == "str":
         return Sentiment(float(scores[0]), labels[0], reasons[0])
