@@ -717,6 +717,18 @@ def test_bad_text_arguments_are_named_errors() -> None:
             assert got == "error", (function.__name__, bad)
 
 
+def test_flag_negative_checks_its_options_without_text_too() -> None:
+    for options, named in (({"aspects": 5}, "aspects"), ({"domain": "cars"}, "domain"),
+                           ({"sentiment_threshold": 2}, "sentiment_threshold")):
+        case = Case(lambda d, o=options: text.flag_negative(d, score="ltr", **o), text_column=False)
+        got, _ = check_everywhere(case, reviews(), names={named})
+        assert got == "error", options
+    with pytest.raises(errors.CXMetricsError, match="text= or score="):
+        text.flag_negative(reviews())
+    sure = text.sentiment("很好", thresholds=np.array([0.3, 0.7]))  # an array pair is a pair
+    assert sure.label == "positive"
+
+
 def test_series_functions_refuse_frames_with_a_hint() -> None:
     for function in (text.normalize, text.tokenize, text.redact):
         for backend in BACKENDS:

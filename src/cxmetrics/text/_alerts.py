@@ -138,7 +138,7 @@ def flag_negative(
     sentiment_threshold = _checks.probability(sentiment_threshold, "sentiment_threshold", open_ends=True)
     detractor_max = _checks.whole(detractor_max, "detractor_max", low=0, high=10)
     repeat_min = _checks.whole(repeat_min, "repeat_min", low=2)
-    lexicon = resolve_lexicon(aspects, domain) if text is not None else None
+    lexicon = resolve_lexicon(aspects, domain)  # checked even when there is no text to read
     wrapped = from_native(data, name="flag_negative's data")
     _checks.columns(wrapped, {"text": text, "score": score, "customer": customer, "keep": keep})
     carried = as_list(keep, "keep")
@@ -155,7 +155,6 @@ def flag_negative(
         texts = frame[text].to_list()
         check_holds_text(texts, f"text column {text!r} of flag_negative's data")
         p, _ = score_texts(texts, "cxmetrics")
-        assert lexicon is not None
         bad_aspects = _negative_aspects(texts, lexicon, sentiment_threshold)
     else:
         p, bad_aspects = np.full(n, np.nan), [[] for _ in range(n)]

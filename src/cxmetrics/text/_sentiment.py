@@ -44,7 +44,7 @@ def check_thresholds(
     """The label cut points: as given, or (None) the neutral band measured for the model."""
     if thresholds is None:
         return (model or shipped_model()).neutral_band
-    if not isinstance(thresholds, (tuple, list)) or len(thresholds) != 2:
+    if not isinstance(thresholds, (tuple, list, np.ndarray)) or len(thresholds) != 2:
         raise ValueRangeError(f"thresholds must be None or a pair of numbers (low, high), got {thresholds!r}")
     try:
         low, high = (_checks.probability(t, "thresholds") for t in thresholds)
