@@ -162,11 +162,15 @@ CASES: dict[str, Case] = {
         lambda d, **k: topic_model().assign(d, text="comment", **k), by=False, make=topic_reviews
     ),
     "topic_impact_model": Case(
-        lambda d, **k: text.topic_impact(d, score="ltr", topics=topic_model(), text="comment", n_boot=0, **k),
+        lambda d, **k: text.topic_impact(
+            d, **({"score": "ltr", "topics": topic_model(), "text": "comment", "n_boot": 0} | k)
+        ),
         make=topic_reviews,
     ),
     "topic_impact_columns": Case(
-        lambda d, **k: text.topic_impact(d, score="ltr", topics=["late", "taste"], **({"n_boot": 0} | k)),
+        lambda d, **k: text.topic_impact(
+            d, **({"score": "ltr", "topics": ["late", "taste"], "n_boot": 0} | k)
+        ),
         text_column=False,
     ),
 }
@@ -680,20 +684,6 @@ BAD_SCALARS: dict[str, list[tuple[dict[str, Any], str]]] = {
 def test_bad_scalars_are_named_errors(name: str) -> None:
     case = CASES[name]
     for options, named in BAD_SCALARS[name]:
-        case = CASES[name]
-        if name == "topic_impact_columns" and (
-            "score" in options or "topics" in options or "text" in options
-        ):
-            extra = {"score": "ltr", "topics": ["late", "taste"], "n_boot": 0} | options
-            case = Case(lambda d, extra=extra: text.topic_impact(d, **extra), text_column=False)
-            options = {}
-        elif name == "topic_impact_model" and "text" in options:
-            given_text = options["text"]
-            case = Case(
-                lambda d, t=given_text: text.topic_impact(d, score="ltr", topics=topic_model(), text=t),
-                make=topic_reviews,
-            )
-            options = {}
         got, error = check_everywhere(case, case.make(), names={named}, **options)
         assert got == "error", (name, options, error)
 
@@ -718,8 +708,11 @@ def test_bad_text_arguments_are_named_errors() -> None:
 
 
 def test_flag_negative_checks_its_options_without_text_too() -> None:
-    for options, named in (({"aspects": 5}, "aspects"), ({"domain": "cars"}, "domain"),
-                           ({"sentiment_threshold": 2}, "sentiment_threshold")):
+    for options, named in (
+        ({"aspects": 5}, "aspects"),
+        ({"domain": "cars"}, "domain"),
+        ({"sentiment_threshold": 2}, "sentiment_threshold"),
+    ):
         case = Case(lambda d, o=options: text.flag_negative(d, score="ltr", **o), text_column=False)
         got, _ = check_everywhere(case, reviews(), names={named})
         assert got == "error", options
