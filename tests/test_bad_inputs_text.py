@@ -788,3 +788,33 @@ def test_random_rows_of_edge_inputs(name: str, kind: str, rows: list[int]) -> No
         lazy=False,
         **_options(case, kind),
     )
+
+
+_TEXTS = st.sampled_from([*COMMENTS[:6], "", "   ", "???", "123", "😀", "好", None])
+_KEYS = st.sampled_from(["a", "b", None])
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows=st.lists(st.tuples(_TEXTS, _KEYS), min_size=0, max_size=12))
+def test_summaries_of_random_frames_add_up_and_agree(rows: list[tuple[Any, Any]]) -> None:
+    frame = pd.DataFrame(
+        {
+            "comment": pd.Series([t for t, _ in rows], dtype=object),
+            "store": pd.Series([k for _, k in rows], dtype=object),
+        }
+    )
+    case = Case(lambda d: text.sentiment_summary(d, text="comment", by="store"))
+    got, summary = check_everywhere(case, frame, names={"comment", "store"})
+    assert got == "ok"
+    summary = as_pandas(summary)
+    assert summary["n"].sum() == len(rows)
+    assert (summary["n_scored"] <= summary["n"]).all()
+    scored = summary[summary["n_scored"] > 0]
+    shares = scored[["share_positive", "share_neutral", "share_negative"]].sum(axis=1)
+    np.testing.assert_allclose(shares.to_numpy(dtype=float), 1.0)
+    assert (scored["share_negative_ci_low"] <= scored["share_negative"]).all()
+    assert (scored["share_negative"] <= scored["share_negative_ci_high"]).all()
+    counts = Case(lambda d: text.word_freq(d, text="comment", by="store"))
+    got, words = check_everywhere(counts, frame, names={"comment", "store"})
+    words = as_pandas(words)
+    assert got == "ok" and (words["doc_freq"] <= words["count"]).all()
