@@ -45,17 +45,7 @@ NOT_FRAME_FUNCTIONS = {
 
 #: (rule, public name) -> why it is still broken. Owners apply ``cxmetrics._checks`` and the
 #: settled names after the merge; remove the entry in the same change.
-KNOWN_EXCEPTIONS: dict[tuple[str, str], str] = {
-    # text (text engineer): `top` is a row count there, numpydoc sections incomplete
-    ("settled_names", "cx.text.keywords"): "text: row count is `top=` (settled name: `n`)",
-    ("settled_names", "cx.text.word_freq"): "text: row count is `top=` (settled name: `n`)",
-    ("settled_names", "cx.text.ngrams"): "text: row count is `top=` (settled name: `n`)",
-    ("documented", "cx.text.sentiment_batches"): "text: Parameters and Returns incomplete",
-    # modules built beside issue 18: their own tests run them across engines
-    ("backend_matrix", "cx.text.topics"): "topics: pandas = polars tested; lazy input is collected",
-    ("backend_matrix", "cx.text.topic_impact"): "topics: pandas = polars tested",
-    # embedding helpers (main, after issue 18 started): a result frame in, records out
-}
+KNOWN_EXCEPTIONS: dict[tuple[str, str], str] = {}
 
 #: Parameter names the contract retired, and what replaced them.
 RETIRED_NAMES = {"group": "by", "events": "data", "transactions": "data", "scored": "data",

@@ -61,7 +61,7 @@ def direct_log_odds(groups: list[list[str]], prior: float) -> list[dict[str, tup
 
 @pytest.mark.parametrize("prior", [1.0, 0.1])
 def test_log_odds_matches_a_direct_implementation(prior):
-    out = keywords(STORES, text="comment", by="store", method="log_odds", top=100, prior=prior)
+    out = keywords(STORES, text="comment", by="store", method="log_odds", n=100, prior=prior)
     drop = default_stopwords()
     groups = []
     for store in ("A", "B"):
@@ -83,7 +83,7 @@ def test_log_odds_matches_a_direct_implementation(prior):
 
 
 def test_log_odds_puts_each_groups_topic_first():
-    out = keywords(STORES, text="comment", by="store", method="log_odds", top=1)
+    out = keywords(STORES, text="comment", by="store", method="log_odds", n=1)
     assert dict(zip(out["store"], out["keyword"], strict=True)) == {"A": "配送", "B": "环境"}
 
 
@@ -91,19 +91,19 @@ def test_generic_evaluative_words_are_not_keywords_by_default():
     generic = {"没有", "不错", "非常", "有点", "满意", "不满意", "一般"}
     assert generic <= default_stopwords()
     for method in ("tfidf", "textrank"):
-        out = keywords(STORES, text="comment", by="store", method=method, top=50)
+        out = keywords(STORES, text="comment", by="store", method=method, n=50)
         assert generic.isdisjoint(out["keyword"]), method
-    kept = keywords(STORES, text="comment", top=50, stopwords=[], replace_stopwords=True)
+    kept = keywords(STORES, text="comment", n=50, stopwords=[], replace_stopwords=True)
     assert {"没有", "不错", "非常"} <= set(kept["keyword"])
 
 
 def test_stopwords_add_to_the_defaults_unless_replaced():
-    added = keywords(STORES, text="comment", by="store", top=50, stopwords=["配送"])
+    added = keywords(STORES, text="comment", by="store", n=50, stopwords=["配送"])
     assert "配送" not in set(added["keyword"]) and "不错" not in set(added["keyword"])
-    replaced = keywords(STORES, text="comment", top=50, stopwords=["配送"], replace_stopwords=True)
+    replaced = keywords(STORES, text="comment", n=50, stopwords=["配送"], replace_stopwords=True)
     assert "配送" not in set(replaced["keyword"]) and "不错" in set(replaced["keyword"])
-    defaults = keywords(STORES, text="comment", top=50, stopwords="default")
-    assert defaults.equals(keywords(STORES, text="comment", top=50))
+    defaults = keywords(STORES, text="comment", n=50, stopwords="default")
+    assert defaults.equals(keywords(STORES, text="comment", n=50))
     counts = word_freq(STORES, text="comment", stopwords=["配送"])
     assert "配送" not in set(counts["word"]) and "的" not in set(counts["word"])
     phrases = ngrams(STORES, text="comment", stopwords=["配送"])
@@ -125,8 +125,8 @@ def test_tokenize_stopwords_add_to_its_defaults():
 
 
 def test_log_odds_pandas_equals_polars():
-    a = keywords(STORES, text="comment", by="store", method="log_odds", top=5)
-    b = keywords(pl.from_pandas(STORES), text="comment", by="store", method="log_odds", top=5)
+    a = keywords(STORES, text="comment", by="store", method="log_odds", n=5)
+    b = keywords(pl.from_pandas(STORES), text="comment", by="store", method="log_odds", n=5)
     assert isinstance(b, pl.DataFrame)
     pd.testing.assert_frame_equal(a, b.to_pandas())
 

@@ -47,14 +47,14 @@ def planted_corpus() -> pd.DataFrame:
 
 @pytest.mark.parametrize("method", ["tfidf", "textrank"])
 def test_keywords_rank_the_planted_terms_first(method):
-    out = keywords(planted_corpus(), text="comment", by="store", method=method, top=2)
+    out = keywords(planted_corpus(), text="comment", by="store", method=method, n=2)
     got = {store: set(part["keyword"]) for store, part in out.groupby("store")}
     assert got == {"A": {"漏洒", "餐盒"}, "B": {"排队", "前台"}}
 
 
 def test_tfidf_weight_is_the_documented_formula():
     corpus = pd.DataFrame({"c": ["配送很慢", "配送很快，味道不错", "味道一般"]})
-    out = keywords(corpus, text="c", top=10).set_index("keyword")
+    out = keywords(corpus, text="c", n=10).set_index("keyword")
     words = [tokenize(t, stopwords=default_stopwords(), replace_stopwords=True) for t in corpus["c"]]
     words = [[w for w in ws if len(w) >= 2] for ws in words]
     assert "不错" not in {w for ws in words for w in ws}  # a generic evaluative word
@@ -70,7 +70,7 @@ def test_tfidf_weight_is_the_documented_formula():
 def test_textrank_is_pagerank_on_the_cooccurrence_graph():
     # A star: one word co-occurs with four others that never meet; it must be the centre.
     corpus = pd.DataFrame({"c": ["物流 包装", "物流 客服", "物流 价格", "物流 味道"]})
-    out = keywords(corpus, text="c", method="textrank", top=10)
+    out = keywords(corpus, text="c", method="textrank", n=10)
     weights = dict(zip(out["keyword"], out["weight"], strict=True))
     assert out["keyword"].iloc[0] == "物流"
     assert sum(weights.values()) == pytest.approx(1.0)
@@ -82,9 +82,9 @@ def test_textrank_is_pagerank_on_the_cooccurrence_graph():
 
 def test_single_characters_and_stopwords_are_left_out_and_user_words_kept():
     corpus = pd.DataFrame({"c": ["这个生椰拿铁的味道好", "生椰拿铁好喝"]})
-    plain = set(keywords(corpus, text="c", top=50)["keyword"])
+    plain = set(keywords(corpus, text="c", n=50)["keyword"])
     assert not any(len(w) < 2 for w in plain) and "这个" not in plain
-    assert "生椰拿铁" in set(keywords(corpus, text="c", user_dict=["生椰拿铁"], top=50)["keyword"])
+    assert "生椰拿铁" in set(keywords(corpus, text="c", user_dict=["生椰拿铁"], n=50)["keyword"])
 
 
 def test_word_freq_and_ngrams_against_direct_counts(backend):
@@ -94,18 +94,19 @@ def test_word_freq_and_ngrams_against_direct_counts(backend):
     x = freq[freq["g"] == "x"].set_index("word")
     assert x.loc["送餐", "count"] == 2 and x.loc["送餐", "doc_freq"] == 2
     assert freq.groupby("g")["share"].sum().tolist() == pytest.approx([1.0, 1.0])
-    phrases = to_pandas(ngrams(frame, text="c", n=2, by="g"))
+    phrases = to_pandas(ngrams(frame, text="c", length=2, by="g"))
     assert phrases[(phrases["g"] == "x") & (phrases["ngram"] == "送餐 太慢")]["count"].item() == 2
-    tri = to_pandas(ngrams(make_frame({"c": ["送餐太慢，味道一般，包装破损"] * 2}, backend), text="c", n=3))
+    tri_frame = make_frame({"c": ["送餐太慢，味道一般，包装破损"] * 2}, backend)
+    tri = to_pandas(ngrams(tri_frame, text="c", length=3))
     assert len(tri) and (tri["ngram"].str.count(" ") == 2).all() and (tri["count"] == 2).all()
-    empty = to_pandas(ngrams(frame, text="c", n=5))
+    empty = to_pandas(ngrams(frame, text="c", length=5))
     assert empty.empty and list(empty.columns) == ["ngram", "count", "doc_freq", "share", "rank"]
 
 
 def test_keyword_functions_pandas_equals_polars():
     data = planted_corpus()
-    a = keywords(data, text="comment", by="store", top=5)
-    b = to_pandas(keywords(pl.from_pandas(data), text="comment", by="store", top=5))
+    a = keywords(data, text="comment", by="store", n=5)
+    b = to_pandas(keywords(pl.from_pandas(data), text="comment", by="store", n=5))
     pd.testing.assert_frame_equal(a, b, check_dtype=False)
 
 
@@ -113,10 +114,10 @@ def test_keyword_bad_input():
     data = planted_corpus()
     with pytest.raises(CXMetricsError, match="method"):
         keywords(data, text="comment", method="lda")
-    with pytest.raises(ValueRangeError, match="top"):
-        keywords(data, text="comment", top=0)
     with pytest.raises(ValueRangeError, match="n must"):
-        ngrams(data, text="comment", n=1)
+        keywords(data, text="comment", n=0)
+    with pytest.raises(ValueRangeError, match="length must"):
+        ngrams(data, text="comment", length=1)
     with pytest.raises(CXMetricsError, match="nope"):
         word_freq(data, text="nope")
     with pytest.raises(CXMetricsError, match="DataFrame"):
@@ -155,7 +156,7 @@ def test_aspect_summary_counts_and_intervals(backend):
         assert row["mentions"] == len(mine) == row["positive"] + row["neutral"] + row["negative"]
         assert row["negative"] == (mine["label"] == "negative").sum()
         low, high = proportion_confint(row["negative"], row["mentions"], method="wilson")
-        assert (row["share_negative_low"], row["share_negative_high"]) == pytest.approx((low, high))
+        assert (row["share_negative_ci_low"], row["share_negative_ci_high"]) == pytest.approx((low, high))
         assert row["mean_score"] == pytest.approx(mine["score"].mean())
         assert row["aspect_zh"] == DEFAULT_ASPECTS[row["aspect"]].name_zh
 
@@ -304,6 +305,6 @@ def test_results_feed_the_text_charts():
     ax = cx.plot.aspect_chart(aspect_sentiment(frame, text="c").summary)
     assert len(ax.patches) > 0
     plt.close(ax.figure)
-    ax = cx.plot.keyword_bars(keywords(planted_corpus(), text="comment", top=5))
+    ax = cx.plot.keyword_bars(keywords(planted_corpus(), text="comment", n=5))
     assert len(ax.patches) == 5
     plt.close(ax.figure)

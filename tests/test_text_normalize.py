@@ -87,5 +87,5 @@ def test_bad_options():
         normalize("x", to="cantonese")
     with pytest.raises(CXMetricsError, match="emoji"):
         normalize("x", emoji="drop")
-    with pytest.raises(CXMetricsError, match="DataFrame"):
+    with pytest.raises(CXMetricsError, match="normalize takes texts"):
         normalize(3.5)

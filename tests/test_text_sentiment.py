@@ -211,7 +211,7 @@ def test_summary_against_direct_counts(backend):
         positives = int((scores[mine] > 0.6).sum())
         assert row["share_positive"] == pytest.approx(positives / mine.sum())
         low, high = proportion_confint(positives, mine.sum(), method="wilson")
-        assert (row["share_positive_low"], row["share_positive_high"]) == pytest.approx((low, high))
+        assert (row["share_positive_ci_low"], row["share_positive_ci_high"]) == pytest.approx((low, high))
         assert row["mean_score"] == pytest.approx(scores[mine].mean())
         assert row["share_positive"] + row["share_neutral"] + row["share_negative"] == pytest.approx(1.0)
 

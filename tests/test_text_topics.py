@@ -62,7 +62,7 @@ def test_planted_topics_recovered(planted: tuple[pd.DataFrame, np.ndarray, Topic
     assert ari > 0.9, ari
     match = _match(model, present, wide)
     assert sorted(match) == list(range(model.k))  # one fitted topic per planted one
-    terms = model.terms(top=8)
+    terms = model.terms(n=8)
     for j, name in enumerate(PLANTED):
         top = set(terms.loc[terms["topic"] == model.names[match[j]], "term"])
         assert len(top & set(PLANTED[name])) >= 6, (name, top)

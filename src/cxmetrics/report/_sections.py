@@ -440,15 +440,15 @@ def text_sections(ctx: Context) -> list[Section]:
                 "share_positive",
                 ctx.label("positive (95 % interval)", "正面（95 % 区间）"),
                 "share",
-                "share_positive_low",
-                "share_positive_high",
+                "share_positive_ci_low",
+                "share_positive_ci_high",
             ),
             Col(
                 "share_negative",
                 ctx.label("negative (95 % interval)", "负面（95 % 区间）"),
                 "share",
-                "share_negative_low",
-                "share_negative_high",
+                "share_negative_ci_low",
+                "share_negative_ci_high",
             ),
             Col("mean_score", ctx.label("mean P(positive)", "平均正面概率"), "number"),
         ],
@@ -468,7 +468,7 @@ def text_sections(ctx: Context) -> list[Section]:
         ),
         "sentiment distribution",
     )
-    found = text.keywords(comments, text=column, top=15)
+    found = text.keywords(comments, text=column, n=15)
     feeling.heading(ctx.label("Keywords", "关键词"))
     feeling.table(
         "keywords",
@@ -497,12 +497,12 @@ def text_sections(ctx: Context) -> list[Section]:
                 "share_negative",
                 ctx.label("negative (95 % interval)", "负面占比（95 % 区间）"),
                 "share",
-                "share_negative_low",
-                "share_negative_high",
+                "share_negative_ci_low",
+                "share_negative_ci_high",
             ),
             Col("mean_score", ctx.label("mean P(positive)", "平均正面概率"), "number"),
         ],
-        highlight=(table["share_negative_low"] > 0.5).to_numpy(),
+        highlight=(table["share_negative_ci_low"] > 0.5).to_numpy(),
     )
     aspects.note(
         ctx.label(
@@ -520,7 +520,7 @@ def text_sections(ctx: Context) -> list[Section]:
             ),
             "aspects",
         )
-    bad = table[table["share_negative_low"] > 0.5].head(3)
+    bad = table[table["share_negative_ci_low"] > 0.5].head(3)
     for _, row in bad.iterrows():
         ctx.finding(
             ctx.t(

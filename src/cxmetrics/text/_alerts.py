@@ -7,22 +7,19 @@ from typing import Any
 
 import numpy as np
 
-from cxmetrics._frame import (
-    as_list,
-    collect,
-    from_native,
-    require_columns,
-    require_numeric,
-    take_rows,
-    to_native,
-    with_arrays,
-)
+from cxmetrics import _checks
+from cxmetrics._frame import as_list, collect, from_native, require_numeric, take_rows, to_native, with_arrays
 from cxmetrics._typing import same_frame
 from cxmetrics.errors import CXMetricsError, ValueRangeError, format_examples
 from cxmetrics.text._aspects import Aspect, resolve_lexicon, scored_mentions
+from cxmetrics.text._input import check_holds_text, check_text_column, is_missing
 from cxmetrics.text._sentiment import score_texts
 
-__all__ = ["flag_negative"]
+__all__ = ["RESULT_COLUMNS", "flag_negative"]
+
+#: The columns flag_negative writes beside the caller's.
+RESULT_COLUMNS = frozenset({"rank", "row", "sentiment", "detractor", "negative_text", "negative_aspects",
+                            "customer_flags", "repeat_complaint", "severity", "priority", "reason"})
 
 _REPEAT_BONUS = 1.0
 _ASPECT_POINTS = 0.5
@@ -100,6 +97,20 @@ def flag_negative(
     ``negative_aspects`` (comma-separated names, empty when none), ``customer_flags`` (flagged
     responses of the customer), ``repeat_complaint``, ``severity``, ``priority``, ``reason``.
 
+    Notes
+    -----
+    Edge inputs: empty data, or nothing to flag, gives no rows (with the columns above). A
+    missing score is not a detractor; a missing, non-string or unscorable text is not negative;
+    missing customer ids never make a repeated complaint. The score column must be numeric,
+    finite and within 0–10 (strings, booleans, inf and values outside raise an error naming it).
+    A text column (or Series) whose type is numeric, boolean or a date, or whose values are all
+    non-strings, holds no text: :class:`~cxmetrics.errors.ColumnTypeError` naming it.
+
+    A ``customer``, ``score``, ``text`` or ``keep`` column named like a result column (``rank``,
+    ``row``, ``reason`` ...) raises :class:`~cxmetrics.errors.ColumnClashError`.
+    ``sentiment_threshold`` is a number in (0, 1); ``detractor_max`` a whole number 0–10;
+    ``repeat_min`` a whole number >= 2. A lazy frame is collected.
+
     Examples
     --------
     >>> import pandas as pd
@@ -124,37 +135,41 @@ def flag_negative(
     """
     if text is None and score is None:
         raise CXMetricsError("flag_negative needs text= or score= (or both)")
-    if not 0 < sentiment_threshold < 1:
-        raise ValueRangeError(f"sentiment_threshold must be between 0 and 1, got {sentiment_threshold}")
-    if not 0 <= detractor_max <= 10:
-        raise ValueRangeError(f"detractor_max must be between 0 and 10, got {detractor_max}")
-    if repeat_min < 2:
-        raise ValueRangeError(f"repeat_min must be at least 2, got {repeat_min}")
-    frame = collect(from_native(data, name="flag_negative's data"))
-    carried = as_list(keep)
-    require_columns(frame, {"text": text, "score": score, "customer": customer, "keep": carried})
+    sentiment_threshold = _checks.probability(sentiment_threshold, "sentiment_threshold", open_ends=True)
+    detractor_max = _checks.whole(detractor_max, "detractor_max", low=0, high=10)
+    repeat_min = _checks.whole(repeat_min, "repeat_min", low=2)
+    lexicon = resolve_lexicon(aspects, domain)  # checked even when there is no text to read
+    wrapped = from_native(data, name="flag_negative's data")
+    _checks.columns(wrapped, {"text": text, "score": score, "customer": customer, "keep": keep})
+    carried = as_list(keep, "keep")
+    if text is not None:
+        check_text_column(wrapped, text, "flag_negative")
+    given = [c for c in dict.fromkeys([customer, score, text, *carried]) if c is not None]
+    _checks.no_clash(given, RESULT_COLUMNS, function="flag_negative")
+    frame = collect(wrapped)
     n = len(frame)
 
     ratings = _ratings(frame, score, 10.0) if score is not None else np.full(n, np.nan)
     detractor = ~np.isnan(ratings) & (ratings <= detractor_max)
     if text is not None:
         texts = frame[text].to_list()
+        check_holds_text(texts, f"text column {text!r} of flag_negative's data")
         p, _ = score_texts(texts, "cxmetrics")
-        bad_aspects = _negative_aspects(texts, resolve_lexicon(aspects, domain), sentiment_threshold)
+        bad_aspects = _negative_aspects(texts, lexicon, sentiment_threshold)
     else:
         p, bad_aspects = np.full(n, np.nan), [[] for _ in range(n)]
     negative_text = ~np.isnan(p) & (p < sentiment_threshold)
-    flagged = detractor | negative_text | np.array([bool(a) for a in bad_aspects])
+    flagged = detractor | negative_text | np.array([bool(a) for a in bad_aspects], dtype=bool)
 
     customer_flags = np.zeros(n, dtype=np.int64)
     if customer is not None:
         ids = frame[customer].to_list()
         per_customer: dict[Any, int] = {}
         for i in np.flatnonzero(flagged).tolist():
-            if ids[i] is not None:
+            if not is_missing(ids[i]):
                 per_customer[ids[i]] = per_customer.get(ids[i], 0) + 1
         customer_flags = np.array(
-            [per_customer.get(c, 0) if c is not None else 0 for c in ids], dtype=np.int64
+            [0 if is_missing(c) else per_customer.get(c, 0) for c in ids], dtype=np.int64
         )
     repeat = flagged & (customer_flags >= repeat_min)
 

@@ -8,9 +8,10 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from cxmetrics import _checks
 from cxmetrics._frame import take_rows, to_native, with_arrays
 from cxmetrics._stats import proportion_interval
-from cxmetrics.errors import CXMetricsError
+from cxmetrics.errors import CXMetricsError, OptionError, ValueRangeError
 from cxmetrics.text._input import read_grouped_texts
 from cxmetrics.text._lexicons import DOMAINS, Aspect, lexicon
 from cxmetrics.text._normalize import normalize_one
@@ -74,12 +75,20 @@ def resolve_lexicon(
 ) -> dict[str, Aspect]:
     if isinstance(aspects, str):
         if aspects != "default":
-            raise CXMetricsError(
+            raise OptionError(
                 f"aspects must be 'default' or a mapping of aspect -> terms, got {aspects!r}"
             )
         return lexicon(domain)
+    lexicon(domain)  # a bad domain is an error even when a mapping replaces its lexicon
+    if not isinstance(aspects, Mapping) or not aspects:
+        raise ValueRangeError(
+            f"aspects must be 'default' or a non-empty mapping of aspect -> terms, got {aspects!r}")
     out: dict[str, Aspect] = {}
     for name, spec in aspects.items():
+        if not isinstance(spec, Aspect) and (isinstance(spec, str) or not isinstance(spec, (list, tuple, set))
+                                             or not all(isinstance(t, str) for t in spec)):
+            raise ValueRangeError(
+                f"aspect {name!r} must be an Aspect or a list of terms (str), got {spec!r}")
         aspect = spec if isinstance(spec, Aspect) else Aspect(str(name), tuple(spec))
         terms = tuple(str(t).lower() for t in aspect.terms if str(t).strip())
         if not terms and not aspect.patterns:
@@ -206,7 +215,21 @@ def aspect_sentiment(
         ``summary`` (one row per group and aspect, groups sorted, aspects in lexicon order):
         ``by`` columns, ``aspect``, ``aspect_zh``, ``mentions`` (texts mentioning it),
         ``positive``, ``neutral``, ``negative`` (counts), ``share_negative`` with
-        ``share_negative_low`` and ``share_negative_high`` (Wilson), ``mean_score``.
+        ``share_negative_ci_low`` and ``share_negative_ci_high`` (Wilson), ``mean_score``.
+
+    Notes
+    -----
+    Edge inputs: empty data, or texts naming no aspect, give empty ``mentions`` and ``summary``
+    with the columns above. Missing and non-string texts mention nothing. Null group keys are
+    one group of their own, sorted last, on every backend. A text column (or Series) whose type
+    is numeric, boolean or a date, or whose values are all non-strings, holds no text:
+    :class:`~cxmetrics.errors.ColumnTypeError` naming it. String, categorical, pyarrow-backed
+    and nullable string columns are read as text.
+
+    A ``by`` column named like a result column (``row``, ``aspect``, ``mentions`` ...) raises
+    :class:`~cxmetrics.errors.ColumnClashError`. ``aspects`` is ``"default"`` or a non-empty
+    mapping whose values are :class:`Aspect` or lists of str (a bare string is refused). A lazy
+    frame is collected and the results come back eager.
 
     Examples
     --------
@@ -227,6 +250,7 @@ def aspect_sentiment(
     6    2   attitude  negative
     """
     bounds = check_thresholds(thresholds)
+    confidence = _checks.confidence(confidence)
     lexicon = resolve_lexicon(aspects, domain)
     grouped = read_grouped_texts(data, text, by, function="aspect_sentiment")
     given, groups, keys, codes = grouped.source, grouped.groups, grouped.keys, grouped.codes
@@ -284,8 +308,8 @@ def aspect_sentiment(
                 out=np.full(len(keep), np.nan),
                 where=n_scored[keep] > 0,
             ),
-            "share_negative_low": low,
-            "share_negative_high": high,
+            "share_negative_ci_low": low,
+            "share_negative_ci_high": high,
             "mean_score": np.divide(
                 score_sum[keep], n_scored[keep], out=np.full(len(keep), np.nan), where=n_scored[keep] > 0
             ),

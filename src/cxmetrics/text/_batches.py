@@ -15,8 +15,8 @@ from typing import Any
 
 import narwhals.stable.v2 as nw
 
-from cxmetrics._frame import require_columns
 from cxmetrics.errors import ColumnTypeError
+from cxmetrics.text._input import check_text_column
 
 __all__ = ["sentiment_batches", "sentiment_lazy"]
 
@@ -30,6 +30,29 @@ def sentiment_batches(batches: Iterable[Any], **options: Any) -> Iterator[Any]:
     The shape Spark's ``DataFrame.mapInPandas`` expects (an iterator of pandas frames in, one
     out); the options are those of :func:`~cxmetrics.text.sentiment` (``text=`` is required).
 
+    Parameters
+    ----------
+    batches : iterable of DataFrames
+        pandas, polars or pyarrow frames (Spark hands ``mapInPandas`` an iterator of pandas
+        frames; a Dask partition is one pandas frame). An empty batch gives an empty frame with
+        the three columns added; an empty iterable yields nothing.
+    **options
+        Keyword arguments of :func:`~cxmetrics.text.sentiment`: ``text`` (required), ``method``,
+        ``thresholds``, ``prefix``, ``model``. They are checked before the first batch is read,
+        so a bad option fails at once, not inside a Spark task.
+
+    Returns
+    -------
+    iterator of DataFrames
+        Each batch in its own library with ``score`` (P(positive), NaN when unscored),
+        ``label`` (positive / neutral / negative, null when unscored) and ``reason`` (null, or
+        why the text has no score: see :data:`~cxmetrics.text.REASONS`) appended, each name
+        preceded by ``prefix``. A batch whose columns already include one of them raises
+        :class:`~cxmetrics.errors.ColumnClashError`, and a text column whose type is numeric,
+        boolean or a date :class:`~cxmetrics.errors.ColumnTypeError`. A batch is part
+        of a column, so one that happens to hold no string (a slice of a mixed object column) is
+        scored like any other: its entries get the reason ``not_text`` or ``missing``.
+
     Examples
     --------
     >>> import pandas as pd
@@ -38,20 +61,32 @@ def sentiment_batches(batches: Iterable[Any], **options: Any) -> Iterator[Any]:
     >>> [part["label"].tolist() for part in sentiment_batches(parts, text="c")]
     [['positive'], ['negative']]
     """
-    from cxmetrics.text._sentiment import sentiment
+    from cxmetrics.text._sentiment import check_options, check_unknown, score_batch
 
+    check_unknown(options, "sentiment_batches")
+    text = options.get("text")
+    if not isinstance(text, str):
+        raise ColumnTypeError(f"sentiment_batches needs text=, the name of the text column, got {text!r}")
+    method, prefix = options.get("method", "cxmetrics"), options.get("prefix", "")
+    model, bounds = check_options(method=method, thresholds=options.get("thresholds"), prefix=prefix,
+                                  model=options.get("model"))
+    return _scored(batches, functools.partial(
+        score_batch, text=text, method=method, thresholds=bounds, prefix=prefix, model=model))
+
+
+def _scored(batches: Iterable[Any], score: Callable[[Any], Any]) -> Iterator[Any]:
     for batch in batches:
-        yield sentiment(batch, **options)
+        yield score(batch)
 
 
 def sentiment_lazy(frame: nw.LazyFrame[Any], text: str | None, **options: Any) -> Any:
     """:func:`~cxmetrics.text.sentiment` on a lazy frame, returning the engine's lazy frame."""
-    from cxmetrics.text._sentiment import sentiment
+    from cxmetrics.text._sentiment import score_batch
 
     if text is None:
         raise ColumnTypeError("sentiment got a lazy frame: name its text column with text=")
-    require_columns(frame, {"text": text})
-    score: Callable[[Any], Any] = functools.partial(sentiment, text=text, **options)
+    check_text_column(frame, text, "sentiment")
+    score: Callable[[Any], Any] = functools.partial(score_batch, text=text, **options)
     native = frame.to_native()
     implementation = frame.implementation
     if implementation.is_dask():

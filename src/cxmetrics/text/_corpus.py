@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from cxmetrics import _checks
 from cxmetrics.text._input import TextInput, read_grouped_texts
 from cxmetrics.text._normalize import normalize_one
 from cxmetrics.text._tokenize import content_words, load_stopwords, tokenizer, user_words_key
@@ -42,6 +43,7 @@ def read_corpus(
     min_length: int = 2,
 ) -> Corpus:
     """Normalise (Simplified, half-width, lower case, no URLs) and tokenise a frame's text column."""
+    min_length = _checks.whole(min_length, "min_length", low=1)
     grouped = read_grouped_texts(data, text, by, function=function)
     cut = tokenizer(user_words_key(user_dict)).lcut
     drop = load_stopwords(stopwords) or frozenset()

@@ -12,9 +12,10 @@ from typing import Any
 
 import numpy as np
 
+from cxmetrics import _checks
 from cxmetrics._frame import take_rows, to_native, with_arrays
 from cxmetrics._typing import same_frame
-from cxmetrics.errors import CXMetricsError, ValueRangeError, check_choice
+from cxmetrics.errors import DesignError
 from cxmetrics.text._corpus import Corpus, read_corpus
 from cxmetrics.text._tokenize import default_stopwords as function_words
 from cxmetrics.text._tokenize import load_stopwords
@@ -89,17 +90,11 @@ def resolve_stopwords(
     ``stopwords`` is None (nothing added; with ``replace``, nothing dropped), ``"default"`` (the
     default list), an iterable of words or a file with one word per line.
     """
-    if not isinstance(replace, bool):
-        raise ValueRangeError(f"replace_stopwords must be True or False, got {replace!r}")
+    _checks.flag(replace, "replace_stopwords")
     if isinstance(stopwords, str) and stopwords == "default":
         return default
     extra = frozenset() if stopwords is None else load_stopwords(stopwords) or frozenset()
     return extra if replace else default | extra
-
-
-def _check_top(top: int | None) -> None:
-    if top is not None and (not isinstance(top, int) or top < 1):
-        raise ValueRangeError(f"top must be a positive whole number or None, got {top!r}")
 
 
 @same_frame
@@ -108,7 +103,7 @@ def word_freq(
     *,
     text: str,
     by: str | Sequence[str] | None = None,
-    top: int | None = None,
+    n: int | None = None,
     user_dict: str | os.PathLike[str] | Iterable[str] | None = None,
     stopwords: str | os.PathLike[str] | Iterable[str] | None = None,
     replace_stopwords: bool = False,
@@ -127,7 +122,7 @@ def word_freq(
         The text column.
     by : str or list of str, optional
         Group columns.
-    top : int, optional
+    n : int, optional
         Words kept per group (all by default).
     user_dict : list of words or path, optional
         Words jieba must keep whole (see :func:`tokenize`).
@@ -145,18 +140,33 @@ def word_freq(
     group containing it), ``share`` (count / all counted words of the group), ``rank`` (1 = most
     frequent; ties broken by the word, so the order is deterministic).
 
+    Notes
+    -----
+    Edge inputs: empty data, or texts with no countable word, give no rows (with the columns
+    above); missing and non-string texts count no words. Null group keys are one group of their
+    own, sorted last, on every backend; a group with no countable word has no rows. The text
+    column (``text=``) must hold text: a column whose type is numeric, boolean or a date, or
+    whose values are all non-strings, raises :class:`~cxmetrics.errors.ColumnTypeError` naming
+    it. String, categorical, pyarrow-backed and nullable string columns are read as text; in a
+    mixed object column the strings are read and the other values count as missing.
+
+    A ``by`` column named like a result column raises
+    :class:`~cxmetrics.errors.ColumnClashError`. ``n`` and ``min_length`` are whole numbers >= 1
+    (``True`` and ``"5"`` are refused); ``stopwords`` and ``user_dict`` are lists of str or
+    paths. A lazy frame is collected and the result comes back eager.
+
     Examples
     --------
     >>> import pandas as pd
     >>> from cxmetrics.text import word_freq
     >>> reviews = pd.DataFrame({"comment": ["配送很快，包装完好", "配送太慢", "包装破损，配送员态度差"]})
-    >>> word_freq(reviews, text="comment", top=3)
+    >>> word_freq(reviews, text="comment", n=3)
       word  count  doc_freq  share  rank
     0   配送      3         3    0.3     1
     1   包装      2         2    0.2     2
     2   太慢      1         1    0.1     3
     """
-    _check_top(top)
+    n = _checks.whole(n, "n", low=1, allow_none=True)
     corpus = read_corpus(
         data,
         text=text,
@@ -166,7 +176,7 @@ def word_freq(
         stopwords=resolve_stopwords(stopwords, replace_stopwords, function_words()),
         min_length=min_length,
     )
-    return _frequency_table(corpus, lambda words: words, "word", top)
+    return _frequency_table(corpus, lambda words: words, "word", n)
 
 
 @same_frame
@@ -174,15 +184,15 @@ def ngrams(
     data: Any,
     *,
     text: str,
-    n: int = 2,
+    length: int = 2,
     by: str | Sequence[str] | None = None,
-    top: int | None = None,
+    n: int | None = None,
     user_dict: str | os.PathLike[str] | Iterable[str] | None = None,
     stopwords: str | os.PathLike[str] | Iterable[str] | None = None,
     replace_stopwords: bool = False,
     min_length: int = 2,
 ) -> Any:
-    """Phrases: counts of ``n`` consecutive words per group ("送餐 太慢", "客服 态度").
+    """Phrases: counts of ``length`` consecutive words per group ("送餐 太慢", "客服 态度").
 
     Words are those :func:`word_freq` counts (stop words, punctuation and words shorter than
     ``min_length`` removed first, so a phrase may bridge a removed word). Phrases are joined
@@ -190,27 +200,31 @@ def ngrams(
 
     Parameters
     ----------
-    data, text, by, top, user_dict, stopwords, replace_stopwords, min_length
+    data, text, by, n, user_dict, stopwords, replace_stopwords, min_length
         As in :func:`word_freq`.
-    n : int
+    length : int
         Words per phrase (at least 2).
 
     Returns
     -------
     DataFrame: ``by`` columns, ``ngram``, ``count``, ``doc_freq``, ``share``, ``rank``.
 
+    Notes
+    -----
+    Edge inputs as in :func:`word_freq`; a text with fewer than ``length`` counted words adds no
+    phrase.
+
     Examples
     --------
     >>> import pandas as pd
     >>> from cxmetrics.text import ngrams
     >>> reviews = pd.DataFrame({"comment": ["送餐太慢了", "送餐太慢，饭都凉了", "味道很好"]})
-    >>> ngrams(reviews, text="comment", top=1)[["ngram", "count", "doc_freq"]]
+    >>> ngrams(reviews, text="comment", n=1)[["ngram", "count", "doc_freq"]]
       ngram  count  doc_freq
     0  送餐 太慢      2         2
     """
-    _check_top(top)
-    if not isinstance(n, int) or n < 2:
-        raise ValueRangeError(f"n must be a whole number of at least 2, got {n!r}")
+    n = _checks.whole(n, "n", low=1, allow_none=True)
+    length = _checks.whole(length, "length", low=2)
     corpus = read_corpus(
         data,
         text=text,
@@ -222,19 +236,19 @@ def ngrams(
     )
 
     def phrases(words: list[str]) -> list[str]:
-        if n == 2:
+        if length == 2:
             return [f"{a} {b}" for a, b in pairwise(words)]
-        return [" ".join(words[i : i + n]) for i in range(len(words) - n + 1)]
+        return [" ".join(words[i : i + length]) for i in range(len(words) - length + 1)]
 
-    return _frequency_table(corpus, phrases, "ngram", top)
+    return _frequency_table(corpus, phrases, "ngram", n)
 
 
-def _frequency_table(corpus: Corpus, terms_of: Any, column: str, top: int | None) -> Any:
+def _frequency_table(corpus: Corpus, terms_of: Any, column: str, n: int | None) -> Any:
     counts, docs = _group_counts(corpus, terms_of)
     rows = []
     for count, doc in zip(counts, docs, strict=True):
         total = sum(count.values())
-        ranked = sorted(count.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
+        ranked = sorted(count.items(), key=lambda kv: (-kv[1], kv[0]))[:n]
         rows.append(
             [
                 (term, {"count": c, "doc_freq": doc[term], "share": c / total, "rank": i + 1})
@@ -251,7 +265,7 @@ def keywords(
     text: str,
     by: str | Sequence[str] | None = None,
     method: str = "tfidf",
-    top: int = 20,
+    n: int = 20,
     user_dict: str | os.PathLike[str] | Iterable[str] | None = None,
     stopwords: str | os.PathLike[str] | Iterable[str] | None = None,
     replace_stopwords: bool = False,
@@ -279,7 +293,9 @@ def keywords(
       prior ``a = prior × (the word's count in all groups)``, ``a0 = prior × (all words)``:
       ``log_odds = ln((y + a) / (n + a0 − y − a)) − ln((y' + a) / (n' + a0 − y' − a))``,
       ``se = sqrt(1 / (y + a) + 1 / (y' + a))``, ``z = log_odds / se``; words are ranked by
-      ``z`` (over-represented in the group first). Needs ``by`` with at least two groups.
+      ``z`` (over-represented in the group first). Needs ``by`` with at least two groups
+      (otherwise a :class:`~cxmetrics.errors.DesignError`); when the groups share a single word
+      its odds are undefined and no row is returned.
 
     jieba's own ``jieba.analyse`` is not used: it reads jieba's global tokenizer and a general
     idf table, while these weights come from the caller's own texts and tokenizer.
@@ -292,7 +308,7 @@ def keywords(
     by : str or list of str, optional
         Group columns; keywords are computed per group.
     method : {"tfidf", "textrank", "log_odds"}
-    top : int
+    n : int
         Keywords kept per group.
     user_dict : list of words or path, optional
         Words jieba must keep whole (see :func:`tokenize`).
@@ -313,6 +329,11 @@ def keywords(
     weight; ties broken by the word); with ``method="log_odds"`` also ``log_odds``, ``se`` and
     ``z``.
 
+    Notes
+    -----
+    Edge inputs as in :func:`word_freq`. ``method="log_odds"`` with fewer than two groups raises
+    :class:`~cxmetrics.errors.DesignError`; ``prior`` is a finite number > 0.
+
     Examples
     --------
     >>> import pandas as pd
@@ -322,11 +343,11 @@ def keywords(
     ...     "comment": ["配送太慢了，没有餐具", "配送员迟到", "味道不错但配送慢",
     ...                 "环境很好", "环境干净，味道不错", "服务热情，环境好"],
     ... })
-    >>> keywords(reviews, text="comment", by="store", top=1)[["store", "keyword", "count", "doc_freq"]]
+    >>> keywords(reviews, text="comment", by="store", n=1)[["store", "keyword", "count", "doc_freq"]]
       store keyword  count  doc_freq
     0     A      配送      3         3
     1     B      环境      3         3
-    >>> contrast = keywords(reviews, text="comment", by="store", method="log_odds", top=2)
+    >>> contrast = keywords(reviews, text="comment", by="store", method="log_odds", n=2)
     >>> contrast[["store", "keyword", "count"]]
       store keyword  count
     0     A      配送      3
@@ -336,10 +357,9 @@ def keywords(
     >>> bool((contrast["z"] > 0).all())
     True
     """
-    check_choice(method, METHODS, "method")
-    _check_top(top)
-    if method == "log_odds" and not (isinstance(prior, (int, float)) and np.isfinite(prior) and prior > 0):
-        raise ValueRangeError(f"prior must be a positive number, got {prior!r}")
+    _checks.option(method, METHODS, "method")
+    n = _checks.whole(n, "n", low=1)
+    prior = _checks.number(prior, "prior", low=0.0, low_open=True)
     corpus = read_corpus(
         data,
         text=text,
@@ -362,7 +382,7 @@ def keywords(
         weights = _textrank(corpus)
     else:
         if corpus.n_groups < 2:
-            raise CXMetricsError(
+            raise DesignError(
                 "method='log_odds' contrasts groups: pass by= with at least two groups "
                 f"(got {corpus.n_groups})"
             )
@@ -371,7 +391,7 @@ def keywords(
         names += ["log_odds", "se", "z"]
     rows = []
     for weight, count, doc, more in zip(weights, counts, docs, extra, strict=True):
-        ranked = sorted(weight.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
+        ranked = sorted(weight.items(), key=lambda kv: (-kv[1], kv[0]))[:n]
         rows.append(
             [
                 (
@@ -403,11 +423,13 @@ def _log_odds(counts: list[Counter[str]], prior: float) -> list[dict[str, dict[s
             y[index[term]] = c
         rest = total - y
         n, n_rest = y.sum(), rest.sum()
-        delta = np.log((y + alpha) / (n + alpha0 - y - alpha)) - np.log(
-            (rest + alpha) / (n_rest + alpha0 - rest - alpha)
-        )
-        se = np.sqrt(1.0 / (y + alpha) + 1.0 / (rest + alpha))
-        used = np.flatnonzero(y > 0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            delta = np.log((y + alpha) / (n + alpha0 - y - alpha)) - np.log(
+                (rest + alpha) / (n_rest + alpha0 - rest - alpha)
+            )
+            se = np.sqrt(1.0 / (y + alpha) + 1.0 / (rest + alpha))
+        # with a one-word vocabulary the odds have a zero denominator: no contrast to report
+        used = np.flatnonzero((y > 0) & np.isfinite(delta))
         out.append(
             {
                 terms[i]: {"log_odds": float(delta[i]), "se": float(se[i]), "z": float(delta[i] / se[i])}

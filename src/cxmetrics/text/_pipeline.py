@@ -8,6 +8,7 @@ from typing import Any
 
 import narwhals.stable.v2 as nw
 
+from cxmetrics import _checks
 from cxmetrics.text._input import is_missing, read_texts
 from cxmetrics.text._normalize import check_options, normalize_one
 from cxmetrics.text._tokenize import content_words, default_stopwords, tokenizer, user_words_key
@@ -56,6 +57,13 @@ def normalize(
     The same kind as ``texts``: a string, a list, or a Series of the same library (pandas keeps
     the index). Missing entries (None, NaN) stay missing; non-string entries become missing.
 
+    Notes
+    -----
+    Edge inputs: an empty list or Series gives an empty one. A DataFrame is refused with a hint
+    to pass its column. A text column (or Series) whose type is numeric, boolean or a date, or
+    whose values are all non-strings, holds no text: :class:`~cxmetrics.errors.ColumnTypeError`
+    naming it. ``width``, ``strip_urls`` and ``lower`` must be True or False.
+
     Examples
     --------
     >>> from cxmetrics.text import normalize
@@ -67,7 +75,9 @@ def normalize(
     '頭發乾凈'
     """
     check_options(to, emoji)
-    given = read_texts(texts, None, function="normalize")
+    for name, value in (("width", width), ("strip_urls", strip_urls), ("lower", lower)):
+        _checks.flag(value, name)
+    given = read_texts(texts, None, function="normalize", frames=False)
     out = [
         normalize_one(v, to=to, width=width, strip_urls=strip_urls, emoji=emoji, lower=lower)
         if isinstance(v, str)
@@ -119,6 +129,14 @@ def tokenize(
     For a string, a list of words; for a list, a list of lists; for a Series, a Series of lists
     of the same library. Missing and non-string entries give None.
 
+    Notes
+    -----
+    Edge inputs: an empty list or Series gives an empty one. A DataFrame is refused with a hint
+    to pass its column. A text column (or Series) whose type is numeric, boolean or a date, or
+    whose values are all non-strings, holds no text: :class:`~cxmetrics.errors.ColumnTypeError`
+    naming it. ``stopwords`` and ``user_dict`` are lists of str or paths; ``hmm`` and
+    ``replace_stopwords`` True or False.
+
     Examples
     --------
     >>> from cxmetrics.text import tokenize
@@ -129,7 +147,9 @@ def tokenize(
     >>> tokenize("这家瑞幸咖啡的生椰拿铁不错", user_dict=["生椰拿铁"], stopwords=["这家"])
     ['瑞幸', '咖啡', '生椰拿铁', '不错']
     """
-    given = read_texts(texts, None, function="tokenize")
+    _checks.flag(hmm, "hmm")
+    _checks.flag(replace_stopwords, "replace_stopwords")
+    given = read_texts(texts, None, function="tokenize", frames=False)
     cutter = tokenizer(user_words_key(user_dict))
     from cxmetrics.text._keywords import resolve_stopwords
 

@@ -8,7 +8,8 @@ from typing import Any, NamedTuple
 
 import narwhals.stable.v2 as nw
 
-from cxmetrics.errors import CXMetricsError, format_examples
+from cxmetrics import _checks
+from cxmetrics.errors import OptionError
 from cxmetrics.text._input import read_texts
 
 __all__ = ["KINDS", "Redaction", "redact"]
@@ -101,6 +102,15 @@ def redact(texts: Any, *,
         ``text``: the masked texts, same shape as the input (missing stays missing);
         ``counts``: how many of each kind were masked, over all texts.
 
+    Notes
+    -----
+    Edge inputs: an empty list or Series gives an empty one with zero counts; missing and non-
+    string entries stay missing. A DataFrame is refused with a hint to pass its column. A text
+    column (or Series) whose type is numeric, boolean or a date, or whose values are all non-
+    strings, holds no text: :class:`~cxmetrics.errors.ColumnTypeError` naming it. ``kinds`` must
+    name at least one kind; a misspelt kind raises :class:`~cxmetrics.errors.OptionError` naming
+    it.
+
     Examples
     --------
     >>> from cxmetrics.text import redact
@@ -112,10 +122,11 @@ def redact(texts: Any, *,
     """
     if isinstance(kinds, str):
         kinds = [kinds]
-    unknown = [k for k in kinds if k not in KINDS]
-    if unknown:
-        raise CXMetricsError(f"kinds has unknown value(s) {format_examples(unknown)}; allowed: {list(KINDS)}")
-    given = read_texts(texts, None, function="redact")
+    if not isinstance(kinds, (list, tuple)) or not kinds:
+        raise OptionError(f"kinds must be one of {list(KINDS)} or a non-empty list of them, got {kinds!r}")
+    for kind in kinds:
+        _checks.option(kind, tuple(KINDS), "kinds")
+    given = read_texts(texts, None, function="redact", frames=False)
     chosen = [k for k in KINDS if k in kinds]
     counters = {k: [0] for k in chosen}
     out: list[str | None] = []

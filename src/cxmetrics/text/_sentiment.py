@@ -8,13 +8,15 @@ from typing import Any, NamedTuple, overload
 import narwhals.stable.v2 as nw
 import numpy as np
 
-from cxmetrics.errors import CXMetricsError, ValueRangeError, check_choice
+from cxmetrics import _checks
+from cxmetrics.errors import ColumnClashError, CXMetricsError, OptionError, ValueRangeError
 from cxmetrics.text._features import normalise_for_model, normalised_words
 from cxmetrics.text._input import TextInput, is_missing, read_texts
 from cxmetrics.text._model import SentimentModel, shipped_model
 from cxmetrics.text._normalize import _EMOJI
 
-__all__ = ["METHODS", "REASONS", "Sentiment", "label_scores", "score_texts", "sentiment"]
+__all__ = ["METHODS", "OPTIONS", "REASONS", "Sentiment", "check_options", "label_scores", "score_batch",
+           "score_texts", "sentiment"]
 
 METHODS = ("cxmetrics", "snownlp")
 #: Why a text has no score (the ``reason`` column); None when it was scored.
@@ -42,10 +44,14 @@ def check_thresholds(
     """The label cut points: as given, or (None) the neutral band measured for the model."""
     if thresholds is None:
         return (model or shipped_model()).neutral_band
-    if isinstance(thresholds, str) or len(thresholds) != 2:
-        raise ValueRangeError(f"thresholds must be None or a pair (low, high), got {thresholds!r}")
-    low, high = (float(t) for t in thresholds)
-    if not 0.0 <= low <= high <= 1.0:
+    if not isinstance(thresholds, (tuple, list, np.ndarray)) or len(thresholds) != 2:
+        raise ValueRangeError(f"thresholds must be None or a pair of numbers (low, high), got {thresholds!r}")
+    try:
+        low, high = (_checks.probability(t, "thresholds") for t in thresholds)
+    except ValueRangeError:
+        raise ValueRangeError(
+            f"thresholds must be two numbers in [0, 1] (not strings), got {thresholds!r}") from None
+    if low > high:
         raise ValueRangeError(f"thresholds must satisfy 0 <= low <= high <= 1, got {tuple(thresholds)}")
     return low, high
 
@@ -54,7 +60,7 @@ def check_model(model: Any, method: str) -> SentimentModel | None:
     if model is None:
         return None
     if not isinstance(model, SentimentModel):
-        raise CXMetricsError(
+        raise ValueRangeError(
             f"model must be a text.SentimentModel (fitted or loaded), got {type(model).__name__}"
         )
     if method != "cxmetrics":
@@ -195,14 +201,29 @@ def sentiment(
     Sentiment, list of Sentiment, or DataFrame
         For a string, a :class:`Sentiment` named tuple ``(score, label, reason)``; for a list,
         a list of them; for a Series, a frame of the same library with ``text`` (the input,
-        named after the Series), ``score``, ``label``, ``reason`` (pandas keeps the index); for
-        a DataFrame, the same frame with ``score``, ``label``, ``reason`` appended.
+        named after the Series; ``text`` when it has no name, as a pyarrow array), ``score``,
+        ``label``, ``reason`` (pandas keeps the index); for a DataFrame, the same frame with
+        ``score``, ``label``, ``reason`` appended.
 
     ``score`` is P(positive) in [0, 1]; ``label`` one of ``positive``, ``neutral``,
     ``negative``; ``reason`` is None for scored texts, else why the score is NaN and the label
     None: ``missing``, ``not_text``, ``empty`` or ``no_known_features`` (see :data:`REASONS`:
     text with no letter, character or emoji, such as "???" or "123", gets no score rather than
     a guess). A bad entry never stops the batch.
+
+    Notes
+    -----
+    Edge inputs: an empty frame or Series gives an empty result with the three columns. A
+    missing, non-string, empty or unreadable entry gets NaN, no label and its reason, so a mixed
+    object column scores its strings and gives the rest ``not_text``. A text column (or Series)
+    whose type is numeric, boolean or a date, or whose values are all non-strings, holds no
+    text: :class:`~cxmetrics.errors.ColumnTypeError` naming it. String, categorical, pyarrow-
+    backed and nullable string columns are read as text.
+
+    A column of ``data`` named like an added one raises
+    :class:`~cxmetrics.errors.ColumnClashError` (pass ``prefix=``). ``thresholds`` are two
+    numbers in [0, 1] (strings are refused). A lazy frame is checked (column present, its type,
+    the options) when called, so it fails like an eager one, and its result stays lazy.
 
     Examples
     --------
@@ -224,22 +245,55 @@ def sentiment(
     0   1  negative    NaN
     1   2       NaN  empty
     """
-    check_choice(method, METHODS, "method")
-    chosen = check_model(model, method)
-    bounds = check_thresholds(thresholds if thresholds or method == "cxmetrics" else (0.4, 0.6), chosen)
+    chosen, bounds = check_options(method=method, thresholds=thresholds, prefix=prefix, model=model)
     lazy = nw.from_native(data, pass_through=True)
     if isinstance(lazy, nw.LazyFrame):
         from cxmetrics.text._batches import sentiment_lazy
 
         return sentiment_lazy(lazy, text, method=method, thresholds=bounds, prefix=prefix, model=chosen)
-    given = read_texts(data, text, function="sentiment")
-    scores, reasons = score_texts(given.values, method, chosen)
+    return score_batch(data, text=text, method=method, thresholds=bounds, prefix=prefix, model=chosen,
+                       whole=True)
+
+
+def score_batch(data: Any, *, text: str | None, method: str, thresholds: tuple[float, float], prefix: str,
+                model: SentimentModel | None, whole: bool = False) -> Any:
+    """:func:`sentiment` on eager input with checked options.
+
+    ``whole=False`` marks one batch of a larger frame (a Dask partition, a Spark Arrow batch):
+    the column's type is checked, but not whether the batch holds a string, which depends on
+    how the rows were split (a batch of a mixed column may hold only numbers).
+    """
+    given = read_texts(data, text, function="sentiment", check_values=whole)
+    bounds = thresholds
+    scores, reasons = score_texts(given.values, method, model)
     labels = label_scores(scores, bounds)
     if given.kind == "str":
         return Sentiment(float(scores[0]), labels[0], reasons[0])
     if given.kind == "list":
         return [Sentiment(float(s), lab, r) for s, lab, r in zip(scores, labels, reasons, strict=True)]
     return _as_frame(given, scores, labels, reasons, prefix)
+
+
+#: The options of :func:`sentiment` besides the data (what :func:`sentiment_batches` accepts).
+OPTIONS = ("text", "method", "thresholds", "prefix", "model")
+
+
+def check_options(*, method: Any, thresholds: Any, prefix: Any = "",
+                  model: Any = None) -> tuple[SentimentModel | None, tuple[float, float]]:
+    """Check :func:`sentiment`'s options; return the model (None: the shipped one) and the label
+    cut points."""
+    _checks.option(method, METHODS, "method")
+    if not isinstance(prefix, str):
+        raise ValueRangeError(f"prefix must be a str (prepended to the added columns), got {prefix!r}")
+    chosen = check_model(model, method)
+    given = thresholds if thresholds is not None or method == "cxmetrics" else (0.4, 0.6)
+    return chosen, check_thresholds(given, chosen)
+
+
+def check_unknown(options: dict[str, Any], function: str) -> None:
+    unknown = sorted(set(options) - set(OPTIONS))
+    if unknown:
+        raise OptionError(f"{function} got unknown option(s) {unknown}; it takes {list(OPTIONS)}")
 
 
 def _as_frame(
@@ -249,8 +303,9 @@ def _as_frame(
     existing = given.frame.columns if given.kind == "frame" else [given.name]
     clash = [n for n in names.values() if n in existing]
     if clash:
-        raise CXMetricsError(
-            f"sentiment would overwrite column(s) {clash}; pass prefix=, e.g. prefix='sentiment_'"
+        raise ColumnClashError(
+            f"column(s) {clash} have the name of a column sentiment adds; pass prefix=, "
+            f"e.g. prefix='sentiment_'"
         )
     columns = {names["score"]: scores.tolist(), names["label"]: labels, names["reason"]: reasons}
     dtypes = {names["score"]: nw.Float64(), names["label"]: nw.String(), names["reason"]: nw.String()}

@@ -7,12 +7,12 @@ from typing import Any
 
 import numpy as np
 
+from cxmetrics import _checks
 from cxmetrics._frame import to_native, with_arrays
 from cxmetrics._stats import proportion_interval
 from cxmetrics._typing import same_frame
-from cxmetrics.errors import check_choice
 from cxmetrics.text._input import read_grouped_texts
-from cxmetrics.text._sentiment import METHODS, check_thresholds, score_texts
+from cxmetrics.text._sentiment import check_options, score_texts
 
 __all__ = ["sentiment_summary"]
 
@@ -50,9 +50,24 @@ def sentiment_summary(
         The input's library, one row per group (sorted by ``by``): the ``by`` columns; ``n``
         (texts in the group) and ``n_scored`` (texts with a score: the denominators below;
         missing, empty and unscorable texts count in ``n`` only); ``share_positive``,
-        ``share_neutral``, ``share_negative`` (shares of scored texts, 0–1), each with ``_low``
-        and ``_high`` Wilson limits (NaN when ``n_scored`` is 0); ``mean_score`` (mean
+        ``share_neutral``, ``share_negative`` (shares of scored texts, 0–1), each with ``_ci_low``
+        and ``_ci_high`` Wilson limits (NaN when ``n_scored`` is 0); ``mean_score`` (mean
         P(positive) of the scored texts).
+
+    Notes
+    -----
+    Edge inputs: empty data gives one row with ``n`` = 0 and NaN shares without ``by``, and no
+    rows with it (as :func:`~cxmetrics.nps` does). Null group keys (None, NaN, ``pd.NA``) are
+    one group of their own, sorted last, on every backend. Missing, non-string, empty and
+    unscorable texts count in ``n`` only. The text column (``text=``) must hold text: a column
+    whose type is numeric, boolean or a date, or whose values are all non-strings, raises
+    :class:`~cxmetrics.errors.ColumnTypeError` naming it. String, categorical, pyarrow-backed
+    and nullable string columns are read as text; in a mixed object column the strings are read
+    and the other values count as missing.
+
+    A ``by`` column named like a result column (``n``, ``share_positive`` ...) raises
+    :class:`~cxmetrics.errors.ColumnClashError`. A lazy frame is collected (the summary is
+    small) and the result comes back eager.
 
     Examples
     --------
@@ -68,8 +83,8 @@ def sentiment_summary(
     0     A  3         3            0.67            0.33
     1     B  2         1            0.00            1.00
     """
-    check_choice(method, METHODS, "method")
-    bounds = check_thresholds(thresholds if thresholds or method == "cxmetrics" else (0.4, 0.6))
+    _, bounds = check_options(method=method, thresholds=thresholds)
+    confidence = _checks.confidence(confidence)
     grouped = read_grouped_texts(data, text, by, function="sentiment_summary")
     given, keys, codes, n_groups = grouped.source, grouped.keys, grouped.codes, grouped.n_groups
     scores, _ = score_texts(given.values, method)
@@ -86,7 +101,7 @@ def sentiment_summary(
         count = np.bincount(codes, masks[label], minlength=n_groups)
         share = np.divide(count, total, out=np.full(n_groups, np.nan), where=total > 0)
         lo, hi = proportion_interval(count, total, method="wilson", confidence=confidence)
-        columns |= {f"share_{label}": share, f"share_{label}_low": lo, f"share_{label}_high": hi}
+        columns |= {f"share_{label}": share, f"share_{label}_ci_low": lo, f"share_{label}_ci_high": hi}
     score_sum = np.bincount(codes, np.where(scored, scores, 0.0), minlength=n_groups)
     columns["mean_score"] = np.divide(score_sum, total, out=np.full(n_groups, np.nan), where=total > 0)
     return to_native(with_arrays(keys, columns, given.frame.implementation))

@@ -98,10 +98,9 @@ def user_dict_cache_size(size: int | None = None) -> int:
     global _max_user_tokenizers
     previous = _max_user_tokenizers
     if size is not None:
-        if isinstance(size, bool) or not isinstance(size, int) or size < 1:
-            from cxmetrics.errors import ValueRangeError
+        from cxmetrics import _checks
 
-            raise ValueRangeError(f"size must be a whole number >= 1; got {size!r}")
+        size = _checks.whole(size, "size", low=1)
         with _user_lock:
             _max_user_tokenizers = size
             while len(_user_tokenizers) > size:
@@ -120,8 +119,23 @@ def user_words_key(user_dict: str | os.PathLike[str] | Iterable[str] | None) -> 
 
             raise CXMetricsError(f"user_dict file {str(path)!r} does not exist")
         return str(path.resolve())
-    words = tuple(sorted({str(w).strip() for w in user_dict if str(w).strip()}))
+    words = tuple(sorted({w.strip() for w in word_list(user_dict, "user_dict") if w.strip()}))
     return words
+
+
+def word_list(words: Any, name: str, *, paths: bool = True) -> list[str]:
+    """An iterable of words (list, tuple, set ...) as a list; anything else, or a word that is
+    not a str, raises :class:`~cxmetrics.errors.ValueRangeError` naming the argument."""
+    from cxmetrics.errors import ValueRangeError, format_examples
+
+    if isinstance(words, (bytes, dict)) or not isinstance(words, Iterable):
+        alternatives = "a list of words or the path of a file" if paths else "a list of words"
+        raise ValueRangeError(f"{name} must be {alternatives}, got {words!r}")
+    listed = list(words)
+    bad = [w for w in listed if not isinstance(w, str)]
+    if bad:
+        raise ValueRangeError(f"{name} must hold words (str); got {format_examples(bad)}")
+    return listed
 
 
 def tokenizer(user_words: tuple[str, ...] | str | None = None) -> Any:
@@ -180,7 +194,7 @@ def load_stopwords(stopwords: str | os.PathLike[str] | Iterable[str] | None) -> 
                 f"stopwords must be 'default', None, a word list or a file; {str(path)!r} is not a file"
             )
         return frozenset(w.strip() for w in path.read_text("utf-8").splitlines() if w.strip())
-    return frozenset(str(w).strip() for w in stopwords)
+    return frozenset(w.strip() for w in word_list(stopwords, "stopwords"))
 
 
 def content_words(words: list[str], drop: frozenset[str], min_length: int = 1) -> list[str]:

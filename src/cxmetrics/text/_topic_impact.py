@@ -9,14 +9,21 @@ from typing import Any
 import narwhals as nw
 import numpy as np
 
-from cxmetrics import _frame
+from cxmetrics import _checks, _frame
 from cxmetrics._stats import adjust_p_values, welch_test
 from cxmetrics._typing import same_frame
 from cxmetrics.drivers._data import Ratings
 from cxmetrics.drivers._key_drivers import drivers_table
-from cxmetrics.errors import ColumnTypeError, CXMetricsError, UntestableWarning, ValueRangeError, check_choice
+from cxmetrics.errors import ColumnTypeError, UntestableWarning, ValueRangeError
 
-__all__ = ["topic_impact"]
+__all__ = ["RESULT_COLUMNS", "topic_impact"]
+
+#: The columns of topic_impact's result beside the groups, in order.
+RESULT_COLUMNS = (
+    "topic", "n_with", "n_without", "share", "with", "without", "difference", "se", "ci_low",
+    "ci_high", "statistic", "df", "p_value", "p_adjusted", "p_adjust_method", "significant", "lift",
+    "gap_share", "joint_share", "joint_ci_low", "joint_ci_high", "joint_beta", "joint_p_value",
+    "joint_p_adjusted", "joint_significant", "r_squared", "method")
 
 
 def _codes(score: np.ndarray, method: str) -> np.ndarray:
@@ -108,7 +115,7 @@ def topic_impact(
     ``by`` columns, ``topic``, ``n_with``, ``n_without`` (responses), ``share`` (weighted share
     with the topic), ``with`` and ``without`` (NPS in points, or mean score), ``difference``
     (with − without), ``se``, ``ci_low``, ``ci_high``, ``statistic`` (t), ``df``, ``p_value``,
-    ``p_adjusted`` (Benjamini–Hochberg), ``p_adjust`` ("fdr_bh"), ``significant``, ``lift``,
+    ``p_adjusted`` (Benjamini–Hochberg), ``p_adjust_method`` ("fdr_bh"), ``significant``, ``lift``,
     ``gap_share`` (NaN without ``target``), ``joint_share`` (share of R²), ``joint_ci_low``,
     ``joint_ci_high`` (bootstrap; NaN with ``n_boot=0``), ``joint_beta`` (standardised
     coefficient), ``joint_p_value`` (its t test), ``joint_p_adjusted`` (Benjamini–Hochberg),
@@ -120,6 +127,20 @@ def topic_impact(
     no effect of its own can differ, and ``joint_significant`` is the test to act on.
     Topics no response of a group has (or all have) get NaN joint columns there; a group with
     fewer responses than topics + 2 gets NaN joint columns throughout.
+
+    Notes
+    -----
+    Edge inputs: empty data gives one row per topic with ``n_with`` = ``n_without`` = 0 and NaN
+    statistics without ``by``, and no rows with it; a topic that every or no response has gets
+    NaN tests. Null group keys are one group of their own, sorted last, on every backend. The
+    score must be numeric and finite (0–10 whole numbers with ``method="nps"``); topic columns
+    boolean or 0/1 (nulls count as 0); otherwise an error naming the column.
+
+    A ``by`` column named like a result column raises
+    :class:`~cxmetrics.errors.ColumnClashError`; the internal columns are renamed out of the
+    caller's way. ``confidence`` and ``alpha`` are in (0, 1), ``n_boot`` a whole number >= 0,
+    ``seed`` None, an int >= 0 or a numpy Generator, ``target`` a finite number. A lazy frame is
+    collected.
 
     Examples
     --------
@@ -134,26 +155,37 @@ def topic_impact(
     0   late -100.0     75.0      -175.0
     1  taste   50.0    -16.7        66.7
     """
-    check_choice(method, ("nps", "regression"), "method")
-    check_choice(joint, ("relative_weights", "shapley"), "joint")
-    if not 0 < confidence < 1 or not 0 < alpha < 1:
-        raise ValueRangeError(f"confidence and alpha must be between 0 and 1, got {confidence!r}, {alpha!r}")
+    _checks.option(method, ("nps", "regression"), "method")
+    _checks.option(joint, ("relative_weights", "shapley"), "joint")
+    confidence = _checks.confidence(confidence)
+    alpha = _checks.probability(alpha, "alpha", open_ends=True)
+    n_boot = _checks.whole(n_boot, "n_boot", low=0)
+    _checks.seed(seed)
+    if target is not None:
+        target = _checks.number(target, "target")
     from cxmetrics.text._topics import TopicModel
 
     if isinstance(topics, TopicModel):
         if text is None:
-            raise CXMetricsError("topic_impact with a TopicModel needs text=, the comment column")
+            raise ColumnTypeError("topic_impact with a TopicModel needs text=, the comment column")
         model = topics
+        _checks.columns(_frame.from_native(data), {"score": score, "weights": weights, "by": by})
         data = model.assign(data, text=text, form="wide")
         names = list(model.names)
+    elif isinstance(topics, str):
+        names = [topics]
+    elif isinstance(topics, (list, tuple)):
+        names = list(topics)
     else:
-        names = [topics] if isinstance(topics, str) else list(topics)
+        raise ColumnTypeError(f"topics must be a list of topic columns or a TopicModel, got {topics!r}")
     if not names:
         raise ValueRangeError("topics must name at least one topic column")
     frame = _frame.from_native(data)
-    groups = _frame.as_list(by)
-    _frame.require_columns(frame, {"score": score, "topics": names, "weights": weights, "by": groups})
+    groups = _checks.columns(frame, {"score": score, "topics": names, "weights": weights, "by": by,
+                                     "text": text})
+    _checks.no_clash(groups, RESULT_COLUMNS, function="topic_impact")
     _frame.require_numeric(frame, score, "score")
+    _checks.finite_column(frame, score, "score")
     schema = frame.collect_schema()
     for name in names:
         dtype = schema[name]
@@ -163,30 +195,31 @@ def topic_impact(
         _frame.check_weights(frame, weights)
     if method == "nps":
         _frame.check_scale_rows(frame, score, low=0, high=10, integer=True)
+    # internal columns get names none of the caller's columns has
+    taken = set(schema.names())
+    prefix = next(p for p in ("__cx_", *(f"__cx{i}_" for i in range(1, len(taken) + 2)))
+                  if not any(c.startswith(p) for c in taken))
+    y_name, w_name = f"{prefix}score", f"{prefix}w"
     collected = _frame.collect(frame.select(
         *(nw.col(g) for g in groups),
-        _frame.without_nan(score).cast(nw.Float64).alias("__score"),
-        *(nw.col(t).cast(nw.Float64).alias(f"__t{j}") for j, t in enumerate(names)),
-        *([nw.col(weights).cast(nw.Float64).alias("__w")] if weights else []),
+        _frame.without_nan(score).cast(nw.Float64).alias(y_name),
+        *(nw.col(t).cast(nw.Float64).alias(f"{prefix}t{j}") for j, t in enumerate(names)),
+        *([nw.col(weights).cast(nw.Float64).alias(w_name)] if weights else []),
     ))
-    y_all = np.asarray(collected["__score"].to_numpy(), dtype=float)
-    indicators = np.column_stack([np.asarray(collected[f"__t{j}"].fill_null(0).to_numpy(), dtype=float)
+    y_all = np.asarray(collected[y_name].to_numpy(), dtype=float)
+    indicators = np.column_stack([np.asarray(collected[f"{prefix}t{j}"].fill_null(0).to_numpy(), dtype=float)
                                   for j in range(len(names))])
     bad = ~np.isin(indicators, (0.0, 1.0))
     if bad.any():
         j = int(np.flatnonzero(bad.any(axis=0))[0])
         raise ValueRangeError(f"topics column {names[j]!r} must hold 0/1 values; found "
                               f"{sorted(set(indicators[bad[:, j], j].tolist()))[:5]}")
-    w_all = np.asarray(collected["__w"].to_numpy(), dtype=float) if weights else np.ones(len(y_all))
+    w_all = np.asarray(collected[w_name].to_numpy(), dtype=float) if weights else np.ones(len(y_all))
     keys, codes = _frame.group_codes(collected, groups)
     present = ~np.isnan(y_all)
     outcome = _codes(np.where(present, y_all, 0.0), method)
     p = len(names)
-    rows_out: dict[str, list[Any]] = {c: [] for c in (
-        "group", "topic", "n_with", "n_without", "share", "with", "without", "difference", "se", "ci_low",
-        "ci_high", "statistic", "df", "p_value", "p_adjusted", "p_adjust", "significant", "lift", "gap_share",
-        "joint_share", "joint_ci_low", "joint_ci_high", "joint_beta", "joint_p_value", "joint_p_adjusted",
-        "joint_significant", "r_squared", "method")}
+    rows_out: dict[str, list[Any]] = {c: [] for c in ("group", *RESULT_COLUMNS)}
     rng = np.random.default_rng(seed)
     for g in range(1 if keys is None else len(keys)):
         rows = np.flatnonzero((codes == g) & present)
@@ -218,7 +251,7 @@ def topic_impact(
             for key in ("difference", "se", "ci_low", "ci_high", "statistic", "df", "p_value"):
                 rows_out[key].append(float(tests[key][j]))
             rows_out["p_adjusted"].append(float(adjusted[j]))
-            rows_out["p_adjust"].append("fdr_bh")
+            rows_out["p_adjust_method"].append("fdr_bh")
             rows_out["significant"].append(bool(adjusted[j] < alpha))
             rows_out["lift"].append(float(lift))
             rows_out["gap_share"].append(float(lift / gap) if np.isfinite(gap) and gap != 0 else np.nan)
@@ -228,7 +261,7 @@ def topic_impact(
             rows_out["joint_significant"].append(bool(joint_adjusted[j] < alpha))
             rows_out["method"].append(method)
     group = np.asarray(rows_out.pop("group"), dtype=np.int64)
-    arrays: dict[str, Any] = {k: (v if k in ("topic", "p_adjust", "method") else np.asarray(v))
+    arrays: dict[str, Any] = {k: (v if k in ("topic", "p_adjust_method", "method") else np.asarray(v))
                               for k, v in rows_out.items()}
     table = _frame.with_arrays(None if keys is None else _frame.take_rows(keys, group), arrays,
                                collected.implementation)
@@ -262,8 +295,11 @@ def _joint(y: np.ndarray, x: np.ndarray, w: np.ndarray | None, names: list[str],
     matrix = np.column_stack([x[:, varying], shifted])
     ratings = Ratings("outcome", [names[j] for j in varying], matrix, w, None,
                       np.zeros(len(y), dtype=np.int64), nw.Implementation.PANDAS)
-    table = drivers_table(ratings, method=method, n_boot=n_boot, seed=int(rng.integers(2**31)),
-                          confidence=confidence)
+    # a bootstrap resample in which a rare topic is constant has no correlation for it (NaN,
+    # left out of the percentile interval); numpy's warning about it says nothing to the caller
+    with np.errstate(invalid="ignore", divide="ignore"):
+        table = drivers_table(ratings, method=method, n_boot=n_boot, seed=int(rng.integers(2**31)),
+                              confidence=confidence)
     position = {names[j]: j for j in varying}
     for row in table.iter_rows(named=True):
         j = position[row["driver"]]

@@ -11,15 +11,17 @@ from typing import Any
 import narwhals.stable.v2 as nw
 import numpy as np
 
+from cxmetrics import _checks, _frame
 from cxmetrics._frame import take_rows, to_native, with_arrays
 from cxmetrics._stats import proportion_interval
-from cxmetrics.errors import CXMetricsError, DesignError, ValueRangeError, check_choice
+from cxmetrics.errors import ColumnClashError, CXMetricsError, DesignError, ValueRangeError
 from cxmetrics.text import _nmf
 from cxmetrics.text._aspects import DEFAULT_ASPECTS
 from cxmetrics.text._corpus import Corpus, read_corpus
 from cxmetrics.text._features import DEGREES, NEGATORS
-from cxmetrics.text._input import read_grouped_texts
+from cxmetrics.text._input import read_grouped_texts, same_texts
 from cxmetrics.text._normalize import normalize_one
+from cxmetrics.text._tokenize import word_list
 
 __all__ = ["TopicModel", "topics"]
 
@@ -33,18 +35,18 @@ STABILITY_TIE = 0.005
 _NOT_TOPICAL = NEGATORS | DEGREES
 
 
+#: The columns of :meth:`TopicModel.shares` and :meth:`TopicModel.summary` beside the groups.
+SHARE_COLUMNS = frozenset({"topic", "n", "n_comments", "share", "ci_low", "ci_high"})
+SUMMARY_COLUMNS = SHARE_COLUMNS | {"label", "top_terms", "example", "aspect"}
+
+
 def _check_seed(seed: Any) -> np.random.Generator:
-    if isinstance(seed, np.random.Generator):
-        return seed
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise ValueRangeError(f"seed must be a whole number or a numpy Generator, got {seed!r}")
-    return np.random.default_rng(int(seed))
+    _checks.seed(seed)
+    return seed if isinstance(seed, np.random.Generator) else np.random.default_rng(int(seed))
 
 
 def _positive_int(value: Any, name: str, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueRangeError(f"{name} must be a whole number of at least {minimum}, got {value!r}")
-    return int(value)
+    return int(_checks.whole(value, name, low=minimum))
 
 
 def _topic_words(corpus: Corpus) -> list[list[str] | None]:
@@ -126,7 +128,8 @@ class TopicModel:
               function: str) -> tuple[Corpus, list[list[str] | None]]:
         """The comments of ``data`` and their words (those of the fitting data are not cut again)."""
         grouped = read_grouped_texts(data, text, by, function=function)
-        if grouped.source.values == self.training.texts:
+        _checks.no_clash(grouped.groups, SHARE_COLUMNS, function=f"TopicModel.{function}")
+        if same_texts(grouped.source.values, self.training.texts):
             corpus = Corpus(self.training.words, grouped.codes, grouped.keys, grouped.n_groups,
                             grouped.source)
             return corpus, self.training.words
@@ -141,7 +144,8 @@ class TopicModel:
         Parameters
         ----------
         data : DataFrame
-            Comments to tag (the fitting data or new ones), pandas, polars or pyarrow.
+            Comments to tag (the fitting data or new ones), pandas, polars or pyarrow; a lazy
+            frame is collected (scoring needs every comment's words) and comes back eager.
         text : str
             Text column.
         form : {"wide", "long"}
@@ -157,13 +161,17 @@ class TopicModel:
         ``min_weight``, when it contains one of the topic's seed words (:meth:`add_words`), or
         when it mentions a term of the aspect the topic is pinned to (:meth:`pin`). Missing
         comments have no topic; so do empty ones and those with no word of the vocabulary.
+        With ``form="wide"``, a column of ``data`` named like a topic or ``topic`` raises
+        :class:`~cxmetrics.errors.ColumnClashError` (rename the column, or the topic).
         """
-        check_choice(form, ("wide", "long"), "form")
-        clash = sorted(set(self.names) & {text, "topic"})
+        _checks.option(form, ("wide", "long"), "form")
         corpus, words = self._read(data, text, None, "assign")
-        if form == "wide" and (clash or set(self.names) & set(corpus.source.frame.columns)):
-            named = clash or sorted(set(self.names) & set(corpus.source.frame.columns))
-            raise CXMetricsError(f"topic names {named} are already columns of data; rename() them first")
+        if form == "wide":
+            clash = [c for c in corpus.source.frame.columns if c in {*self.names, "topic"}]
+            if clash:
+                raise ColumnClashError(
+                    f"column(s) {clash} of data have the name of a column assign adds (the topic "
+                    f"names and 'topic'); rename the column, or the topics with rename()")
         w, member = self._score(words, corpus.source.values)
         if form == "long":
             rows, cols = np.nonzero(member)
@@ -184,7 +192,9 @@ class TopicModel:
         -------
         DataFrame: ``by`` columns, ``topic``, ``n`` (comments with the topic), ``n_comments``
         (non-missing comments of the group; empty ones count), ``share`` (n / n_comments),
-        ``ci_low``, ``ci_high`` (Wilson 1927 interval at the model's ``confidence``).
+        ``ci_low``, ``ci_high`` (Wilson 1927 interval at the model's ``confidence``). Null keys
+        are one group, sorted last; a ``by`` column named like a result column raises
+        :class:`~cxmetrics.errors.ColumnClashError`.
         """
         corpus, words = self._read(data, text, by, "shares")
         _, member = self._score(words, corpus.source.values)
@@ -263,18 +273,23 @@ class TopicModel:
         order = rows[np.lexsort((rows, -w[rows, j]))][:n]
         return [(int(i), float(w[i, j])) for i in order]
 
-    def terms(self, *, top: int = 10) -> Any:
-        """The ``top`` terms of each topic.
+    def terms(self, *, n: int = 10) -> Any:
+        """The ``n`` heaviest terms of each topic.
+
+        Parameters
+        ----------
+        n : int
+            Terms kept per topic (a whole number >= 1).
 
         Returns
         -------
         DataFrame: ``topic``, ``term``, ``weight`` (in the topic's unit-length term vector),
         ``rank`` (1 = heaviest; ties broken by the term's position in the sorted vocabulary).
         """
-        top = _positive_int(top, "top")
+        n = _positive_int(n, "n")
         cols: dict[str, list[Any]] = {"topic": [], "term": [], "weight": [], "rank": []}
         for j, name in enumerate(self.names):
-            names, weights = self._top(j, top)
+            names, weights = self._top(j, n)
             cols["topic"] += [name] * len(names)
             cols["term"] += names
             cols["weight"] += weights.tolist()
@@ -307,6 +322,8 @@ class TopicModel:
     # --- editing -------------------------------------------------------------------------
     def rename(self, names: Mapping[str, str]) -> TopicModel:
         """A model with topics renamed (``{"配送·骑手·小时": "delivery"}``)."""
+        if not isinstance(names, Mapping) or not all(isinstance(v, str) for v in names.values()):
+            raise ValueRangeError(f"names must map topic names to new names (str), got {names!r}")
         for old in names:
             self._position(old)
         new = [str(names.get(n, n)) for n in self.names]
@@ -321,8 +338,10 @@ class TopicModel:
         weight is the sum of theirs, its terms are their term vectors added (and rescaled), and
         seed words and pinned aspects are pooled. It takes the place of the first of them and is
         called ``name`` (default: the names joined by "+")."""
-        if isinstance(topics, str) or len(topics) < 2:
-            raise CXMetricsError(f"merge needs at least two topic names, got {topics!r}")
+        if not isinstance(topics, (list, tuple)) or len(topics) < 2:
+            raise ValueRangeError(f"merge needs a list of at least two topic names, got {topics!r}")
+        if name is not None and not isinstance(name, str):
+            raise ValueRangeError(f"name must be a str, got {name!r}")
         positions = [self._position(t) for t in topics]
         if len(set(positions)) != len(positions):
             raise CXMetricsError(f"topics to merge are repeated: {list(topics)}")
@@ -348,7 +367,8 @@ class TopicModel:
         """A model where every comment containing one of ``words`` (as a jieba word) has
         ``topic``, and words of the vocabulary join the topic's terms at its top weight."""
         j = self._position(topic)
-        given = [str(w).strip().lower() for w in ([words] if isinstance(words, str) else words)]
+        listed = [words] if isinstance(words, str) else word_list(words, "words", paths=False)
+        given = [w.strip().lower() for w in listed]
         given = [w for w in given if w]
         if not given:
             raise CXMetricsError("add_words needs at least one non-empty word")
@@ -453,6 +473,18 @@ def topics(
         No term is topical (too few comments, or none sharing words), or fewer comments with
         terms than topics.
 
+    Notes
+    -----
+    Edge inputs: empty data, one comment, or comments sharing too few words raise
+    :class:`~cxmetrics.errors.DesignError` naming the text column. Missing and non-string
+    comments have no topic and are left out of shares. Null group keys are one group of their
+    own, sorted last, on every backend. A text column (or Series) whose type is numeric, boolean
+    or a date, or whose values are all non-strings, holds no text:
+    :class:`~cxmetrics.errors.ColumnTypeError` naming it. A ``by`` column named like a summary
+    column (``topic``, ``n``, ``share`` ...) raises :class:`~cxmetrics.errors.ColumnClashError`.
+    ``seed`` is None, an int >= 0 or a numpy Generator; ``k``, ``min_df``, ``max_terms`` whole
+    numbers; ``max_df``, ``min_weight`` numbers in (0, 1]; ``confidence`` in (0, 1).
+
     Examples
     --------
     >>> import pandas as pd
@@ -468,17 +500,18 @@ def topics(
     rng = _check_seed(seed)
     if k is not None:
         k = _positive_int(k, "k")
+    if isinstance(k_range, (str, bytes)) or not isinstance(k_range, Iterable):
+        raise ValueRangeError(f"k_range must be a sequence of whole numbers (each >= 2), got {k_range!r}")
     candidates = [_positive_int(c, "k_range values", 2) for c in k_range]
     if k is None and not candidates:
         raise ValueRangeError("k_range must hold at least one candidate number of topics")
     min_df = _positive_int(min_df, "min_df")
     max_terms = _positive_int(max_terms, "max_terms")
-    if not 0 < max_df <= 1:
-        raise ValueRangeError(f"max_df must be in (0, 1], got {max_df!r}")
-    if not 0 < min_weight <= 1:
-        raise ValueRangeError(f"min_weight must be in (0, 1], got {min_weight!r}")
-    if not 0 < confidence < 1:
-        raise ValueRangeError(f"confidence must be between 0 and 1, got {confidence!r}")
+    max_df = _checks.number(max_df, "max_df", low=0.0, high=1.0, low_open=True)
+    min_weight = _checks.number(min_weight, "min_weight", low=0.0, high=1.0, low_open=True)
+    confidence = _checks.confidence(confidence)
+    groups = _frame.as_list(by)
+    _checks.no_clash(groups, SUMMARY_COLUMNS, function="topics (in TopicModel.summary)")
     corpus = read_corpus(data, text=text, by=by, function="topics", user_dict=user_dict, stopwords=stopwords,
                          min_length=2)
     words = _topic_words(corpus)
