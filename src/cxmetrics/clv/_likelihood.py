@@ -348,12 +348,15 @@ def _log_hyp2f1_term(params: np.ndarray, x: np.ndarray, t: np.ndarray) -> np.nda
 
 
 def _local_differences(a: np.ndarray, c: np.ndarray, z: np.ndarray,
-                       hessian: bool) -> tuple[np.ndarray, np.ndarray | None]:
-    """Gradient (P, 3) and Hessian (P, 3, 3) of log F in its own arguments (A, C, z).
+                       hessian: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """log F itself, with its gradient (P, 3) and Hessian (P, 3, 3) in its own arguments (A, C, z).
 
     Central differences, as scipy has no derivative of 2F1 in its parameters. log F is of
     order one and smooth, so a relative step of 1e-4 leaves errors near 1e-9 (gradient) and
     1e-8 (Hessian); the z step is a share of 1 - z, so it never crosses the branch point 1.
+    Each mixed second derivative reuses the axis points and adds the two diagonal corners
+    (f(+i,+j) + f(-i,-j) - f(+i) - f(-i) - f(+j) - f(-j) + 2 f) / (2 h_i h_j), second order like
+    the four-corner formula: 13 evaluations of 2F1 per pair for the Hessian instead of 20.
     """
     step = 1e-4
     point = np.stack([a, c, z])
@@ -365,20 +368,20 @@ def _local_differences(a: np.ndarray, c: np.ndarray, z: np.ndarray,
             moved[axis] += sign * size[axis]
         return _log_f(*moved)
 
+    centre = _log_f(a, c, z)
     up = [shifted((i, 1)) for i in range(3)]
     down = [shifted((i, -1)) for i in range(3)]
     gradient = np.stack([(up[i] - down[i]) / (2 * size[i]) for i in range(3)], axis=1)
     if not hessian:
-        return gradient, None
-    centre = _log_f(a, c, z)
+        return centre, gradient, None
     curvature = np.empty((len(a), 3, 3))
     for i in range(3):
         curvature[:, i, i] = (up[i] - 2 * centre + down[i]) / size[i] ** 2
         for j in range(i + 1, 3):
-            mixed = (shifted((i, 1), (j, 1)) - shifted((i, 1), (j, -1))
-                     - shifted((i, -1), (j, 1)) + shifted((i, -1), (j, -1)))
-            curvature[:, i, j] = curvature[:, j, i] = mixed / (4 * size[i] * size[j])
-    return gradient, curvature
+            corners = shifted((i, 1), (j, 1)) + shifted((i, -1), (j, -1))
+            mixed = corners - up[i] - down[i] - up[j] - down[j] + 2 * centre
+            curvature[:, i, j] = curvature[:, j, i] = mixed / (2 * size[i] * size[j])
+    return centre, gradient, curvature
 
 
 def _hyp2f1_term_derivatives(params: np.ndarray, x: np.ndarray, t: np.ndarray,
@@ -415,8 +418,8 @@ def _hyp2f1_term_derivatives(params: np.ndarray, x: np.ndarray, t: np.ndarray,
         jacobian[:, 2, 1], jacobian[:, 2, 3] = -inv_b, (alpha + t) * inv_b**2
         z_curv[:, 3, 3] = -2.0 * (alpha + t) * inv_b**3
         z_curv[:, 1, 3] = z_curv[:, 3, 1] = inv_b**2
-    local_grad, local_curv = _local_differences(a, c, z, hessian)
-    value = elementary + _log_f(a, c, z)
+    log_f, local_grad, local_curv = _local_differences(a, c, z, hessian)
+    value = elementary + log_f
     grad += np.einsum("pi,pij->pj", local_grad, jacobian)
     if local_curv is None:
         return value, grad, None
