@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 KNOWN = (
     "cohort", "period", "period_to", "cohort_size", "retained", "rate", "ci_low", "ci_high",
     "versus", "n", "rate_ci_low", "rate_ci_high", "reference_n", "reference_retained",
-    "reference_rate", "difference", "statistic", "p_value", "p_adjusted", "p_adjust",
+    "reference_rate", "difference", "statistic", "p_value", "p_adjusted", "p_adjust_method",
     "logrank_statistic", "logrank_p_value",
 )
 #: Most series given their own legend entry.

@@ -29,7 +29,7 @@ __all__ = ["compare_retention"]
 RESULT_COLUMNS = (
     "versus", "period", "period_to", "n", "retained", "rate", "rate_ci_low", "rate_ci_high",
     "reference_n", "reference_retained", "reference_rate", "difference", "ci_low", "ci_high",
-    "statistic", "p_value", "p_adjusted", "p_adjust", "logrank_statistic", "logrank_p_value",
+    "statistic", "p_value", "p_adjusted", "p_adjust_method", "logrank_statistic", "logrank_p_value",
 )
 
 
@@ -98,7 +98,7 @@ def compare_retention(
         period is observable), ``retained``, ``rate`` with ``rate_ci_low`` and
         ``rate_ci_high`` (Wilson), ``reference_n``, ``reference_retained``,
         ``reference_rate``, ``difference`` (rate − reference_rate) with ``ci_low`` and
-        ``ci_high``, ``statistic`` (score z), ``p_value``, ``p_adjusted``, ``p_adjust`` (the
+        ``ci_high``, ``statistic`` (score z), ``p_value``, ``p_adjusted``, ``p_adjust_method`` (the
         method), ``logrank_statistic`` (chi-squared, one degree of freedom) and
         ``logrank_p_value`` (the same on every row of a group). With one group and no
         reference there is nothing to compare: the frame is empty, with these columns.
@@ -193,7 +193,7 @@ def _comparison_table(counts: Counts, kind: str, reference: Any, p_adjust: str,
                 "ci_high": test["ci_high"], "statistic": test["statistic"],
                 "p_value": test["p_value"],
                 "p_adjusted": _stats.adjust_p_values(test["p_value"], p_adjust),
-                "p_adjust": [p_adjust] * len(cells), "logrank_statistic": [chi2] * len(cells),
+                "p_adjust_method": [p_adjust] * len(cells), "logrank_statistic": [chi2] * len(cells),
                 "logrank_p_value": [p_logrank] * len(cells),
             }
         for name, values in columns.items():
@@ -203,7 +203,7 @@ def _comparison_table(counts: Counts, kind: str, reference: Any, p_adjust: str,
     if kind != "bracket":
         del out["period_to"]
     frame = _frame.take_rows(keys, np.asarray(rows, dtype=np.int64))
-    typed = {name: (values if name in ("versus", "p_adjust") else
+    typed = {name: (values if name in ("versus", "p_adjust_method") else
                     np.asarray(values, dtype=np.int64 if name in _INTEGER else float))
              for name, values in out.items()}
     return _frame.to_native(_frame.with_arrays(frame, typed, backend))
