@@ -123,21 +123,10 @@ def funnel(
 
     Notes
     -----
-    Edge inputs: an empty log raises :class:`~cxmetrics.errors.DesignError`; missing ids, stages
-    or times raise :class:`~cxmetrics.errors.MissingValueError`; ISO text times are parsed (a
-    lazy frame fails at the call, like an eager one) and pandas object columns of dates are
-    dates; null group keys form their own group on every backend; a group column named like a
-    result column raises :class:`~cxmetrics.errors.ColumnClashError`; durations follow
-    :mod:`cxmetrics._time` (a bare number such as ``window=30`` is an error). One row, one
-    customer and events all at one time are results, not errors (ties keep their row order).
-    Categorical, ``Int64``, pyarrow-backed and text customer ids and stages work like plain
-    ones; a pandas object stage or group column mixing kinds of values (ints and strings) raises
-    :class:`~cxmetrics.errors.ColumnTypeError`. The customer, time or stage column may also be a
-    group or attribute column (``by="stage"``); a group or attribute column whose name starts
-    with ``__cx_`` (the internal prefix) raises :class:`~cxmetrics.errors.ColumnClashError`, and
-    unused columns of any name are ignored. Stage values asked for (steps, conversion stages)
-    that do not occur, or are of another type than the stage column (``1`` against text stages),
-    raise :class:`~cxmetrics.errors.ValueRangeError` naming them.
+    Edge inputs follow the event-log rules in :mod:`cxmetrics.journey` (an empty log is a
+    :class:`~cxmetrics.errors.DesignError`, null group keys are their own group, a bare
+    number as a duration is an error, clashing or ``__cx_`` columns are a
+    :class:`~cxmetrics.errors.ColumnClashError`).
 
     Examples
     --------
@@ -274,21 +263,10 @@ def compare_funnels(
 
     Notes
     -----
-    Edge inputs: an empty log raises :class:`~cxmetrics.errors.DesignError`; missing ids, stages
-    or times raise :class:`~cxmetrics.errors.MissingValueError`; ISO text times are parsed (a
-    lazy frame fails at the call, like an eager one) and pandas object columns of dates are
-    dates; null group keys form their own group on every backend; a group column named like a
-    result column raises :class:`~cxmetrics.errors.ColumnClashError`; durations follow
-    :mod:`cxmetrics._time` (a bare number such as ``window=30`` is an error). One row, one
-    customer and events all at one time are results, not errors (ties keep their row order).
-    Categorical, ``Int64``, pyarrow-backed and text customer ids and stages work like plain
-    ones; a pandas object stage or group column mixing kinds of values (ints and strings) raises
-    :class:`~cxmetrics.errors.ColumnTypeError`. The customer, time or stage column may also be a
-    group or attribute column (``by="stage"``); a group or attribute column whose name starts
-    with ``__cx_`` (the internal prefix) raises :class:`~cxmetrics.errors.ColumnClashError`, and
-    unused columns of any name are ignored. Stage values asked for (steps, conversion stages)
-    that do not occur, or are of another type than the stage column (``1`` against text stages),
-    raise :class:`~cxmetrics.errors.ValueRangeError` naming them.
+    Edge inputs follow the event-log rules in :mod:`cxmetrics.journey` (an empty log is a
+    :class:`~cxmetrics.errors.DesignError`, null group keys are their own group, a bare
+    number as a duration is an error, clashing or ``__cx_`` columns are a
+    :class:`~cxmetrics.errors.ColumnClashError`).
 
     Examples
     --------
