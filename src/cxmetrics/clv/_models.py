@@ -35,6 +35,8 @@ RIDGE_SPREAD = 2.0
 #: ends beyond half of it after its restarts; :meth:`ParetoNBD._past_ridge`). A maximum at a
 #: larger s is found all the same (the search then goes on), at the cost of one limit fit.
 RIDGE_SHAPE = 4.0
+#: Mean dropout probabilities a / (a + b) among which a BG/NBD or MBG/NBD fit picks its start.
+DROPOUT_MEANS = tuple(float(m) for m in np.geomspace(1e-4, 0.5, 9))
 
 
 def numeric_array(value: Any, name: str) -> np.ndarray:
@@ -995,34 +997,49 @@ class TransactionModel(_Model):
             return "no repeat purchases: the purchase rate and dropout are not identified"
         return None
 
+    def _thinning(self) -> lik.Triples | None:
+        """A seeded thinning of the customers to about :data:`WARM_START_CUSTOMERS` (the same
+        every call), or None when there are not many more than that."""
+        full = self._triples()
+        if full.customers <= 2 * WARM_START_CUSTOMERS:
+            return None
+        share = WARM_START_CUSTOMERS / full.customers
+        kept = np.random.default_rng(0).binomial(full.count.astype(np.int64), share)
+        rows = kept > 0
+        return full.subset(rows, kept[rows])
+
     def _warm_start(self, start: np.ndarray, penalizer: float) -> np.ndarray:
         """Start from a quick fit on a seeded thinning of the customers when there are many.
 
         Only where the search starts changes, not the answer: the full-data fit then needs a
         few iterations instead of dozens, each costing a pass over all distinct triples.
         """
+        thinned = self._thinning()
+        return start if thinned is None else self._quick_fit(thinned, start, penalizer)[0]
+
+    def _quick_fit(self, thinned: lik.Triples, start: np.ndarray,
+                   penalizer: float) -> tuple[np.ndarray, _Optimum | None]:
+        """The log parameters maximising the likelihood of ``thinned`` from ``start``, to the
+        precision its sampling error allows (``start`` when that fails), and Newton's optimum
+        there when it has one."""
         import scipy.optimize
 
         full = self._triples()
-        if full.customers <= 2 * WARM_START_CUSTOMERS:
-            return start
-        share = WARM_START_CUSTOMERS / full.customers
-        kept = np.random.default_rng(0).binomial(full.count.astype(np.int64), share)
-        rows = kept > 0
-        self._data = full.subset(rows, kept[rows])
+        customers = thinned.customers
+        self._data = thinned
         try:
             # A start needs no more precision than the thinning's sampling error allows.
-            optimum = (self._newton(start, float(kept.sum()), penalizer, tolerance=1e-7)
+            optimum = (self._newton(start, customers, penalizer, tolerance=1e-7)
                        if self.derivative_order == 2 else None)
             if optimum is not None:
-                return np.log(optimum.params)
+                return np.log(optimum.params), optimum
             quick = scipy.optimize.minimize(
-                self._objective(float(kept.sum()), penalizer), start, jac=bool(self.derivative_order),
+                self._objective(customers, penalizer), start, jac=bool(self.derivative_order),
                 method="L-BFGS-B", options={"maxiter": 500, "ftol": 1e-10, "gtol": 1e-6},
             )
         finally:
             self._data = full
-        return quick.x if np.isfinite(quick.fun) else start
+        return (quick.x if np.isfinite(quick.fun) else start), None
 
     def _total_loglik(self, params: np.ndarray) -> float:
         d = self._triples()
@@ -1299,6 +1316,46 @@ class _BetaGeoFamily(TransactionModel):
     def _start(self) -> np.ndarray:
         d = self._triples()
         return np.array([1.0, max(float(np.einsum("i,i->", d.count, d.T)) / d.customers, 1e-3), 1.0, 1.0])
+
+    def _warm_start(self, start: np.ndarray, penalizer: float) -> np.ndarray:
+        """The best of a few starts spread over the mean dropout probability (on the seeded
+        thinning when there are many customers), then the thinning's fit from there."""
+        thinned = self._thinning()
+        start = self._dropout_start(start, self._triples() if thinned is None else thinned, penalizer)
+        if thinned is None:
+            return start
+        quick, optimum = self._quick_fit(thinned, start, penalizer)
+        if optimum is not None and self._judge(optimum, thinned.customers, penalizer)[1][2:].max() > 1.0:
+            # The thinning does not pin a + b down (its log a and log b uncertain by more than a
+            # factor e): its estimates may lie far out along the flat ridge a, b -> inf, where the
+            # full likelihood is not concave and Newton cannot move. Keep its purchase rates and
+            # mean dropout probability, and start a + b mid-range (a = 1).
+            mean = optimum.params[2] / (optimum.params[2] + optimum.params[3])
+            quick = np.log([optimum.params[0], optimum.params[1], 1.0, (1.0 - mean) / mean])
+        return quick
+
+    def _dropout_start(self, start: np.ndarray, d: lik.Triples, penalizer: float) -> np.ndarray:
+        """Of ``start`` and the points a = 1, a / (a + b) in :data:`DROPOUT_MEANS` (r = 1 and
+        alpha matching the purchase rate), the log parameters with the highest (penalised)
+        log-likelihood on ``d``.
+
+        From a = b = 1 (a dropout mean of 1/2) Newton's path to a panel where nearly nobody
+        drops out (a mean near 1e-3, as on a grocery panel) runs out along the flat ridge
+        a, b -> inf and stops there; from the right mean it reaches the maximum in a few
+        steps. The likelihood values cost a fraction of one Newton pass.
+        """
+        purchases, exposure = (float(np.einsum("i,i->", d.count, v)) for v in (d.x, d.T))
+        alpha = exposure / purchases if purchases > 0 and exposure > 0 else float(np.exp(start[1]))
+        candidates = [start] + [np.log([1.0, alpha, 1.0, (1.0 - mean) / mean]) for mean in DROPOUT_MEANS]
+
+        def objective(log_params: np.ndarray) -> float:
+            params = np.exp(log_params)
+            with np.errstate(all="ignore"):
+                loglik = float(np.einsum("i,i->", d.count, lik.betageo_loglik(params, d, self._dropouts_at_start)))
+            value = -loglik / d.customers + penalizer * float(params @ params)
+            return value if np.isfinite(value) else np.inf
+
+        return min(candidates, key=objective)
 
     def _ridge_supremum(self, index: int, params: np.ndarray) -> float | None:
         """Common dropout probability (a, b -> inf, a / (a + b) = p) or none at all (b -> inf):
