@@ -88,6 +88,18 @@ class Triples:
         return float(self.count.sum())
 
     @functools.cached_property
+    def x_counts(self) -> np.ndarray:
+        """Customers per distinct x."""
+        return np.bincount(self.x_index, weights=self.count, minlength=len(self.x_values))
+
+    @functools.cached_property
+    def age_sums(self) -> tuple[np.ndarray, np.ndarray]:
+        """Customers and their repeat purchases per distinct T."""
+        size = len(self.T_values)
+        return (np.bincount(self.T_index, weights=self.count, minlength=size),
+                np.bincount(self.T_index, weights=self.count * self.x, minlength=size))
+
+    @functools.cached_property
     def recency_pairs(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Distinct (x, t_x) pairs: their x, their t_x, and each triple's pair."""
         return self._pairs(self.t_x_values, self.t_x_index)
@@ -132,78 +144,98 @@ def betageo_loglik(params: np.ndarray, d: Triples, k: int) -> np.ndarray:
     return a1[d.x_index] + np.logaddexp(a2, a3)
 
 
+def betageo_total(params: np.ndarray, d: Triples, k: int) -> float:
+    """Count-weighted total log-likelihood (BG/NBD for k=0, MBG/NBD for k=1): the value of
+    :func:`betageo_derivatives` without its derivatives."""
+    return _betageo(params, d, k, 0)[0]
+
+
 def betageo_derivatives(params: np.ndarray, d: Triples, k: int,
                         hessian: bool = False) -> tuple[float, np.ndarray, np.ndarray | None]:
     """Count-weighted total log-likelihood, its gradient and (optionally) Hessian in (r, alpha, a, b).
 
-    Per triple the log-likelihood is A1 + log(e^A2 + e^A3) (FHL 2005a eq. 6, in logs), so with
-    the mixing weights w2 = e^A2 / (e^A2 + e^A3) and w3 = 1 - w2,
-    gradient = dA1 + w2 dA2 + w3 dA3 and
-    Hessian = d2A1 + w2 d2A2 + w3 d2A3 + w2 w3 (dA2 - dA3)(dA2 - dA3)^T.
-    The (a, b) parts depend on x alone and are summed per distinct x first.
+    Per triple the log-likelihood is A1 + log(e^A2 + e^A3) (FHL 2005a eq. 6, in logs)
+    = A1 + A2 + log(1 + e^z) with z = A3 - A2 = log(a / (b + n - 1)) - (r + x) log((alpha +
+    t_x) / (alpha + T)) (the beta-function ratio B(a + 1, b + n - 1) / B(a, b + n) is
+    a / (b + n - 1)). With w = e^z / (1 + e^z), the share of the "dropped out at t_x" term,
+    gradient = dA1 + dA2 + w dz and
+    Hessian = d2A1 + d2A2 + w d2z + w (1 - w) dz dz^T.
+    A1 and A2 depend on x alone, and the part of A2 that depends on T, -(r + x) log(alpha + T),
+    sums per distinct T (customers and their purchases per T, :attr:`Triples.age_sums`); only
+    z, w and the sums weighted by w need a pass over the distinct triples.
     """
+    value, gradient, curvature = _betageo(params, d, k, 2 if hessian else 1)
+    assert gradient is not None
+    return value, gradient, curvature
+
+
+def _betageo(params: np.ndarray, d: Triples, k: int,
+             order: int) -> tuple[float, np.ndarray | None, np.ndarray | None]:
     sp = _special()
     r, alpha, a, b = params
     x = d.x_values
     n = x + k
     dead = n >= 1
-    a1, a2, a3 = _betageo_terms(params, d, k)
-    both = np.logaddexp(a2, a3)
-    c = d.count
-    ix = d.x_index
-    value = _dot(c, a1[ix] + both)
-    w3 = np.exp(a3 - both)  # share of the "dropped out at t_x" term
-    c_w3 = c * w3
-    c_w2 = c - c_w3
-    per_x = np.bincount(ix, weights=c, minlength=len(x))
-    per_x_w3 = np.bincount(ix, weights=c_w3, minlength=len(x))
-    per_x_w2 = per_x - per_x_w3
-    inv_T = (1.0 / (alpha + d.T_values))[d.T_index]
-    inv_tx = (1.0 / (alpha + d.t_x_values))[d.t_x_index]
-    log_T = np.log(alpha + d.T_values)[d.T_index]
-    log_tx = np.log(alpha + d.t_x_values)[d.t_x_index]
-    rx = (r + x)[ix]
-    # d/da and d/db of A2 and A3 per distinct x (A3 only exists for n >= 1)
+    per_x = d.x_counts
+    per_T, purchases_T = d.age_sums
+    total = float(per_x.sum())
     before = np.where(dead, b + n - 1, 1.0)
+    with np.errstate(divide="ignore"):
+        z_x = np.where(dead, np.log(a) - np.log(before), -np.inf)  # A3 - A2 at t_x = T
+    log_T = np.log(alpha + d.T_values)
+    log_tx = np.log(alpha + d.t_x_values)
+    gap = np.take(log_tx, d.t_x_index) - np.take(log_T, d.T_index)  # log((alpha + t_x) / (alpha + T)) <= 0
+    rx = r + d.x
+    z = np.take(z_x, d.x_index) - rx * gap
+    small = np.exp(-np.abs(z))  # e^-|z|: log(1 + e^z) and w without overflow
+    a1 = sp.gammaln(r + x) - sp.gammaln(r) + r * np.log(alpha)
+    a2_x = sp.betaln(a, b + n) - sp.betaln(a, b)
+    value = (_dot(per_x, a1 + a2_x) - _dot(log_T, r * per_T + purchases_T)
+             + _dot(d.count, np.maximum(z, 0.0) + np.log1p(small)))
+    if order == 0:
+        return value, None, None
+    w = np.where(z >= 0, 1.0, small) / (1.0 + small)
+    c_w = d.count * w
+    inv_T = 1.0 / (alpha + d.T_values)
+    inv_tx = 1.0 / (alpha + d.t_x_values)
+    inv_T_row, inv_tx_row = np.take(inv_T, d.T_index), np.take(inv_tx, d.t_x_index)
+    z_alpha = rx * (inv_tx_row - inv_T_row)  # -dz / dalpha
+    w_x = np.bincount(d.x_index, weights=c_w, minlength=len(x))
+    step_b = np.where(dead, 1.0 / before, 0.0)  # -dz / db = psi(b + n) - psi(b + n - 1)
     psi_ab, psi_abn = sp.digamma(a + b), sp.digamma(a + b + n)
     a2_a = psi_ab - psi_abn
     a2_b = sp.digamma(b + n) - psi_abn - sp.digamma(b) + psi_ab
-    a3_a = a2_a + 1.0 / a  # psi(a + 1) - psi(a) = 1 / a
-    a3_b = np.where(dead, sp.digamma(before) - psi_abn - sp.digamma(b) + psi_ab, 0.0)
+    w_total = float(w_x.sum())
     gradient = np.array([
-        (_dot(per_x, sp.digamma(r + x) - sp.digamma(r) + np.log(alpha))
-         - _dot(c_w2, log_T) - _dot(c_w3, log_tx)),
-        r / alpha * c.sum() - _dot(c_w2, rx * inv_T) - _dot(c_w3, rx * inv_tx),
-        _dot(per_x_w2, a2_a) + _dot(per_x_w3, a3_a),
-        _dot(per_x_w2, a2_b) + _dot(per_x_w3, a3_b),
+        _dot(per_x, sp.digamma(r + x) - sp.digamma(r) + np.log(alpha)) - _dot(log_T, per_T) - _dot(c_w, gap),
+        r / alpha * total - _dot(inv_T, r * per_T + purchases_T) - _dot(c_w, z_alpha),
+        _dot(per_x, a2_a) + w_total / a,
+        _dot(per_x, a2_b) - _dot(w_x, step_b),
     ])
-    if not hessian:
+    if order == 1:
         return value, gradient, None
     tri_ab, tri_abn = sp.polygamma(1, a + b), sp.polygamma(1, a + b + n)
-    tri_b = sp.polygamma(1, b)
     h = np.zeros((4, 4))
     h[0, 0] = _dot(per_x, sp.polygamma(1, r + x) - sp.polygamma(1, r))
-    h[0, 1] = c.sum() / alpha - _dot(c_w2, inv_T) - _dot(c_w3, inv_tx)
-    h[1, 1] = -r / alpha**2 * c.sum() + _dot(c_w2, rx * inv_T**2) + _dot(c_w3, rx * inv_tx**2)
-    h[2, 2] = _dot(per_x, tri_ab - tri_abn) + per_x_w3.sum() * (sp.polygamma(1, a + 1) - sp.polygamma(1, a))
+    h[0, 1] = total / alpha - _dot(inv_T, per_T) - _dot(c_w, inv_tx_row - inv_T_row)
+    h[1, 1] = (-r / alpha**2 * total + _dot(inv_T**2, r * per_T + purchases_T)
+               + float(np.einsum("i,i,i->", c_w, z_alpha, inv_tx_row + inv_T_row)))
+    h[2, 2] = _dot(per_x, tri_ab - tri_abn) + w_total * (sp.polygamma(1, a + 1) - sp.polygamma(1, a))
     h[2, 3] = _dot(per_x, tri_ab - tri_abn)
-    h[3, 3] = (_dot(per_x_w2, sp.polygamma(1, b + n) - tri_abn - tri_b + tri_ab)
-               + _dot(per_x_w3, np.where(dead, sp.polygamma(1, before) - tri_abn - tri_b + tri_ab, 0.0)))
-    # the mixing term: difference of the two terms' gradients, dA2 - dA3
-    u = c_w2 * w3
-    diff_r = log_tx - log_T
-    diff_alpha = rx * (inv_tx - inv_T)
-    diff_b = np.where(dead, 1.0 / before, 0.0)  # psi(b + n) - psi(b + n - 1)
-    u_x = np.bincount(ix, weights=u, minlength=len(x))
-    u_r_x = np.bincount(ix, weights=u * diff_r, minlength=len(x))
-    u_alpha_x = np.bincount(ix, weights=u * diff_alpha, minlength=len(x))
-    mix = np.array([
-        [_dot(u, diff_r**2), _dot(u, diff_r * diff_alpha), -u_r_x.sum() / a, _dot(u_r_x, diff_b)],
-        [0.0, _dot(u, diff_alpha**2), -u_alpha_x.sum() / a, _dot(u_alpha_x, diff_b)],
-        [0.0, 0.0, u_x.sum() / a**2, -_dot(u_x, diff_b) / a],
-        [0.0, 0.0, 0.0, _dot(u_x, diff_b**2)],
+    h[3, 3] = _dot(per_x, sp.polygamma(1, b + n) - tri_abn - sp.polygamma(1, b) + tri_ab) + _dot(w_x, step_b**2)
+    # the mixing term w (1 - w) dz dz^T, dz = (-gap, -z_alpha, 1 / a, -step_b) in (r, alpha, a, b)
+    u = c_w * (1.0 - w)
+    u_x = np.bincount(d.x_index, weights=u, minlength=len(x))
+    u_gap, u_alpha = u * gap, u * z_alpha
+    u_gap_x = np.bincount(d.x_index, weights=u_gap, minlength=len(x))
+    u_alpha_x = np.bincount(d.x_index, weights=u_alpha, minlength=len(x))
+    s_gap, s_alpha, s_u = float(u_gap_x.sum()), float(u_alpha_x.sum()), float(u_x.sum())
+    h += np.array([
+        [_dot(u_gap, gap), _dot(u_gap, z_alpha), -s_gap / a, _dot(u_gap_x, step_b)],
+        [0.0, _dot(u_alpha, z_alpha), -s_alpha / a, _dot(u_alpha_x, step_b)],
+        [0.0, 0.0, s_u / a**2, -_dot(u_x, step_b) / a],
+        [0.0, 0.0, 0.0, _dot(u_x, step_b**2)],
     ])
-    h += mix
     return value, gradient, np.triu(h) + np.triu(h, 1).T
 
 

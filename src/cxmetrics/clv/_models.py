@@ -1351,7 +1351,7 @@ class _BetaGeoFamily(TransactionModel):
         def objective(log_params: np.ndarray) -> float:
             params = np.exp(log_params)
             with np.errstate(all="ignore"):
-                loglik = float(np.einsum("i,i->", d.count, lik.betageo_loglik(params, d, self._dropouts_at_start)))
+                loglik = lik.betageo_total(params, d, self._dropouts_at_start)
             value = -loglik / d.customers + penalizer * float(params @ params)
             return value if np.isfinite(value) else np.inf
 
@@ -1369,6 +1369,9 @@ class _BetaGeoFamily(TransactionModel):
 
     def _loglik(self, params: np.ndarray, d: lik.Triples) -> np.ndarray:
         return lik.betageo_loglik(params, d, self._dropouts_at_start)
+
+    def _total_loglik(self, params: np.ndarray) -> float:
+        return lik.betageo_total(params, self._triples(), self._dropouts_at_start)
 
     def _derivatives(self, params: np.ndarray, hessian: bool) -> tuple[float, np.ndarray, np.ndarray | None]:
         return lik.betageo_derivatives(params, self._triples(), self._dropouts_at_start, hessian)
