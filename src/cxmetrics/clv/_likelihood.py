@@ -147,7 +147,7 @@ def betageo_loglik(params: np.ndarray, d: Triples, k: int) -> np.ndarray:
 def betageo_total(params: np.ndarray, d: Triples, k: int) -> float:
     """Count-weighted total log-likelihood (BG/NBD for k=0, MBG/NBD for k=1): the value of
     :func:`betageo_derivatives` without its derivatives."""
-    return _betageo(params, d, k, 0)[0]
+    return _betageo_dropout(params, d, k, 0)[0]
 
 
 def betageo_derivatives(params: np.ndarray, d: Triples, k: int,
@@ -155,33 +155,68 @@ def betageo_derivatives(params: np.ndarray, d: Triples, k: int,
     """Count-weighted total log-likelihood, its gradient and (optionally) Hessian in (r, alpha, a, b).
 
     Per triple the log-likelihood is A1 + log(e^A2 + e^A3) (FHL 2005a eq. 6, in logs)
-    = A1 + A2 + log(1 + e^z) with z = A3 - A2 = log(a / (b + n - 1)) - (r + x) log((alpha +
-    t_x) / (alpha + T)) (the beta-function ratio B(a + 1, b + n - 1) / B(a, b + n) is
-    a / (b + n - 1)). With w = e^z / (1 + e^z), the share of the "dropped out at t_x" term,
-    gradient = dA1 + dA2 + w dz and
-    Hessian = d2A1 + d2A2 + w d2z + w (1 - w) dz dz^T.
-    A1 and A2 depend on x alone, and the part of A2 that depends on T, -(r + x) log(alpha + T),
-    sums per distinct T (customers and their purchases per T, :attr:`Triples.age_sums`); only
-    z, w and the sums weighted by w need a pass over the distinct triples.
+    = A1 + A2 + log(1 + e^z), z = A3 - A2 = log(a / (b + n - 1)) - (r + x) log((alpha +
+    t_x) / (alpha + T)): the beta-function ratio B(a + 1, b + n - 1) / B(a, b + n) is
+    a / (b + n - 1). See :func:`_betageo_mixture` for the derivatives.
     """
-    value, gradient, curvature = _betageo(params, d, k, 2 if hessian else 1)
+    value, gradient, curvature = _betageo_dropout(params, d, k, 2 if hessian else 1)
     assert gradient is not None
     return value, gradient, curvature
 
 
-def _betageo(params: np.ndarray, d: Triples, k: int,
-             order: int) -> tuple[float, np.ndarray | None, np.ndarray | None]:
+def _betageo_dropout(params: np.ndarray, d: Triples, k: int,
+                     order: int) -> tuple[float, np.ndarray | None, np.ndarray | None]:
+    """:func:`_betageo_mixture` with the dropout parts in (a, b): A2 = log B(a, b + n) -
+    log B(a, b) and z = log a - log(b + n - 1), n = x + k, for each distinct x."""
     sp = _special()
     r, alpha, a, b = params
-    x = d.x_values
-    n = x + k
+    n = d.x_values + k
     dead = n >= 1
+    before = np.where(dead, b + n - 1, 1.0)
+    with np.errstate(divide="ignore"):
+        z_x = np.where(dead, np.log(a) - np.log(before), -np.inf)
+    a2_x = sp.betaln(a, b + n) - sp.betaln(a, b)
+    if order == 0:
+        return _betageo_mixture(r, alpha, d, a2_x, z_x, None, None, None, None)
+    psi_ab, psi_abn = sp.digamma(a + b), sp.digamma(a + b + n)
+    step_b = np.where(dead, 1.0 / before, 0.0)
+    d_a2 = np.stack([psi_ab - psi_abn, sp.digamma(b + n) - psi_abn - sp.digamma(b) + psi_ab], axis=1)
+    d_z = np.stack([np.full(len(n), 1.0 / a), -step_b], axis=1)
+    if order == 1:
+        return _betageo_mixture(r, alpha, d, a2_x, z_x, d_a2, d_z, None, None)
+    tri_ab, tri_abn = sp.polygamma(1, a + b), sp.polygamma(1, a + b + n)
+    d2_a2 = np.empty((len(n), 2, 2))
+    d2_a2[:, 0, 0] = d2_a2[:, 0, 1] = d2_a2[:, 1, 0] = tri_ab - tri_abn
+    d2_a2[:, 1, 1] = sp.polygamma(1, b + n) - tri_abn - sp.polygamma(1, b) + tri_ab
+    d2_z = np.zeros((len(n), 2, 2))
+    d2_z[:, 0, 0] = -1.0 / a**2  # psi'(a + 1) - psi'(a)
+    d2_z[:, 1, 1] = step_b**2  # psi'(b + n - 1) - psi'(b + n)
+    return _betageo_mixture(r, alpha, d, a2_x, z_x, d_a2, d_z, d2_a2, d2_z)
+
+
+def _betageo_mixture(r: float, alpha: float, d: Triples, a2_x: np.ndarray, z_x: np.ndarray,
+                     d_a2: np.ndarray | None, d_z: np.ndarray | None, d2_a2: np.ndarray | None,
+                     d2_z: np.ndarray | None) -> tuple[float, np.ndarray | None, np.ndarray | None]:
+    """Total log-likelihood of the BG/NBD family, with its gradient (given ``d_a2``, ``d_z``)
+    and Hessian (given also ``d2_a2``, ``d2_z``) in (r, alpha) followed by the dropout
+    parameters theta.
+
+    Per triple, ll = A1 + A2 - (r + x) log(alpha + T) + log(1 + e^z) with
+    z = z_x - (r + x) log((alpha + t_x) / (alpha + T)); A1 = log Gamma(r + x) - log Gamma(r)
+    + r log alpha, and A2 = ``a2_x`` and z_x (``z_x``; -inf where the customer cannot have
+    dropped out) depend on x and theta alone (per distinct x, with their derivatives in theta
+    per x: (X, m) and (X, m, m)). With w = e^z / (1 + e^z), the share of the "dropped out at
+    t_x" term,
+    gradient = dA1 + dA2 + w dz and Hessian = d2A1 + d2A2 + w d2z + w (1 - w) dz dz^T.
+    The age term -(r + x) log(alpha + T) sums per distinct T (customers and their purchases
+    per T, :attr:`Triples.age_sums`); only z, w and the sums weighted by w pass over the
+    distinct triples.
+    """
+    sp = _special()
+    x = d.x_values
     per_x = d.x_counts
     per_T, purchases_T = d.age_sums
     total = float(per_x.sum())
-    before = np.where(dead, b + n - 1, 1.0)
-    with np.errstate(divide="ignore"):
-        z_x = np.where(dead, np.log(a) - np.log(before), -np.inf)  # A3 - A2 at t_x = T
     log_T = np.log(alpha + d.T_values)
     log_tx = np.log(alpha + d.t_x_values)
     gap = np.take(log_tx, d.t_x_index) - np.take(log_T, d.T_index)  # log((alpha + t_x) / (alpha + T)) <= 0
@@ -189,95 +224,75 @@ def _betageo(params: np.ndarray, d: Triples, k: int,
     z = np.take(z_x, d.x_index) - rx * gap
     small = np.exp(-np.abs(z))  # e^-|z|: log(1 + e^z) and w without overflow
     a1 = sp.gammaln(r + x) - sp.gammaln(r) + r * np.log(alpha)
-    a2_x = sp.betaln(a, b + n) - sp.betaln(a, b)
     value = (_dot(per_x, a1 + a2_x) - _dot(log_T, r * per_T + purchases_T)
              + _dot(d.count, np.maximum(z, 0.0) + np.log1p(small)))
-    if order == 0:
+    if d_a2 is None or d_z is None:
         return value, None, None
     w = np.where(z >= 0, 1.0, small) / (1.0 + small)
     c_w = d.count * w
     inv_T = 1.0 / (alpha + d.T_values)
     inv_tx = 1.0 / (alpha + d.t_x_values)
     inv_T_row, inv_tx_row = np.take(inv_T, d.T_index), np.take(inv_tx, d.t_x_index)
-    z_alpha = rx * (inv_tx_row - inv_T_row)  # -dz / dalpha
+    z_alpha = rx * (inv_tx_row - inv_T_row)  # -dz / dalpha; -dz / dr is gap
     w_x = np.bincount(d.x_index, weights=c_w, minlength=len(x))
-    step_b = np.where(dead, 1.0 / before, 0.0)  # -dz / db = psi(b + n) - psi(b + n - 1)
-    psi_ab, psi_abn = sp.digamma(a + b), sp.digamma(a + b + n)
-    a2_a = psi_ab - psi_abn
-    a2_b = sp.digamma(b + n) - psi_abn - sp.digamma(b) + psi_ab
-    w_total = float(w_x.sum())
-    gradient = np.array([
+    gradient = np.concatenate([[
         _dot(per_x, sp.digamma(r + x) - sp.digamma(r) + np.log(alpha)) - _dot(log_T, per_T) - _dot(c_w, gap),
         r / alpha * total - _dot(inv_T, r * per_T + purchases_T) - _dot(c_w, z_alpha),
-        _dot(per_x, a2_a) + w_total / a,
-        _dot(per_x, a2_b) - _dot(w_x, step_b),
-    ])
-    if order == 1:
+    ], per_x @ d_a2 + w_x @ d_z])
+    if d2_a2 is None or d2_z is None:
         return value, gradient, None
-    tri_ab, tri_abn = sp.polygamma(1, a + b), sp.polygamma(1, a + b + n)
-    h = np.zeros((4, 4))
+    size = 2 + d_z.shape[1]
+    h = np.zeros((size, size))
     h[0, 0] = _dot(per_x, sp.polygamma(1, r + x) - sp.polygamma(1, r))
     h[0, 1] = total / alpha - _dot(inv_T, per_T) - _dot(c_w, inv_tx_row - inv_T_row)
     h[1, 1] = (-r / alpha**2 * total + _dot(inv_T**2, r * per_T + purchases_T)
                + float(np.einsum("i,i,i->", c_w, z_alpha, inv_tx_row + inv_T_row)))
-    h[2, 2] = _dot(per_x, tri_ab - tri_abn) + w_total * (sp.polygamma(1, a + 1) - sp.polygamma(1, a))
-    h[2, 3] = _dot(per_x, tri_ab - tri_abn)
-    h[3, 3] = _dot(per_x, sp.polygamma(1, b + n) - tri_abn - sp.polygamma(1, b) + tri_ab) + _dot(w_x, step_b**2)
-    # the mixing term w (1 - w) dz dz^T, dz = (-gap, -z_alpha, 1 / a, -step_b) in (r, alpha, a, b)
+    # the mixing term w (1 - w) dz dz^T with dz = (-gap, -z_alpha, d_z)
     u = c_w * (1.0 - w)
-    u_x = np.bincount(d.x_index, weights=u, minlength=len(x))
     u_gap, u_alpha = u * gap, u * z_alpha
-    u_gap_x = np.bincount(d.x_index, weights=u_gap, minlength=len(x))
-    u_alpha_x = np.bincount(d.x_index, weights=u_alpha, minlength=len(x))
-    s_gap, s_alpha, s_u = float(u_gap_x.sum()), float(u_alpha_x.sum()), float(u_x.sum())
-    h += np.array([
-        [_dot(u_gap, gap), _dot(u_gap, z_alpha), -s_gap / a, _dot(u_gap_x, step_b)],
-        [0.0, _dot(u_alpha, z_alpha), -s_alpha / a, _dot(u_alpha_x, step_b)],
-        [0.0, 0.0, s_u / a**2, -_dot(u_x, step_b) / a],
-        [0.0, 0.0, 0.0, _dot(u_x, step_b**2)],
-    ])
+    u_x = np.bincount(d.x_index, weights=u, minlength=len(x))
+    h[0, 0] += _dot(u_gap, gap)
+    h[0, 1] += _dot(u_gap, z_alpha)
+    h[1, 1] += _dot(u_alpha, z_alpha)
+    h[0, 2:] = -(np.bincount(d.x_index, weights=u_gap, minlength=len(x)) @ d_z)
+    h[1, 2:] = -(np.bincount(d.x_index, weights=u_alpha, minlength=len(x)) @ d_z)
+    h[2:, 2:] = (np.tensordot(per_x, d2_a2, axes=1) + np.tensordot(w_x, d2_z, axes=1)
+                 + (d_z * u_x[:, None]).T @ d_z)
     return value, gradient, np.triu(h) + np.triu(h, 1).T
 
 
-def betageo_limit(phi: np.ndarray, d: Triples, k: int) -> tuple[float, np.ndarray]:
+def betageo_limit(phi: np.ndarray, d: Triples, k: int,
+                  hessian: bool = False) -> tuple[float, np.ndarray, np.ndarray | None]:
     """BG/NBD (k=0) or MBG/NBD (k=1) log-likelihood in the limit a, b -> inf with
-    a / (a + b) = p fixed (every customer drops out with probability p at each chance; p = 0:
-    nobody drops out), and its gradient in (r, alpha, p).
+    a / (a + b) = p fixed (every customer drops out with probability p at each chance), and
+    its gradient and (optionally) Hessian in ``phi`` = (r, alpha, p); ``phi`` = (r, alpha):
+    p = 0, nobody drops out (the NBD).
 
     The beta-function ratios of FHL (2005a) eq. 6 become B(a, b + n) / B(a, b) -> (1 - p)^n and
     B(a + 1, b + n - 1) / B(a, b) -> p (1 - p)^(n - 1), n = x + k; written in that form, without
-    the cancellation of log-beta functions at huge arguments.
+    the cancellation of log-beta functions at huge arguments: A2 = n log(1 - p) and
+    z = log(p / (1 - p)) in :func:`_betageo_mixture`.
     """
-    sp = _special()
-    r, alpha, p = phi
-    x = d.x_values
-    n = x + k
-    ix = d.x_index
-    c = d.count
-    dead = (n >= 1) & (p > 0)
-    a1 = sp.gammaln(r + x) - sp.gammaln(r) + r * np.log(alpha)
-    log_T = np.log(alpha + d.T_values)[d.T_index]
-    log_tx = np.log(alpha + d.t_x_values)[d.t_x_index]
-    rx = (r + x)[ix]
-    keep = np.log1p(-p)
-    with np.errstate(divide="ignore"):
-        a2 = (n * keep)[ix] - rx * log_T
-        a3 = np.where(dead, np.log(p) + (np.maximum(n, 1) - 1) * keep, -np.inf)[ix] - rx * log_tx
-    both = np.logaddexp(a2, a3)
-    value = _dot(c, a1[ix] + both)
-    w3 = np.exp(a3 - both)
-    c3 = c * w3
-    c2 = c - c3
-    per_x = np.bincount(ix, weights=c, minlength=len(x))
-    per_x3 = np.bincount(ix, weights=c3, minlength=len(x))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        d3_p = np.where(dead, 1.0 / p - (n - 1) / (1.0 - p), 0.0)
-    gradient = np.array([
-        _dot(per_x, sp.digamma(r + x) - sp.digamma(r) + np.log(alpha)) - _dot(c2, log_T) - _dot(c3, log_tx),
-        r / alpha * c.sum() - _dot(c2, rx / (alpha + d.T)) - _dot(c3, rx / (alpha + d.t_x)),
-        _dot(per_x - per_x3, -n / (1.0 - p)) + _dot(per_x3, d3_p),
-    ])
-    return value, gradient
+    r, alpha = phi[0], phi[1]
+    n = d.x_values + k
+    if len(phi) == 2:
+        value, gradient, curvature = _betageo_mixture(
+            r, alpha, d, np.zeros(len(n)), np.full(len(n), -np.inf), np.zeros((len(n), 0)),
+            np.zeros((len(n), 0)), np.zeros((len(n), 0, 0)) if hessian else None,
+            np.zeros((len(n), 0, 0)) if hessian else None)
+        assert gradient is not None
+        return value, gradient, curvature
+    p = phi[2]
+    dead = n >= 1
+    z_x = np.where(dead, np.log(p) - np.log1p(-p), -np.inf)
+    d_a2 = (-n / (1.0 - p))[:, None]
+    d_z = np.where(dead, 1.0 / (p * (1.0 - p)), 0.0)[:, None]
+    second = (np.stack([(-n / (1.0 - p) ** 2)[:, None]], axis=1),
+              np.stack([np.where(dead, (2.0 * p - 1.0) / (p * (1.0 - p)) ** 2, 0.0)[:, None]], axis=1))
+    value, gradient, curvature = _betageo_mixture(r, alpha, d, n * np.log1p(-p), z_x, d_a2, d_z,
+                                                  *(second if hessian else (None, None)))
+    assert gradient is not None
+    return value, gradient, curvature
 
 
 def betageo_p_alive(params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray, k: int) -> np.ndarray:

@@ -805,24 +805,15 @@ def _dropout_limit_supremum(d: lik.Triples, k: int, start: np.ndarray, common: b
     """Maximum of the BG/NBD-type limit :func:`lik.betageo_limit` over (r, alpha, p) from
     ``start`` (``common``: one dropout probability p for everybody), or over (r, alpha) at
     p = 0 (nobody drops out: the NBD, also the no-dropout limit of Pareto/NBD), by Newton's
-    method (:func:`_ridges.maximise_limit`; the Hessian by central differences of the exact
-    gradient). None when that does not converge."""
-    free = 3 if common else 2
-
-    def gradient_at(params: np.ndarray) -> tuple[float, np.ndarray]:
-        value, gradient = lik.betageo_limit(np.append(params, 0.0)[:3], d, k)
-        return value, gradient[:free]
+    method with the exact Hessian (:func:`_ridges.maximise_limit`). None when that does not
+    converge."""
 
     def derivatives(params: np.ndarray) -> tuple[float, np.ndarray, np.ndarray, float]:
-        value, gradient = gradient_at(params)
-        hessian = np.empty((free, free))
-        for j in range(free):
-            step = 1e-5 * params[j]
-            moved = np.eye(free)[j] * step
-            hessian[:, j] = (gradient_at(params + moved)[1] - gradient_at(params - moved)[1]) / (2 * step)
-        return value, gradient, (hessian + hessian.T) / 2.0, 0.0
+        value, gradient, hessian = lik.betageo_limit(params, d, k, hessian=True)
+        assert hessian is not None
+        return value, gradient, hessian, 0.0
 
-    limit = _ridges.maximise_limit(derivatives, start[:free], d.customers)
+    limit = _ridges.maximise_limit(derivatives, start[:3 if common else 2], d.customers)
     return limit.loglik if limit.converged else None
 
 
