@@ -38,24 +38,29 @@ def _dot(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.einsum("i,i->", a, b))
 
 
-def factorize(values: np.ndarray, sort: bool = True) -> tuple[np.ndarray, np.ndarray]:
+def factorize(values: np.ndarray, sort: bool = True, span: int = 4) -> tuple[np.ndarray, np.ndarray]:
     """Distinct values (sorted unless ``sort=False``) and each value's index among them.
 
-    Whole numbers in a range at most four times the length (purchase counts, combined codes)
-    are indexed directly by position, with no hashing or sorting. Other values go through
+    Whole numbers in a range at most ``span`` times the length (purchase counts, combined
+    codes) are indexed directly by position, with no hashing or sorting (and come out sorted);
+    the tables cost one byte and four per number in the range. Other values go through
     pandas' hash table, and only the distinct values are sorted: linear in the number of
     customers, where ``np.unique`` sorts them all.
     """
     import pandas as pd
 
     values = np.asarray(values)
-    if len(values) and values.dtype.kind in "fiu" and values.min() >= 0 and values.max() <= 4 * len(values):
-        whole = values.astype(np.int64)
+    if len(values) and values.dtype.kind in "fiu" and values.min() >= 0 and values.max() <= span * len(values):
+        whole = values.astype(np.int64, copy=False)
         if values.dtype.kind != "f" or (whole == values).all():
             present = np.zeros(int(whole.max()) + 1, dtype=bool)
             present[whole] = True
-            position = np.cumsum(present, dtype=np.int64 if len(present) > 2**31 - 1 else np.int32) - 1
-            return np.flatnonzero(present).astype(values.dtype), position[whole].astype(np.int64)
+            distinct = np.flatnonzero(present)
+            # each value's position among the distinct ones, by a table written only where a
+            # value occurs (a cumulative sum over the whole range costs more)
+            position = np.empty(len(present), dtype=np.int32 if len(distinct) < 2**31 else np.int64)
+            position[distinct] = np.arange(len(distinct), dtype=position.dtype)
+            return distinct.astype(values.dtype), position[whole].astype(np.int64)
     codes, distinct = pd.factorize(values, sort=sort)
     return np.asarray(distinct), codes.astype(np.int64)
 

@@ -417,6 +417,14 @@ class _Model:
         where the model has it in closed form."""
         return None
 
+    def _check_ridge(self, index: int, params: np.ndarray, reach: float) -> bool:
+        """Whether ridge ``index`` is checked although the estimates it moves look well
+        determined (relative standard errors at most :data:`RIDGE_SPREAD`): the quadratic
+        approximation cannot see a likelihood that levels off towards the boundary above
+        ``reach`` (the log-likelihood at the interval's ends), so models whose boundary limits
+        are cheap to fit check them always."""
+        return False
+
     def _on_ridge(self, params: np.ndarray) -> bool:
         """Whether Newton should stop here and leave the rest to :meth:`_past_ridge` (far out
         along a ridge whose limit the model fits in closed form)."""
@@ -546,7 +554,8 @@ class _Model:
                                  f"({ridge.meaning}); the estimates shown are a point far along that "
                                  f"ridge, where the model equals its limit")
                     continue
-                if converged and spread[involved].max() <= RIDGE_SPREAD:
+                if (converged and spread[involved].max() <= RIDGE_SPREAD
+                        and not self._check_ridge(position, params, loglik - z**2 / 2.0)):
                     continue  # well determined: the quadratic approximation already bounds it
                 direction = np.asarray(ridge.direction)
                 supremum = self._ridge_supremum(position, params)
@@ -709,7 +718,7 @@ class _Model:
     def __getstate__(self) -> dict[str, Any]:
         """Pickles keep the parameters and what predictions need, not the training data."""
         state = dict(self.__dict__)
-        for name in ("_data", "_spend", "_full", "_bootstrap_cache"):
+        for name in ("_data", "_spend", "_full", "_bootstrap_cache", "_limit_memo"):
             if name in state:
                 state[name] = None if name != "_bootstrap_cache" else {}
         return state
@@ -1350,13 +1359,35 @@ class _BetaGeoFamily(TransactionModel):
 
     def _ridge_supremum(self, index: int, params: np.ndarray) -> float | None:
         """Common dropout probability (a, b -> inf, a / (a + b) = p) or none at all (b -> inf):
-        :func:`_dropout_limit_supremum`."""
+        :func:`_dropout_limit_supremum` (remembered for the data and ``params``)."""
         direction = _ridges.RIDGES["betageo"][index].direction
         if direction[:2] != (0.0, 0.0):
             return None
-        r, alpha, a, b = params
-        return _dropout_limit_supremum(self._triples(), self._dropouts_at_start,
-                                       np.array([r, alpha, a / (a + b)]), common=direction[2] != 0.0)
+        d = self._triples()
+        memo = self.__dict__.get("_limit_memo")
+        if memo is None or memo[0] is not d or memo[1] != params.tobytes():
+            memo = (d, params.tobytes(), {})
+            self._limit_memo = memo
+        if index not in memo[2]:
+            r, alpha, a, b = params
+            memo[2][index] = _dropout_limit_supremum(d, self._dropouts_at_start, np.array([r, alpha, a / (a + b)]),
+                                                     common=direction[2] != 0.0)
+        return memo[2][index]
+
+    def _check_ridge(self, index: int, params: np.ndarray, reach: float) -> bool:
+        """The dropout ridges always: a few Newton passes fit their limits. On a grocery panel of
+        200,000 households the MBG/NBD maximum (a = 1.3, relative standard error 0.7) is within
+        1 of the common-dropout limit, so its interval is unbounded above. No dropout at all is
+        the common-dropout limit at p = 0, checked only where that limit's maximum reaches."""
+        ridges = _ridges.RIDGES["betageo"]
+        direction = ridges[index].direction
+        if direction[:2] != (0.0, 0.0):
+            return False
+        if direction[2] != 0.0:
+            return True
+        common = next(i for i, ridge in enumerate(ridges) if ridge.direction == (0.0, 0.0, 1.0, 1.0))
+        supremum = self._ridge_supremum(common, params)
+        return supremum is None or supremum > reach
 
     def _loglik(self, params: np.ndarray, d: lik.Triples) -> np.ndarray:
         return lik.betageo_loglik(params, d, self._dropouts_at_start)
@@ -1829,16 +1860,21 @@ def _spend_arrays(data: Any, frequency: Any, monetary: Any) -> tuple[np.ndarray,
 def _distinct(x: np.ndarray, t_x: np.ndarray, big_t: np.ndarray,
               weight: np.ndarray) -> tuple[lik.Triples, np.ndarray]:
     """Collapse rows (customers, or triples with counts ``weight``) to distinct triples with
-    counts, and each row's triple."""
+    counts, and each row's triple (triples ordered by their x, t_x and T codes)."""
     x_values, x_index = lik.factorize(x)
     t_values, t_index = lik.factorize(t_x)
     T_values, T_index = lik.factorize(big_t)
-    # (x, T) first, then with t_x: both codes stay in a small range, indexed without hashing
-    pair_values, pair_index = lik.factorize(x_index * len(T_values) + T_index, sort=False)
-    distinct, inverse = lik.factorize(pair_index * len(t_values) + t_index, sort=False)
+    # x paired with the coordinate of more distinct values first, then the other: both codes
+    # stay in a small range (for the triples' about 16 times the rows or less on real panels),
+    # indexed without hashing
+    (first, first_index), (second, second_index) = sorted(
+        [(t_values, t_index), (T_values, T_index)], key=lambda pair: -len(pair[0]))
+    pair_values, pair_index = lik.factorize(x_index * len(first) + first_index, sort=False)
+    distinct, inverse = lik.factorize(pair_index * len(second) + second_index, sort=False, span=16)
     count = np.bincount(inverse, weights=weight, minlength=len(distinct))
-    pair, t_code = pair_values[distinct // len(t_values)], distinct % len(t_values)
-    x_code, T_code = pair // len(T_values), pair % len(T_values)
+    pair, second_code = pair_values[distinct // len(second)], distinct % len(second)
+    x_code, first_code = pair // len(first), pair % len(first)
+    t_code, T_code = (first_code, second_code) if first is t_values else (second_code, first_code)
     triples = lik.Triples(x_values[x_code], t_values[t_code], T_values[T_code], count,
                           x_values, x_code, t_values, t_code, T_values, T_code)
     return triples, inverse
