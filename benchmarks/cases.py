@@ -427,9 +427,9 @@ COMPARISONS = [
     ("clv Pareto/NBD fit", "cxmetrics.ParetoNBD", "lifetimes ParetoNBD", 1 / 100),
     ("clv BG/NBD fit, daily", "cxmetrics.BetaGeo[daily]", "lifetimes BetaGeo[daily]", 1 / 50),
     ("clv Pareto/NBD fit, daily", "cxmetrics.ParetoNBD[daily]", "lifetimes ParetoNBD[daily]", 1 / 100),
-    ("clv BG/NBD fit, grocery", "cxmetrics.BetaGeo[grocery]", "lifetimes BetaGeo[grocery]", 1.0),
+    ("clv BG/NBD fit, grocery", "cxmetrics.BetaGeo[grocery]", "lifetimes BetaGeo[grocery]", 1 / 50),
     ("clv MBG/NBD fit, grocery", "cxmetrics.ModifiedBetaGeo[grocery]", "lifetimes ModifiedBetaGeo[grocery]",
-     1.0),
+     1 / 50),
     ("clv Pareto/NBD fit, grocery", "cxmetrics.ParetoNBD[grocery]", "lifetimes ParetoNBD[grocery]", 1.0),
     ("drivers relative weights, 20", "cxmetrics.key_drivers[rw 20]", "statsmodels OLS[20]", 1.0),
     ("drivers shapley, 12", "cxmetrics.key_drivers[shapley 12]", "pingouin relimp[12]", 1.0),
@@ -440,7 +440,8 @@ COMPARISONS = [
 
 #: comparisons run at their own sizes whatever --sizes says (the data set has a fixed shape)
 CASE_SIZES = {"clv BG/NBD fit, daily": [20_000, 200_000], "clv Pareto/NBD fit, daily": [20_000, 200_000],
-              "clv BG/NBD fit, grocery": [2_500], "clv MBG/NBD fit, grocery": [2_500],
+              "clv BG/NBD fit, grocery": [2_500, 20_000, 200_000],
+              "clv MBG/NBD fit, grocery": [2_500, 20_000, 200_000],
               "clv Pareto/NBD fit, grocery": [2_500]}
 #: the size every case runs at under --smoke
 SMOKE_SIZE = 300

@@ -18,6 +18,7 @@ is reported as skipped.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import json
 import os
@@ -114,7 +115,11 @@ def main() -> None:
     parser.add_argument("--smoke", action="store_true", help="every case once at its smallest size")
     args = parser.parse_args()
     if args.worker:
-        print(json.dumps(worker(args.worker, args.size, args.repeat)))
+        # a baseline that prints (lifetimes reports a failed optimisation on stdout) must not
+        # garble the one line of results
+        with contextlib.redirect_stdout(sys.stderr):
+            result = worker(args.worker, args.size, args.repeat)
+        print(json.dumps(result))
         return
     if args.smoke:
         smoke(args.only)
