@@ -50,7 +50,8 @@ def factorize(values: np.ndarray, sort: bool = True, span: int = 4) -> tuple[np.
     import pandas as pd
 
     values = np.asarray(values)
-    if len(values) and values.dtype.kind in "fiu" and values.min() >= 0 and values.max() <= span * len(values):
+    if (len(values) and values.dtype.kind in "fiu" and values.min() >= 0
+            and values.max() <= span * len(values)):
         whole = values.astype(np.int64, copy=False)
         if values.dtype.kind != "f" or (whole == values).all():
             present = np.zeros(int(whole.max()) + 1, dtype=bool)
@@ -223,35 +224,46 @@ def _betageo_mixture(r: float, alpha: float, d: Triples, a2_x: np.ndarray, z_x: 
     per_T, purchases_T = d.age_sums
     total = float(per_x.sum())
     log_T = np.log(alpha + d.T_values)
-    log_tx = np.log(alpha + d.t_x_values)
-    gap = np.take(log_tx, d.t_x_index) - np.take(log_T, d.T_index)  # log((alpha + t_x) / (alpha + T)) <= 0
-    rx = r + d.x
-    z = np.take(z_x, d.x_index) - rx * gap
-    small = np.exp(-np.abs(z))  # e^-|z|: log(1 + e^z) and w without overflow
     a1 = sp.gammaln(r + x) - sp.gammaln(r) + r * np.log(alpha)
-    value = (_dot(per_x, a1 + a2_x) - _dot(log_T, r * per_T + purchases_T)
-             + _dot(d.count, np.maximum(z, 0.0) + np.log1p(small)))
+    value = _dot(per_x, a1 + a2_x) - _dot(log_T, r * per_T + purchases_T)
+    # nobody can have dropped out (the no-dropout limit): w = 0, the NBD, sums per x and T alone
+    mixed = bool(np.isfinite(z_x).any())
+    if mixed:
+        log_tx = np.log(alpha + d.t_x_values)
+        # log((alpha + t_x) / (alpha + T)) <= 0
+        gap = np.take(log_tx, d.t_x_index) - np.take(log_T, d.T_index)
+        rx = r + d.x
+        z = np.take(z_x, d.x_index) - rx * gap
+        small = np.exp(-np.abs(z))  # e^-|z|: log(1 + e^z) and w without overflow
+        value += _dot(d.count, np.maximum(z, 0.0) + np.log1p(small))
     if d_a2 is None or d_z is None:
         return value, None, None
-    w = np.where(z >= 0, 1.0, small) / (1.0 + small)
-    c_w = d.count * w
     inv_T = 1.0 / (alpha + d.T_values)
-    inv_tx = 1.0 / (alpha + d.t_x_values)
-    inv_T_row, inv_tx_row = np.take(inv_T, d.T_index), np.take(inv_tx, d.t_x_index)
-    z_alpha = rx * (inv_tx_row - inv_T_row)  # -dz / dalpha; -dz / dr is gap
-    w_x = np.bincount(d.x_index, weights=c_w, minlength=len(x))
     gradient = np.concatenate([[
-        _dot(per_x, sp.digamma(r + x) - sp.digamma(r) + np.log(alpha)) - _dot(log_T, per_T) - _dot(c_w, gap),
-        r / alpha * total - _dot(inv_T, r * per_T + purchases_T) - _dot(c_w, z_alpha),
-    ], per_x @ d_a2 + w_x @ d_z])
+        _dot(per_x, sp.digamma(r + x) - sp.digamma(r) + np.log(alpha)) - _dot(log_T, per_T),
+        r / alpha * total - _dot(inv_T, r * per_T + purchases_T),
+    ], per_x @ d_a2])
+    if mixed:
+        w = np.where(z >= 0, 1.0, small) / (1.0 + small)
+        c_w = d.count * w
+        inv_tx = 1.0 / (alpha + d.t_x_values)
+        inv_T_row, inv_tx_row = np.take(inv_T, d.T_index), np.take(inv_tx, d.t_x_index)
+        z_alpha = rx * (inv_tx_row - inv_T_row)  # -dz / dalpha; -dz / dr is gap
+        w_x = np.bincount(d.x_index, weights=c_w, minlength=len(x))
+        gradient[:2] -= [_dot(c_w, gap), _dot(c_w, z_alpha)]
+        gradient[2:] += w_x @ d_z
     if d2_a2 is None or d2_z is None:
         return value, gradient, None
     size = 2 + d_z.shape[1]
     h = np.zeros((size, size))
     h[0, 0] = _dot(per_x, sp.polygamma(1, r + x) - sp.polygamma(1, r))
-    h[0, 1] = total / alpha - _dot(inv_T, per_T) - _dot(c_w, inv_tx_row - inv_T_row)
-    h[1, 1] = (-r / alpha**2 * total + _dot(inv_T**2, r * per_T + purchases_T)
-               + float(np.einsum("i,i,i->", c_w, z_alpha, inv_tx_row + inv_T_row)))
+    h[0, 1] = total / alpha - _dot(inv_T, per_T)
+    h[1, 1] = -r / alpha**2 * total + _dot(inv_T**2, r * per_T + purchases_T)
+    h[2:, 2:] = np.tensordot(per_x, d2_a2, axes=1)
+    if not mixed:
+        return value, gradient, np.triu(h) + np.triu(h, 1).T
+    h[0, 1] -= _dot(c_w, inv_tx_row - inv_T_row)
+    h[1, 1] += float(np.einsum("i,i,i->", c_w, z_alpha, inv_tx_row + inv_T_row))
     # the mixing term w (1 - w) dz dz^T with dz = (-gap, -z_alpha, d_z)
     u = c_w * (1.0 - w)
     u_gap, u_alpha = u * gap, u * z_alpha
@@ -261,8 +273,7 @@ def _betageo_mixture(r: float, alpha: float, d: Triples, a2_x: np.ndarray, z_x: 
     h[1, 1] += _dot(u_alpha, z_alpha)
     h[0, 2:] = -(np.bincount(d.x_index, weights=u_gap, minlength=len(x)) @ d_z)
     h[1, 2:] = -(np.bincount(d.x_index, weights=u_alpha, minlength=len(x)) @ d_z)
-    h[2:, 2:] = (np.tensordot(per_x, d2_a2, axes=1) + np.tensordot(w_x, d2_z, axes=1)
-                 + (d_z * u_x[:, None]).T @ d_z)
+    h[2:, 2:] += np.tensordot(w_x, d2_z, axes=1) + (d_z * u_x[:, None]).T @ d_z
     return value, gradient, np.triu(h) + np.triu(h, 1).T
 
 

@@ -1364,15 +1364,16 @@ class _BetaGeoFamily(TransactionModel):
         if direction[:2] != (0.0, 0.0):
             return None
         d = self._triples()
-        memo = self.__dict__.get("_limit_memo")
+        memo: tuple[lik.Triples, bytes, dict[int, float | None]] | None = self.__dict__.get("_limit_memo")
         if memo is None or memo[0] is not d or memo[1] != params.tobytes():
             memo = (d, params.tobytes(), {})
-            self._limit_memo = memo
-        if index not in memo[2]:
+            self.__dict__["_limit_memo"] = memo
+        found = memo[2]
+        if index not in found:
             r, alpha, a, b = params
-            memo[2][index] = _dropout_limit_supremum(d, self._dropouts_at_start, np.array([r, alpha, a / (a + b)]),
-                                                     common=direction[2] != 0.0)
-        return memo[2][index]
+            start = np.array([r, alpha, a / (a + b)])
+            found[index] = _dropout_limit_supremum(d, self._dropouts_at_start, start, common=direction[2] != 0.0)
+        return found[index]
 
     def _check_ridge(self, index: int, params: np.ndarray, reach: float) -> bool:
         """The dropout ridges always: a few Newton passes fit their limits. On a grocery panel of
