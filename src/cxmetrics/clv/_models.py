@@ -1372,7 +1372,8 @@ class _BetaGeoFamily(TransactionModel):
         if index not in found:
             r, alpha, a, b = params
             start = np.array([r, alpha, a / (a + b)])
-            found[index] = _dropout_limit_supremum(d, self._dropouts_at_start, start, common=direction[2] != 0.0)
+            common = direction[2] != 0.0
+            found[index] = _dropout_limit_supremum(d, self._dropouts_at_start, start, common=common)
         return found[index]
 
     def _check_ridge(self, index: int, params: np.ndarray, reach: float) -> bool:
