@@ -214,3 +214,35 @@ def test_grocery_fit_at_least_every_start(model: type) -> None:
                 continue
     assert others
     assert ours >= max(others) - 1e-9 * abs(ours)
+
+
+@pytest.mark.parametrize(("model", "k"), [(cx.BetaGeo, 0), (cx.ModifiedBetaGeo, 1)])
+@pytest.mark.parametrize("panel", ["cdnow-like", "large a, b", "grocery"])
+def test_finite_interval_only_where_the_limit_is_out_of_reach(panel: str, model: type, k: int) -> None:
+    # Whether the fit checks the common-dropout limit or skips it (a and b well determined), a
+    # finite upper bound for a and b must mean the limit's maximum (found here by Nelder-Mead on
+    # the independent formula, from the fit's purchase rates and mean dropout) is more than
+    # z^2 / 2 below the maximum, and an infinite one that it is within that reach.
+    x, t_x, big_t = {
+        "cdnow-like": clv_simulate.betageo(5000, 0.25, 4.0, 0.8, 2.5, T_low=27.0, T_high=39.0, seed=5),
+        "large a, b": clv_simulate.betageo(2000, 1.0, 5.0, 3.0, 20.0, T_low=20.0, T_high=50.0, seed=4),
+        "grocery": clv_simulate.grocery(1000, seed=3),
+    }[panel]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", errors.NotIdentifiedWarning)
+        fitted = model().fit(frequency=x, recency=t_x, T=big_t)
+    r, alpha, a, b = fitted._theta
+    d = _triples(x, t_x, big_t)
+
+    def negative(u: np.ndarray) -> float:
+        phi = np.array([np.exp(u[0]), np.exp(u[1]), 1 / (1 + np.exp(-u[2]))])
+        return -float(d.count @ _limit_rows(phi, d, k))
+
+    result = scipy.optimize.minimize(negative, np.array([np.log(r), np.log(alpha), np.log(a / b)]),
+                                     method="Nelder-Mead",
+                                     options={"maxfev": 1500, "xatol": 1e-9, "fatol": 1e-9})
+    gap = fitted.log_likelihood_ + result.fun
+    table = fitted.summary().set_index("parameter")
+    assert gap > 0
+    unbounded = bool(np.isinf(table.loc[["a", "b"], "ci_high"]).all())
+    assert unbounded == (gap < Z95**2 / 2), (gap, table.loc[["a", "b"], ["estimate", "ci_high"]])
