@@ -826,6 +826,15 @@ def _dropout_limit_supremum(d: lik.Triples, k: int, start: np.ndarray, common: b
     return limit.loglik if limit.converged else None
 
 
+def _relative_errors(hessian: np.ndarray, params: np.ndarray) -> np.ndarray:
+    """Standard errors of the log parameters from a log-likelihood's Hessian at a maximum
+    (inf for all where it is not negative definite there)."""
+    curvature = hessian * np.outer(params, params)
+    if not (np.isfinite(curvature).all() and np.linalg.eigvalsh((curvature + curvature.T) / 2.0).max() < 0):
+        return np.full(len(params), np.inf)
+    return np.sqrt(np.diag(np.linalg.inv(-curvature)))
+
+
 def _projected_covariance(hessian: np.ndarray, params: np.ndarray,
                           flat: Sequence[np.ndarray]) -> np.ndarray | None:
     """Inverse observed information (unpenalised), with flat ridge directions held fixed.
@@ -1325,7 +1334,7 @@ class _BetaGeoFamily(TransactionModel):
         if thinned is None:
             return start
         quick, optimum = self._quick_fit(thinned, start, penalizer)
-        if optimum is not None and self._judge(optimum, thinned.customers, penalizer)[1][2:].max() > 1.0:
+        if optimum is not None and _relative_errors(optimum.hessian, optimum.params)[2:].max() > 1.0:
             # The thinning does not pin a + b down (its log a and log b uncertain by more than a
             # factor e): its estimates may lie far out along the flat ridge a, b -> inf, where the
             # full likelihood is not concave and Newton cannot move. Keep its purchase rates and
