@@ -237,11 +237,11 @@ def _fit(ratings: _data.Ratings, rows: np.ndarray, method: str, binary: bool, mi
     if binary:
         logistic = imp.logistic_importance(matrix[:, :-1], matrix[:, -1], w)
         if logistic.separating:
-            named = [ratings.drivers[j] for j in logistic.separating]
+            separating = [ratings.drivers[j] for j in logistic.separating]
             raise DesignError(f"{label}: the 0/1 outcome {ratings.outcome!r} is (quasi-)perfectly separated "
-                              f"by {named}: some responses are predicted with probability 0 or 1 and the "
-                              f"logistic coefficients have no finite maximum; merge sparse rating levels of "
-                              f"these drivers, drop one, or use method='correlation'")
+                              f"by {separating}: some responses are predicted with probability 0 or 1 "
+                              f"and the logistic coefficients have no finite maximum; merge sparse rating "
+                              f"levels of these drivers, drop one, or use method='correlation'")
         importance = {"relative_weights": logistic.relative_weights, "correlation": moments.rxy**2,
                       "beta": logistic.betas**2}[method]
         return _Fit(importance, logistic.betas, logistic.p_values, moments.rxy, logistic.r_squared,
