@@ -37,12 +37,16 @@ def precision_recall(path: Path) -> dict[str, tuple[float, float, int]]:
     return out
 
 
+def used_aspects(part: pd.DataFrame) -> set[str]:
+    return {a for text in part["aspects"] if text for a in text.split("|")}
+
+
 def test_the_evaluation_set_is_what_the_docs_say():
     table = pd.read_csv(DATA / "aspect_clauses.csv", keep_default_na=False)
     assert len(table) >= 500 and table["domain"].nunique() >= 3
     for domain, part in table.groupby("domain"):
         allowed = set(aspect_lexicon(str(domain)))
-        used = {a for text in part["aspects"] if text for a in text.split("|")}
+        used = used_aspects(part)
         assert used <= allowed, (domain, used - allowed)
         assert (part["aspects"] == "").sum() >= 10  # clauses naming no aspect: the traps
 
@@ -57,6 +61,80 @@ def test_precision_and_recall_per_domain(domain):
 def test_precision_on_clauses_written_after_the_lexicon(domain):
     precision, _, _ = precision_recall(DATA / "aspect_clauses_fresh.csv")[domain]
     assert precision >= 0.90
+
+
+def test_the_unseen_set_is_what_the_docs_say():
+    table = pd.read_csv(DATA / "aspect_clauses_unseen.csv", keep_default_na=False)
+    older = set(pd.read_csv(DATA / "aspect_clauses.csv", keep_default_na=False)["clause"])
+    older |= set(pd.read_csv(DATA / "aspect_clauses_fresh.csv", keep_default_na=False)["clause"])
+    assert len(table) >= 240 and not table["clause"].duplicated().any()
+    assert not set(table["clause"]) & older  # none repeats a development or fresh clause
+    for domain, part in table.groupby("domain"):
+        assert len(part) >= 60
+        assert used_aspects(part) <= set(aspect_lexicon(str(domain)))
+        assert (part["aspects"] == "").sum() >= len(part) // 9  # about one in eight names nothing
+
+
+@pytest.mark.parametrize("domain", ["food_delivery", "ecommerce", "hotel", "service"])
+def test_precision_and_recall_on_unseen_clauses(domain):
+    # First reading, before the second pass of general vocabulary: recall 0.68-0.74 per domain
+    # (docs/guide/feedback.md); the bound asserted is below it, not the later reading.
+    precision, recall, labelled = precision_recall(DATA / "aspect_clauses_unseen.csv")[domain]
+    assert labelled >= 60 and precision >= 0.90 and recall >= 0.65
+
+
+def test_the_guide_tables_are_what_the_code_gives():
+    guide = (Path(__file__).parent.parent / "docs" / "guide" / "feedback.md").read_text(encoding="utf-8")
+    rows = {}
+    for line in guide.splitlines():
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        if len(cells) == 10 and cells[0] in ("food_delivery", "ecommerce", "hotel", "service"):
+            rows.setdefault(cells[0], cells)  # the first such row is the by-domain table
+    assert len(rows) == 4
+    dev = precision_recall(DATA / "aspect_clauses.csv")
+    fresh = precision_recall(DATA / "aspect_clauses_fresh.csv")
+    unseen = precision_recall(DATA / "aspect_clauses_unseen.csv")
+    for domain, cells in rows.items():
+        assert cells[4:6] == [f"{dev[domain][0]:.2f}", f"{dev[domain][1]:.2f}"]
+        assert cells[3 + 4] == f"{fresh[domain][0]:.2f}, {fresh[domain][1]:.2f}"
+        assert cells[3 + 6] == f"{unseen[domain][0]:.2f}, {unseen[domain][1]:.2f}"
+
+
+@pytest.mark.parametrize(
+    ("clause", "domain", "aspect"),
+    [
+        ("晚上十一点才到酒店", "hotel", "speed"),
+        ("第二次入住了", "hotel", "service"),
+        ("提前入住也给安排了", "hotel", "speed"),
+        ("等候区的椅子不够坐", "service", "speed"),
+        ("跨行转账要收手续费", "service", "app"),
+        ("高峰期网络延迟很高", "service", "speed"),
+        ("下单的时候备注了不要葱", "food_delivery", "service"),
+        ("用了一天感觉还可以", "ecommerce", "speed"),
+        ("找不到插座", "hotel", "location"),
+        ("早餐要早点去", "hotel", "speed"),
+        ("买的是黑色的", "ecommerce", "appearance"),
+    ],
+)
+def test_words_out_of_context_name_nothing(clause, domain, aspect):
+    assert aspect not in named(clause, domain)
+
+
+@pytest.mark.parametrize(
+    ("clause", "domain", "aspect"),
+    [
+        ("备注了不要辣还是放了", "food_delivery", "service"),
+        ("送来的饭还是热乎的", "food_delivery", "taste"),
+        ("只给了两块排骨", "food_delivery", "portion"),
+        ("快递直接扔在门口了", "ecommerce", "delivery"),
+        ("客房一股烟臭味", "hotel", "environment"),
+        ("前台板着脸", "hotel", "attitude"),
+        ("办张卡用了一下午", "service", "speed"),
+        ("离景区走路十分钟", "hotel", "location"),
+    ],
+)
+def test_mined_and_general_vocabulary_is_found(clause, domain, aspect):
+    assert aspect in named(clause, domain)
 
 
 @pytest.mark.parametrize("domain", ["general", "food_delivery", "ecommerce"])
