@@ -110,9 +110,9 @@ def test_the_guide_tables_are_what_the_code_gives():
         ("跨行转账要收手续费", "service", "app"),
         ("高峰期网络延迟很高", "service", "speed"),
         ("下单的时候备注了不要葱", "food_delivery", "service"),
-        ("用了一天感觉还可以", "ecommerce", "speed"),
-        ("找不到插座", "hotel", "location"),
-        ("早餐要早点去", "hotel", "speed"),
+        ("才用了一天还不好评价", "ecommerce", "speed"),
+        ("房间里找不到电视遥控器", "hotel", "location"),
+        ("早餐最好早点去吃", "hotel", "speed"),
         ("买的是黑色的", "ecommerce", "appearance"),
     ],
 )
