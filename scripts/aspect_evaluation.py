@@ -11,6 +11,7 @@ Run from the repository root::
 
     python scripts/aspect_evaluation.py                    # the lexicons as they are
     python scripts/aspect_evaluation.py --at 9c88b47       # unseen set, first reading
+    python scripts/aspect_evaluation.py --at 48cba25       # blind set, first reading
     python scripts/aspect_evaluation.py --docs             # the two tables of the guide
 """
 
@@ -99,11 +100,11 @@ def pair(row: Any) -> str:
 
 def docs_tables() -> None:
     """The guide's tables: by domain (development, and each later set at its first reading and
-    now), and by aspect (development now beside the unseen set's first reading)."""
+    now), and by aspect (development now beside the unseen and blind sets' first readings)."""
     now = lexicons_at(None)
     dev, dev_aspects = counts(read("dev"), now)
     columns = {}
-    for name in ("fresh", "unseen"):
+    for name in ("fresh", "unseen", "blind"):
         columns[f"{name}: first reading"] = counts(read(name), lexicons_at(FIRST_READING[name]))[0]
         columns[f"{name}: now"] = counts(read(name), now)[0]
     print("| domain | clauses | labelled | found | precision | recall | " + " | ".join(columns) + " |")
@@ -113,17 +114,21 @@ def docs_tables() -> None:
         print(f"| {r.domain} | {r.clauses} | {r.labelled} | {r.found} | {ratio(r.tp, r.found)} "
               f"| {ratio(r.tp, r.labelled)} | " + " | ".join(cells) + " |")
     _, unseen_aspects = counts(read("unseen"), lexicons_at(FIRST_READING["unseen"]))
+    _, blind_aspects = counts(read("blind"), lexicons_at(FIRST_READING["blind"]))
     both = dev_aspects.merge(unseen_aspects, on=["domain", "aspect"], suffixes=("", "_u"))
+    both = both.merge(blind_aspects, on=["domain", "aspect"], suffixes=("", "_b"))
     print("\n| domain | aspect | labelled | found | precision | recall "
-          "| unseen, first reading: labelled | found | precision | recall |")
-    print("|---" * 10 + "|")
+          "| unseen, first reading: labelled | found | precision | recall "
+          "| blind, first reading: labelled | found | precision | recall |")
+    print("|---" * 14 + "|")
     last = None
     for r in both.itertuples():
         shown = r.domain if r.domain != last else ""
         last = r.domain
         print(f"| {shown} | {r.aspect} | {r.labelled} | {r.found} | {ratio(r.tp, r.found)} "
               f"| {ratio(r.tp, r.labelled)} | {r.labelled_u} | {r.found_u} | {ratio(r.tp_u, r.found_u)} "
-              f"| {ratio(r.tp_u, r.labelled_u)} |")
+              f"| {ratio(r.tp_u, r.labelled_u)} | {r.labelled_b} | {r.found_b} | {ratio(r.tp_b, r.found_b)} "
+              f"| {ratio(r.tp_b, r.labelled_b)} |")
 
 
 def main() -> None:
