@@ -80,7 +80,12 @@ _SPEED = Aspect(
         r"提前[^，]{0,3}(?:到|送|完成|办好|发货|发出)",
         r"(?:快|慢)[^，]{0,1}(?:送|到)",
     ),
-    exclude=(_SOON, r"快递", r"(?:很快|快速)(?:就)?(?:坏|没电|发烫)", r"(?:网速|网络)[^，]{0,2}(?:快|慢)"),
+    exclude=(
+        _SOON,
+        r"快递",
+        r"(?:很快|快速)(?:就)?(?:坏|没电|发烫)",
+        r"(?:网速|网络|wifi|无线)[^，]{0,2}(?:快|慢)",
+    ),
 )
 _QUALITY = Aspect(
     "质量",
@@ -318,7 +323,7 @@ SERVICE["price"] = _more(SERVICE["price"], _PRICE_EXTRA)
 # colloquial forms, measure words, parcel and transport words, queue and hold words). Every term
 # was checked on random corpus clauses it hits; ambiguous ones carry context.
 _DISH = (
-    r"(?:菜|饭|米饭|肉|汤|(?<![里外上下前后方表见对全正反场地页界侧])面|粥|饼|卷饼|煎饼|饺子|包子|馄饨|"
+    r"(?:菜|饭|米饭|肉|汤|(?<![里外上下前后方表见对全正反场地页界侧椒桌])面|粥|饼|卷饼|煎饼|饺子|包子|馄饨|"
     r"抄手|鸡|鸭|鱼|虾|排骨|牛肉|羊肉|猪肉|鸡肉|肥肉|瘦肉|肉丝|鸡腿|鸡翅|丸子|豆腐|土豆|土豆丝|茄子|"
     r"青菜|蔬菜|配菜|小菜|凉菜|米线|面条|拉面|炒饭|盖饭|拌饭|披萨|汉堡|薯条|饮料|奶茶|豆浆|油条|馅|"
     r"肘子|饭菜|菜品)(?!店|馆|盒|钱|量|卡|单|点|局|鸟|市场)"
@@ -359,7 +364,9 @@ _MINED: dict[str, dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]]] = {
                 _DISH + r"[^，送到骑]{0,4}?" + _BIG
                 + r"(?:硬|软|干(?!净)|稀|柴|嫩|老(?!板)|烂|油|腻|咸|淡|辣|酸|甜|苦|腥|香|鲜|脆|凉|冷|"
                 r"热(?!情|心)|生(?!意)|糊|焦|稠)",
-                _DISH + r"[^，送到骑]{0,3}(?:不错|很好|一般|很棒|太差|好差|不行|还行|超赞|很赞|绝了)",
+                _DISH
+                + r"[^，送到骑]{0,3}(?:不错|很好|一般|很棒|太差|好差|不行|还行|超赞|很赞|绝了|"
+                r"yyds|绝绝子|一绝|封神)",
             ),
             (
                 r"(?:凉|冷|热)[^，]{0,2}(?:天|天气)",
@@ -635,7 +642,7 @@ _SECOND: dict[str, dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]]] = {
         ),
         "process": (
             "开户地 归属地 办理地",
-            (r"填[^，]{0,4}表", r"(?:要|得|必须|需要)(?:去|到|本人)[^，]{0,8}办"),
+            (r"填[^，]{0,4}(?:表|单(?!位))", r"(?:要|得|必须|需要)(?:去|到|本人)[^，]{0,8}办"),
             (),
         ),
         "app": ("网上办理 手机上办理", (r"(?<!无)线上",), (r"转账[^，]{0,4}(?:手续费|费)",)),
@@ -652,7 +659,10 @@ _SECOND: dict[str, dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]]] = {
 # (上身, 显瘦), letter sizes, batteries that will not charge, cold-chain packing (冰袋, 泡沫箱),
 # places told by what they are next to (就在…边上, 出门就是), breakfast by its dishes and board
 # (双早, 煎蛋, 粥), hotel errands (寄存, 接机, 送来), hotlines, crowd noise (嘈杂), bank and telecom
-# app names. And false readings fixed by kind: flavour that is "够" (够劲) is not portion, a price
+# app names; then, by the same kinds, cooking doneness and seasoning amounts, chewing, servings per
+# person, discounts in 折, delivery fees, book print, cosmetics' and shampoos' effects, kitchen
+# appliances, skin reactions, linen changes and stains, yields, bureaucratic manners, counters to
+# go to, branch halls. And false readings fixed by kind: flavour that is "够" (够劲) is not portion, a price
 # "才十几块" is not a count, a device's speed (开机速度) is not delivery speed, an after-sales
 # "小哥" is no courier, an app that freezes is not the product, a bill paid is a fact (交的话费),
 # the surroundings' greenery (周边绿化) is scenery, a drain smell is no facility. Each new term was
@@ -693,12 +703,15 @@ _THIRD: dict[str, dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]]] = {
             "新鲜 不腻 q弹 弹牙 拉丝 爆汁 软嫩 鲜甜",
             (
                 r"吃(?:的|得|着|起来)[^，]{0,3}(?:一般|还行|不错|可以|很好|不好|太差|很差)",
-                r"(?:煎|炒|炸|烤|煮|炖|卤|蒸|烧)得[^，]{0,3}(?:老|嫩|香|好|焦|糊|咸|淡|透|烂|硬|软|干|生|过)",
+                r"(?:煎|炒|炸|烤|煮|炖|卤|蒸|烧|切|腌|拌|熬)得[^，]{0,3}"
+                r"(?:老|嫩|香|好|焦|糊|咸|淡|透|烂|硬|软|干|生|过|粗|细|厚|薄|稠|稀|入味)",
+                r"(?:辣椒|孜然|盐|糖|醋|酱油|花椒|调料|葱|香菜|蒜|味精|胡椒)[^，]{0,3}"
+                r"(?:太多|太少|放多了|放少了|多了|少了|不够|过多)",
             ),
             (),
         ),
         "portion": (
-            "缩水 塞牙缝 小了一圈 变少了 巴掌大",
+            "缩水 塞牙缝 小了一圈 变少了 巴掌大 吃撑 很撑 好撑 这么少 那么少 就这么点 就那么点",
             (
                 r"(?<![质数流音重销容电能产含])量(?:也|还|又|都)" + _BIG + r"(?:少|小|大|足|多|够)",
                 r"(?:只有|只装了?|才|就|也就|不到|还没)(?:大|小)?半(?:杯|碗|盒|份|袋)",
@@ -714,12 +727,13 @@ _THIRD: dict[str, dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]]] = {
             ),
         ),
         "packaging": (
-            "没漏 不漏 没洒 不洒 没有洒 没有漏 一点没撒 一点都没撒 漏得 漏油 锡纸 打包袋 保鲜膜",
+            "没漏 不漏 没洒 不洒 没有洒 没有漏 一点没撒 一点都没撒 漏得 漏油 锡纸 打包袋 保鲜膜 "
+            "杯盖 盖紧 没盖好",
             (),
             (),
         ),
         "cleanliness": (
-            "霉点 塑料丝 飞虫 玻璃渣 纸屑 猪毛 肚子不舒服",
+            "霉点 塑料丝 飞虫 玻璃渣 纸屑 猪毛 肚子不舒服 油污",
             (
                 r"吃[^，]{0,4}(?:胃疼|胃痛|肚子疼|肚子痛)",
                 r"吃出(?:了|来)?[^，]{0,8}(?:头发|毛|虫|苍蝇|蟑螂|石头|石子|沙|塑料|纸|烟头|指甲|钢丝|铁丝|胶|"
@@ -730,7 +744,7 @@ _THIRD: dict[str, dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]]] = {
     },
     "ecommerce": {
         "quality": (
-            "纸质 字迹 排版 装订 缺页 错别字 磨平 磨破 暖和 起皱 皱巴巴 甜度 汁水",
+            "纸质 字迹 排版 装订 缺页 错别字 磨平 磨破 暖和 起皱 皱巴巴 甜度 汁水 扎人 不扎 起静电 真皮",
             (
                 _WORN + r"[^，]{0,4}(?:坏|破|裂|掉|断|开胶|脱胶|开线|脱线|起球|褪色|掉色|发黄|变形|"
                 r"生锈|松|漏|不行|失灵|鼓|起毛)",
@@ -745,6 +759,7 @@ _THIRD: dict[str, dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]]] = {
             (
                 r"充不(?:进|上|满)",
                 r"(?:好|难|易|容易|不好|不易)吸收|吸收(?:很|挺|特别|非常|比较)?(?:快|慢|好|差|彻底)",
+                r"(?:头发|发丝|发质)[^，]{0,4}(?:顺|滑|蓬松|柔|干枯|打结)",
             ),
             (
                 r"上身效果|穿上效果|穿着效果|上脚效果",
@@ -764,7 +779,11 @@ _THIRD: dict[str, dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]]] = {
     },
     "hotel": {
         "attitude": ("诚意 摆臭脸", (r"脸[^，]{0,2}臭",), ()),
-        "speed": ("", (r"(?:办|处理|查)(?:了|得)?(?:很久|好久|半天|老半天|那么久|这么久)",), ()),
+        "speed": (
+            "",
+            (r"(?:办|处理|查)(?:了|得)?(?:很久|好久|半天|老半天|那么久|这么久)",),
+            (r"(?:延迟|延时|推迟)(?:退房|到)",),
+        ),
         "room": ("采光 无窗 没窗 江景房 园景房 城景房 湖景房 山景房", (), ()),
         "cleanliness": (
             "整洁 一尘不染 邋遢 渍",
@@ -827,12 +846,15 @@ _THIRD: dict[str, dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]]] = {
                 r"跑(?:了)?(?:好几|几|" + _NUMBER + r")(?:个)?(?:窗口|柜台|部门|网点|地方)",
                 r"(?:还得|还要|必须|得|要|需要)(?:本人)?(?:亲自)?(?:去|到|跑)(?:柜台|网点|营业厅|银行)",
             ),
-            (),
+            (r"(?:app|界面|页面|操作|软件|手机银行)[^，]{0,4}(?:复杂|繁琐)",),
         ),
         "app": ("网上银行 手机营业厅 掌上银行 微信银行", (), ()),
         "environment": (
-            "嘈杂 吵闹 很吵 太吵 安静 闹哄哄 乱哄哄 挤不下 狭小",
-            (r"(?:营业厅|大厅|网点|厅里)[^，]{0,3}(?:小|大|挤|乱|冷|热|闷|脏|干净|整洁|舒服)",),
+            "嘈杂 吵闹 很吵 太吵 安静 闹哄哄 乱哄哄 挤不下 狭小 人满为患 水泄不通",
+            (
+                r"(?:营业厅|大厅|网点|厅里)[^，]{0,2}(?:很|太|挺|特别|非常|比较|有点|超|好)"
+                r"(?:小|大|挤|乱|冷|热|闷|脏|干净|整洁|舒服)",
+            ),
             (),
         ),
     },
