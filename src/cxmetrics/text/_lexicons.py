@@ -651,22 +651,25 @@ _SECOND: dict[str, dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]]] = {
 }
 
 
-# Third pass, after the first reading of the blind clauses (tests/data/aspect_clauses_blind.csv,
-# written by an engineer who had not seen these lexicons) showed kinds of wording still missing:
-# degree complements of flavours (辣得, 咸得), wilted greens, half-filled cups, "量也大", spills
-# that did not happen, waits told as "N 分钟了还没", "N 分钟搞定", instant approvals (秒批),
-# immediate action (马上有人回复), wear after use (用了一周就发黄), what a garment does on the body
-# (上身, 显瘦), letter sizes, batteries that will not charge, cold-chain packing (冰袋, 泡沫箱),
-# places told by what they are next to (就在…边上, 出门就是), breakfast by its dishes and board
-# (双早, 煎蛋, 粥), hotel errands (寄存, 接机, 送来), hotlines, crowd noise (嘈杂), bank and telecom
-# app names; then, by the same kinds, cooking doneness and seasoning amounts, chewing, servings per
-# person, discounts in 折, delivery fees, book print, cosmetics' and shampoos' effects, kitchen
-# appliances, skin reactions, linen changes and stains, yields, bureaucratic manners, counters to
-# go to, branch halls. And false readings fixed by kind: flavour that is "够" (够劲) is not portion, a price
-# "才十几块" is not a count, a device's speed (开机速度) is not delivery speed, an after-sales
-# "小哥" is no courier, an app that freezes is not the product, a bill paid is a fact (交的话费),
-# the surroundings' greenery (周边绿化) is scenery, a drain smell is no facility. Each new term was
-# checked on random corpus clauses it hits, like the passes above.
+# Third pass, after the first reading of the blind clauses
+# (tests/data/aspect_clauses_blind.csv, written by an engineer who had not seen these
+# lexicons) showed kinds of wording still missing: degree complements of flavours (辣得,
+# 咸得), wilted greens, half-filled cups, "量也大", spills that did not happen, waits told as
+# "N 分钟了还没", "N 分钟搞定", instant approvals (秒批), immediate action (马上有人回复), wear after use
+# (用了一周就发黄), what a garment does on the body (上身, 显瘦), letter sizes, batteries that will
+# not charge, cold-chain packing (冰袋, 泡沫箱), places told by what they are next to (就在…边上,
+# 出门就是), breakfast by its dishes and board (双早, 煎蛋, 粥), hotel errands (寄存, 接机, 送来),
+# hotlines, crowd noise (嘈杂), bank and telecom app names; then, by the same kinds,
+# cooking doneness and seasoning amounts, chewing, servings per person, discounts in 折,
+# delivery fees, book print, cosmetics' and shampoos' effects, kitchen appliances, skin
+# reactions, linen changes and stains, yields, bureaucratic manners, counters to go to,
+# branch halls. And false readings fixed by kind: flavour that is "够" (够劲) is not
+# portion, a price "才十几块" is not a count, a device's speed (开机速度) is not delivery speed,
+# an after-sales "小哥" is no courier, an app that freezes is not the product, a bill paid
+# is a fact (交的话费), the surroundings' greenery (周边绿化) is scenery, a drain smell is no
+# facility. Each new term was checked on random corpus clauses it hits, like the passes
+# above.
+
 _DURATION = _NUMBER + r"个?多?(?:分钟|小时)"
 _WORN = (
     r"(?:用|洗|穿|戴|开)了?(?:不到|没)?(?:几|" + _NUMBER + r")个?多?"
