@@ -216,7 +216,7 @@ HOTEL: dict[str, Aspect] = {
     "service": Aspect(
         "服务",
         _t("服务 前台 服务员 经理 管家 门童 行李员 叫醒 刁难 投诉 道歉 升级了房型 入住 办事"),
-        exclude=(r"^(?:下午|晚上|上午|中午)?[^，]{0,4}入住$", r"入住的是", r"来住"),
+        exclude=(r"^(?:下午|晚上|上午|中午)?(?![^，]*办)[^，]{0,6}入住$", r"入住的是", r"来住"),
     ),
     "attitude": _ATTITUDE,
     "price": Aspect(_PRICE.name_zh, _PRICE.terms + _t("押金 收费 加床"), _PRICE.patterns),
@@ -242,7 +242,7 @@ SERVICE: dict[str, Aspect] = {
         _PRICE.name_zh,
         _PRICE.terms + _t("手续费 资费 话费 年费 利息 套餐 扣费 收费 流量套餐 流量跑得"),
         _PRICE.patterns,
-        (r"(?:换了|办了|办的)套餐",),
+        (r"(?:换|办)(?:了|的)?个?新?套餐",),
     ),
     "network": Aspect(
         "网络",
@@ -696,7 +696,18 @@ _THIRD_ALL: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         (),
     ),
     "attitude": ("诚恳", (), ()),
-    "delivery": ("", (), (r"(?:售后|客服|维修|安装|装机|理财)小哥", r"预计送达", r"快递(?:袋|盒|箱|纸箱)")),
+    "delivery": (
+        "",
+        (),
+        (
+            r"(?:售后|客服|维修|安装|装机|理财)小哥",
+            r"预计送达",
+            r"快递(?:袋|盒|箱|纸箱)",
+            # an arrival time, a fact ("12点45分送达")
+            r"^[^，]{0,8}?[\d一二两三四五六七八九十][点时](?:半|多|左右|[\d一二三四五六七八九十]+分?)?"
+            r"(?:送到|送达|到)(?:的|了)?$",
+        ),
+    ),
 }
 _THIRD: dict[str, dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]]] = {
     "food_delivery": {
