@@ -215,7 +215,7 @@ def test_the_guide_gives_the_blind_sets_first_reading(tmp_path):
         ("酒店周边绿化很好", "hotel", "location"),
         ("晚上九点四十送到的", "food_delivery", "delivery"),
         ("上周办了个新套餐", "service", "price"),
-        ("这次是陪客户出差入住", "hotel", "service"),
+        ("这回是出差入住", "hotel", "service"),
     ],
 )
 def test_words_out_of_context_name_nothing(clause, domain, aspect):
