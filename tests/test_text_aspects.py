@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib.util
+import subprocess
 from collections import Counter
 from pathlib import Path
 
@@ -13,22 +15,29 @@ from cxmetrics.text import DEFAULT_ASPECTS, Aspect, aspect_lexicon, aspect_senti
 from cxmetrics.text._aspects import AspectMatcher, resolve_lexicon, split_clauses
 
 DATA = Path(__file__).parent / "data"
+ROOT = Path(__file__).parent.parent
+DOMAINS = ["food_delivery", "ecommerce", "hotel", "service"]
+#: The lexicons' commit at the blind set's first reading (the set was written without seeing them).
+BLIND_FIRST_READING = "48cba25"
 
 
-def named(clause: str, domain: str = "general") -> set[str]:
-    matcher = AspectMatcher(resolve_lexicon("default", domain))
+def named(clause: str, domain: str = "general", lexicon: dict[str, Aspect] | None = None) -> set[str]:
+    matcher = AspectMatcher(resolve_lexicon("default", domain) if lexicon is None else lexicon)
     return {a for part in split_clauses(clause) for a in matcher(part)}
 
 
-def precision_recall(path: Path) -> dict[str, tuple[float, float, int]]:
+def precision_recall(
+    path: Path, lexicons: dict[str, dict[str, Aspect]] | None = None
+) -> dict[str, tuple[float, float, int]]:
     """Micro precision and recall per domain of the clause-level aspect sets, with gold count."""
     table = pd.read_csv(path, keep_default_na=False)
     out = {}
     for domain, part in table.groupby("domain"):
         counts: Counter[str] = Counter()
+        lexicon = None if lexicons is None else lexicons[str(domain)]
         for clause, gold_text in zip(part["clause"], part["aspects"], strict=True):
             gold = set(gold_text.split("|")) if gold_text else set()
-            found = named(clause, str(domain))
+            found = named(clause, str(domain), lexicon)
             counts["tp"] += len(found & gold)
             counts["fp"] += len(found - gold)
             counts["fn"] += len(gold - found)
@@ -37,12 +46,49 @@ def precision_recall(path: Path) -> dict[str, tuple[float, float, int]]:
     return out
 
 
+def used_aspects(part: pd.DataFrame) -> set[str]:
+    return {a for text in part["aspects"] if text for a in text.split("|")}
+
+
+def per_aspect(path: Path) -> dict[tuple[str, str], tuple[int, int, int]]:
+    """(domain, aspect) → clauses labelled with it, clauses where it is found, both."""
+    table = pd.read_csv(path, keep_default_na=False)
+    out: dict[tuple[str, str], Counter[str]] = {}
+    for domain, clause, gold_text in zip(table["domain"], table["clause"], table["aspects"], strict=True):
+        gold = set(gold_text.split("|")) if gold_text else set()
+        found = named(clause, domain)
+        for aspect in aspect_lexicon(domain):
+            c = out.setdefault((domain, aspect), Counter())
+            c["labelled"] += aspect in gold
+            c["found"] += aspect in found
+            c["tp"] += aspect in gold and aspect in found
+    return {k: (c["labelled"], c["found"], c["tp"]) for k, c in out.items()}
+
+
+def lexicons_at(commit: str, tmp: Path) -> dict[str, dict[str, Aspect]]:
+    """The domain lexicons as the lexicon module was at a commit (skips without git history)."""
+    try:
+        source = subprocess.run(
+            ["git", "show", f"{commit}:src/cxmetrics/text/_lexicons.py"],
+            cwd=ROOT, check=True, capture_output=True, text=True,
+        ).stdout
+    except (OSError, subprocess.CalledProcessError):
+        pytest.skip(f"needs the git history with commit {commit}")
+    path = tmp / f"lexicons_{commit}.py"
+    path.write_text(source, encoding="utf-8")
+    spec = importlib.util.spec_from_file_location(f"lexicons_{commit}", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return {d: {k: Aspect(*a) for k, a in module.DOMAINS[d].items()} for d in DOMAINS}
+
+
 def test_the_evaluation_set_is_what_the_docs_say():
     table = pd.read_csv(DATA / "aspect_clauses.csv", keep_default_na=False)
     assert len(table) >= 500 and table["domain"].nunique() >= 3
     for domain, part in table.groupby("domain"):
         allowed = set(aspect_lexicon(str(domain)))
-        used = {a for text in part["aspects"] if text for a in text.split("|")}
+        used = used_aspects(part)
         assert used <= allowed, (domain, used - allowed)
         assert (part["aspects"] == "").sum() >= 10  # clauses naming no aspect: the traps
 
@@ -57,6 +103,147 @@ def test_precision_and_recall_per_domain(domain):
 def test_precision_on_clauses_written_after_the_lexicon(domain):
     precision, _, _ = precision_recall(DATA / "aspect_clauses_fresh.csv")[domain]
     assert precision >= 0.90
+
+
+def test_the_unseen_set_is_what_the_docs_say():
+    table = pd.read_csv(DATA / "aspect_clauses_unseen.csv", keep_default_na=False)
+    older = set(pd.read_csv(DATA / "aspect_clauses.csv", keep_default_na=False)["clause"])
+    older |= set(pd.read_csv(DATA / "aspect_clauses_fresh.csv", keep_default_na=False)["clause"])
+    assert len(table) >= 240 and not table["clause"].duplicated().any()
+    assert not set(table["clause"]) & older  # none repeats a development or fresh clause
+    for domain, part in table.groupby("domain"):
+        assert len(part) >= 60
+        assert used_aspects(part) <= set(aspect_lexicon(str(domain)))
+        assert (part["aspects"] == "").sum() >= len(part) // 9  # about one in eight names nothing
+
+
+@pytest.mark.parametrize("domain", ["food_delivery", "ecommerce", "hotel", "service"])
+def test_precision_and_recall_on_unseen_clauses(domain):
+    # First reading, before the second pass of general vocabulary: recall 0.68-0.74 per domain
+    # (docs/guide/feedback.md); the bound asserted is below it, not the later reading.
+    precision, recall, labelled = precision_recall(DATA / "aspect_clauses_unseen.csv")[domain]
+    assert labelled >= 60 and precision >= 0.90 and recall >= 0.65
+
+
+def test_the_blind_set_is_what_the_docs_say():
+    table = pd.read_csv(DATA / "aspect_clauses_blind.csv", keep_default_na=False)
+    older: set[str] = set()
+    for name in ("aspect_clauses.csv", "aspect_clauses_fresh.csv", "aspect_clauses_unseen.csv"):
+        older |= set(pd.read_csv(DATA / name, keep_default_na=False)["clause"])
+    assert len(table) == 320 and not table["clause"].duplicated().any()
+    assert not set(table["clause"]) & older  # none repeats a clause of another set
+    for domain, part in table.groupby("domain"):
+        assert len(part) == 80
+        used = Counter(a for text in part["aspects"] if text for a in text.split("|"))
+        assert set(used) == set(aspect_lexicon(str(domain)))  # every aspect, and only these
+        assert min(used.values()) >= 4
+        assert (part["aspects"] == "").sum() >= len(part) // 9  # about one in eight names nothing
+
+
+@pytest.mark.parametrize("domain", DOMAINS)
+def test_precision_and_recall_on_blind_clauses(domain):
+    # First reading (lexicons at BLIND_FIRST_READING): precision 0.86-0.91, recall 0.86-0.93; the
+    # third pass of general vocabulary lifted it to precision 0.91-0.96, recall 0.97-1.00 (no
+    # longer unseen). Precision is held at the goal, recall at a floor below the current reading.
+    precision, recall, labelled = precision_recall(DATA / "aspect_clauses_blind.csv")[domain]
+    assert labelled >= 80 and precision >= 0.90 and recall >= 0.90
+
+
+def test_the_guide_tables_are_what_the_code_gives():
+    guide = (ROOT / "docs" / "guide" / "feedback.md").read_text(encoding="utf-8")
+    rows: dict[str, list[str]] = {}
+    aspect_rows: dict[tuple[str, str], list[str]] = {}
+    domain = ""
+    for line in guide.splitlines():
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        if len(cells) == 12 and cells[0] in DOMAINS:
+            rows[cells[0]] = cells
+        if len(cells) == 14 and cells[1] not in ("aspect", "---"):
+            domain = cells[0] or domain
+            aspect_rows[(domain, cells[1])] = cells
+    assert set(rows) == set(DOMAINS)
+    dev = precision_recall(DATA / "aspect_clauses.csv")
+    fresh = precision_recall(DATA / "aspect_clauses_fresh.csv")
+    unseen = precision_recall(DATA / "aspect_clauses_unseen.csv")
+    blind = precision_recall(DATA / "aspect_clauses_blind.csv")
+    for domain, cells in rows.items():
+        assert cells[4:6] == [f"{dev[domain][0]:.2f}", f"{dev[domain][1]:.2f}"]
+        assert cells[3 + 4] == f"{fresh[domain][0]:.2f}, {fresh[domain][1]:.2f}"
+        assert cells[3 + 6] == f"{unseen[domain][0]:.2f}, {unseen[domain][1]:.2f}"
+        assert cells[3 + 8] == f"{blind[domain][0]:.2f}, {blind[domain][1]:.2f}"
+    dev_aspects = per_aspect(DATA / "aspect_clauses.csv")
+    assert set(aspect_rows) == set(dev_aspects)
+    for key, (labelled, found, tp) in dev_aspects.items():
+        cells = aspect_rows[key]
+        assert cells[2:4] == [str(labelled), str(found)]
+        assert cells[4] == (f"{tp / found:.2f}" if found else "–")
+        assert cells[5] == (f"{tp / labelled:.2f}" if labelled else "–")
+
+
+def test_the_guide_gives_the_blind_sets_first_reading(tmp_path):
+    # The honest figure: the blind clauses read by the lexicons as they were when the set was written.
+    guide = (ROOT / "docs" / "guide" / "feedback.md").read_text(encoding="utf-8")
+    first = precision_recall(DATA / "aspect_clauses_blind.csv", lexicons_at(BLIND_FIRST_READING, tmp_path))
+    for line in guide.splitlines():
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        if len(cells) == 12 and cells[0] in DOMAINS:
+            assert cells[3 + 7] == f"{first[cells[0]][0]:.2f}, {first[cells[0]][1]:.2f}"
+    assert f"commit `{BLIND_FIRST_READING}`" in guide
+
+
+@pytest.mark.parametrize(
+    ("clause", "domain", "aspect"),
+    [
+        ("晚上十一点才到酒店", "hotel", "speed"),
+        ("第二次入住了", "hotel", "service"),
+        ("提前入住也给安排了", "hotel", "speed"),
+        ("等候区的椅子不够坐", "service", "speed"),
+        ("跨行转账要收手续费", "service", "app"),
+        ("高峰期网络延迟很高", "service", "speed"),
+        ("下单的时候备注了不要葱", "food_delivery", "service"),
+        ("才用了一天还不好评价", "ecommerce", "speed"),
+        ("房间里找不到电视遥控器", "hotel", "location"),
+        ("早餐最好早点去吃", "hotel", "speed"),
+        ("买的是黑色的", "ecommerce", "appearance"),
+        ("总之性价比一般般", "food_delivery", "taste"),
+        ("优惠完才二十几块", "food_delivery", "portion"),
+        ("麻辣烫够味", "food_delivery", "portion"),
+        ("平板开机速度很快", "ecommerce", "speed"),
+        ("售后小哥很耐心", "ecommerce", "delivery"),
+        ("给我妈充了一百块话费", "service", "price"),
+        ("上个月办了个宽带", "service", "network"),
+        ("酒店周边绿化很好", "hotel", "location"),
+        ("晚上九点四十送到的", "food_delivery", "delivery"),
+        ("上周办了个新套餐", "service", "price"),
+        ("这回是出差入住", "hotel", "service"),
+    ],
+)
+def test_words_out_of_context_name_nothing(clause, domain, aspect):
+    assert aspect not in named(clause, domain)
+
+
+@pytest.mark.parametrize(
+    ("clause", "domain", "aspect"),
+    [
+        ("备注了不要辣还是放了", "food_delivery", "service"),
+        ("送来的饭还是热乎的", "food_delivery", "taste"),
+        ("只给了两块排骨", "food_delivery", "portion"),
+        ("快递直接扔在门口了", "ecommerce", "delivery"),
+        ("客房一股烟臭味", "hotel", "environment"),
+        ("前台板着脸", "hotel", "attitude"),
+        ("办张卡用了一下午", "service", "speed"),
+        ("离景区走路十分钟", "hotel", "location"),
+        ("米饭就一小碗", "food_delivery", "portion"),
+        ("饺子煮得太烂了", "food_delivery", "taste"),
+        ("用了三天就开胶了", "ecommerce", "quality"),
+        ("上身很显瘦", "ecommerce", "appearance"),
+        ("就在江边", "hotel", "location"),
+        ("含早很划算", "hotel", "breakfast"),
+        ("95588一直打不进去", "service", "service"),
+    ],
+)
+def test_mined_and_general_vocabulary_is_found(clause, domain, aspect):
+    assert aspect in named(clause, domain)
 
 
 @pytest.mark.parametrize("domain", ["general", "food_delivery", "ecommerce"])

@@ -1,0 +1,168 @@
+"""Print the aspect evaluation tables of docs/guide/feedback.md (section 3) from the code.
+
+Each labelled clause set in tests/data (``aspect_clauses*.csv``: domain, clause, aspects joined
+by "|") is matched with the domain lexicon, and the aspects found in each clause are compared
+with the labelled ones: precision = found and labelled / found, recall = found and labelled /
+labelled (micro, over clauses). ``--at COMMIT`` reads the lexicons as they were at a commit
+(``git show COMMIT:src/cxmetrics/text/_lexicons.py``), which is how a first reading taken
+before a later widening is reproduced.
+
+Run from the repository root::
+
+    python scripts/aspect_evaluation.py                    # the lexicons as they are
+    python scripts/aspect_evaluation.py --at 9c88b47       # unseen set, first reading
+    python scripts/aspect_evaluation.py --at 48cba25       # blind set, first reading
+    python scripts/aspect_evaluation.py --docs             # the two tables of the guide
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import subprocess
+import sys
+import tempfile
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from cxmetrics.text._aspects import Aspect, AspectMatcher, resolve_lexicon, split_clauses
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "tests" / "data"
+#: Commits whose lexicons gave the first readings: the fresh set before its widening, the
+#: unseen set before its second pass, the blind set (written by an engineer who had not seen
+#: the lexicons) before any change made after reading it.
+FIRST_READING = {"fresh": "dedffaa", "unseen": "9c88b47", "blind": "48cba25"}
+SETS = {
+    "dev": "aspect_clauses.csv",
+    "fresh": "aspect_clauses_fresh.csv",
+    "unseen": "aspect_clauses_unseen.csv",
+    "blind": "aspect_clauses_blind.csv",
+}
+DOMAINS = ("food_delivery", "ecommerce", "hotel", "service")
+
+
+def lexicons_at(commit: str | None) -> dict[str, Any]:
+    """Domain → lexicon, from the working tree or from the lexicon module at a commit."""
+    if commit is None:
+        return {d: resolve_lexicon("default", d) for d in DOMAINS}
+    source = subprocess.run(
+        ["git", "show", f"{commit}:src/cxmetrics/text/_lexicons.py"],
+        cwd=ROOT, check=True, capture_output=True, text=True,
+    ).stdout
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "lexicons_at_commit.py"
+        path.write_text(source, encoding="utf-8")
+        spec = importlib.util.spec_from_file_location("lexicons_at_commit", path)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    return {d: resolve_lexicon({k: Aspect(*a) for k, a in module.DOMAINS[d].items()}, d) for d in DOMAINS}
+
+
+def counts(table: pd.DataFrame, lexicons: dict[str, Any]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per domain and per (domain, aspect): clauses, labelled, found, true positives."""
+    per_domain: dict[str, Counter[str]] = {}
+    per_aspect: dict[tuple[str, str], Counter[str]] = {}
+    matchers = {d: AspectMatcher(lex) for d, lex in lexicons.items()}
+    for domain, clause, gold_text in zip(table["domain"], table["clause"], table["aspects"], strict=True):
+        gold = set(gold_text.split("|")) if gold_text else set()
+        found = {a for part in split_clauses(clause) for a in matchers[domain](part)}
+        c = per_domain.setdefault(domain, Counter())
+        c["clauses"] += 1
+        c["labelled"] += len(gold)
+        c["found"] += len(found)
+        c["tp"] += len(found & gold)
+        for aspect in lexicons[domain]:
+            a = per_aspect.setdefault((domain, aspect), Counter())
+            a["labelled"] += aspect in gold
+            a["found"] += aspect in found
+            a["tp"] += aspect in gold and aspect in found
+    domains = pd.DataFrame([{"domain": d, **c} for d, c in per_domain.items()])
+    aspects = pd.DataFrame([{"domain": d, "aspect": a, **c} for (d, a), c in per_aspect.items()])
+    return domains, aspects
+
+
+def ratio(num: float, den: float) -> str:
+    return f"{num / den:.2f}" if den else "–"
+
+
+def read(name: str) -> pd.DataFrame:
+    return pd.read_csv(DATA / SETS[name], keep_default_na=False)
+
+
+def pair(row: Any) -> str:
+    return f"{ratio(row.tp, row.found)}, {ratio(row.tp, row.labelled)}"
+
+
+def docs_tables() -> None:
+    """The guide's tables: by domain (development, and each later set at its first reading and
+    now), and by aspect (development now beside the unseen and blind sets' first readings)."""
+    now = lexicons_at(None)
+    dev, dev_aspects = counts(read("dev"), now)
+    columns = {}
+    for name in ("fresh", "unseen", "blind"):
+        columns[f"{name}: first reading"] = counts(read(name), lexicons_at(FIRST_READING[name]))[0]
+        columns[f"{name}: now"] = counts(read(name), now)[0]
+    print("| domain | clauses | labelled | found | precision | recall | " + " | ".join(columns) + " |")
+    print("|---" * (6 + len(columns)) + "|")
+    for r in dev.itertuples():
+        cells = [pair(next(t for t in c.itertuples() if t.domain == r.domain)) for c in columns.values()]
+        print(f"| {r.domain} | {r.clauses} | {r.labelled} | {r.found} | {ratio(r.tp, r.found)} "
+              f"| {ratio(r.tp, r.labelled)} | " + " | ".join(cells) + " |")
+    _, unseen_aspects = counts(read("unseen"), lexicons_at(FIRST_READING["unseen"]))
+    _, blind_aspects = counts(read("blind"), lexicons_at(FIRST_READING["blind"]))
+    both = dev_aspects.merge(unseen_aspects, on=["domain", "aspect"], suffixes=("", "_u"))
+    both = both.merge(blind_aspects, on=["domain", "aspect"], suffixes=("", "_b"))
+    print("\n| domain | aspect | labelled | found | precision | recall "
+          "| unseen, first reading: labelled | found | precision | recall "
+          "| blind, first reading: labelled | found | precision | recall |")
+    print("|---" * 14 + "|")
+    last = None
+    for r in both.itertuples():
+        shown = r.domain if r.domain != last else ""
+        last = r.domain
+        print(f"| {shown} | {r.aspect} | {r.labelled} | {r.found} | {ratio(r.tp, r.found)} "
+              f"| {ratio(r.tp, r.labelled)} | {r.labelled_u} | {r.found_u} | {ratio(r.tp_u, r.found_u)} "
+              f"| {ratio(r.tp_u, r.labelled_u)} | {r.labelled_b} | {r.found_b} | {ratio(r.tp_b, r.found_b)} "
+              f"| {ratio(r.tp_b, r.labelled_b)} |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--at", help="read the lexicons as they were at this commit")
+    parser.add_argument("--docs", action="store_true", help="print the guide's two tables")
+    args = parser.parse_args()
+    if args.docs:
+        docs_tables()
+        return
+    lexicons = lexicons_at(args.at)
+    print(f"lexicons: {args.at or 'working tree'}\n")
+    for name, file in SETS.items():
+        if not (DATA / file).exists():
+            continue
+        table = pd.read_csv(DATA / file, keep_default_na=False)
+        domains, aspects = counts(table, lexicons)
+        print(f"## {name} ({file})\n")
+        print("| domain | clauses | labelled | found | precision | recall |\n|---|---|---|---|---|---|")
+        for r in domains.itertuples():
+            print(f"| {r.domain} | {r.clauses} | {r.labelled} | {r.found} | {ratio(r.tp, r.found)} "
+                  f"| {ratio(r.tp, r.labelled)} |")
+        print("\n| domain | aspect | labelled | found | precision | recall |\n|---|---|---|---|---|---|")
+        last = None
+        for r in aspects.itertuples():
+            if r.labelled == 0 and r.found == 0:
+                continue
+            shown = r.domain if r.domain != last else ""
+            last = r.domain
+            print(f"| {shown} | {r.aspect} | {r.labelled} | {r.found} | {ratio(r.tp, r.found)} "
+                  f"| {ratio(r.tp, r.labelled)} |")
+        print()
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
