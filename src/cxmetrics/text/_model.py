@@ -25,6 +25,7 @@ from cxmetrics._process import ForkSafeLock
 from cxmetrics.errors import ColumnTypeError, CXMetricsError, ValueRangeError, format_examples
 from cxmetrics.text._encode import FeatureEncoder
 from cxmetrics.text._features import FEATURE_VERSION, Features
+from cxmetrics.text._neural import NEURAL_PREFIX, NeuralScorer
 
 __all__ = ["MODEL_FILE", "SentimentModel", "shipped_model"]
 
@@ -70,6 +71,8 @@ class SentimentModel:
     #: Domain experts (expert weights K×V, expert intercepts K, gate weights K×V, gate intercepts K)
     experts: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
     evaluation: Any = None
+    #: The convolutional scorer added to the linear logit with weight ``meta["neural"]["weight"]``
+    neural: NeuralScorer | None = None
 
     @classmethod
     def from_arrays(cls, arrays: Any) -> SentimentModel:
@@ -85,6 +88,9 @@ class SentimentModel:
         if _EXPERT_ARRAYS[0] in names:
             w, b, g, c = (arrays[k].astype(np.float64) for k in _EXPERT_ARRAYS)
             experts = (w, b, g, c)
+        neural = None
+        if "neural" in meta:
+            neural = NeuralScorer({k: arrays[k] for k in names if k.startswith(NEURAL_PREFIX)}, meta["neural"])
         return cls(
             vocabulary={term: i for i, term in enumerate(terms)},
             idf=arrays["idf"].astype(np.float64),
@@ -95,6 +101,7 @@ class SentimentModel:
             calibration=(float(meta["calibration"][0]), float(meta["calibration"][1])),
             meta=meta,
             experts=experts,
+            neural=neural,
         )
 
     @classmethod
@@ -126,6 +133,8 @@ class SentimentModel:
         if self.experts is not None:
             for key, values in zip(_EXPERT_ARRAYS, self.experts, strict=True):
                 arrays[key] = values.astype(np.float32)
+        if self.neural is not None:
+            arrays |= self.neural.to_arrays()
         return arrays
 
     def save(self, path: str | Path) -> None:
@@ -277,6 +286,7 @@ class SentimentModel:
             meta=meta,
             experts=start.experts,
             evaluation=evaluation,
+            neural=start.neural,
         )
 
     @cached_property
@@ -299,11 +309,25 @@ class SentimentModel:
         return ids[known], signs[known], doc[known]
 
     def raw_scores(self, word_lists: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
+        """The raw logit (before calibration) of texts given their cleaned words: the linear
+        scorers' (:meth:`linear_scores`) plus the weighted neural scorer's
+        (:meth:`neural_scores`), and the number of distinct known features per text."""
+        raw, known = self.linear_scores(word_lists)
+        return raw + self.neural_scores(word_lists), known
+
+    def linear_scores(self, word_lists: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
         """:meth:`logits` of texts given their cleaned words, through the fast encoder."""
         return self._logits(*self.encoder.encode(word_lists), len(word_lists))
 
+    def neural_scores(self, word_lists: list[list[str]]) -> np.ndarray:
+        """The neural scorer's logit times its ensemble weight (zeros for a linear-only model)."""
+        if self.neural is None:
+            return np.zeros(len(word_lists))
+        return float(self.meta["neural"]["weight"]) * self.neural.logits(word_lists)
+
     def logits(self, feature_lists: list[Features]) -> tuple[np.ndarray, np.ndarray]:
-        """Summed raw logits of the two scorers and the number of distinct known features per text.
+        """Summed raw logits of the two linear scorers and the number of distinct known features
+        per text.
 
         A feature's value is its signed count ``s`` (occurrences minus negated occurrences):
         ``sign(s) (1 + ln |s|) idf`` for the TF-IDF scorer, ``sign(s) r`` for the NB scorer.
