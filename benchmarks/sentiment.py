@@ -111,8 +111,10 @@ def main() -> None:
         "normalise": lambda: [normalise_for_model(t) for t in texts],
         "jieba without HMM (as scored)": lambda: word_lists(tokenizer(), normalised),
         "jieba with HMM (tokenize)": lambda: [tokenizer().lcut(t) for t in normalised],
-        "features + score (encoder)": lambda: model.raw_scores(words),
+        "linear scorers (encoder)": lambda: model.linear_scores(words),
     }
+    if model.neural is not None:
+        stages["neural scorer"] = lambda: model.neural_scores(words)
     print(f"{'stage':<30} {'CPU s':>8} {'chars / CPU s':>14} {'share':>6}")
     timed = {name: cpu_seconds(call, args.repeat)[0] for name, call in stages.items()}
     pipeline = sum(v for k, v in timed.items() if "tokenize" not in k)

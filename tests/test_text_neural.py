@@ -10,8 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cxmetrics.text import SentimentModel, sentiment
-from cxmetrics.text import _neural
+from cxmetrics.text import SentimentModel, _neural, sentiment
 from cxmetrics.text._features import model_words
 from cxmetrics.text._model import shipped_model
 
@@ -53,8 +52,7 @@ def reference_logit(neural: _neural.NeuralScorer, words: list[str]) -> float:
             bias = arrays[f"neural_{name}_bias{w}"].astype(np.float64)
             padded = np.vstack([np.zeros((w - 1, x.shape[1])), x, np.zeros((w - 1, x.shape[1]))])
             windows = [
-                bias + sum(kernel[:, :, o] @ padded[t + o] for o in range(w))
-                for t in range(len(x) + w - 1)
+                bias + sum(kernel[:, :, o] @ padded[t + o] for o in range(w)) for t in range(len(x) + w - 1)
             ]
             pooled.append(np.maximum(np.max(windows, axis=0), 0.0))
     features = np.concatenate(pooled)
@@ -98,7 +96,9 @@ _PIECES = ["好", "不", "很", "差", "送餐", "快", "，", "😡", "ok", "3"
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=10).map("".join), min_size=1, max_size=6))
+@given(
+    st.lists(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=10).map("".join), min_size=1, max_size=6)
+)
 def test_batch_invariance_on_random_texts(texts: list[str]):
     neural = scorer()
     words = model_words(texts)

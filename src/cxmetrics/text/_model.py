@@ -90,7 +90,8 @@ class SentimentModel:
             experts = (w, b, g, c)
         neural = None
         if "neural" in meta:
-            neural = NeuralScorer({k: arrays[k] for k in names if k.startswith(NEURAL_PREFIX)}, meta["neural"])
+            stored = {k: arrays[k] for k in names if k.startswith(NEURAL_PREFIX)}
+            neural = NeuralScorer(stored, meta["neural"])
         return cls(
             vocabulary={term: i for i, term in enumerate(terms)},
             idf=arrays["idf"].astype(np.float64),
