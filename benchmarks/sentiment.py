@@ -5,7 +5,8 @@
     python benchmarks/sentiment.py --smoke     # every case once on 100 reviews (CI)
 
 Reviews are drawn (seeded) from the shared development corpora when they are present
-(``../shared/data/sentiment``), else built from a fixed set of comments. Each figure is the median
+(``../shared/data/sentiment``, or ``$CXMETRICS_DATA/sentiment``), else built from a fixed set of
+comments. Each figure is the median
 of ``--repeat`` runs of CPU time (``time.process_time``) after one warm-up call, so the dictionary
 and weights loads are excluded (they are reported separately); snownlp runs once. The stage
 breakdown times each step of the pipeline on its own. Peak memory is the resident-set growth
@@ -15,6 +16,7 @@ during the call.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -29,7 +31,9 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from run import _PeakSampler, _rss_mb
 
-CORPORA = Path(__file__).resolve().parents[2] / "shared" / "data" / "sentiment"
+# The shared data sit beside the repository (../shared/data); CXMETRICS_DATA points elsewhere.
+DATA = os.environ.get("CXMETRICS_DATA", Path(__file__).resolve().parents[2] / "shared" / "data")
+CORPORA = Path(DATA) / "sentiment"
 FALLBACK = [
     "客服态度很好，解决问题迅速",
     "送餐太慢了，等了一个多小时，饭都凉了",

@@ -1,11 +1,18 @@
-"""The sentiment model's neural scorer (numpy inference of the convolutional towers): against a
-plain per-window computation, and invariant to batching, order and chunking."""
+"""The sentiment model's optional neural scorer (numpy inference of the convolutional towers that
+``scripts/sentiment_neural.py`` trains): against a plain per-window computation, invariant to
+batching, order and chunking, ensembled with the linear scorers, saved, loaded and fine-tuned.
+
+The shipped weights have no neural part (the model card says why), so the network here has random
+weights of the trained one's shapes, attached to the shipped linear model; the training script
+checks a trained network against PyTorch."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -26,10 +33,37 @@ TEXTS = [
 ]
 
 
+def random_network(seed: int = 0) -> _neural.NeuralScorer:
+    """A network of the trained one's layout (word and character towers, widths 1–3) with random
+    weights, over the words and characters of TEXTS (a few left out: unknown tokens)."""
+    rng = np.random.default_rng(seed)
+    words = sorted({w for ws in model_words(TEXTS) for w in ws})[:-3]
+    chars = sorted({c for ws in model_words(TEXTS) for c in "".join(ws)})[:-3]
+    arrays = {
+        "neural_words": np.frombuffer("\n".join(words).encode("utf-8"), dtype=np.uint8),
+        "neural_chars": np.array([ord(c) for c in chars], dtype=np.int32),
+        "neural_output": rng.normal(0, 0.3, 2 * 3 * 5).astype(np.float32),
+    }
+    for name, rows, dim in (("word", len(words) + 2, 6), ("char", len(chars) + 2, 4)):
+        embedding = rng.normal(0, 1, (rows, dim)).astype(np.float16)
+        embedding[0] = 0  # the padding row
+        arrays[f"neural_{name}_embedding"] = embedding
+        for w in (1, 2, 3):
+            arrays[f"neural_{name}_kernel{w}"] = rng.normal(0, 0.5, (5, dim, w)).astype(np.float32)
+            arrays[f"neural_{name}_bias{w}"] = rng.normal(0, 0.5, 5).astype(np.float32)
+    return _neural.NeuralScorer(arrays, {"widths": [1, 2, 3], "output_intercept": 0.2})
+
+
 def scorer() -> _neural.NeuralScorer:
-    neural = shipped_model().neural
-    assert neural is not None
-    return neural
+    return random_network()
+
+
+def with_network(weight: float = 0.4) -> SentimentModel:
+    """The shipped linear model with the random network added to its logit."""
+    base = shipped_model()
+    neural = random_network()
+    meta = dict(base.meta, neural=dict(neural.meta, weight=weight))
+    return replace(base, neural=_neural.NeuralScorer(neural.arrays, meta["neural"]), meta=meta)
 
 
 def reference_logit(neural: _neural.NeuralScorer, words: list[str]) -> float:
@@ -59,11 +93,17 @@ def reference_logit(neural: _neural.NeuralScorer, words: list[str]) -> float:
     return float(features @ arrays["neural_output"].astype(np.float64) + neural.meta["output_intercept"])
 
 
-def test_the_shipped_model_has_a_neural_part_with_its_ensemble_weight():
+def test_the_shipped_model_is_linear_only():
     model = shipped_model()
-    assert model.neural is not None
-    assert model.meta["neural"]["weight"] > 0
-    assert model.neural.logits([]).shape == (0,)
+    assert model.neural is None and "neural" not in model.meta
+    words = model_words(TEXTS)
+    np.testing.assert_array_equal(model.neural_scores(words), np.zeros(len(TEXTS)))
+    np.testing.assert_array_equal(model.raw_scores(words)[0], model.linear_scores(words)[0])
+
+
+def test_an_empty_batch_has_no_rows():
+    assert scorer().logits([]).shape == (0,)
+    assert scorer().features([]).shape == (0, 30)
 
 
 def test_batched_scorer_matches_a_per_window_computation():
@@ -108,20 +148,50 @@ def test_batch_invariance_on_random_texts(texts: list[str]):
 
 
 def test_the_score_is_the_calibrated_sum_of_the_linear_and_neural_logits():
-    model = shipped_model()
+    model = with_network(weight=0.4)
     words = model_words(TEXTS)
     linear, _ = model.linear_scores(words)
-    raw = linear + model.meta["neural"]["weight"] * scorer().logits(words)
+    raw = linear + 0.4 * scorer().logits(words)
     slope, offset = model.calibration
     expected = 1 / (1 + np.exp(-(slope * raw + offset)))
-    np.testing.assert_allclose([s.score for s in sentiment(TEXTS)], expected, rtol=1e-12)
+    np.testing.assert_allclose([s.score for s in sentiment(TEXTS, model=model)], expected, rtol=1e-12)
+    # the network moves the scores: the ensemble is not the linear model
+    linear_only = [s.score for s in sentiment(TEXTS)]
+    assert np.max(np.abs(np.array(linear_only) - expected)) > 1e-3
 
 
 def test_save_and_load_keep_the_neural_part(tmp_path: Path):
-    path = tmp_path / "copy.npz"
-    shipped_model().save(path)
+    model = with_network()
+    path = tmp_path / "with_network.npz"
+    model.save(path)
     loaded = SentimentModel.load(path)
-    assert loaded.neural is not None
+    assert loaded.neural is not None and loaded.meta["neural"]["weight"] == 0.4
     np.testing.assert_allclose(
-        [s.score for s in sentiment(TEXTS, model=loaded)], [s.score for s in sentiment(TEXTS)], rtol=1e-6
+        [s.score for s in sentiment(TEXTS, model=loaded)],
+        [s.score for s in sentiment(TEXTS, model=model)],
+        rtol=1e-6,
+    )
+
+
+def test_fine_tuning_keeps_the_network_frozen_and_in_the_logit():
+    rng = np.random.default_rng(3)
+    good, bad = ["器械新", "私教专业", "淋浴干净"], ["晚上人多", "人多要排队", "更衣室挤"]
+    positive = rng.random(300) < 0.5
+    labelled = pd.DataFrame(
+        {
+            "comment": [str(rng.choice(good if p else bad)) for p in positive],
+            "happy": positive.astype(int),
+        }
+    )
+    base = with_network()
+    tuned = SentimentModel.fit(labelled, text="comment", label="happy", base=base, seed=1)
+    assert tuned.neural is base.neural
+    assert tuned.evaluation["accuracy"].iloc[1] >= tuned.evaluation["accuracy"].iloc[0]
+    words = model_words(good + bad)
+    raw = tuned.linear_scores(words)[0] + 0.4 * scorer().logits(words)
+    slope, offset = tuned.calibration
+    np.testing.assert_allclose(
+        [s.score for s in sentiment(good + bad, model=tuned)],
+        1 / (1 + np.exp(-(slope * raw + offset))),
+        rtol=1e-12,
     )
