@@ -7,6 +7,11 @@ L2-normalised per text). Scorer two is NB-weighted logistic regression (Wang & M
 L2-normalised. ``P(positive) = 1 / (1 + exp(-(a (z1 + z2) + c)))`` with ``a, c`` fitted on a
 calibration split the scorers never saw (Platt 1999). ``scripts/sentiment_model.py`` trains it
 and checks this code against the training library's own predictions.
+
+A weights file may also hold a convolutional network (``scripts/sentiment_neural.py``, scored by
+:mod:`cxmetrics.text._neural`): its logit, times the ensemble weight ``meta["neural"]["weight"]``,
+is added to ``z1 + z2`` before the calibration. The shipped weights have none (the model card
+gives the figures of the one tried).
 """
 
 from __future__ import annotations
@@ -172,7 +177,8 @@ class SentimentModel:
         reads it), by maximum likelihood with the penalty
         ``(penalty / 2) (|a - a0|² + |b - b0|² + |d|²)`` that keeps the model close to the
         shipped one (a Gaussian prior centred on it, Chelba & Acero
-        2006). Texts the model cannot read (missing, empty, only symbols) are left out and
+        2006). A base model with a neural part keeps it unchanged (its weighted logit is part
+        of ``z``). Texts the model cannot read (missing, empty, only symbols) are left out and
         counted.
 
         Parameters
