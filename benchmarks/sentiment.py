@@ -6,9 +6,9 @@
 
 Reviews are drawn (seeded) from the shared development corpora when they are present
 (``../shared/data/sentiment``, or ``$CXMETRICS_DATA/sentiment``), else built from a fixed set of
-comments. Each figure is the median
-of ``--repeat`` runs of CPU time (``time.process_time``) after one warm-up call, so the dictionary
-and weights loads are excluded (they are reported separately); snownlp runs once. The stage
+comments. Each figure is the median of ``--repeat`` runs of CPU time (``time.process_time``)
+after one warm-up call, so the dictionary and weights loads are excluded (they are reported
+separately); snownlp runs once. The stage
 breakdown times each step of the pipeline on its own. Peak memory is the resident-set growth
 during the call.
 """
@@ -115,7 +115,7 @@ def main() -> None:
         "normalise": lambda: [normalise_for_model(t) for t in texts],
         "jieba without HMM (as scored)": lambda: word_lists(tokenizer(), normalised),
         "jieba with HMM (tokenize)": lambda: [tokenizer().lcut(t) for t in normalised],
-        "linear scorers (encoder)": lambda: model.linear_scores(words),
+        "features + score (encoder)": lambda: model.linear_scores(words),
     }
     if model.neural is not None:
         stages["neural scorer"] = lambda: model.neural_scores(words)

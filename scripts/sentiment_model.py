@@ -3,6 +3,7 @@
     python scripts/sentiment_model.py train    [--data DIR]  # writes src/cxmetrics/text/data/*.npz
     python scripts/sentiment_model.py evaluate [--data DIR]  # held-out figures for the model card
     python scripts/sentiment_model.py evaluate --reuse OLD.json  # baseline and snownlp from OLD
+    python scripts/sentiment_model.py train --validation --out VAL.npz  # buckets 28-37 held out
 
 Needs scikit-learn (training only; the library scores with numpy). Training also cuts short
 texts from the training reviews (clauses and topic-only neutral fragments, see
