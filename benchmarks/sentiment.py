@@ -6,11 +6,10 @@
 
 Reviews are drawn (seeded) from the shared development corpora when they are present
 (``../shared/data/sentiment``, or ``$CXMETRICS_DATA/sentiment``), else built from a fixed set of
-comments. Each figure is the median of ``--repeat`` runs of CPU time (``time.process_time``)
-after one warm-up call, so the dictionary and weights loads are excluded (they are reported
-separately); snownlp runs once. The stage
-breakdown times each step of the pipeline on its own. Peak memory is the resident-set growth
-during the call.
+comments. Each figure is the median of ``--repeat`` runs of CPU time (``time.process_time``) after
+one warm-up call, so the dictionary and weights loads are excluded (they are reported separately);
+snownlp runs once. The stage breakdown times each step of the pipeline on its own. Peak memory is
+the resident-set growth during the call.
 """
 
 from __future__ import annotations
