@@ -5,16 +5,17 @@
     python benchmarks/sentiment.py --smoke     # every case once on 100 reviews (CI)
 
 Reviews are drawn (seeded) from the shared development corpora when they are present
-(``../shared/data/sentiment``), else built from a fixed set of comments. Each figure is the median
-of ``--repeat`` runs of CPU time (``time.process_time``) after one warm-up call, so the dictionary
-and weights loads are excluded (they are reported separately); snownlp runs once. The stage
-breakdown times each step of the pipeline on its own. Peak memory is the resident-set growth
-during the call.
+(``../shared/data/sentiment``, or ``$CXMETRICS_DATA/sentiment``), else built from a fixed set of
+comments. Each figure is the median of ``--repeat`` runs of CPU time (``time.process_time``) after
+one warm-up call, so the dictionary and weights loads are excluded (they are reported separately);
+snownlp runs once. The stage breakdown times each step of the pipeline on its own. Peak memory is
+the resident-set growth during the call.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -29,7 +30,9 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from run import _PeakSampler, _rss_mb
 
-CORPORA = Path(__file__).resolve().parents[2] / "shared" / "data" / "sentiment"
+# The shared data sit beside the repository (../shared/data); CXMETRICS_DATA points elsewhere.
+DATA = os.environ.get("CXMETRICS_DATA", Path(__file__).resolve().parents[2] / "shared" / "data")
+CORPORA = Path(DATA) / "sentiment"
 FALLBACK = [
     "客服态度很好，解决问题迅速",
     "送餐太慢了，等了一个多小时，饭都凉了",
@@ -111,8 +114,10 @@ def main() -> None:
         "normalise": lambda: [normalise_for_model(t) for t in texts],
         "jieba without HMM (as scored)": lambda: word_lists(tokenizer(), normalised),
         "jieba with HMM (tokenize)": lambda: [tokenizer().lcut(t) for t in normalised],
-        "features + score (encoder)": lambda: model.raw_scores(words),
+        "features + score (encoder)": lambda: model.linear_scores(words),
     }
+    if model.neural is not None:
+        stages["neural scorer"] = lambda: model.neural_scores(words)
     print(f"{'stage':<30} {'CPU s':>8} {'chars / CPU s':>14} {'share':>6}")
     timed = {name: cpu_seconds(call, args.repeat)[0] for name, call in stages.items()}
     pipeline = sum(v for k, v in timed.items() if "tokenize" not in k)

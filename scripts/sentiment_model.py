@@ -3,6 +3,7 @@
     python scripts/sentiment_model.py train    [--data DIR]  # writes src/cxmetrics/text/data/*.npz
     python scripts/sentiment_model.py evaluate [--data DIR]  # held-out figures for the model card
     python scripts/sentiment_model.py evaluate --reuse OLD.json  # baseline and snownlp from OLD
+    python scripts/sentiment_model.py train --validation --out VAL.npz  # buckets 28-37 held out
 
 Needs scikit-learn (training only; the library scores with numpy). Training also cuts short
 texts from the training reviews (clauses and topic-only neutral fragments, see
@@ -40,7 +41,12 @@ C_NB = float(os.environ.get("CX_C_NB", 4.0))
 SNOWNLP_SAMPLE = 20000  # per domain (all of each test part): snownlp scores ~5,000 characters a second
 
 
-def load(data: Path) -> pd.DataFrame:
+VALIDATION = range(28, 38)  # hash buckets carved from the training part to choose designs on
+
+
+def load(data: Path, validation: bool = False) -> pd.DataFrame:
+    """The three development corpora with their ``part``: test, calibration, train (and, with
+    ``validation``, the training reviews in hash buckets 28–37 as ``validation``)."""
     frames = []
     for domain, name in CORPORA.items():
         frame = pd.read_csv(data / name)
@@ -50,6 +56,8 @@ def load(data: Path) -> pd.DataFrame:
     reviews = pd.concat(frames, ignore_index=True)
     bucket = reviews["review"].map(lambda s: int(hashlib.md5(s.encode("utf-8")).hexdigest()[:8], 16) % 100)
     reviews["part"] = np.select([bucket < 20, bucket < 28], ["test", "calibration"], "train")
+    if validation:
+        reviews.loc[bucket.between(VALIDATION.start, VALIDATION.stop - 1), "part"] = "validation"
     return reviews
 
 
@@ -178,7 +186,7 @@ def bucket(text: str) -> int:
     return int(hashlib.md5(text.encode("utf-8")).hexdigest()[:8], 16) % 100
 
 
-def train(data: Path) -> None:
+def train(data: Path, out: Path = WEIGHTS, validation: bool = False) -> None:
     from scipy import sparse
     from sklearn.feature_extraction.text import CountVectorizer
     from sklearn.linear_model import LogisticRegression
@@ -187,7 +195,7 @@ def train(data: Path) -> None:
     from cxmetrics.text._features import FEATURE_VERSION, model_features
     from cxmetrics.text._model import SentimentModel
 
-    reviews = load(data)
+    reviews = load(data, validation)
     reviews["weight"] = 1.0
     topics = topic_words()
     short = clause_examples(reviews[reviews["part"] == "train"], topics)
@@ -315,16 +323,16 @@ def train(data: Path) -> None:
         "gate_intercepts": gate.intercept_.astype(np.float32),
         "meta": np.frombuffer(json.dumps(meta, ensure_ascii=False).encode("utf-8"), dtype=np.uint8),
     }
-    WEIGHTS.parent.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(WEIGHTS, **arrays)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(out, **arrays)
 
     # The library's numpy scorer must reproduce scikit-learn's on unseen text (float32 weights).
-    model = SentimentModel.from_arrays(np.load(WEIGHTS))
+    model = SentimentModel.from_arrays(np.load(out))
     test_feats = [f for f, p in zip(feats, part, strict=True) if p == "test"]
     ours, _ = model.logits(test_feats)
     gap = float(np.max(np.abs(ours - raw(test_feats))))
     print(
-        f"wrote {WEIGHTS} ({WEIGHTS.stat().st_size / 1e6:.1f} MB, {len(terms)} features); "
+        f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB, {len(terms)} features); "
         f"max logit gap to scikit-learn {gap:.2e}"
     )
     if gap > 1e-3:
@@ -428,9 +436,15 @@ def main() -> None:
     parser.add_argument(
         "--reuse", type=Path, default=None, help="evaluate: baseline and snownlp figures from this file"
     )
+    parser.add_argument("--out", type=Path, default=WEIGHTS, help="train: where to write the weights")
+    parser.add_argument(
+        "--validation",
+        action="store_true",
+        help="train: hold the training reviews in hash buckets 28-37 out (to choose designs on)",
+    )
     args = parser.parse_args()
     if args.command == "train":
-        train(args.data)
+        train(args.data, args.out, args.validation)
     else:
         evaluate(args.data, args.reuse)
 

@@ -42,6 +42,7 @@ def design(model: SentimentModel, word_lists: list[list[str]]) -> Design:
     ids, signs, doc = model.encoder.encode(word_lists)
     n = len(word_lists)
     raw, known = model._logits(ids, signs, doc, n)
+    raw = raw + model.neural_scores(word_lists)
     size = len(model.idf)
     pairs, inverse = np.unique(doc * size + ids, return_inverse=True)
     signed = np.bincount(inverse, signs, minlength=len(pairs))

@@ -7,6 +7,11 @@ L2-normalised per text). Scorer two is NB-weighted logistic regression (Wang & M
 L2-normalised. ``P(positive) = 1 / (1 + exp(-(a (z1 + z2) + c)))`` with ``a, c`` fitted on a
 calibration split the scorers never saw (Platt 1999). ``scripts/sentiment_model.py`` trains it
 and checks this code against the training library's own predictions.
+
+A weights file may also hold a convolutional network (``scripts/sentiment_neural.py``, scored by
+:mod:`cxmetrics.text._neural`): its logit, times the ensemble weight ``meta["neural"]["weight"]``,
+is added to ``z1 + z2`` before the calibration. The shipped weights have none (the model card
+gives the figures of the one tried).
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from cxmetrics._process import ForkSafeLock
 from cxmetrics.errors import ColumnTypeError, CXMetricsError, ValueRangeError, format_examples
 from cxmetrics.text._encode import FeatureEncoder
 from cxmetrics.text._features import FEATURE_VERSION, Features
+from cxmetrics.text._neural import NEURAL_PREFIX, NeuralScorer
 
 __all__ = ["MODEL_FILE", "SentimentModel", "shipped_model"]
 
@@ -70,6 +76,8 @@ class SentimentModel:
     #: Domain experts (expert weights K×V, expert intercepts K, gate weights K×V, gate intercepts K)
     experts: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
     evaluation: Any = None
+    #: The convolutional scorer added to the linear logit with weight ``meta["neural"]["weight"]``
+    neural: NeuralScorer | None = None
 
     @classmethod
     def from_arrays(cls, arrays: Any) -> SentimentModel:
@@ -85,6 +93,10 @@ class SentimentModel:
         if _EXPERT_ARRAYS[0] in names:
             w, b, g, c = (arrays[k].astype(np.float64) for k in _EXPERT_ARRAYS)
             experts = (w, b, g, c)
+        neural = None
+        if "neural" in meta:
+            stored = {k: arrays[k] for k in names if k.startswith(NEURAL_PREFIX)}
+            neural = NeuralScorer(stored, meta["neural"])
         return cls(
             vocabulary={term: i for i, term in enumerate(terms)},
             idf=arrays["idf"].astype(np.float64),
@@ -95,6 +107,7 @@ class SentimentModel:
             calibration=(float(meta["calibration"][0]), float(meta["calibration"][1])),
             meta=meta,
             experts=experts,
+            neural=neural,
         )
 
     @classmethod
@@ -126,6 +139,8 @@ class SentimentModel:
         if self.experts is not None:
             for key, values in zip(_EXPERT_ARRAYS, self.experts, strict=True):
                 arrays[key] = values.astype(np.float32)
+        if self.neural is not None:
+            arrays |= self.neural.to_arrays()
         return arrays
 
     def save(self, path: str | Path) -> None:
@@ -162,7 +177,8 @@ class SentimentModel:
         reads it), by maximum likelihood with the penalty
         ``(penalty / 2) (|a - a0|² + |b - b0|² + |d|²)`` that keeps the model close to the
         shipped one (a Gaussian prior centred on it, Chelba & Acero
-        2006). Texts the model cannot read (missing, empty, only symbols) are left out and
+        2006). A base model with a neural part keeps it unchanged (its weighted logit is part
+        of ``z``). Texts the model cannot read (missing, empty, only symbols) are left out and
         counted.
 
         Parameters
@@ -277,6 +293,7 @@ class SentimentModel:
             meta=meta,
             experts=start.experts,
             evaluation=evaluation,
+            neural=start.neural,
         )
 
     @cached_property
@@ -299,11 +316,25 @@ class SentimentModel:
         return ids[known], signs[known], doc[known]
 
     def raw_scores(self, word_lists: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
+        """The raw logit (before calibration) of texts given their cleaned words: the linear
+        scorers' (:meth:`linear_scores`) plus the weighted neural scorer's
+        (:meth:`neural_scores`), and the number of distinct known features per text."""
+        raw, known = self.linear_scores(word_lists)
+        return raw + self.neural_scores(word_lists), known
+
+    def linear_scores(self, word_lists: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
         """:meth:`logits` of texts given their cleaned words, through the fast encoder."""
         return self._logits(*self.encoder.encode(word_lists), len(word_lists))
 
+    def neural_scores(self, word_lists: list[list[str]]) -> np.ndarray:
+        """The neural scorer's logit times its ensemble weight (zeros for a linear-only model)."""
+        if self.neural is None:
+            return np.zeros(len(word_lists))
+        return float(self.meta["neural"]["weight"]) * self.neural.logits(word_lists)
+
     def logits(self, feature_lists: list[Features]) -> tuple[np.ndarray, np.ndarray]:
-        """Summed raw logits of the two scorers and the number of distinct known features per text.
+        """Summed raw logits of the two linear scorers and the number of distinct known features
+        per text.
 
         A feature's value is its signed count ``s`` (occurrences minus negated occurrences):
         ``sign(s) (1 + ln |s|) idf`` for the TF-IDF scorer, ``sign(s) r`` for the NB scorer.
