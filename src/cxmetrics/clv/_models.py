@@ -898,6 +898,9 @@ class TransactionModel(_Model):
     purchase model" as ``TransactionModel``. Not meant to be fitted itself.
     """
 
+    #: customers in the thinned copy the fit starts from (:meth:`_warm_start`)
+    warm_start_customers: ClassVar[int] = WARM_START_CUSTOMERS
+
     def __init__(self) -> None:
         super().__init__()
         self._data: lik.Triples | None = None
@@ -1004,9 +1007,9 @@ class TransactionModel(_Model):
         import scipy.optimize
 
         full = self._triples()
-        if full.customers <= 2 * WARM_START_CUSTOMERS:
+        if full.customers <= 2 * self.warm_start_customers:
             return start
-        share = WARM_START_CUSTOMERS / full.customers
+        share = self.warm_start_customers / full.customers
         kept = np.random.default_rng(0).binomial(full.count.astype(np.int64), share)
         rows = kept > 0
         self._data = full.subset(rows, kept[rows])
@@ -1414,7 +1417,30 @@ class ParetoNBD(TransactionModel):
             return _dropout_limit_supremum(self._triples(), 0, params[:2], common=False)
         return None
 
+    def _warm_start(self, start: np.ndarray, penalizer: float) -> np.ndarray:
+        warm = super()._warm_start(start, penalizer)
+        # a quick fit that ran out along s, beta -> inf: the first run compares with that limit
+        # before paying for any Hessian (:meth:`_run`)
+        on_ridge = penalizer == 0 and RIDGE_SHAPE < np.exp(warm[2]) < lik.LIMIT_SHAPE
+        self._ridge_start = warm if on_ridge else None
+        return warm
+
     def _run(self, log_start: np.ndarray, customers: float, penalizer: float) -> _Optimum | None:
+        ridge_start = self.__dict__.pop("_ridge_start", None)
+        if ridge_start is not None and np.array_equal(ridge_start, log_start) and penalizer == 0:
+            # Newton would stop at once (:meth:`_on_ridge`), its Hessian there serving only if the
+            # limit is not the supremum: go to the limit with the value alone, and take the
+            # derivatives at the start only if the fit ends there.
+            start = np.exp(log_start)
+            provisional = _Optimum(start, 0, self._total_loglik(start), np.full((4, 4), np.nan))
+            reached = self._past_ridge(provisional, customers, penalizer)
+            if reached is provisional:
+                with np.errstate(all="ignore"):
+                    loglik, gradient, hessian = self._derivatives(start, hessian=True)
+                assert hessian is not None
+                reached = _Optimum(start, 1, loglik, hessian, gradient)
+            self._ridge_checked = reached  # the caller's _past_ridge has nothing left to do
+            return reached
         if np.exp(log_start[2]) < lik.LIMIT_SHAPE or penalizer != 0:
             return super()._run(log_start, customers, penalizer)
         # a refit starting from a fit at the limit (a bootstrap replicate): that limit again
@@ -1431,9 +1457,11 @@ class ParetoNBD(TransactionModel):
         the limit. Otherwise the maximum is at a finite s beyond the threshold: the run goes on
         from where it stopped (with ``final``, after the restarts, the point stays)."""
         threshold = RIDGE_SHAPE / 2.0 if final else RIDGE_SHAPE
-        if first is None or penalizer != 0 or first.params[2] <= threshold:
+        checked = self.__dict__.pop("_ridge_checked", None)
+        if first is None or penalizer != 0 or first.params[2] <= threshold or first is checked:
             return first
-        d = self._triples()
+        if first.at_ridge is not None:
+            return first  # already the limit's maximum
         limit = self._fit_limit(first.params, customers)
         self._past_shape = True
         try:
@@ -1441,7 +1469,9 @@ class ParetoNBD(TransactionModel):
             if limit.converged and limit.slope <= 0 and higher:
                 r, alpha, mu = limit.params
                 far = np.array([r, alpha, lik.LIMIT_POINT, lik.LIMIT_POINT / mu])
-                _, gradient, hessian = lik.pareto_derivatives(far, d, hessian=True)
+                # the model's derivatives there are the limit's, already known at its maximum
+                _, gradient, hessian = lik.pareto_derivatives_from_limit(
+                    far, limit.loglik, limit.gradient, limit.hessian, limit.slope)
                 assert hessian is not None
                 ridge = next(i for i, found in enumerate(_ridges.RIDGES["pareto"])
                              if found.direction == (0.0, 0.0, 1.0, 1.0))
