@@ -1484,12 +1484,25 @@ class ParetoNBD(TransactionModel):
             if final:
                 return first
             restart = first.params if first.params[2] < lik.LIMIT_SHAPE else self._start()
-            onward = self._run(np.log(restart), customers, penalizer)
+            onward = self._run(np.log(self._along_ridge(restart, limit)), customers, penalizer)
         finally:
             self._past_shape = False
         if onward is None or onward.loglik < first.loglik:
             return first
         return dataclasses.replace(onward, iterations=first.iterations + limit.iterations + onward.iterations)
+
+    def _along_ridge(self, point: np.ndarray, limit: _ridges.Limit) -> np.ndarray:
+        """Where the run goes on from when the limit is not the supremum: ``point``, or the best by
+        value of the points at the limit's r, alpha and mean dropout rate with s = 0.01, 0.1 or 1.
+        Along s, beta -> inf the likelihood is nearly flat in log s, so Newton from a large s
+        creeps towards a maximum at small s; three evaluations of the value skip the creeping."""
+        if not np.isfinite(limit.params).all():
+            return point
+        r, alpha, mu = limit.params
+        candidates = [point] + [np.array([r, alpha, shape, shape / mu]) for shape in (0.01, 0.1, 1.0)]
+        with np.errstate(all="ignore"):
+            values = np.array([self._total_loglik(candidate) for candidate in candidates])
+        return candidates[int(np.argmax(np.where(np.isfinite(values), values, -np.inf)))]
 
     def _derivatives(self, params: np.ndarray, hessian: bool) -> tuple[float, np.ndarray, np.ndarray | None]:
         return lik.pareto_derivatives(params, self._triples(), hessian)
