@@ -441,7 +441,7 @@ def _hyp2f1_term_derivatives(params: np.ndarray, x: np.ndarray, t: np.ndarray,
     grad += np.einsum("pi,pij->pj", local_grad, jacobian)
     if local_curv is None:
         return value, grad, None
-    curv += np.einsum("pij,pik,pkl->pjl", jacobian, local_curv, jacobian, optimize=True)
+    curv += np.matmul(jacobian.transpose(0, 2, 1), np.matmul(local_curv, jacobian))
     curv += local_grad[:, 2, None, None] * z_curv
     return value, grad, curv
 
