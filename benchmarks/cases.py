@@ -444,7 +444,7 @@ COMPARISONS = [
 #: comparisons run at their own sizes whatever --sizes says (the data set has a fixed shape)
 CASE_SIZES = {"clv BG/NBD fit, daily": [20_000, 200_000], "clv Pareto/NBD fit, daily": [20_000, 200_000],
               "clv BG/NBD fit, grocery": [2_500], "clv MBG/NBD fit, grocery": [2_500],
-              "clv Pareto/NBD fit, grocery": [300, 2_500, 20_000]}
+              "clv Pareto/NBD fit, grocery": [300, 2_500, 20_000, 200_000]}
 #: the size every case runs at under --smoke
 SMOKE_SIZE = 300
 

@@ -1012,6 +1012,8 @@ class TransactionModel(_Model):
         rows = kept > 0
         self._data = full.subset(rows, kept[rows])
         try:
+            # the thinned copy may itself start from a smaller one (:meth:`_warm_start_size`)
+            start = self._warm_start(start, penalizer)
             # A start needs no more precision than the thinning's sampling error allows.
             optimum = (self._newton(start, float(kept.sum()), penalizer, tolerance=1e-7)
                        if self.derivative_order == 2 else None)
