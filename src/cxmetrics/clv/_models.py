@@ -35,6 +35,8 @@ RIDGE_SPREAD = 2.0
 #: ends beyond half of it after its restarts; :meth:`ParetoNBD._past_ridge`). A maximum at a
 #: larger s is found all the same (the search then goes on), at the cost of one limit fit.
 RIDGE_SHAPE = 4.0
+#: The values of s a Pareto/NBD run past that threshold may go on from (:meth:`ParetoNBD._along_ridge`).
+RIDGE_SHAPES = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
 
 
 def numeric_array(value: Any, name: str) -> np.ndarray:
@@ -1508,14 +1510,16 @@ class ParetoNBD(TransactionModel):
         return dataclasses.replace(onward, iterations=first.iterations + limit.iterations + onward.iterations)
 
     def _along_ridge(self, point: np.ndarray, limit: _ridges.Limit) -> np.ndarray:
-        """Where the run goes on from when the limit is not the supremum: ``point``, or the best by
-        value of the points at the limit's r, alpha and mean dropout rate with s = 0.01, 0.1 or 1.
-        Along s, beta -> inf the likelihood is nearly flat in log s, so Newton from a large s
-        creeps towards a maximum at small s; three evaluations of the value skip the creeping."""
-        if not np.isfinite(limit.params).all():
-            return point
-        r, alpha, mu = limit.params
-        candidates = [point] + [np.array([r, alpha, shape, shape / mu]) for shape in (0.01, 0.1, 1.0)]
+        """Where the run goes on from when the limit is not the supremum: the best by value of
+        ``point`` and the points with s = 0.01, 0.03, ..., 3 at the mean dropout rate s / beta
+        of ``point`` or of the limit (r and alpha of each). Along s, beta -> inf the likelihood
+        is nearly flat in log s, so Newton from a large s creeps towards a maximum at a
+        smaller s, a pass over the data per step; a dozen evaluations of the value (each a
+        fraction of a pass) skip the creeping."""
+        candidates = [point]
+        for r, alpha, mu in ((point[0], point[1], point[2] / point[3]), tuple(limit.params)):
+            if np.isfinite([r, alpha, mu]).all() and mu > 0:
+                candidates += [np.array([r, alpha, shape, shape / mu]) for shape in RIDGE_SHAPES]
         with np.errstate(all="ignore"):
             values = np.array([self._total_loglik(candidate) for candidate in candidates])
         return candidates[int(np.argmax(np.where(np.isfinite(values), values, -np.inf)))]
