@@ -1022,6 +1022,8 @@ class TransactionModel(_Model):
         try:
             # the thinned copy may itself start from a smaller one (:meth:`_warm_start_size`)
             start = self._warm_start(start, penalizer)
+            if penalizer == 0 and self._on_ridge(np.exp(start)):
+                return start  # Newton would stop there at once (the caller fits the ridge's limit)
             # A start needs no more precision than the thinning's sampling error allows.
             optimum = (self._newton(start, float(kept.sum()), penalizer, tolerance=1e-7)
                        if self.derivative_order == 2 else None)
