@@ -1418,13 +1418,20 @@ class ParetoNBD(TransactionModel):
             assert gradient is not None and hessian is not None
             return value, gradient, hessian, slope
 
-        return _ridges.maximise_limit(derivatives, np.array([r, alpha, s / beta]), customers)
+        limit = _ridges.maximise_limit(derivatives, np.array([r, alpha, s / beta]), customers)
+        if limit.converged:
+            # the identification check after the fit asks for the same limit's maximum
+            self._limit_fit = (d, limit)
+        return limit
 
     def _ridge_supremum(self, index: int, params: np.ndarray) -> float | None:
         """Equal dropout rates (s, beta -> inf, s / beta fixed): the limit's maximum
         (:meth:`_fit_limit`); no dropout (beta -> inf): the NBD's (:func:`_dropout_limit_supremum`)."""
         direction = _ridges.RIDGES["pareto"][index].direction
         if direction == (0.0, 0.0, 1.0, 1.0):
+            known = self.__dict__.get("_limit_fit")
+            if known is not None and known[0] is self._triples():
+                return known[1].loglik  # fitted on these data during the search (:meth:`_past_ridge`)
             limit = self._fit_limit(params, self._triples().customers)
             return limit.loglik if limit.converged else None
         if direction == (0.0, 0.0, 0.0, 1.0):
@@ -1530,6 +1537,13 @@ class ParetoNBD(TransactionModel):
         if onward is None or onward.loglik < first.loglik:
             return first
         return dataclasses.replace(onward, iterations=first.iterations + limit.iterations + onward.iterations)
+
+    def _finish(self, optimum: _Optimum, converged: bool, spread: np.ndarray, customers: float,
+                penalizer: float, confidence: float, backend: Any) -> None:
+        try:
+            super()._finish(optimum, converged, spread, customers, penalizer, confidence, backend)
+        finally:
+            self.__dict__.pop("_limit_fit", None)  # holds the training triples: not kept
 
     def _along_ridge(self, point: np.ndarray, limit: _ridges.Limit) -> np.ndarray:
         """Where the run goes on from when the limit is not the supremum: the best by value of
