@@ -606,6 +606,17 @@ def test_a_bare_number_counts_the_unit_its_argument_names() -> None:
         _time.parse_duration(-2, "horizon_days", unit="D")
 
 
+def test_unit_accepts_the_lower_case_aliases_durations_accept() -> None:
+    log = base_log()
+    for lower, upper in (("d", "D"), ("w", "W")):
+        assert _time.unit_microseconds(lower) == _time.unit_microseconds(upper)
+        between = {**J, "from_stage": "home", "to_stage": "purchase"}
+        pd.testing.assert_frame_equal(cx.time_between(log, **between, unit=lower),
+                                      cx.time_between(log, **between, unit=upper))
+    with pytest.raises(errors.OptionError, match="unit='days'"):
+        _time.unit_microseconds("days")
+
+
 def test_validate_events_keeps_a_lazy_log_lazy() -> None:
     log = base_log()
     expected, expected_report = cx.validate_events(log, **J, session_gap="30min")

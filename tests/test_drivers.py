@@ -173,6 +173,32 @@ def test_binary_outcome_uses_the_logistic_extension() -> None:
         cx.key_drivers(frame, outcome="promoter", drivers=DRIVERS, method="shapley")
 
 
+def test_separated_binary_outcome_is_refused_naming_the_driver() -> None:
+    frame = survey(n=400, seed=13, binary=True)
+    # complete separation: the outcome is a threshold of one rating, so its coefficient has no
+    # finite maximum (statsmodels' Logit reports the same as PerfectSeparation)
+    frame["promoter"] = (frame["delivery"] >= 4).astype(int)
+    with pytest.raises(errors.DesignError, match=r"separated by \['delivery'\]"):
+        cx.key_drivers(frame, outcome="promoter", drivers=DRIVERS)
+    # quasi-complete: the two responses at a rare level of 'price' are both non-promoters
+    frame = survey(n=400, seed=13, binary=True)
+    frame["price"] = 3.0
+    frame.loc[frame.index[frame["promoter"] == 0][:2], "price"] = 1.0
+    with pytest.raises(errors.DesignError, match="price"):
+        cx.key_drivers(frame, outcome="promoter", drivers=DRIVERS)
+
+
+@pytest.mark.filterwarnings("error")
+def test_bootstrap_of_a_nearly_constant_driver_raises_no_numpy_warning() -> None:
+    frame = survey(n=60, seed=14)
+    frame["returns"] = 5.0
+    frame.loc[frame.index[:2], "returns"] = 4.0  # most resamples make it constant: skipped quietly
+    result = cx.key_drivers(frame, outcome="ltr", drivers=DRIVERS, n_boot=100, seed=3)
+    assert np.isfinite(result["importance_ci_high"]).all()
+    pairwise = cx.key_drivers(frame, outcome="ltr", drivers=DRIVERS, n_boot=50, seed=3, missing="pairwise")
+    assert np.isfinite(pairwise["importance"]).all()
+
+
 # --- bootstrap, groups, engines -----------------------------------------------------------------
 
 

@@ -67,9 +67,12 @@ _DURATION = re.compile(rf"(?:{_PART.pattern})+")
 
 
 def unit_microseconds(unit: Any, name: str = "unit") -> int:
-    """Microseconds per ``unit`` (a key of :data:`UNIT_MICROSECONDS`); else :class:`OptionError`."""
+    """Microseconds per ``unit`` (a key of :data:`UNIT_MICROSECONDS`, or ``"d"``/``"w"`` as in
+    durations such as ``"30d"``); else :class:`OptionError`."""
+    if isinstance(unit, str):
+        unit = _UNIT_ALIASES.get(unit, unit)
     if not isinstance(unit, str) or unit not in UNIT_MICROSECONDS:
-        raise OptionError(f"{name}={unit!r} is not one of {list(UNIT_MICROSECONDS)}")
+        raise OptionError(f"{name}={unit!r} is not one of {list(UNIT_MICROSECONDS)} (or 'd', 'w')")
     return UNIT_MICROSECONDS[unit]
 
 

@@ -104,8 +104,9 @@ def key_drivers(
     Raises
     ------
     DesignError
-        Fewer responses than drivers + 2, a constant driver or outcome, or drivers that are
-        exact linear combinations of others (named).
+        Fewer responses than drivers + 2, a constant driver or outcome, drivers that are
+        exact linear combinations of others (named), or a 0/1 outcome that the drivers
+        separate, where the logistic estimates do not exist (Albert & Anderson 1984; named).
 
     Notes
     -----
@@ -235,6 +236,12 @@ def _fit(ratings: _data.Ratings, rows: np.ndarray, method: str, binary: bool, mi
                           f"combination); drop one driver of each set")
     if binary:
         logistic = imp.logistic_importance(matrix[:, :-1], matrix[:, -1], w)
+        if logistic.separating:
+            separating = [ratings.drivers[j] for j in logistic.separating]
+            raise DesignError(f"{label}: the 0/1 outcome {ratings.outcome!r} is (quasi-)perfectly separated "
+                              f"by {separating}: some responses are predicted with probability 0 or 1 "
+                              f"and the logistic coefficients have no finite maximum; merge sparse rating "
+                              f"levels of these drivers, drop one, or use method='correlation'")
         importance = {"relative_weights": logistic.relative_weights, "correlation": moments.rxy**2,
                       "beta": logistic.betas**2}[method]
         return _Fit(importance, logistic.betas, logistic.p_values, moments.rxy, logistic.r_squared,
