@@ -1543,7 +1543,9 @@ class ParetoNBD(TransactionModel):
         try:
             super()._finish(optimum, converged, spread, customers, penalizer, confidence, backend)
         finally:
-            self.__dict__.pop("_limit_fit", None)  # holds the training triples: not kept
+            # the search's bookkeeping (the limit fit holds the training triples): not kept
+            for name in ("_limit_fit", "_ridge_start", "_ridge_checked"):
+                self.__dict__.pop(name, None)
 
     def _along_ridge(self, point: np.ndarray, limit: _ridges.Limit) -> np.ndarray:
         """Where the run goes on from when the limit is not the supremum: the best by value of
