@@ -802,18 +802,11 @@ class _Model:
 
 
 def _dropout_limit_supremum(d: lik.Triples, k: int, start: np.ndarray, common: bool) -> float | None:
-    """Maximum of the BG/NBD-type limit :func:`lik.betageo_limit` (:func:`_dropout_limit`);
-    None when its fit does not converge."""
-    limit = _dropout_limit(d, k, start, common)
-    return limit.loglik if limit.converged else None
-
-
-def _dropout_limit(d: lik.Triples, k: int, start: np.ndarray, common: bool) -> _ridges.Limit:
-    """Fit of the BG/NBD-type limit :func:`lik.betageo_limit` over (r, alpha, p) from
+    """Maximum of the BG/NBD-type limit :func:`lik.betageo_limit` over (r, alpha, p) from
     ``start`` (``common``: one dropout probability p for everybody), or over (r, alpha) at
     p = 0 (nobody drops out: the NBD, also the no-dropout limit of Pareto/NBD), by Newton's
     method (:func:`_ridges.maximise_limit`; the Hessian by central differences of the exact
-    gradient)."""
+    gradient). None when that does not converge."""
     free = 3 if common else 2
 
     def gradient_at(params: np.ndarray) -> tuple[float, np.ndarray]:
@@ -829,7 +822,8 @@ def _dropout_limit(d: lik.Triples, k: int, start: np.ndarray, common: bool) -> _
             hessian[:, j] = (gradient_at(params + moved)[1] - gradient_at(params - moved)[1]) / (2 * step)
         return value, gradient, (hessian + hessian.T) / 2.0, 0.0
 
-    return _ridges.maximise_limit(derivatives, start[:free], d.customers)
+    limit = _ridges.maximise_limit(derivatives, start[:free], d.customers)
+    return limit.loglik if limit.converged else None
 
 
 def _projected_covariance(hessian: np.ndarray, params: np.ndarray,
@@ -1439,33 +1433,21 @@ class ParetoNBD(TransactionModel):
         return None
 
     def _warm_start_size(self) -> float | None:
-        """As for the other models, and also from 2,000 customers (a quarter of them) when the
-        distinct (x, t) pairs outnumber three quarters of the customers (many purchases each,
-        as on a grocery panel): each full pass then costs a hypergeometric term per customer,
-        the search from the default start takes a dozen passes or more out along a ridge, and
-        the thinned fit takes it there (or near the optimum) at a fraction of the cost."""
+        """As for the other models, and also from 2,000 customers (a quarter of them) when they
+        average 10 or more repeat purchases and the distinct (x, t) pairs outnumber three
+        quarters of them (as on a grocery panel): each full pass then costs a hypergeometric
+        term per customer, the search from the default start takes a dozen passes or more out
+        along a ridge, and the thinned fit takes it there (or near the optimum) at a fraction
+        of the cost."""
         d = self._triples()
         pairs = len(d.recency_pairs[0]) + len(d.age_pairs[0])
-        if d.customers > 2000 and pairs > 0.75 * d.customers:
+        purchases = float(np.einsum("i,i->", d.count, d.x)) / d.customers
+        if d.customers > 2000 and pairs > 0.75 * d.customers and purchases >= 10:
             return min(float(WARM_START_CUSTOMERS), d.customers / 4.0)
         return super()._warm_start_size()
 
     def _warm_start(self, start: np.ndarray, penalizer: float) -> np.ndarray:
-        inner = self.__dict__.get("_thinned", False)  # called for a thinned copy's own start
-        self._thinned = True
-        try:
-            warm = super()._warm_start(start, penalizer)
-        finally:
-            if not inner:
-                del self._thinned
-        if not inner and penalizer == 0 and self._warm_start_size() is None:
-            # a fit on all the data from the default start: r and alpha from the NBD (nobody
-            # drops out), whose fit costs a few passes of logarithms, so the search starts
-            # near their values (a dozen Hessian passes become about ten on a small grocery
-            # panel, seven instead of fourteen on 5,000 CDNOW-like customers)
-            nbd = _dropout_limit(self._triples(), 0, np.exp(warm), common=False)
-            if nbd.converged:
-                warm = np.concatenate([np.log(nbd.params), warm[2:]])
+        warm = super()._warm_start(start, penalizer)
         # a quick fit that ran out along s, beta -> inf: the first run compares with that limit
         # before paying for any Hessian (:meth:`_run`)
         on_ridge = penalizer == 0 and RIDGE_SHAPE < np.exp(warm[2]) < lik.LIMIT_SHAPE
