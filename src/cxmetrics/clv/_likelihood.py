@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -375,6 +376,21 @@ def betageo_pmf(params: np.ndarray, y: int, t: float, d: Triples, k: int) -> np.
 # --- Pareto/NBD ------------------------------------------------------------------------------
 
 
+PairFunction = Callable[[np.ndarray, np.ndarray], tuple[Any, ...]]
+
+
+def _on_both_pairs(function: PairFunction, d: Triples) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+    """``function(x, t)`` on the distinct (x, t_x) and (x, T) pairs stacked into one call (one
+    pass of each special function instead of two: on a small panel the per-call cost is most of
+    it), each output (an array over pairs, or None) split back into the two sets."""
+    (x_tx, t_tx, _), (x_T, t_T, _) = d.recency_pairs, d.age_pairs
+    split = len(x_tx)
+    outputs = function(np.concatenate([x_tx, x_T]), np.concatenate([t_tx, t_T]))
+    recency = tuple(None if out is None else out[:split] for out in outputs)
+    age = tuple(None if out is None else out[split:] for out in outputs)
+    return recency, age
+
+
 def _hyp2f1_split(params: np.ndarray, x: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, ...]:
     """The Pareto/NBD integral term h(x, t) as an elementary part plus log F(A; C; z).
 
@@ -424,26 +440,28 @@ def _local_differences(a: np.ndarray, c: np.ndarray, z: np.ndarray,
     step = 1e-4
     point = np.stack([a, c, z])
     size = step * np.stack([np.maximum(a, 1.0), np.maximum(c, 1.0), 1.0 - z])
-
-    def shifted(*moves: tuple[int, int]) -> np.ndarray:
-        moved = point.copy()
-        for axis, sign in moves:
-            moved[axis] += sign * size[axis]
-        return _log_f(*moved)
-
-    centre = _log_f(a, c, z)
-    up = [shifted((i, 1)) for i in range(3)]
-    down = [shifted((i, -1)) for i in range(3)]
-    gradient = np.stack([(up[i] - down[i]) / (2 * size[i]) for i in range(3)], axis=1)
+    # every shifted point in one call of 2F1: the centre, +-1 step along each axis, and for the
+    # Hessian the diagonal corners (+i, +j) and (-i, -j) of each pair of axes
+    moves: list[tuple[tuple[int, int], ...]] = [()]
+    moves += [((i, sign),) for sign in (1, -1) for i in range(3)]
+    corners = [(i, j) for i in range(3) for j in range(i + 1, 3)] if hessian else []
+    moves += [((i, sign), (j, sign)) for i, j in corners for sign in (1, -1)]
+    shifted = np.repeat(point[:, None, :], len(moves), axis=1)
+    for m, move in enumerate(moves):
+        for axis, sign in move:
+            shifted[axis, m] += sign * size[axis]
+    values = _log_f(*shifted)
+    centre, up, down = values[0], values[1:4], values[4:7]
+    gradient = ((up - down) / (2 * size)).T
     if not hessian:
         return centre, gradient, None
     curvature = np.empty((len(a), 3, 3))
     for i in range(3):
         curvature[:, i, i] = (up[i] - 2 * centre + down[i]) / size[i] ** 2
-        for j in range(i + 1, 3):
-            corners = shifted((i, 1), (j, 1)) + shifted((i, -1), (j, -1))
-            mixed = corners - up[i] - down[i] - up[j] - down[j] + 2 * centre
-            curvature[:, i, j] = curvature[:, j, i] = mixed / (2 * size[i] * size[j])
+    for n, (i, j) in enumerate(corners):
+        pair = values[7 + 2 * n] + values[8 + 2 * n]
+        mixed = pair - up[i] - down[i] - up[j] - down[j] + 2 * centre
+        curvature[:, i, j] = curvature[:, j, i] = mixed / (2 * size[i] * size[j])
     return centre, gradient, curvature
 
 
@@ -486,7 +504,7 @@ def _hyp2f1_term_derivatives(params: np.ndarray, x: np.ndarray, t: np.ndarray,
     grad += np.einsum("pi,pij->pj", local_grad, jacobian)
     if local_curv is None:
         return value, grad, None
-    curv += np.einsum("pij,pik,pkl->pjl", jacobian, local_curv, jacobian, optimize=True)
+    curv += np.matmul(jacobian.transpose(0, 2, 1), np.matmul(local_curv, jacobian))
     curv += local_grad[:, 2, None, None] * z_curv
     return value, grad, curv
 
@@ -512,9 +530,8 @@ def pareto_parts(params: np.ndarray, d: Triples) -> tuple[np.ndarray, np.ndarray
     r, alpha, s, beta = params
     if s >= LIMIT_SHAPE:
         return _pareto_limit_parts(np.array([r, alpha, s / beta]), d)
-    (x_tx, t_tx, inverse_tx), (x_T, t_T, inverse_T) = d.recency_pairs, d.age_pairs
-    h_tx = _log_hyp2f1_term(params, x_tx, t_tx)[inverse_tx]
-    h_T = _log_hyp2f1_term(params, x_T, t_T)[inverse_T]
+    (h_tx,), (h_T,) = _on_both_pairs(lambda x, t: (_log_hyp2f1_term(params, x, t),), d)
+    h_tx, h_T = h_tx[d.recency_pairs[2]], h_T[d.age_pairs[2]]
     const, alive, died, _ = _pareto_terms(params, d, h_tx, h_T)
     return const[d.x_index], alive, died
 
@@ -542,9 +559,9 @@ def pareto_derivatives(params: np.ndarray, d: Triples,
     x = d.x_values
     ix = d.x_index
     c = d.count
-    (x_tx, t_tx, inv_tx), (x_T, t_T, inv_T) = d.recency_pairs, d.age_pairs
-    h_tx, g_tx, c_tx = _hyp2f1_term_derivatives(params, x_tx, t_tx, hessian)
-    h_T, g_T, c_T = _hyp2f1_term_derivatives(params, x_T, t_T, hessian)
+    inv_tx, inv_T = d.recency_pairs[2], d.age_pairs[2]
+    (h_tx, g_tx, c_tx), (h_T, g_T, c_T) = _on_both_pairs(
+        lambda x, t: _hyp2f1_term_derivatives(params, x, t, hessian), d)
     rsx = r + s + x
     const, alive, died, gap = _pareto_terms(params, d, h_tx[inv_tx], h_T[inv_T])
     inv_aT = (1.0 / (alpha + d.T_values))[d.T_index]
@@ -657,6 +674,36 @@ LIMIT_SHAPE = 1e8
 LIMIT_POINT = 1e10
 
 
+#: Values per block of :func:`_continued_fraction`.
+_TAIL_BLOCK = 32768
+
+
+def _continued_fraction(k: np.ndarray, z: np.ndarray, where: np.ndarray, out: np.ndarray) -> None:
+    """-log of the continued fraction of :func:`_log_tail_one` at ``k[where], z[where]``,
+    written to ``out[where]``. Every 8 terms the values whose last factor is 1 to machine
+    precision leave the loop, so the cost follows the typical number of terms (a dozen or
+    two), not the slowest value's."""
+    kf, zf = k[where], z[where]
+    f = zf + kf
+    c, dd = f.copy(), np.zeros_like(f)
+    for i in range(1, 60):
+        a = -i * (kf + i - 1.0)
+        b = zf + kf + 2.0 * i
+        dd = 1.0 / (b + a * dd)
+        c = b + a / c
+        change = c * dd
+        f = f * change
+        if i % 8 == 0:
+            done = np.abs(change - 1.0) < 1e-16
+            if done.any():
+                out[where[done]] = -np.log(f[done])
+                going = ~done
+                where, kf, zf, f, c, dd = where[going], kf[going], zf[going], f[going], c[going], dd[going]
+                if not len(where):
+                    return
+    out[where] = -np.log(f)
+
+
 def _log_tail_one(k: np.ndarray, z: np.ndarray) -> np.ndarray:
     """log I(k, z), I(k, z) = integral_0^inf e^(-z y) (1 + y)^-k dy = U(1, 2 - k, z)
     = e^z z^(k - 1) Gamma(1 - k, z) (DLMF 13.4.4, 8.2.2).
@@ -667,24 +714,17 @@ def _log_tail_one(k: np.ndarray, z: np.ndarray) -> np.ndarray:
     """
     sp = _special()
     k, z = np.broadcast_arrays(np.asarray(k, dtype=np.float64), np.asarray(z, dtype=np.float64))
+    shape = k.shape
+    k, z = k.ravel(), z.ravel()
     out = np.empty(k.shape)
     fraction = k >= 10.0
-    kf, zf = k[fraction], z[fraction]
-    f = zf + kf
-    c, dd = f.copy(), np.zeros_like(f)
-    for i in range(1, 60):
-        a = -i * (kf + i - 1.0)
-        b = zf + kf + 2.0 * i
-        dd = 1.0 / (b + a * dd)
-        c = b + a / c
-        change = c * dd
-        f = f * change
-        if i % 8 == 0 and np.all(np.abs(change - 1.0) < 1e-16):
-            break
-    out[fraction] = -np.log(f)
+    chosen = np.flatnonzero(fraction)
+    # in blocks that stay in the processor's cache (the loop makes ~60 passes over them)
+    for block in range(0, len(chosen), _TAIL_BLOCK):
+        _continued_fraction(k, z, chosen[block:block + _TAIL_BLOCK], out)
     with np.errstate(divide="ignore", invalid="ignore"):
         out[~fraction] = np.log(sp.hyperu(1.0, 2.0 - k[~fraction], z[~fraction]))
-    return out
+    return out.reshape(shape)
 
 
 def _log_tail(k: np.ndarray, z: np.ndarray, order: int) -> tuple[np.ndarray, ...]:
@@ -692,18 +732,19 @@ def _log_tail(k: np.ndarray, z: np.ndarray, order: int) -> tuple[np.ndarray, ...
     L, L_k, L_z, L_kk, L_kz, L_zz, and the ratios I(k - 1, z) / I(k, z), I(k - 2, z) / I(k, z).
     The z-derivatives are exact, from dI/dz = I(k, z) - I(k - 1, z) and
     d2I/dz2 = I(k - 2, z) - 2 I(k - 1, z) + I(k, z); the k-derivatives are central differences
-    (relative step 1e-4)."""
-    value = _log_tail_one(k, z)
+    (relative step 1e-4). The seven shifted evaluations run as one call on stacked arrays."""
     if order == 0:
-        return (value,)
+        return (_log_tail_one(k, z),)
     step = 1e-4 * np.maximum(k, 1.0)
-    one = np.exp(_log_tail_one(k - 1.0, z) - value)
-    two = np.exp(_log_tail_one(k - 2.0, z) - value)
+    shifts = np.stack([k, k - 1.0, k - 2.0, k + step, k - step, k + step - 1.0, k - step - 1.0])
+    value, minus_one, minus_two, up, down, up_one, down_one = _log_tail_one(
+        shifts, np.broadcast_to(z, shifts.shape))
+    one = np.exp(minus_one - value)
+    two = np.exp(minus_two - value)
     l_z = 1.0 - one
     l_zz = two - 2.0 * one + 1.0 - l_z**2
-    up, down = _log_tail_one(k + step, z), _log_tail_one(k - step, z)
-    l_z_up = 1.0 - np.exp(_log_tail_one(k + step - 1.0, z) - up)
-    l_z_down = 1.0 - np.exp(_log_tail_one(k - step - 1.0, z) - down)
+    l_z_up = 1.0 - np.exp(up_one - up)
+    l_z_down = 1.0 - np.exp(down_one - down)
     return (value, (up - down) / (2 * step), l_z, (up - 2 * value + down) / step**2,
             (l_z_up - l_z_down) / (2 * step), l_zz, one, two)
 
@@ -754,9 +795,9 @@ def pareto_limit_derivatives(phi: np.ndarray, d: Triples, order: int = 2) -> tup
     x = d.x_values
     ix = d.x_index
     c = d.count
-    (x_tx, t_tx, inv_tx), (x_T, t_T, inv_T) = d.recency_pairs, d.age_pairs
-    h_tx, g_tx, c_tx, m_tx = _limit_h(phi, x_tx, t_tx, order)
-    h_T, g_T, c_T, m_T = _limit_h(phi, x_T, t_T, order)
+    inv_tx, inv_T = d.recency_pairs[2], d.age_pairs[2]
+    (h_tx, g_tx, c_tx, m_tx), (h_T, g_T, c_T, m_T) = _on_both_pairs(
+        lambda x, t: _limit_h(phi, x, t, order), d)
     const = sp.gammaln(r + x) - sp.gammaln(r) + r * np.log(alpha)
     rx = (r + x)[ix]
     log_aT = np.log(alpha + d.T_values)[d.T_index]
@@ -809,6 +850,16 @@ def _pareto_from_limit(params: np.ndarray, d: Triples,
     r, alpha, s, beta = params
     value, g, h, slope = pareto_limit_derivatives(np.array([r, alpha, s / beta]), d)
     assert g is not None and h is not None
+    return pareto_derivatives_from_limit(params, value, g, h, slope, hessian)
+
+
+def pareto_derivatives_from_limit(
+    params: np.ndarray, value: float, g: np.ndarray, h: np.ndarray, slope: float, hessian: bool = True,
+) -> tuple[float, np.ndarray, np.ndarray | None]:
+    """The Pareto/NBD derivatives at ``params`` (s >= :data:`LIMIT_SHAPE`) from the limit's value,
+    gradient, Hessian and slope (:func:`pareto_limit_derivatives`) at mu = s / beta: for a
+    point whose limit derivatives are already known (the end of a limit fit)."""
+    s, beta = params[2], params[3]
     jac = np.zeros((3, 4))  # d(r, alpha, mu) / d(r, alpha, s, beta)
     jac[0, 0] = jac[1, 1] = 1.0
     jac[2, 2], jac[2, 3] = 1.0 / beta, -s / beta**2
@@ -834,9 +885,9 @@ def _pareto_limit_parts(phi: np.ndarray, d: Triples) -> tuple[np.ndarray, np.nda
     "died in (t_x, T]" term (logs), as :func:`pareto_parts` gives them for finite s."""
     sp = _special()
     r, alpha, mu = phi
-    (x_tx, t_tx, inv_tx), (x_T, t_T, inv_T) = d.recency_pairs, d.age_pairs
-    h_tx = _limit_h(phi, x_tx, t_tx, 0)[0][inv_tx]
-    h_T = _limit_h(phi, x_T, t_T, 0)[0][inv_T]
+    inv_tx, inv_T = d.recency_pairs[2], d.age_pairs[2]
+    (h_tx, *_), (h_T, *_) = _on_both_pairs(lambda x, t: _limit_h(phi, x, t, 0), d)
+    h_tx, h_T = h_tx[inv_tx], h_T[inv_T]
     const = sp.gammaln(r + d.x) - sp.gammaln(r) + r * np.log(alpha)
     alive = -(r + d.x) * np.log(alpha + d.T) - mu * d.T
     with np.errstate(divide="ignore"):

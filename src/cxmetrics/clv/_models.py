@@ -37,6 +37,8 @@ RIDGE_SPREAD = 2.0
 RIDGE_SHAPE = 4.0
 #: Mean dropout probabilities a / (a + b) among which a BG/NBD or MBG/NBD fit picks its start.
 DROPOUT_MEANS = tuple(float(m) for m in np.geomspace(1e-4, 0.5, 9))
+#: The values of s a Pareto/NBD run past that threshold may go on from (:meth:`ParetoNBD._along_ridge`).
+RIDGE_SHAPES = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
 
 
 def numeric_array(value: Any, name: str) -> np.ndarray:
@@ -1007,12 +1009,13 @@ class TransactionModel(_Model):
         return None
 
     def _thinning(self) -> lik.Triples | None:
-        """A seeded thinning of the customers to about :data:`WARM_START_CUSTOMERS` (the same
-        every call), or None when there are not many more than that."""
+        """A seeded thinning of the customers to about :meth:`_warm_start_size` of them (the
+        same every call), or None when there is to be no warm start."""
         full = self._triples()
-        if full.customers <= 2 * WARM_START_CUSTOMERS:
+        size = self._warm_start_size()
+        if size is None:
             return None
-        share = WARM_START_CUSTOMERS / full.customers
+        share = size / full.customers
         kept = np.random.default_rng(0).binomial(full.count.astype(np.int64), share)
         rows = np.flatnonzero(kept)  # positions, not a mask: the subset then gathers a few thousand rows
         return full.subset(rows, kept[rows])
@@ -1037,6 +1040,11 @@ class TransactionModel(_Model):
         customers = thinned.customers
         self._data = thinned
         try:
+            if self._warm_start_size() is not None:
+                # the thinned copy itself starts from a smaller one (:meth:`_warm_start_size`)
+                start = self._warm_start(start, penalizer)
+            if penalizer == 0 and self._on_ridge(np.exp(start)):
+                return start, None  # Newton would stop there at once (the caller fits the ridge's limit)
             # A start needs no more precision than the thinning's sampling error allows.
             optimum = (self._newton(start, customers, penalizer, tolerance=1e-7)
                        if self.derivative_order == 2 else None)
@@ -1049,6 +1057,10 @@ class TransactionModel(_Model):
         finally:
             self._data = full
         return (quick.x if np.isfinite(quick.fun) else start), None
+
+    def _warm_start_size(self) -> float | None:
+        """Customers in the thinned copy :meth:`_warm_start` fits, or None for no warm start."""
+        return WARM_START_CUSTOMERS if self._triples().customers > 2 * WARM_START_CUSTOMERS else None
 
     def _total_loglik(self, params: np.ndarray) -> float:
         d = self._triples()
@@ -1503,20 +1515,64 @@ class ParetoNBD(TransactionModel):
             assert gradient is not None and hessian is not None
             return value, gradient, hessian, slope
 
-        return _ridges.maximise_limit(derivatives, np.array([r, alpha, s / beta]), customers)
+        limit = _ridges.maximise_limit(derivatives, np.array([r, alpha, s / beta]), customers)
+        if limit.converged:
+            # the identification check after the fit asks for the same limit's maximum
+            self._limit_fit = (d, limit)
+        return limit
 
     def _ridge_supremum(self, index: int, params: np.ndarray) -> float | None:
         """Equal dropout rates (s, beta -> inf, s / beta fixed): the limit's maximum
         (:meth:`_fit_limit`); no dropout (beta -> inf): the NBD's (:func:`_dropout_limit_supremum`)."""
         direction = _ridges.RIDGES["pareto"][index].direction
         if direction == (0.0, 0.0, 1.0, 1.0):
+            known = self.__dict__.get("_limit_fit")
+            if known is not None and known[0] is self._triples():
+                return known[1].loglik  # fitted on these data during the search (:meth:`_past_ridge`)
             limit = self._fit_limit(params, self._triples().customers)
             return limit.loglik if limit.converged else None
         if direction == (0.0, 0.0, 0.0, 1.0):
             return _dropout_limit_supremum(self._triples(), 0, params[:2], common=False)
         return None
 
+    def _warm_start_size(self) -> float | None:
+        """As for the other models, and also from 2,000 customers (a quarter of them) when they
+        average 10 or more repeat purchases and the distinct (x, t) pairs outnumber three
+        quarters of them (as on a grocery panel): each full pass then costs a hypergeometric
+        term per customer, the search from the default start takes a dozen passes or more out
+        along a ridge, and the thinned fit takes it there (or near the optimum) at a fraction
+        of the cost."""
+        d = self._triples()
+        pairs = len(d.recency_pairs[0]) + len(d.age_pairs[0])
+        purchases = float(np.einsum("i,i->", d.count, d.x)) / d.customers
+        if d.customers > 2000 and pairs > 0.75 * d.customers and purchases >= 10:
+            return min(float(WARM_START_CUSTOMERS), d.customers / 4.0)
+        return super()._warm_start_size()
+
+    def _warm_start(self, start: np.ndarray, penalizer: float) -> np.ndarray:
+        warm = super()._warm_start(start, penalizer)
+        # a quick fit that ran out along s, beta -> inf: the first run compares with that limit
+        # before paying for any Hessian (:meth:`_run`)
+        on_ridge = penalizer == 0 and RIDGE_SHAPE < np.exp(warm[2]) < lik.LIMIT_SHAPE
+        self._ridge_start = warm if on_ridge else None
+        return warm
+
     def _run(self, log_start: np.ndarray, customers: float, penalizer: float) -> _Optimum | None:
+        ridge_start = self.__dict__.pop("_ridge_start", None)
+        if ridge_start is not None and np.array_equal(ridge_start, log_start) and penalizer == 0:
+            # Newton would stop at once (:meth:`_on_ridge`), its Hessian there serving only if the
+            # limit is not the supremum: go to the limit with the value alone, and take the
+            # derivatives at the start only if the fit ends there.
+            start = np.exp(log_start)
+            provisional = _Optimum(start, 0, self._total_loglik(start), np.full((4, 4), np.nan))
+            reached = self._past_ridge(provisional, customers, penalizer)
+            if reached is provisional:
+                with np.errstate(all="ignore"):
+                    loglik, gradient, hessian = self._derivatives(start, hessian=True)
+                assert hessian is not None
+                reached = _Optimum(start, 1, loglik, hessian, gradient)
+            self._ridge_checked = reached  # the caller's _past_ridge has nothing left to do
+            return reached
         if np.exp(log_start[2]) < lik.LIMIT_SHAPE or penalizer != 0:
             return super()._run(log_start, customers, penalizer)
         # a refit starting from a fit at the limit (a bootstrap replicate): that limit again
@@ -1533,9 +1589,11 @@ class ParetoNBD(TransactionModel):
         the limit. Otherwise the maximum is at a finite s beyond the threshold: the run goes on
         from where it stopped (with ``final``, after the restarts, the point stays)."""
         threshold = RIDGE_SHAPE / 2.0 if final else RIDGE_SHAPE
-        if first is None or penalizer != 0 or first.params[2] <= threshold:
+        checked = self.__dict__.pop("_ridge_checked", None)
+        if first is None or penalizer != 0 or first.params[2] <= threshold or first is checked:
             return first
-        d = self._triples()
+        if first.at_ridge is not None:
+            return first  # already the limit's maximum
         limit = self._fit_limit(first.params, customers)
         self._past_shape = True
         try:
@@ -1543,7 +1601,9 @@ class ParetoNBD(TransactionModel):
             if limit.converged and limit.slope <= 0 and higher:
                 r, alpha, mu = limit.params
                 far = np.array([r, alpha, lik.LIMIT_POINT, lik.LIMIT_POINT / mu])
-                _, gradient, hessian = lik.pareto_derivatives(far, d, hessian=True)
+                # the model's derivatives there are the limit's, already known at its maximum
+                _, gradient, hessian = lik.pareto_derivatives_from_limit(
+                    far, limit.loglik, limit.gradient, limit.hessian, limit.slope)
                 assert hessian is not None
                 ridge = next(i for i, found in enumerate(_ridges.RIDGES["pareto"])
                              if found.direction == (0.0, 0.0, 1.0, 1.0))
@@ -1556,12 +1616,36 @@ class ParetoNBD(TransactionModel):
             if final:
                 return first
             restart = first.params if first.params[2] < lik.LIMIT_SHAPE else self._start()
-            onward = self._run(np.log(restart), customers, penalizer)
+            onward = self._run(np.log(self._along_ridge(restart, limit)), customers, penalizer)
         finally:
             self._past_shape = False
         if onward is None or onward.loglik < first.loglik:
             return first
         return dataclasses.replace(onward, iterations=first.iterations + limit.iterations + onward.iterations)
+
+    def _finish(self, optimum: _Optimum, converged: bool, spread: np.ndarray, customers: float,
+                penalizer: float, confidence: float, backend: Any) -> None:
+        try:
+            super()._finish(optimum, converged, spread, customers, penalizer, confidence, backend)
+        finally:
+            # the search's bookkeeping (the limit fit holds the training triples): not kept
+            for name in ("_limit_fit", "_ridge_start", "_ridge_checked"):
+                self.__dict__.pop(name, None)
+
+    def _along_ridge(self, point: np.ndarray, limit: _ridges.Limit) -> np.ndarray:
+        """Where the run goes on from when the limit is not the supremum: the best by value of
+        ``point`` and the points with s = 0.01, 0.03, ..., 3 at the mean dropout rate s / beta
+        of ``point`` or of the limit (r and alpha of each). Along s, beta -> inf the likelihood
+        is nearly flat in log s, so Newton from a large s creeps towards a maximum at a
+        smaller s, a pass over the data per step; a dozen evaluations of the value (each a
+        fraction of a pass) skip the creeping."""
+        candidates = [point]
+        for r, alpha, mu in ((point[0], point[1], point[2] / point[3]), tuple(limit.params)):
+            if np.isfinite([r, alpha, mu]).all() and mu > 0:
+                candidates += [np.array([r, alpha, shape, shape / mu]) for shape in RIDGE_SHAPES]
+        with np.errstate(all="ignore"):
+            values = np.array([self._total_loglik(candidate) for candidate in candidates])
+        return candidates[int(np.argmax(np.where(np.isfinite(values), values, -np.inf)))]
 
     def _derivatives(self, params: np.ndarray, hessian: bool) -> tuple[float, np.ndarray, np.ndarray | None]:
         return lik.pareto_derivatives(params, self._triples(), hessian)

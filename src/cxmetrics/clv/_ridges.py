@@ -149,14 +149,20 @@ def maximise_limit(derivatives: Callable[[np.ndarray], tuple[float, np.ndarray, 
         eigenvalues = np.minimum(eigenvalues, -floor)
         step = -(vectors / eigenvalues) @ (vectors.T @ g_log)
         step *= min(1.0, 2.0 / max(float(np.max(np.abs(step))), 1e-300))
+        # already within the 1e-6 acceptance: the polish stops when the full step does not
+        # ascend (the value's rounding, not the optimum, is then what the line search sees)
+        accepted = float(np.linalg.norm(g_log)) / units <= 1e-6 * max(1.0, abs(value) / units)
         scale = 1.0
         while scale > 1e-10:
             with np.errstate(all="ignore"):
                 trial = derivatives(np.exp(point + scale * step))
             if np.isfinite(trial[0]) and trial[0] >= value + 1e-4 * scale * float(g_log @ step):
                 break
+            if accepted:
+                scale = 0.0
+                break
             scale /= 2.0
-        else:
+        if not scale > 1e-10:
             break
         point = point + scale * step
         value, grad, hess, slope = trial
