@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import gc
+import importlib
 import json
 import os
 import statistics
@@ -32,7 +33,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from cases import CASE_SIZES, COMPARISONS, DATA, IMPLEMENTATIONS, MAX_REPEAT, SMOKE_SIZE
+from cases import CASE_SIZES, COMPARISONS, DATA, IMPLEMENTATIONS, MAX_REPEAT, PRELOAD, SMOKE_SIZE
 
 _PAGE_MB = os.sysconf("SC_PAGE_SIZE") / 2**20
 
@@ -85,6 +86,8 @@ def worker(name: str, size: int, repeat: int) -> dict[str, float]:
     repeat = min(repeat, MAX_REPEAT.get(name, repeat))
     if name not in MAX_REPEAT:
         function(data)  # warm-up: lazy imports and caches are not what we measure
+    for module in PRELOAD.get(name, ()):
+        importlib.import_module(module)
     gc.collect()
     base = _rss_mb()
     # The kernel's own peak, reset here, where it can be: a sampling thread wakes every
