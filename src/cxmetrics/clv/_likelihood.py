@@ -38,6 +38,12 @@ def _dot(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.einsum("i,i->", a, b))
 
 
+def _trigamma(v: Any) -> Any:
+    """psi'(v) as the Hurwitz zeta function zeta(2, v): what ``scipy.special.polygamma(1, v)``
+    returns, bit for bit, without its wrapper's extra array operations."""
+    return _special().zeta(2.0, v)
+
+
 def factorize(values: np.ndarray, sort: bool = True, span: int = 4) -> tuple[np.ndarray, np.ndarray]:
     """Distinct values (sorted unless ``sort=False``) and each value's index among them.
 
@@ -215,10 +221,10 @@ def _betageo_dropout(params: np.ndarray, d: Triples, k: int,
     d_z = np.stack([np.full(len(n), 1.0 / a), -step_b], axis=1)
     if order == 1:
         return _betageo_mixture(r, alpha, d, a2_x, z_x, d_a2, d_z, None, None)
-    tri_ab, tri_abn = sp.polygamma(1, a + b), sp.polygamma(1, a + b + n)
+    tri_ab, tri_abn = _trigamma(a + b), _trigamma(a + b + n)
     d2_a2 = np.empty((len(n), 2, 2))
     d2_a2[:, 0, 0] = d2_a2[:, 0, 1] = d2_a2[:, 1, 0] = tri_ab - tri_abn
-    d2_a2[:, 1, 1] = sp.polygamma(1, b + n) - tri_abn - sp.polygamma(1, b) + tri_ab
+    d2_a2[:, 1, 1] = _trigamma(b + n) - tri_abn - _trigamma(b) + tri_ab
     d2_z = np.zeros((len(n), 2, 2))
     d2_z[:, 0, 0] = -1.0 / a**2  # psi'(a + 1) - psi'(a)
     d2_z[:, 1, 1] = step_b**2  # psi'(b + n - 1) - psi'(b + n)
@@ -281,7 +287,7 @@ def _betageo_mixture(r: float, alpha: float, d: Triples, a2_x: np.ndarray, z_x: 
         return value, gradient, None
     size = 2 + d_z.shape[1]
     h = np.zeros((size, size))
-    h[0, 0] = _dot(per_x, sp.polygamma(1, r + x) - sp.polygamma(1, r))
+    h[0, 0] = _dot(per_x, _trigamma(r + x) - _trigamma(r))
     h[0, 1] = total / alpha - _dot(inv_T, per_T)
     h[1, 1] = -r / alpha**2 * total + _dot(inv_T**2, r * per_T + purchases_T)
     h[2:, 2:] = np.tensordot(per_x, d2_a2, axes=1)
