@@ -39,6 +39,12 @@ def _dot(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.einsum("i,i->", a, b))
 
 
+def _trigamma(v: Any) -> Any:
+    """psi'(v) as the Hurwitz zeta function zeta(2, v): what ``scipy.special.polygamma(1, v)``
+    returns, bit for bit, without its wrapper's extra array operations."""
+    return _special().zeta(2.0, v)
+
+
 def factorize(values: np.ndarray, sort: bool = True, span: int = 4) -> tuple[np.ndarray, np.ndarray]:
     """Distinct values (sorted unless ``sort=False``) and each value's index among them.
 
@@ -98,6 +104,31 @@ class Triples:
     def x_counts(self) -> np.ndarray:
         """Customers per distinct x."""
         return np.bincount(self.x_index, weights=self.count, minlength=len(self.x_values))
+
+    @functools.cached_property
+    def _x_runs(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """Where each run of equal x codes starts and its code, when the triples are ordered by
+        x (as :func:`_distinct` and subsets of its triples are); None otherwise."""
+        index = self.x_index
+        if len(index) == 0 or not bool((index[1:] >= index[:-1]).all()):
+            return None
+        starts = np.flatnonzero(np.concatenate([[True], index[1:] != index[:-1]]))
+        return starts, index[starts]
+
+    def sum_per_x(self, weights: np.ndarray) -> np.ndarray:
+        """Sums of ``weights`` (one per triple) per distinct x: by runs where the triples are
+        ordered by x (``np.add.reduceat``, about 20 times faster than a weighted
+        ``np.bincount``), else by ``np.bincount``."""
+        runs = self._x_runs
+        if runs is None:
+            return np.bincount(self.x_index, weights=weights, minlength=len(self.x_values))
+        starts, codes = runs
+        sums = np.add.reduceat(weights, starts)
+        if len(codes) == len(self.x_values):
+            return sums
+        full = np.zeros(len(self.x_values))
+        full[codes] = sums
+        return full
 
     @functools.cached_property
     def age_sums(self) -> tuple[np.ndarray, np.ndarray]:
@@ -191,10 +222,10 @@ def _betageo_dropout(params: np.ndarray, d: Triples, k: int,
     d_z = np.stack([np.full(len(n), 1.0 / a), -step_b], axis=1)
     if order == 1:
         return _betageo_mixture(r, alpha, d, a2_x, z_x, d_a2, d_z, None, None)
-    tri_ab, tri_abn = sp.polygamma(1, a + b), sp.polygamma(1, a + b + n)
+    tri_ab, tri_abn = _trigamma(a + b), _trigamma(a + b + n)
     d2_a2 = np.empty((len(n), 2, 2))
     d2_a2[:, 0, 0] = d2_a2[:, 0, 1] = d2_a2[:, 1, 0] = tri_ab - tri_abn
-    d2_a2[:, 1, 1] = sp.polygamma(1, b + n) - tri_abn - sp.polygamma(1, b) + tri_ab
+    d2_a2[:, 1, 1] = _trigamma(b + n) - tri_abn - _trigamma(b) + tri_ab
     d2_z = np.zeros((len(n), 2, 2))
     d2_z[:, 0, 0] = -1.0 / a**2  # psi'(a + 1) - psi'(a)
     d2_z[:, 1, 1] = step_b**2  # psi'(b + n - 1) - psi'(b + n)
@@ -250,14 +281,14 @@ def _betageo_mixture(r: float, alpha: float, d: Triples, a2_x: np.ndarray, z_x: 
         inv_tx = 1.0 / (alpha + d.t_x_values)
         inv_T_row, inv_tx_row = np.take(inv_T, d.T_index), np.take(inv_tx, d.t_x_index)
         z_alpha = rx * (inv_tx_row - inv_T_row)  # -dz / dalpha; -dz / dr is gap
-        w_x = np.bincount(d.x_index, weights=c_w, minlength=len(x))
+        w_x = d.sum_per_x(c_w)
         gradient[:2] -= [_dot(c_w, gap), _dot(c_w, z_alpha)]
         gradient[2:] += w_x @ d_z
     if d2_a2 is None or d2_z is None:
         return value, gradient, None
     size = 2 + d_z.shape[1]
     h = np.zeros((size, size))
-    h[0, 0] = _dot(per_x, sp.polygamma(1, r + x) - sp.polygamma(1, r))
+    h[0, 0] = _dot(per_x, _trigamma(r + x) - _trigamma(r))
     h[0, 1] = total / alpha - _dot(inv_T, per_T)
     h[1, 1] = -r / alpha**2 * total + _dot(inv_T**2, r * per_T + purchases_T)
     h[2:, 2:] = np.tensordot(per_x, d2_a2, axes=1)
@@ -268,12 +299,12 @@ def _betageo_mixture(r: float, alpha: float, d: Triples, a2_x: np.ndarray, z_x: 
     # the mixing term w (1 - w) dz dz^T with dz = (-gap, -z_alpha, d_z)
     u = c_w * (1.0 - w)
     u_gap, u_alpha = u * gap, u * z_alpha
-    u_x = np.bincount(d.x_index, weights=u, minlength=len(x))
+    u_x = d.sum_per_x(u)
     h[0, 0] += _dot(u_gap, gap)
     h[0, 1] += _dot(u_gap, z_alpha)
     h[1, 1] += _dot(u_alpha, z_alpha)
-    h[0, 2:] = -(np.bincount(d.x_index, weights=u_gap, minlength=len(x)) @ d_z)
-    h[1, 2:] = -(np.bincount(d.x_index, weights=u_alpha, minlength=len(x)) @ d_z)
+    h[0, 2:] = -(d.sum_per_x(u_gap) @ d_z)
+    h[1, 2:] = -(d.sum_per_x(u_alpha) @ d_z)
     h[2:, 2:] += np.tensordot(w_x, d2_z, axes=1) + (d_z * u_x[:, None]).T @ d_z
     return value, gradient, np.triu(h) + np.triu(h, 1).T
 

@@ -336,9 +336,9 @@ class _Model:
                 # it is checked on the value alone, and the Hessian from here (a relative
                 # distance near 1e-5 away) serves for the standard errors.
                 params = np.exp(point + step)
-                loglik = self._total_loglik(params)
+                loglik, gradient = self._value_at_end(params)
                 if -loglik / customers + penalizer * float(params @ params) <= value:
-                    return _Optimum(params, iteration, loglik, optimum.hessian)
+                    return _Optimum(params, iteration, loglik, optimum.hessian, gradient)
             # Far from the optimum the quadratic model can send a parameter off by orders of
             # magnitude; no step changes one by more than a factor e^2.
             step *= min(1.0, 2.0 / float(np.max(np.abs(step))))
@@ -375,6 +375,11 @@ class _Model:
             value, grad, curvature, optimum = trial
             history.append(value)
         return last  # iterations exhausted: the caller judges the point reached
+
+    def _value_at_end(self, params: np.ndarray) -> tuple[float, np.ndarray | None]:
+        """Total log-likelihood at Newton's last step, and its gradient there when a model has
+        it at little more than the value's cost (None: :meth:`_judge` computes it)."""
+        return self._total_loglik(params), None
 
     def _warm_start(self, start: np.ndarray, penalizer: float) -> np.ndarray:
         """Where to start the full fit (subclasses with large data start from a quick fit)."""
@@ -812,19 +817,31 @@ class _Model:
                 f"customers={self.n_customers_})")
 
 
-def _dropout_limit_supremum(d: lik.Triples, k: int, start: np.ndarray, common: bool) -> float | None:
+def _dropout_limit_supremum(d: lik.Triples, k: int, start: np.ndarray, common: bool,
+                            thresholds: Sequence[float] = ()) -> float | None:
     """Maximum of the BG/NBD-type limit :func:`lik.betageo_limit` over (r, alpha, p) from
     ``start`` (``common``: one dropout probability p for everybody), or over (r, alpha) at
     p = 0 (nobody drops out: the NBD, also the no-dropout limit of Pareto/NBD), by Newton's
     method with the exact Hessian (:func:`_ridges.maximise_limit`). None when that does not
-    converge."""
+    converge.
+
+    Given ``thresholds`` (the values the caller compares the supremum with), the search stops
+    as soon as none of them lies between the value reached and that value plus ten times the
+    rise the next Newton step predicts (plus 1e-10 relative): the comparisons then come out as
+    they would at the exact supremum, and the returned value is a point of the limit below it.
+    """
 
     def derivatives(params: np.ndarray) -> tuple[float, np.ndarray, np.ndarray, float]:
         value, gradient, hessian = lik.betageo_limit(params, d, k, hessian=True)
         assert hessian is not None
         return value, gradient, hessian, 0.0
 
-    limit = _ridges.maximise_limit(derivatives, start[:3 if common else 2], d.customers)
+    def enough(value: float, gain: float) -> bool:
+        top = value + 10.0 * max(gain, 0.0) + 1e-10 * abs(value)
+        return not any(value <= threshold <= top for threshold in thresholds)
+
+    limit = _ridges.maximise_limit(derivatives, start[:3 if common else 2], d.customers,
+                                   enough=enough if thresholds else None)
     return limit.loglik if limit.converged else None
 
 
@@ -910,6 +927,10 @@ class TransactionModel(_Model):
     :func:`frequency_recency_matrix` take any of them; annotate a variable holding "some fitted
     purchase model" as ``TransactionModel``. Not meant to be fitted itself.
     """
+
+    #: Whether :meth:`_thinning` takes a systematic sample of the customers (every k-th in
+    #: the triples' order) instead of a seeded binomial draw per triple.
+    _systematic_thinning: ClassVar[bool] = False
 
     def __init__(self) -> None:
         super().__init__()
@@ -1009,14 +1030,20 @@ class TransactionModel(_Model):
         return None
 
     def _thinning(self) -> lik.Triples | None:
-        """A seeded thinning of the customers to about :meth:`_warm_start_size` of them (the
-        same every call), or None when there is to be no warm start."""
+        """A seeded (or systematic, :attr:`_systematic_thinning`) thinning of the customers to
+        about :meth:`_warm_start_size` of them (the same every call), or None when there is to
+        be no warm start."""
         full = self._triples()
         size = self._warm_start_size()
         if size is None:
             return None
         share = size / full.customers
-        kept = np.random.default_rng(0).binomial(full.count.astype(np.int64), share)
+        if self._systematic_thinning:
+            # every (1 / share)-th customer in the triples' order (by x, then the times): a
+            # fifth of the binomial draw's cost, and the sample keeps the x distribution
+            kept = np.diff(np.floor(np.cumsum(full.count) * share + 0.5), prepend=0.0)
+        else:
+            kept = np.random.default_rng(0).binomial(full.count.astype(np.int64), share)
         rows = np.flatnonzero(kept)  # positions, not a mask: the subset then gathers a few thousand rows
         return full.subset(rows, kept[rows])
 
@@ -1324,6 +1351,7 @@ class _BetaGeoFamily(TransactionModel):
     ridge_family = "betageo"
     ridge_limits = True
     _dropouts_at_start: ClassVar[int] = 0
+    _systematic_thinning = True
 
     def _restarts(self, params: np.ndarray) -> list[np.ndarray]:
         # the dropout mean a / (a + b) held, a (so a + b) spread over three decades
@@ -1350,9 +1378,11 @@ class _BetaGeoFamily(TransactionModel):
             # The thinning does not pin a + b down (its log a and log b uncertain by more than a
             # factor e): its estimates may lie far out along the flat ridge a, b -> inf, where the
             # full likelihood is not concave and Newton cannot move. Keep its purchase rates and
-            # mean dropout probability, and start a + b mid-range (a = 1).
+            # mean dropout probability, and start a + b mid-range (a = 1, or the thinning's a
+            # where that is smaller: not out along the ridge).
             mean = optimum.params[2] / (optimum.params[2] + optimum.params[3])
-            quick = np.log([optimum.params[0], optimum.params[1], 1.0, (1.0 - mean) / mean])
+            shape = min(float(optimum.params[2]), 1.0)
+            quick = np.log([optimum.params[0], optimum.params[1], shape, shape * (1.0 - mean) / mean])
         return quick
 
     def _dropout_start(self, start: np.ndarray, d: lik.Triples, penalizer: float) -> np.ndarray:
@@ -1394,14 +1424,41 @@ class _BetaGeoFamily(TransactionModel):
             r, alpha, a, b = params
             start = np.array([r, alpha, a / (a + b)])
             common = direction[2] != 0.0
-            found[index] = _dropout_limit_supremum(d, self._dropouts_at_start, start, common=common)
+            where, thresholds = self.__dict__.get("_limit_thresholds", (b"", ()))
+            if where != params.tobytes():
+                thresholds = ()
+            upper = found.get(next(i for i, ridge in enumerate(_ridges.RIDGES["betageo"])
+                                   if ridge.direction == (0.0, 0.0, 1.0, 1.0)))
+            if not common and thresholds and upper is not None and upper <= thresholds[0]:
+                # No dropout is the common-dropout limit at p = 0, so that limit's supremum
+                # bounds it from above; at most the maximum, the common-dropout ridge (checked
+                # first, here) has bounded a and b or found them unbounded, and the bound leads
+                # :meth:`_finish` to the same conclusion as the no-dropout fit would.
+                found[index] = upper
+            else:
+                found[index] = _dropout_limit_supremum(d, self._dropouts_at_start, start, common=common,
+                                                       thresholds=thresholds)
         return found[index]
+
+    def _finish(self, optimum: _Optimum, converged: bool, spread: np.ndarray, customers: float,
+                penalizer: float, confidence: float, backend: Any) -> None:
+        """As :meth:`_Model._finish`, with the limits' suprema searched only as precisely as
+        its comparisons at ``optimum`` need: with the maximum (1e-9 relative) and with the
+        maximum less z^2 / 2 (the interval's reach)."""
+        loglik, z = optimum.loglik, _stats.z_quantile(confidence)
+        self.__dict__["_limit_thresholds"] = (
+            optimum.params.tobytes(), (loglik + 1e-9 * abs(loglik), loglik - z**2 / 2.0))
+        try:
+            super()._finish(optimum, converged, spread, customers, penalizer, confidence, backend)
+        finally:
+            del self.__dict__["_limit_thresholds"]
 
     def _check_ridge(self, index: int, params: np.ndarray, spread: np.ndarray, loglik: float,
                      z: float) -> bool:
         """The common-dropout ridge wherever the relative standard errors of a and b exceed
         1 / (z sqrt(2)) (0.36 at 95 %); no dropout at all, which is the common-dropout limit
-        at p = 0 (so never above it), where that limit comes within z^2 / 2 of the maximum.
+        at p = 0 (so never above it), where the common-dropout limit's fit fails or rises above
+        the maximum.
 
         Along the ridge the log-likelihood is smooth in 1 / a, L0 + c1 / a + c2 / a^2 near the
         limit L0; its maximum is then 1 / (2 s^2) above the limit, s being the relative standard
@@ -1410,6 +1467,12 @@ class _BetaGeoFamily(TransactionModel):
         above from about s = 1 / z on (a grocery panel of 200,000 households: MBG/NBD s = 0.72,
         the limit 0.99 below the maximum). The check starts where that gap is z^2, twice the
         reach.
+
+        The no-dropout limit is the common-dropout limit at p = 0, so never above its supremum:
+        where that supremum is at most the maximum, the common-dropout ridge (checked first)
+        has already bounded a and b or found their interval unbounded, and the no-dropout limit
+        can add nothing; it is fitted only where the common-dropout fit fails or rises above
+        the maximum.
         """
         ridges = _ridges.RIDGES["betageo"]
         direction = ridges[index].direction
@@ -1419,7 +1482,7 @@ class _BetaGeoFamily(TransactionModel):
             return True
         common = next(i for i, ridge in enumerate(ridges) if ridge.direction == (0.0, 0.0, 1.0, 1.0))
         supremum = self._ridge_supremum(common, params)
-        return supremum is None or supremum > loglik - z**2 / 2.0
+        return supremum is None or supremum > loglik + 1e-9 * abs(loglik)
 
     def _loglik(self, params: np.ndarray, d: lik.Triples) -> np.ndarray:
         return lik.betageo_loglik(params, d, self._dropouts_at_start)
@@ -1429,6 +1492,11 @@ class _BetaGeoFamily(TransactionModel):
 
     def _derivatives(self, params: np.ndarray, hessian: bool) -> tuple[float, np.ndarray, np.ndarray | None]:
         return lik.betageo_derivatives(params, self._triples(), self._dropouts_at_start, hessian)
+
+    def _value_at_end(self, params: np.ndarray) -> tuple[float, np.ndarray | None]:
+        # the value with the gradient: one pass instead of a value pass and a gradient pass
+        loglik, gradient, _ = self._derivatives(params, hessian=False)
+        return loglik, gradient
 
     def _expected(self, params: np.ndarray, t: float, d: lik.Triples) -> np.ndarray:
         return lik.betageo_expected(params, t, d.x, d.t_x, d.T, self._dropouts_at_start)

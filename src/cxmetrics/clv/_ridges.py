@@ -123,13 +123,16 @@ class Limit:
 
 
 def maximise_limit(derivatives: Callable[[np.ndarray], tuple[float, np.ndarray, np.ndarray, float]],
-                   start: np.ndarray, units: float, max_iterations: int = 60) -> Limit:
+                   start: np.ndarray, units: float, max_iterations: int = 60,
+                   enough: Callable[[float, float], bool] | None = None) -> Limit:
     """Newton's method on the log parameters of a boundary limit model, with a backtracking
     line search and the Hessian's eigenvalues clipped negative (so every step ascends).
 
     ``derivatives(params)`` returns the total log-likelihood, its gradient and Hessian in the
     parameters, and the slope leaving the boundary. Converged when the gradient norm in log
-    parameters is below 1e-6 of ``max(1, |log-likelihood| / units)`` per unit.
+    parameters is below 1e-6 of ``max(1, |log-likelihood| / units)`` per unit. The search
+    polishes to 1e-9 unless ``enough(value, gain)`` (``gain`` the rise the next Newton step
+    predicts) says the value is already precise enough for the caller's use of it.
     """
     point = np.log(np.asarray(start, dtype=np.float64))
     with np.errstate(all="ignore"):
@@ -148,6 +151,9 @@ def maximise_limit(derivatives: Callable[[np.ndarray], tuple[float, np.ndarray, 
         floor = 1e-8 * max(float(np.abs(eigenvalues).max()), 1e-300)
         eigenvalues = np.minimum(eigenvalues, -floor)
         step = -(vectors / eigenvalues) @ (vectors.T @ g_log)
+        if (enough is not None and float(np.linalg.norm(g_log)) / units <= 1e-6 * max(1.0, abs(value) / units)
+                and enough(float(value), 0.5 * float(g_log @ step))):
+            break
         step *= min(1.0, 2.0 / max(float(np.max(np.abs(step))), 1e-300))
         # already within the 1e-6 acceptance: the polish stops when the full step does not
         # ascend (the value's rounding, not the optimum, is then what the line search sees)
