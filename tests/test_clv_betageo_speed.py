@@ -6,6 +6,7 @@ approximation along the dropout ridges."""
 from __future__ import annotations
 
 import warnings
+from typing import Any
 
 import numpy as np
 import pytest
@@ -164,17 +165,9 @@ def test_interval_unbounded_where_the_limit_is_within_reach(model: type, k: int)
         fitted = model().fit(frequency=x, recency=t_x, T=big_t)
     ours = fitted.log_likelihood_
     assert ours == pytest.approx(family_loglik(fitted._theta, x, t_x, big_t, k), rel=1e-12)
-    r, alpha, a, b = fitted._theta
-    d = _triples(x, t_x, big_t)
     # any value of the limit bounds its supremum from below; a short search from the fit is enough
-    def negative(u: np.ndarray) -> float:
-        phi = np.array([np.exp(u[0]), np.exp(u[1]), 1 / (1 + np.exp(-u[2]))])
-        return -float(d.count @ _limit_rows(phi, d, k))
-
-    result = scipy.optimize.minimize(negative, np.array([np.log(r), np.log(alpha), np.log(a / b)]),
-                                     method="Nelder-Mead",
-                                     options={"maxfev": 300, "xatol": 1e-8, "fatol": 1e-6})
-    limit = -result.fun
+    limit = _common_dropout_limit(fitted._theta, _triples(x, t_x, big_t), k, maxfev=300, xatol=1e-8,
+                                  fatol=1e-6)
     assert ours > limit > ours - Z95**2 / 2
     table = fitted.summary().set_index("parameter")
     assert table.loc[["a", "b"], "identified"].all()
@@ -194,6 +187,20 @@ def _limit_rows(phi: np.ndarray, d: _likelihood.Triples, k: int) -> np.ndarray:
         dead = np.where(n > 0, np.log(p) + (np.maximum(n, 1) - 1) * np.log1p(-p)
                         - (r + d.x) * np.log(alpha + d.t_x), -np.inf)
     return head + np.logaddexp(alive, dead)
+
+
+def _common_dropout_limit(theta: np.ndarray, d: Any, k: int, **options: float) -> float:
+    """The common-dropout limit's log-likelihood maximised by Nelder-Mead from the fit's r,
+    alpha and a / (a + b) (an independent search: no derivatives, no shared code)."""
+    r, alpha, a, b = theta
+
+    def negative(u: np.ndarray) -> float:
+        phi = np.array([np.exp(u[0]), np.exp(u[1]), 1 / (1 + np.exp(-u[2]))])
+        return -float(d.count @ _limit_rows(phi, d, k))
+
+    result = scipy.optimize.minimize(negative, np.array([np.log(r), np.log(alpha), np.log(a / b)]),
+                                     method="Nelder-Mead", options=options)
+    return float(-result.fun)
 
 
 @pytest.mark.parametrize("model", [cx.BetaGeo, cx.ModifiedBetaGeo])
@@ -231,17 +238,8 @@ def test_finite_interval_only_where_the_limit_is_out_of_reach(panel: str, model:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", errors.NotIdentifiedWarning)
         fitted = model().fit(frequency=x, recency=t_x, T=big_t)
-    r, alpha, a, b = fitted._theta
-    d = _triples(x, t_x, big_t)
-
-    def negative(u: np.ndarray) -> float:
-        phi = np.array([np.exp(u[0]), np.exp(u[1]), 1 / (1 + np.exp(-u[2]))])
-        return -float(d.count @ _limit_rows(phi, d, k))
-
-    result = scipy.optimize.minimize(negative, np.array([np.log(r), np.log(alpha), np.log(a / b)]),
-                                     method="Nelder-Mead",
-                                     options={"maxfev": 1500, "xatol": 1e-9, "fatol": 1e-9})
-    gap = fitted.log_likelihood_ + result.fun
+    gap = fitted.log_likelihood_ - _common_dropout_limit(fitted._theta, _triples(x, t_x, big_t), k,
+                                                         maxfev=1500, xatol=1e-9, fatol=1e-9)
     table = fitted.summary().set_index("parameter")
     assert gap > 0
     unbounded = bool(np.isinf(table.loc[["a", "b"], "ci_high"]).all())
