@@ -79,20 +79,10 @@ def stickiness(
 
     Notes
     -----
-    Edge inputs: an empty log raises :class:`~cxmetrics.errors.DesignError`; missing customer
-    ids or times (``None``, ``NaT``, ``pd.NA``) raise
-    :class:`~cxmetrics.errors.MissingValueError`; a missing stage is not one of the ``active``
-    stages. ISO text times are parsed (a lazy frame fails at the call, like an eager one),
-    pandas object columns of dates are dates, numbers are not times
-    (:class:`~cxmetrics.errors.ColumnTypeError`). One customer or one row gives a one-cohort
-    result. Null ``by`` keys form their own group on every backend; ``by`` must hold one value
-    per customer (else :class:`~cxmetrics.errors.DesignError`) and may not be the customer or
-    time column, nor a pandas object column mixing kinds of values
-    (:class:`~cxmetrics.errors.ColumnTypeError`); a ``by`` column named like a result column or
-    starting with ``__cx_`` raises :class:`~cxmetrics.errors.ColumnClashError`. ``active``
-    values of another type than the stage column raise
-    :class:`~cxmetrics.errors.ValueRangeError`; ones of the right type that never occur count
-    nobody as active.
+    Edge inputs follow the event-log rules in :mod:`cxmetrics.retention` (an empty log is a
+    :class:`~cxmetrics.errors.DesignError`, missing ids or times a
+    :class:`~cxmetrics.errors.MissingValueError`, null ``by`` keys their own group, clashing or
+    ``__cx_`` columns a :class:`~cxmetrics.errors.ColumnClashError`).
 
     Examples
     --------
