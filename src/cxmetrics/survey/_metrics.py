@@ -101,23 +101,14 @@ def nps(
 
     Notes
     -----
-    Edge inputs: an empty frame gives one row with n = 0 and NaN metrics (no ``by``) or no
-    rows (with ``by``); a group with one response gets its value, se 0 and NaN where a spread
-    needs two; simulated intervals (``"bootstrap"``, ``"bayes"``) use a fixed seed when none
-    is given, so identical calls agree; null ``by`` keys (None, NaN, ``pd.NA``) form their own
-    group, sorted last, on every backend, and ``by`` may be a text, categorical, integer, bool
-    or datetime column (categorical groups come back as text, sorted by their text on every
-    backend; a pandas object column mixing kinds of values raises
-    :class:`~cxmetrics.errors.ColumnTypeError`). Scores may be any integer or float dtype,
-    nullable (``Int64``; ``pd.NA`` counts as missing), pyarrow-backed, a categorical whose
-    categories are numbers or a pandas object column of numbers; text (numeric text such as
-    "9" too), text categories and bool scores raise
-    :class:`~cxmetrics.errors.ColumnTypeError`; scores off the scale or fractional (9.5 on
-    0–10) raise :class:`~cxmetrics.errors.ValueRangeError` with their count and values,
-    infinite ones saying so. Infinite, negative or missing weights raise naming the column. A
-    ``by`` column named like a result column, and any column named for a role whose name
-    starts with ``__cx_``, raise :class:`~cxmetrics.errors.ColumnClashError`; one column
-    cannot serve two roles (the score as a ``by`` column, the weights as the score).
+    Edge inputs: an empty frame gives one row with n = 0 and NaN metrics (no ``by``) or no rows
+    (with ``by``); a group with one response gets its value, se 0 and NaN where a spread needs
+    two; simulated intervals (``"bootstrap"``, ``"bayes"``) use a fixed seed when none is
+    given, so identical calls agree; the rules for ``by`` keys, scores, weights and column
+    names are those of the :mod:`cxmetrics.survey` module (null keys form their own group; text
+    or bool scores raise :class:`~cxmetrics.errors.ColumnTypeError`, scores off the scale
+    :class:`~cxmetrics.errors.ValueRangeError`; clashing or ``__cx_`` columns
+    :class:`~cxmetrics.errors.ColumnClashError`).
 
     References
     ----------
@@ -290,21 +281,13 @@ def csat(
 
     Notes
     -----
-    Edge inputs: an empty frame gives one row with n = 0 and NaN metrics (no ``by``) or no
-    rows (with ``by``); a group with one response gets its value, se 0 and NaN where a spread
-    needs two; null ``by`` keys (None, NaN, ``pd.NA``) form their own group, sorted last, on
-    every backend, and ``by`` may be a text, categorical, integer, bool or datetime column
-    (categorical groups come back as text, sorted by their text on every backend; a pandas
-    object column mixing kinds of values raises :class:`~cxmetrics.errors.ColumnTypeError`).
-    Scores may be any integer or float dtype, nullable (``Int64``; ``pd.NA`` counts as
-    missing), pyarrow-backed, a categorical whose categories are numbers or a pandas object
-    column of numbers; text (numeric text such as "9" too), text categories and bool scores
-    raise :class:`~cxmetrics.errors.ColumnTypeError`; scores off the scale or fractional (9.5
-    on 0–10) raise :class:`~cxmetrics.errors.ValueRangeError` with their count and values,
-    infinite ones saying so. Infinite, negative or missing weights raise naming the column. A
-    ``by`` column named like a result column, and any column named for a role whose name
-    starts with ``__cx_``, raise :class:`~cxmetrics.errors.ColumnClashError`; one column
-    cannot serve two roles (the score as a ``by`` column, the weights as the score).
+    Edge inputs: an empty frame gives one row with n = 0 and NaN metrics (no ``by``) or no rows
+    (with ``by``); a group with one response gets its value, se 0 and NaN where a spread needs
+    two; the rules for ``by`` keys, scores, weights and column names are those of the
+    :mod:`cxmetrics.survey` module (null keys form their own group; text or bool scores raise
+    :class:`~cxmetrics.errors.ColumnTypeError`, scores off the scale
+    :class:`~cxmetrics.errors.ValueRangeError`; clashing or ``__cx_`` columns
+    :class:`~cxmetrics.errors.ColumnClashError`).
 
     Examples
     --------
@@ -401,21 +384,13 @@ def ces(
 
     Notes
     -----
-    Edge inputs: an empty frame gives one row with n = 0 and NaN metrics (no ``by``) or no
-    rows (with ``by``); a group with one response gets its value, se 0 and NaN where a spread
-    needs two; null ``by`` keys (None, NaN, ``pd.NA``) form their own group, sorted last, on
-    every backend, and ``by`` may be a text, categorical, integer, bool or datetime column
-    (categorical groups come back as text, sorted by their text on every backend; a pandas
-    object column mixing kinds of values raises :class:`~cxmetrics.errors.ColumnTypeError`).
-    Scores may be any integer or float dtype, nullable (``Int64``; ``pd.NA`` counts as
-    missing), pyarrow-backed, a categorical whose categories are numbers or a pandas object
-    column of numbers; text (numeric text such as "9" too), text categories and bool scores
-    raise :class:`~cxmetrics.errors.ColumnTypeError`; scores off the scale or fractional (9.5
-    on 0–10) raise :class:`~cxmetrics.errors.ValueRangeError` with their count and values,
-    infinite ones saying so. Infinite, negative or missing weights raise naming the column. A
-    ``by`` column named like a result column, and any column named for a role whose name
-    starts with ``__cx_``, raise :class:`~cxmetrics.errors.ColumnClashError`; one column
-    cannot serve two roles (the score as a ``by`` column, the weights as the score).
+    Edge inputs: an empty frame gives one row with n = 0 and NaN metrics (no ``by``) or no rows
+    (with ``by``); a group with one response gets its value, se 0 and NaN where a spread needs
+    two; the rules for ``by`` keys, scores, weights and column names are those of the
+    :mod:`cxmetrics.survey` module (null keys form their own group; text or bool scores raise
+    :class:`~cxmetrics.errors.ColumnTypeError`, scores off the scale
+    :class:`~cxmetrics.errors.ValueRangeError`; clashing or ``__cx_`` columns
+    :class:`~cxmetrics.errors.ColumnClashError`).
 
     Examples
     --------
@@ -496,20 +471,12 @@ def score_distribution(
     Notes
     -----
     Edge inputs: an empty frame lists every value of the scale with n = 0 and NaN shares (no
-    ``by``) or gives no rows (with ``by``); one response gives share 1 on its value; null
-    ``by`` keys (None, NaN, ``pd.NA``) form their own group, sorted last, on every backend,
-    and ``by`` may be a text, categorical, integer, bool or datetime column (categorical
-    groups come back as text, sorted by their text on every backend; a pandas object column
-    mixing kinds of values raises :class:`~cxmetrics.errors.ColumnTypeError`). Scores may be
-    any integer or float dtype, nullable (``Int64``; ``pd.NA`` counts as missing),
-    pyarrow-backed, a categorical whose categories are numbers or a pandas object column of
-    numbers; text (numeric text such as "9" too), text categories and bool scores raise
-    :class:`~cxmetrics.errors.ColumnTypeError`; scores off the scale or fractional (9.5 on
-    0–10) raise :class:`~cxmetrics.errors.ValueRangeError` with their count and values,
-    infinite ones saying so. Infinite, negative or missing weights raise naming the column. A
-    ``by`` column named like a result column, and any column named for a role whose name
-    starts with ``__cx_``, raise :class:`~cxmetrics.errors.ColumnClashError`; one column
-    cannot serve two roles (the score as a ``by`` column, the weights as the score).
+    ``by``) or gives no rows (with ``by``); one response gives share 1 on its value; the rules
+    for ``by`` keys, scores, weights and column names are those of the :mod:`cxmetrics.survey`
+    module (null keys form their own group; text or bool scores raise
+    :class:`~cxmetrics.errors.ColumnTypeError`, scores off the scale
+    :class:`~cxmetrics.errors.ValueRangeError`; clashing or ``__cx_`` columns
+    :class:`~cxmetrics.errors.ColumnClashError`).
 
     Examples
     --------

@@ -94,20 +94,11 @@ def nps_trend(
     and NaN where a spread needs two; periods without responses are listed with n = 0; text
     times must be ISO 8601 without a zone (other text is refused, as engines read it
     differently), missing times raise; the time column cannot be a ``by`` column; simulated
-    intervals use a fixed seed when none is given; null ``by`` keys (None, NaN, ``pd.NA``)
-    form their own group, sorted last, on every backend, and ``by`` may be a text,
-    categorical, integer, bool or datetime column (categorical groups come back as text,
-    sorted by their text on every backend; a pandas object column mixing kinds of values
-    raises :class:`~cxmetrics.errors.ColumnTypeError`). Scores may be any integer or float
-    dtype, nullable (``Int64``; ``pd.NA`` counts as missing), pyarrow-backed, a categorical
-    whose categories are numbers or a pandas object column of numbers; text (numeric text such
-    as "9" too), text categories and bool scores raise
-    :class:`~cxmetrics.errors.ColumnTypeError`; scores off the scale or fractional (9.5 on
-    0–10) raise :class:`~cxmetrics.errors.ValueRangeError` with their count and values,
-    infinite ones saying so. Infinite, negative or missing weights raise naming the column. A
-    ``by`` column named like a result column, and any column named for a role whose name
-    starts with ``__cx_``, raise :class:`~cxmetrics.errors.ColumnClashError`; one column
-    cannot serve two roles (the score as a ``by`` column, the weights as the score).
+    intervals use a fixed seed when none is given; the rules for ``by`` keys, scores, weights
+    and column names are those of the :mod:`cxmetrics.survey` module (null keys form their own
+    group; text or bool scores raise :class:`~cxmetrics.errors.ColumnTypeError`, scores off the
+    scale :class:`~cxmetrics.errors.ValueRangeError`; clashing or ``__cx_`` columns
+    :class:`~cxmetrics.errors.ColumnClashError`).
 
     Examples
     --------
@@ -182,21 +173,12 @@ def csat_trend(
     Edge inputs: an empty frame gives no rows; a period with one response gets its value and
     NaN where a spread needs two; periods without responses are listed with n = 0; text times
     must be ISO 8601 without a zone (other text is refused, as engines read it differently),
-    missing times raise; the time column cannot be a ``by`` column and ``score`` or
-    ``weights`` cannot be called ``period``; null ``by`` keys (None, NaN, ``pd.NA``) form
-    their own group, sorted last, on every backend, and ``by`` may be a text, categorical,
-    integer, bool or datetime column (categorical groups come back as text, sorted by their
-    text on every backend; a pandas object column mixing kinds of values raises
-    :class:`~cxmetrics.errors.ColumnTypeError`). Scores may be any integer or float dtype,
-    nullable (``Int64``; ``pd.NA`` counts as missing), pyarrow-backed, a categorical whose
-    categories are numbers or a pandas object column of numbers; text (numeric text such as
-    "9" too), text categories and bool scores raise
-    :class:`~cxmetrics.errors.ColumnTypeError`; scores off the scale or fractional (9.5 on
-    0–10) raise :class:`~cxmetrics.errors.ValueRangeError` with their count and values,
-    infinite ones saying so. Infinite, negative or missing weights raise naming the column. A
-    ``by`` column named like a result column, and any column named for a role whose name
-    starts with ``__cx_``, raise :class:`~cxmetrics.errors.ColumnClashError`; one column
-    cannot serve two roles (the score as a ``by`` column, the weights as the score).
+    missing times raise; the time column cannot be a ``by`` column and ``score`` or ``weights``
+    cannot be called ``period``; the rules for ``by`` keys, scores, weights and column names
+    are those of the :mod:`cxmetrics.survey` module (null keys form their own group; text or
+    bool scores raise :class:`~cxmetrics.errors.ColumnTypeError`, scores off the scale
+    :class:`~cxmetrics.errors.ValueRangeError`; clashing or ``__cx_`` columns
+    :class:`~cxmetrics.errors.ColumnClashError`).
 
     Examples
     --------
