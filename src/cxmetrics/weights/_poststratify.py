@@ -91,14 +91,11 @@ def poststratify(
 
     Notes
     -----
-    Edge inputs: an empty frame raises :class:`~cxmetrics.errors.DesignError`; one row is
-    weighted to the totals it can meet; levels may be text, categorical, integer or bool
-    values, matched to the targets' keys by value (an integer level does not match the text
-    ``"1"``), and missing levels raise :class:`~cxmetrics.errors.MissingValueError`; base
-    weights must be numeric (not bool or text), finite, non-negative and present, and an
-    infinite one raises naming the column and the count. The weight column ``name`` must be
-    new. Caller columns the call does not use, whatever their names, are passed through
-    unchanged. A lazy input gives a lazy result; a polars LazyFrame keeps its row order.
+    Edge inputs follow the rules of :func:`rake` (an empty frame raises
+    :class:`~cxmetrics.errors.DesignError`, levels match the targets' keys by value, missing
+    levels raise :class:`~cxmetrics.errors.MissingValueError`, base weights must be numeric,
+    finite, non-negative and present, the weight column ``name`` must be new, unused columns
+    pass through, a lazy input gives a lazy result).
 
     References
     ----------
