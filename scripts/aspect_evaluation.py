@@ -12,6 +12,7 @@ Run from the repository root::
     python scripts/aspect_evaluation.py                    # the lexicons as they are
     python scripts/aspect_evaluation.py --at 9c88b47       # unseen set, first reading
     python scripts/aspect_evaluation.py --at 48cba25       # blind set, first reading
+    python scripts/aspect_evaluation.py --at 66015e5       # holdout set, first reading
     python scripts/aspect_evaluation.py --docs             # the two tables of the guide
 """
 
@@ -34,7 +35,8 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
 #: Commits whose lexicons gave the first readings: the fresh set before its widening, the
 #: unseen set before its second pass, the blind set (written by an engineer who had not seen
-#: the lexicons) before any change made after reading it.
+#: the lexicons) before any change made after reading it, the holdout set (written blind too) at
+#: the commit that added it, the lexicons being then as on main.
 FIRST_READING = {"fresh": "dedffaa", "unseen": "9c88b47", "blind": "48cba25", "holdout": "66015e5"}
 SETS = {
     "dev": "aspect_clauses.csv",
@@ -101,11 +103,12 @@ def pair(row: Any) -> str:
 
 def docs_tables() -> None:
     """The guide's tables: by domain (development, and each later set at its first reading and
-    now), and by aspect (development now beside the unseen and blind sets' first readings)."""
+    now), and by aspect (development now beside the unseen, blind and holdout sets' first
+    readings)."""
     now = lexicons_at(None)
     dev, dev_aspects = counts(read("dev"), now)
     columns = {}
-    for name in ("fresh", "unseen", "blind"):
+    for name in ("fresh", "unseen", "blind", "holdout"):
         columns[f"{name}: first reading"] = counts(read(name), lexicons_at(FIRST_READING[name]))[0]
         columns[f"{name}: now"] = counts(read(name), now)[0]
     print("| domain | clauses | labelled | found | precision | recall | " + " | ".join(columns) + " |")
@@ -114,22 +117,24 @@ def docs_tables() -> None:
         cells = [pair(next(t for t in c.itertuples() if t.domain == r.domain)) for c in columns.values()]
         print(f"| {r.domain} | {r.clauses} | {r.labelled} | {r.found} | {ratio(r.tp, r.found)} "
               f"| {ratio(r.tp, r.labelled)} | " + " | ".join(cells) + " |")
-    _, unseen_aspects = counts(read("unseen"), lexicons_at(FIRST_READING["unseen"]))
-    _, blind_aspects = counts(read("blind"), lexicons_at(FIRST_READING["blind"]))
-    both = dev_aspects.merge(unseen_aspects, on=["domain", "aspect"], suffixes=("", "_u"))
-    both = both.merge(blind_aspects, on=["domain", "aspect"], suffixes=("", "_b"))
+    later = ("unseen", "blind", "holdout")
+    both = dev_aspects
+    for name in later:
+        _, first = counts(read(name), lexicons_at(FIRST_READING[name]))
+        both = both.merge(first.add_suffix(f"_{name}").rename(
+            columns={f"domain_{name}": "domain", f"aspect_{name}": "aspect"}), on=["domain", "aspect"])
     print("\n| domain | aspect | labelled | found | precision | recall "
-          "| unseen, first reading: labelled | found | precision | recall "
-          "| blind, first reading: labelled | found | precision | recall |")
-    print("|---" * 14 + "|")
+          + "".join(f"| {name}, first reading: labelled | found | precision | recall " for name in later) + "|")
+    print("|---" * (6 + 4 * len(later)) + "|")
     last = None
-    for r in both.itertuples():
-        shown = r.domain if r.domain != last else ""
-        last = r.domain
-        print(f"| {shown} | {r.aspect} | {r.labelled} | {r.found} | {ratio(r.tp, r.found)} "
-              f"| {ratio(r.tp, r.labelled)} | {r.labelled_u} | {r.found_u} | {ratio(r.tp_u, r.found_u)} "
-              f"| {ratio(r.tp_u, r.labelled_u)} | {r.labelled_b} | {r.found_b} | {ratio(r.tp_b, r.found_b)} "
-              f"| {ratio(r.tp_b, r.labelled_b)} |")
+    for r in both.to_dict("records"):
+        shown = r["domain"] if r["domain"] != last else ""
+        last = r["domain"]
+        cells = [str(r["labelled"]), str(r["found"]), ratio(r["tp"], r["found"]), ratio(r["tp"], r["labelled"])]
+        for name in later:
+            lab, fnd, tp = r[f"labelled_{name}"], r[f"found_{name}"], r[f"tp_{name}"]
+            cells += [str(lab), str(fnd), ratio(tp, fnd), ratio(tp, lab)]
+        print(f"| {shown} | {r['aspect']} | " + " | ".join(cells) + " |")
 
 
 def main() -> None:
