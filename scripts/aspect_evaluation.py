@@ -123,16 +123,16 @@ def docs_tables() -> None:
         _, first = counts(read(name), lexicons_at(FIRST_READING[name]))
         both = both.merge(first.add_suffix(f"_{name}").rename(
             columns={f"domain_{name}": "domain", f"aspect_{name}": "aspect"}), on=["domain", "aspect"])
-    print("\n| domain | aspect | labelled | found | precision | recall "
-          + "".join(f"| {name}, first reading: labelled | found | precision | recall " for name in later) + "|")
+    heads = "".join(f"| {name}, first reading: labelled | found | precision | recall " for name in later)
+    print("\n| domain | aspect | labelled | found | precision | recall " + heads + "|")
     print("|---" * (6 + 4 * len(later)) + "|")
     last = None
     for r in both.to_dict("records"):
         shown = r["domain"] if r["domain"] != last else ""
         last = r["domain"]
-        cells = [str(r["labelled"]), str(r["found"]), ratio(r["tp"], r["found"]), ratio(r["tp"], r["labelled"])]
-        for name in later:
-            lab, fnd, tp = r[f"labelled_{name}"], r[f"found_{name}"], r[f"tp_{name}"]
+        cells: list[str] = []
+        for suffix in ("", *(f"_{name}" for name in later)):
+            lab, fnd, tp = r[f"labelled{suffix}"], r[f"found{suffix}"], r[f"tp{suffix}"]
             cells += [str(lab), str(fnd), ratio(tp, fnd), ratio(tp, lab)]
         print(f"| {shown} | {r['aspect']} | " + " | ".join(cells) + " |")
 
