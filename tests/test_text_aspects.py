@@ -284,6 +284,8 @@ def test_precision_and_recall_on_holdout_clauses(domain):
         ("一进门就闻到饭菜味", "hotel", "breakfast"),
         ("餐盒漏油了", "food_delivery", "taste"),
         ("套餐退订不了", "service", "price"),
+        ("交了三个月的宽带费", "service", "price"),
+        ("去营业厅改了个套餐", "service", "price"),
     ],
 )
 def test_words_out_of_context_name_nothing(clause, domain, aspect):
