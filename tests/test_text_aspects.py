@@ -281,6 +281,7 @@ def test_precision_and_recall_on_holdout_clauses(domain):
         ("电脑启动很快", "ecommerce", "speed"),
         ("周围环境很清静", "hotel", "location"),
         ("家庭出行住这里", "hotel", "location"),
+        ("靠马路那边晚上很吵", "hotel", "location"),
         ("一进门就闻到饭菜味", "hotel", "breakfast"),
         ("餐盒漏油了", "food_delivery", "taste"),
         ("套餐退订不了", "service", "price"),

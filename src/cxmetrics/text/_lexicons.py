@@ -888,13 +888,13 @@ _THIRD: dict[str, dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]]] = {
 # product (一股胶水味) are its quality, smells in a hotel (闻到) its environment, not its food;
 # garments that are short or tight are size; 简约, 大方, 外观设计 are appearance; websites that fail
 # are the app; room types (景观房, 亲子房) are the room; dust, disinfection and things not washed
-# are hygiene; quiet or green surroundings are environment, not location, nor is a business trip
-# (商务出行); queues and "很久才来" are speed; a branch's air is its environment; a plan that cannot
-# be cancelled (套餐取消不了) is a procedure, not its price, and a fee paid (交了三个月的宽带费) is
-# a fact. Then, by the same kinds: an order and its arrival told as two times, filling amounts
-# (料很足), meals lost on the way, stray hairs, appliances' and cosmetics' effects, phones that
-# cannot call out, repeated trips to a counter, a branch's temperature. Each new term was checked on
-# random corpus clauses it hits, like the passes above.
+# are hygiene; quiet or green surroundings and street noise are environment, not location, nor is a
+# business trip (商务出行); queues and "很久才来" are speed; a branch's air is its environment; a
+# plan that cannot be cancelled (套餐取消不了) is a procedure, not its price, and a fee paid
+# (交了三个月的宽带费) is a fact. Then, by the same kinds: an order and its arrival told as two
+# times, filling amounts (料很足), meals lost on the way, stray hairs, appliances' and cosmetics'
+# effects, phones that cannot call out, repeated trips to a counter, a branch's temperature. Each
+# new term was checked on random corpus clauses it hits, like the passes above.
 _HELP = r"帮(?:忙|我们?|客人)"
 _GIFT = (
     r"(?<![少漏没忘])(?:赠送|还送|多送|送了?(?:我|我们|一|两|一?瓶|一?个|一?份|一?杯|一?盘)?)[^，]{0,2}"
@@ -1005,6 +1005,7 @@ _FOURTH: dict[str, dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]]] = {
                 r"周[边围](?:的)?(?:环境|绿化|风景|景色)",
                 r"周[边围][^，]{0,2}(?:很|非常|比较|挺|特别|太)?(?:安静|吵|嘈杂|清静)",
                 r"(?:商务|家庭|亲子|旅游|假日|周末|自驾)出行",
+                r"(?:马路|路边|临街|靠街|街道|公路|高架|铁路)[^，]{0,6}(?:吵|噪|声音|车声|喇叭)",
                 _HELP + r"?[^，]{0,2}叫(?:了)?(?:个|辆)?(?:出租车|的士|车)",
             ),
         ),
