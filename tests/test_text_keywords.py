@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 
 from cxmetrics.errors import CXMetricsError, ValueRangeError
-from cxmetrics.text import default_stopwords, keywords, ngrams, tokenize, word_freq
+from cxmetrics.text import default_stopwords, keywords, ngrams, redact, tokenize, word_freq
 
 STORES = pd.DataFrame(
     {
@@ -140,3 +140,23 @@ def test_log_odds_bad_input():
         keywords(STORES, text="comment", replace_stopwords="yes")  # type: ignore[arg-type]
     with pytest.raises(CXMetricsError, match="method"):
         keywords(STORES, text="comment", method="chi2")
+
+
+def test_redaction_placeholders_are_not_words():
+    raw = pd.DataFrame({"store": ["A", "A", "B", "B"],
+                        "comment": ["送餐太慢，电话13812345678", "配送员迟到 联系 zhang.wei@example.com",
+                                    "环境很好 身份证 11010519491231002X", "环境干净"]})
+    masked = raw.assign(comment=redact(raw["comment"]).text)
+    assert masked["comment"].str.contains(r"\[PHONE\]|\[EMAIL\]|\[ID\]").sum() == 3
+    placeholders = {"phone", "email", "id", "PHONE", "EMAIL", "ID"}
+    for method in ("tfidf", "textrank", "log_odds"):
+        found = keywords(masked, text="comment", by="store", method=method, n=50)
+        assert placeholders.isdisjoint(found["keyword"]), method
+    counted = word_freq(masked, text="comment")
+    assert placeholders.isdisjoint(counted["word"])
+    assert {"送餐", "电话", "环境"} <= set(counted["word"])
+    # the words around a placeholder do not join across it into a phrase of their own
+    phrases = ngrams(masked, text="comment")
+    assert not phrases["ngram"].str.contains("phone|email").any()
+    # an unmasked English word is still a word
+    assert "phone" in set(word_freq(pd.DataFrame({"c": ["phone 坏了"]}), text="c")["word"])
