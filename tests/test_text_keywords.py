@@ -160,3 +160,20 @@ def test_redaction_placeholders_are_not_words():
     assert not phrases["ngram"].str.contains("phone|email").any()
     # an unmasked English word is still a word
     assert "phone" in set(word_freq(pd.DataFrame({"c": ["phone 坏了"]}), text="c")["word"])
+
+
+def test_topics_stopwords_add_to_the_bundled_list_unless_replaced():
+    from cxmetrics.text import topics
+
+    comments = pd.DataFrame({"comment": ["我们觉得骑手迟到一个小时", "我们觉得配送超时，骑手还没到",
+                                         "我们觉得小时才送达，配送太慢", "我们觉得味道不错，口感很好",
+                                         "我们觉得口感一般，味道偏咸", "我们觉得味道很好，口感新鲜"] * 5})
+    added = topics(comments, text="comment", k=2, stopwords=["骑手"])
+    assert {"骑手", "我们"} <= added.stopwords
+    assert "骑手" not in added.terms_ and "我们" not in added.terms_
+    replaced = topics(comments, text="comment", k=2, stopwords=["骑手"], replace_stopwords=True)
+    assert replaced.stopwords == {"骑手"} and "骑手" not in replaced.terms_
+    # new comments are read with the same words left out
+    assert replaced.assign(comments.head(3), text="comment") is not None
+    assert topics(comments, text="comment", k=2).terms_ == topics(
+        comments, text="comment", k=2, stopwords=None).terms_
