@@ -405,3 +405,38 @@ def test_bad_rules_and_scores() -> None:
         cx.rfm_segment(scores)
     with pytest.raises(errors.ValueRangeError, match="default rules are for bins=5"):
         cx.rfm_segment(scores, bins=6)
+
+
+def r_rfm_package_segments(scores: pd.DataFrame, names: list[str], bounds: dict[str, list[int]]) -> list[str]:
+    """R rfm's rfm_segment written out: segments in order, a customer keeps the first that
+    matches (its loop skips customers already given a name); the rest are "Others"."""
+    segment = np.array(["1"] * len(scores), dtype=object)
+    for i, name in enumerate(names):
+        match = np.ones(len(scores), dtype=bool)
+        for letter, column in (("recency", "r_score"), ("frequency", "f_score"), ("monetary", "m_score")):
+            values = scores[column].to_numpy()
+            match &= (values >= bounds[f"{letter}_lower"][i]) & (values <= bounds[f"{letter}_upper"][i])
+        segment[match & ~np.isin(segment, names)] = name
+    segment[segment == "1"] = "Others"
+    return segment.tolist()
+
+
+def test_r_rfm_package_segment_vectors_as_a_rule_table() -> None:
+    rng = np.random.default_rng(9)
+    scores = pd.DataFrame({c: rng.integers(1, 6, 500) for c in ("r_score", "f_score", "m_score")})
+    # the R package's documented example vectors
+    names = ["Champions", "Loyal Customers", "Potential Loyalist", "New Customers", "Promising",
+             "Need Attention", "About To Sleep", "At Risk", "Can't Lose Them", "Lost"]
+    bounds = {
+        "recency_lower": [4, 2, 3, 4, 3, 2, 2, 1, 1, 1], "recency_upper": [5, 5, 5, 5, 4, 3, 3, 2, 1, 2],
+        "frequency_lower": [4, 3, 1, 1, 1, 2, 1, 2, 4, 1], "frequency_upper": [5, 5, 3, 1, 1, 3, 2, 5, 5, 2],
+        "monetary_lower": [4, 3, 1, 1, 1, 2, 1, 2, 4, 1], "monetary_upper": [5, 5, 3, 1, 1, 3, 2, 5, 5, 2],
+    }
+    columns = {"r": "recency", "f": "frequency", "m": "monetary"}
+    rules = pd.DataFrame({"segment": names} | {
+        f"{short}_{end}": bounds[f"{long}_{side}"]
+        for short, long in columns.items() for end, side in (("min", "lower"), ("max", "upper"))})
+    ours = cx.rfm_segment(scores, rules=rules, other="Others")["segment"].tolist()
+    theirs = r_rfm_package_segments(scores, names, bounds)
+    assert ours == theirs
+    assert "Others" in theirs and len(set(theirs)) > 5
