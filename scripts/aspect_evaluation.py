@@ -5,7 +5,9 @@ by "|") is matched with the domain lexicon, and the aspects found in each clause
 with the labelled ones: precision = found and labelled / found, recall = found and labelled /
 labelled (micro, over clauses). ``--at COMMIT`` reads the lexicons as they were at a commit
 (``git show COMMIT:src/cxmetrics/text/_lexicons.py``), which is how a first reading taken
-before a later widening is reproduced.
+before a later widening is reproduced. The clause sets are read as they are labelled now, under
+the unified conventions of the guide ("How the clauses are labelled"), so a first reading is
+recomputed on the relabelled clauses with the lexicons of its commit.
 
 Run from the repository root::
 

@@ -199,8 +199,8 @@ def aspect_sentiment(
         ordering failed in it ("无法下单"); a "味道" in a hotel room is a smell (environment), in
         its restaurant a taste; "鸟语花香" is scenery. Precision and recall per aspect and domain
         on 500 development clauses and on clauses written after the lexicons were frozen (on
-        clauses written blind, precision 0.86–0.95 per domain at first reading) are in the
-        feedback guide.
+        clauses written blind, precision 0.89–0.95 per domain at first reading), and the
+        labelling conventions the lexicons follow, are in the feedback guide.
     by : str or list of str, optional
         Group columns for the summary.
     thresholds, confidence
