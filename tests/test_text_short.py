@@ -15,6 +15,7 @@ from cxmetrics.errors import ColumnNotFoundError, CXMetricsError, ValueRangeErro
 from cxmetrics.text import SentimentModel, flag_negative, sentiment
 from cxmetrics.text._features import model_words
 from cxmetrics.text._finetune import design
+from cxmetrics.text._sentiment import normalise_for_model
 
 PHRASES = Path(__file__).parent / "data" / "sentiment_phrases.csv"
 
@@ -97,15 +98,29 @@ def test_flag_negative_does_not_queue_promoters_for_punctuation():
 
 def business_labels(n: int = 400, seed: int = 5) -> pd.DataFrame:
     """A gym's comments where "人多" and "挤" are complaints and "器械新" praise; the label
-    follows the keyword the shipped model barely knows in this sense."""
+    follows the keyword the shipped model barely knows in this sense. Many distinct wordings,
+    some repeated, so held-out texts are new texts."""
     rng = np.random.default_rng(seed)
-    good = ["器械新", "私教专业", "课程丰富", "淋浴干净", "器械新，环境好"]
-    bad = ["晚上人多", "人多挤不上", "人多要排队", "更衣室挤", "周末人多"]
+    when = ["", "晚上", "周末", "早上", "下班后", "节假日", "今天", "最近"]
+    good = ["器械新", "私教专业", "课程丰富", "淋浴干净", "器械新，环境好", "教练专业"]
+    bad = ["人多", "人多挤不上", "人多要排队", "更衣室挤", "人太多", "排队等器械"]
+    ending = ["", "啊", "了"]
     rows = []
     for _ in range(n):
         positive = bool(rng.random() < 0.5)
-        rows.append({"comment": str(rng.choice(good if positive else bad)), "happy": int(positive)})
+        comment = str(rng.choice(when)) + str(rng.choice(good if positive else bad)) + str(rng.choice(ending))
+        rows.append({"comment": comment, "happy": int(positive)})
     return pd.DataFrame(rows)
+
+
+def documented_split(data: pd.DataFrame, test_size: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Fitting and held-out rows as ``SentimentModel.fit`` documents them: a random
+    ``test_size`` share of the distinct texts is held out with all its rows."""
+    texts = np.array([normalise_for_model(t) for t in data["comment"]], dtype=object)
+    distinct, group = np.unique(texts, return_inverse=True)
+    held = np.zeros(len(distinct), dtype=bool)
+    held[np.random.default_rng(seed).permutation(len(distinct))[: round(test_size * len(distinct))]] = True
+    return np.flatnonzero(~held[group]), np.flatnonzero(held[group])
 
 
 def test_fit_improves_held_out_accuracy_and_reports_it():
@@ -116,7 +131,10 @@ def test_fit_improves_held_out_accuracy_and_reports_it():
     assert table.loc["fine_tuned", "accuracy"] >= table.loc["shipped", "accuracy"]
     assert table.loc["fine_tuned", "accuracy"] >= 0.95
     assert table.loc["fine_tuned", "log_loss"] < table.loc["shipped", "log_loss"]
-    assert (table["n_test"] == 80).all() and (table["n_train"] == 320).all()
+    train, test = documented_split(data, test_size=0.2, seed=2)
+    assert set(data["comment"].iloc[train]).isdisjoint(data["comment"].iloc[test])
+    assert (table["n_test"] == len(test)).all() and (table["n_train"] == len(train)).all()
+    assert tuned.meta["fine_tuned"]["held_out_texts"] == data["comment"].iloc[test].nunique()
     assert (table["accuracy_ci_low"] <= table["accuracy"]).all()
     assert (table["accuracy"] <= table["accuracy_ci_high"]).all()
     assert sentiment("人多挤不上", model=tuned).score < 0.5
@@ -127,9 +145,7 @@ def test_fit_solves_its_penalised_likelihood():
     data = business_labels(120)
     base = SentimentModel.shipped()
     tuned = SentimentModel.fit(data, text="comment", label="happy", seed=0, penalty=2.0, test_size=0.25)
-    rng = np.random.default_rng(0)
-    order = rng.permutation(len(data))
-    train = np.sort(order[30:])
+    train, _ = documented_split(data, test_size=0.25, seed=0)
     words = model_words(data["comment"].tolist())
     part = design(base, words)
     a, b = tuned.calibration
@@ -165,7 +181,7 @@ def test_a_tuned_model_scores_like_its_own_formula_and_round_trips(tmp_path: Pat
     assert [s.score for s in sentiment(texts, model=loaded)] == pytest.approx(
         [s.score for s in sentiment(texts, model=tuned)], rel=1e-6
     )
-    assert loaded.meta["fine_tuned"]["held_out"] == 80
+    assert loaded.meta["fine_tuned"]["held_out"] == len(documented_split(business_labels(), 0.2, 3)[1])
     frame = pd.DataFrame({"c": texts})
     assert sentiment(frame, text="c", model=loaded)["score"].tolist() == pytest.approx(
         [s.score for s in sentiment(texts, model=loaded)]

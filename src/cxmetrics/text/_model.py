@@ -52,11 +52,12 @@ class SentimentModel:
     --------
     >>> import pandas as pd
     >>> from cxmetrics.text import SentimentModel, sentiment
-    >>> labelled = pd.DataFrame({
-    ...     "comment": ["套餐很划算", "信号满格", "经常掉线", "网速太慢", "营业员很耐心", "乱扣费"] * 10,
-    ...     "happy": [1, 1, 0, 0, 1, 0] * 10,
-    ... })
-    >>> tuned = SentimentModel.fit(labelled, text="comment", label="happy", seed=1)
+    >>> said = {"套餐很划算": 1, "信号满格": 1, "经常掉线": 0, "网速太慢": 0, "营业员很耐心": 1, "乱扣费": 0}
+    >>> labelled = pd.DataFrame(
+    ...     [{"comment": where + text, "happy": happy}
+    ...      for where in ["", "家里", "地铁上", "小区里", "最近"] for text, happy in said.items()] * 2
+    ... )
+    >>> tuned = SentimentModel.fit(labelled, text="comment", label="happy", seed=0)
     >>> tuned.evaluation[["model", "n_test", "accuracy"]].round(2)
             model  n_test  accuracy
     0     shipped      12      0.83
@@ -91,8 +92,12 @@ class SentimentModel:
         names = getattr(arrays, "files", list(arrays))
         experts: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
         if _EXPERT_ARRAYS[0] in names:
-            w, b, g, c = (arrays[k].astype(np.float64) for k in _EXPERT_ARRAYS)
-            experts = (w, b, g, c)
+            w, b, g, c = (arrays[k] for k in _EXPERT_ARRAYS)
+            # one row per feature holding its gate and expert weights (see _expert_columns);
+            # the K × V arrays are views of it, so the weights are held once
+            table = np.concatenate([g, w]).T.astype(np.float64, order="C")
+            k = len(g)
+            experts = (table[:, k:].T, b.astype(np.float64), table[:, :k].T, c.astype(np.float64))
         neural = None
         if "neural" in meta:
             stored = {k: arrays[k] for k in names if k.startswith(NEURAL_PREFIX)}
@@ -138,7 +143,7 @@ class SentimentModel:
         }
         if self.experts is not None:
             for key, values in zip(_EXPERT_ARRAYS, self.experts, strict=True):
-                arrays[key] = values.astype(np.float32)
+                arrays[key] = values.astype(np.float32)  # holds the shipped half-precision gate exactly
         if self.neural is not None:
             arrays |= self.neural.to_arrays()
         return arrays
@@ -171,7 +176,9 @@ class SentimentModel:
     ) -> SentimentModel:
         """Fine-tune a model on your own labelled comments, with a held-out evaluation.
 
-        The rows are split at random into a fitting part and a held-out part (``test_size``).
+        The distinct texts are split at random into a fitting part and a held-out part
+        (``test_size`` of them), so a comment that appears several times is either fitted or
+        held out, never both.
         On the fitting part, the shipped model's calibrated logit ``a z + b`` is refitted and
         corrected by ``x · d`` over the NB-scorer features of your texts (``x`` as the model
         reads it), by maximum likelihood with the penalty
@@ -190,7 +197,7 @@ class SentimentModel:
         base : SentimentModel, optional
             The model to start from (default the shipped one).
         test_size : float
-            Share of rows held out for the evaluation, in (0, 1).
+            Share of distinct texts held out for the evaluation, in (0, 1).
         penalty : float
             Strength of the pull towards the base model (> 0; larger = smaller changes).
         seed : int or numpy Generator
@@ -238,9 +245,13 @@ class SentimentModel:
             rows, y = rows[seen], y[seen]
             part = design(start, normalised_words([clean[i] for i in rows]))
         rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
-        order = rng.permutation(len(rows))
-        n_test = round(test_size * len(rows))
-        test, train = np.sort(order[:n_test]), np.sort(order[n_test:])
+        # split distinct texts, not rows: a comment repeated in the data is fitted or held out,
+        # never both, so the held-out accuracy is not measured on texts the fit has seen
+        distinct, group = np.unique(np.array([clean[i] for i in rows], dtype=object), return_inverse=True)
+        held = np.zeros(len(distinct), dtype=bool)
+        held[rng.permutation(len(distinct))[: round(test_size * len(distinct))]] = True
+        test, train = np.flatnonzero(held[group]), np.flatnonzero(~held[group])
+        n_test = len(test)
         if n_test < 1 or len(train) < 2 or len(np.unique(y[train])) < 2:
             raise CXMetricsError(
                 f"SentimentModel.fit needs both labels among the fitting rows and at least one "
@@ -277,6 +288,7 @@ class SentimentModel:
             fine_tuned={
                 "rows": len(train),
                 "held_out": n_test,
+                "held_out_texts": int(held.sum()),
                 "penalty": float(penalty),
                 "features_adjusted": len(d),
                 "held_out_accuracy": [float(c / n_test) for c in correct],
@@ -364,17 +376,45 @@ class SentimentModel:
         """The domain experts' logit: the NB features read by each domain's own weights, mixed by
         the gate's P(domain | text) (a softmax over the TF-IDF vector)."""
         assert self.experts is not None
-        weights, intercepts, gate, gate_intercepts = self.experts
-        gate_logits = np.stack(
-            [_normalised_dot(doc, tfidf, gate[k, ids], n) for k in range(len(gate))], axis=1
-        ) + gate_intercepts
+        _, intercepts, gate, gate_intercepts = self.experts
+        k = len(gate)
+        # ``doc`` is sorted: each text's features are one run of rows, summed by reduceat
+        columns = self._expert_columns[ids]
+        columns[:, :k] *= tfidf[:, None]
+        columns[:, k:] *= ratio[:, None]
+        present = np.flatnonzero(np.bincount(doc, minlength=n))
+        sums = np.zeros((n, 2 * k))
+        if len(present):
+            sums[present] = np.add.reduceat(columns, np.searchsorted(doc, present), axis=0)
+        norms = np.sqrt(np.stack([np.bincount(doc, v * v, minlength=n) for v in (tfidf, ratio)], axis=1))
+        safe = np.where(norms > 0, norms, 1.0)
+        gate_logits = sums[:, :k] / safe[:, :1] + gate_intercepts
         gate_logits -= gate_logits.max(axis=1, keepdims=True)
         share = np.exp(gate_logits)
         share /= share.sum(axis=1, keepdims=True)
-        expert = np.stack(
-            [_normalised_dot(doc, ratio, weights[k, ids], n) for k in range(len(weights))], axis=1
-        )
+        expert = sums[:, k:] / safe[:, 1:]
         return np.asarray(((expert + intercepts) * share).sum(axis=1))
+
+    @cached_property
+    def _expert_columns(self) -> np.ndarray:
+        """Feature × (gate weights, expert weights): a text's gate and expert sums come from one
+        gather of its features' rows. Models read from a file already hold the experts as views
+        of such a table; other models get a copy."""
+        assert self.experts is not None
+        weights, _, gate, _ = self.experts
+        owner = gate.base
+        k = len(gate)
+        if (
+            isinstance(owner, np.ndarray)
+            and owner is weights.base
+            and owner.dtype == np.float64
+            and owner.shape == (weights.shape[1], 2 * k)
+            and gate.ctypes.data == owner.ctypes.data
+            and weights.ctypes.data == owner.ctypes.data + k * owner.itemsize
+            and gate.strides == weights.strides == owner.strides[::-1]
+        ):
+            return owner
+        return np.ascontiguousarray(np.concatenate([gate, weights]).T, dtype=np.float64)
 
     def probability(self, raw_logits: np.ndarray) -> np.ndarray:
         slope, offset = self.calibration
