@@ -1,18 +1,21 @@
 """Train and evaluate cxmetrics' sentiment model on the development corpora.
 
-    python scripts/sentiment_model.py train    [--data DIR]  # writes src/cxmetrics/text/data/*.npz
-    python scripts/sentiment_model.py evaluate [--data DIR]  # held-out figures for the model card
-    python scripts/sentiment_model.py evaluate --reuse OLD.json  # baseline and snownlp from OLD
+    python scripts/sentiment_model.py train --out EVAL.npz     # trained on the training part
+    python scripts/sentiment_model.py evaluate --weights EVAL.npz  # held-out figures, model card
+    python scripts/sentiment_model.py evaluate --weights EVAL.npz --reuse OLD.json  # baseline, snownlp from OLD
+    python scripts/sentiment_model.py train --final            # the shipped weights (test part too)
     python scripts/sentiment_model.py train --validation --out VAL.npz  # buckets 28-37 held out
 
 Needs scikit-learn (training only; the library scores with numpy). Training also cuts short
 texts from the training reviews (clauses and topic-only neutral fragments, see
-``clause_examples``), never from the test part or the short-phrase suite in ``tests/data``.
-The split is a fixed hash of each review, so it is the same on every machine: 20 % test
-(never trained on, never used to choose anything), 8 % calibration (the Platt transform), 72 %
-training. ``evaluate`` scores the test part with the *shipped* weights through the public API,
-next to snownlp and a plain TF-IDF + logistic-regression baseline trained on the same training
-part.
+``clause_examples``), never from the short-phrase suite in ``tests/data``.
+The split is a fixed hash of each review, so it is the same on every machine: 20 % test, 8 %
+calibration (the Platt transform and the neutral band), 72 % training. Every choice is made and
+measured with weights trained on the training part (``train --out``): ``evaluate --weights``
+scores the test part with them through the public API, next to snownlp and a plain TF-IDF +
+logistic-regression baseline trained on the same training part. The shipped weights
+(``train --final``) are the same recipe trained on the training and test parts; ``evaluate``
+refuses them.
 """
 
 from __future__ import annotations

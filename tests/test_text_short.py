@@ -212,3 +212,16 @@ def test_fit_bad_input(tmp_path: Path):
         sentiment("很好", model="shipped")  # type: ignore[arg-type]
     with pytest.raises(CXMetricsError, match="not a saved"):
         SentimentModel.load(tmp_path / "absent.npz")
+
+
+def test_common_emoji_read_as_the_words_they_stand_for():
+    # The corpora hold almost no emoji: without the table "👍" had no score at all.
+    from cxmetrics.text._features import EMOJI_WORDS
+
+    praise = [e for e, w in EMOJI_WORDS.items() if sentiment(w).score > 0.5]
+    assert {"👍", "😊", "❤"} <= set(praise) and "😡" not in praise
+    for emoji, word in EMOJI_WORDS.items():
+        assert sentiment(emoji * 2).score == pytest.approx(sentiment(word + " " + word).score, abs=1e-9)
+    assert sentiment("菜凉了👎").score < sentiment("菜凉了").score
+    unknown = sentiment("🦄")
+    assert unknown.reason == "no_known_features" and np.isnan(unknown.score)

@@ -154,10 +154,24 @@ def _split_negators(words: list[str], vocabulary: dict[str, int]) -> list[str]:
     return out
 
 
+#: Common emoji of customer comments read as the word they stand for. The review corpora the
+#: model is trained on hold almost no emoji, so it has no feature for them; "👍" alone would get
+#: no score and "好👍" only the score of "好".
+EMOJI_WORDS = {
+    "👍": "赞", "👏": "点赞", "💯": "满分", "😊": "开心", "😄": "开心", "😃": "开心", "😁": "开心",
+    "🙂": "满意", "😍": "喜欢", "🥰": "喜欢", "❤": "喜欢", "💕": "喜欢", "👎": "差",
+    "😡": "生气", "😠": "生气", "🤬": "生气", "😤": "生气", "😢": "难过", "😭": "难过", "😞": "失望",
+    "😔": "失望", "💔": "失望", "😩": "失望", "🙄": "无语", "😒": "无语", "🤮": "恶心", "💩": "垃圾",
+}
+_EMOJI_TABLE = str.maketrans({e: f" {w} " for e, w in EMOJI_WORDS.items()})
+
+
 def normalise_for_model(text: str) -> str:
     """The normalisation the model was trained with: Simplified script, half-width, no URLs,
-    emoji kept (they carry sentiment), lower case."""
-    return normalize_one(text, to="simplified", width=True, strip_urls=True, emoji="keep", lower=True)
+    lower case; emoji kept (they carry sentiment), the common ones as the word they stand for
+    (:data:`EMOJI_WORDS`)."""
+    clean = normalize_one(text, to="simplified", width=True, strip_urls=True, emoji="keep", lower=True)
+    return clean.translate(_EMOJI_TABLE)
 
 
 def normalised_words(normalised: list[str]) -> list[list[str]]:
