@@ -84,6 +84,20 @@ def test_mixed_offsets_become_utc() -> None:
     assert result["time_to_convert_median"].iloc[1] == 90.0
 
 
+@pytest.mark.parametrize(("suffix", "frame"), [("+08:00", pd.DataFrame), ("+0800", pl.from_pandas),
+                                              ("Z", pd.DataFrame)])
+def test_one_offset_throughout_keeps_its_wall_clock(suffix, frame) -> None:
+    raw = pd.DataFrame({"customer": [1, 1, 2], "stage": ["a", "b", "a"], "note": ["x", "y", "z"],
+                        "time": [f"2024-01-01T09:00:00{suffix}", f"2024-01-01T10:30:00{suffix}",
+                                 f"2024-01-01T23:15:00{suffix}"]})
+    log, report = cx.validate_events(frame(raw), customer="customer", time="time", stage="stage")
+    assert not report.mixed_offsets and "mixed" not in str(report)
+    # the late-evening event stays on its own day, as a zoned column is read
+    expected = pd.to_datetime(["2024-01-01 09:00", "2024-01-01 10:30", "2024-01-01 23:15"])
+    assert to_pandas(log)["time"].tolist() == expected.tolist()
+    assert to_pandas(log)["note"].tolist() == ["x", "y", "z"]
+
+
 def test_bad_arguments() -> None:
     raw = messy_log()
     with pytest.raises(errors.ColumnNotFoundError, match="channel"):

@@ -124,3 +124,24 @@ def test_rfm_and_clv_share_the_default_as_of():
     clv = cx.summary_from_transactions(log, customer="customer", time="day", unit="D")
     assert rfm["recency"].tolist() == [14.0, 0.0]  # the last day's purchase has recency 0
     np.testing.assert_allclose(clv["T"] - clv["recency"], rfm["recency"])
+
+
+def test_an_as_of_date_is_its_midnight_in_rfm_and_its_day_in_the_merged_summary():
+    lines = pd.DataFrame({
+        "customer": ["c1", "c1", "c1", "c2"], "basket": ["b1", "b1", "b2", "b3"],
+        "time": pd.to_datetime(["2024-03-01 09:00", "2024-03-01 09:00", "2024-03-10 18:30",
+                                "2024-03-05 12:00"]),
+        "value": [2.0, 3.0, 4.0, 6.0]})
+    # rfm_table works in exact times: the evening basket is after 2024-03-10's midnight, and
+    # the error counts orders, not lines.
+    with pytest.raises(errors.ValueRangeError, match="1 orders fall after as_of"):
+        cx.rfm_table(lines, customer="customer", time="time", amount="value", order="basket",
+                     as_of="2024-03-10")
+    table = cx.rfm_table(lines, customer="customer", time="time", amount="value", order="basket",
+                         as_of="2024-03-11")
+    np.testing.assert_allclose(table["recency"], [5.5 / 24, 5.5])
+    # Merging by day, as_of names a day and the evening basket is inside it.
+    summary = cx.summary_from_transactions(lines, customer="customer", time="time", amount="value",
+                                           order="basket", as_of="2024-03-10", unit="D")
+    assert summary["frequency"].tolist() == [1, 0]
+    assert summary["T"].tolist() == [9.0, 5.0]

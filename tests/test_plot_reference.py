@@ -8,6 +8,7 @@ import pytest
 from matplotlib.colors import to_hex
 
 import cxmetrics as cx
+from cxmetrics import errors
 from cxmetrics.plot._style import COLORS
 
 
@@ -40,3 +41,18 @@ def test_an_explicit_reference_wins():
     ax = cx.plot.nps_breakdown(cx.nps(_survey(), score="ltr", by="store"), reference=-50.0)
     assert ax.lines[-1].get_xdata()[0] == -50.0
     assert _bars(ax)["big"] == COLORS["positive"]
+
+
+@pytest.mark.parametrize(("metric", "score", "chart"), [
+    (cx.nps, "ltr", cx.plot.nps_breakdown), (cx.csat, "csat", cx.plot.csat_breakdown)])
+def test_a_weighted_result_needs_its_overall_figure(metric, score, chart):
+    survey = _survey().assign(w=np.r_[np.full(1000, 0.2), np.full(20, 5.0)])
+    per_group = metric(survey, score=score, by="store", weights="w")
+    overall = float(metric(survey, score=score, weights="w")[metric.__name__][0])
+    # the answer-weighted mean of the groups is not the weighted overall figure
+    n_weighted = float(np.average(per_group[metric.__name__], weights=per_group["n"]))
+    assert abs(n_weighted - overall) > 5
+    with pytest.raises(errors.ValueRangeError, match="reference="):
+        chart(per_group)
+    ax = chart(per_group, reference=overall)
+    assert ax.lines[-1].get_xdata()[0] == pytest.approx(overall)

@@ -161,11 +161,16 @@ def test_cdnow_scores_do_not_depend_on_row_order(cdnow_master: pd.DataFrame) -> 
         assert shares.between(0.19, 0.21).all()
 
 
+def r_rfm_package_cuts(values: np.ndarray, bins: int) -> np.ndarray:
+    """The R rfm package's inner cut points: type-7 sample quantiles *plus one* (its ``bins()``)."""
+    return np.quantile(values, np.linspace(0, 1, bins + 1))[1:-1] + 1
+
+
 def r_rfm_package_scores(values: np.ndarray, bins: int, reverse: bool) -> np.ndarray:
-    """The R rfm package's rule: type-7 quantile breaks, lower <= v < upper per bin."""
-    breaks = np.quantile(values, np.linspace(0, 1, bins + 1))
-    lower, upper = breaks[:-1], breaks[1:].copy()
-    upper[-1] = values.max() + 1
+    """The R rfm package's rule: bins ``[lower, upper)`` from the minimum, its cuts, max + 1."""
+    cuts = r_rfm_package_cuts(values, bins)
+    lower = np.concatenate([[values.min()], cuts])
+    upper = np.concatenate([cuts, [values.max() + 1]])
     labels = np.arange(bins, 0, -1) if reverse else np.arange(1, bins + 1)
     scores = np.zeros(len(values), dtype=int)
     for i in range(bins):
@@ -175,24 +180,52 @@ def r_rfm_package_scores(values: np.ndarray, bins: int, reverse: bool) -> np.nda
 
 def test_agreement_with_r_rfm_package(cdnow_master: pd.DataFrame) -> None:
     log = cdnow_master[cdnow_master["amount"] > 0]
-    scored = cx.rfm_score(cx.rfm_table(log, customer="customer", time="date", amount="amount"))
+    # R's amount is the customer's total revenue: monetary="total" is the like-for-like table.
+    table = cx.rfm_table(log, customer="customer", time="date", amount="amount", monetary="total")
+    scored = cx.rfm_score(table)
     agreement = {}
     for metric, score, reverse in (("recency", "r_score", True), ("frequency", "f_score", False),
                                    ("monetary", "m_score", False)):
-        theirs = r_rfm_package_scores(scored[metric].to_numpy(), 5, reverse)
+        values = scored[metric].to_numpy().astype(float)
+        theirs = r_rfm_package_scores(values, 5, reverse)
         ours = scored[score].to_numpy()
+        assert (theirs > 0).all()  # R's bins cover every value
         agreement[metric] = (theirs == ours).mean()
-        assert np.abs(theirs - ours).max() <= 2
+        assert np.abs(theirs - ours).max() <= 1
         # Both rules are monotone in the value: never a higher value with a lower score.
-        order = np.argsort(scored[metric].to_numpy() * (-1 if reverse else 1), kind="stable")
+        order = np.argsort(values * (-1 if reverse else 1), kind="stable")
         assert (np.diff(theirs[order]) >= 0).all() and (np.diff(ours[order]) >= 0).all()
-    # Few ties: they differ only at bin edges (type-7 interpolation vs our share rule).
-    assert agreement["recency"] > 0.999 and agreement["monetary"] > 0.97
-    # Heavy ties: R puts the 50% of one-time buyers at score 3 (scores 1-2 empty); we put
-    # them at 1. That is the documented difference.
-    assert set(r_rfm_package_scores(scored["frequency"].to_numpy(), 5, False)[
-        scored["frequency"].to_numpy() == 1]) == {3}
-    assert set(scored["f_score"][scored["frequency"] == 1]) == {1}
+    # They differ only near bin edges (R's type-7 cut + 1 against our share rule).
+    assert agreement["recency"] > 0.97 and agreement["monetary"] > 0.96
+    assert agreement["frequency"] == 1.0
+    # Heavy ties: with the + 1, R too gives the 50% of one-time buyers score 1 and leaves 2 empty.
+    one_time = scored["frequency"].to_numpy() == 1
+    assert set(r_rfm_package_scores(scored["frequency"].to_numpy(), 5, False)[one_time]) == {1}
+    assert set(scored["f_score"][one_time]) == {1}
+    assert not (scored["f_score"] == 2).any()
+
+
+def test_fixed_thresholds_reproduce_r_rfm_package_cuts(cdnow_master: pd.DataFrame) -> None:
+    log = cdnow_master[cdnow_master["amount"] > 0]
+    table = cx.rfm_table(log, customer="customer", time="date", amount="amount", monetary="total")
+    recency, monetary = table["recency"].to_numpy(), table["monetary"].to_numpy()
+    r_cuts, m_cuts = r_rfm_package_cuts(recency, 5), r_rfm_package_cuts(monetary, 5)
+    # R sends a value on a cut to the next bin up (worse recency score; better monetary score).
+    # cxmetrics gives a value on an edge the better score, so on whole-day recency R's cut c
+    # is the edge ceil(c) - 1 (r < c exactly when r <= ceil(c) - 1); monetary cuts are taken
+    # as they are.
+    assert (recency == np.round(recency)).all()
+    fixed = cx.rfm_score(table, method="fixed", thresholds={
+        "recency": list(np.ceil(r_cuts) - 1), "frequency": [2, 3, 4, 5], "monetary": list(m_cuts)})
+    assert (fixed["r_score"].to_numpy() == r_rfm_package_scores(recency, 5, True)).all()
+    assert (fixed["m_score"].to_numpy() == r_rfm_package_scores(monetary, 5, False)).all()
+    # Taken as they are, R's recency cuts move the customers sitting exactly on one.
+    as_given = cx.rfm_score(table, method="fixed", thresholds={
+        "recency": list(r_cuts), "frequency": [2, 3, 4, 5], "monetary": list(m_cuts)})
+    on_a_cut = np.isin(recency, r_cuts)
+    assert on_a_cut.any()
+    assert (as_given["r_score"].to_numpy()[on_a_cut]
+            == r_rfm_package_scores(recency, 5, True)[on_a_cut] + 1).all()
 
 
 def test_fixed_thresholds_edges_go_to_the_better_score(backend: str) -> None:
@@ -372,3 +405,38 @@ def test_bad_rules_and_scores() -> None:
         cx.rfm_segment(scores)
     with pytest.raises(errors.ValueRangeError, match="default rules are for bins=5"):
         cx.rfm_segment(scores, bins=6)
+
+
+def r_rfm_package_segments(scores: pd.DataFrame, names: list[str], bounds: dict[str, list[int]]) -> list[str]:
+    """R rfm's rfm_segment written out: segments in order, a customer keeps the first that
+    matches (its loop skips customers already given a name); the rest are "Others"."""
+    segment = np.array(["1"] * len(scores), dtype=object)
+    for i, name in enumerate(names):
+        match = np.ones(len(scores), dtype=bool)
+        for letter, column in (("recency", "r_score"), ("frequency", "f_score"), ("monetary", "m_score")):
+            values = scores[column].to_numpy()
+            match &= (values >= bounds[f"{letter}_lower"][i]) & (values <= bounds[f"{letter}_upper"][i])
+        segment[match & ~np.isin(segment, names)] = name
+    segment[segment == "1"] = "Others"
+    return segment.tolist()
+
+
+def test_r_rfm_package_segment_vectors_as_a_rule_table() -> None:
+    rng = np.random.default_rng(9)
+    scores = pd.DataFrame({c: rng.integers(1, 6, 500) for c in ("r_score", "f_score", "m_score")})
+    # the R package's documented example vectors
+    names = ["Champions", "Loyal Customers", "Potential Loyalist", "New Customers", "Promising",
+             "Need Attention", "About To Sleep", "At Risk", "Can't Lose Them", "Lost"]
+    bounds = {
+        "recency_lower": [4, 2, 3, 4, 3, 2, 2, 1, 1, 1], "recency_upper": [5, 5, 5, 5, 4, 3, 3, 2, 1, 2],
+        "frequency_lower": [4, 3, 1, 1, 1, 2, 1, 2, 4, 1], "frequency_upper": [5, 5, 3, 1, 1, 3, 2, 5, 5, 2],
+        "monetary_lower": [4, 3, 1, 1, 1, 2, 1, 2, 4, 1], "monetary_upper": [5, 5, 3, 1, 1, 3, 2, 5, 5, 2],
+    }
+    columns = {"r": "recency", "f": "frequency", "m": "monetary"}
+    rules = pd.DataFrame({"segment": names} | {
+        f"{short}_{end}": bounds[f"{long}_{side}"]
+        for short, long in columns.items() for end, side in (("min", "lower"), ("max", "upper"))})
+    ours = cx.rfm_segment(scores, rules=rules, other="Others")["segment"].tolist()
+    theirs = r_rfm_package_segments(scores, names, bounds)
+    assert ours == theirs
+    assert "Others" in theirs and len(set(theirs)) > 5

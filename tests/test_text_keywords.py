@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 
 from cxmetrics.errors import CXMetricsError, ValueRangeError
-from cxmetrics.text import default_stopwords, keywords, ngrams, tokenize, word_freq
+from cxmetrics.text import default_stopwords, keywords, ngrams, redact, tokenize, word_freq
 
 STORES = pd.DataFrame(
     {
@@ -140,3 +140,40 @@ def test_log_odds_bad_input():
         keywords(STORES, text="comment", replace_stopwords="yes")  # type: ignore[arg-type]
     with pytest.raises(CXMetricsError, match="method"):
         keywords(STORES, text="comment", method="chi2")
+
+
+def test_redaction_placeholders_are_not_words():
+    raw = pd.DataFrame({"store": ["A", "A", "B", "B"],
+                        "comment": ["送餐太慢，电话13812345678", "配送员迟到 联系 zhang.wei@example.com",
+                                    "环境很好 身份证 11010519491231002X", "环境干净"]})
+    masked = raw.assign(comment=redact(raw["comment"]).text)
+    assert masked["comment"].str.contains(r"\[PHONE\]|\[EMAIL\]|\[ID\]").sum() == 3
+    placeholders = {"phone", "email", "id", "PHONE", "EMAIL", "ID"}
+    for method in ("tfidf", "textrank", "log_odds"):
+        found = keywords(masked, text="comment", by="store", method=method, n=50)
+        assert placeholders.isdisjoint(found["keyword"]), method
+    counted = word_freq(masked, text="comment")
+    assert placeholders.isdisjoint(counted["word"])
+    assert {"送餐", "电话", "环境"} <= set(counted["word"])
+    # the words around a placeholder do not join across it into a phrase of their own
+    phrases = ngrams(masked, text="comment")
+    assert not phrases["ngram"].str.contains("phone|email").any()
+    # an unmasked English word is still a word
+    assert "phone" in set(word_freq(pd.DataFrame({"c": ["phone 坏了"]}), text="c")["word"])
+
+
+def test_topics_stopwords_add_to_the_bundled_list_unless_replaced():
+    from cxmetrics.text import topics
+
+    comments = pd.DataFrame({"comment": ["我们觉得骑手迟到一个小时", "我们觉得配送超时，骑手还没到",
+                                         "我们觉得小时才送达，配送太慢", "我们觉得味道不错，口感很好",
+                                         "我们觉得口感一般，味道偏咸", "我们觉得味道很好，口感新鲜"] * 5})
+    added = topics(comments, text="comment", k=2, stopwords=["骑手"])
+    assert {"骑手", "我们"} <= added.stopwords
+    assert "骑手" not in added.terms_ and "我们" not in added.terms_
+    replaced = topics(comments, text="comment", k=2, stopwords=["骑手"], replace_stopwords=True)
+    assert replaced.stopwords == {"骑手"} and "骑手" not in replaced.terms_
+    # new comments are read with the same words left out
+    assert replaced.assign(comments.head(3), text="comment") is not None
+    assert topics(comments, text="comment", k=2).terms_ == topics(
+        comments, text="comment", k=2, stopwords=None).terms_

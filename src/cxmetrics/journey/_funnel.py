@@ -96,7 +96,8 @@ def funnel(
     window, step_window : str, optional
         Durations such as ``"30min"``, ``"2h"``, ``"7D"``.
     by : str or list of str, optional
-        Group customers by these columns, read at each customer's first event.
+        Group customers by these columns, read at each customer's first event (with
+        ``session``, at each session's first event).
     session : str, optional
         Session id column. Given, the funnel runs within sessions: each (customer, session)
         pair is a journey, so a step done in a later session does not count, and ``entered``,
@@ -241,7 +242,8 @@ def compare_funnels(
     data, customer, time, stage, steps, mode, order, window, step_window, session
         As in :func:`funnel`.
     by : str
-        The column whose groups are compared (read at each customer's first event).
+        The column whose groups are compared (read at each customer's first event; with
+        ``session``, at each session's first event).
     reference : optional
         A value of ``by`` to compare every other group with; default: each group against the
         rest.

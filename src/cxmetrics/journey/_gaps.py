@@ -118,29 +118,36 @@ def gaps(
     Warns
     -----
     UntestableWarning
-        When nothing can be tested, saying why: no handoff switches any attribute (the
-        result is then empty, with the columns above), or every stage pair with switches has a
-        cell below 5 (the rows are kept, all ``small_sample``). With ``session``, switches that
-        happen only between sessions are named as the reason.
+        When nothing can be tested, saying why: no handoff switches any attribute, or every
+        stage pair with switches has a cell below 5 (the warning gives the largest number of
+        switched handoffs). The result is then empty, with the columns above. With
+        ``session``, switches that happen only between sessions are named as the reason.
 
     Examples
     --------
     >>> import pandas as pd
     >>> import cxmetrics as cx
-    >>> log = pd.DataFrame({
-    ...     "customer": [1, 1, 1, 2, 2, 3, 3, 3],
-    ...     "time": pd.date_range("2024-05-01", periods=8, freq="h"),
-    ...     "stage": ["cart", "checkout", "paid", "cart", "checkout", "cart", "checkout", "paid"],
-    ...     "device": ["app", "app", "app", "app", "web", "web", "web", "web"]})
-    >>> result = cx.gaps(log, customer="customer", time="time", stage="stage", switch="device")
+    >>> paths = {("app", "app", "app"): 40, ("app", "app"): 10, ("app", "web", "web"): 15, ("app", "web"): 15}
+    >>> rows = [(f"{k}-{i}", t, stage, device)
+    ...         for k, (devices, count) in enumerate(paths.items()) for i in range(count)
+    ...         for t, (stage, device) in enumerate(zip(["cart", "checkout", "paid"], devices))]
+    >>> log = pd.DataFrame(rows, columns=["customer", "step", "stage", "device"])
+    >>> log["time"] = pd.Timestamp("2024-05-01") + pd.to_timedelta(log["step"], unit="h")
+    >>> call = dict(customer="customer", time="time", stage="stage", switch="device")
+    >>> result = cx.gaps(log, **call)
+    >>> result[["from_stage", "to_stage", "switched", "switched_rate", "not_switched_rate", "p_value"]].round(4)
+      from_stage  to_stage  switched  switched_rate  not_switched_rate  p_value
+    0       cart  checkout        30            0.5                0.2   0.0054
+
+    With four customers nothing can be tested; the result is empty and a warning says why:
+
     >>> import warnings
     >>> with warnings.catch_warnings(record=True) as seen:
     ...     warnings.simplefilter("always")
-    ...     result = cx.gaps(log, customer="customer", time="time", stage="stage", switch="device")
-    >>> result[["from_stage", "to_stage", "switched", "switched_rate", "not_switched_rate"]]
-      from_stage  to_stage  switched  switched_rate  not_switched_rate
-    0       cart  checkout         1            1.0                0.0
-    >>> print(seen[0].message)  # three customers: described, not tested  # doctest: +ELLIPSIS
+    ...     few = cx.gaps(log[log["customer"].isin(["0-0", "0-1", "2-0", "2-1"])], **call)
+    >>> len(few)
+    0
+    >>> print(seen[0].message)  # doctest: +ELLIPSIS
     nothing was tested: every stage pair with a switch of 'device' has fewer than 5 handoffs ...
     """
     _checks.option(outcome, OUTCOMES, "outcome")
@@ -164,15 +171,18 @@ def gaps(
         ).agg(nw.len().alias("n"), nw.col("__cx_outcome").sum().alias("k"))
         tables.append((attribute, counts.to_pandas()))
     result = _statistics(tables, strata, confidence)
-    _explain_untestable(result, attributes, session)
+    if _explain_untestable(result, attributes, session):
+        # untestable rows would be all NaN tests: the warning carries what they could say
+        result = {name: np.asarray(values)[:0] for name, values in result.items()}
     return _frame.to_native(_frame.with_arrays(None, result, log.backend))
 
 
-def _explain_untestable(result: dict[str, Any], attributes: list[str], session: str | None) -> None:
-    """Warn when no row could be tested, with the reason (see the Warns section of :func:`gaps`)."""
+def _explain_untestable(result: dict[str, Any], attributes: list[str], session: str | None) -> bool:
+    """Warn when no row could be tested, with the reason (see the Warns section of :func:`gaps`);
+    whether it warned."""
     switched = np.asarray(result["switched"], dtype=float)
     if len(switched) and not np.asarray(result["small_sample"], dtype=bool).all():
-        return
+        return False
     names = ", ".join(repr(a) for a in attributes)
     if not len(switched):
         where = " within a session (they happen only between sessions)" if session else ""
@@ -180,8 +190,9 @@ def _explain_untestable(result: dict[str, Any], attributes: list[str], session: 
     else:
         reason = (f"every stage pair with a switch of {names} has fewer than {MIN_CELL} handoffs in a cell "
                   f"(switched or not, with the outcome or without); the largest has {int(switched.max())} "
-                  f"switched handoffs")
+                  f"switched handoffs; the result is empty")
     warnings.warn(f"nothing was tested: {reason}", UntestableWarning, stacklevel=3)
+    return True
 
 
 def _switch_columns(data: Any, switch: str | Sequence[str] | None) -> list[str]:

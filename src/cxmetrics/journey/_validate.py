@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime
 from typing import Any
 
 import narwhals as nw
@@ -64,7 +65,9 @@ def validate_events(
 
     * Rows without a customer, stage or time are dropped and counted; text times are parsed
       as ISO-8601, and those that cannot be are dropped and counted. Text mixing UTC offsets
-      (``+08:00`` next to ``Z``) is converted to UTC instants, and the report says so.
+      (``+08:00`` next to ``Z``, or next to times without one) is converted to UTC instants,
+      and the report says so; text with one offset throughout (all ``+08:00``, or all ``Z``)
+      keeps its wall clock, as a time-zone-aware column is read elsewhere in cxmetrics.
     * Exact duplicates over the named columns (customer, time, stage, session, channel,
       device, department) are dropped, keeping the first.
     * Rows are sorted by customer and time, ties kept in their original order.
@@ -179,12 +182,22 @@ def _parse_times(data: nw.DataFrame[Any], time: str) -> tuple[nw.DataFrame[Any],
     import pandas as pd
 
     text = data[time].to_pandas()
-    offsets = text.str.contains(r"(?:Z|[+-]\d\d:?\d\d)$", regex=True, na=False)
-    suffixes = text[offsets].str[-6:]
+    found = text.str.extract(r"(Z|[+-]\d\d:?\d\d)$", expand=False)
+    offsets = found.notna()
+    # one offset however written: "Z" is +00:00, "+0800" is +08:00
+    written = found[offsets].str.replace("Z", "+00:00", regex=False).str.replace(
+        r"^([+-]\d\d)(\d\d)$", r"\1:\2", regex=True)
     without_offset = bool((~offsets[text.notna()]).any())
-    mixed = bool(offsets.any()) and (without_offset or bool((suffixes != suffixes.iloc[0]).any()))
+    mixed = bool(offsets.any()) and (without_offset or bool((written != written.iloc[0]).any()))
     parsed = pd.to_datetime(text, errors="coerce", utc=bool(offsets.any()), format="ISO8601")
     unparsable = int((parsed.isna() & text.notna()).sum())
-    naive = parsed.dt.tz_convert(None) if parsed.dt.tz is not None else parsed
+    if parsed.dt.tz is not None and not mixed:  # one offset throughout: its wall clock, as a zoned column
+        hours, minutes = (int(part) for part in written.iloc[0][1:].split(":"))
+        sign = -1 if written.iloc[0].startswith("-") else 1
+        zone = datetime.timezone(sign * datetime.timedelta(hours=hours, minutes=minutes))
+        parsed = parsed.dt.tz_convert(zone)
+        naive = parsed.dt.tz_localize(None)
+    else:
+        naive = parsed.dt.tz_convert(None) if parsed.dt.tz is not None else parsed
     series = nw.new_series(time, naive.to_numpy().astype("datetime64[us]"), backend=data.implementation)
     return data.with_columns(series), unparsable, mixed

@@ -265,6 +265,12 @@ def _breakdown(
     if reference is not None:
         reference = _checks.number(reference, "reference")
     frame = result_frame(data, [value, "ci_low", "ci_high"], name)
+    if reference is None and "n_eff" in frame.columns:
+        raise ValueRangeError(
+            f"{name}: this {value.upper()} result is weighted (it has n_eff), and the overall "
+            f"weighted {value.upper()} cannot be recovered from the groups' rows; pass "
+            f"reference= (cx.{value}(data, score=..., weights=...) without by=)"
+        )
     groups = other_columns(frame, TREND_COLUMNS)
     if by is not None:
         keys = [column_argument(frame, by, "by")]
@@ -358,7 +364,8 @@ def nps_breakdown(
     reference : float, optional
         The line the intervals are compared with (default: the overall NPS of all
         respondents, the groups' figures weighted by their answers ``n``, which is exact for
-        an unweighted result; for a weighted one pass the overall figure).
+        an unweighted result; a weighted result, which has ``n_eff``, needs the overall figure
+        passed here and raises :class:`~cxmetrics.errors.ValueRangeError` without it).
     ax : matplotlib Axes, optional
         Where to draw (a new figure, not registered with pyplot, when absent).
     title : str, optional
@@ -413,7 +420,8 @@ def csat_breakdown(
     reference : float, optional
         The line the intervals are compared with (default: the overall CSAT of all
         respondents, the groups' figures weighted by their answers ``n``, which is exact for
-        an unweighted result; for a weighted one pass the overall figure).
+        an unweighted result; a weighted result, which has ``n_eff``, needs the overall figure
+        passed here and raises :class:`~cxmetrics.errors.ValueRangeError` without it).
     ax : matplotlib Axes, optional
         Where to draw (a new figure, not registered with pyplot, when absent).
     title : str, optional
@@ -468,7 +476,8 @@ def ces_breakdown(
     reference : float, optional
         The line the intervals are compared with (default: the overall CES of all
         respondents, the groups' figures weighted by their answers ``n``, which is exact for
-        an unweighted result; for a weighted one pass the overall figure).
+        an unweighted result; a weighted result, which has ``n_eff``, needs the overall figure
+        passed here and raises :class:`~cxmetrics.errors.ValueRangeError` without it).
     ax : matplotlib Axes, optional
         Where to draw (a new figure, not registered with pyplot, when absent).
     title : str, optional

@@ -133,7 +133,7 @@ def rfm_table(
         as_of_us = prepared.latest
     else:
         as_of_us = _time.to_microseconds(as_of, "as_of")
-        _transactions.check_not_after(prepared, as_of_us, "as_of")
+        _transactions.check_not_after(prepared, as_of_us, "as_of", "orders" if order else "transactions")
     t, wall = nw.col(_transactions.TIME_US), nw.col(_transactions.TIME_WALL)
     per_customer = prepared.frame.group_by(customer).agg(
         wall.min().alias("first_purchase"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -12,9 +13,14 @@ import numpy as np
 from cxmetrics import _checks
 from cxmetrics.text._input import TextInput, read_grouped_texts
 from cxmetrics.text._normalize import normalize_one
+from cxmetrics.text._redact import KINDS
 from cxmetrics.text._tokenize import content_words, load_stopwords, tokenizer, user_words_key
 
 __all__ = ["Corpus", "read_corpus"]
+
+#: The placeholders :func:`~cxmetrics.text.redact` writes ([PHONE], [EMAIL] ...): masked data,
+#: not words, so keyword mining and topics never count them.
+_PLACEHOLDERS = re.compile("|".join(re.escape(mark) for mark in KINDS.values()))
 
 
 @dataclass(frozen=True)
@@ -42,7 +48,8 @@ def read_corpus(
     stopwords: str | os.PathLike[str] | Iterable[str] | None = "default",
     min_length: int = 2,
 ) -> Corpus:
-    """Normalise (Simplified, half-width, lower case, no URLs) and tokenise a frame's text column."""
+    """Normalise (Simplified, half-width, lower case, no URLs, no redaction placeholders) and
+    tokenise a frame's text column."""
     min_length = _checks.whole(min_length, "min_length", low=1)
     grouped = read_grouped_texts(data, text, by, function=function)
     cut = tokenizer(user_words_key(user_dict)).lcut
@@ -52,6 +59,7 @@ def read_corpus(
         if not isinstance(value, str):
             words.append(None)
             continue
-        clean = normalize_one(value, to="simplified", width=True, strip_urls=True, emoji="remove", lower=True)
+        clean = normalize_one(_PLACEHOLDERS.sub(" ", value), to="simplified", width=True, strip_urls=True,
+                              emoji="remove", lower=True)
         words.append(content_words(cut(clean), drop, min_length))
     return Corpus(words, grouped.codes, grouped.keys, grouped.n_groups, grouped.source)

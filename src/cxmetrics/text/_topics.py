@@ -20,7 +20,9 @@ from cxmetrics.text._aspects import DEFAULT_ASPECTS
 from cxmetrics.text._corpus import Corpus, read_corpus
 from cxmetrics.text._features import DEGREES, NEGATORS
 from cxmetrics.text._input import read_grouped_texts, same_texts
+from cxmetrics.text._keywords import resolve_stopwords
 from cxmetrics.text._normalize import normalize_one
+from cxmetrics.text._tokenize import default_stopwords as function_words
 from cxmetrics.text._tokenize import word_list
 
 __all__ = ["TopicModel", "topics"]
@@ -413,6 +415,7 @@ def topics(
     confidence: float = 0.95,
     user_dict: str | os.PathLike[str] | Iterable[str] | None = None,
     stopwords: str | os.PathLike[str] | Iterable[str] | None = "default",
+    replace_stopwords: bool = False,
 ) -> TopicModel:
     """Topics discovered in the comments, by non-negative matrix factorisation of TF-IDF.
 
@@ -457,8 +460,13 @@ def topics(
         length 1; the default 0.1 tags a topic a comment mentions alongside several others).
     confidence : float
         Level of the share intervals.
-    user_dict, stopwords
-        As in :func:`tokenize`.
+    user_dict : list of words or path, optional
+        Words jieba must keep whole (see :func:`tokenize`).
+    stopwords : "default", None, an iterable of words, or a path (one word per line)
+        Words to leave out **in addition to** the bundled function words, as in
+        :func:`tokenize` (``"default"`` and None add none).
+    replace_stopwords : bool
+        Use ``stopwords`` instead of the bundled list (``stopwords=None`` then drops no word).
 
     Returns
     -------
@@ -512,6 +520,7 @@ def topics(
     confidence = _checks.confidence(confidence)
     groups = _frame.as_list(by)
     _checks.no_clash(groups, SUMMARY_COLUMNS, function="topics (in TopicModel.summary)")
+    stopwords = resolve_stopwords(stopwords, replace_stopwords, function_words())
     corpus = read_corpus(data, text=text, by=by, function="topics", user_dict=user_dict, stopwords=stopwords,
                          min_length=2)
     words = _topic_words(corpus)
