@@ -1378,10 +1378,58 @@ _SEVENTH: dict[str, dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]]] = {
 }
 
 
+# Eighth pass, after the second real hotel audit (fresh clauses drawn after the seventh pass): room
+# service (房间送餐) and a room held (房间预留, 留房) are service, not the room or a meal; staff who
+# let rooms (开房间的人) and the lobby's duty manager (大堂副理) are staff, not the room or the lobby;
+# a room's price is price; a hotel's grounds (占地面积) are its surroundings; a pick-up at the
+# airport is service, not location, nor is a spot told as 具体位置 or 转角位置; an errand told as
+# its time (在办离店手续的时候) or a desk gone to (刚到前台) is no service; 位于 and 太偏 are location;
+# TV channels are facilities; a rumble (轰鸣) is noise.
+_EIGHTH: dict[str, dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]]] = {
+    "food_delivery": {},
+    "ecommerce": {},
+    "hotel": {
+        "service": (
+            "大堂副理 大堂经理 没人理 指错路 程序化",
+            (r"(?:房间|客房)送餐|送餐服务|房间预留|留房",),
+            (
+                r"(?:在|刚)?办(?:理)?(?:离店|退房|入住)?手续的?(?:时候|时)$",
+                r"^(?:刚到|通知|找|问了?|去)(?:一下)?前台$",
+                r"(?:去|来|在|出去|出门|到)[^，]{0,8}办事(?!效率|能力|认真|拖拉|麻利)",
+            ),
+        ),
+        "room": (
+            "",
+            (),
+            (
+                r"(?:房间|客房)送餐|送餐服务|房间预留",
+                r"开房间?的(?:人|服务员|小姐|前台)",
+                r"房间的?(?:价格|价钱|价位)",
+                r"占地面积",
+            ),
+        ),
+        "breakfast": ("", (), (r"(?:房间|客房)送餐|送餐服务",)),
+        "environment": ("占地 轰鸣", (), (r"大堂(?:副理|经理)", r"^窗外$")),
+        "location": (
+            "位于 太偏 好偏 挺偏 有点偏 比较偏",
+            (),
+            (
+                r"机场[^，]{0,4}(?:接|出口)|接机",
+                r"(?:转角|拐角|具体)位置",
+                r"位于(?:[一二三四五六七八九十\d]+(?:楼|层)|头顶|上方|下方)",
+            ),
+        ),
+        "facilities": ("频道 bbc cnn", (), ()),
+        "price": ("", (r"(?:多付|多收|多交|多花)了?\d+",), ()),
+    },
+    "service": {},
+}
+
+
 def _mined(domain: str, lexicon: dict[str, Aspect]) -> dict[str, Aspect]:
     out = dict(lexicon)
     passes = (_MINED_ALL, _MINED[domain], _SECOND_ALL, _SECOND[domain], _THIRD_ALL, _THIRD[domain])
-    later = (_FOURTH_ALL, _FOURTH[domain], _FIFTH_ALL, _FIFTH[domain], _SIXTH_ALL, _SIXTH[domain], _SEVENTH[domain])
+    later = (_FOURTH_ALL, _FOURTH[domain], _FIFTH_ALL, _FIFTH[domain], _SIXTH_ALL, _SIXTH[domain], _SEVENTH[domain], _EIGHTH[domain])
     for table in (*passes, *later):
         for name, (terms, patterns, exclude) in table.items():
             if name in out:
