@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import re
 import subprocess
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -306,9 +308,11 @@ def test_precision_and_recall_on_round5_clauses(domain):
     assert labelled >= 80 and precision >= 0.90 and recall >= 0.90
 
 
-SETS = ("", "_fresh", "_unseen", "_blind", "_holdout", "_round5")
+AUDITS = ("_audit_hotel", "_audit_shops", "_audit_hotel2", "_audit_hotel3")
+SETS = ("", "_fresh", "_unseen", "_blind", "_holdout", "_round5", *AUDITS)
 SHOP = ("food_delivery", "ecommerce")
 BATHROOM = re.compile(r"卫生间|洗手间|浴室|淋浴|花洒|马桶|浴缸|洗手台|隔音")
+APPLIANCE = re.compile(r"热水|宽带|上网|空调|电视|wifi|吹风机")
 MERCHANT = re.compile(r"商家|卖家|店家|老板|店主")
 DONE_FOR_YOU = re.compile(r"解答|处理|解决|退|帮|送|补|服务")
 COURIER = re.compile(r"骑手|小哥|快递员|配送员|送餐员|外卖员")
@@ -322,7 +326,9 @@ def convention_broken(domain: str, clause: str, gold: set[str]) -> list[int]:
     shop = domain in SHOP
     rules = [
         # the bathroom, its fittings and soundproofing are the room
-        domain == "hotel" and bool(BATHROOM.search(clause)) and ("room" not in gold or "facilities" in gold),
+        # (appliances and supplies named beside them stay facilities: 浴室的热水有保障)
+        domain == "hotel" and bool(BATHROOM.search(clause))
+        and ("room" not in gold or ("facilities" in gold and not APPLIANCE.search(clause))),
         # a merchant's manners are attitude alone, unless something was done for the customer
         shop and bool(MERCHANT.match(clause)) and {"attitude", "service"} <= gold
         and not DONE_FOR_YOU.search(clause),
@@ -459,6 +465,34 @@ def test_the_lexicons_follow_the_labelling_conventions(clause, domain, found, no
         ("店员帮忙订了餐厅", "hotel", "breakfast"),
         ("海滩很漂亮", "hotel", "location"),
         ("酒店开车送我们到机场", "hotel", "location"),
+        # the seventh and eighth passes (real hotel, e-commerce and food-delivery reviews)
+        ("订了个亲子房", "hotel", "room"),
+        ("我07年10月19日入住", "hotel", "service"),
+        ("再一次入住该酒店", "hotel", "service"),
+        ("进了房间以后", "hotel", "room"),
+        ("要求调换房间", "hotel", "room"),
+        ("江景房其实有两种", "hotel", "room"),
+        ("定了高级湖景房", "hotel", "environment"),
+        ("获提升至行政房", "hotel", "room"),
+        ("走路5分钟就能到", "hotel", "speed"),
+        ("我也确实感到该酒店能有如此态度很难能可贵了", "hotel", "price"),
+        ("酒店的地理环境还是不错的", "hotel", "environment"),
+        ("马桶塑料圈陈旧发黄", "hotel", "environment"),
+        ("房间装修实在是不敢恭维", "hotel", "environment"),
+        ("结果去机场飞机都没赶上", "hotel", "location"),
+        ("不过房间送餐倒是还行", "hotel", "room"),
+        ("跟大堂副理交涉的结果", "hotel", "environment"),
+        ("在办离店手续的时候", "hotel", "service"),
+        ("中午出门去办事", "hotel", "service"),
+        ("真是等到脾气都没了", "food_delivery", "attitude"),
+        ("另外加了六块", "food_delivery", "portion"),
+        ("很贴心的附送一次性手套", "food_delivery", "packaging"),
+        ("还送的特别慢", "food_delivery", "service"),
+        ("软件系统不太稳定", "ecommerce", "app"),
+        ("很容易就把屏幕磨花了", "ecommerce", "performance"),
+        ("外表是真正的指纹收集器", "ecommerce", "performance"),
+        ("存在手机里的电话可以自定义号码类型", "ecommerce", "size"),
+        ("看电视4小时左右就没电了", "ecommerce", "speed"),
     ],
 )
 def test_words_out_of_context_name_nothing(clause, domain, aspect):
@@ -489,7 +523,7 @@ def test_words_out_of_context_name_nothing(clause, domain, aspect):
         ("毛衣一股化学味", "ecommerce", "quality"),
         ("外套有点紧", "ecommerce", "size"),
         ("官网老是打不开", "ecommerce", "app"),
-        ("订了个亲子房", "hotel", "room"),
+        ("亲子房很温馨", "hotel", "room"),
         ("桌上一层灰", "hotel", "cleanliness"),
         ("入住排队排了很久", "hotel", "speed"),
         ("叫了很久才来", "hotel", "speed"),
@@ -519,6 +553,35 @@ def test_words_out_of_context_name_nothing(clause, domain, aspect):
         ("红包用不了", "food_delivery", "app"),
         ("有专人指导填表", "service", "service"),
         ("大厅又小又闷", "service", "environment"),
+        # the seventh and eighth passes (real hotel, e-commerce and food-delivery reviews)
+        ("获提升至行政房", "hotel", "service"),
+        ("走路5分钟就能到", "hotel", "location"),
+        ("酒店的地理环境还是不错的", "hotel", "location"),
+        ("马桶塑料圈陈旧发黄", "hotel", "room"),
+        ("第二天的早餐服务员更是都铁青个脸", "hotel", "attitude"),
+        ("前台很不情愿给换了", "hotel", "attitude"),
+        ("让散客等一刻钟以上", "hotel", "speed"),
+        ("房间气味太重", "hotel", "environment"),
+        ("晚上加个枕头还要收取清洗费", "hotel", "price"),
+        ("前台直接预订的话要348元", "hotel", "price"),
+        ("行李生都很尽责", "hotel", "service"),
+        ("不过房间送餐倒是还行", "hotel", "service"),
+        ("跟大堂副理交涉的结果", "hotel", "service"),
+        ("频道很少", "hotel", "facilities"),
+        ("而是太偏", "hotel", "location"),
+        ("这次送的特快", "food_delivery", "delivery"),
+        ("真的是超级慢啊", "food_delivery", "speed"),
+        ("定了餐一小时之后才送到", "food_delivery", "speed"),
+        ("就是量不大", "food_delivery", "portion"),
+        ("送餐员给我打电话比较粗鲁", "food_delivery", "attitude"),
+        ("还送了几颗山楂", "food_delivery", "service"),
+        ("店里的电话一直打不通", "food_delivery", "service"),
+        ("饭菜质量确实一般", "food_delivery", "taste"),
+        ("很容易就把屏幕磨花了", "ecommerce", "quality"),
+        ("外表是真正的指纹收集器", "ecommerce", "appearance"),
+        ("软件系统不太稳定", "ecommerce", "performance"),
+        ("号码很标准", "ecommerce", "size"),
+        ("一个小时左右就回电话处理了", "ecommerce", "speed"),
     ],
 )
 def test_mined_and_general_vocabulary_is_found(clause, domain, aspect):
@@ -591,3 +654,145 @@ def test_bad_domain_and_patterns():
         aspect_sentiment(frame, text="c", domain="casino")
     with pytest.raises(CXMetricsError, match="regular expression"):
         aspect_sentiment(frame, text="c", aspects={"x": Aspect("x", ("好",), patterns=("(",))})
+
+
+#: The real-review audits: per file, the commit of its first reading and the clauses sampled per
+#: (domain, stratum); see the guide, "Real reviews (the audits)".
+AUDIT_SAMPLES = {
+    "audit_hotel": ("35c6445", {("hotel", "matched"): 300, ("hotel", "unmatched"): 150}),
+    "audit_shops": ("681df38", {(d, s): n for d in SHOP for s, n in (("matched", 100), ("unmatched", 50))}),
+    "audit_hotel2": ("23f35bd", {("hotel", "matched"): 200, ("hotel", "unmatched"): 100}),
+    "audit_hotel3": ("e57e99b", {("hotel", "matched"): 150, ("hotel", "unmatched"): 75}),
+}
+
+
+def read_audit(name: str) -> pd.DataFrame:
+    return pd.read_csv(DATA / f"aspect_clauses_{name}.csv", keep_default_na=False)
+
+
+@pytest.mark.parametrize("name", list(AUDIT_SAMPLES))
+def test_the_audits_are_what_the_docs_say(name):
+    table = read_audit(name)
+    assert list(table.columns) == ["domain", "sample", "clause", "found", "aspects"]
+    assert Counter(zip(table["domain"], table["sample"], strict=True)) == AUDIT_SAMPLES[name][1]
+    assert not table.duplicated(["domain", "clause"]).any()
+    assert table["clause"].str.len().between(2, 40).all()
+    assert all(split_clauses(c) == [c] for c in table["clause"])  # one clause each, as cut
+    assert ((table["found"] != "") == (table["sample"] == "matched")).all()
+    for domain, part in table.groupby("domain"):
+        allowed = set(aspect_lexicon(str(domain)))
+        assert used_aspects(part) <= allowed
+        assert {a for text in part["found"] if text for a in text.split("|")} <= allowed
+
+
+def test_the_hotel_audits_share_no_clause():
+    seen: set[str] = set()
+    for name in ("audit_hotel", "audit_hotel2", "audit_hotel3"):
+        clauses = set(read_audit(name)["clause"])
+        assert not clauses & seen
+        seen |= clauses
+
+
+@pytest.mark.parametrize("name", list(AUDIT_SAMPLES))
+def test_an_audit_records_what_its_first_reading_found(tmp_path, name):
+    # judged before any change: the found column is what the lexicons of the first reading find
+    commit = AUDIT_SAMPLES[name][0]
+    lexicons = lexicons_at(commit, tmp_path)
+    table = read_audit(name)
+    for domain, clause, found in zip(table["domain"], table["clause"], table["found"], strict=True):
+        assert named(clause, domain, lexicons[domain]) == (set(found.split("|")) if found else set()), clause
+
+
+def audit_rows() -> dict[tuple[str, str], list[str]]:
+    """(audit, domain) → the cells of its **all** row in the guide's audit table."""
+    guide = (ROOT / "docs" / "guide" / "feedback.md").read_text(encoding="utf-8")
+    rows, audit = {}, ""
+    for line in guide.splitlines():
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        if len(cells) == 14 and cells[2] == "**all**":
+            audit = cells[0] or audit
+            rows[(audit, cells[1])] = cells
+    return rows
+
+
+def evaluation_script() -> Any:
+    """scripts/aspect_evaluation.py as a module (its STRATA: the audits' corpus weights)."""
+    path = ROOT / "scripts" / "aspect_evaluation.py"
+    spec = importlib.util.spec_from_file_location("aspect_evaluation", path)
+    assert spec is not None and spec.loader is not None
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    return script
+
+
+def weighted(name: str, lexicons: dict[str, dict[str, Aspect]] | None) -> dict[str, tuple[float, float]]:
+    """Per domain: precision and recall with each stratum weighted by its corpus clauses."""
+    script = evaluation_script()
+    table = read_audit(name)
+    sampled = Counter(zip(table["domain"], table["sample"], strict=True))
+    sums: dict[str, Counter[str]] = {}
+    for domain, sample, clause, gold_text in zip(
+        table["domain"], table["sample"], table["clause"], table["aspects"], strict=True
+    ):
+        strata = dict(zip(("matched", "unmatched"), script.STRATA[(name, domain)], strict=True))
+        w = strata[sample] / sampled[(domain, sample)]
+        gold = set(gold_text.split("|")) if gold_text else set()
+        found = named(clause, domain, None if lexicons is None else lexicons[domain])
+        c = sums.setdefault(domain, Counter())
+        c["tp"] += w * len(found & gold)
+        c["found"] += w * len(found)
+        c["labelled"] += w * len(gold)
+    return {d: (c["tp"] / c["found"], c["tp"] / c["labelled"]) for d, c in sums.items()}
+
+
+@pytest.mark.parametrize("name", list(AUDIT_SAMPLES))
+def test_the_guide_gives_the_audit_readings(tmp_path, name):
+    commit = AUDIT_SAMPLES[name][0]
+    lexicons = lexicons_at(commit, tmp_path)
+    path = DATA / f"aspect_clauses_{name}.csv"
+    first, now = precision_recall(path, lexicons), precision_recall(path)
+    first_w, now_w = weighted(name, lexicons), weighted(name, None)
+    rows = audit_rows()
+    for domain in first:
+        cells = rows[(name, domain)]
+        assert cells[5:7] == [f"{first[domain][0]:.2f}", f"{first[domain][1]:.2f}"]
+        assert cells[7:9] == [f"{first_w[domain][0]:.2f}", f"{first_w[domain][1]:.2f}"]
+        assert cells[10:12] == [f"{now[domain][0]:.2f}", f"{now[domain][1]:.2f}"]
+        assert cells[12:14] == [f"{now_w[domain][0]:.2f}", f"{now_w[domain][1]:.2f}"]
+    text = " ".join((ROOT / "docs" / "guide" / "feedback.md").read_text(encoding="utf-8").split())
+    assert f"commit `{commit}`" in text
+    if name.startswith("audit_hotel"):
+        after = text.split(f"commit `{commit}`")[1][:160]
+        precision, recall, _ = first["hotel"]
+        stated = f"precision {precision:.2f} and recall {recall:.2f} ({first_w['hotel'][1]:.2f} weighted)"
+        assert stated in after
+
+
+@pytest.mark.parametrize("name", list(AUDIT_SAMPLES))
+def test_precision_and_recall_on_real_reviews(name):
+    # Floors below the current readings (first readings on real text, in the guide: hotels 0.77,
+    # 0.82 and 0.83 precision, e-commerce and food delivery 0.89); the hotel goal is not met.
+    floors = {"audit_hotel": (0.85, 0.90), "audit_hotel2": (0.85, 0.85), "audit_hotel3": (0.80, 0.85),
+              "audit_shops": (0.90, 0.85)}[name]
+    for precision, recall, _ in precision_recall(DATA / f"aspect_clauses_{name}.csv").values():
+        assert precision >= floors[0] and recall >= floors[1]
+
+
+def test_the_audit_strata_are_the_corpus_clauses(tmp_path):
+    # the weights of the first hotel audit: the corpus clauses its first reading found an aspect in
+    shared = Path(os.environ.get("CXMETRICS_DATA", ROOT.parent / "shared" / "data"))
+    corpus = shared / "sentiment" / "online_shopping_dev.csv"
+    if not corpus.exists():
+        pytest.skip("needs the online-shopping corpus (CXMETRICS_DATA)")
+    script = evaluation_script()
+    reviews = pd.read_csv(corpus)
+    matcher = AspectMatcher(lexicons_at(AUDIT_SAMPLES["audit_hotel"][0], tmp_path)["hotel"])
+    counts: Counter[bool] = Counter()
+    found: dict[str, bool] = {}
+    for text in reviews.loc[reviews["category"] == "酒店", "review"].astype(str):
+        for clause in dict.fromkeys(split_clauses(text)):
+            if 2 <= len(clause) <= 40:
+                if clause not in found:
+                    found[clause] = bool(matcher(clause))
+                counts[found[clause]] += 1
+    assert (counts[True], counts[False]) == script.STRATA[("audit_hotel", "hotel")]

@@ -1238,7 +1238,9 @@ _STAY_FACT = (
     r"[\d一二三四五六七八九十]+[日号])?"
     r"入住(?![^，]{0,4}(?:顺利|方便|麻烦|繁琐|安排|体验|手续|流程|登记|服务|办理|等|快|慢))"
 )
-_ROOM_WORD = r"(?:房间|客房|[^，]{0,4}房(?!费|价|卡|间?卡)|[^，]{0,3}(?:标间|单间|套间|双人间|单人间|套房|标准间))"
+_ROOM_WORD = (
+    r"(?:房间|客房|[^，]{0,4}房(?!费|价|卡|间?卡)|[^，]{0,3}(?:标间|单间|套间|双人间|单人间|套房|标准间))"
+)
 _ROOM_FACT = (
     r"(?:订|定|预订|预定|订到|定到|要|住|换|调换|调|开|进|回|回到|(?<![达感想得遇受])到|看|安排)"
     r"(?:了|的是|的|好|到|在)?(?:(?!好|差|不错|一般|干净|脏|旧|满意|舒服|漂亮|很|太|挺|比较|非常|特别)[^，]){0,10}?"
@@ -1296,7 +1298,11 @@ _SEVENTH: dict[str, dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]]] = {
             ),
             (r"想吃[^，]{0,3}清淡",),
         ),
-        "cleanliness": ("", (r"吃出(?:了|个|一个|一根|一块)?[^，]{0,6}(?:骨头|头发|毛|虫|石|沙|塑料|钢丝|纸|铁|玻璃)",), ()),
+        "cleanliness": (
+            "",
+            (r"吃出(?:了|个|一个|一根|一块)?[^，]{0,6}(?:骨头|头发|毛|虫|石|沙|塑料|钢丝|纸|铁|玻璃)",),
+            (),
+        ),
         "service": (
             "占线 无法联系 联系不上 打不通 没人接",
             (
@@ -1315,12 +1321,20 @@ _SEVENTH: dict[str, dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]]] = {
         ),
         "performance": (
             "",
-            (r"用(?:着|起来)[^，]{0,4}(?:方便|顺手|麻烦|别扭)", r"充[^，]{0,4}(?:很久|好久|半天)", _DEVICE_SYSTEM),
+            (
+                r"用(?:着|起来)[^，]{0,4}(?:方便|顺手|麻烦|别扭)",
+                r"充[^，]{0,4}(?:很久|好久|半天)",
+                _DEVICE_SYSTEM,
+            ),
             (_SCREEN_WORN, _SMUDGES),
         ),
         "appearance": ("", (_SMUDGES,), ()),
         "app": ("", (), (_DEVICE_SYSTEM, r"杀毒软件|(?:送|附送|赠送|带)[^，]{0,4}软件")),
-        "size": ("", (), (r"(?:电话|手机)号码|号码类型|二维码|密码|条码|条形码|代码|编码|解码|起码|价码|筹码|数码",)),
+        "size": (
+            "",
+            (),
+            (r"(?:电话|手机)号码|号码类型|二维码|密码|条码|条形码|代码|编码|解码|起码|价码|筹码|数码",),
+        ),
         "speed": ("", (_ABOUT_THEN + r"(?:回|到|处理|发|送|解决|办|收到|给|上门|退)",), ()),
     },
     "hotel": {
@@ -1333,7 +1347,12 @@ _SEVENTH: dict[str, dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]]] = {
         "environment": (
             "气味 打桩 施工 治安 作响",
             (r"大声(?:说|喧|讲|吵|嚷|叫|聊|喊|放)|(?:很|好|太|特别)大声",),
-            (r"地理环境", _ROOM_FACT, r"(?:房间|客房|屋里|屋子)(?:的|里的?|内的?)?装修", r"(?:马桶|浴缸|洗手台|洗脸台|淋浴|花洒|家具|沙发|床)[^，]{0,6}(?:陈旧|老旧|破旧|旧)"),
+            (
+                r"地理环境",
+                _ROOM_FACT,
+                r"(?:房间|客房|屋里|屋子)(?:的|里的?|内的?)?装修",
+                r"(?:马桶|浴缸|洗手台|洗脸台|淋浴|花洒|家具|沙发|床)[^，]{0,6}(?:陈旧|老旧|破旧|旧)",
+            ),
         ),
         "location": (
             "打个的",
@@ -1429,8 +1448,9 @@ _EIGHTH: dict[str, dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]]] = {
 def _mined(domain: str, lexicon: dict[str, Aspect]) -> dict[str, Aspect]:
     out = dict(lexicon)
     passes = (_MINED_ALL, _MINED[domain], _SECOND_ALL, _SECOND[domain], _THIRD_ALL, _THIRD[domain])
-    later = (_FOURTH_ALL, _FOURTH[domain], _FIFTH_ALL, _FIFTH[domain], _SIXTH_ALL, _SIXTH[domain], _SEVENTH[domain], _EIGHTH[domain])
-    for table in (*passes, *later):
+    later = (_FOURTH_ALL, _FOURTH[domain], _FIFTH_ALL, _FIFTH[domain], _SIXTH_ALL, _SIXTH[domain])
+    audits = (_SEVENTH[domain], _EIGHTH[domain])  # after the real-review audits
+    for table in (*passes, *later, *audits):
         for name, (terms, patterns, exclude) in table.items():
             if name in out:
                 out[name] = _more(out[name], terms, patterns, exclude)
