@@ -308,7 +308,7 @@ def test_precision_and_recall_on_round5_clauses(domain):
     assert labelled >= 80 and precision >= 0.90 and recall >= 0.90
 
 
-AUDITS = ("_audit_hotel", "_audit_shops", "_audit_hotel2", "_audit_hotel3")
+AUDITS = ("_audit_hotel", "_audit_shops", "_audit_hotel2", "_audit_hotel3", "_audit_hotel4")
 SETS = ("", "_fresh", "_unseen", "_blind", "_holdout", "_round5", *AUDITS)
 SHOP = ("food_delivery", "ecommerce")
 BATHROOM = re.compile(r"卫生间|洗手间|浴室|淋浴|花洒|马桶|浴缸|洗手台|隔音")
@@ -327,7 +327,8 @@ def convention_broken(domain: str, clause: str, gold: set[str]) -> list[int]:
     rules = [
         # the bathroom, its fittings and soundproofing are the room
         # (appliances and supplies named beside them stay facilities: 浴室的热水有保障)
-        domain == "hotel" and bool(BATHROOM.search(clause))
+        # (a clause that judges nothing has no aspect: 化妆品落在了卫生间)
+        domain == "hotel" and bool(BATHROOM.search(clause)) and bool(gold)
         and ("room" not in gold or ("facilities" in gold and not APPLIANCE.search(clause))),
         # a merchant's manners are attitude alone, unless something was done for the customer
         shop and bool(MERCHANT.match(clause)) and {"attitude", "service"} <= gold
@@ -493,6 +494,9 @@ def test_the_lexicons_follow_the_labelling_conventions(clause, domain, found, no
         ("外表是真正的指纹收集器", "ecommerce", "performance"),
         ("存在手机里的电话可以自定义号码类型", "ecommerce", "size"),
         ("看电视4小时左右就没电了", "ecommerce", "speed"),
+        ("换得第二间房就在原来房间的上面一层", "hotel", "room"),
+        ("是商务标准间", "hotel", "room"),
+        ("夏日商务套房的价格780", "hotel", "room"),
     ],
 )
 def test_words_out_of_context_name_nothing(clause, domain, aspect):
@@ -569,6 +573,8 @@ def test_words_out_of_context_name_nothing(clause, domain, aspect):
         ("跟大堂副理交涉的结果", "hotel", "service"),
         ("频道很少", "hotel", "facilities"),
         ("而是太偏", "hotel", "location"),
+        ("房间里有蟑螂", "hotel", "room"),
+        ("可惜房间怎么看也就20平米多一点", "hotel", "room"),
         ("这次送的特快", "food_delivery", "delivery"),
         ("真的是超级慢啊", "food_delivery", "speed"),
         ("定了餐一小时之后才送到", "food_delivery", "speed"),
@@ -663,6 +669,7 @@ AUDIT_SAMPLES = {
     "audit_shops": ("681df38", {(d, s): n for d in SHOP for s, n in (("matched", 100), ("unmatched", 50))}),
     "audit_hotel2": ("23f35bd", {("hotel", "matched"): 200, ("hotel", "unmatched"): 100}),
     "audit_hotel3": ("e57e99b", {("hotel", "matched"): 150, ("hotel", "unmatched"): 75}),
+    "audit_hotel4": ("4be7ed8", {("hotel", "matched"): 150, ("hotel", "unmatched"): 75}),
 }
 
 
@@ -687,7 +694,7 @@ def test_the_audits_are_what_the_docs_say(name):
 
 def test_the_hotel_audits_share_no_clause():
     seen: set[str] = set()
-    for name in ("audit_hotel", "audit_hotel2", "audit_hotel3"):
+    for name in ("audit_hotel", "audit_hotel2", "audit_hotel3", "audit_hotel4"):
         clauses = set(read_audit(name)["clause"])
         assert not clauses & seen
         seen |= clauses
@@ -771,9 +778,9 @@ def test_the_guide_gives_the_audit_readings(tmp_path, name):
 @pytest.mark.parametrize("name", list(AUDIT_SAMPLES))
 def test_precision_and_recall_on_real_reviews(name):
     # Floors below the current readings (first readings on real text, in the guide: hotels 0.77,
-    # 0.82 and 0.83 precision, e-commerce and food delivery 0.89); the hotel goal is not met.
-    floors = {"audit_hotel": (0.85, 0.90), "audit_hotel2": (0.85, 0.85), "audit_hotel3": (0.80, 0.85),
-              "audit_shops": (0.90, 0.85)}[name]
+    # 0.82, 0.83 and 0.80 precision, e-commerce and food delivery 0.89); the hotel goal is not met.
+    floors = {"audit_hotel": (0.88, 0.90), "audit_hotel2": (0.85, 0.85), "audit_hotel3": (0.80, 0.80),
+              "audit_hotel4": (0.75, 0.80), "audit_shops": (0.90, 0.85)}[name]
     for precision, recall, _ in precision_recall(DATA / f"aspect_clauses_{name}.csv").values():
         assert precision >= floors[0] and recall >= floors[1]
 
