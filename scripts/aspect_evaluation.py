@@ -15,7 +15,15 @@ Run from the repository root::
     python scripts/aspect_evaluation.py --at 9c88b47       # unseen set, first reading
     python scripts/aspect_evaluation.py --at 48cba25       # blind set, first reading
     python scripts/aspect_evaluation.py --at 66015e5       # holdout set, first reading
-    python scripts/aspect_evaluation.py --docs             # the two tables of the guide
+    python scripts/aspect_evaluation.py --at 8efdf37       # round-5 set, first reading
+    python scripts/aspect_evaluation.py --at 35c6445       # first real hotel audit, first reading
+    python scripts/aspect_evaluation.py --docs             # the three tables of the guide
+
+The audits (``aspect_clauses_audit_*.csv``, with two more columns: ``sample``, matched or
+unmatched, and ``found``, what the lexicons found when the clause was judged) are seeded random
+samples of real review clauses, stratified by whether the lexicons of their first reading found
+an aspect. Their micro figures are per sample; ``--docs`` also gives recall weighted to the
+corpus, each stratum counted by its share of the corpus's clauses (``STRATA``).
 """
 
 from __future__ import annotations
@@ -37,16 +45,39 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
 #: Commits whose lexicons gave the first readings: the fresh set before its widening, the
 #: unseen set before its second pass, the blind set (written by an engineer who had not seen
-#: the lexicons) before any change made after reading it, the holdout set (written blind too) at
-#: the commit that added it, the lexicons being then as on main.
-FIRST_READING = {"fresh": "dedffaa", "unseen": "9c88b47", "blind": "48cba25", "holdout": "66015e5"}
+#: the lexicons) before any change made after reading it, the holdout and round-5 sets (written
+#: blind too) at the commits that added them, the lexicons being then as on main.
+FIRST_READING = {
+    "fresh": "dedffaa", "unseen": "9c88b47", "blind": "48cba25", "holdout": "66015e5", "round5": "8efdf37",
+    "audit_hotel": "35c6445", "audit_shops": "681df38", "audit_hotel2": "23f35bd", "audit_hotel3": "e57e99b",
+    "audit_hotel4": "4be7ed8",
+}
 SETS = {
     "dev": "aspect_clauses.csv",
     "fresh": "aspect_clauses_fresh.csv",
     "unseen": "aspect_clauses_unseen.csv",
     "blind": "aspect_clauses_blind.csv",
     "holdout": "aspect_clauses_holdout.csv",
+    "round5": "aspect_clauses_round5.csv",
+    "audit_hotel": "aspect_clauses_audit_hotel.csv",
+    "audit_shops": "aspect_clauses_audit_shops.csv",
+    "audit_hotel2": "aspect_clauses_audit_hotel2.csv",
+    "audit_hotel3": "aspect_clauses_audit_hotel3.csv",
+    "audit_hotel4": "aspect_clauses_audit_hotel4.csv",
 }
+#: The audits' strata: clause occurrences of the corpus (distinct within a review, 2 to 40
+#: characters, as split by ``split_clauses``) in which the lexicons of the audit's first reading
+#: found an aspect, and in which they found none. Hotels: the 酒店 reviews of
+#: online_shopping_dev.csv; e-commerce: its other categories; food delivery: waimai_dev.csv.
+STRATA = {
+    ("audit_hotel", "hotel"): (43601, 41517),
+    ("audit_shops", "ecommerce"): (78783, 140081),
+    ("audit_shops", "food_delivery"): (15482, 15480),
+    ("audit_hotel2", "hotel"): (41504, 43614),
+    ("audit_hotel3", "hotel"): (41530, 43588),
+    ("audit_hotel4", "hotel"): (40232, 44886),
+}
+AUDITS = ("audit_hotel", "audit_hotel2", "audit_hotel3", "audit_hotel4", "audit_shops")
 DOMAINS = ("food_delivery", "ecommerce", "hotel", "service")
 
 
@@ -103,14 +134,59 @@ def pair(row: Any) -> str:
     return f"{ratio(row.tp, row.found)}, {ratio(row.tp, row.labelled)}"
 
 
+def audit_counts(name: str, lexicons: dict[str, Any]) -> dict[tuple[str, str], Counter[str]]:
+    """Per (domain, aspect), and (domain, "all"): labelled, found, true positives in the sample,
+    and the same weighted to the corpus (``w`` prefix), each stratum by corpus clauses / sampled clauses."""
+    table = read(name)
+    sampled = Counter(zip(table["domain"], table["sample"], strict=True))
+    matchers = {d: AspectMatcher(lex) for d, lex in lexicons.items()}
+    out: dict[tuple[str, str], Counter[str]] = {}
+    for domain, sample, clause, gold_text in zip(
+        table["domain"], table["sample"], table["clause"], table["aspects"], strict=True
+    ):
+        gold = set(gold_text.split("|")) if gold_text else set()
+        found = {a for part in split_clauses(clause) for a in matchers[domain](part)}
+        matched, unmatched = STRATA[(name, domain)]
+        weight = (matched if sample == "matched" else unmatched) / sampled[(domain, sample)]
+        for aspect in ("all", *lexicons[domain]):
+            f, g = (found, gold) if aspect == "all" else (found & {aspect}, gold & {aspect})
+            c = out.setdefault((domain, aspect), Counter())
+            for key, value in (("labelled", len(g)), ("found", len(f)), ("tp", len(f & g))):
+                c[key] += value
+                c["w" + key] += value * weight
+    return out
+
+
+def audit_table() -> None:
+    """The audits: per domain (all aspects) and per aspect, first reading and now."""
+    now = lexicons_at(None)
+    print("| audit | domain | aspect | labelled | first reading: found | precision | recall "
+          "| weighted: precision | recall | now: found | precision | recall | weighted: precision | recall |")
+    print("|---" * 14 + "|")
+    for name in AUDITS:
+        first, later = audit_counts(name, lexicons_at(FIRST_READING[name])), audit_counts(name, now)
+        shown = name
+        for key, a in first.items():
+            b = later[key]
+            if key[1] != "all" and a["labelled"] == a["found"] == b["found"] == 0:
+                continue
+            cells = [str(a["labelled"])]
+            for c in (a, b):
+                cells += [str(c["found"]), ratio(c["tp"], c["found"]), ratio(c["tp"], c["labelled"]),
+                          ratio(c["wtp"], c["wfound"]), ratio(c["wtp"], c["wlabelled"])]
+            aspect = f"**{key[1]}**" if key[1] == "all" else key[1]
+            print(f"| {shown} | {key[0] if key[1] == 'all' else ''} | {aspect} | " + " | ".join(cells) + " |")
+            shown = ""
+
+
 def docs_tables() -> None:
     """The guide's tables: by domain (development, and each later set at its first reading and
-    now), and by aspect (development now beside the unseen, blind and holdout sets' first
-    readings)."""
+    now), and by aspect (development now beside the unseen, blind, holdout and round-5 sets'
+    first readings)."""
     now = lexicons_at(None)
     dev, dev_aspects = counts(read("dev"), now)
     columns = {}
-    for name in ("fresh", "unseen", "blind", "holdout"):
+    for name in ("fresh", "unseen", "blind", "holdout", "round5"):  # the audits have their own table
         columns[f"{name}: first reading"] = counts(read(name), lexicons_at(FIRST_READING[name]))[0]
         columns[f"{name}: now"] = counts(read(name), now)[0]
     print("| domain | clauses | labelled | found | precision | recall | " + " | ".join(columns) + " |")
@@ -119,7 +195,7 @@ def docs_tables() -> None:
         cells = [pair(next(t for t in c.itertuples() if t.domain == r.domain)) for c in columns.values()]
         print(f"| {r.domain} | {r.clauses} | {r.labelled} | {r.found} | {ratio(r.tp, r.found)} "
               f"| {ratio(r.tp, r.labelled)} | " + " | ".join(cells) + " |")
-    later = ("unseen", "blind", "holdout")
+    later = ("unseen", "blind", "holdout", "round5")
     both = dev_aspects
     for name in later:
         _, first = counts(read(name), lexicons_at(FIRST_READING[name]))
@@ -137,6 +213,8 @@ def docs_tables() -> None:
             lab, fnd, tp = r[f"labelled{suffix}"], r[f"found{suffix}"], r[f"tp{suffix}"]
             cells += [str(lab), str(fnd), ratio(tp, fnd), ratio(tp, lab)]
         print(f"| {shown} | {r['aspect']} | " + " | ".join(cells) + " |")
+    print()
+    audit_table()
 
 
 def main() -> None:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import re
 import subprocess
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -22,6 +24,10 @@ DOMAINS = ["food_delivery", "ecommerce", "hotel", "service"]
 BLIND_FIRST_READING = "48cba25"
 #: The holdout set's first reading: the commit that added it, written blind, lexicons as on main.
 HOLDOUT_FIRST_READING = "66015e5"
+#: The round-5 set's first reading: the commit that added it, written blind, lexicons as on main.
+ROUND5_FIRST_READING = "8efdf37"
+#: Per domain, the guide's first-table rows hold 16 cells, its per-aspect rows 22.
+DOMAIN_CELLS, ASPECT_CELLS = 16, 22
 
 
 def named(clause: str, domain: str = "general", lexicon: dict[str, Aspect] | None = None) -> set[str]:
@@ -161,9 +167,9 @@ def test_the_guide_tables_are_what_the_code_gives():
     domain = ""
     for line in guide.splitlines():
         cells = [c.strip() for c in line.strip("|").split("|")]
-        if len(cells) == 14 and cells[0] in DOMAINS:
+        if len(cells) == DOMAIN_CELLS and cells[0] in DOMAINS:
             rows[cells[0]] = cells
-        if len(cells) == 18 and cells[1] not in ("aspect", "---"):
+        if len(cells) == ASPECT_CELLS and cells[1] not in ("aspect", "---"):
             domain = cells[0] or domain
             aspect_rows[(domain, cells[1])] = cells
     assert set(rows) == set(DOMAINS)
@@ -172,12 +178,14 @@ def test_the_guide_tables_are_what_the_code_gives():
     unseen = precision_recall(DATA / "aspect_clauses_unseen.csv")
     blind = precision_recall(DATA / "aspect_clauses_blind.csv")
     holdout = precision_recall(DATA / "aspect_clauses_holdout.csv")
+    round5 = precision_recall(DATA / "aspect_clauses_round5.csv")
     for domain, cells in rows.items():
         assert cells[4:6] == [f"{dev[domain][0]:.2f}", f"{dev[domain][1]:.2f}"]
         assert cells[3 + 4] == f"{fresh[domain][0]:.2f}, {fresh[domain][1]:.2f}"
         assert cells[3 + 6] == f"{unseen[domain][0]:.2f}, {unseen[domain][1]:.2f}"
         assert cells[3 + 8] == f"{blind[domain][0]:.2f}, {blind[domain][1]:.2f}"
         assert cells[3 + 10] == f"{holdout[domain][0]:.2f}, {holdout[domain][1]:.2f}"
+        assert cells[3 + 12] == f"{round5[domain][0]:.2f}, {round5[domain][1]:.2f}"
     dev_aspects = per_aspect(DATA / "aspect_clauses.csv")
     assert set(aspect_rows) == set(dev_aspects)
     for key, (labelled, found, tp) in dev_aspects.items():
@@ -189,7 +197,11 @@ def test_the_guide_tables_are_what_the_code_gives():
 
 @pytest.mark.parametrize(
     ("name", "commit", "column"),
-    [("blind", BLIND_FIRST_READING, 7), ("holdout", HOLDOUT_FIRST_READING, 9)],
+    [
+        ("blind", BLIND_FIRST_READING, 7),
+        ("holdout", HOLDOUT_FIRST_READING, 9),
+        ("round5", ROUND5_FIRST_READING, 11),
+    ],
 )
 def test_the_guide_gives_the_first_readings(tmp_path, name, commit, column):
     # The honest figures: each set read by the lexicons as they were when it was written.
@@ -198,7 +210,7 @@ def test_the_guide_gives_the_first_readings(tmp_path, name, commit, column):
     seen = 0
     for line in guide.splitlines():
         cells = [c.strip() for c in line.strip("|").split("|")]
-        if len(cells) == 14 and cells[0] in DOMAINS:
+        if len(cells) == DOMAIN_CELLS and cells[0] in DOMAINS:
             assert cells[3 + column] == f"{first[cells[0]][0]:.2f}, {first[cells[0]][1]:.2f}"
             seen += 1
     assert seen == len(DOMAINS)
@@ -218,18 +230,25 @@ def test_the_holdout_set_is_what_the_docs_say():
         assert 10 <= (part["aspects"] == "").sum() <= 12
 
 
-def test_the_guide_gives_the_holdout_reading_without_repeated_clauses(tmp_path):
-    # Written blind, the holdout set repeats some short clauses of the other sets word for word;
-    # the guide gives its first reading without them too.
-    table = pd.read_csv(DATA / "aspect_clauses_holdout.csv", keep_default_na=False)
+@pytest.mark.parametrize(
+    ("name", "commit", "earlier"),
+    [
+        ("holdout", HOLDOUT_FIRST_READING, ("", "_fresh", "_unseen", "_blind")),
+        ("round5", ROUND5_FIRST_READING, ("", "_fresh", "_unseen", "_blind", "_holdout")),
+    ],
+)
+def test_the_guide_gives_the_reading_without_repeated_clauses(tmp_path, name, commit, earlier):
+    # Written blind, the holdout and round-5 sets repeat some clauses of the other sets word for
+    # word; the guide gives their first readings without them too.
+    table = pd.read_csv(DATA / f"aspect_clauses_{name}.csv", keep_default_na=False)
     older: set[tuple[str, str]] = set()
-    for name in ("", "_fresh", "_unseen", "_blind"):
-        other = pd.read_csv(DATA / f"aspect_clauses{name}.csv", keep_default_na=False)
+    for other_name in earlier:
+        other = pd.read_csv(DATA / f"aspect_clauses{other_name}.csv", keep_default_na=False)
         older |= set(zip(other["domain"], other["clause"], strict=True))
     fresh = [(d, c) not in older for d, c in zip(table["domain"], table["clause"], strict=True)]
-    path = tmp_path / "holdout_new.csv"
+    path = tmp_path / f"{name}_new.csv"
     table[fresh].to_csv(path, index=False)
-    first = precision_recall(path, lexicons_at(HOLDOUT_FIRST_READING, tmp_path))
+    first = precision_recall(path, lexicons_at(commit, tmp_path))
     precision = [p for p, _, _ in first.values()]
     recall = [r for _, r, _ in first.values()]
     guide = (ROOT / "docs" / "guide" / "feedback.md").read_text(encoding="utf-8")
@@ -251,9 +270,49 @@ def test_precision_and_recall_on_holdout_clauses(domain):
     assert labelled >= 100 and precision >= 0.90 and recall >= 0.90
 
 
-SETS = ("", "_fresh", "_unseen", "_blind", "_holdout")
+def test_the_round5_set_is_what_the_docs_say():
+    table = pd.read_csv(DATA / "aspect_clauses_round5.csv", keep_default_na=False)
+    assert len(table) == 380 and not table.duplicated(["domain", "clause"]).any()
+    assert table["clause"].str.len().between(2, 25).all()
+    assert not table["clause"].str.contains(r"[,，。;；]").any()  # one clause each
+    sizes = {"hotel": 120, "ecommerce": 100, "food_delivery": 80, "service": 80}
+    for domain, part in table.groupby("domain"):
+        assert len(part) == sizes[str(domain)]
+        used = Counter(a for text in part["aspects"] if text for a in text.split("|"))
+        assert set(used) == set(aspect_lexicon(str(domain)))  # every aspect, and only these
+        assert min(used.values()) >= 4
+        assert (part["aspects"] == "").sum() == len(part) // 10  # one in ten names nothing
+
+
+def test_the_guide_gives_the_round5_first_reading(tmp_path):
+    # The range the guide states, next to the commit that gave it.
+    first = precision_recall(DATA / "aspect_clauses_round5.csv", lexicons_at(ROUND5_FIRST_READING, tmp_path))
+    precision = [p for p, _, _ in first.values()]
+    recall = [r for _, r, _ in first.values()]
+    text = " ".join((ROOT / "docs" / "guide" / "feedback.md").read_text(encoding="utf-8").split())
+    after = text.split(f"lexicons at commit `{ROUND5_FIRST_READING}`")[1][:200]
+    assert (
+        f"precision {min(precision):.2f}–{max(precision):.2f} and recall {min(recall):.2f}–{max(recall):.2f}"
+        in after
+    )
+    hotel_precision, hotel_recall, _ = first["hotel"]
+    assert f"({hotel_precision:.2f}, {hotel_recall:.2f})" in after
+
+
+@pytest.mark.parametrize("domain", DOMAINS)
+def test_precision_and_recall_on_round5_clauses(domain):
+    # First reading (lexicons at ROUND5_FIRST_READING): precision 0.85-0.97, recall 0.88-0.98,
+    # hotels lowest (0.85, 0.88); the sixth pass (no longer unseen) reads precision 0.95-0.98,
+    # recall 0.98-0.99. Precision is held at the goal, recall at a floor below the current reading.
+    precision, recall, labelled = precision_recall(DATA / "aspect_clauses_round5.csv")[domain]
+    assert labelled >= 80 and precision >= 0.90 and recall >= 0.90
+
+
+AUDITS = ("_audit_hotel", "_audit_shops", "_audit_hotel2", "_audit_hotel3", "_audit_hotel4")
+SETS = ("", "_fresh", "_unseen", "_blind", "_holdout", "_round5", *AUDITS)
 SHOP = ("food_delivery", "ecommerce")
 BATHROOM = re.compile(r"卫生间|洗手间|浴室|淋浴|花洒|马桶|浴缸|洗手台|隔音")
+APPLIANCE = re.compile(r"热水|宽带|上网|空调|电视|wifi|吹风机")
 MERCHANT = re.compile(r"商家|卖家|店家|老板|店主")
 DONE_FOR_YOU = re.compile(r"解答|处理|解决|退|帮|送|补|服务")
 COURIER = re.compile(r"骑手|小哥|快递员|配送员|送餐员|外卖员")
@@ -267,7 +326,10 @@ def convention_broken(domain: str, clause: str, gold: set[str]) -> list[int]:
     shop = domain in SHOP
     rules = [
         # the bathroom, its fittings and soundproofing are the room
-        domain == "hotel" and bool(BATHROOM.search(clause)) and ("room" not in gold or "facilities" in gold),
+        # (appliances and supplies named beside them stay facilities: 浴室的热水有保障)
+        # (a clause that judges nothing has no aspect: 化妆品落在了卫生间)
+        domain == "hotel" and bool(BATHROOM.search(clause)) and bool(gold)
+        and ("room" not in gold or ("facilities" in gold and not APPLIANCE.search(clause))),
         # a merchant's manners are attitude alone, unless something was done for the customer
         shop and bool(MERCHANT.match(clause)) and {"attitude", "service"} <= gold
         and not DONE_FOR_YOU.search(clause),
@@ -388,6 +450,53 @@ def test_the_lexicons_follow_the_labelling_conventions(clause, domain, found, no
         ("套餐退订不了", "service", "price"),
         ("交了三个月的宽带费", "service", "price"),
         ("去营业厅改了个套餐", "service", "price"),
+        ("浴袍太薄了", "hotel", "room"),
+        ("灯光有点暗", "hotel", "facilities"),
+        ("上网比较快", "hotel", "speed"),
+        ("网速快得飞起", "service", "speed"),
+        ("经常出现卡顿", "ecommerce", "app"),
+        ("就是快递员不送上楼", "ecommerce", "speed"),
+        ("下午去销户", "service", "process"),
+        ("客房阿姨很客气", "hotel", "room"),
+        ("车位不好找", "hotel", "location"),
+        ("入住当天就停电了", "hotel", "speed"),
+        ("客房有点老旧", "hotel", "environment"),
+        ("隔音很好一点声音都听不到", "hotel", "environment"),
+        ("智能手机体积较大", "ecommerce", "performance"),
+        ("店员帮忙订了餐厅", "hotel", "breakfast"),
+        ("海滩很漂亮", "hotel", "location"),
+        ("酒店开车送我们到机场", "hotel", "location"),
+        # the seventh and eighth passes (real hotel, e-commerce and food-delivery reviews)
+        ("订了个亲子房", "hotel", "room"),
+        ("我07年10月19日入住", "hotel", "service"),
+        ("再一次入住该酒店", "hotel", "service"),
+        ("进了房间以后", "hotel", "room"),
+        ("要求调换房间", "hotel", "room"),
+        ("江景房其实有两种", "hotel", "room"),
+        ("定了高级湖景房", "hotel", "environment"),
+        ("获提升至行政房", "hotel", "room"),
+        ("走路5分钟就能到", "hotel", "speed"),
+        ("我也确实感到该酒店能有如此态度很难能可贵了", "hotel", "price"),
+        ("酒店的地理环境还是不错的", "hotel", "environment"),
+        ("马桶塑料圈陈旧发黄", "hotel", "environment"),
+        ("房间装修实在是不敢恭维", "hotel", "environment"),
+        ("结果去机场飞机都没赶上", "hotel", "location"),
+        ("不过房间送餐倒是还行", "hotel", "room"),
+        ("跟大堂副理交涉的结果", "hotel", "environment"),
+        ("在办离店手续的时候", "hotel", "service"),
+        ("中午出门去办事", "hotel", "service"),
+        ("真是等到脾气都没了", "food_delivery", "attitude"),
+        ("另外加了六块", "food_delivery", "portion"),
+        ("很贴心的附送一次性手套", "food_delivery", "packaging"),
+        ("还送的特别慢", "food_delivery", "service"),
+        ("软件系统不太稳定", "ecommerce", "app"),
+        ("很容易就把屏幕磨花了", "ecommerce", "performance"),
+        ("外表是真正的指纹收集器", "ecommerce", "performance"),
+        ("存在手机里的电话可以自定义号码类型", "ecommerce", "size"),
+        ("看电视4小时左右就没电了", "ecommerce", "speed"),
+        ("换得第二间房就在原来房间的上面一层", "hotel", "room"),
+        ("是商务标准间", "hotel", "room"),
+        ("夏日商务套房的价格780", "hotel", "room"),
     ],
 )
 def test_words_out_of_context_name_nothing(clause, domain, aspect):
@@ -418,7 +527,7 @@ def test_words_out_of_context_name_nothing(clause, domain, aspect):
         ("毛衣一股化学味", "ecommerce", "quality"),
         ("外套有点紧", "ecommerce", "size"),
         ("官网老是打不开", "ecommerce", "app"),
-        ("订了个亲子房", "hotel", "room"),
+        ("亲子房很温馨", "hotel", "room"),
         ("桌上一层灰", "hotel", "cleanliness"),
         ("入住排队排了很久", "hotel", "speed"),
         ("叫了很久才来", "hotel", "speed"),
@@ -430,6 +539,55 @@ def test_words_out_of_context_name_nothing(clause, domain, aspect):
         ("洗得很干净", "ecommerce", "performance"),
         ("电话老是打不出去", "service", "network"),
         ("销户跑了三次", "service", "process"),
+        ("冰箱不制冷", "hotel", "facilities"),
+        ("房间光线很暗", "hotel", "room"),
+        ("从窗户可以看到大海", "hotel", "environment"),
+        ("海滩很漂亮", "hotel", "environment"),
+        ("酒店开车送我们到机场", "hotel", "service"),
+        ("押金等了三天才退", "hotel", "service"),
+        ("卫生间反味", "hotel", "environment"),
+        ("下午茶不错", "hotel", "breakfast"),
+        ("墙面发霉", "hotel", "room"),
+        ("半夜停水了", "hotel", "facilities"),
+        ("发货贼快", "ecommerce", "speed"),
+        ("申请保价被拒", "ecommerce", "service"),
+        ("手机运行卡顿", "ecommerce", "performance"),
+        ("淘宝app老是卡顿", "ecommerce", "app"),
+        ("勺子很干净", "food_delivery", "cleanliness"),
+        ("红包用不了", "food_delivery", "app"),
+        ("有专人指导填表", "service", "service"),
+        ("大厅又小又闷", "service", "environment"),
+        # the seventh and eighth passes (real hotel, e-commerce and food-delivery reviews)
+        ("获提升至行政房", "hotel", "service"),
+        ("走路5分钟就能到", "hotel", "location"),
+        ("酒店的地理环境还是不错的", "hotel", "location"),
+        ("马桶塑料圈陈旧发黄", "hotel", "room"),
+        ("第二天的早餐服务员更是都铁青个脸", "hotel", "attitude"),
+        ("前台很不情愿给换了", "hotel", "attitude"),
+        ("让散客等一刻钟以上", "hotel", "speed"),
+        ("房间气味太重", "hotel", "environment"),
+        ("晚上加个枕头还要收取清洗费", "hotel", "price"),
+        ("前台直接预订的话要348元", "hotel", "price"),
+        ("行李生都很尽责", "hotel", "service"),
+        ("不过房间送餐倒是还行", "hotel", "service"),
+        ("跟大堂副理交涉的结果", "hotel", "service"),
+        ("频道很少", "hotel", "facilities"),
+        ("而是太偏", "hotel", "location"),
+        ("房间里有蟑螂", "hotel", "room"),
+        ("可惜房间怎么看也就20平米多一点", "hotel", "room"),
+        ("这次送的特快", "food_delivery", "delivery"),
+        ("真的是超级慢啊", "food_delivery", "speed"),
+        ("定了餐一小时之后才送到", "food_delivery", "speed"),
+        ("就是量不大", "food_delivery", "portion"),
+        ("送餐员给我打电话比较粗鲁", "food_delivery", "attitude"),
+        ("还送了几颗山楂", "food_delivery", "service"),
+        ("店里的电话一直打不通", "food_delivery", "service"),
+        ("饭菜质量确实一般", "food_delivery", "taste"),
+        ("很容易就把屏幕磨花了", "ecommerce", "quality"),
+        ("外表是真正的指纹收集器", "ecommerce", "appearance"),
+        ("软件系统不太稳定", "ecommerce", "performance"),
+        ("号码很标准", "ecommerce", "size"),
+        ("一个小时左右就回电话处理了", "ecommerce", "speed"),
     ],
 )
 def test_mined_and_general_vocabulary_is_found(clause, domain, aspect):
@@ -502,3 +660,146 @@ def test_bad_domain_and_patterns():
         aspect_sentiment(frame, text="c", domain="casino")
     with pytest.raises(CXMetricsError, match="regular expression"):
         aspect_sentiment(frame, text="c", aspects={"x": Aspect("x", ("好",), patterns=("(",))})
+
+
+#: The real-review audits: per file, the commit of its first reading and the clauses sampled per
+#: (domain, stratum); see the guide, "Real reviews (the audits)".
+AUDIT_SAMPLES = {
+    "audit_hotel": ("35c6445", {("hotel", "matched"): 300, ("hotel", "unmatched"): 150}),
+    "audit_shops": ("681df38", {(d, s): n for d in SHOP for s, n in (("matched", 100), ("unmatched", 50))}),
+    "audit_hotel2": ("23f35bd", {("hotel", "matched"): 200, ("hotel", "unmatched"): 100}),
+    "audit_hotel3": ("e57e99b", {("hotel", "matched"): 150, ("hotel", "unmatched"): 75}),
+    "audit_hotel4": ("4be7ed8", {("hotel", "matched"): 150, ("hotel", "unmatched"): 75}),
+}
+
+
+def read_audit(name: str) -> pd.DataFrame:
+    return pd.read_csv(DATA / f"aspect_clauses_{name}.csv", keep_default_na=False)
+
+
+@pytest.mark.parametrize("name", list(AUDIT_SAMPLES))
+def test_the_audits_are_what_the_docs_say(name):
+    table = read_audit(name)
+    assert list(table.columns) == ["domain", "sample", "clause", "found", "aspects"]
+    assert Counter(zip(table["domain"], table["sample"], strict=True)) == AUDIT_SAMPLES[name][1]
+    assert not table.duplicated(["domain", "clause"]).any()
+    assert table["clause"].str.len().between(2, 40).all()
+    assert all(split_clauses(c) == [c] for c in table["clause"])  # one clause each, as cut
+    assert ((table["found"] != "") == (table["sample"] == "matched")).all()
+    for domain, part in table.groupby("domain"):
+        allowed = set(aspect_lexicon(str(domain)))
+        assert used_aspects(part) <= allowed
+        assert {a for text in part["found"] if text for a in text.split("|")} <= allowed
+
+
+def test_the_hotel_audits_share_no_clause():
+    seen: set[str] = set()
+    for name in ("audit_hotel", "audit_hotel2", "audit_hotel3", "audit_hotel4"):
+        clauses = set(read_audit(name)["clause"])
+        assert not clauses & seen
+        seen |= clauses
+
+
+@pytest.mark.parametrize("name", list(AUDIT_SAMPLES))
+def test_an_audit_records_what_its_first_reading_found(tmp_path, name):
+    # judged before any change: the found column is what the lexicons of the first reading find
+    commit = AUDIT_SAMPLES[name][0]
+    lexicons = lexicons_at(commit, tmp_path)
+    table = read_audit(name)
+    for domain, clause, found in zip(table["domain"], table["clause"], table["found"], strict=True):
+        assert named(clause, domain, lexicons[domain]) == (set(found.split("|")) if found else set()), clause
+
+
+def audit_rows() -> dict[tuple[str, str], list[str]]:
+    """(audit, domain) → the cells of its **all** row in the guide's audit table."""
+    guide = (ROOT / "docs" / "guide" / "feedback.md").read_text(encoding="utf-8")
+    rows, audit = {}, ""
+    for line in guide.splitlines():
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        if len(cells) == 14 and cells[2] == "**all**":
+            audit = cells[0] or audit
+            rows[(audit, cells[1])] = cells
+    return rows
+
+
+def evaluation_script() -> Any:
+    """scripts/aspect_evaluation.py as a module (its STRATA: the audits' corpus weights)."""
+    path = ROOT / "scripts" / "aspect_evaluation.py"
+    spec = importlib.util.spec_from_file_location("aspect_evaluation", path)
+    assert spec is not None and spec.loader is not None
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    return script
+
+
+def weighted(name: str, lexicons: dict[str, dict[str, Aspect]] | None) -> dict[str, tuple[float, float]]:
+    """Per domain: precision and recall with each stratum weighted by its corpus clauses."""
+    script = evaluation_script()
+    table = read_audit(name)
+    sampled = Counter(zip(table["domain"], table["sample"], strict=True))
+    sums: dict[str, Counter[str]] = {}
+    for domain, sample, clause, gold_text in zip(
+        table["domain"], table["sample"], table["clause"], table["aspects"], strict=True
+    ):
+        strata = dict(zip(("matched", "unmatched"), script.STRATA[(name, domain)], strict=True))
+        w = strata[sample] / sampled[(domain, sample)]
+        gold = set(gold_text.split("|")) if gold_text else set()
+        found = named(clause, domain, None if lexicons is None else lexicons[domain])
+        c = sums.setdefault(domain, Counter())
+        c["tp"] += w * len(found & gold)
+        c["found"] += w * len(found)
+        c["labelled"] += w * len(gold)
+    return {d: (c["tp"] / c["found"], c["tp"] / c["labelled"]) for d, c in sums.items()}
+
+
+@pytest.mark.parametrize("name", list(AUDIT_SAMPLES))
+def test_the_guide_gives_the_audit_readings(tmp_path, name):
+    commit = AUDIT_SAMPLES[name][0]
+    lexicons = lexicons_at(commit, tmp_path)
+    path = DATA / f"aspect_clauses_{name}.csv"
+    first, now = precision_recall(path, lexicons), precision_recall(path)
+    first_w, now_w = weighted(name, lexicons), weighted(name, None)
+    rows = audit_rows()
+    for domain in first:
+        cells = rows[(name, domain)]
+        assert cells[5:7] == [f"{first[domain][0]:.2f}", f"{first[domain][1]:.2f}"]
+        assert cells[7:9] == [f"{first_w[domain][0]:.2f}", f"{first_w[domain][1]:.2f}"]
+        assert cells[10:12] == [f"{now[domain][0]:.2f}", f"{now[domain][1]:.2f}"]
+        assert cells[12:14] == [f"{now_w[domain][0]:.2f}", f"{now_w[domain][1]:.2f}"]
+    text = " ".join((ROOT / "docs" / "guide" / "feedback.md").read_text(encoding="utf-8").split())
+    assert f"commit `{commit}`" in text
+    if name.startswith("audit_hotel"):
+        after = text.split(f"commit `{commit}`")[1][:160]
+        precision, recall, _ = first["hotel"]
+        stated = f"precision {precision:.2f} and recall {recall:.2f} ({first_w['hotel'][1]:.2f} weighted)"
+        assert stated in after
+
+
+@pytest.mark.parametrize("name", list(AUDIT_SAMPLES))
+def test_precision_and_recall_on_real_reviews(name):
+    # Floors below the current readings (first readings on real text, in the guide: hotels 0.77,
+    # 0.82, 0.83 and 0.80 precision, e-commerce and food delivery 0.89); the hotel goal is not met.
+    floors = {"audit_hotel": (0.88, 0.90), "audit_hotel2": (0.85, 0.85), "audit_hotel3": (0.80, 0.80),
+              "audit_hotel4": (0.75, 0.80), "audit_shops": (0.90, 0.85)}[name]
+    for precision, recall, _ in precision_recall(DATA / f"aspect_clauses_{name}.csv").values():
+        assert precision >= floors[0] and recall >= floors[1]
+
+
+def test_the_audit_strata_are_the_corpus_clauses(tmp_path):
+    # the weights of the first hotel audit: the corpus clauses its first reading found an aspect in
+    shared = Path(os.environ.get("CXMETRICS_DATA", ROOT.parent / "shared" / "data"))
+    corpus = shared / "sentiment" / "online_shopping_dev.csv"
+    if not corpus.exists():
+        pytest.skip("needs the online-shopping corpus (CXMETRICS_DATA)")
+    script = evaluation_script()
+    reviews = pd.read_csv(corpus)
+    matcher = AspectMatcher(lexicons_at(AUDIT_SAMPLES["audit_hotel"][0], tmp_path)["hotel"])
+    counts: Counter[bool] = Counter()
+    found: dict[str, bool] = {}
+    for text in reviews.loc[reviews["category"] == "酒店", "review"].astype(str):
+        for clause in dict.fromkeys(split_clauses(text)):
+            if 2 <= len(clause) <= 40:
+                if clause not in found:
+                    found[clause] = bool(matcher(clause))
+                counts[found[clause]] += 1
+    assert (counts[True], counts[False]) == script.STRATA[("audit_hotel", "hotel")]

@@ -135,7 +135,8 @@ def gaps(
     >>> log["time"] = pd.Timestamp("2024-05-01") + pd.to_timedelta(log["step"], unit="h")
     >>> call = dict(customer="customer", time="time", stage="stage", switch="device")
     >>> result = cx.gaps(log, **call)
-    >>> result[["from_stage", "to_stage", "switched", "switched_rate", "not_switched_rate", "p_value"]].round(4)
+    >>> shown = ["from_stage", "to_stage", "switched", "switched_rate", "not_switched_rate", "p_value"]
+    >>> result[shown].round(4)
       from_stage  to_stage  switched  switched_rate  not_switched_rate  p_value
     0       cart  checkout        30            0.5                0.2   0.0054
 

@@ -1092,10 +1092,388 @@ _FIFTH: dict[str, dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]]] = {
 }
 
 
+
+# Sixth pass, after the first reading of the round-5 clauses (tests/data/aspect_clauses_round5.csv,
+# written blind like the blind and holdout sets). Kinds fixed: supplies and appliances in a room
+# (拖鞋, 浴袍, 冰箱) and water or power cuts are facilities, not the room; the room's light
+# (灯光, 光线), walls and ceiling are the room; a room's age (房间装修老旧) is the room, not the
+# surroundings; staff named after the rooms (客房阿姨) are no room, nor is a room upgraded or a
+# meal brought to it; the view from a window (从窗户能看到) and the state of a beach or garden are
+# environment, not location; a lift to the station is service, not location; a parking space hard
+# to find is no location; a deposit paid back after a wait is service; a stay's day (入住第二天) is
+# neither speed nor service; a drain smell (反味) is environment; soundproofing that lets no sound
+# through is the room alone; afternoon tea is dining and booking a restaurant is service; the pace
+# of a network (网速慢得像蜗牛, 上网比较快) is the network, in hotels a facility, not speed. In the
+# shops: speed told as 就是快, 贼快 (not 就是快递); price protection (价保) is after-sales
+# service; a device that lags or runs without lag, no app named (and the brand 哈曼卡顿), is not
+# the app, nor is an app that works badly the product's performance; a clever device is
+# performance; clean cutlery is hygiene; coupons that fail in the app are the app. In bank and
+# telecom service: booking in an app and an errand told as a fact (今天去销户) are not a
+# procedure; staff who guide are service; not having to go (不用跑腿) is a procedure; a hall told
+# as 又小又挤 or 敞亮 is its environment. Each new term was checked on random corpus clauses it
+# hits, like the passes above.
+_IN_APP = r"(?:app|软件|客户端|小程序|手机银行|网上|线上|微信|网页)"
+# the pace of a network or internet connection (网速慢得像蜗牛, 上网比较快): the network or a hotel's
+# facilities, not speed
+_DEPOSIT_LATE = r"押金[^，]{0,8}(?:退(?!房)|返还)"
+_NET = r"(?:网速|网络|上网|宽带|wifi|无线|信号)"
+_NET_PACE = (
+    _NET + r"[^，]{0,6}?(?:(?:慢|快)得[^，]{0,4}|蜗牛|龟速|飞快|"
+    r"(?:很|太|好|超|特别|非常|比较|相当|蛮|挺|贼|巨)?(?:快|慢))"
+    r"|" + _NET + r"[^，]{0,4}速度"
+)
+_SIXTH_ALL: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
+    "speed": ("", (r"(?:就是|贼|巨|蛮|够|相当|非常|特别|比较)快(?![递捷乐])",), ()),
+}
+_SIXTH: dict[str, dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]]] = {
+    "food_delivery": {
+        "packaging": ("", (), (r"(?:餐具|筷子|勺子|叉子)[^，]{0,4}干净",)),
+        "app": ("", (r"(?:红包|优惠券|券)[^，]{0,4}(?:用不了|不能用|无法使用|使用不了|领不了|领不到)",), ()),
+    },
+    "ecommerce": {
+        "service": ("价保 保价", (), ()),
+        "performance": (
+            "智能",
+            (r"(?:机器人|机器|扫地机|音箱|手表|手环)[^，]{0,3}(?:很|挺|非常|特别|超|比较|不够|不太)?聪明",),
+            (
+                _IN_APP + r"[^，]{0,4}(?:不好用|好用|难用)",
+                r"智能(?:手机|电视|手表|手环|音箱|家居|马桶|门锁|机)",
+            ),
+        ),
+        "app": (
+            "",
+            (),
+            (
+                # a lag told without an app named is the device's (performance)
+                r"^(?:(?!app|软件|淘宝|京东|天猫|拼多多|页面|界面|下单|付款|支付|客户端|小程序|网页|网站)[^，])*卡顿",
+                r"哈曼卡顿|(?<!app)(?<!软件)不卡顿?",
+            ),
+        ),
+    },
+    "hotel": {
+        "room": (
+            "墙皮 墙面 墙壁 天花板",
+            (r"(?<!走廊)(?<!楼道)(?<!大堂)(?<!大厅)(?:灯光|光线)",),
+            (
+                r"拖鞋|浴袍|冰箱",
+                r"客房(?:阿姨|保洁|人员|员工|经理|主管|大姐|小姐)",
+                r"升级了?(?:房间|客房)$",
+                r"送[^，]{0,3}到房间",
+            ),
+        ),
+        "facilities": (
+            "拖鞋 浴袍 冰箱 停水 停电 公共厨房 公共区域",
+            (),
+            (r"灯光",),
+        ),
+        "environment": (
+            "反味",
+            (
+                r"窗[户子]?(?:外|外面)?(?:就能|能|可以|就可以)?看(?:到|得到|见)",
+                r"(?:沙滩|海滩|海水|花园|园林|草坪|湖水|泳池边)[^，的]{0,3}(?:干净|美|漂亮|清澈|很好|不错)",
+            ),
+            (r"(?:房间|客房|屋里|屋子)[^，]{0,4}(?:陈旧|老旧|破旧|旧)", r"隔音[^，]*声音"),
+        ),
+        "location": (
+            "",
+            (),
+            (
+                r"送(?:我们|我|客人)?(?:去|到)[^，]{0,6}(?:车站|机场|火车站|高铁站|码头|地铁站)",
+                r"(?:沙滩|海滩|海水|花园|园林|草坪|湖水)[^，的]{0,3}(?:干净|美|漂亮|清澈|很好|不错)",
+                r"(?:车位|停车位|停车)[^，]{0,3}(?:难找|不好找)",
+            ),
+        ),
+        "service": (
+            "",
+            (r"(?:开车|专车|免费)送(?:我们|我|客人)(?:去|到)", _DEPOSIT_LATE, r"送餐?到房间"),
+            (r"入住(?:的)?(?:第[^，]{1,2}天|当天|当晚)",),
+        ),
+        "price": ("", (), (_DEPOSIT_LATE,)),
+        "speed": (
+            "",
+            (),
+            (
+                r"入住(?:的)?(?:第[^，]{1,2}天|当天|当晚)就?",
+                _NET_PACE,
+            ),
+        ),
+        "breakfast": ("下午茶", (), (r"(?:订|预订|预定|推荐|介绍)了?[^，]{0,3}餐厅",)),
+    },
+    "service": {
+        "speed": ("", (), (_NET_PACE,)),
+        "process": (
+            "跑腿 白跑",
+            (),
+            (
+                _IN_APP + r"[^，]{0,3}预约",
+                # an errand told as a fact ("今天去销户", as "去营业厅补卡")
+                r"^(?:今天|昨天|前天|刚才?|上午|下午|上周|上个月)?(?:去|来)(?:营业厅|网点|银行|柜台)?(?:办理?)?"
+                r"(?:销户|开户|挂失|补卡|销号)了?$",
+            ),
+        ),
+        "service": ("", (r"有人(?:指导|引导|帮忙|讲解|解答)|(?:耐心|专人|全程)(?:指导|引导)",), ()),
+        "environment": (
+            "敞亮 明亮 装修",
+            (r"(?:营业厅|大厅|网点|厅里)[^，]{0,2}又(?:小|大|挤|乱|冷|热|闷|脏)",),
+            (),
+        ),
+    },
+}
+
+# Seventh pass, after the first reading on real hotel reviews (a seeded sample of the clauses of
+# the online-shopping corpus's hotel reviews, judged before any change; the feedback guide tells
+# how): real reviews tell what happened far more often than the written sets do, so facts are
+# read as facts. A stay told as a fact (我10月19日入住, 再一次入住该酒店, 感谢您选择入住) is no
+# service; a room booked, given, asked for or gone to (定的是豪华标间, 进了房间以后, 要求调换房间),
+# a room type alone (江景房其实有两种) and a room reached by an upgrade (获提升至行政房) are no
+# room, the upgrade being service; a room key card is a facility; walking or taxi times to a place
+# (走路5分钟就能到) are location, not speed; 地理环境 is location, not environment; bathroom
+# fittings and furniture that are old are the room, not the surroundings; 难能可贵 and 华贵 are no
+# price. Added from what the sample's unmatched clauses name: faces and moods staff show (铁青着脸,
+# 一脸没表情, 不情愿, 用眼白看人), waits counted as "等半小时", water that is muddy or will not warm,
+# a room's double glazing and springs, smells (气味), building-site noise and public safety (治安),
+# extra fees (清洗费) and sums demanded.
+_STAY_FACT = (
+    r"(?:第[^，]{1,3}次|再一?次|又一?次|首次|初次|连续|多次|曾经?|选择|欢迎|感谢您?的?|期待您?的?|您的|"
+    r"[\d一二三四五六七八九十]+[日号])?"
+    r"入住(?![^，]{0,4}(?:顺利|方便|麻烦|繁琐|安排|体验|手续|流程|登记|服务|办理|等|快|慢))"
+)
+_ROOM_WORD = (
+    r"(?:房间|客房|[^，]{0,4}房(?!费|价|卡|间?卡)|[^，]{0,3}(?:标间|单间|套间|双人间|单人间|套房|标准间))"
+)
+_ROOM_FACT = (
+    r"(?:订|定|预订|预定|订到|定到|要|住|换|调换|调|开|进|回|回到|(?<![达感想得遇受])到|看|安排)"
+    r"(?:了|的是|的|好|到|在)?(?:(?!好|差|不错|一般|干净|脏|旧|满意|舒服|漂亮|很|太|挺|比较|非常|特别)[^，]){0,10}?"
+    + _ROOM_WORD + r"(?:以后|之后|后|时|里|内)?$"
+    r"|^[^，]{0,8}房(?:[+和、与及][^，]{0,8}房)*(?:其实|一共|共)?(?:有[^，]{0,3}种)?$"
+)
+_UPGRADED = r"(?:升级|提升|升)(?:至|到|为|成)[^，]{0,8}房"
+_GO_THERE = (
+    r"(?:走路|步行|走|打车|打的|打个的|坐车|开车|车程|骑车|坐地铁|地铁|公交|坐公交)"
+    r"[^，]{0,8}?(?:就|才|便)(?:能|可以)?(?:到|就到了|到了)"
+)
+_MANAGED = (
+    r"管理(?:很|非常|比较|太|挺|得)?(?:混乱|有序|规范|到位|不善|一流|差|好|乱)|(?:一流|混乱|规范|严格|良好)的管理"
+)
+# the shops' audit: a screen that scratches is the product's wear, a surface that keeps fingerprints
+# its look (not the fingerprint sensor); a phone's or computer's system is the device, not the shop's
+# app; a wait told with "左右" before 就 or 才
+_SCREEN_WORN = r"(?:屏幕|屏)[^，]{0,4}(?:磨花|划痕|刮花|划花|花了|碎了|裂了)"
+_SMUDGES = r"指纹(?:收集器|很明显|太明显|印)|(?:留|沾|粘|印)(?:上|下)?指纹"
+_DEVICE_SYSTEM = (
+    r"系统区|系统盘|操作系统|软件系统|系统(?:很|太|挺|比较|不太|不)?(?:稳定|流畅|卡|慢|快)"
+)
+_ABOUT_THEN = _NUMBER + r"个?多?(?:小时|分钟|天)(?:左右|之内|以内)(?:就|才)"
+_SEVENTH: dict[str, dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]]] = {
+    "food_delivery": {
+        "delivery": (
+            "",
+            (
+                r"送的(?:很|太|特|超|挺|真|好|非常|比较|特别|超级)?(?:快|慢)",
+                r"(?:\d+|[一二两三四五六七八九十半几]+个?多?(?:分钟|小时))(?:后|之后)?(?:就|才)送到",
+            ),
+            (),
+        ),
+        "speed": (
+            "",
+            (
+                r"(?:超级|这么|那么|多|真|特别|非常|巨|贼|越来越|也太)慢(?!慢|性|热|跑|走|炖|火|用|点)",
+                r"(?:\d+|[一二两三四五六七八九十半几]+个?多?(?:分钟|小时))(?:后|之后)?(?:就|才)送到",
+                r"等(?:得|到)[^，]{0,3}(?:脾气|没脾气|花都谢了|花儿都谢了|睡着)",
+                _ABOUT_THEN,
+            ),
+            (),
+        ),
+        "portion": (
+            "",
+            (r"(?<![质数重流销音容能力])量(?:不|很|挺|太|好|特别|非常|比较|有点|有些|也|还)?(?:大|多|少|足)",),
+            (r"加了?[一二两三四五六七八九十\d]+块",),
+        ),
+        "attitude": ("粗鲁 粗暴 无礼", (), (r"(?:等|饿)[^，]{0,4}脾气",)),
+        "taste": (
+            "",
+            (
+                r"(?:极|太|好|很|有点|特别|超)柴",
+                r"(?:菜|饭|肉|咖啡|奶茶|食材|菜品|饭菜)[^，]{0,2}(?:质量|品质)",
+            ),
+            (r"想吃[^，]{0,3}清淡",),
+        ),
+        "cleanliness": (
+            "",
+            (r"吃出(?:了|个|一个|一根|一块)?[^，]{0,6}(?:骨头|头发|毛|虫|石|沙|塑料|钢丝|纸|铁|玻璃)",),
+            (),
+        ),
+        "service": (
+            "占线 无法联系 联系不上 打不通 没人接",
+            (
+                r"(?:附送|另送|赠送了?)[^，]{1,8}|还送了?(?![的得到错过来去慢快晚早])[^，]{1,8}",
+                r"忘(?:了|记)?(?:放|给|带|拿|加)?[^，]{0,3}(?:酱|筷子|餐具|勺|醋|辣椒|饮料|米饭|汤)",
+            ),
+            (),
+        ),
+        "packaging": ("", (), (r"(?:附送|还送了?|另送|赠送了?)[^，]{0,4}手套",)),
+    },
+    "ecommerce": {
+        "quality": (
+            "霉了 发霉 烂了 多汁 凑合吃",
+            (r"(?:又|很|挺|特别|超|好|不)(?:脆|甜)(?:又|很|挺)?(?:脆|甜)?", _SCREEN_WORN),
+            (),
+        ),
+        "performance": (
+            "",
+            (
+                r"用(?:着|起来)[^，]{0,4}(?:方便|顺手|麻烦|别扭)",
+                r"充[^，]{0,4}(?:很久|好久|半天)",
+                _DEVICE_SYSTEM,
+            ),
+            (_SCREEN_WORN, _SMUDGES),
+        ),
+        "appearance": ("", (_SMUDGES,), ()),
+        "app": ("", (), (_DEVICE_SYSTEM, r"杀毒软件|(?:送|附送|赠送|带)[^，]{0,4}软件")),
+        "size": (
+            "",
+            (),
+            (r"(?:电话|手机)号码|号码类型|二维码|密码|条码|条形码|代码|编码|解码|起码|价码|筹码|数码",),
+        ),
+        "speed": ("", (_ABOUT_THEN + r"(?:回|到|处理|发|送|解决|办|收到|给|上门|退)",), ()),
+    },
+    "hotel": {
+        "service": (
+            "行李车 行李生",
+            (_UPGRADED, r"(?:坐|用|派|安排)了?酒店的?车", _MANAGED),
+            (_STAY_FACT,),
+        ),
+        "room": ("双层玻璃 弹簧", (), (_ROOM_FACT, _UPGRADED, r"房间?卡")),
+        "environment": (
+            "气味 打桩 施工 治安 作响",
+            (r"大声(?:说|喧|讲|吵|嚷|叫|聊|喊|放)|(?:很|好|太|特别)大声",),
+            (
+                r"地理环境",
+                _ROOM_FACT,
+                r"(?:房间|客房|屋里|屋子)(?:的|里的?|内的?)?装修",
+                r"(?:马桶|浴缸|洗手台|洗脸台|淋浴|花洒|家具|沙发|床)[^，]{0,6}(?:陈旧|老旧|破旧|旧)",
+            ),
+        ),
+        "location": (
+            "打个的",
+            (),
+            (
+                r"(?:去|到|往|回)了?(?:市区|机场|火车站|车站|景区|商场)(?![^，]{0,6}(?:方便|近|远|分钟|公里|小时|站))",
+                r"(?:比|不如)[^，]{0,4}(?:附近|对面|旁边|周边)",
+                r"(?:哪个|什么)位置",
+            ),
+        ),
+        "facilities": (
+            "房卡 房间卡 混水 浑浊 铁锈 配置",
+            (r"放了[^，]{0,6}(?:还是|也|都)[^，]{0,4}(?:冷|凉|热)",),
+            (r"电脑部",),
+        ),
+        "attitude": (
+            "铁青 没表情 面无表情 不情愿 眼白 反咬一口 打发人 宣泄",
+            (r"(?:被|还被)(?:他|她|他们|她们|保安|服务员|前台)?骂",),
+            (),
+        ),
+        "speed": (
+            "",
+            (
+                r"等(?:上|个)?(?:一刻钟|半小时|半个小时|[一二两三四五六七八九十半几\d]+个?多?(?:分钟|小时|刻钟))",
+                r"(?:几|[一二两三四五六七八九十\d]+)天(?:了)?(?:也|都)(?:没有?|不)(?:给|见|来|修|解决|处理|换|补|回)",
+            ),
+            (_GO_THERE,),
+        ),
+        "cleanliness": ("霉点 霉斑", (), ()),
+        "breakfast": ("餐食", (), ()),
+        "price": (
+            "",
+            (
+                r"(?:才|只要|只需|要|收了?|花了?)(?:\d+多?(?:元|块)|[一二两三四五六七八九十百千]+多?元)",
+                r"(?:清洗|清洁|洗衣|停车|上网|宽带|电话|赔偿|损坏)费",
+                r"(?:非要|要收|多收|多付|多交|还要)[一二两三四五六七八九十百千\d]+多?(?:元|块)",
+            ),
+            (r"可贵了?|华贵|富贵|珍贵|高贵",),
+        ),
+    },
+    "service": {},
+}
+
+
+# Eighth pass, after the second real hotel audit (fresh clauses drawn after the seventh pass): room
+# service (房间送餐) and a room held (房间预留, 留房) are service, not the room or a meal; staff who
+# let rooms (开房间的人) and the lobby's duty manager (大堂副理) are staff, not the room or the lobby;
+# a room's price is price; a hotel's grounds (占地面积) are its surroundings; a pick-up at the
+# airport is service, not location, nor is a spot told as 具体位置 or 转角位置; an errand told as
+# its time (在办离店手续的时候) or a desk gone to (刚到前台) is no service; 位于 and 太偏 are location;
+# TV channels are facilities; a rumble (轰鸣) is noise.
+_EIGHTH: dict[str, dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]]] = {
+    "food_delivery": {},
+    "ecommerce": {},
+    "hotel": {
+        "service": (
+            "大堂副理 大堂经理 没人理 指错路 程序化",
+            (r"(?:房间|客房)送餐|送餐服务|房间预留|留房",),
+            (
+                r"(?:在|刚)?办(?:理)?(?:离店|退房|入住)?手续的?(?:时候|时)$",
+                r"^(?:刚到|通知|找|问了?|去)(?:一下)?前台$",
+                r"(?:去|来|在|出去|出门|到)[^，]{0,8}办事(?!效率|能力|认真|拖拉|麻利)",
+            ),
+        ),
+        "room": (
+            "",
+            (),
+            (
+                r"(?:房间|客房)送餐|送餐服务|房间预留",
+                r"开房间?的(?:人|服务员|小姐|前台)",
+                r"房间的?(?:价格|价钱|价位)",
+                r"占地面积",
+            ),
+        ),
+        "breakfast": ("", (), (r"(?:房间|客房)送餐|送餐服务",)),
+        "environment": ("占地 轰鸣", (), (r"大堂(?:副理|经理)", r"^窗外$")),
+        "location": (
+            "位于 太偏 好偏 挺偏 有点偏 比较偏",
+            (),
+            (
+                r"机场[^，]{0,4}(?:接|出口)|接机",
+                r"(?:转角|拐角|具体)位置",
+                r"位于(?:[一二三四五六七八九十\d]+(?:楼|层)|头顶|上方|下方)",
+            ),
+        ),
+        "facilities": ("频道 bbc cnn", (), ()),
+        "price": ("", (r"(?:多付|多收|多交|多花)了?\d+",), ()),
+    },
+    "service": {},
+}
+
+
+# Ninth pass, after the third real hotel audit (whose errors were mostly a room named in what
+# happened: 是商务标准间, 夏日商务套房的价格780): a room named in a clause
+# with no word that judges or tells a defect (_JUDGING: degree words, negation, qualities, defects,
+# sizes, views) names no room. Checked on the corpus clauses it changes (about 1,800 of the hotel
+# reviews' clauses lose the room; of random ones read, about three in four named the room without
+# judging it, the others judged it in words the list lacks).
+_JUDGING = (
+    r"很|太|挺|蛮|非常|特别|比较|较|超|真|好|差|不错|一般|还行|可以|满意|舒服|舒适|干净|整洁|脏|乱|旧|新|大|小|"
+    r"宽|窄|暗|亮|吵|静|潮|湿|霉|味|臭|硬|软|不|没|无|有点|有些|够|值|贵|便宜|漂亮|温馨|简陋|豪华|方便|麻烦|"
+    r"失望|喜欢|推荐|一流|垃圾|破|坏|烂|难|棒|赞|高|低|齐全|陈旧|老|冷|热|透|厚|薄|响|漏|灰|黑|黄|舒|闷|凉|"
+    r"污|垢|堵|断|脱|剥|掉|裂|虫|蟑螂|蚊|头发|毛|落地窗|中规中矩|隔音|玻璃|加强|改进|提高|正对|朝|景|满|油漆|闻|香|"
+    r"问题|发现|居然|竟然|只能|只有|仅|面对|装修|四处|一股|尚可|过得去|过的去|充足|临街|临马路|看到|看得到|质量|自动|"
+    r"可惜|缺|挤|平米|平方|只是|普通|合理|私密"
+)
+_NOTHING_JUDGED = r"^(?:(?!" + _JUDGING + r")[^，])+$"
+_NINTH: dict[str, dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]]] = {
+    "food_delivery": {},
+    "ecommerce": {},
+    "hotel": {"room": ("", (), (_NOTHING_JUDGED,))},
+    "service": {},
+}
+
+
 def _mined(domain: str, lexicon: dict[str, Aspect]) -> dict[str, Aspect]:
     out = dict(lexicon)
     passes = (_MINED_ALL, _MINED[domain], _SECOND_ALL, _SECOND[domain], _THIRD_ALL, _THIRD[domain])
-    for table in (*passes, _FOURTH_ALL, _FOURTH[domain], _FIFTH_ALL, _FIFTH[domain]):
+    later = (_FOURTH_ALL, _FOURTH[domain], _FIFTH_ALL, _FIFTH[domain], _SIXTH_ALL, _SIXTH[domain])
+    audits = (_SEVENTH[domain], _EIGHTH[domain], _NINTH[domain])  # after the real-review audits
+    for table in (*passes, *later, *audits):
         for name, (terms, patterns, exclude) in table.items():
             if name in out:
                 out[name] = _more(out[name], terms, patterns, exclude)
