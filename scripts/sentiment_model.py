@@ -2,7 +2,7 @@
 
     python scripts/sentiment_model.py train --out EVAL.npz     # trained on the training part
     python scripts/sentiment_model.py evaluate --weights EVAL.npz  # held-out figures, model card
-    python scripts/sentiment_model.py evaluate --weights EVAL.npz --reuse OLD.json  # baseline, snownlp from OLD
+    python scripts/sentiment_model.py evaluate --weights EVAL.npz --reuse OLD.json  # baseline from OLD
     python scripts/sentiment_model.py train --final            # the shipped weights (test part too)
     python scripts/sentiment_model.py train --validation --out VAL.npz  # buckets 28-37 held out
 
@@ -58,7 +58,12 @@ def load(data: Path, validation: bool = False) -> pd.DataFrame:
         expert = domain + ":" + frame["category"].astype(str) if "category" in frame else domain
         frames.append(
             pd.DataFrame(
-                {"review": frame["review"].astype(str), "label": frame["label"], "domain": domain, "expert": expert}
+                {
+                    "review": frame["review"].astype(str),
+                    "label": frame["label"],
+                    "domain": domain,
+                    "expert": expert,
+                }
             )
         )
     reviews = pd.concat(frames, ignore_index=True)
