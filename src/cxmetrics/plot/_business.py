@@ -404,13 +404,14 @@ def gap_chart(
 
     Notes
     -----
-    Edge inputs: an empty frame raises :class:`~cxmetrics.errors.ValueRangeError`; a
-    ``small_sample`` column that is not boolean, text or infinite numbers, and adjusted p-values
-    outside [0, 1] raise naming the column; when every row is a small sample, the chart says
-    nothing could be tested; a missing p-value is drawn grey.
+    Edge inputs: a ``small_sample`` column that is not boolean, text or infinite numbers, and
+    adjusted p-values outside [0, 1] raise naming the column; when the result is empty (what
+    :func:`cxmetrics.gaps` returns, with a warning, when nothing could be tested) or every row
+    is a small sample, the chart says nothing could be tested; a missing p-value is drawn grey.
 
     Examples
     --------
+    >>> import warnings
     >>> import matplotlib.pyplot as plt
     >>> import pandas as pd
     >>> import cxmetrics as cx
@@ -419,7 +420,10 @@ def gap_chart(
     ...                     "time": pd.date_range("2025-05-01", periods=6, freq="h"),
     ...                     "device": ["app", "web", "web", "app", "app", "web"]})
     >>> call = dict(customer="customer", time="time", stage="stage")
-    >>> ax = cx.plot.gap_chart(cx.gaps(log, switch="device", **call))  # one switch: too few to test
+    >>> with warnings.catch_warnings(record=True):  # one switch: too few to test, and it says so
+    ...     warnings.simplefilter("always")
+    ...     found = cx.gaps(log, switch="device", **call)
+    >>> ax = cx.plot.gap_chart(found)
     >>> ax.texts[0].get_text()
     'no handoff had enough customers with and without a switch to test'
     >>> plt.close(ax.figure)
@@ -440,6 +444,7 @@ def gap_chart(
             "small_sample",
         ],
         "gap_chart",
+        allow_empty=True,
     )
     keep = ~flags(frame, "small_sample")
     score = values(frame, "gap_score")[keep]

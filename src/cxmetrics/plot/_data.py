@@ -26,11 +26,14 @@ from cxmetrics import _checks, _frame
 from cxmetrics.errors import ColumnTypeError, MissingValueError, ValueRangeError, format_examples
 
 
-def result_frame(data: Any, required: Sequence[str], chart: str) -> nw.DataFrame[Any]:
-    """``data`` as an eager narwhals frame with the ``required`` columns and at least one row."""
+def result_frame(
+    data: Any, required: Sequence[str], chart: str, *, allow_empty: bool = False
+) -> nw.DataFrame[Any]:
+    """``data`` as an eager narwhals frame with the ``required`` columns and at least one row
+    (or none, with ``allow_empty``, for results whose emptiness is itself a finding)."""
     frame = _frame.collect(_frame.from_native(data, name=f"{chart} data"))
     _frame.require_columns(frame, {f"{chart} input": list(required)})
-    if not len(frame):
+    if not len(frame) and not allow_empty:
         raise ValueRangeError(
             f"{chart} input is empty (0 rows): nothing to draw; check the result before charting it"
         )
