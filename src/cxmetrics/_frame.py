@@ -58,7 +58,7 @@ def from_native(data: Any, *, name: str = "data") -> Frame:
     raises :class:`ColumnClashError` naming it.
     """
     try:
-        return nw.from_native(data)
+        return nw.from_native(_one_chunk(data))
     except nw.exceptions.DuplicateError as exc:  # pandas allows a column name twice
         names = list(getattr(data, "column_names", None) or getattr(data, "columns", []))
         repeated = sorted({str(c) for c in names if names.count(c) > 1})
@@ -175,8 +175,26 @@ def require_numeric(frame: Frame, column: str, role: str) -> None:
 def collect(frame: Frame) -> nw.DataFrame[Any]:
     """Bring a (small) lazy result into memory; eager frames pass through."""
     if isinstance(frame, nw.LazyFrame):
-        return frame.collect()
+        collected = frame.collect()
+        native = collected.to_native()
+        single = _one_chunk(native)
+        return collected if single is native else nw.from_native(single)
     return frame
+
+
+def _one_chunk(data: Any) -> Any:
+    """A pyarrow table with one chunk per column (a copy when it had several; others as given).
+
+    narwhals' window expressions (``over``) on a table of several chunks do not always return
+    the rows in their order (a threaded join underneath), so a window compared row by row, or
+    joined back by position, came out wrong now and then. Tables read from Parquet datasets or
+    collected from Spark and DuckDB often have several chunks.
+    """
+    columns = getattr(data, "columns", None)
+    arrow_table = type(data).__module__.startswith("pyarrow") and hasattr(data, "combine_chunks")
+    if arrow_table and columns and any(getattr(c, "num_chunks", 1) > 1 for c in columns):
+        return data.combine_chunks()
+    return data
 
 
 def count_true(condition: nw.Expr) -> nw.Expr:
