@@ -190,9 +190,10 @@ def _one_chunk(data: Any) -> Any:
     joined back by position, came out wrong now and then. Tables read from Parquet datasets or
     collected from Spark and DuckDB often have several chunks.
     """
-    columns = getattr(data, "columns", None)
-    arrow_table = type(data).__module__.startswith("pyarrow") and hasattr(data, "combine_chunks")
-    if arrow_table and columns and any(getattr(c, "num_chunks", 1) > 1 for c in columns):
+    # the module first: reading .columns of a polars LazyFrame resolves its schema and warns
+    if not (type(data).__module__.startswith("pyarrow") and hasattr(data, "combine_chunks")):
+        return data
+    if any(getattr(c, "num_chunks", 1) > 1 for c in getattr(data, "columns", ())):
         return data.combine_chunks()
     return data
 
