@@ -145,11 +145,8 @@ def validate_events(
     data = data.filter(~nw.col(customer).is_null() & ~nw.col(stage).is_null() & ~nw.col(time).is_null())
     data = data.with_row_index(row)
     key = list(dict.fromkeys([customer, time, stage, *attributes]))
-    # the first row of each key by membership, not by a window compared row by row: pyarrow's
-    # window (a threaded join underneath) does not always return rows in their order, which
-    # dropped every row of a Spark log now and then
-    firsts = data.group_by(key, drop_null_keys=False).agg(nw.col(row).min())[row]
-    deduplicated = data.filter(nw.col(row).is_in(firsts.to_list()))
+    first = nw.col(row) == nw.col(row).min().over(*key)
+    deduplicated = data.filter(first)
     duplicates = len(data) - len(deduplicated)
     moment = _log.instant(deduplicated, time)
     ordered = deduplicated.with_columns(moment.alias(moment_column)).sort([customer, moment_column, row])

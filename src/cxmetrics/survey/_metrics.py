@@ -105,10 +105,7 @@ def nps(
     (with ``by``); a group with one response gets its value, se 0 and NaN where a spread needs
     two; simulated intervals (``"bootstrap"``, ``"bayes"``) use a fixed seed when none is
     given, so identical calls agree; the rules for ``by`` keys, scores, weights and column
-    names are those of the :mod:`cxmetrics.survey` module (null keys form their own group; text
-    or bool scores raise :class:`~cxmetrics.errors.ColumnTypeError`, scores off the scale
-    :class:`~cxmetrics.errors.ValueRangeError`; clashing or ``__cx_`` columns
-    :class:`~cxmetrics.errors.ColumnClashError`).
+    names are those of the :mod:`cxmetrics.survey` module.
 
     References
     ----------
@@ -284,10 +281,7 @@ def csat(
     Edge inputs: an empty frame gives one row with n = 0 and NaN metrics (no ``by``) or no rows
     (with ``by``); a group with one response gets its value, se 0 and NaN where a spread needs
     two; the rules for ``by`` keys, scores, weights and column names are those of the
-    :mod:`cxmetrics.survey` module (null keys form their own group; text or bool scores raise
-    :class:`~cxmetrics.errors.ColumnTypeError`, scores off the scale
-    :class:`~cxmetrics.errors.ValueRangeError`; clashing or ``__cx_`` columns
-    :class:`~cxmetrics.errors.ColumnClashError`).
+    :mod:`cxmetrics.survey` module.
 
     Examples
     --------
@@ -387,10 +381,7 @@ def ces(
     Edge inputs: an empty frame gives one row with n = 0 and NaN metrics (no ``by``) or no rows
     (with ``by``); a group with one response gets its value, se 0 and NaN where a spread needs
     two; the rules for ``by`` keys, scores, weights and column names are those of the
-    :mod:`cxmetrics.survey` module (null keys form their own group; text or bool scores raise
-    :class:`~cxmetrics.errors.ColumnTypeError`, scores off the scale
-    :class:`~cxmetrics.errors.ValueRangeError`; clashing or ``__cx_`` columns
-    :class:`~cxmetrics.errors.ColumnClashError`).
+    :mod:`cxmetrics.survey` module.
 
     Examples
     --------
@@ -473,10 +464,7 @@ def score_distribution(
     Edge inputs: an empty frame lists every value of the scale with n = 0 and NaN shares (no
     ``by``) or gives no rows (with ``by``); one response gives share 1 on its value; the rules
     for ``by`` keys, scores, weights and column names are those of the :mod:`cxmetrics.survey`
-    module (null keys form their own group; text or bool scores raise
-    :class:`~cxmetrics.errors.ColumnTypeError`, scores off the scale
-    :class:`~cxmetrics.errors.ValueRangeError`; clashing or ``__cx_`` columns
-    :class:`~cxmetrics.errors.ColumnClashError`).
+    module.
 
     Examples
     --------

@@ -175,10 +175,7 @@ def csat_trend(
     must be ISO 8601 without a zone (other text is refused, as engines read it differently),
     missing times raise; the time column cannot be a ``by`` column and ``score`` or ``weights``
     cannot be called ``period``; the rules for ``by`` keys, scores, weights and column names
-    are those of the :mod:`cxmetrics.survey` module (null keys form their own group; text or
-    bool scores raise :class:`~cxmetrics.errors.ColumnTypeError`, scores off the scale
-    :class:`~cxmetrics.errors.ValueRangeError`; clashing or ``__cx_`` columns
-    :class:`~cxmetrics.errors.ColumnClashError`).
+    are those of the :mod:`cxmetrics.survey` module.
 
     Examples
     --------
