@@ -21,7 +21,7 @@ import pandas as pd
 import polars as pl
 import pyarrow as pa
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import cxmetrics as cx
@@ -469,6 +469,10 @@ def _run(call: Callable[[Any], Any], data: Any) -> tuple[str, Any]:
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(log=small_logs(), name=st.sampled_from(sorted(INVARIANT_CALLS)), seed=st.integers(0, 2**16))
+@example(  # one event and no conversion: pyarrow raised on an empty list of category codes
+    log=pd.DataFrame({"customer": [0], "stage": ["c"], "device": ["app"],
+                      "time": pd.to_datetime(["2024-03-01"]), "plan": ["free"]}),
+    name="attribution", seed=0)
 def test_row_order_does_not_matter_and_backends_agree(log: pd.DataFrame, name: str, seed: int) -> None:
     call = INVARIANT_CALLS[name]
     kind, expected = _run(call, log)

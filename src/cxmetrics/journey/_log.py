@@ -271,6 +271,8 @@ def with_sessions(frame: nw.DataFrame[Any], partition: Sequence[str], gap: int,
 def category_codes(frame: nw.DataFrame[Any], column: str) -> tuple[list[Any], nw.Expr]:
     """The sorted distinct values of ``column`` and an expression giving each row's index."""
     names = frame[column].unique().sort().to_list()
+    if not names:  # an empty frame: pyarrow cannot replace from an empty (null-typed) list
+        return names, nw.lit(0, dtype=nw.Int64)
     return names, nw.col(column).replace_strict(names, list(range(len(names))), return_dtype=nw.Int64)
 
 
