@@ -15,7 +15,7 @@ from statsmodels.stats.proportion import proportion_confint
 
 from cxmetrics.errors import CXMetricsError, ValueRangeError
 from cxmetrics.text import REASONS, normalize, sentiment, sentiment_summary
-from cxmetrics.text._features import features, model_features, model_words
+from cxmetrics.text._features import features, model_features, model_words, shifted_words
 from cxmetrics.text._model import shipped_model
 from tests.conftest import to_pandas
 
@@ -57,6 +57,23 @@ def test_known_negative(text):
 def test_negation_flips_the_direction(plain, negated):
     s_plain, s_negated = sentiment(plain).score, sentiment(negated).score
     assert (s_plain - 0.5) * (s_negated - 0.5) < 0
+
+
+@pytest.mark.parametrize(
+    ("text", "negated"),
+    [
+        ("一点毛病都没有", ["一点", "毛病"]),
+        ("异味也没有了", ["异味"]),
+        ("什么问题都没有啊", ["什么", "问题"]),
+        ("问题都没有解决", []),  # the negator governs 解决: a forward scope, as before
+        ("都没有", []),
+    ],
+)
+def test_a_clause_final_negator_after_dou_negates_what_comes_before(text, negated):
+    words = model_words([text])[0]
+    got = [words[k] for k, tag in shifted_words(words) if tag == "¬"]
+    assert [w for w in got if w in negated] == negated
+    assert not set(got) & {"都", "也"}
 
 
 def test_traditional_scores_like_simplified():
@@ -237,6 +254,10 @@ def test_held_out_accuracy_on_the_development_corpora(sentiment_held_out_part):
 _PIECES = [
     "不",
     "没有",
+    "都",
+    "也",
+    "了",
+    "毛病",
     "很",
     "太",
     "好",

@@ -5,7 +5,8 @@ A negator (不, 没有, 并非 …) opens a scope over the next words of its cla
 word and every character n-gram lying within that word count with sign −1, so "不差" takes the
 evidence the model has for "差" and reverses it (contextual valence shifting, Polanyi & Zaenen
 2006); the word is also emitted tagged ``¬`` (Das & Chen 2001) so that asymmetric cases with
-enough data ("不好" is stronger than "好") learn their own weight. Words after a degree word
+enough data ("不好" is stronger than "好") learn their own weight. A negator ending its clause
+after 都 or 也 negates the words before them ("一点毛病都没有"). Words after a degree word
 (很, 太, 非常) are also emitted tagged ``↑``.
 
 Training (``scripts/sentiment_model.py``) and scoring call this same code, so the shipped
@@ -31,7 +32,7 @@ __all__ = [
 ]
 
 # Bumped whenever the features change; the weights file records the version it was trained on.
-FEATURE_VERSION = 3
+FEATURE_VERSION = 4
 
 NEGATORS = frozenset(
     "不 没 没有 别 无 未 非 不是 不太 不会 不能 不够 不怎么 毫无 并不 从不 从没 没什么 "  # noqa: SIM905
@@ -47,6 +48,8 @@ _CLAUSE_END = frozenset(",.!?;:，。！？；：~～…、")
 _MARKERS = NEGATORS | DEGREES
 _CHAR_ORDERS = (1, 2, 3)
 _SHORT_NEGATORS = frozenset("不没无未别")
+_FRONTING = frozenset(["都", "也"])
+_FINAL_PARTICLES = frozenset(["了", "过", "的", "啊", "呀", "哦", "呢", "吧", "嘛"])
 
 #: Features of one text: those counted +1 and those counted −1 (duplicates kept: counts matter).
 Features = tuple[list[str], list[str]]
@@ -102,7 +105,7 @@ def features(words: list[str]) -> Features:
 
 def _shifted_words(words: list[str]) -> list[tuple[int, str]]:
     """Positions of words inside a negation scope (``¬``) or right after a degree word (``↑``)."""
-    out: list[tuple[int, str]] = []
+    tags: dict[int, str] = {}
     scope = 0
     boost = False
     for k, word in enumerate(words):
@@ -111,13 +114,32 @@ def _shifted_words(words: list[str]) -> list[tuple[int, str]]:
             continue
         if word in NEGATORS:
             scope, boost = _NEGATION_REACH, False
+            tags.update(dict.fromkeys(_fronted_scope(words, k), "¬"))
             continue
         if scope:
-            out.append((k, "¬"))
+            tags[k] = "¬"
             scope -= 1
         elif boost:
-            out.append((k, "↑"))
+            tags[k] = "↑"
         boost = word in DEGREES
+    return sorted(tags.items())
+
+
+def _fronted_scope(words: list[str], k: int) -> list[int]:
+    """The words a clause-final negator after 都 or 也 negates: "一点毛病都没有" and "异味也没有"
+    put what is negated before the negator (the emphatic 都/也 construction; Li & Thompson 1981,
+    "Mandarin Chinese: a functional reference grammar", on negation), where a forward scope
+    would miss it."""
+    rest = words[k + 1 :]
+    end = next((i for i, w in enumerate(rest) if w[0] in _CLAUSE_END), len(rest))
+    if k < 2 or words[k - 1] not in _FRONTING or not _FINAL_PARTICLES.issuperset(rest[:end]):
+        return []
+    out: list[int] = []
+    for j in range(k - 2, max(k - 2 - _NEGATION_REACH, -1), -1):
+        word = words[j]
+        if word[0] in _CLAUSE_END or word in _SCOPE_BREAKERS or word in _MARKERS:
+            break
+        out.append(j)
     return out
 
 

@@ -86,7 +86,9 @@ class SentimentModel:
         if meta["feature_version"] != FEATURE_VERSION:
             raise CXMetricsError(
                 f"sentiment weights were trained on features v{meta['feature_version']}, "
-                f"this cxmetrics computes v{FEATURE_VERSION}; retrain with scripts/sentiment_model.py"
+                f"this cxmetrics computes v{FEATURE_VERSION}: fit a model saved by an earlier release "
+                "again from the shipped one (SentimentModel.fit on the same labels), or retrain "
+                "weights with scripts/sentiment_model.py"
             )
         terms = bytes(arrays["vocabulary"]).decode("utf-8").split("\n")
         names = getattr(arrays, "files", list(arrays))
