@@ -21,13 +21,16 @@ from cxmetrics.text._normalize import script_converter
         ("飛機飛向藍天", "飞机飞向蓝天"),
         ("畫上一幅畫", "画上一幅画"),  # a phrase that converts differently from its characters
         ("沒有想像中好吃", "没有想像中好吃"),
+        ("給個讚，閒置的僱員嚐了一口", "给个赞,闲置的雇员尝了一口"),  # not in snownlp's table
     ],
 )
 def test_traditional_to_simplified(traditional, simplified):
     assert normalize(traditional) == simplified
 
 
-@pytest.mark.parametrize("text", ["著作很多", "多余的包装", "覆盖面广", "这本书的著者", "后面的人"])
+@pytest.mark.parametrize(
+    "text", ["著作很多", "多余的包装", "覆盖面广", "这本书的著者", "后面的人", "试卷", "食欲", "雇主"]
+)
 def test_simplified_text_comes_back_unchanged(text):
     assert normalize(text, width=False) == text
 

@@ -5,7 +5,8 @@ turned into one ``str.translate`` table for single characters plus a regular exp
 phrases whose characters convert differently together (畫 → 划 alone, 畫上 → 画上). snownlp's own
 converter walks a Python trie character by character, about 50 times slower; its lexical
 substitutions of different length (印表機 → 打印机) and name renderings are not script
-conversion and are left out.
+conversion and are left out. Eleven common Traditional characters the table lacks (讚, 閒, 僱 …)
+are added, Traditional → Simplified only.
 """
 
 from __future__ import annotations
@@ -100,6 +101,15 @@ def _snownlp_table() -> dict[str, str]:
     raise ImportError("snownlp's conversion table (snownlp/normal/zh.py: zh2hans) was not found")
 
 
+# Traditional characters of customer comments that snownlp's table does not list ("給個讚" stayed
+# "给个讚", unknown to the model), each with its one Simplified form in the General Standard
+# Chinese Characters table (2013). One way only: 卷, 欲 and 雇 are Traditional characters too.
+_MISSING = {
+    "讚": "赞", "僱": "雇", "嚐": "尝", "餵": "喂", "擡": "抬", "綑": "捆", "閒": "闲", "甦": "苏",
+    "慾": "欲", "蹟": "迹", "捲": "卷",
+}
+
+
 @lru_cache(maxsize=2)
 def script_converter(to: str) -> Callable[[str], str]:
     """The converter to ``"simplified"`` or ``"traditional"`` (built once per process)."""
@@ -112,7 +122,7 @@ def script_converter(to: str) -> Callable[[str], str]:
         }
         if to == "simplified":
             phrases = _script_phrases(table, chars)
-            return _Converter(str.maketrans(chars), phrases, _phrase_pattern(phrases))
+            return _Converter(str.maketrans(chars | _MISSING), phrases, _phrase_pattern(phrases))
         # Reverse: each simplified character goes to the first traditional form listed for it,
         # unless the table lists it as a Traditional character too (面, 后 stay), so converting
         # back with the forward table restores the simplified text.
