@@ -20,13 +20,14 @@ from cxmetrics.text._sentiment import normalise_for_model
 DATA = Path(__file__).parent / "data"
 PHRASES = DATA / "sentiment_phrases.csv"
 #: The suites and the floors their figures are held to, a little under the model card's: the
-#: development suite, and three suites written blind (by sessions that had seen neither the model
+#: development suite, and four suites written blind (by sessions that had seen neither the model
 #: nor its scores); the model card gives each one's first reading and says which were read since.
 SUITES = {
     "sentiment_phrases.csv": {"side": 0.95, "label": 0.95, "inside": 0.8},
     "sentiment_phrases_blind.csv": {"side": 0.95, "label": 0.9, "inside": 0.7},
     "sentiment_phrases_blind2.csv": {"side": 0.88, "label": 0.82, "inside": 0.7},
     "sentiment_phrases_blind3.csv": {"side": 0.9, "label": 0.85, "inside": 0.7},
+    "sentiment_phrases_blind4.csv": {"side": 0.92, "label": 0.88, "inside": 0.65, "not_positive": 0.8},
 }
 
 
@@ -68,7 +69,7 @@ def test_neutral_short_phrases_score_near_the_middle(name):
     inside = neutral["score"].between(0.35, 0.65)
     # the model card lists the misses: facts mostly mentioned in complaints
     assert inside.mean() >= SUITES[name]["inside"], neutral[~inside]
-    assert (neutral["label"] != "positive").mean() >= 0.85
+    assert (neutral["label"] != "positive").mean() >= SUITES[name].get("not_positive", 0.85)
 
 
 def test_the_training_phrases_leave_the_suites_out():
