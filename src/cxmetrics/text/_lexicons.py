@@ -1484,10 +1484,20 @@ _NINTH: dict[str, dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]]] = {
 # Added from the unmatched clauses: 物有所值, early check-in allowed, shops and stops at the door,
 # staff who do not look up, 友善.
 _STAFF = r"(?:前台|总台|服务员|服务生|保安|经理|大堂副理|管家|礼宾部?|门童|行李员|接待员?|工作人员|管家部)"
+# what staff did or how long it took, which judges them (还被他骂, 马上就送过来了, 要才给, 弄了3次,
+# 交涉的结果是)
+_STAFF_JUDGED = r"小时|分钟|半天|好久|次|一直|骂|马上|立即|立刻|才|解决|结果|就来|就送"
 _TOLD_STAFF = (
-    r"^(?:(?!" + _JUDGING + r"|得|必须|需要|要问)[^，])*"
-    r"(?:问了?|告诉了?|打电话给|打给|通知了?|找了?|交(?:给|该)?|联系了?)(?:一下)?(?:该?酒店的?)?" + _STAFF
-    + r"(?:(?!" + _JUDGING + r")[^，])*$"
+    r"^(?:(?!" + _JUDGING + r"|" + _STAFF_JUDGED + r"|得|必须|需要|要问)[^，])*"
+    r"(?:(?:问了?|询问|质问|告诉了?|打电话给|打给|电话|通知了?|找了?|交(?:给|该)?|联系了?|请)(?:一下)?"
+    r"(?:该?酒店的?)?" + _STAFF + r"|(?:和|跟|向|对|给)(?:该?酒店的?)?" + _STAFF
+    + r"[^，]{0,3}(?:说|讲|反映|反应|提|要求|要|换|确认|打电话|联系|交涉|沟通))"
+    r"(?:(?!" + _JUDGING + r"|" + _STAFF_JUDGED + r")[^，])*$"
+)
+# an errand told as its time (结帐后, 退房的时候)
+_ERRAND_TIME = (
+    r"^(?:在|当|到|等到?)?(?:办理?)?(?:入住|退房|结帐|结账|离店|check ?in|check ?out)(?:手续)?"
+    r"(?:后|时|的时候|之后|以后|前|之前|当天)$"
 )
 _MEAL = r"(?:早餐|早饭|早点|午餐|午饭|晚餐|晚饭|自助餐|餐饮|夜宵)"
 _NOT_MEAL_JUDGING = r"(?:(?!" + _JUDGING + r"|排队|等|凑合|几样)[^，])*"
@@ -1507,7 +1517,7 @@ _TENTH: dict[str, dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]]] = {
         "service": (
             "清洁员 保洁员",
             (r"(?:可以|能|让|允许|给)[^，]{0,3}提前入住",),
-            (_TOLD_STAFF, r"手续费", r"办事(?:很|挺|比较|非常|也|都)?方便"),
+            (_TOLD_STAFF, _ERRAND_TIME, r"手续费", r"办事(?:很|挺|比较|非常|也|都)?方便"),
         ),
         "breakfast": ("", (_DISHES + r"[^，]{0,6}(?:味道|好吃|难吃)",), (_MEAL_TOLD,)),
         "environment": ("", (), (_DISHES + r"[^，]{0,6}味道",)),
