@@ -1480,7 +1480,8 @@ _NINTH: dict[str, dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]]] = {
 # (落在了客房), cleaners (房间清洁员: staff, their manners attitude) and a special-rate room with its
 # sum (特价房只有300多: price) are no room; bathroom fittings (淋浴设施) are the room, not
 # facilities; a dish's taste (蒸饺味道不错) is the meal, not a smell; 脏话 is no dirt, a place in
-# someone's mind (心目中的位置) no location, a card fee (手续费) no service, and 办事很方便 location.
+# someone's mind (心目中的位置) and a service centre no location, a card fee (手续费) and a server
+# (服务器) no service, and 办事很方便 location.
 # Added from the unmatched clauses: 物有所值, early check-in allowed, shops and stops at the door,
 # staff who do not look up, 友善.
 _STAFF = r"(?:前台|总台|服务员|服务生|保安|经理|大堂副理|管家|礼宾部?|门童|行李员|接待员?|工作人员|管家部)"
@@ -1494,10 +1495,10 @@ _TOLD_STAFF = (
     + r"[^，]{0,3}(?:说|讲|反映|反应|提|要求|要|换|确认|打电话|联系|交涉|沟通))"
     r"(?:(?!" + _JUDGING + r"|" + _STAFF_JUDGED + r")[^，])*$"
 )
-# an errand told as its time (结帐后, 退房的时候)
+# an errand told as its time or as done (结帐后, 在中餐厅结帐时, 办完手续)
 _ERRAND_TIME = (
-    r"^(?:在|当|到|等到?)?(?:办理?)?(?:入住|退房|结帐|结账|离店|check ?in|check ?out)(?:手续)?"
-    r"(?:后|时|的时候|之后|以后|前|之前|当天)$"
+    r"^(?:在[^，]{0,5}|当|到|等到?)?(?:办理?)?(?:入住|退房|结帐|结账|离店|check ?in|check ?out)(?:手续)?"
+    r"(?:后|时|的时候|之后|以后|前|之前|当天)$|^(?:办完|办好|办理完)(?:了|入住|退房)?手续$"
 )
 _MEAL = r"(?:早餐|早饭|早点|午餐|午饭|晚餐|晚饭|自助餐|餐饮|夜宵)"
 _NOT_MEAL_JUDGING = r"(?:(?!" + _JUDGING + r"|排队|等|凑合|几样)[^，])*"
@@ -1517,7 +1518,7 @@ _TENTH: dict[str, dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]]] = {
         "service": (
             "清洁员 保洁员",
             (r"(?:可以|能|让|允许|给)[^，]{0,3}提前入住",),
-            (_TOLD_STAFF, _ERRAND_TIME, r"手续费", r"办事(?:很|挺|比较|非常|也|都)?方便"),
+            (_TOLD_STAFF, _ERRAND_TIME, r"手续费", r"服务器", r"办事(?:很|挺|比较|非常|也|都)?方便"),
         ),
         "breakfast": ("", (_DISHES + r"[^，]{0,6}(?:味道|好吃|难吃)",), (_MEAL_TOLD,)),
         "environment": ("", (), (_DISHES + r"[^，]{0,6}味道",)),
@@ -1536,7 +1537,7 @@ _TENTH: dict[str, dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]]] = {
                 r"(?:门口|楼下|附近|旁边|对面|周围|边上)(?:就|便|还)?有[^，]{0,6}"
                 r"(?:有轨电车|电车|公交|地铁|车站|站|商场|超市|饭店|餐馆|银行|市场)",
             ),
-            (r"心目?中的?(?:位置|地位)", r"离得?床"),
+            (r"心目?中的?(?:位置|地位)", r"离得?床", r"服务中心"),
         ),
         "price": ("物有所值", (), ()),
     },
