@@ -1507,6 +1507,11 @@ _MEAL_TOLD = (
     r"|^" + _NOT_MEAL_JUDGING + r"(?:吃|用餐|用早餐|用过)" + _NOT_MEAL_JUDGING + r"$"
 )
 _DISHES = r"(?:蒸饺|饺子|炒面|面条|米线|米粉|煎饼|鸡蛋|煎蛋|点心|菜品|小吃|包子|馒头|粥)"
+# eating places near the hotel, not compared with its own, are its location, not its meals
+_EAT_NEARBY = (
+    r"^(?:(?!比|和|与|跟)[^，])*(?:周边|附近|旁边|紧邻|对面|周围|边上|外面|隔壁)[^，]{0,8}"
+    r"(?:餐饮|餐厅|饭店|餐馆|饭馆|酒家|小吃)"
+)
 _FULL = r"房间?(?:比较|都|已经?|全|已)?(?:订满|住满|满)(?!大|意)"
 _LEFT_IN_ROOM = r"(?:落|丢|忘|遗忘|放)(?:在了?|到了?)[^，]{0,4}(?:客房|房间|房里|床上)"
 _CLEANER = r"(?:房间|客房)?(?:清洁员|保洁员|清洁工|保洁阿姨)"
@@ -1520,7 +1525,7 @@ _TENTH: dict[str, dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]]] = {
             (r"(?:可以|能|让|允许|给)[^，]{0,3}提前入住",),
             (_TOLD_STAFF, _ERRAND_TIME, r"手续费", r"服务器", r"办事(?:很|挺|比较|非常|也|都)?方便"),
         ),
-        "breakfast": ("", (_DISHES + r"[^，]{0,6}(?:味道|好吃|难吃)",), (_MEAL_TOLD,)),
+        "breakfast": ("", (_DISHES + r"[^，]{0,6}(?:味道|好吃|难吃)",), (_MEAL_TOLD, _EAT_NEARBY)),
         "environment": ("", (), (_DISHES + r"[^，]{0,6}味道",)),
         "room": (
             "",
