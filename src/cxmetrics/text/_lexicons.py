@@ -219,7 +219,7 @@ HOTEL: dict[str, Aspect] = {
     "service": Aspect(
         "服务",
         _t("服务 前台 服务员 经理 管家 门童 行李员 叫醒 刁难 投诉 道歉 升级了房型 入住 办事"),
-        exclude=(r"^(?:下午|晚上|上午|中午)?(?![^，]*办)[^，]{0,6}入住$", r"入住的是", r"来住"),
+        exclude=(r"^(?:下午|晚上|上午|中午)?(?![^，]*(?:办|提前))[^，]{0,6}入住$", r"入住的是", r"来住"),
     ),
     "attitude": _ATTITUDE,
     "price": Aspect(_PRICE.name_zh, _PRICE.terms + _t("押金 收费 加床"), _PRICE.patterns),
@@ -1512,6 +1512,21 @@ _EAT_NEARBY = (
     r"^(?:(?!比|和|与|跟)[^，])*(?:周边|附近|旁边|紧邻|对面|周围|边上|外面|隔壁)[^，]{0,8}"
     r"(?:餐饮|餐厅|饭店|餐馆|饭馆|酒家|小吃)"
 )
+_NO_JUDGING = r"(?:(?!" + _JUDGING + r"|\d)[^，])*"
+# a special-rate room told as a fact, no sum named (这是特价房, 优惠大床房); a facility used
+# as a fact (开车到停车场, 开着窗户和空调睡觉, 上了电梯)
+_RATE_ROOM = r"^" + _NO_JUDGING + r"(?:特价|优惠)[^，]{0,4}房(?!价|费)" + _NO_JUDGING + r"$"
+# a trip's purpose or a walk told (去会展中心参展, 第二天下去想到沙滩), not how near it is
+_TRIP = (
+    r"(?<![就以能接])(?:去|到)(?:会展中心|展览中心|沙滩|海边)"
+    r"(?![^，]{0,6}(?:方便|近|远|分钟|公里|小时|站|要|很|一大圈))"
+)
+_NOT_USE_JUDGED = r"(?:(?!" + _JUDGING + r"|\d|需要|得|才|怕)[^，])*"
+_USED = (
+    r"^" + _NOT_USE_JUDGED
+    + r"(?:(?<![晚楼早])(?:坐|乘|上|进|出)了?电梯|(?:到|去|进)了?(?:地下)?停车场|开着[^，]{0,3}空调)"
+    + _NOT_USE_JUDGED + r"$"
+)
 _FULL = r"房间?(?:比较|都|已经?|全|已)?(?:订满|住满|满)(?!大|意)"
 _LEFT_IN_ROOM = r"(?:落|丢|忘|遗忘|放)(?:在了?|到了?)[^，]{0,4}(?:客房|房间|房里|床上)"
 _CLEANER = r"(?:房间|客房)?(?:清洁员|保洁员|清洁工|保洁阿姨)"
@@ -1533,7 +1548,7 @@ _TENTH: dict[str, dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]]] = {
             (_FULL, _LEFT_IN_ROOM, _CLEANER, r"\d+[^，]{0,4}特价房|特价房[^，]{0,4}\d+"),
         ),
         "cleanliness": ("", (), (r"脏话", _CLEANER)),
-        "facilities": ("", (), (_BATH_FITTINGS,)),
+        "facilities": ("", (), (_BATH_FITTINGS, _USED)),
         "attitude": ("友善 头也不抬 头都不抬 眼睛也不抬 看都不看", (), ()),
         "location": (
             "单行线",
@@ -1542,9 +1557,9 @@ _TENTH: dict[str, dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]]] = {
                 r"(?:门口|楼下|附近|旁边|对面|周围|边上)(?:就|便|还)?有[^，]{0,6}"
                 r"(?:有轨电车|电车|公交|地铁|车站|站|商场|超市|饭店|餐馆|银行|市场)",
             ),
-            (r"心目?中的?(?:位置|地位)", r"离得?床", r"服务中心"),
+            (r"心目?中的?(?:位置|地位)", r"离得?床", r"服务中心", _TRIP),
         ),
-        "price": ("物有所值", (), ()),
+        "price": ("物有所值", (), (_RATE_ROOM,)),
     },
     "service": {},
 }
