@@ -1484,21 +1484,34 @@ _NINTH: dict[str, dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]]] = {
 # (服务器) no service, and 办事很方便 location.
 # Added from the unmatched clauses: 物有所值, early check-in allowed, shops and stops at the door,
 # staff who do not look up, 友善.
+_NO_JUDGING = r"(?:(?!" + _JUDGING + r"|\d)[^，])*"
 _STAFF = r"(?:前台|总台|服务员|服务生|保安|经理|大堂副理|管家|礼宾部?|门童|行李员|接待员?|工作人员|管家部)"
 # what staff did or how long it took, which judges them (还被他骂, 马上就送过来了, 要才给, 弄了3次,
 # 交涉的结果是)
-_STAFF_JUDGED = r"小时|分钟|半天|好久|次|一直|骂|马上|立即|立刻|才|解决|结果|就来|就送"
+_STAFF_JUDGED = (
+    r"小时|分钟|半天|好久|次|一直|骂|马上|立即|立刻|才|解决|结果|就来|就送|态度|热情|耐心|礼貌|冷漠|恶劣|周到|"
+    r"及时|帮|主动|笑|理|凶|拒绝|推|敷衍|等|被|擅自"
+)
+_UNJUDGED_STAFF = r"(?:(?!" + _JUDGING + r"|" + _STAFF_JUDGED + r")[^，])"
 _TOLD_STAFF = (
     r"^(?:(?!" + _JUDGING + r"|" + _STAFF_JUDGED + r"|得|必须|需要|要问)[^，])*"
-    r"(?:(?:问了?|询问|质问|告诉了?|打电话给|打给|电话|通知了?|找了?|交(?:给|该)?|联系了?|请)(?:一下)?"
-    r"(?:该?酒店的?)?" + _STAFF + r"|(?:和|跟|向|对|给)(?:该?酒店的?)?" + _STAFF
-    + r"[^，]{0,3}(?:说|讲|反映|反应|提|要求|要|换|确认|打电话|联系|交涉|沟通))"
-    r"(?:(?!" + _JUDGING + r"|" + _STAFF_JUDGED + r")[^，])*$"
+    r"(?:(?:问了?|询问|质问|告诉了?|打电话给|打给|打到|电话|通知了?|找了?|交(?:给|该)?|联系了?|请|碰到|遇到)"
+    r"(?:一下)?(?:该?酒店的?)?(?:值班的?|当班的?)?" + _UNJUDGED_STAFF + r"{0,2}?" + _STAFF
+    + r"|(?:和|跟|向|对|给)(?:该?酒店的?)?" + _STAFF
+    + r"[^，]{0,3}(?:说|讲|反映|反应|提|要求|要|换|确认|打了?个?电话|联系|交涉|沟通))"
+    + _UNJUDGED_STAFF + r"*$"
 )
-# an errand told as its time or as done (结帐后, 在中餐厅结帐时, 办完手续)
+# an errand told as its time or as done (结帐后, 在中餐厅结帐时, 可是结帐时, 办完手续, 第二天离店结账)
 _ERRAND_TIME = (
-    r"^(?:在[^，]{0,5}|当|到|等到?)?(?:办理?)?(?:入住|退房|结帐|结账|离店|check ?in|check ?out)(?:手续)?"
-    r"(?:后|时|的时候|之后|以后|前|之前|当天)$|^(?:办完|办好|办理完)(?:了|入住|退房)?手续$"
+    r"^(?:可是|但是|但|而|就|我)?(?:在[^，]{0,5}|当|到|等到?)?(?:办理?)?"
+    r"(?:入住|退房|结帐|结账|离店|check ?in|check ?out)(?:手续)?(?:后|时|的时候|之后|以后|前|之前|当天|期间)$"
+    r"|^(?:办完|办好|办理完)(?:了|入住|退房)?手续$"
+    r"|^(?:(?!" + _JUDGING + r"|\d|延|推迟|逼|排队|必须|告知)[^，])*(?:离店|结帐|结账|退房)+$"
+)
+# a section heading: an aspect's noun alone, numbered or not (5、服务, 关于房间, 酒店环境)
+_HEADING = (
+    r"^(?:[\d一二三四五六七八九十]+[、.)）]?|关于|还有|至于|酒店的?)*(?:服务|房间|客房|早餐|早饭|设施|位置|地理位置|"
+    r"环境|卫生|价格|交通|餐饮|前台|床|性价比|隔音)(?:方面|情况)?$"
 )
 _MEAL = r"(?:早餐|早饭|早点|午餐|午饭|晚餐|晚饭|自助餐|餐饮|夜宵)"
 _NOT_MEAL_JUDGING = r"(?:(?!" + _JUDGING + r"|排队|等|凑合|几样)[^，])*"
@@ -1512,7 +1525,6 @@ _EAT_NEARBY = (
     r"^(?:(?!比|和|与|跟)[^，])*(?:周边|附近|旁边|紧邻|对面|周围|边上|外面|隔壁)[^，]{0,8}"
     r"(?:餐饮|餐厅|饭店|餐馆|饭馆|酒家|小吃)"
 )
-_NO_JUDGING = r"(?:(?!" + _JUDGING + r"|\d)[^，])*"
 # a special-rate room told as a fact, no sum named (这是特价房, 优惠大床房); a facility used
 # as a fact (开车到停车场, 开着窗户和空调睡觉, 上了电梯)
 _RATE_ROOM = r"^" + _NO_JUDGING + r"(?:特价|优惠)[^，]{0,4}房(?!价|费)" + _NO_JUDGING + r"$"
@@ -1538,7 +1550,14 @@ _TENTH: dict[str, dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]]] = {
         "service": (
             "清洁员 保洁员",
             (r"(?:可以|能|让|允许|给)[^，]{0,3}提前入住",),
-            (_TOLD_STAFF, _ERRAND_TIME, r"手续费", r"服务器", r"办事(?:很|挺|比较|非常|也|都)?方便"),
+            (
+                _TOLD_STAFF,
+                _ERRAND_TIME,
+                r"手续费",
+                r"服务器",
+                r"前台的?(?:价格|价|房价)|在前台[^，]{0,3}(?:价格|价)",
+                r"办事(?:很|挺|比较|非常|也|都)?方便",
+            ),
         ),
         "breakfast": ("", (_DISHES + r"[^，]{0,6}(?:味道|好吃|难吃)",), (_MEAL_TOLD, _EAT_NEARBY)),
         "environment": ("", (), (_DISHES + r"[^，]{0,6}味道",)),
@@ -1565,12 +1584,15 @@ _TENTH: dict[str, dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]]] = {
 }
 
 
+_HEADINGS = {"hotel": {name: ("", (), (_HEADING,)) for name in HOTEL}}
+
+
 def _mined(domain: str, lexicon: dict[str, Aspect]) -> dict[str, Aspect]:
     out = dict(lexicon)
     passes = (_MINED_ALL, _MINED[domain], _SECOND_ALL, _SECOND[domain], _THIRD_ALL, _THIRD[domain])
     later = (_FOURTH_ALL, _FOURTH[domain], _FIFTH_ALL, _FIFTH[domain], _SIXTH_ALL, _SIXTH[domain])
     # after the real-review audits
-    audits = (_SEVENTH[domain], _EIGHTH[domain], _NINTH[domain], _TENTH[domain])
+    audits = (_SEVENTH[domain], _EIGHTH[domain], _NINTH[domain], _TENTH[domain], _HEADINGS.get(domain, {}))
     for table in (*passes, *later, *audits):
         for name, (terms, patterns, exclude) in table.items():
             if name in out:
