@@ -529,6 +529,13 @@ def test_the_lexicons_follow_the_labelling_conventions(clause, domain, found, no
         ("锦江之星在我心目中的位置已经从经济酒店中从第一位跌到了第四五位", "hotel", "location"),
         ("因为是去会展中心参展", "hotel", "location"),
         ("打电话给服务中心才派人来", "hotel", "location"),
+        ("5、服务", "hotel", "service"),
+        ("关于房间", "hotel", "room"),
+        ("酒店环境", "hotel", "environment"),
+        ("打电话到前台", "hotel", "service"),
+        ("找值班经理", "hotel", "service"),
+        ("第二天离店结账", "hotel", "service"),
+        ("携程房价与前台价完全一致", "hotel", "service"),
     ],
 )
 def test_words_out_of_context_name_nothing(clause, domain, aspect):
@@ -645,6 +652,11 @@ def test_words_out_of_context_name_nothing(clause, domain, aspect):
         ("就是门口的那条路是单行线", "hotel", "location"),
         ("出门就可以到海边", "hotel", "location"),
         ("从楼层到地下停车场需要到一层转换电梯", "hotel", "facilities"),
+        ("尤其服务方面", "hotel", "service"),
+        ("要求延迟退房", "hotel", "service"),
+        ("月底逼着客人结账", "hotel", "service"),
+        ("打到总台总说再等等等", "hotel", "service"),
+        ("晚上有个穿短裤拖鞋的人想进酒店找人被门童拦住了", "hotel", "service"),
     ],
 )
 def test_mined_and_general_vocabulary_is_found(clause, domain, aspect):
