@@ -50,7 +50,7 @@ DATA = ROOT / "tests" / "data"
 FIRST_READING = {
     "fresh": "dedffaa", "unseen": "9c88b47", "blind": "48cba25", "holdout": "66015e5", "round5": "8efdf37",
     "audit_hotel": "35c6445", "audit_shops": "681df38", "audit_hotel2": "23f35bd", "audit_hotel3": "e57e99b",
-    "audit_hotel4": "4be7ed8",
+    "audit_hotel4": "4be7ed8", "audit_hotel5": "cdac803",
 }
 SETS = {
     "dev": "aspect_clauses.csv",
@@ -64,6 +64,7 @@ SETS = {
     "audit_hotel2": "aspect_clauses_audit_hotel2.csv",
     "audit_hotel3": "aspect_clauses_audit_hotel3.csv",
     "audit_hotel4": "aspect_clauses_audit_hotel4.csv",
+    "audit_hotel5": "aspect_clauses_audit_hotel5.csv",
 }
 #: The audits' strata: clause occurrences of the corpus (distinct within a review, 2 to 40
 #: characters, as split by ``split_clauses``) in which the lexicons of the audit's first reading
@@ -76,8 +77,9 @@ STRATA = {
     ("audit_hotel2", "hotel"): (41504, 43614),
     ("audit_hotel3", "hotel"): (41530, 43588),
     ("audit_hotel4", "hotel"): (40232, 44886),
+    ("audit_hotel5", "hotel"): (40232, 44886),
 }
-AUDITS = ("audit_hotel", "audit_hotel2", "audit_hotel3", "audit_hotel4", "audit_shops")
+AUDITS = ("audit_hotel", "audit_hotel2", "audit_hotel3", "audit_hotel4", "audit_hotel5", "audit_shops")
 DOMAINS = ("food_delivery", "ecommerce", "hotel", "service")
 
 

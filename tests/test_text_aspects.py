@@ -308,11 +308,11 @@ def test_precision_and_recall_on_round5_clauses(domain):
     assert labelled >= 80 and precision >= 0.90 and recall >= 0.90
 
 
-AUDITS = ("_audit_hotel", "_audit_shops", "_audit_hotel2", "_audit_hotel3", "_audit_hotel4")
+AUDITS = ("_audit_hotel", "_audit_shops", "_audit_hotel2", "_audit_hotel3", "_audit_hotel4", "_audit_hotel5")
 SETS = ("", "_fresh", "_unseen", "_blind", "_holdout", "_round5", *AUDITS)
 SHOP = ("food_delivery", "ecommerce")
 BATHROOM = re.compile(r"卫生间|洗手间|浴室|淋浴|花洒|马桶|浴缸|洗手台|隔音")
-APPLIANCE = re.compile(r"热水|宽带|上网|空调|电视|wifi|吹风机")
+APPLIANCE = re.compile(r"热水|宽带|上网|空调|电视|wifi|吹风机|毛巾|梳子|牙刷|拖鞋")
 MERCHANT = re.compile(r"商家|卖家|店家|老板|店主")
 DONE_FOR_YOU = re.compile(r"解答|处理|解决|退|帮|送|补|服务")
 COURIER = re.compile(r"骑手|小哥|快递员|配送员|送餐员|外卖员")
@@ -739,6 +739,7 @@ AUDIT_SAMPLES = {
     "audit_hotel2": ("23f35bd", {("hotel", "matched"): 200, ("hotel", "unmatched"): 100}),
     "audit_hotel3": ("e57e99b", {("hotel", "matched"): 150, ("hotel", "unmatched"): 75}),
     "audit_hotel4": ("4be7ed8", {("hotel", "matched"): 150, ("hotel", "unmatched"): 75}),
+    "audit_hotel5": ("cdac803", {("hotel", "matched"): 200, ("hotel", "unmatched"): 100}),
 }
 
 
@@ -763,7 +764,7 @@ def test_the_audits_are_what_the_docs_say(name):
 
 def test_the_hotel_audits_share_no_clause():
     seen: set[str] = set()
-    for name in ("audit_hotel", "audit_hotel2", "audit_hotel3", "audit_hotel4"):
+    for name in ("audit_hotel", "audit_hotel2", "audit_hotel3", "audit_hotel4", "audit_hotel5"):
         clauses = set(read_audit(name)["clause"])
         assert not clauses & seen
         seen |= clauses
@@ -849,9 +850,9 @@ def test_precision_and_recall_on_real_reviews(name):
     # Floors below the current readings (first readings on real text, in the guide: hotels 0.77,
     # 0.82, 0.83 and 0.80 precision, e-commerce and food delivery 0.89). The three hotel audits the
     # tenth pass was tuned on keep the hotel goal (0.90 precision); the fourth, held out from it,
-    # does not meet it.
+    # does not meet it, nor does the fifth (judged by another session, more strictly: 0.70).
     floors = {"audit_hotel": (0.90, 0.90), "audit_hotel2": (0.90, 0.88), "audit_hotel3": (0.90, 0.88),
-              "audit_hotel4": (0.75, 0.80), "audit_shops": (0.90, 0.85)}[name]
+              "audit_hotel4": (0.75, 0.80), "audit_hotel5": (0.65, 0.65), "audit_shops": (0.90, 0.85)}[name]
     for precision, recall, _ in precision_recall(DATA / f"aspect_clauses_{name}.csv").values():
         assert precision >= floors[0] and recall >= floors[1]
 
