@@ -76,6 +76,23 @@ def test_a_clause_final_negator_after_dou_negates_what_comes_before(text, negate
     assert not set(got) & {"都", "也"}
 
 
+@pytest.mark.parametrize(
+    ("text", "negated"),
+    [
+        ("挑不出毛病", ["毛病"]),
+        ("找不到缺点", ["缺点"]),
+        ("闻不到异味", ["异味"]),
+        ("挑不出什么毛病", ["什么", "毛病"]),
+        ("感觉不到温暖", ["温暖"]),
+        ("排队不到五分钟", []),  # 不到 after a verb that does not find or perceive: a duration
+        ("不到十分钟就送到了", []),
+    ],
+)
+def test_a_negative_potential_complement_of_finding_negates_what_follows(text, negated):
+    words = model_words([text])[0]
+    assert [words[k] for k, tag in shifted_words(words) if tag == "¬"] == negated
+
+
 def test_traditional_scores_like_simplified():
     texts = POSITIVE + NEGATIVE
     traditional = normalize(texts, to="traditional", width=False)
@@ -278,6 +295,10 @@ _PIECES = [
     "不错过",
     "ꙮ",
     "质量",
+    "找",
+    "不到",
+    "挑不出",
+    "缺点",
 ]
 
 

@@ -6,7 +6,9 @@ word and every character n-gram lying within that word count with sign −1, so 
 evidence the model has for "差" and reverses it (contextual valence shifting, Polanyi & Zaenen
 2006); the word is also emitted tagged ``¬`` (Das & Chen 2001) so that asymmetric cases with
 enough data ("不好" is stronger than "好") learn their own weight. A negator ending its clause
-after 都 or 也 negates the words before them ("一点毛病都没有"). Words after a degree word
+after 都 or 也 negates the words before them ("一点毛病都没有"), and a verb of finding or
+perceiving with a negative potential complement (找不到, 挑不出, 闻不到) negates the words after
+it ("找不到缺点"). Words after a degree word
 (很, 太, 非常) are also emitted tagged ``↑``.
 
 Training (``scripts/sentiment_model.py``) and scoring call this same code, so the shipped
@@ -32,7 +34,7 @@ __all__ = [
 ]
 
 # Bumped whenever the features change; the weights file records the version it was trained on.
-FEATURE_VERSION = 4
+FEATURE_VERSION = 5
 
 NEGATORS = frozenset(
     "不 没 没有 别 无 未 非 不是 不太 不会 不能 不够 不怎么 毫无 并不 从不 从没 没什么 "  # noqa: SIM905
@@ -50,6 +52,15 @@ _CHAR_ORDERS = (1, 2, 3)
 _SHORT_NEGATORS = frozenset("不没无未别")
 _FRONTING = frozenset(["都", "也"])
 _FINAL_PARTICLES = frozenset(["了", "过", "的", "啊", "呀", "哦", "呢", "吧", "嘛"])
+# Finding or perceiving verbs with a negative potential complement: "找不到缺点", "闻不到异味" and
+# "挑不出毛病" deny what follows, like 没有 does. jieba gives them as one word (挑不出, 看不出) or
+# as verb + 不到 (找 | 不到); other verbs' 不到 is left alone ("排队不到五分钟" is a duration).
+_PERCEIVING = frozenset("找 闻 听 看 挑 见 感觉 感受 发现 察觉 吃 尝 觉得".split())  # noqa: SIM905
+_POTENTIAL_NEGATIVES = frozenset(["不到", "不出", "不见", "不着"])
+_PERCEIVING_NOT = frozenset(
+    verb + complement for verb in _PERCEIVING for complement in _POTENTIAL_NEGATIVES if len(verb) == 1
+) | frozenset(["感觉不到", "感受不到", "发现不了"])
+_MARKER_WORDS = _MARKERS | _POTENTIAL_NEGATIVES | _PERCEIVING_NOT
 
 #: Features of one text: those counted +1 and those counted −1 (duplicates kept: counts matter).
 Features = tuple[list[str], list[str]]
@@ -62,7 +73,7 @@ def clean_words(words: list[str]) -> list[str]:
 
 def shifted_words(words: list[str]) -> list[tuple[int, str]]:
     """Positions and tags (``¬`` negated, ``↑`` intensified) of the words that get marked."""
-    return _shifted_words(words) if not _MARKERS.isdisjoint(words) else []
+    return _shifted_words(words) if not _MARKER_WORDS.isdisjoint(words) else []
 
 
 def features(words: list[str]) -> Features:
@@ -112,7 +123,7 @@ def _shifted_words(words: list[str]) -> list[tuple[int, str]]:
         if word[0] in _CLAUSE_END or word in _SCOPE_BREAKERS:
             scope, boost = 0, False
             continue
-        if word in NEGATORS:
+        if word in NEGATORS or _perceives_nothing(words, k):
             scope, boost = _NEGATION_REACH, False
             tags.update(dict.fromkeys(_fronted_scope(words, k), "¬"))
             continue
@@ -123,6 +134,15 @@ def _shifted_words(words: list[str]) -> list[tuple[int, str]]:
             tags[k] = "↑"
         boost = word in DEGREES
     return sorted(tags.items())
+
+
+def _perceives_nothing(words: list[str], k: int) -> bool:
+    """Whether word ``k`` is a finding or perceiving verb with a negative potential complement
+    (找不到, 挑不出), as one word or as verb + 不到."""
+    word = words[k]
+    if word in _PERCEIVING_NOT:
+        return True
+    return word in _POTENTIAL_NEGATIVES and k > 0 and words[k - 1] in _PERCEIVING
 
 
 def _fronted_scope(words: list[str], k: int) -> list[int]:
