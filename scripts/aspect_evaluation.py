@@ -17,13 +17,16 @@ Run from the repository root::
     python scripts/aspect_evaluation.py --at 66015e5       # holdout set, first reading
     python scripts/aspect_evaluation.py --at 8efdf37       # round-5 set, first reading
     python scripts/aspect_evaluation.py --at 35c6445       # first real hotel audit, first reading
-    python scripts/aspect_evaluation.py --docs             # the three tables of the guide
+    python scripts/aspect_evaluation.py --docs             # the four tables of the guide
 
 The audits (``aspect_clauses_audit_*.csv``, with two more columns: ``sample``, matched or
 unmatched, and ``found``, what the lexicons found when the clause was judged) are seeded random
 samples of real review clauses, stratified by whether the lexicons of their first reading found
 an aspect. Their micro figures are per sample; ``--docs`` also gives recall weighted to the
-corpus, each stratum counted by its share of the corpus's clauses (``STRATA``).
+corpus, each stratum counted by its share of the corpus's clauses (``STRATA``). Two hotel audits
+also have a second judge's labels (``aspect_judge2_audit_hotel*.csv``: clause, aspects), given
+without the lexicons' findings or the first labels in view; ``--docs`` compares the judges and
+reads the lexicons against each.
 """
 
 from __future__ import annotations
@@ -181,6 +184,45 @@ def audit_table() -> None:
             shown = ""
 
 
+#: A second judge's labels of two hotel audits (clause, aspects), given by a session that saw
+#: only the conventions and the clauses: neither the lexicons' findings nor the first labels.
+SECOND_JUDGE = {
+    "audit_hotel4": "aspect_judge2_audit_hotel4.csv",
+    "audit_hotel5": "aspect_judge2_audit_hotel5.csv",
+}
+
+
+def labels(column: pd.Series) -> list[set[str]]:
+    return [set(text.split("|")) if text else set() for text in column]
+
+
+def agreement(found: list[set[str]], gold: list[set[str]]) -> str:
+    """Micro precision and recall of ``found`` against ``gold``."""
+    tp = sum(len(f & g) for f, g in zip(found, gold, strict=True))
+    return f"{ratio(tp, sum(map(len, found)))}, {ratio(tp, sum(map(len, gold)))}"
+
+
+def judges_table() -> None:
+    """The second judge: how far the two judges agree, and the lexicons (at the first reading and
+    now) against each judge's labels."""
+    now = AspectMatcher(lexicons_at(None)["hotel"])
+    print("| audit | second judge against the first: precision, recall | first reading against the "
+          "first judge | against the second | now against the first judge | against the second |")
+    print("|---" * 6 + "|")
+    for name, file in SECOND_JUDGE.items():
+        table = read(name)
+        second = pd.read_csv(DATA / file, keep_default_na=False)
+        if list(second["clause"]) != list(table["clause"]):
+            raise SystemExit(f"{file} does not list the clauses of {SETS[name]} in order")
+        first_judge, second_judge = labels(table["aspects"]), labels(second["aspects"])
+        first_found = labels(table["found"])
+        now_found = [set(now(clause)) for clause in table["clause"]]
+        cells = [agreement(second_judge, first_judge), agreement(first_found, first_judge),
+                 agreement(first_found, second_judge), agreement(now_found, first_judge),
+                 agreement(now_found, second_judge)]
+        print(f"| {name} | " + " | ".join(cells) + " |")
+
+
 def docs_tables() -> None:
     """The guide's tables: by domain (development, and each later set at its first reading and
     now), and by aspect (development now beside the unseen, blind, holdout and round-5 sets'
@@ -217,12 +259,14 @@ def docs_tables() -> None:
         print(f"| {shown} | {r['aspect']} | " + " | ".join(cells) + " |")
     print()
     audit_table()
+    print()
+    judges_table()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--at", help="read the lexicons as they were at this commit")
-    parser.add_argument("--docs", action="store_true", help="print the guide's two tables")
+    parser.add_argument("--docs", action="store_true", help="print the guide's tables")
     args = parser.parse_args()
     if args.docs:
         docs_tables()

@@ -875,3 +875,16 @@ def test_the_audit_strata_are_the_corpus_clauses(tmp_path):
                     found[clause] = bool(matcher(clause))
                 counts[found[clause]] += 1
     assert (counts[True], counts[False]) == script.STRATA[("audit_hotel", "hotel")]
+
+
+def test_the_guide_gives_the_second_judge_table(capsys):
+    # the second judge's labels (clauses in the audit's order) and the table the guide shows
+    script = evaluation_script()
+    for name, file in script.SECOND_JUDGE.items():
+        second = pd.read_csv(DATA / file, keep_default_na=False)
+        assert list(second["clause"]) == list(read_audit(name)["clause"])
+        assert used_aspects(second.assign(domain="hotel")) <= set(aspect_lexicon("hotel"))
+    script.judges_table()
+    rows = [line for line in capsys.readouterr().out.splitlines() if line.startswith("| audit_hotel")]
+    guide = (ROOT / "docs" / "guide" / "feedback.md").read_text(encoding="utf-8").splitlines()
+    assert len(rows) == 2 and all(row in guide for row in rows)
