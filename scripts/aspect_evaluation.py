@@ -216,7 +216,7 @@ def judges_table() -> None:
             raise SystemExit(f"{file} does not list the clauses of {SETS[name]} in order")
         first_judge, second_judge = labels(table["aspects"]), labels(second["aspects"])
         first_found = labels(table["found"])
-        now_found = [set(now(clause)) for clause in table["clause"]]
+        now_found = [{a for part in split_clauses(clause) for a in now(part)} for clause in table["clause"]]
         cells = [agreement(second_judge, first_judge), agreement(first_found, first_judge),
                  agreement(first_found, second_judge), agreement(now_found, first_judge),
                  agreement(now_found, second_judge)]

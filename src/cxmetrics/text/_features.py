@@ -57,9 +57,8 @@ _FINAL_PARTICLES = frozenset(["了", "过", "的", "啊", "呀", "哦", "呢", "
 # as verb + 不到 (找 | 不到); other verbs' 不到 is left alone ("排队不到五分钟" is a duration).
 _PERCEIVING = frozenset("找 闻 听 看 挑 见 感觉 感受 发现 察觉 吃 尝 觉得".split())  # noqa: SIM905
 _POTENTIAL_NEGATIVES = frozenset(["不到", "不出", "不见", "不着"])
-_PERCEIVING_NOT = frozenset(
-    verb + complement for verb in _PERCEIVING for complement in _POTENTIAL_NEGATIVES if len(verb) == 1
-) | frozenset(["感觉不到", "感受不到", "发现不了"])
+# the ones jieba's dictionary holds as one word (the others come cut as verb + 不到)
+_PERCEIVING_NOT = frozenset("挑不出 看不出 找不出 吃不出 听不出 看不到 看不见 听不见 找不着 见不着".split())  # noqa: SIM905
 _MARKER_WORDS = _MARKERS | _POTENTIAL_NEGATIVES | _PERCEIVING_NOT
 
 #: Features of one text: those counted +1 and those counted −1 (duplicates kept: counts matter).
