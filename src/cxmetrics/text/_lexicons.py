@@ -1464,7 +1464,14 @@ _JUDGING = (
     r"问题|发现|居然|竟然|只能|只有|仅|面对|装修|四处|一股|尚可|过得去|过的去|充足|临街|临马路|看到|看得到|质量|自动|"
     r"可惜|缺|挤|平米|平方|只是|普通|合理|私密|简单|过于"
 )
-_NOTHING_JUDGED = r"^(?:(?!" + _JUDGING + r")[^，])+$"
+
+
+def _unjudged(*also: str) -> str:
+    """One character of a clause that is no judging word (_JUDGING) and none of ``also``."""
+    return r"(?:(?!" + "|".join((_JUDGING, *also)) + r")[^，])"
+
+
+_NOTHING_JUDGED = "^" + _unjudged() + "+$"
 _NINTH: dict[str, dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]]] = {
     "food_delivery": {},
     "ecommerce": {},
@@ -1486,7 +1493,7 @@ _NINTH: dict[str, dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]]] = {
 # and a trip (去会展中心参展) are no location; a card fee (手续费), the front desk's rate and a server
 # (服务器) no service; 办事很方便 is location. Added from the unmatched clauses: 物有所值, early
 # check-in allowed, shops and stops at the door, staff who do not look up, 友善.
-_NO_JUDGING = r"(?:(?!" + _JUDGING + r"|\d)[^，])*"
+_NO_JUDGING = _unjudged(r"\d") + "*"
 _STAFF = r"(?:前台|总台|服务员|服务生|保安|经理|大堂副理|管家|礼宾部?|门童|行李员|接待员?|工作人员|管家部)"
 # what staff did or how long it took, which judges them (还被他骂, 马上就送过来了, 要才给, 弄了3次,
 # 交涉的结果是)
@@ -1494,9 +1501,9 @@ _STAFF_JUDGED = (
     r"小时|分钟|半天|好久|次|一直|骂|马上|立即|立刻|才|解决|结果|就来|就送|态度|热情|耐心|礼貌|冷漠|恶劣|周到|"
     r"及时|帮|主动|笑|理|凶|拒绝|推|敷衍|等|被|擅自"
 )
-_UNJUDGED_STAFF = r"(?:(?!" + _JUDGING + r"|" + _STAFF_JUDGED + r")[^，])"
+_UNJUDGED_STAFF = _unjudged(_STAFF_JUDGED)
 _TOLD_STAFF = (
-    r"^(?:(?!" + _JUDGING + r"|" + _STAFF_JUDGED + r"|得|必须|需要|要问)[^，])*"
+    "^" + _unjudged(_STAFF_JUDGED, "得", "必须", "需要", "要问") + "*"
     r"(?:(?:问了?|询问|质问|告诉了?|打电话给|打给|打到|电话|通知了?|找了?|交(?:给|该)?|联系了?|请|碰到|遇到)"
     r"(?:一下)?(?:该?酒店的?)?(?:值班的?|当班的?)?" + _UNJUDGED_STAFF + r"{0,2}?" + _STAFF
     + r"|(?:和|跟|向|对|给)(?:该?酒店的?)?" + _STAFF
@@ -1508,7 +1515,7 @@ _ERRAND_TIME = (
     r"^(?:可是|但是|但|而|就|我)?(?:在[^，]{0,5}|当|到|等到?)?(?:办理?)?"
     r"(?:入住|退房|结帐|结账|离店|check ?in|check ?out)(?:手续)?(?:后|时|的时候|之后|以后|前|之前|当天|期间)$"
     r"|^(?:办完|办好|办理完)(?:了|入住|退房)?手续$"
-    r"|^(?:(?!" + _JUDGING + r"|\d|延|推迟|逼|排队|必须|告知)[^，])*(?:离店|结帐|结账|退房)+$"
+    r"|^" + _unjudged(r"\d", "延", "推迟", "逼", "排队", "必须", "告知") + r"*(?:离店|结帐|结账|退房)+$"
 )
 # a section heading: an aspect's noun alone, numbered or not (5、服务, 关于房间, 酒店环境)
 _HEADING = (
@@ -1516,7 +1523,7 @@ _HEADING = (
     r"环境|卫生|价格|交通|餐饮|前台|床|性价比|隔音)(?:方面|情况)?$"
 )
 _MEAL = r"(?:早餐|早饭|早点|午餐|午饭|晚餐|晚饭|自助餐|餐饮|夜宵)"
-_NOT_MEAL_JUDGING = r"(?:(?!" + _JUDGING + r"|排队|等|凑合|几样)[^，])*"
+_NOT_MEAL_JUDGING = _unjudged("排队", "等", "凑合", "几样") + "*"
 _MEAL_TOLD = (
     r"^(?:[\d一二三四五六七八九十]+[、.]?)?(?:关于|还有|至于)?" + _MEAL + r"(?:方面)?$"
     r"|^" + _NOT_MEAL_JUDGING + r"(?:吃|用餐|用早餐|用过)" + _NOT_MEAL_JUDGING + r"$"
@@ -1535,7 +1542,7 @@ _TRIP = (
     r"(?<![就以能接])(?:去|到)(?:会展中心|展览中心|沙滩|海边)"
     r"(?![^，]{0,6}(?:方便|近|远|分钟|公里|小时|站|要|很|一大圈))"
 )
-_NOT_USE_JUDGED = r"(?:(?!" + _JUDGING + r"|\d|需要|得|才|怕)[^，])*"
+_NOT_USE_JUDGED = _unjudged(r"\d", "需要", "得", "才", "怕") + "*"
 _USED = (
     r"^" + _NOT_USE_JUDGED
     + r"(?:(?<![晚楼早])(?:坐|乘|上|进|出)了?电梯|(?:到|去|进)了?(?:地下)?停车场|开着[^，]{0,3}空调)"
