@@ -104,14 +104,23 @@ def lexicons_at(commit: str | None) -> dict[str, Any]:
     return {d: resolve_lexicon({k: Aspect(*a) for k, a in module.DOMAINS[d].items()}, d) for d in DOMAINS}
 
 
+def label_set(text: str) -> set[str]:
+    """The aspects of a cell ("room|facilities"; "" for none)."""
+    return set(text.split("|")) if text else set()
+
+
+def found_in(clause: str, matcher: AspectMatcher) -> set[str]:
+    """The aspects a matcher finds in a labelled clause, cut as ``aspect_sentiment`` cuts it."""
+    return {a for part in split_clauses(clause) for a in matcher(part)}
+
+
 def counts(table: pd.DataFrame, lexicons: dict[str, Any]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Per domain and per (domain, aspect): clauses, labelled, found, true positives."""
     per_domain: dict[str, Counter[str]] = {}
     per_aspect: dict[tuple[str, str], Counter[str]] = {}
     matchers = {d: AspectMatcher(lex) for d, lex in lexicons.items()}
     for domain, clause, gold_text in zip(table["domain"], table["clause"], table["aspects"], strict=True):
-        gold = set(gold_text.split("|")) if gold_text else set()
-        found = {a for part in split_clauses(clause) for a in matchers[domain](part)}
+        gold, found = label_set(gold_text), found_in(clause, matchers[domain])
         c = per_domain.setdefault(domain, Counter())
         c["clauses"] += 1
         c["labelled"] += len(gold)
@@ -149,8 +158,7 @@ def audit_counts(name: str, lexicons: dict[str, Any]) -> dict[tuple[str, str], C
     for domain, sample, clause, gold_text in zip(
         table["domain"], table["sample"], table["clause"], table["aspects"], strict=True
     ):
-        gold = set(gold_text.split("|")) if gold_text else set()
-        found = {a for part in split_clauses(clause) for a in matchers[domain](part)}
+        gold, found = label_set(gold_text), found_in(clause, matchers[domain])
         matched, unmatched = STRATA[(name, domain)]
         weight = (matched if sample == "matched" else unmatched) / sampled[(domain, sample)]
         for aspect in ("all", *lexicons[domain]):
@@ -192,10 +200,6 @@ SECOND_JUDGE = {
 }
 
 
-def labels(column: pd.Series) -> list[set[str]]:
-    return [set(text.split("|")) if text else set() for text in column]
-
-
 def agreement(found: list[set[str]], gold: list[set[str]]) -> str:
     """Micro precision and recall of ``found`` against ``gold``."""
     tp = sum(len(f & g) for f, g in zip(found, gold, strict=True))
@@ -214,9 +218,9 @@ def judges_table() -> None:
         second = pd.read_csv(DATA / file, keep_default_na=False)
         if list(second["clause"]) != list(table["clause"]):
             raise SystemExit(f"{file} does not list the clauses of {SETS[name]} in order")
-        first_judge, second_judge = labels(table["aspects"]), labels(second["aspects"])
-        first_found = labels(table["found"])
-        now_found = [{a for part in split_clauses(clause) for a in now(part)} for clause in table["clause"]]
+        first_judge, second_judge = (list(map(label_set, t["aspects"])) for t in (table, second))
+        first_found = list(map(label_set, table["found"]))
+        now_found = [found_in(clause, now) for clause in table["clause"]]
         cells = [agreement(second_judge, first_judge), agreement(first_found, first_judge),
                  agreement(first_found, second_judge), agreement(now_found, first_judge),
                  agreement(now_found, second_judge)]
