@@ -18,21 +18,32 @@ Run from the repository root::
     python scripts/aspect_evaluation.py --at 8efdf37       # round-5 set, first reading
     python scripts/aspect_evaluation.py --at 35c6445       # first real hotel audit, first reading
     python scripts/aspect_evaluation.py --docs             # the four tables of the guide
+    python scripts/aspect_evaluation.py --draw audit_hotel6 --out /tmp/audit6   # draw a hotel audit
 
 The audits (``aspect_clauses_audit_*.csv``, with two more columns: ``sample``, matched or
 unmatched, and ``found``, what the lexicons found when the clause was judged) are seeded random
 samples of real review clauses, stratified by whether the lexicons of their first reading found
 an aspect. Their micro figures are per sample; ``--docs`` also gives recall weighted to the
-corpus, each stratum counted by its share of the corpus's clauses (``STRATA``). Two hotel audits
+corpus, each stratum counted by its share of the corpus's clauses (``STRATA``). Three hotel audits
 also have a second judge's labels (``aspect_judge2_audit_hotel*.csv``: clause, aspects), given
 without the lexicons' findings or the first labels in view; ``--docs`` compares the judges and
 reads the lexicons against each.
+
+``--draw NAME --out DIR`` draws the sample of a hotel audit listed in ``DRAWS`` (the sixth on; the
+earlier ones were drawn outside the repository) from the corpus under ``$CXMETRICS_DATA``, with the
+lexicons and the labelled clause sets of its first reading's commit, and writes ``DIR/private.csv``
+(domain, sample, clause, found: the audit file without its labels) and ``DIR/clauses.csv`` (id,
+clause: the same clauses shuffled, the file the judges see); see ``draw``.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import importlib.util
+import io
+import os
+import random
 import subprocess
 import sys
 import tempfile
@@ -53,7 +64,7 @@ DATA = ROOT / "tests" / "data"
 FIRST_READING = {
     "fresh": "dedffaa", "unseen": "9c88b47", "blind": "48cba25", "holdout": "66015e5", "round5": "8efdf37",
     "audit_hotel": "35c6445", "audit_shops": "681df38", "audit_hotel2": "23f35bd", "audit_hotel3": "e57e99b",
-    "audit_hotel4": "4be7ed8", "audit_hotel5": "cdac803",
+    "audit_hotel4": "4be7ed8", "audit_hotel5": "cdac803", "audit_hotel6": "23a9ab7",
 }
 SETS = {
     "dev": "aspect_clauses.csv",
@@ -68,6 +79,7 @@ SETS = {
     "audit_hotel3": "aspect_clauses_audit_hotel3.csv",
     "audit_hotel4": "aspect_clauses_audit_hotel4.csv",
     "audit_hotel5": "aspect_clauses_audit_hotel5.csv",
+    "audit_hotel6": "aspect_clauses_audit_hotel6.csv",
 }
 #: The audits' strata: clause occurrences of the corpus (distinct within a review, 2 to 40
 #: characters, as split by ``split_clauses``) in which the lexicons of the audit's first reading
@@ -81,8 +93,15 @@ STRATA = {
     ("audit_hotel3", "hotel"): (41530, 43588),
     ("audit_hotel4", "hotel"): (40232, 44886),
     ("audit_hotel5", "hotel"): (40232, 44886),
+    ("audit_hotel6", "hotel"): (39756, 45362),
 }
-AUDITS = ("audit_hotel", "audit_hotel2", "audit_hotel3", "audit_hotel4", "audit_hotel5", "audit_shops")
+AUDITS = (
+    "audit_hotel", "audit_hotel2", "audit_hotel3", "audit_hotel4", "audit_hotel5", "audit_hotel6",
+    "audit_shops",
+)
+#: The hotel audits ``--draw`` draws: the seed of one ``random.Random`` and the distinct clauses
+#: drawn from the matched and from the unmatched stratum.
+DRAWS = {"audit_hotel6": (6, 200, 100)}
 DOMAINS = ("food_delivery", "ecommerce", "hotel", "service")
 
 
@@ -148,19 +167,26 @@ def pair(row: Any) -> str:
     return f"{ratio(row.tp, row.found)}, {ratio(row.tp, row.labelled)}"
 
 
+def stratum_weights(name: str, table: pd.DataFrame) -> list[float]:
+    """Per clause of an audit: its stratum's corpus clauses (``STRATA``) / its stratum's sampled clauses."""
+    sampled = Counter(zip(table["domain"], table["sample"], strict=True))
+    weights = []
+    for domain, sample in zip(table["domain"], table["sample"], strict=True):
+        matched, unmatched = STRATA[(name, domain)]
+        weights.append((matched if sample == "matched" else unmatched) / sampled[(domain, sample)])
+    return weights
+
+
 def audit_counts(name: str, lexicons: dict[str, Any]) -> dict[tuple[str, str], Counter[str]]:
     """Per (domain, aspect), and (domain, "all"): labelled, found, true positives in the sample,
     and the same weighted to the corpus (``w`` prefix), each stratum by corpus clauses / sampled clauses."""
     table = read(name)
-    sampled = Counter(zip(table["domain"], table["sample"], strict=True))
     matchers = {d: AspectMatcher(lex) for d, lex in lexicons.items()}
     out: dict[tuple[str, str], Counter[str]] = {}
-    for domain, sample, clause, gold_text in zip(
-        table["domain"], table["sample"], table["clause"], table["aspects"], strict=True
+    for domain, clause, gold_text, weight in zip(
+        table["domain"], table["clause"], table["aspects"], stratum_weights(name, table), strict=True
     ):
         gold, found = label_set(gold_text), found_in(clause, matchers[domain])
-        matched, unmatched = STRATA[(name, domain)]
-        weight = (matched if sample == "matched" else unmatched) / sampled[(domain, sample)]
         for aspect in ("all", *lexicons[domain]):
             f, g = (found, gold) if aspect == "all" else (found & {aspect}, gold & {aspect})
             c = out.setdefault((domain, aspect), Counter())
@@ -192,27 +218,33 @@ def audit_table() -> None:
             shown = ""
 
 
-#: A second judge's labels of two hotel audits (clause, aspects), given by a session that saw
+#: A second judge's labels of three hotel audits (clause, aspects), given by a session that saw
 #: only the conventions and the clauses: neither the lexicons' findings nor the first labels.
 SECOND_JUDGE = {
     "audit_hotel4": "aspect_judge2_audit_hotel4.csv",
     "audit_hotel5": "aspect_judge2_audit_hotel5.csv",
+    "audit_hotel6": "aspect_judge2_audit_hotel6.csv",
 }
 
 
-def agreement(found: list[set[str]], gold: list[set[str]]) -> str:
-    """Micro precision and recall of ``found`` against ``gold``."""
-    tp = sum(len(f & g) for f, g in zip(found, gold, strict=True))
-    return f"{ratio(tp, sum(map(len, found)))}, {ratio(tp, sum(map(len, gold)))}"
+def agreement(found: list[set[str]], gold: list[set[str]], weights: list[float] | None = None) -> str:
+    """Micro precision and recall of ``found`` against ``gold``, each clause counted by its weight
+    (once when ``weights`` is None)."""
+    w: list[float] = [1] * len(found) if weights is None else weights
+    tp = sum(wi * len(f & g) for wi, f, g in zip(w, found, gold, strict=True))
+    found_n = sum(wi * len(f) for wi, f in zip(w, found, strict=True))
+    gold_n = sum(wi * len(g) for wi, g in zip(w, gold, strict=True))
+    return f"{ratio(tp, found_n)}, {ratio(tp, gold_n)}"
 
 
 def judges_table() -> None:
     """The second judge: how far the two judges agree, and the lexicons (at the first reading and
-    now) against each judge's labels."""
+    now) against each judge's labels, in the sample and (first reading) weighted to the corpus."""
     now = AspectMatcher(lexicons_at(None)["hotel"])
     print("| audit | second judge against the first: precision, recall | first reading against the "
-          "first judge | against the second | now against the first judge | against the second |")
-    print("|---" * 6 + "|")
+          "first judge | against the second | now against the first judge | against the second "
+          "| first reading, weighted: against the first judge | against the second |")
+    print("|---" * 8 + "|")
     for name, file in SECOND_JUDGE.items():
         table = read(name)
         second = pd.read_csv(DATA / file, keep_default_na=False)
@@ -224,6 +256,8 @@ def judges_table() -> None:
         cells = [agreement(second_judge, first_judge), agreement(first_found, first_judge),
                  agreement(first_found, second_judge), agreement(now_found, first_judge),
                  agreement(now_found, second_judge)]
+        weights = stratum_weights(name, table)
+        cells += [agreement(first_found, first_judge, weights), agreement(first_found, second_judge, weights)]
         print(f"| {name} | " + " | ".join(cells) + " |")
 
 
@@ -267,11 +301,96 @@ def docs_tables() -> None:
     judges_table()
 
 
+def hotel_clauses(matcher: AspectMatcher) -> tuple[dict[str, bool], Counter[bool]]:
+    """The hotel corpus's clauses as the audits count them (``STRATA``): each distinct clause, in
+    order of first occurrence, → whether ``matcher`` finds an aspect in it; and the clause
+    occurrences in which it finds one (``True``) and none (``False``)."""
+    shared = Path(os.environ.get("CXMETRICS_DATA", ROOT.parent / "shared" / "data"))
+    reviews = pd.read_csv(shared / "sentiment" / "online_shopping_dev.csv")
+    matched: dict[str, bool] = {}
+    strata: Counter[bool] = Counter()
+    for text in reviews.loc[reviews["category"] == "酒店", "review"].astype(str):
+        for clause in dict.fromkeys(split_clauses(text)):  # distinct within a review
+            if 2 <= len(clause) <= 40:
+                if clause not in matched:
+                    matched[clause] = bool(matcher(clause))
+                strata[matched[clause]] += 1
+    return matched, strata
+
+
+def labelled_at(commit: str) -> set[str]:
+    """The clauses of every ``tests/data/aspect_*.csv`` with a clause column at a commit."""
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=ROOT, check=True, capture_output=True, text=True).stdout
+
+    used: set[str] = set()
+    for path in sorted(git("ls-tree", "--name-only", commit, "tests/data/").split()):
+        if Path(path).name.startswith("aspect_") and path.endswith(".csv"):
+            table = pd.read_csv(io.StringIO(git("show", f"{commit}:{path}")), keep_default_na=False)
+            if "clause" in table.columns:
+                used |= set(table["clause"])
+    return used
+
+
+def draw(name: str) -> tuple[list[tuple[str, str]], list[str], tuple[int, int]]:
+    """The sample of a hotel audit of ``DRAWS``: (stratum, clause) pairs, the clauses shuffled for
+    the judges, and the strata (matched, unmatched clause occurrences of the corpus).
+
+    The corpus is ``hotel_clauses`` read with the hotel lexicon of the audit's first reading
+    (``FIRST_READING``). A stratum's eligible clauses are its distinct clauses, in order of first
+    occurrence, that are in no clause set labelled at that commit (``labelled_at``) and that
+    ``split_clauses`` cuts to themselves. One ``random.Random(seed)`` draws ``rng.sample`` of the
+    matched, then of the unmatched, then shuffles the drawn clauses for the judges' file."""
+    seed, n_matched, n_unmatched = DRAWS[name]
+    commit = FIRST_READING[name]
+    matched, strata = hotel_clauses(AspectMatcher(lexicons_at(commit)["hotel"]))
+    used = labelled_at(commit)
+    eligible = {
+        stratum: [c for c, m in matched.items()
+                  if m == (stratum == "matched") and c not in used and split_clauses(c) == [c]]
+        for stratum in ("matched", "unmatched")
+    }
+    rng = random.Random(seed)
+    drawn = [("matched", c) for c in rng.sample(eligible["matched"], n_matched)]
+    drawn += [("unmatched", c) for c in rng.sample(eligible["unmatched"], n_unmatched)]
+    shuffled = [c for _, c in drawn]
+    rng.shuffle(shuffled)
+    return drawn, shuffled, (strata[True], strata[False])
+
+
+def write_draw(name: str, out: Path) -> None:
+    """Write a drawn audit's ``private.csv`` (domain, sample, clause, found, the aspects found in
+    lexicon order) and ``clauses.csv`` (id, clause: the judges' file) to ``out``."""
+    drawn, shuffled, strata = draw(name)
+    lexicon = lexicons_at(FIRST_READING[name])["hotel"]
+    matcher = AspectMatcher(lexicon)
+    out.mkdir(parents=True, exist_ok=True)
+    with open(out / "private.csv", "w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f, lineterminator="\n")
+        writer.writerow(["domain", "sample", "clause", "found"])
+        for sample, clause in drawn:
+            found = found_in(clause, matcher)
+            writer.writerow(["hotel", sample, clause, "|".join(a for a in lexicon if a in found)])
+    with open(out / "clauses.csv", "w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f, lineterminator="\n")
+        writer.writerow(["id", "clause"])
+        writer.writerows(enumerate(shuffled, 1))
+    print(f"{name}: lexicons at {FIRST_READING[name]}; strata (corpus clause occurrences): "
+          f"matched {strata[0]}, unmatched {strata[1]}; wrote {out / 'private.csv'}, {out / 'clauses.csv'}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--at", help="read the lexicons as they were at this commit")
     parser.add_argument("--docs", action="store_true", help="print the guide's tables")
+    parser.add_argument("--draw", choices=sorted(DRAWS), help="draw this hotel audit's sample")
+    parser.add_argument("--out", type=Path, help="the folder --draw writes to")
     args = parser.parse_args()
+    if args.draw:
+        if args.out is None:
+            parser.error("--draw needs --out")
+        write_draw(args.draw, args.out)
+        return
     if args.docs:
         docs_tables()
         return

@@ -308,7 +308,10 @@ def test_precision_and_recall_on_round5_clauses(domain):
     assert labelled >= 80 and precision >= 0.90 and recall >= 0.90
 
 
-AUDITS = ("_audit_hotel", "_audit_shops", "_audit_hotel2", "_audit_hotel3", "_audit_hotel4", "_audit_hotel5")
+AUDITS = (
+    "_audit_hotel", "_audit_shops", "_audit_hotel2", "_audit_hotel3", "_audit_hotel4", "_audit_hotel5",
+    "_audit_hotel6",
+)
 SETS = ("", "_fresh", "_unseen", "_blind", "_holdout", "_round5", *AUDITS)
 SHOP = ("food_delivery", "ecommerce")
 BATHROOM = re.compile(r"卫生间|洗手间|浴室|淋浴|花洒|马桶|浴缸|洗手台|隔音")
@@ -740,6 +743,7 @@ AUDIT_SAMPLES = {
     "audit_hotel3": ("e57e99b", {("hotel", "matched"): 150, ("hotel", "unmatched"): 75}),
     "audit_hotel4": ("4be7ed8", {("hotel", "matched"): 150, ("hotel", "unmatched"): 75}),
     "audit_hotel5": ("cdac803", {("hotel", "matched"): 200, ("hotel", "unmatched"): 100}),
+    "audit_hotel6": ("23a9ab7", {("hotel", "matched"): 200, ("hotel", "unmatched"): 100}),
 }
 
 
@@ -850,9 +854,11 @@ def test_precision_and_recall_on_real_reviews(name):
     # Floors below the current readings (first readings on real text, in the guide: hotels 0.77,
     # 0.82, 0.83 and 0.80 precision, e-commerce and food delivery 0.89). The three hotel audits the
     # tenth pass was tuned on keep the hotel goal (0.90 precision); the fourth, held out from it,
-    # does not meet it, nor does the fifth (0.71, judged with the lexicons' findings hidden).
+    # does not meet it, nor do the fifth and sixth (0.71 and 0.73, judged with the lexicons'
+    # findings hidden).
     floors = {"audit_hotel": (0.90, 0.90), "audit_hotel2": (0.90, 0.88), "audit_hotel3": (0.90, 0.88),
-              "audit_hotel4": (0.75, 0.80), "audit_hotel5": (0.65, 0.65), "audit_shops": (0.90, 0.85)}[name]
+              "audit_hotel4": (0.75, 0.80), "audit_hotel5": (0.65, 0.65), "audit_hotel6": (0.70, 0.70),
+              "audit_shops": (0.90, 0.85)}[name]
     for precision, recall, _ in precision_recall(DATA / f"aspect_clauses_{name}.csv").values():
         assert precision >= floors[0] and recall >= floors[1]
 
@@ -887,4 +893,22 @@ def test_the_guide_gives_the_second_judge_table(capsys):
     script.judges_table()
     rows = [line for line in capsys.readouterr().out.splitlines() if line.startswith("| audit_hotel")]
     guide = (ROOT / "docs" / "guide" / "feedback.md").read_text(encoding="utf-8").splitlines()
-    assert len(rows) == 2 and all(row in guide for row in rows)
+    assert len(rows) == len(script.SECOND_JUDGE) and all(row in guide for row in rows)
+
+
+@pytest.mark.parametrize("name", ["audit_hotel6"])
+def test_the_script_draws_the_audit(name):
+    # --draw gives the committed sample (clauses and strata, in order) and the corpus weights
+    shared = Path(os.environ.get("CXMETRICS_DATA", ROOT.parent / "shared" / "data"))
+    if not (shared / "sentiment" / "online_shopping_dev.csv").exists():
+        pytest.skip("needs the online-shopping corpus (CXMETRICS_DATA)")
+    script = evaluation_script()
+    try:
+        drawn, shuffled, strata = script.draw(name)
+    except (OSError, subprocess.CalledProcessError):
+        pytest.skip(f"needs the git history with commit {script.FIRST_READING[name]}")
+    table = read_audit(name)
+    assert drawn == list(zip(table["sample"], table["clause"], strict=True))
+    assert sorted(shuffled) == sorted(table["clause"])
+    assert strata == script.STRATA[(name, "hotel")]
+    assert name in script.DRAWS and AUDIT_SAMPLES[name][0] == script.FIRST_READING[name]
