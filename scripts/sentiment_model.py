@@ -140,7 +140,7 @@ _TIME_OR_NUMBER = re.compile(r"^[0-9一二三四五六七八九十百两半几.:
 _CLAUSE = re.compile(r"[,.!?;:，。！？；：~～…\n\r ]+")
 _CONTRAST = re.compile("但|不过|可是|然而|就是|却|只是|还是")
 CLAUSE_WEIGHT = 0.5
-TRAINING_PHRASES = ROOT / "scripts" / "data" / "sentiment_training_phrases.csv"
+TRAINING_PHRASES = sorted((ROOT / "scripts" / "data").glob("sentiment_training_phrases*.csv"))
 PHRASE_WEIGHT = 1.0
 FRAGMENT_WEIGHT = 0.5
 FRAGMENT_CAP = 200
@@ -216,16 +216,19 @@ PHRASE_EXPERT = "phrase"
 
 
 def phrase_examples() -> pd.DataFrame:
-    """Short comments written for training (``scripts/data/sentiment_training_phrases.csv``):
+    """Short comments written for training (``scripts/data/sentiment_training_phrases*.csv``):
     praise and complaints in the forms short comments take (negated opposites, the fronted
     一点…都没有, speed told as a time, topic words that mostly come with complaints used in
-    praise), labelled by meaning, and plain facts given both labels like the neutral fragments;
-    the NB scorer's shared weights learn from them (they belong to no corpus, so to no expert).
-    They were written by a session that had seen neither the model nor the short-phrase suites;
-    a phrase that is also in a suite in ``tests/data`` is left out, so the suites stay unseen."""
-    phrases = pd.read_csv(TRAINING_PHRASES)
+    praise; in ``_negation``, praise told by denying a flaw and complaints told by denying a
+    virtue, in the same negation forms), labelled by meaning, and plain facts given both labels
+    like the neutral fragments; the NB scorer's shared weights learn from them (they belong to no
+    corpus, so to no expert). They were written by sessions that had seen neither the model nor
+    the short-phrase suites; a phrase that is also in a suite in ``tests/data`` or in the
+    negation probe is left out, so those stay unseen."""
+    phrases = pd.concat([pd.read_csv(f) for f in TRAINING_PHRASES], ignore_index=True)
     suites = set()
-    for suite in (ROOT / "tests" / "data").glob("sentiment_phrases*.csv"):
+    held_out = ["sentiment_phrases*.csv", "sentiment_negation_probe.csv"]
+    for suite in (path for pattern in held_out for path in (ROOT / "tests" / "data").glob(pattern)):
         suites |= set(pd.read_csv(suite)["phrase"])
     phrases = phrases[~phrases["phrase"].isin(suites)]
     polar = phrases[phrases["label"] != "neutral"]

@@ -82,7 +82,7 @@ def test_a_clause_final_negator_after_dou_negates_what_comes_before(text, negate
         ("挑不出毛病", ["毛病"]),
         ("找不到缺点", ["缺点"]),
         ("闻不到异味", ["异味"]),
-        ("挑不出什么毛病", ["什么", "毛病"]),
+        ("挑不出什么毛病", ["毛病"]),  # 什么 does not spend the scope's reach
         ("感觉不到温暖", ["温暖"]),
         ("排队不到五分钟", []),  # 不到 after a verb that does not find or perceive: a duration
         ("不到十分钟就送到了", []),
@@ -91,6 +91,43 @@ def test_a_clause_final_negator_after_dou_negates_what_comes_before(text, negate
 def test_a_negative_potential_complement_of_finding_negates_what_follows(text, negated):
     words = model_words([text])[0]
     assert [words[k] for k, tag in shifted_words(words) if tag == "¬"] == negated
+
+
+@pytest.mark.parametrize(
+    ("text", "negated"),
+    [
+        ("没让人失望", ["失望"]),
+        ("没有让我失望", ["失望"]),
+        ("没有任何问题", ["问题"]),
+        ("不会让你后悔", ["后悔"]),
+        ("没有一点异味", ["异味"]),
+    ],
+)
+def test_words_that_carry_no_judgement_do_not_spend_the_scope(text, negated):
+    words = model_words([text])[0]
+    assert [words[k] for k, tag in shifted_words(words) if tag == "¬"] == negated
+
+
+@pytest.mark.parametrize(
+    ("text", "straddling"),
+    [
+        ("没有问题", ["有问", "有问题", "没有问"]),
+        ("不好吃", ["不好", "不好吃"]),
+        ("挑不出毛病", ["出毛", "不出毛"]),
+        ("一点毛病都没有", ["都没", "都没有", "病都没", "都 没有"]),
+        ("异味也没有了", ["也没", "也没有", "味也没"]),
+    ],
+)
+def test_no_feature_joins_a_negator_to_what_it_negates(text, straddling):
+    # "有问题" inside "没有问题" would read the un-negated phrase, and "都没有" is a complaint of
+    # its own in the reviews ("什么都没有"): such features would undo the negation
+    plus, minus = features(model_words([text])[0])
+    assert set(straddling).isdisjoint(plus + minus)
+
+
+def test_a_negator_negating_nothing_keeps_its_character_ngrams():
+    plus, _ = features(model_words(["没有"])[0])
+    assert {"没", "有", "没有"} <= set(plus)
 
 
 def test_traditional_scores_like_simplified():
@@ -299,6 +336,11 @@ _PIECES = [
     "不到",
     "挑不出",
     "缺点",
+    "让",
+    "人",
+    "失望",
+    "任何",
+    "完全",
 ]
 
 

@@ -32,7 +32,7 @@ SUITES = {
         "sentiment_phrases_blind.csv": (0.95, 0.9, 0.85, 0.7, 0.85),
         "sentiment_phrases_blind2.csv": (0.88, 0.82, 0.85, 0.7, 0.85),
         "sentiment_phrases_blind3.csv": (0.9, 0.85, 0.85, 0.65, 0.85),
-        "sentiment_phrases_blind4.csv": (0.92, 0.88, 0.85, 0.65, 0.8),
+        "sentiment_phrases_blind4.csv": (0.92, 0.88, 0.85, 0.65, 0.75),
         "sentiment_phrases_blind5.csv": (0.9, 0.85, 0.85, 0.7, 0.8),
         "sentiment_phrases_blind6.csv": (0.95, 0.9, 0.9, 0.7, 0.8),
     }.items()
@@ -91,8 +91,25 @@ def test_the_training_phrases_leave_the_suites_out():
     spec.loader.exec_module(script)
     trained = set(script.phrase_examples()["review"])
     assert len(trained) > 1000
-    for name in SUITES:
+    for name in [*SUITES, NEGATION_PROBE]:
         assert trained.isdisjoint(pd.read_csv(DATA / name)["phrase"]), name
+
+
+#: Praise told by denying a flaw (没有问题, 一点毛病都没有, 找不到缺点) and complaints told by
+#: denying a virtue (没有效果, 一点用都没有), 30 of each, written by the engineers after the
+#: shipped weights were found to score most such praise negative (the model card's first and
+#: later readings); never trained on.
+NEGATION_PROBE = "sentiment_negation_probe.csv"
+
+
+def test_negated_praise_and_negated_complaints():
+    table = suite(NEGATION_PROBE)
+    positive = table["expected"] == "positive"
+    assert len(table) == 60 and positive.sum() == 30
+    assert (table.loc[~positive, "score"] < 0.5).mean() == 1.0, table[~positive]
+    # the praise is still the weaker half (the model card's Known limits): held a little under
+    # the shipped weights' reading so that a change undoing the negation rules shows
+    assert (table.loc[positive, "score"] > 0.5).mean() >= 0.7, table[positive]
 
 
 @pytest.mark.parametrize("phrase", ["送餐很快", "送餐快", "客服回复很快", "退款很快"])

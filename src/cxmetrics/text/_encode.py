@@ -16,7 +16,7 @@ from itertools import pairwise, repeat
 
 import numpy as np
 
-from cxmetrics.text._features import shifted_words
+from cxmetrics.text._features import NEGATOR, fronted_negator, marks
 
 __all__ = ["FeatureEncoder"]
 
@@ -54,6 +54,7 @@ class FeatureEncoder:
         word_counts = np.zeros(n, dtype=np.int64)
         all_words: list[str] = []
         negated_words: list[int] = []  # global word indexes counted −1
+        role_words: list[tuple[int, int]] = []  # global word indexes and their negation role
         strings: list[str] = []  # bigrams, marked words, long words
         string_doc: list[int] = []
         string_sign: list[float] = []
@@ -61,8 +62,14 @@ class FeatureEncoder:
             first = len(all_words)
             all_words += words
             word_counts[d] = len(words)
-            grams = [f"{a} {b}" for a, b in pairwise(words)]
-            for k, tag in shifted_words(words):
+            shifted, roles = marks(words)
+            role_words += [(first + k, r) for k, r in roles.items()]
+            grams = [
+                f"{a} {b}"
+                for j, (a, b) in enumerate(pairwise(words))
+                if roles.get(j + 1) != NEGATOR or not fronted_negator(words, roles, j + 1)
+            ]
+            for k, tag in shifted:
                 grams.append(tag + words[k])
                 if tag == "¬":
                     negated_words.append(first + k)
@@ -88,6 +95,14 @@ class FeatureEncoder:
         inside_end = np.full(total + _MAX_CODED, -1, dtype=np.int64)
         for k in negated_words:
             inside_end[word_start[k] : word_start[k] + word_lengths[k]] = word_start[k] + word_lengths[k]
+        # characters of negators and of the words they negate: an n-gram holding both is dropped
+        negator_chars = np.zeros(total + 1, dtype=np.int64)
+        negated_chars = np.zeros(total + 1, dtype=np.int64)
+        for k, r in role_words:
+            chars = negator_chars if r == NEGATOR else negated_chars
+            chars[word_start[k] + 1 : word_start[k] + word_lengths[k] + 1] = 1
+        negator_before = np.cumsum(negator_chars)
+        negated_before = np.cumsum(negated_chars)
         text_end = np.repeat(np.cumsum(text_lengths), text_lengths)
         text_of = np.repeat(np.arange(n), text_lengths)
         padded = np.concatenate([points, np.zeros(_MAX_CODED, dtype=np.int64)])
@@ -98,6 +113,11 @@ class FeatureEncoder:
         for size in range(1, _MAX_CODED + 1):
             code = (code << _BITS) | padded[size - 1 : size - 1 + total]
             valid = positions + size <= text_end
+            at = positions[valid]
+            straddles = (negator_before[at + size] > negator_before[at]) & (
+                negated_before[at + size] > negated_before[at]
+            )
+            valid[valid] = ~straddles
             ids.append(self._find(code[valid]))
             signs.append(np.where(inside_end[:total][valid] >= positions[valid] + size, -1.0, 1.0))
             docs.append(text_of[valid])

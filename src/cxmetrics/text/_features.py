@@ -8,8 +8,11 @@ evidence the model has for "差" and reverses it (contextual valence shifting, P
 enough data ("不好" is stronger than "好") learn their own weight. A negator ending its clause
 after 都 or 也 negates the words before them ("一点毛病都没有"), and a verb of finding or
 perceiving with a negative potential complement (找不到, 挑不出, 闻不到) negates the words after
-it ("找不到缺点"). Words after a degree word
-(很, 太, 非常) are also emitted tagged ``↑``.
+it ("找不到缺点"). A scope passes over words that judge nothing (让, 人, 任何, 什么 …) without
+spending its reach ("没让人失望" negates 失望). No character n-gram or word bigram joins a negator
+to what it negates: "有问题" inside "没有问题" would read the un-negated phrase, and "都没有" is a
+complaint of its own in the reviews ("什么都没有"), so either would undo the negation. Words
+after a degree word (很, 太, 非常) are also emitted tagged ``↑``.
 
 Training (``scripts/sentiment_model.py``) and scoring call this same code, so the shipped
 weights always meet the features they were fitted on.
@@ -28,13 +31,14 @@ __all__ = [
     "Features",
     "clean_words",
     "features",
+    "marks",
     "model_features",
     "model_words",
     "shifted_words",
 ]
 
 # Bumped whenever the features change; the weights file records the version it was trained on.
-FEATURE_VERSION = 5
+FEATURE_VERSION = 6
 
 NEGATORS = frozenset(
     "不 没 没有 别 无 未 非 不是 不太 不会 不能 不够 不怎么 毫无 并不 从不 从没 没什么 "  # noqa: SIM905
@@ -60,6 +64,10 @@ _POTENTIAL_NEGATIVES = frozenset(["不到", "不出", "不见", "不着"])
 # the ones jieba's dictionary holds as one word (the others come cut as verb + 不到)
 _PERCEIVING_NOT = frozenset("挑不出 看不出 找不出 吃不出 听不出 看不到 看不见 听不见 找不着 见不着".split())  # noqa: SIM905
 _MARKER_WORDS = _MARKERS | _POTENTIAL_NEGATIVES | _PERCEIVING_NOT
+# Words that a scope passes over without spending its reach: "没让人失望" and "没有任何问题" negate
+# 失望 and 问题, two and three words after the negator.
+_REACH_FREE = frozenset("让 使 令 叫 人 我 我们 你 您 任何 什么 啥 一点 一丝".split())  # noqa: SIM905
+NEGATOR, NEGATED, FRONTING = 1, 2, 3
 
 #: Features of one text: those counted +1 and those counted −1 (duplicates kept: counts matter).
 Features = tuple[list[str], list[str]]
@@ -72,7 +80,17 @@ def clean_words(words: list[str]) -> list[str]:
 
 def shifted_words(words: list[str]) -> list[tuple[int, str]]:
     """Positions and tags (``¬`` negated, ``↑`` intensified) of the words that get marked."""
-    return _shifted_words(words) if not _MARKER_WORDS.isdisjoint(words) else []
+    return marks(words)[0]
+
+
+def marks(words: list[str]) -> tuple[list[tuple[int, str]], dict[int, int]]:
+    """The marked words (positions and tags, as :func:`shifted_words`) and the negation roles
+    of words by position: ``NEGATOR`` for a negator that negates at least one word, ``NEGATED``
+    for the words it negates, ``FRONTING`` for the 都/也 of a fronted construction."""
+    if _MARKER_WORDS.isdisjoint(words):
+        return [], {}
+    tags, roles = _marks(words)
+    return sorted(tags.items()), roles
 
 
 def features(words: list[str]) -> Features:
@@ -86,7 +104,7 @@ def features(words: list[str]) -> Features:
     plus += [f"{a} {b}" for a, b in pairwise(words)]
     compact = "".join(words)
     size = len(compact)
-    shifted = shifted_words(words)
+    shifted, roles = marks(words)
     if not shifted:
         for n in _CHAR_ORDERS:
             plus += [compact[i : i + n] for i in range(size - n + 1)]
@@ -106,33 +124,57 @@ def features(words: list[str]) -> Features:
             for i in range(starts[k], starts[k] + len(word)):
                 inside[i], ends[i] = True, starts[k] + len(word)
         plus.append(tag + word)
+    role = [0] * size  # the negation role of each character
+    for k, r in roles.items():
+        role[starts[k] : starts[k] + len(words[k])] = [r] * len(words[k])
+        if r == NEGATOR and fronted_negator(words, roles, k):
+            plus.remove(f"{words[k - 1]} {words[k]}")
     for n in _CHAR_ORDERS:
         for i in range(size - n + 1):
+            span = role[i : i + n]
+            if NEGATOR in span and (NEGATED in span or FRONTING in span):
+                continue  # joins a negator to what it negates
             gram = compact[i : i + n]
             (minus if inside[i] and i + n <= ends[i] else plus).append(gram)
     return plus, minus
 
 
-def _shifted_words(words: list[str]) -> list[tuple[int, str]]:
-    """Positions of words inside a negation scope (``¬``) or right after a degree word (``↑``)."""
+def _marks(words: list[str]) -> tuple[dict[int, str], dict[int, int]]:
+    """Tags of the words inside a negation scope (``¬``) or right after a degree word (``↑``),
+    and the negation roles (see :func:`marks`)."""
     tags: dict[int, str] = {}
+    roles: dict[int, int] = {}
     scope = 0
+    opener = -1
     boost = False
     for k, word in enumerate(words):
         if word[0] in _CLAUSE_END or word in _SCOPE_BREAKERS:
             scope, boost = 0, False
             continue
         if word in NEGATORS or _perceives_nothing(words, k):
-            scope, boost = _NEGATION_REACH, False
-            tags.update(dict.fromkeys(_fronted_scope(words, k), "¬"))
+            scope, boost, opener = _NEGATION_REACH, False, k
+            fronted = _fronted_scope(words, k)
+            if fronted:
+                tags.update(dict.fromkeys(fronted, "¬"))
+                roles.update(dict.fromkeys(fronted, NEGATED))
+                roles[k - 1], roles[k] = FRONTING, NEGATOR
             continue
         if scope:
+            if word in _REACH_FREE:
+                continue
             tags[k] = "¬"
+            roles[k], roles[opener] = NEGATED, NEGATOR
             scope -= 1
         elif boost:
             tags[k] = "↑"
         boost = word in DEGREES
-    return sorted(tags.items())
+    return tags, roles
+
+
+def fronted_negator(words: list[str], roles: dict[int, int], k: int) -> bool:
+    """Whether word ``k`` is the negator of a fronted 都/也 construction ("毛病都没有"), whose
+    word bigram with 都/也 is dropped: "都 没有" reads "there is none at all" in complaints."""
+    return k > 0 and roles.get(k - 1) == FRONTING
 
 
 def _perceives_nothing(words: list[str], k: int) -> bool:
