@@ -539,6 +539,26 @@ def test_the_lexicons_follow_the_labelling_conventions(clause, domain, found, no
         ("找值班经理", "hotel", "service"),
         ("第二天离店结账", "hotel", "service"),
         ("携程房价与前台价完全一致", "hotel", "service"),
+        # the eleventh pass: errands, upgrades and other 服务, places told, headings, appliances
+        ("我记得当时在前台结帐时", "hotel", "service"),
+        ("但免费升级为行政间", "hotel", "service"),
+        ("还有特殊服务", "hotel", "service"),
+        ("半夜还接到按摩小姐的电话", "hotel", "service"),
+        ("有接送大巴", "hotel", "service"),
+        ("酒店门口在修地铁", "hotel", "location"),
+        ("35的航班抵达浦东机场", "hotel", "location"),
+        ("一早起来在海边散步再游泳", "hotel", "location"),
+        ("如果打的的话", "hotel", "location"),
+        ("再说环境", "hotel", "environment"),
+        ("服务很重要", "hotel", "service"),
+        ("其中两个房间的电视也有问题", "hotel", "room"),
+        ("客房的空调太响了", "hotel", "room"),
+        ("手上还有一瓶饮料未喝且放在冰箱里了", "hotel", "facilities"),
+        ("我觉得这不是钱的问题", "hotel", "price"),
+        ("是一位张小姐接的电话", "hotel", "environment"),
+        ("也没有骚扰电话唯一缺点", "hotel", "environment"),
+        ("老板和老板的朋友的房间是豪华景观大床房", "hotel", "environment"),
+        ("服务员打扫很认真", "hotel", "attitude"),
     ],
 )
 def test_words_out_of_context_name_nothing(clause, domain, aspect):
@@ -660,6 +680,25 @@ def test_words_out_of_context_name_nothing(clause, domain, aspect):
         ("月底逼着客人结账", "hotel", "service"),
         ("打到总台总说再等等等", "hotel", "service"),
         ("晚上有个穿短裤拖鞋的人想进酒店找人被门童拦住了", "hotel", "service"),
+        # the eleventh pass: what must stay found beside its traps, and the misses it adds
+        ("免费升级了房型", "hotel", "service"),
+        ("获提升至行政房", "hotel", "service"),
+        ("晚上房间里的空调根本不热", "hotel", "facilities"),
+        ("其中两个房间的电视也有问题", "hotel", "facilities"),
+        ("而且接送班车老旧", "hotel", "facilities"),
+        ("洗澡水不是很稳定的", "hotel", "facilities"),
+        ("只是遥控器不太方便", "hotel", "facilities"),
+        ("电话坏了几天还安排我住", "hotel", "facilities"),
+        ("结帐还花了25分钟", "hotel", "speed"),
+        ("退房也要5分钟", "hotel", "speed"),
+        ("还要狡辩", "hotel", "attitude"),
+        ("很感谢酒店前台服务员与携程业务员工作认真负责", "hotel", "attitude"),
+        ("但是酒店晚上的按摩电话实在非常讨厌", "hotel", "environment"),
+        ("修地铁稍微有些噪音", "hotel", "environment"),
+        ("景观也很好", "hotel", "environment"),
+        ("客房里的茶叶不是免费的", "hotel", "price"),
+        ("没有衣橱", "hotel", "room"),
+        ("电话一直打不通", "hotel", "service"),
     ],
 )
 def test_mined_and_general_vocabulary_is_found(clause, domain, aspect):
@@ -855,9 +894,9 @@ def test_precision_and_recall_on_real_reviews(name):
     # 0.82, 0.83 and 0.80 precision, e-commerce and food delivery 0.89). The three hotel audits the
     # tenth pass was tuned on keep the hotel goal (0.90 precision); the fourth, held out from it,
     # does not meet it, nor do the fifth and sixth (0.71 and 0.73, judged with the lexicons'
-    # findings hidden).
+    # findings hidden; the sixth 0.84 after the eleventh pass, tuned on it).
     floors = {"audit_hotel": (0.90, 0.90), "audit_hotel2": (0.90, 0.88), "audit_hotel3": (0.90, 0.88),
-              "audit_hotel4": (0.75, 0.80), "audit_hotel5": (0.65, 0.65), "audit_hotel6": (0.70, 0.70),
+              "audit_hotel4": (0.75, 0.80), "audit_hotel5": (0.65, 0.65), "audit_hotel6": (0.80, 0.80),
               "audit_shops": (0.90, 0.85)}[name]
     for precision, recall, _ in precision_recall(DATA / f"aspect_clauses_{name}.csv").values():
         assert precision >= floors[0] and recall >= floors[1]
