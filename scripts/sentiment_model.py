@@ -140,7 +140,10 @@ _TIME_OR_NUMBER = re.compile(r"^[0-9一二三四五六七八九十百两半几.:
 _CLAUSE = re.compile(r"[,.!?;:，。！？；：~～…\n\r ]+")
 _CONTRAST = re.compile("但|不过|可是|然而|就是|却|只是|还是")
 CLAUSE_WEIGHT = 0.5
-TRAINING_PHRASES = sorted((ROOT / "scripts" / "data").glob("sentiment_training_phrases*.csv"))
+TRAINING_PHRASES = [
+    ROOT / "scripts" / "data" / name
+    for name in ("sentiment_training_phrases.csv", "sentiment_training_phrases_negation.csv")
+]
 PHRASE_WEIGHT = 1.0
 FRAGMENT_WEIGHT = 0.5
 FRAGMENT_CAP = 200
@@ -216,7 +219,7 @@ PHRASE_EXPERT = "phrase"
 
 
 def phrase_examples() -> pd.DataFrame:
-    """Short comments written for training (``scripts/data/sentiment_training_phrases*.csv``):
+    """Short comments written for training (``TRAINING_PHRASES``):
     praise and complaints in the forms short comments take (negated opposites, the fronted
     一点…都没有, speed told as a time, topic words that mostly come with complaints used in
     praise; in ``_negation``, praise told by denying a flaw and complaints told by denying a

@@ -125,9 +125,17 @@ def test_no_feature_joins_a_negator_to_what_it_negates(text, straddling):
     assert set(straddling).isdisjoint(plus + minus)
 
 
-def test_a_negator_negating_nothing_keeps_its_character_ngrams():
-    plus, _ = features(model_words(["没有"])[0])
-    assert {"没", "有", "没有"} <= set(plus)
+@pytest.mark.parametrize("text", ["没有", "还没有", "没有，好", "没让人"])
+def test_a_negator_negating_nothing_keeps_its_character_ngrams(text):
+    # 没让人: the scope passes over 让 and 人 and ends with nothing negated
+    plus, minus = features(model_words([text])[0])
+    assert {"没", "没有" if "有" in text else "没让"} <= set(plus) and not minus
+
+
+def test_word_bigrams_of_a_negator_and_its_word_stay():
+    # they learn their own weight, like the ¬ words; only the fronted 都/也 bigram is dropped
+    plus, _ = features(model_words(["没有问题"])[0])
+    assert "没有 问题" in plus and "¬问题" in plus
 
 
 def test_traditional_scores_like_simplified():

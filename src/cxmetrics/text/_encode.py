@@ -95,7 +95,8 @@ class FeatureEncoder:
         inside_end = np.full(total + _MAX_CODED, -1, dtype=np.int64)
         for k in negated_words:
             inside_end[word_start[k] : word_start[k] + word_lengths[k]] = word_start[k] + word_lengths[k]
-        # characters of negators and of the words they negate: an n-gram holding both is dropped
+        # characters of negators, and of the words they negate or the 都/也 fronting them: an
+        # n-gram holding both kinds is dropped
         negator_chars = np.zeros(total + 1, dtype=np.int64)
         negated_chars = np.zeros(total + 1, dtype=np.int64)
         for k, r in role_words:

@@ -8,10 +8,13 @@ evidence the model has for "差" and reverses it (contextual valence shifting, P
 enough data ("不好" is stronger than "好") learn their own weight. A negator ending its clause
 after 都 or 也 negates the words before them ("一点毛病都没有"), and a verb of finding or
 perceiving with a negative potential complement (找不到, 挑不出, 闻不到) negates the words after
-it ("找不到缺点"). A scope passes over words that judge nothing (让, 人, 任何, 什么 …) without
-spending its reach ("没让人失望" negates 失望). No character n-gram or word bigram joins a negator
-to what it negates: "有问题" inside "没有问题" would read the un-negated phrase, and "都没有" is a
-complaint of its own in the reviews ("什么都没有"), so either would undo the negation. Words
+it ("找不到缺点"). A forward scope passes over words that judge nothing (让, 人, 任何, 什么 …)
+without spending its reach ("没让人失望" negates 失望). No character n-gram joins a negator to a
+word it negates, nor the word bigram of 都/也 and the negator of a fronted construction: "有问题"
+inside "没有问题" would read the un-negated phrase, and "都没有" is a complaint of its own in the
+reviews ("什么都没有"), so either would undo the negation. (Word bigrams such as "没有 问题" stay:
+they learn their own weight, like the ``¬`` words. n-grams joining a passed-over word to the
+negated one, "人失望", stay too.) Words
 after a degree word (很, 太, 非常) are also emitted tagged ``↑``.
 
 Training (``scripts/sentiment_model.py``) and scoring call this same code, so the shipped
@@ -28,9 +31,11 @@ from cxmetrics.text._tokenize import tokenizer
 
 __all__ = [
     "FEATURE_VERSION",
+    "NEGATOR",
     "Features",
     "clean_words",
     "features",
+    "fronted_negator",
     "marks",
     "model_features",
     "model_words",
@@ -64,8 +69,8 @@ _POTENTIAL_NEGATIVES = frozenset(["不到", "不出", "不见", "不着"])
 # the ones jieba's dictionary holds as one word (the others come cut as verb + 不到)
 _PERCEIVING_NOT = frozenset("挑不出 看不出 找不出 吃不出 听不出 看不到 看不见 听不见 找不着 见不着".split())  # noqa: SIM905
 _MARKER_WORDS = _MARKERS | _POTENTIAL_NEGATIVES | _PERCEIVING_NOT
-# Words that a scope passes over without spending its reach: "没让人失望" and "没有任何问题" negate
-# 失望 and 问题, two and three words after the negator.
+# Words that a forward scope passes over without spending its reach: "没让人失望" negates 失望,
+# the third word after the negator, and "没有让我们失望" the fourth.
 _REACH_FREE = frozenset("让 使 令 叫 人 我 我们 你 您 任何 什么 啥 一点 一丝".split())  # noqa: SIM905
 NEGATOR, NEGATED, FRONTING = 1, 2, 3
 
@@ -86,7 +91,10 @@ def shifted_words(words: list[str]) -> list[tuple[int, str]]:
 def marks(words: list[str]) -> tuple[list[tuple[int, str]], dict[int, int]]:
     """The marked words (positions and tags, as :func:`shifted_words`) and the negation roles
     of words by position: ``NEGATOR`` for a negator that negates at least one word, ``NEGATED``
-    for the words it negates, ``FRONTING`` for the 都/也 of a fronted construction."""
+    for the words it negates, ``FRONTING`` for the 都/也 of a fronted construction. A word
+    gets the role of its last assignment in reading order (a 都 negated by an earlier negator and
+    then fronting a later one is ``FRONTING``, and keeps its ``¬`` tag); the reference and the
+    fast encoder both read these roles, so they agree on every such case."""
     if _MARKER_WORDS.isdisjoint(words):
         return [], {}
     tags, roles = _marks(words)
@@ -97,7 +105,7 @@ def features(words: list[str]) -> Features:
     """Signed feature strings of one normalised text given its jieba words.
 
     The reference definition: training counts these strings; scoring computes the same counts
-    faster (:meth:`cxmetrics.text._model.SentimentModel.encode`), and a test holds the two equal.
+    faster (:meth:`cxmetrics.text._encode.FeatureEncoder.encode`), and a test holds the two equal.
     """
     words = clean_words(words)
     plus = list(words)
