@@ -24,7 +24,7 @@ The audits (``aspect_clauses_audit_*.csv``, with two more columns: ``sample``, m
 unmatched, and ``found``, what the lexicons found when the clause was judged) are seeded random
 samples of real review clauses, stratified by whether the lexicons of their first reading found
 an aspect. Their micro figures are per sample; ``--docs`` also gives recall weighted to the
-corpus, each stratum counted by its share of the corpus's clauses (``STRATA``). Three hotel audits
+corpus, each stratum counted by its share of the corpus's clauses (``STRATA``). Four hotel audits
 also have a second judge's labels (``aspect_judge2_audit_hotel*.csv``: clause, aspects), given
 without the lexicons' findings or the first labels in view; ``--docs`` compares the judges and
 reads the lexicons against each.
@@ -65,6 +65,7 @@ FIRST_READING = {
     "fresh": "dedffaa", "unseen": "9c88b47", "blind": "48cba25", "holdout": "66015e5", "round5": "8efdf37",
     "audit_hotel": "35c6445", "audit_shops": "681df38", "audit_hotel2": "23f35bd", "audit_hotel3": "e57e99b",
     "audit_hotel4": "4be7ed8", "audit_hotel5": "cdac803", "audit_hotel6": "23a9ab7",
+    "audit_hotel7": "94eaff1",
 }
 SETS = {
     "dev": "aspect_clauses.csv",
@@ -80,6 +81,7 @@ SETS = {
     "audit_hotel4": "aspect_clauses_audit_hotel4.csv",
     "audit_hotel5": "aspect_clauses_audit_hotel5.csv",
     "audit_hotel6": "aspect_clauses_audit_hotel6.csv",
+    "audit_hotel7": "aspect_clauses_audit_hotel7.csv",
 }
 #: The audits' strata: clause occurrences of the corpus (distinct within a review, 2 to 40
 #: characters, as split by ``split_clauses``) in which the lexicons of the audit's first reading
@@ -94,14 +96,15 @@ STRATA = {
     ("audit_hotel4", "hotel"): (40232, 44886),
     ("audit_hotel5", "hotel"): (40232, 44886),
     ("audit_hotel6", "hotel"): (39756, 45362),
+    ("audit_hotel7", "hotel"): (39851, 45267),
 }
 AUDITS = (
     "audit_hotel", "audit_hotel2", "audit_hotel3", "audit_hotel4", "audit_hotel5", "audit_hotel6",
-    "audit_shops",
+    "audit_hotel7", "audit_shops",
 )
 #: The hotel audits ``--draw`` draws: the seed of one ``random.Random`` and the distinct clauses
 #: drawn from the matched and from the unmatched stratum.
-DRAWS = {"audit_hotel6": (6, 200, 100)}
+DRAWS = {"audit_hotel6": (6, 200, 100), "audit_hotel7": (7, 200, 100)}
 DOMAINS = ("food_delivery", "ecommerce", "hotel", "service")
 
 
@@ -218,12 +221,13 @@ def audit_table() -> None:
             shown = ""
 
 
-#: A second judge's labels of three hotel audits (clause, aspects), given by a session that saw
+#: A second judge's labels of four hotel audits (clause, aspects), given by a session that saw
 #: only the conventions and the clauses: neither the lexicons' findings nor the first labels.
 SECOND_JUDGE = {
     "audit_hotel4": "aspect_judge2_audit_hotel4.csv",
     "audit_hotel5": "aspect_judge2_audit_hotel5.csv",
     "audit_hotel6": "aspect_judge2_audit_hotel6.csv",
+    "audit_hotel7": "aspect_judge2_audit_hotel7.csv",
 }
 
 

@@ -310,11 +310,12 @@ def test_precision_and_recall_on_round5_clauses(domain):
 
 AUDITS = (
     "_audit_hotel", "_audit_shops", "_audit_hotel2", "_audit_hotel3", "_audit_hotel4", "_audit_hotel5",
-    "_audit_hotel6",
+    "_audit_hotel6", "_audit_hotel7",
 )
 SETS = ("", "_fresh", "_unseen", "_blind", "_holdout", "_round5", *AUDITS)
 SHOP = ("food_delivery", "ecommerce")
 BATHROOM = re.compile(r"卫生间|洗手间|浴室|淋浴|花洒|马桶|浴缸|洗手台|隔音")
+OUTSIDE_ROOMS = re.compile(r"食街|大堂|大厅|餐厅|公共")
 APPLIANCE = re.compile(r"热水|宽带|上网|空调|电视|wifi|吹风机|毛巾|梳子|牙刷|拖鞋")
 MERCHANT = re.compile(r"商家|卖家|店家|老板|店主")
 DONE_FOR_YOU = re.compile(r"解答|处理|解决|退|帮|送|补|服务")
@@ -331,7 +332,9 @@ def convention_broken(domain: str, clause: str, gold: set[str]) -> list[int]:
         # the bathroom, its fittings and soundproofing are the room
         # (appliances and supplies named beside them stay facilities: 浴室的热水有保障)
         # (a clause that judges nothing has no aspect: 化妆品落在了卫生间)
+        # (a washroom outside the rooms is no part of a room: 一楼食街的洗手间很干净)
         domain == "hotel" and bool(BATHROOM.search(clause)) and bool(gold)
+        and not OUTSIDE_ROOMS.search(clause)
         and ("room" not in gold or ("facilities" in gold and not APPLIANCE.search(clause))),
         # a merchant's manners are attitude alone, unless something was done for the customer
         shop and bool(MERCHANT.match(clause)) and {"attitude", "service"} <= gold
@@ -783,6 +786,7 @@ AUDIT_SAMPLES = {
     "audit_hotel4": ("4be7ed8", {("hotel", "matched"): 150, ("hotel", "unmatched"): 75}),
     "audit_hotel5": ("cdac803", {("hotel", "matched"): 200, ("hotel", "unmatched"): 100}),
     "audit_hotel6": ("23a9ab7", {("hotel", "matched"): 200, ("hotel", "unmatched"): 100}),
+    "audit_hotel7": ("94eaff1", {("hotel", "matched"): 200, ("hotel", "unmatched"): 100}),
 }
 
 
@@ -894,10 +898,11 @@ def test_precision_and_recall_on_real_reviews(name):
     # 0.82, 0.83 and 0.80 precision, e-commerce and food delivery 0.89). The three hotel audits the
     # tenth pass was tuned on keep the hotel goal (0.90 precision); the fourth, held out from it,
     # does not meet it, nor do the fifth and sixth (0.71 and 0.73, judged with the lexicons'
-    # findings hidden; the sixth 0.84 after the eleventh pass, tuned on it).
+    # findings hidden; the sixth 0.84 after the eleventh pass, tuned on it), nor the seventh, held
+    # out from the eleventh pass (0.76, recall 0.77).
     floors = {"audit_hotel": (0.90, 0.90), "audit_hotel2": (0.90, 0.88), "audit_hotel3": (0.90, 0.88),
               "audit_hotel4": (0.75, 0.80), "audit_hotel5": (0.65, 0.65), "audit_hotel6": (0.80, 0.80),
-              "audit_shops": (0.90, 0.85)}[name]
+              "audit_hotel7": (0.72, 0.72), "audit_shops": (0.90, 0.85)}[name]
     for precision, recall, _ in precision_recall(DATA / f"aspect_clauses_{name}.csv").values():
         assert precision >= floors[0] and recall >= floors[1]
 
@@ -935,7 +940,7 @@ def test_the_guide_gives_the_second_judge_table(capsys):
     assert len(rows) == len(script.SECOND_JUDGE) and all(row in guide for row in rows)
 
 
-@pytest.mark.parametrize("name", ["audit_hotel6"])
+@pytest.mark.parametrize("name", ["audit_hotel6", "audit_hotel7"])
 def test_the_script_draws_the_audit(name):
     # --draw gives the committed sample (clauses and strata, in order) and the corpus weights
     shared = Path(os.environ.get("CXMETRICS_DATA", ROOT.parent / "shared" / "data"))
