@@ -108,14 +108,16 @@ DRAWS = {"audit_hotel6": (6, 200, 100), "audit_hotel7": (7, 200, 100)}
 DOMAINS = ("food_delivery", "ecommerce", "hotel", "service")
 
 
+def git(*args: str) -> str:
+    """The output of a git command run in the repository."""
+    return subprocess.run(["git", *args], cwd=ROOT, check=True, capture_output=True, text=True).stdout
+
+
 def lexicons_at(commit: str | None) -> dict[str, Any]:
     """Domain → lexicon, from the working tree or from the lexicon module at a commit."""
     if commit is None:
         return {d: resolve_lexicon("default", d) for d in DOMAINS}
-    source = subprocess.run(
-        ["git", "show", f"{commit}:src/cxmetrics/text/_lexicons.py"],
-        cwd=ROOT, check=True, capture_output=True, text=True,
-    ).stdout
+    source = git("show", f"{commit}:src/cxmetrics/text/_lexicons.py")
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "lexicons_at_commit.py"
         path.write_text(source, encoding="utf-8")
@@ -324,9 +326,6 @@ def hotel_clauses(matcher: AspectMatcher) -> tuple[dict[str, bool], Counter[bool
 
 def labelled_at(commit: str) -> set[str]:
     """The clauses of every ``tests/data/aspect_*.csv`` with a clause column at a commit."""
-    def git(*args: str) -> str:
-        return subprocess.run(["git", *args], cwd=ROOT, check=True, capture_output=True, text=True).stdout
-
     used: set[str] = set()
     for path in sorted(git("ls-tree", "--name-only", commit, "tests/data/").split()):
         if Path(path).name.startswith("aspect_") and path.endswith(".csv"):

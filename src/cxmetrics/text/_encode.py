@@ -12,11 +12,11 @@ does not fit in cache); this path is four to five times faster than looking up e
 
 from __future__ import annotations
 
-from itertools import pairwise, repeat
+from itertools import repeat
 
 import numpy as np
 
-from cxmetrics.text._features import NEGATOR, fronted_negator, marks
+from cxmetrics.text._features import NEGATOR, kept_bigrams, marks
 
 __all__ = ["FeatureEncoder"]
 
@@ -64,11 +64,7 @@ class FeatureEncoder:
             word_counts[d] = len(words)
             shifted, roles = marks(words)
             role_words += [(first + k, r) for k, r in roles.items()]
-            grams = [
-                f"{a} {b}"
-                for j, (a, b) in enumerate(pairwise(words))
-                if roles.get(j + 1) != NEGATOR or not fronted_negator(words, roles, j + 1)
-            ]
+            grams = kept_bigrams(words, roles)
             for k, tag in shifted:
                 grams.append(tag + words[k])
                 if tag == "¬":

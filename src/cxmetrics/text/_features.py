@@ -35,7 +35,7 @@ __all__ = [
     "Features",
     "clean_words",
     "features",
-    "fronted_negator",
+    "kept_bigrams",
     "marks",
     "model_features",
     "model_words",
@@ -108,11 +108,11 @@ def features(words: list[str]) -> Features:
     faster (:meth:`cxmetrics.text._encode.FeatureEncoder.encode`), and a test holds the two equal.
     """
     words = clean_words(words)
+    shifted, roles = marks(words)
     plus = list(words)
-    plus += [f"{a} {b}" for a, b in pairwise(words)]
+    plus += kept_bigrams(words, roles)
     compact = "".join(words)
     size = len(compact)
-    shifted, roles = marks(words)
     if not shifted:
         for n in _CHAR_ORDERS:
             plus += [compact[i : i + n] for i in range(size - n + 1)]
@@ -135,8 +135,6 @@ def features(words: list[str]) -> Features:
     role = [0] * size  # the negation role of each character
     for k, r in roles.items():
         role[starts[k] : starts[k] + len(words[k])] = [r] * len(words[k])
-        if r == NEGATOR and fronted_negator(words, roles, k):
-            plus.remove(f"{words[k - 1]} {words[k]}")
     for n in _CHAR_ORDERS:
         for i in range(size - n + 1):
             span = role[i : i + n]
@@ -179,10 +177,15 @@ def _marks(words: list[str]) -> tuple[dict[int, str], dict[int, int]]:
     return tags, roles
 
 
-def fronted_negator(words: list[str], roles: dict[int, int], k: int) -> bool:
-    """Whether word ``k`` is the negator of a fronted 都/也 construction ("毛病都没有"), whose
-    word bigram with 都/也 is dropped: "都 没有" reads "there is none at all" in complaints."""
-    return k > 0 and roles.get(k - 1) == FRONTING
+def kept_bigrams(words: list[str], roles: dict[int, int]) -> list[str]:
+    """The word bigrams of a text given its negation roles (:func:`marks`): all but the 都/也 and
+    negator of a fronted construction ("毛病都没有"), since "都 没有" reads "there is none at all"
+    in complaints."""
+    return [
+        f"{a} {b}"
+        for k, (a, b) in enumerate(pairwise(words), 1)
+        if roles.get(k) != NEGATOR or roles.get(k - 1) != FRONTING
+    ]
 
 
 def _perceives_nothing(words: list[str], k: int) -> bool:
