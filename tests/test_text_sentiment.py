@@ -15,6 +15,7 @@ from statsmodels.stats.proportion import proportion_confint
 
 from cxmetrics.errors import CXMetricsError, ValueRangeError
 from cxmetrics.text import REASONS, normalize, sentiment, sentiment_summary
+from cxmetrics.text._encode import FeatureEncoder
 from cxmetrics.text._features import features, model_features, model_words, shifted_words
 from cxmetrics.text._model import shipped_model
 from tests.conftest import to_pandas
@@ -364,9 +365,44 @@ def test_fast_encoder_counts_exactly_the_reference_features(texts):
 
 
 def test_fast_encoder_on_long_and_mixed_texts():
-    texts = ["服务很好，" * 2000, "iPhone 15 Pro用了3天就坏了，不推荐！！", "不好不好，不好", "没没没", "不"]
+    texts = [
+        "服务很好，" * 2000,
+        "iPhone 15 Pro用了3天就坏了，不推荐！！",
+        "不好不好，不好",
+        "没没没",
+        "不",
+        "一点毛病都没有",  # the fronted construction: its 都 没有 bigram is not counted
+        "异味也没有了，服务都没得说",
+    ]
     model = shipped_model()
     words = model_words(texts)
     np.testing.assert_allclose(
         model.raw_scores(words)[0], model.logits([features(w) for w in words])[0], rtol=1e-12
+    )
+
+
+def _reference_counts(vocabulary: dict[str, int], words: list[list[str]]) -> Counter[tuple[int, int, float]]:
+    counts: Counter[tuple[int, int, float]] = Counter()
+    for d, w in enumerate(words):
+        plus, minus = features(w)
+        counts.update((d, vocabulary[f], 1.0) for f in plus if f in vocabulary)
+        counts.update((d, vocabulary[f], -1.0) for f in minus if f in vocabulary)
+    return counts
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.lists(st.sampled_from(_PIECES), max_size=10).map("".join), min_size=1, max_size=5),
+    st.integers(0, 2**32 - 1),
+)
+def test_fast_encoder_on_a_vocabulary_whose_bigrams_lack_their_words(texts, seed):
+    # a fine-tuned or hand-made vocabulary may hold "不 好" without 不: the pair ids still find it
+    words = model_words(texts)
+    terms = sorted({f for w in words for side in features(w) for f in side})
+    rng = np.random.default_rng(seed)
+    kept = [t for t in terms if " " in t or rng.random() < 0.5]
+    vocabulary = {t: i for i, t in enumerate(rng.permutation(kept).tolist())}
+    ids, signs, docs = FeatureEncoder(vocabulary).encode(words)
+    assert Counter(zip(docs.tolist(), ids.tolist(), signs.tolist(), strict=True)) == _reference_counts(
+        vocabulary, words
     )

@@ -34,6 +34,7 @@ __all__ = [
     "NEGATOR",
     "Features",
     "clean_words",
+    "dropped_bigrams",
     "features",
     "kept_bigrams",
     "marks",
@@ -178,14 +179,17 @@ def _marks(words: list[str]) -> tuple[dict[int, str], dict[int, int]]:
 
 
 def kept_bigrams(words: list[str], roles: dict[int, int]) -> list[str]:
-    """The word bigrams of a text given its negation roles (:func:`marks`): all but the 都/也 and
-    negator of a fronted construction ("毛病都没有"), since "都 没有" reads "there is none at all"
-    in complaints."""
-    return [
-        f"{a} {b}"
-        for k, (a, b) in enumerate(pairwise(words), 1)
-        if roles.get(k) != NEGATOR or roles.get(k - 1) != FRONTING
-    ]
+    """The word bigrams of a text given its negation roles (:func:`marks`): all but those that
+    :func:`dropped_bigrams` names."""
+    dropped = dropped_bigrams(roles)
+    return [f"{a} {b}" for k, (a, b) in enumerate(pairwise(words), 1) if k not in dropped]
+
+
+def dropped_bigrams(roles: dict[int, int]) -> set[int]:
+    """Positions of the second word of the bigrams not counted: the 都/也 and negator of a
+    fronted construction ("毛病都没有"), since "都 没有" reads "there is none at all" in
+    complaints."""
+    return {k for k, r in roles.items() if r == NEGATOR and roles.get(k - 1) == FRONTING}
 
 
 def _perceives_nothing(words: list[str], k: int) -> bool:
