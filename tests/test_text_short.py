@@ -115,6 +115,27 @@ def test_negated_praise_and_negated_complaints():
     assert (table.loc[positive, "score"] > 0.5).mean() >= 0.7, table[positive]
 
 
+#: 160 comments that each hold a negation (80 praise told by denying a flaw, 80 complaints told
+#: by denying a virtue, 32 per domain), written blind by a session that had seen neither the
+#: model nor the suites, and committed before its first reading (model card, Short phrases):
+#: complaints 100 %, praise 80 % on the right side. The floors sit a little under it. 25 of its
+#: phrases happen to be in the written training phrases, which the shipped weights learnt; on the
+#: other 135 it is 88.9 % (praise 78.6 %).
+NEGATION_BLIND = "sentiment_negation_blind.csv"
+
+
+def test_the_blind_negation_suite():
+    table = suite(NEGATION_BLIND)
+    assert len(table) == 160 and not table["phrase"].duplicated().any()
+    assert table["phrase"].str.len().between(2, 8).all()
+    assert (table.groupby(["domain", "expected"]).size() == 16).all()
+    positive = table["expected"] == "positive"
+    side = (table["score"] > 0.5) == positive
+    assert side[~positive].mean() >= 0.95, table[~positive & ~side]
+    assert side[positive].mean() >= 0.72, table[positive & ~side]
+    assert side.mean() >= 0.85
+
+
 @pytest.mark.parametrize("phrase", ["送餐很快", "送餐快", "客服回复很快", "退款很快"])
 def test_topic_words_do_not_carry_the_polarity(phrase):
     assert sentiment(phrase).label == "positive"
