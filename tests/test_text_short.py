@@ -121,19 +121,27 @@ def test_negated_praise_and_negated_complaints():
 #: complaints 100 %, praise 80 % on the right side. The floors sit a little under it. 25 of its
 #: phrases happen to be in the written training phrases, which the shipped weights learnt; on the
 #: other 135 it is 88.9 % (praise 78.6 %).
-NEGATION_BLIND = "sentiment_negation_blind.csv"
+#: A second one (240 comments of 3–10 characters, 20 praise and 20 complaints in each of six
+#: domains, general service included), by another blind session, leans to the emphatic 一点都不 +
+#: a flaw: first reading complaints 100 %, praise 59 % (the model card says why).
+NEGATION_BLIND = {
+    "sentiment_negation_blind.csv": {"rows": 160, "longest": 8, "per_cell": 16, "praise": 0.72, "all": 0.85},
+    "sentiment_negation_blind2.csv": {"rows": 240, "longest": 10, "per_cell": 20, "praise": 0.5, "all": 0.75},
+}
 
 
-def test_the_blind_negation_suite():
-    table = suite(NEGATION_BLIND)
-    assert len(table) == 160 and not table["phrase"].duplicated().any()
-    assert table["phrase"].str.len().between(2, 8).all()
-    assert (table.groupby(["domain", "expected"]).size() == 16).all()
+@pytest.mark.parametrize("name", NEGATION_BLIND)
+def test_the_blind_negation_suites(name):
+    floor = NEGATION_BLIND[name]
+    table = suite(name)
+    assert len(table) == floor["rows"] and not table["phrase"].duplicated().any()
+    assert table["phrase"].str.len().between(2, floor["longest"]).all()
+    assert (table.groupby(["domain", "expected"]).size() == floor["per_cell"]).all()
     positive = table["expected"] == "positive"
     side = (table["score"] > 0.5) == positive
     assert side[~positive].mean() >= 0.95, table[~positive & ~side]
-    assert side[positive].mean() >= 0.72, table[positive & ~side]
-    assert side.mean() >= 0.85
+    assert side[positive].mean() >= floor["praise"], table[positive & ~side]
+    assert side.mean() >= floor["all"]
 
 
 @pytest.mark.parametrize("phrase", ["送餐很快", "送餐快", "客服回复很快", "退款很快"])
