@@ -147,6 +147,7 @@ TRAINING_PHRASES = [
 PHRASE_WEIGHT = 1.0
 FRAGMENT_WEIGHT = 0.5
 FRAGMENT_CAP = 200
+FRAGMENT_LONGEST = 20  # characters of the longest clause cut into a fragment
 
 
 def topic_words() -> frozenset[str]:
@@ -199,7 +200,7 @@ def clause_examples(reviews: pd.DataFrame, topics: frozenset[str]) -> pd.DataFra
         for clause in clauses:
             if keep and 2 <= len(clause) <= 12:
                 rows.append((clause, label, domain, expert, "clause", CLAUSE_WEIGHT))
-            if len(clause) <= 20:
+            if len(clause) <= FRAGMENT_LONGEST:
                 cut.append(clause)
                 owner.append((domain, expert))
     fragments: dict[str, tuple[str, str, int]] = {}
@@ -363,9 +364,20 @@ def train(data: Path, out: Path = WEIGHTS, validation: bool = False, final: bool
     )
     slope, offset = float(platt.coef_[0, 0]), float(platt.intercept_[0])
 
-    # The neutral band: where the held-out topic fragments (never trained on) score.
+    # Recentring short texts: the transform's intercept carries the reviews' mix of labels (two
+    # thirds of the food-delivery reviews are complaints), so a short text that says nothing
+    # scored below 0.5. Moving the intercept is the correction for a change of prior (Saerens,
+    # Latinne & Decaestecker 2002), here to the prior of texts with no opinion: the held-out topic
+    # fragments (never trained on) get their median at exactly 0.5. It applies in full to texts as
+    # short as the fragments and fades out by twice that length, so reviews keep the transform
+    # fitted on them (SentimentModel.recentring).
     held = [f for f, p in zip(feats, part, strict=True) if p == "fragment_test"][::2]
-    neutral = 1.0 / (1.0 + np.exp(-(slope * raw(held) + offset)))
+    held_logits = slope * raw(held) + offset
+    recentring = -float(np.median(held_logits))
+    print(f"Platt transform {slope:.4f} z {offset:+.4f}; short texts recentred by {recentring:+.4f}")
+
+    # The neutral band: where the held-out topic fragments score (all short: recentred in full).
+    neutral = 1.0 / (1.0 + np.exp(-(held_logits + recentring)))
     band = [float(np.quantile(neutral, 0.05)), float(np.quantile(neutral, 0.95))]
     print(f"neutral band from {len(held)} held-out fragments: {band[0]:.3f} – {band[1]:.3f}")
 
@@ -375,6 +387,8 @@ def train(data: Path, out: Path = WEIGHTS, validation: bool = False, final: bool
         "feature_version": FEATURE_VERSION,
         "intercepts": [float(tfidf_model.intercept_[0]), float(nb_model.intercept_[0])],
         "calibration": [slope, offset],
+        "recentring": recentring,
+        "recentring_lengths": [FRAGMENT_LONGEST, 2 * FRAGMENT_LONGEST],
         "neutral_band": band,
         "neutral_fragments": len(held),
         "features": len(terms),

@@ -366,7 +366,11 @@ def export(
     )
     held = np.flatnonzero(part == "fragment_test")[::2]
     raw, _ = combined.raw_scores([words[i] for i in held])
-    neutral = combined.probability(raw)
+    # recentred like the linear model (scripts/sentiment_model.py): the held-out fragments,
+    # all short, get their median at 0.5
+    logits = a * raw + float(ensemble.intercept_[0])
+    combined.meta["recentring"] = -float(np.median(logits))
+    neutral = 1.0 / (1.0 + np.exp(-(logits + combined.meta["recentring"])))
     band = [float(np.quantile(neutral, 0.05)), float(np.quantile(neutral, 0.95))]
     print(f"neutral band from {len(held)} held-out fragments: {band[0]:.3f} – {band[1]:.3f}")
     combined.meta["neutral_band"] = band

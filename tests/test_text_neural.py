@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from cxmetrics.text import SentimentModel, _neural, sentiment
 from cxmetrics.text._features import model_words
 from cxmetrics.text._model import shipped_model
+from cxmetrics.text._sentiment import normalise_for_model
 
 TEXTS = [
     "客服态度很好，解决问题迅速",
@@ -64,6 +65,12 @@ def with_network(weight: float = 0.4) -> SentimentModel:
     neural = random_network()
     meta = dict(base.meta, neural=dict(neural.meta, weight=weight))
     return replace(base, neural=_neural.NeuralScorer(neural.arrays, meta["neural"]), meta=meta)
+
+
+def recentring(model: SentimentModel, texts: list[str]) -> np.ndarray:
+    """The documented recentring: in full up to 20 characters, fading to none at 40."""
+    lengths = np.array([len(normalise_for_model(t)) for t in texts])
+    return model.meta["recentring"] * np.clip((40 - lengths) / 20, 0, 1)
 
 
 def reference_logit(neural: _neural.NeuralScorer, words: list[str]) -> float:
@@ -153,7 +160,7 @@ def test_the_score_is_the_calibrated_sum_of_the_linear_and_neural_logits():
     linear, _ = model.linear_scores(words)
     raw = linear + 0.4 * scorer().logits(words)
     slope, offset = model.calibration
-    expected = 1 / (1 + np.exp(-(slope * raw + offset)))
+    expected = 1 / (1 + np.exp(-(slope * raw + offset + recentring(model, TEXTS))))
     np.testing.assert_allclose([s.score for s in sentiment(TEXTS, model=model)], expected, rtol=1e-12)
     # the network moves the scores: the ensemble is not the linear model
     linear_only = [s.score for s in sentiment(TEXTS)]
@@ -192,6 +199,6 @@ def test_fine_tuning_keeps_the_network_frozen_and_in_the_logit():
     slope, offset = tuned.calibration
     np.testing.assert_allclose(
         [s.score for s in sentiment(good + bad, model=tuned)],
-        1 / (1 + np.exp(-(slope * raw + offset))),
+        1 / (1 + np.exp(-(slope * raw + offset + recentring(tuned, good + bad)))),
         rtol=1e-12,
     )

@@ -19,7 +19,7 @@ from cxmetrics.text._sentiment import normalise_for_model
 
 DATA = Path(__file__).parent / "data"
 #: The suites and the floors their figures are held to, a little under the model card's: the
-#: development suite, and six suites written blind (by sessions that had seen neither the model
+#: development suite, and seven suites written blind (by sessions that had seen neither the model
 #: nor its scores); the model card gives each one's first reading and says which were read since.
 #: side / label: polar phrases on the right side of 0.5 / with the right label; domain: the side
 #: share in every domain; inside: neutral phrases within 0.35–0.65; not_positive: neutral ones
@@ -35,6 +35,7 @@ SUITES = {
         "sentiment_phrases_blind4.csv": (0.92, 0.88, 0.85, 0.65, 0.75),
         "sentiment_phrases_blind5.csv": (0.9, 0.85, 0.85, 0.7, 0.8),
         "sentiment_phrases_blind6.csv": (0.95, 0.9, 0.9, 0.7, 0.8),
+        "sentiment_phrases_blind7.csv": (0.92, 0.9, 0.85, 0.7, 0.85),
     }.items()
 }
 
@@ -164,6 +165,25 @@ def test_the_neutral_band_is_measured_and_used_by_default():
     assert [r.label for r in sentiment(["十点多下单"], thresholds=(0.0, 0.01))] == ["positive"]
 
 
+def test_a_text_with_no_opinion_is_centred_on_one_half(sentiment_script, sentiment_reviews):
+    # the transform is recentred so that the held-out topic fragments (what is left of a clause
+    # with only its topic words kept, never trained on) have their median at exactly 0.5; the
+    # shipped weights were trained on the train and test parts, so their fragments come from both
+    developed = sentiment_reviews[sentiment_reviews["part"] != "calibration"]
+    examples = sentiment_script.clause_examples(developed, sentiment_script.topic_words())
+    fragments = examples.loc[examples["part"] == "fragment_test", "review"].drop_duplicates()
+    model = SentimentModel.shipped()
+    assert len(fragments) == model.meta["neutral_fragments"]
+    scored = sentiment(fragments)["score"].to_numpy()
+    # the training script also counts the few with no known feature (scored from the intercepts)
+    scores = scored[~np.isnan(scored)]
+    assert len(scores) > 0.98 * len(scored)
+    assert abs(np.median(scores) - 0.5) < 2e-3
+    low, high = model.neutral_band
+    assert np.mean(scores < low) == pytest.approx(0.05, abs=0.005)
+    assert np.mean(scores > high) == pytest.approx(0.05, abs=0.005)
+
+
 @pytest.mark.parametrize("text", ["!!!", "???", "123", "。。。", "!?!?", "12:30", "￥99", "---"])
 def test_text_the_model_cannot_read_gets_no_score(text):
     result = sentiment(text)
@@ -233,8 +253,7 @@ def test_fit_solves_its_penalised_likelihood():
     base = SentimentModel.shipped()
     tuned = SentimentModel.fit(data, text="comment", label="happy", seed=0, penalty=2.0, test_size=0.25)
     train, _ = documented_split(data, test_size=0.25, seed=0)
-    words = model_words(data["comment"].tolist())
-    part = design(base, words)
+    part = design(base, [normalise_for_model(c) for c in data["comment"]])
     a, b = tuned.calibration
     d = np.zeros(len(part.features))
     changed = (tuned.nb_weights[part.features] - base.nb_weights[part.features]) * a
@@ -244,7 +263,7 @@ def test_fit_solves_its_penalised_likelihood():
     grad_d = 2.0 * d
     for i in train:
         here = part.rows == i
-        eta = a * part.raw[i] + b + float(part.values[here] @ d[part.cols[here]])
+        eta = a * part.raw[i] + b + part.offset[i] + float(part.values[here] @ d[part.cols[here]])
         g = 1 / (1 + math.exp(-eta)) - y[i]
         grad_a += g * part.raw[i]
         grad_b += g
@@ -256,11 +275,26 @@ def test_fit_solves_its_penalised_likelihood():
     assert np.max(np.abs(grad_d)) < 1e-3
 
 
+def test_short_texts_are_recentred_and_reviews_are_not():
+    # the documented fade: the full recentring up to 20 characters, half at 30, none from 40 on
+    model = SentimentModel.shipped()
+    shift = model.meta["recentring"]
+    assert model.meta["recentring_lengths"] == [20, 40] and 0 < shift < 0.5
+    texts = ["送餐很快", "送餐很快" * 5, "送餐很快" * 7 + "啊啊", "送餐很快" * 10, "送餐很快" * 25]
+    raw, _ = model.raw_scores(model_words(texts))
+    a, b = model.calibration
+    fade = np.array([1.0, 1.0, 0.5, 0.0, 0.0])
+    assert [len(t) for t in texts] == [4, 20, 30, 40, 100]
+    direct = 1 / (1 + np.exp(-(a * raw + b + shift * fade)))
+    assert [r.score for r in sentiment(texts)] == pytest.approx(direct.tolist(), rel=1e-12)
+
+
 def test_a_tuned_model_scores_like_its_own_formula_and_round_trips(tmp_path: Path):
     tuned = SentimentModel.fit(business_labels(), text="comment", label="happy", seed=3)
     texts = ["晚上人多", "器械新", "服务很好", "太差了"]
     raw, _ = tuned.raw_scores(model_words(texts))
-    direct = 1 / (1 + np.exp(-(tuned.calibration[0] * raw + tuned.calibration[1])))
+    # all four are short: the shipped recentring applies in full
+    direct = 1 / (1 + np.exp(-(tuned.calibration[0] * raw + tuned.calibration[1] + tuned.meta["recentring"])))
     assert [s.score for s in sentiment(texts, model=tuned)] == pytest.approx(direct.tolist(), rel=1e-12)
     path = tmp_path / "gym.npz"
     tuned.save(path)

@@ -1,7 +1,8 @@
 """Fine-tuning the sentiment model on a business's own labelled comments.
 
-The shipped model's calibrated logit ``a z + b`` gets a correction ``x · d`` over the NB scorer's
-features seen in the user's texts: ``P = 1 / (1 + exp(-(a z + b + x · d)))``. ``a``, ``b`` and
+The shipped model's calibrated logit ``a z + b + o`` (``o``: its fixed recentring of short texts,
+:meth:`~cxmetrics.text._model.SentimentModel.recentring`) gets a correction ``x · d`` over the NB
+scorer's features seen in the user's texts: ``P = 1 / (1 + exp(-(a z + b + o + x · d)))``. ``a``, ``b`` and
 ``d`` are fitted by penalised maximum likelihood, the penalty
 ``(penalty / 2) (|a - a0|² + |b - b0|² + |d|²)`` pulling them towards the shipped model (a
 Gaussian prior centred on the prior model's weights, Chelba & Acero 2006, "Adaptation of
@@ -28,9 +29,11 @@ _MIN_SLOPE = 0.05
 
 @dataclass(frozen=True)
 class Design:
-    """Per text: the shipped model's raw logit and its NB-scorer vector over the local features."""
+    """Per text: the shipped model's raw logit, its recentring and its NB-scorer vector over the
+    local features."""
 
     raw: np.ndarray  # (n,)
+    offset: np.ndarray  # (n,) the fixed recentring of each text's logit
     rows: np.ndarray  # sparse coordinates: text
     cols: np.ndarray  # local feature index
     values: np.ndarray
@@ -38,7 +41,11 @@ class Design:
     known: np.ndarray  # (n,) distinct known features per text
 
 
-def design(model: SentimentModel, word_lists: list[list[str]]) -> Design:
+def design(model: SentimentModel, texts: list[str]) -> Design:
+    """The design of normalised ``texts`` (:func:`~cxmetrics.text._sentiment.normalise_for_model`)."""
+    from cxmetrics.text._features import normalised_words
+
+    word_lists = normalised_words(texts)
     ids, signs, doc = model.encoder.encode(word_lists)
     n = len(word_lists)
     raw, known = model._logits(ids, signs, doc, n)
@@ -51,7 +58,8 @@ def design(model: SentimentModel, word_lists: list[list[str]]) -> Design:
     norm = np.sqrt(np.bincount(doc, value * value, minlength=n))
     value = np.divide(value, norm[doc], out=np.zeros_like(value), where=norm[doc] > 0)
     features, cols = np.unique(ids, return_inverse=True)
-    return Design(raw, doc, cols, value, features, known)
+    offset = model.recentring(np.array([len(t) for t in texts]))
+    return Design(raw, offset, doc, cols, value, features, known)
 
 
 def fit_correction(
@@ -67,13 +75,13 @@ def fit_correction(
     x = sparse.csr_matrix(
         (part.values[keep], (local[part.rows[keep]], part.cols[keep])), shape=(len(rows), len(part.features))
     )
-    raw = part.raw[rows]
+    raw, offset = part.raw[rows], part.offset[rows]
 
     theta0 = np.concatenate([list(start), np.zeros(x.shape[1])])
 
     def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
         a, b, d = theta[0], theta[1], theta[2:]
-        eta = a * raw + b + x @ d
+        eta = a * raw + b + offset + x @ d
         # log(1 + e^eta) - y eta, written stably
         value = np.logaddexp(0.0, eta) - y * eta
         g = 1.0 / (1.0 + np.exp(-eta)) - y

@@ -216,7 +216,6 @@ class SentimentModel:
         """
         from cxmetrics._frame import to_native, with_arrays
         from cxmetrics._stats import proportion_interval
-        from cxmetrics.text._features import normalised_words
         from cxmetrics.text._finetune import design, evaluate, fit_correction
         from cxmetrics.text._input import read_texts
         from cxmetrics.text._sentiment import normalise_for_model, readable
@@ -240,12 +239,12 @@ class SentimentModel:
         clean = [normalise_for_model(v) if isinstance(v, str) else "" for v in given.values]
         usable = np.array([bool(c) and readable(c) for c in clean]) & ~np.isnan(y_all)
         rows = np.flatnonzero(usable)
-        part = design(start, normalised_words([clean[i] for i in rows]))
+        part = design(start, [clean[i] for i in rows])
         y = y_all[rows]
         seen = part.known > 0
         if not seen.all():
             rows, y = rows[seen], y[seen]
-            part = design(start, normalised_words([clean[i] for i in rows]))
+            part = design(start, [clean[i] for i in rows])
         rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
         # split distinct texts, not rows: a comment repeated in the data is fitted or held out,
         # never both, so the held-out accuracy is not measured on texts the fit has seen
@@ -267,7 +266,7 @@ class SentimentModel:
         def scores(new_a: float, new_b: float, correction: np.ndarray) -> np.ndarray:
             local = np.zeros(len(rows))
             np.add.at(local, part.rows, part.values * correction[part.cols])
-            return 1.0 / (1.0 + np.exp(-(new_a * part.raw + new_b + local)))
+            return 1.0 / (1.0 + np.exp(-(new_a * part.raw + new_b + part.offset + local)))
 
         before = evaluate(scores(slope, offset, np.zeros(len(d)))[test], y[test])
         after = evaluate(scores(a, b, d)[test], y[test])
@@ -418,9 +417,27 @@ class SentimentModel:
             return owner
         return np.ascontiguousarray(np.concatenate([gate, weights]).T, dtype=np.float64)
 
-    def probability(self, raw_logits: np.ndarray) -> np.ndarray:
+    def recentring(self, lengths: np.ndarray) -> np.ndarray:
+        """The logit added for texts of ``lengths`` characters (normalised text): the weights'
+        ``meta["recentring"]`` in full up to the first of ``meta["recentring_lengths"]``, fading
+        linearly to none at the second (the model card, Method: Calibration). Weights without it
+        add nothing.
+
+        Examples
+        --------
+        >>> SentimentModel.shipped().recentring(np.array([4, 20, 30, 40, 200])).round(3)
+        array([0.097, 0.097, 0.049, 0.   , 0.   ])
+        """
+        lengths = np.asarray(lengths, dtype=np.float64)
+        if "recentring" not in self.meta:
+            return np.zeros_like(lengths)
+        full, none = (float(n) for n in self.meta["recentring_lengths"])
+        return float(self.meta["recentring"]) * np.clip((none - lengths) / (none - full), 0.0, 1.0)
+
+    def probability(self, raw_logits: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+        """Calibrated P(positive) of texts with these raw logits and lengths in characters."""
         slope, offset = self.calibration
-        return 1.0 / (1.0 + np.exp(-(slope * raw_logits + offset)))
+        return 1.0 / (1.0 + np.exp(-(slope * raw_logits + offset + self.recentring(lengths))))
 
 
 def _binary_labels(values: list[Any], column: str) -> np.ndarray:

@@ -110,7 +110,8 @@ def score_texts(
 def _model_scores(normalised: list[str], model: SentimentModel | None = None) -> np.ndarray:
     model = model or shipped_model()
     raw, known = model.raw_scores(normalised_words(normalised))
-    return np.where(known > 0, model.probability(raw), np.nan)
+    lengths = np.fromiter(map(len, normalised), dtype=np.float64, count=len(normalised))
+    return np.where(known > 0, model.probability(raw, lengths), np.nan)
 
 
 def _snownlp_scores(texts: list[str]) -> np.ndarray:
