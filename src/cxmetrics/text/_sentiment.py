@@ -172,7 +172,9 @@ def sentiment(
     ``method="cxmetrics"`` (default) is the library's own model: two linear scorers over jieba
     words, word bigrams, character 1–3-grams and negation/degree-marked words, trained on
     food-delivery, e-commerce and NLPCC-2014 reviews and calibrated with a Platt transform on
-    reviews it was not trained on (see the model card, ``docs/guide/sentiment_model.md``). Text
+    reviews it was not trained on, short texts recentred so that one that says nothing scores
+    about 0.5 (:meth:`SentimentModel.recentring`; see the model card,
+    ``docs/guide/sentiment_model.md``). Text
     is normalised first (Traditional → Simplified, full-width → half-width, URLs removed), so
     Traditional input scores like its Simplified form. ``method="snownlp"`` is snownlp's
     ``SnowNLP(text).sentiments`` on the raw text, kept for comparison.
