@@ -14,8 +14,9 @@ reviews, 25 % clauses, 15 % fragments, within a kind in proportion to the linear
 weights) so the frequent fragments do not crowd the reviews out; dropout 0.5 (0.25 on the
 embeddings), AdamW (learning rate 2e-3 times 0.6 after each epoch, weight decay 0.01), 2 epochs.
 The ensemble ``P = σ(a (z_linear + r z_neural) + b)`` is a logistic regression on the two logits
-over the calibration part, domain balanced as the linear Platt transform; the neutral band is
-remeasured on the held-out fragments. The numpy scorer is checked against PyTorch's forward pass
+over the calibration part, domain balanced as the linear Platt transform; the recentring of
+short texts (``scripts/sentiment_model.py``) and the neutral band are remeasured on the held-out
+fragments. The numpy scorer is checked against PyTorch's forward pass
 on texts neither saw (largest logit difference at most 1e-5).
 
 ``--linear`` is a weights file written by ``scripts/sentiment_model.py train`` on the same split.

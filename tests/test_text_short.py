@@ -4,6 +4,7 @@ neutral band, and fine-tuning on a business's own labels."""
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -254,6 +255,9 @@ def test_fit_solves_its_penalised_likelihood():
     tuned = SentimentModel.fit(data, text="comment", label="happy", seed=0, penalty=2.0, test_size=0.25)
     train, _ = documented_split(data, test_size=0.25, seed=0)
     part = design(base, [normalise_for_model(c) for c in data["comment"]])
+    # the gym's comments are all short: the shipped recentring, a fixed part of the logit, in full
+    assert data["comment"].str.len().max() <= 20
+    np.testing.assert_allclose(part.offset, base.meta["recentring"])
     a, b = tuned.calibration
     d = np.zeros(len(part.features))
     changed = (tuned.nb_weights[part.features] - base.nb_weights[part.features]) * a
@@ -289,12 +293,38 @@ def test_short_texts_are_recentred_and_reviews_are_not():
     assert [r.score for r in sentiment(texts)] == pytest.approx(direct.tolist(), rel=1e-12)
 
 
+def test_the_measured_band_moves_with_each_texts_recentring():
+    # exaggerated so that the two bands differ widely: the band holds for texts recentred in
+    # full; a text of 40 or more characters, not recentred, has it moved down by the whole shift
+    model = SentimentModel.shipped()
+    strong = replace(model, meta=dict(model.meta, recentring=2.0))
+    low, high = strong.neutral_band
+    logit = lambda p: np.log(p / (1 - p))  # noqa: E731
+    moved = [1 / (1 + np.exp(-(logit(t) - 2.0))) for t in (low, high)]
+    texts = ["送餐很快", "十点多下单", "太差了", "一般般", "房间很干净，前台服务也热情，" * 3,
+             "等了一个多小时才送到，饭菜都凉了，" * 3, "周末下午去的，点了两个菜一个汤，" * 3]
+    results = sentiment(texts, model=strong)
+    for t, r in zip(texts, results, strict=True):
+        a, b = (low, high) if len(t) <= 20 else moved
+        assert len(t) <= 20 or len(t) >= 40
+        assert r.label == ("negative" if r.score < a else "positive" if r.score > b else "neutral"), t
+    # the plain fact of 48 characters (0.35) is below the stored band, above the moved one
+    assert results[-1].label == "positive" and results[-1].score < low
+    # given thresholds are used as they are, whatever the length
+    given = sentiment(texts, model=strong, thresholds=(0.3, 0.7))
+    assert [r.label for r in given] == [
+        "negative" if r.score < 0.3 else "positive" if r.score > 0.7 else "neutral" for r in given]
+
+
 def test_a_tuned_model_scores_like_its_own_formula_and_round_trips(tmp_path: Path):
     tuned = SentimentModel.fit(business_labels(), text="comment", label="happy", seed=3)
-    texts = ["晚上人多", "器械新", "服务很好", "太差了"]
+    texts = ["晚上人多", "器械新", "服务很好", "太差了", "晚上人多" * 6 + "挤不上", "器械新，环境好" * 12]
     raw, _ = tuned.raw_scores(model_words(texts))
-    # all four are short: the shipped recentring applies in full
-    direct = 1 / (1 + np.exp(-(tuned.calibration[0] * raw + tuned.calibration[1] + tuned.meta["recentring"])))
+    # the shipped recentring, kept: in full up to 20 characters, 0.35 of it at 27, none at 84
+    fade = np.array([1, 1, 1, 1, 0.65, 0])
+    assert [len(t) for t in texts] == [4, 3, 4, 3, 27, 84]
+    a, b = tuned.calibration
+    direct = 1 / (1 + np.exp(-(a * raw + b + tuned.meta["recentring"] * fade)))
     assert [s.score for s in sentiment(texts, model=tuned)] == pytest.approx(direct.tolist(), rel=1e-12)
     path = tmp_path / "gym.npz"
     tuned.save(path)

@@ -154,7 +154,7 @@ def flag_negative(
     if text is not None:
         texts = frame[text].to_list()
         check_holds_text(texts, f"text column {text!r} of flag_negative's data")
-        p, _ = score_texts(texts, "cxmetrics")
+        p = score_texts(texts, "cxmetrics").scores
         bad_aspects = _negative_aspects(texts, lexicon, sentiment_threshold)
     else:
         p, bad_aspects = np.full(n, np.nan), [[] for _ in range(n)]

@@ -12,8 +12,10 @@ from cxmetrics import _checks
 from cxmetrics._frame import take_rows, to_native, with_arrays
 from cxmetrics._stats import proportion_interval
 from cxmetrics.errors import CXMetricsError, OptionError, ValueRangeError
+from cxmetrics.text._features import normalise_for_model
 from cxmetrics.text._input import read_grouped_texts
 from cxmetrics.text._lexicons import DOMAINS, Aspect, lexicon
+from cxmetrics.text._model import shipped_model
 from cxmetrics.text._normalize import normalize_one
 from cxmetrics.text._sentiment import check_thresholds, label_scores, score_texts
 
@@ -144,7 +146,7 @@ def scored_mentions(texts: list[Any], lexicon: dict[str, Aspect]) -> list[dict[s
     matcher = AspectMatcher(lexicon)
     found = [find_aspects(t, matcher) if isinstance(t, str) else [] for t in texts]
     distinct = list(dict.fromkeys(clause for pairs in found for _, clause in pairs))
-    scores, _ = score_texts(distinct, "cxmetrics")
+    scores = score_texts(distinct, "cxmetrics").scores
     clause_score = dict(zip(distinct, scores.tolist(), strict=True))
     out = []
     for pairs in found:
@@ -158,6 +160,17 @@ def scored_mentions(texts: list[Any], lexicon: dict[str, Aspect]) -> list[dict[s
 def _mean(values: list[float]) -> float:
     known = [v for v in values if not np.isnan(v)]
     return float(np.mean(known)) if known else float("nan")
+
+
+def _band_shifts(found: list[list[tuple[str, float]]]) -> np.ndarray:
+    """Per aspect mention, the mean band shift of its scored clauses (as its score is their mean
+    score), for the measured neutral band (:func:`~cxmetrics.text._sentiment.cut_points`)."""
+    model = shipped_model()
+    return np.array([
+        _mean([float(model.band_shift(np.array([len(normalise_for_model(clause))]))[0])
+               for clause, score in clauses if not np.isnan(score)] or [0.0])
+        for clauses in found
+    ], dtype=float)
 
 
 def aspect_sentiment(
@@ -261,7 +274,7 @@ def aspect_sentiment(
     pairs = [(i, aspect) for i, per_aspect in enumerate(mentioned_in) for aspect in per_aspect]
     found = [mentioned_in[i][aspect] for i, aspect in pairs]
     scores = np.array([_mean([score for _, score in clauses]) for clauses in found], dtype=float)
-    labels = label_scores(scores, bounds)
+    labels = label_scores(scores, bounds, _band_shifts(found))
     text_rows = np.array([p[0] for p in pairs], dtype=np.int64)
     aspect_names = [p[1] for p in pairs]
     frame = given.frame

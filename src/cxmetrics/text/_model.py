@@ -4,8 +4,9 @@ space and calibrated by a Platt transform.
 Scorer one is logistic regression on sublinear TF-IDF (``1 + ln tf`` times ``ln((1+n)/(1+df)) + 1``,
 L2-normalised per text). Scorer two is NB-weighted logistic regression (Wang & Manning 2012,
 "Baselines and bigrams", ACL): binary presence scaled by the naive-Bayes log-count ratio ``r``,
-L2-normalised. ``P(positive) = 1 / (1 + exp(-(a (z1 + z2) + c)))`` with ``a, c`` fitted on a
-calibration split the scorers never saw (Platt 1999). ``scripts/sentiment_model.py`` trains it
+L2-normalised. ``P(positive) = 1 / (1 + exp(-(a (z1 + z2) + c + r(n))))`` with ``a, c`` fitted on a
+calibration split the scorers never saw (Platt 1999) and ``r(n)`` the recentring of a text of
+``n`` characters (:meth:`SentimentModel.recentring`). ``scripts/sentiment_model.py`` trains it
 and checks this code against the training library's own predictions.
 
 A weights file may also hold a convolutional network (``scripts/sentiment_neural.py``, scored by
@@ -35,6 +36,9 @@ from cxmetrics.text._neural import NEURAL_PREFIX, NeuralScorer
 __all__ = ["MODEL_FILE", "SentimentModel", "shipped_model"]
 
 MODEL_FILE = "data/sentiment_model.npz"
+#: Characters up to which a text is recentred in full, and from which not at all, when a weights
+#: file does not say (the training script writes them next to the recentring)
+_RECENTRING_LENGTHS = (20, 40)
 _EXPERT_ARRAYS = ("expert_weights", "expert_intercepts", "gate_weights", "gate_intercepts")
 _lock = ForkSafeLock()
 _loaded: SentimentModel | None = None
@@ -181,7 +185,8 @@ class SentimentModel:
         The distinct texts are split at random into a fitting part and a held-out part
         (``test_size`` of them), so a comment that appears several times is either fitted or
         held out, never both.
-        On the fitting part, the shipped model's calibrated logit ``a z + b`` is refitted and
+        On the fitting part, the shipped model's calibrated logit ``a z + b`` is refitted (its
+        recentring of short texts, :meth:`recentring`, stays a fixed part of it) and
         corrected by ``x · d`` over the NB-scorer features of your texts (``x`` as the model
         reads it), by maximum likelihood with the penalty
         ``(penalty / 2) (|a - a0|² + |b - b0|² + |d|²)`` that keeps the model close to the
@@ -431,8 +436,21 @@ class SentimentModel:
         lengths = np.asarray(lengths, dtype=np.float64)
         if "recentring" not in self.meta:
             return np.zeros_like(lengths)
-        full, none = (float(n) for n in self.meta["recentring_lengths"])
-        return float(self.meta["recentring"]) * np.clip((none - lengths) / (none - full), 0.0, 1.0)
+        full, none = (float(n) for n in self.meta.get("recentring_lengths", _RECENTRING_LENGTHS))
+        return float(self.meta["recentring"]) * np.clip((none - lengths) / max(none - full, 1.0), 0.0, 1.0)
+
+    def band_shift(self, lengths: np.ndarray) -> np.ndarray:
+        """How far (in logit) below :attr:`neutral_band` the neutral band of a text of
+        ``lengths`` characters lies: the band was measured on fragments recentred in full, so a
+        longer text, recentred less (:meth:`recentring`), has it moved down by the difference.
+
+        Examples
+        --------
+        >>> SentimentModel.shipped().band_shift(np.array([4, 30, 200])).round(3)
+        array([0.   , 0.049, 0.097])
+        """
+        lengths = np.asarray(lengths, dtype=np.float64)
+        return float(self.meta.get("recentring", 0.0)) - self.recentring(lengths)
 
     def probability(self, raw_logits: np.ndarray, lengths: np.ndarray) -> np.ndarray:
         """Calibrated P(positive) of texts with these raw logits and lengths in characters."""

@@ -15,8 +15,8 @@ from cxmetrics.text._input import TextInput, is_missing, read_texts
 from cxmetrics.text._model import SentimentModel, shipped_model
 from cxmetrics.text._normalize import _EMOJI
 
-__all__ = ["METHODS", "OPTIONS", "REASONS", "Sentiment", "check_options", "label_scores", "score_batch",
-           "score_texts", "sentiment"]
+__all__ = ["METHODS", "OPTIONS", "REASONS", "MeasuredBand", "Scored", "Sentiment", "check_options",
+           "label_scores", "score_batch", "score_texts", "sentiment"]
 
 METHODS = ("cxmetrics", "snownlp")
 #: Why a text has no score (the ``reason`` column); None when it was scored.
@@ -38,12 +38,29 @@ class Sentiment(NamedTuple):
     reason: str | None
 
 
+class MeasuredBand(tuple[float, float]):
+    """The label cut points of ``thresholds=None``: the model's measured neutral band, which
+    holds for texts recentred in full and is moved for each text by its
+    :meth:`~cxmetrics.text._model.SentimentModel.band_shift` (:func:`label_scores`)."""
+
+    __slots__ = ()
+
+
+class Scored(NamedTuple):
+    """Per text: P(positive) (NaN when unscored), why it is unscored (None when scored), and
+    how far its measured neutral band lies below the model's (logit; 0 when unscored)."""
+
+    scores: np.ndarray
+    reasons: list[str | None]
+    band_shift: np.ndarray
+
+
 def check_thresholds(
     thresholds: tuple[float, float] | None, model: SentimentModel | None = None
 ) -> tuple[float, float]:
     """The label cut points: as given, or (None) the neutral band measured for the model."""
     if thresholds is None:
-        return (model or shipped_model()).neutral_band
+        return MeasuredBand((model or shipped_model()).neutral_band)
     if not isinstance(thresholds, (tuple, list, np.ndarray)) or len(thresholds) != 2:
         raise ValueRangeError(f"thresholds must be None or a pair of numbers (low, high), got {thresholds!r}")
     try:
@@ -74,11 +91,11 @@ def readable(clean: str) -> bool:
     return any(ch.isalpha() for ch in clean) or _EMOJI.search(clean) is not None
 
 
-def score_texts(
-    values: Sequence[Any], method: str, model: SentimentModel | None = None
-) -> tuple[np.ndarray, list[str | None]]:
-    """Scores (NaN where unscored) and reasons of raw values, in batches so memory stays flat."""
+def score_texts(values: Sequence[Any], method: str, model: SentimentModel | None = None) -> Scored:
+    """Scores (NaN where unscored), reasons and band shifts of raw values, in batches so memory
+    stays flat."""
     scores = np.full(len(values), np.nan)
+    band_shift = np.zeros(len(values))
     reasons: list[str | None] = [None] * len(values)
     todo: list[int] = []
     normalised: dict[int, str] = {}
@@ -97,20 +114,22 @@ def score_texts(
     for start in range(0, len(todo), _BATCH):
         rows = todo[start : start + _BATCH]
         if method == "cxmetrics":
-            got = _model_scores([normalised[i] for i in rows], model)
+            chosen = model or shipped_model()
+            texts = [normalised[i] for i in rows]
+            lengths = np.fromiter(map(len, texts), dtype=np.float64, count=len(texts))
+            got = _model_scores(texts, lengths, chosen)
+            band_shift[rows] = np.where(np.isnan(got), 0.0, chosen.band_shift(lengths))
         else:  # snownlp reads the raw text, as its users call it
             got = _snownlp_scores([values[i] for i in rows])
         scores[rows] = got
         for i, s in zip(rows, got, strict=True):
             if np.isnan(s):
                 reasons[i] = "no_known_features"
-    return scores, reasons
+    return Scored(scores, reasons, band_shift)
 
 
-def _model_scores(normalised: list[str], model: SentimentModel | None = None) -> np.ndarray:
-    model = model or shipped_model()
+def _model_scores(normalised: list[str], lengths: np.ndarray, model: SentimentModel) -> np.ndarray:
     raw, known = model.raw_scores(normalised_words(normalised))
-    lengths = np.fromiter(map(len, normalised), dtype=np.float64, count=len(normalised))
     return np.where(known > 0, model.probability(raw, lengths), np.nan)
 
 
@@ -120,11 +139,26 @@ def _snownlp_scores(texts: list[str]) -> np.ndarray:
     return np.array([SnowNLP(text).sentiments for text in texts], dtype=float)
 
 
-def label_scores(scores: np.ndarray, thresholds: tuple[float, float]) -> list[str | None]:
+def cut_points(thresholds: tuple[float, float], band_shift: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per text, the label cut points (low, high): ``thresholds`` as given, or the measured band
+    (:class:`MeasuredBand`) moved down by each text's band shift in logit."""
     low, high = thresholds
+    if isinstance(thresholds, MeasuredBand):
+        return _moved(low, band_shift), _moved(high, band_shift)
+    return np.full(len(band_shift), float(low)), np.full(len(band_shift), float(high))
+
+
+def _moved(p: float, shift: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-(np.log(p / (1.0 - p)) - shift)))
+
+
+def label_scores(
+    scores: np.ndarray, thresholds: tuple[float, float], band_shift: np.ndarray
+) -> list[str | None]:
+    low, high = cut_points(thresholds, band_shift)
     return [
-        None if np.isnan(s) else "negative" if s < low else "positive" if s > high else "neutral"
-        for s in scores
+        None if np.isnan(s) else "negative" if s < lo else "positive" if s > hi else "neutral"
+        for s, lo, hi in zip(scores, low, high, strict=True)
     ]
 
 
@@ -268,8 +302,8 @@ def score_batch(data: Any, *, text: str | None, method: str, thresholds: tuple[f
     """
     given = read_texts(data, text, function="sentiment", check_values=whole)
     bounds = thresholds
-    scores, reasons = score_texts(given.values, method, model)
-    labels = label_scores(scores, bounds)
+    scores, reasons, band_shift = score_texts(given.values, method, model)
+    labels = label_scores(scores, bounds, band_shift)
     if given.kind == "str":
         return Sentiment(float(scores[0]), labels[0], reasons[0])
     if given.kind == "list":

@@ -12,7 +12,7 @@ from cxmetrics._frame import to_native, with_arrays
 from cxmetrics._stats import proportion_interval
 from cxmetrics._typing import same_frame
 from cxmetrics.text._input import read_grouped_texts
-from cxmetrics.text._sentiment import check_options, score_texts
+from cxmetrics.text._sentiment import check_options, cut_points, score_texts
 
 __all__ = ["sentiment_summary"]
 
@@ -87,9 +87,9 @@ def sentiment_summary(
     confidence = _checks.confidence(confidence)
     grouped = read_grouped_texts(data, text, by, function="sentiment_summary")
     given, keys, codes, n_groups = grouped.source, grouped.keys, grouped.codes, grouped.n_groups
-    scores, _ = score_texts(given.values, method)
+    scores, _, band_shift = score_texts(given.values, method)
     scored = ~np.isnan(scores)
-    low, high = bounds
+    low, high = cut_points(bounds, band_shift)
     columns: dict[str, Any] = {
         "n": np.bincount(codes, minlength=n_groups),
         "n_scored": np.bincount(codes, scored, minlength=n_groups).astype(np.int64),
