@@ -221,7 +221,8 @@ def flag_negative(
 def _negative_aspects(texts: list[Any], lexicon: dict[str, Aspect], threshold: float) -> list[list[str]]:
     # an aspect whose every clause is unreadable (NaN) is not negative
     return [
-        [a for a, clauses in per_aspect.items() if np.nanmin([s for _, s in clauses] + [np.inf]) < threshold]
+        [a for a, clauses in per_aspect.items()
+         if np.nanmin([m.score for m in clauses] + [np.inf]) < threshold]
         for per_aspect in scored_mentions(texts, lexicon)
     ]
 

@@ -12,10 +12,8 @@ from cxmetrics import _checks
 from cxmetrics._frame import take_rows, to_native, with_arrays
 from cxmetrics._stats import proportion_interval
 from cxmetrics.errors import CXMetricsError, OptionError, ValueRangeError
-from cxmetrics.text._features import normalise_for_model
 from cxmetrics.text._input import read_grouped_texts
 from cxmetrics.text._lexicons import DOMAINS, Aspect, lexicon
-from cxmetrics.text._model import shipped_model
 from cxmetrics.text._normalize import normalize_one
 from cxmetrics.text._sentiment import check_thresholds, label_scores, score_texts
 
@@ -140,19 +138,32 @@ def find_aspects(text: str, matcher: AspectMatcher) -> list[tuple[str, str]]:
     return [(aspect, clause) for clause in split_clauses(text) for aspect in matcher(clause)]
 
 
-def scored_mentions(texts: list[Any], lexicon: dict[str, Aspect]) -> list[dict[str, list[tuple[str, float]]]]:
-    """Per text: each aspect it names → its mentioning clauses and their P(positive), in order of
-    first mention. Each distinct clause is scored once, in one batch."""
+class Mention(NamedTuple):
+    """A clause naming an aspect: its text, P(positive) (NaN when unscored) and band shift
+    (:func:`~cxmetrics.text._sentiment.score_texts`)."""
+
+    clause: str
+    score: float
+    band_shift: float
+
+
+def scored_mentions(texts: list[Any], lexicon: dict[str, Aspect]) -> list[dict[str, list[Mention]]]:
+    """Per text: each aspect it names → its mentioning clauses, in order of first mention.
+    Each distinct clause is scored once, in one batch."""
     matcher = AspectMatcher(lexicon)
     found = [find_aspects(t, matcher) if isinstance(t, str) else [] for t in texts]
     distinct = list(dict.fromkeys(clause for pairs in found for _, clause in pairs))
-    scores = score_texts(distinct, "cxmetrics").scores
-    clause_score = dict(zip(distinct, scores.tolist(), strict=True))
+    scored = score_texts(distinct, "cxmetrics")
+    mention = {
+        clause: Mention(clause, score, shift)
+        for clause, score, shift in zip(distinct, scored.scores.tolist(), scored.band_shift.tolist(),
+                                        strict=True)
+    }
     out = []
     for pairs in found:
-        per_aspect: dict[str, list[tuple[str, float]]] = {}
+        per_aspect: dict[str, list[Mention]] = {}
         for aspect, clause in pairs:
-            per_aspect.setdefault(aspect, []).append((clause, clause_score[clause]))
+            per_aspect.setdefault(aspect, []).append(mention[clause])
         out.append(per_aspect)
     return out
 
@@ -160,17 +171,6 @@ def scored_mentions(texts: list[Any], lexicon: dict[str, Aspect]) -> list[dict[s
 def _mean(values: list[float]) -> float:
     known = [v for v in values if not np.isnan(v)]
     return float(np.mean(known)) if known else float("nan")
-
-
-def _band_shifts(found: list[list[tuple[str, float]]]) -> np.ndarray:
-    """Per aspect mention, the mean band shift of its scored clauses (as its score is their mean
-    score), for the measured neutral band (:func:`~cxmetrics.text._sentiment.cut_points`)."""
-    model = shipped_model()
-    return np.array([
-        _mean([float(model.band_shift(np.array([len(normalise_for_model(clause))]))[0])
-               for clause, score in clauses if not np.isnan(score)] or [0.0])
-        for clauses in found
-    ], dtype=float)
 
 
 def aspect_sentiment(
@@ -273,8 +273,10 @@ def aspect_sentiment(
     mentioned_in = scored_mentions(given.values, lexicon)
     pairs = [(i, aspect) for i, per_aspect in enumerate(mentioned_in) for aspect in per_aspect]
     found = [mentioned_in[i][aspect] for i, aspect in pairs]
-    scores = np.array([_mean([score for _, score in clauses]) for clauses in found], dtype=float)
-    labels = label_scores(scores, bounds, _band_shifts(found))
+    scores = np.array([_mean([m.score for m in clauses]) for clauses in found], dtype=float)
+    # an aspect's score is the mean of its scored clauses' scores, so its band shift is theirs too
+    shifts = np.array([_mean([m.band_shift for m in clauses if not np.isnan(m.score)]) for clauses in found])
+    labels = label_scores(scores, bounds, np.nan_to_num(shifts))
     text_rows = np.array([p[0] for p in pairs], dtype=np.int64)
     aspect_names = [p[1] for p in pairs]
     frame = given.frame
@@ -282,7 +284,7 @@ def aspect_sentiment(
         "row": text_rows,
         "aspect": aspect_names,
         "aspect_zh": [lexicon[a].name_zh for a in aspect_names],
-        "clause": [" | ".join(clause for clause, _ in clauses) for clauses in found],
+        "clause": [" | ".join(m.clause for m in clauses) for clauses in found],
         "score": scores,
         "label": labels,
     }

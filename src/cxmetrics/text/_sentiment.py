@@ -111,10 +111,10 @@ def score_texts(values: Sequence[Any], method: str, model: SentimentModel | None
         else:
             todo.append(i)
             normalised[i] = clean
+    chosen = (model or shipped_model()) if method == "cxmetrics" and todo else None
     for start in range(0, len(todo), _BATCH):
         rows = todo[start : start + _BATCH]
-        if method == "cxmetrics":
-            chosen = model or shipped_model()
+        if chosen is not None:
             texts = [normalised[i] for i in rows]
             lengths = np.fromiter(map(len, texts), dtype=np.float64, count=len(texts))
             got = _model_scores(texts, lengths, chosen)
