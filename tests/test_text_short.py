@@ -293,6 +293,15 @@ def test_short_texts_are_recentred_and_reviews_are_not():
     assert [r.score for r in sentiment(texts)] == pytest.approx(direct.tolist(), rel=1e-12)
 
 
+@pytest.mark.parametrize("bad", [["十", "二十"], [-1, 5], [float("nan")], "abc"])
+def test_recentring_names_bad_lengths(bad):
+    model = SentimentModel.shipped()
+    for method in (model.recentring, model.band_shift):
+        with pytest.raises(ValueRangeError, match="lengths must be numbers of characters"):
+            method(bad)
+    assert model.recentring([]).shape == (0,) and model.recentring(np.int64(4)) == model.meta["recentring"]
+
+
 def test_the_measured_band_moves_with_each_texts_recentring():
     # exaggerated so that the two bands differ widely: the band holds for texts recentred in
     # full; a text of 40 or more characters, not recentred, has it moved down by the whole shift

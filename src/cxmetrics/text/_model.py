@@ -433,7 +433,7 @@ class SentimentModel:
         >>> SentimentModel.shipped().recentring(np.array([4, 20, 30, 40, 200])).round(3)
         array([0.097, 0.097, 0.049, 0.   , 0.   ])
         """
-        lengths = np.asarray(lengths, dtype=np.float64)
+        lengths = _lengths(lengths)
         if "recentring" not in self.meta:
             return np.zeros_like(lengths)
         full, none = (float(n) for n in self.meta.get("recentring_lengths", _RECENTRING_LENGTHS))
@@ -449,13 +449,25 @@ class SentimentModel:
         >>> SentimentModel.shipped().band_shift(np.array([4, 30, 200])).round(3)
         array([0.   , 0.049, 0.097])
         """
-        lengths = np.asarray(lengths, dtype=np.float64)
         return float(self.meta.get("recentring", 0.0)) - self.recentring(lengths)
 
     def probability(self, raw_logits: np.ndarray, lengths: np.ndarray) -> np.ndarray:
         """Calibrated P(positive) of texts with these raw logits and lengths in characters."""
         slope, offset = self.calibration
         return 1.0 / (1.0 + np.exp(-(slope * raw_logits + offset + self.recentring(lengths))))
+
+
+def _lengths(lengths: Any) -> np.ndarray:
+    """Text lengths in characters as floats; anything but non-negative numbers is an error."""
+    try:
+        out = np.asarray(lengths, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueRangeError(f"lengths must be numbers of characters, got {lengths!r}") from None
+    bad = out[~(out >= 0)]  # negatives and NaN
+    if len(bad.ravel()):
+        raise ValueRangeError(
+            f"lengths must be numbers of characters (0 or more); got {format_examples(bad.ravel().tolist())}")
+    return out
 
 
 def _binary_labels(values: list[Any], column: str) -> np.ndarray:
