@@ -9,7 +9,8 @@
 Needs scikit-learn (training only; the library scores with numpy). Training also cuts short
 texts from the training reviews (clauses and topic-only neutral fragments, see
 ``clause_examples``) and reads the written training phrases of ``scripts/data`` (see
-``phrase_examples``); nothing comes from the short-phrase suites in ``tests/data``.
+``phrase_examples``); the short-phrase suites in ``tests/data`` are read only with
+``--suites`` (the shipped weights: every suite but blind 8, see the model card).
 The split is a fixed hash of each review, so it is the same on every machine: 20 % test, 8 %
 calibration (the Platt transform and the neutral band), 72 % training. Every choice is made and
 measured with weights trained on the training part (``train --out``): ``evaluate --weights``
@@ -219,7 +220,14 @@ def clause_examples(reviews: pd.DataFrame, topics: frozenset[str]) -> pd.DataFra
 PHRASE_EXPERT = "phrase"
 
 
-def phrase_examples() -> pd.DataFrame:
+def suite_paths() -> list[Path]:
+    """The labelled short-phrase suites of ``tests/data``: the known-answer suites and the
+    negation suites."""
+    data = ROOT / "tests" / "data"
+    return sorted(data.glob("sentiment_phrases*.csv")) + sorted(data.glob("sentiment_negation_*.csv"))
+
+
+def phrase_examples(suites: bool = False, held_out: tuple[str, ...] = ()) -> pd.DataFrame:
     """Short comments written for training (``TRAINING_PHRASES``):
     praise and complaints in the forms short comments take (negated opposites, the fronted
     一点…都没有, speed told as a time, topic words that mostly come with complaints used in
@@ -227,14 +235,22 @@ def phrase_examples() -> pd.DataFrame:
     virtue, in the same negation forms), labelled by meaning, and plain facts given both labels
     like the neutral fragments; the NB scorer's shared weights learn from them (they belong to no
     corpus, so to no expert). They were written by sessions that had seen neither the model nor
-    the short-phrase suites; a phrase that is also in a suite in ``tests/data`` or in the
-    negation probe is left out, so those stay unseen."""
+    the short-phrase suites; a phrase that is also in a suite in ``tests/data`` is left out, so
+    the suites stay unseen.
+
+    With ``suites``, the suites themselves are trained on as well (and the written phrases they
+    share), all but those whose file name starts with one of ``held_out``: the shipped weights
+    learn from every labelled short phrase, as they learn from the test part of the reviews,
+    once every figure has been measured without them."""
     phrases = pd.concat([pd.read_csv(f) for f in TRAINING_PHRASES], ignore_index=True)
-    suites = set()
-    held_out = ["sentiment_phrases*.csv", "sentiment_negation_probe.csv"]
-    for suite in (path for pattern in held_out for path in (ROOT / "tests" / "data").glob(pattern)):
-        suites |= set(pd.read_csv(suite)["phrase"])
-    phrases = phrases[~phrases["phrase"].isin(suites)]
+    unseen = set()
+    for suite in suite_paths():
+        frame = pd.read_csv(suite)
+        if suites and not suite.name.startswith(held_out):
+            phrases = pd.concat([phrases, frame.rename(columns={"expected": "label"})], ignore_index=True)
+        else:
+            unseen |= set(frame["phrase"])
+    phrases = phrases[~phrases["phrase"].isin(unseen)].drop_duplicates(["phrase", "label"])
     polar = phrases[phrases["label"] != "neutral"]
     neutral = phrases[phrases["label"] == "neutral"]
     rows = [(t, int(lab == "positive")) for t, lab in zip(polar["phrase"], polar["label"], strict=True)]
@@ -247,7 +263,14 @@ def bucket(text: str) -> int:
     return int(hashlib.md5(text.encode("utf-8")).hexdigest()[:8], 16) % 100
 
 
-def train(data: Path, out: Path = WEIGHTS, validation: bool = False, final: bool = False) -> None:
+def train(
+    data: Path,
+    out: Path = WEIGHTS,
+    validation: bool = False,
+    final: bool = False,
+    suites: bool = False,
+    held_out: tuple[str, ...] = (),
+) -> None:
     from scipy import sparse
     from sklearn.feature_extraction.text import CountVectorizer
     from sklearn.linear_model import LogisticRegression
@@ -265,7 +288,7 @@ def train(data: Path, out: Path = WEIGHTS, validation: bool = False, final: bool
     reviews["weight"] = 1.0
     topics = topic_words()
     short = clause_examples(reviews[reviews["part"] == "train"], topics)
-    everything = pd.concat([reviews, short, phrase_examples()], ignore_index=True)
+    everything = pd.concat([reviews, short, phrase_examples(suites, held_out)], ignore_index=True)
     print(everything["part"].value_counts().to_dict())
     started = time.perf_counter()
     feats = model_features(everything["review"].tolist())
@@ -399,6 +422,7 @@ def train(data: Path, out: Path = WEIGHTS, validation: bool = False, final: bool
         "training_clauses": int((part == "clause").sum()),
         "training_fragments": int((part == "fragment").sum() // 2),
         "training_phrases": int((part == "phrase").sum()),
+        "phrase_suites": sorted(p.name for p in suite_paths() if suites and not p.name.startswith(held_out)),
         "calibration_reviews": int(is_cal.sum()),
         "min_df": MIN_DF,
         "C": [C_TFIDF, C_NB],
@@ -556,9 +580,20 @@ def main() -> None:
         action="store_true",
         help="train: hold the training reviews in hash buckets 28-37 out (to choose designs on)",
     )
+    parser.add_argument(
+        "--suites",
+        action="store_true",
+        help="train: on the short-phrase suites of tests/data too (the shipped weights, with --final)",
+    )
+    parser.add_argument(
+        "--hold-out",
+        action="append",
+        default=[],
+        help="train --suites: leave out the suites whose file name starts with this (repeatable)",
+    )
     args = parser.parse_args()
     if args.command == "train":
-        train(args.data, args.out, args.validation, args.final)
+        train(args.data, args.out, args.validation, args.final, args.suites, tuple(args.hold_out))
     else:
         evaluate(args.data, args.reuse, args.weights)
 

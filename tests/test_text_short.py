@@ -20,8 +20,10 @@ from cxmetrics.text._sentiment import normalise_for_model
 
 DATA = Path(__file__).parent / "data"
 #: The suites and the floors their figures are held to, a little under the model card's: the
-#: development suite, and seven suites written blind (by sessions that had seen neither the model
+#: development suite, and eight suites written blind (by sessions that had seen neither the model
 #: nor its scores); the model card gives each one's first reading and says which were read since.
+#: The shipped weights learnt from every suite but the eighth (``HELD_OUT_SUITE``), so on the
+#: others these are checks of the fit; the eighth is the one they have not seen.
 #: side / label: polar phrases on the right side of 0.5 / with the right label; domain: the side
 #: share in every domain; inside: neutral phrases within 0.35–0.65; not_positive: neutral ones
 #: not labelled positive.
@@ -37,8 +39,10 @@ SUITES = {
         "sentiment_phrases_blind5.csv": (0.9, 0.85, 0.85, 0.7, 0.8),
         "sentiment_phrases_blind6.csv": (0.95, 0.9, 0.9, 0.7, 0.8),
         "sentiment_phrases_blind7.csv": (0.92, 0.9, 0.85, 0.7, 0.85),
+        "sentiment_phrases_blind8.csv": (0.94, 0.9, 0.85, 0.6, 0.75),
     }.items()
 }
+HELD_OUT_SUITE = "sentiment_phrases_blind8.csv"
 
 
 def suite(name: str) -> pd.DataFrame:
@@ -51,7 +55,8 @@ def suite(name: str) -> pd.DataFrame:
 def test_the_suite_is_what_it_says(name):
     table = pd.read_csv(DATA / name)
     assert len(table) >= 300 and not table["phrase"].duplicated().any()
-    assert table["phrase"].str.len().between(2, 8).all()
+    # a closing ？ or ！ is punctuation, not one of the comment's characters
+    assert table["phrase"].str.rstrip("？！?!").str.len().between(2, 8).all()
     assert set(table["expected"]) == {"positive", "negative", "neutral"}
     assert {"delivery", "shopping", "hotel", "banking", "telecom"} <= set(table["domain"])
     for _, part in table.groupby("domain"):
@@ -82,28 +87,39 @@ def test_neutral_short_phrases_score_near_the_middle(name):
     assert (neutral["label"] != "positive").mean() >= SUITES[name]["not_positive"]
 
 
-def test_the_training_phrases_leave_the_suites_out():
-    # scripts/sentiment_model.py drops a written training phrase that is also in a suite
+def test_the_shipped_weights_learnt_every_suite_but_the_held_out_one():
+    # scripts/sentiment_model.py train --final --suites --hold-out sentiment_phrases_blind8
     import importlib.util
 
     path = Path(__file__).parents[1] / "scripts" / "sentiment_model.py"
     spec = importlib.util.spec_from_file_location("sentiment_model_script", path)
     assert spec is not None and spec.loader is not None
-    script = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(script)
-    examples = script.phrase_examples()
-    trained = set(examples["review"])
-    assert len(trained) > 1000
+    sentiment_script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(sentiment_script)
+    shipped = SentimentModel.shipped().meta
+    held_out = (HELD_OUT_SUITE.removesuffix(".csv"),)
+    examples = sentiment_script.phrase_examples(True, held_out)
     # the shipped weights were trained on exactly these (the script reproduces them)
-    assert SentimentModel.shipped().meta["training_phrases"] == len(examples)
-    for name in [*SUITES, NEGATION_PROBE]:
-        assert trained.isdisjoint(pd.read_csv(DATA / name)["phrase"]), name
+    assert shipped["training_phrases"] == len(examples)
+    trained_suites = [p.name for p in sentiment_script.suite_paths() if p.name != HELD_OUT_SUITE]
+    assert shipped["phrase_suites"] == sorted(trained_suites)
+    assert HELD_OUT_SUITE not in shipped["phrase_suites"]
+    trained = set(examples["review"])
+    unseen_suite = set(pd.read_csv(DATA / HELD_OUT_SUITE)["phrase"])
+    assert trained.isdisjoint(unseen_suite)  # also the phrases it shares with the other suites
+    assert trained >= set(pd.read_csv(DATA / "sentiment_phrases_blind7.csv")["phrase"]) - unseen_suite
+    # without --suites every suite stays out, as for the weights every figure was measured with
+    unseen = set(sentiment_script.phrase_examples()["review"])
+    assert len(unseen) > 1000
+    for name in [*SUITES, NEGATION_PROBE, *NEGATION_BLIND]:
+        assert unseen.isdisjoint(pd.read_csv(DATA / name)["phrase"]), name
 
 
 #: Praise told by denying a flaw (没有问题, 一点毛病都没有, 找不到缺点) and complaints told by
 #: denying a virtue (没有效果, 一点用都没有), 30 of each, written by the engineers after the
 #: shipped weights were found to score most such praise negative; not blind (read for every
-#: candidate, some phrases also in suites or the first training file), but never trained on.
+#: candidate, some phrases also in suites or the first training file); the shipped weights
+#: learn it since the suites are trained on.
 NEGATION_PROBE = "sentiment_negation_probe.csv"
 
 
@@ -120,9 +136,8 @@ def test_negated_praise_and_negated_complaints():
 #: 160 comments that each hold a negation (80 praise told by denying a flaw, 80 complaints told
 #: by denying a virtue, 32 per domain), written blind by a session that had seen neither the
 #: model nor the suites, and committed before its first reading (model card, Short phrases):
-#: complaints 100 %, praise 80 % on the right side. The floors sit a little under it. 25 of its
-#: phrases happen to be in the written training phrases, which the shipped weights learnt; on the
-#: other 135 it is 88.9 % (praise 78.6 %).
+#: complaints 100 %, praise 80 % on the right side. The floors sit a little under it. The
+#: shipped weights have since learnt both negation suites (like every suite but the eighth).
 #: A second one (240 comments of 3–10 characters, 20 praise and 20 complaints in each of six
 #: domains, general service included), by another blind session, leans to the emphatic 一点都不 +
 #: a flaw: first reading complaints 100 %, praise 59 % (the model card says why).

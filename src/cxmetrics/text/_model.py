@@ -56,7 +56,7 @@ class SentimentModel:
     --------
     >>> import pandas as pd
     >>> from cxmetrics.text import SentimentModel, sentiment
-    >>> said = {"套餐很划算": 1, "信号满格": 1, "经常掉线": 0, "网速太慢": 0, "营业员很耐心": 1, "乱扣费": 0}
+    >>> said = {"套餐很划算": 1, "流量不限速": 1, "经常掉线": 0, "网速太慢": 0, "副卡免月租": 1, "乱扣费": 0}
     >>> labelled = pd.DataFrame(
     ...     [{"comment": where + text, "happy": happy}
     ...      for where in ["", "家里", "地铁上", "小区里", "最近"] for text, happy in said.items()] * 2
@@ -66,7 +66,7 @@ class SentimentModel:
             model  n_test  accuracy
     0     shipped      12      0.83
     1  fine_tuned      12      1.00
-    >>> sentiment("信号满格", model=tuned).label
+    >>> sentiment("流量不限速", model=tuned).label
     'positive'
     """
 
@@ -431,7 +431,7 @@ class SentimentModel:
         Examples
         --------
         >>> SentimentModel.shipped().recentring(np.array([4, 20, 30, 40, 200])).round(3)
-        array([0.097, 0.097, 0.049, 0.   , 0.   ])
+        array([0.127, 0.127, 0.063, 0.   , 0.   ])
         """
         lengths = _lengths(lengths)
         if "recentring" not in self.meta:
@@ -447,7 +447,7 @@ class SentimentModel:
         Examples
         --------
         >>> SentimentModel.shipped().band_shift(np.array([4, 30, 200])).round(3)
-        array([0.   , 0.049, 0.097])
+        array([0.   , 0.063, 0.127])
         """
         return float(self.meta.get("recentring", 0.0)) - self.recentring(lengths)
 
