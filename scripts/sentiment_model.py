@@ -140,10 +140,19 @@ TOPIC_SCALE = 0.2
 _TIME_OR_NUMBER = re.compile(r"^[0-9一二三四五六七八九十百两半几.:点分号月日天周年个多]+$")
 _CLAUSE = re.compile(r"[,.!?;:，。！？；：~～…\n\r ]+")
 _CONTRAST = re.compile("但|不过|可是|然而|就是|却|只是|还是")
+# 有点 / 有些 before a property "mostly speak of what is unsatisfactory" (Lü Shuxiang 1980,
+# 现代汉语八百词, on 有点儿): in a praising review such a clause is its concession
+# ("送货有点慢" in a five-star review), so the review's label does not hold for it and the
+# clause is left out (relabelling it a complaint cost more reviews than it won)
+_HEDGE = re.compile("有点|有些|有一点")
 CLAUSE_WEIGHT = 0.5
 TRAINING_PHRASES = [
     ROOT / "scripts" / "data" / name
-    for name in ("sentiment_training_phrases.csv", "sentiment_training_phrases_negation.csv")
+    for name in (
+        "sentiment_training_phrases.csv",
+        "sentiment_training_phrases_negation.csv",
+        "sentiment_training_phrases_hedge.csv",
+    )
 ]
 PHRASE_WEIGHT = 1.0
 FRAGMENT_WEIGHT = 0.5
@@ -181,8 +190,9 @@ def clause_examples(reviews: pd.DataFrame, topics: frozenset[str]) -> pd.DataFra
     """Short training texts cut from the training reviews.
 
     ``clause`` rows: each clause (2–12 characters) of a review with several clauses and no
-    contrast word, labelled with the review's label. ``fragment`` rows: what is left of each
-    clause when only its topic words are kept ("18点10分下单" → itself, "送餐太慢了" → "送餐了"),
+    contrast word, labelled with the review's label; a hedged clause (有点, 有些, 有一点) of
+    a positive review is left out, as the concession it usually is. ``fragment`` rows: what is
+    left of each clause when only its topic words are kept ("18点10分下单" → itself, "送餐太慢了" → "送餐了"),
     one row per label (a fragment says nothing of the writer's opinion), weighted by how often
     it occurs (capped). Fragments whose hash falls in the last decile are held out of training:
     they measure the neutral band.
@@ -199,7 +209,7 @@ def clause_examples(reviews: pd.DataFrame, topics: frozenset[str]) -> pd.DataFra
         clauses = [c for c in _CLAUSE.split(text) if c]
         keep = len(clauses) > 1 and not _CONTRAST.search(text)
         for clause in clauses:
-            if keep and 2 <= len(clause) <= 12:
+            if keep and 2 <= len(clause) <= 12 and not (label == 1 and _HEDGE.search(clause)):
                 rows.append((clause, label, domain, expert, "clause", CLAUSE_WEIGHT))
             if len(clause) <= FRAGMENT_LONGEST:
                 cut.append(clause)
@@ -221,10 +231,11 @@ PHRASE_EXPERT = "phrase"
 
 
 def suite_paths() -> list[Path]:
-    """The labelled short-phrase suites of ``tests/data``: the known-answer suites and the
-    negation suites."""
+    """The labelled short-phrase suites of ``tests/data``: the known-answer suites, the
+    negation suites and the hedge suite."""
     data = ROOT / "tests" / "data"
-    return sorted(data.glob("sentiment_phrases*.csv")) + sorted(data.glob("sentiment_negation_*.csv"))
+    kinds = ("sentiment_phrases*.csv", "sentiment_negation_*.csv", "sentiment_hedge_*.csv")
+    return [path for kind in kinds for path in sorted(data.glob(kind))]
 
 
 def phrase_examples(suites: bool = False, held_out: tuple[str, ...] = ()) -> pd.DataFrame:

@@ -22,8 +22,9 @@ DATA = Path(__file__).parent / "data"
 #: The suites and the floors their figures are held to, a little under the model card's: the
 #: development suite, and eight suites written blind (by sessions that had seen neither the model
 #: nor its scores); the model card gives each one's first reading and says which were read since.
-#: The shipped weights learnt from every suite but the eighth (``HELD_OUT_SUITE``), so on the
-#: others these are checks of the fit; the eighth is the one they have not seen.
+#: The shipped weights learnt from every suite but the eighth (``HELD_OUT_SUITES``), so on the
+#: others these are checks of the fit; the eighth is one they have not seen, and so is the hedge
+#: suite (``HEDGE_BLIND``).
 #: side / label: polar phrases on the right side of 0.5 / with the right label; domain: the side
 #: share in every domain; inside: neutral phrases within 0.35–0.65; not_positive: neutral ones
 #: not labelled positive.
@@ -42,7 +43,16 @@ SUITES = {
         "sentiment_phrases_blind8.csv": (0.94, 0.9, 0.85, 0.6, 0.75),
     }.items()
 }
-HELD_OUT_SUITE = "sentiment_phrases_blind8.csv"
+#: 200 comments told with a hedge or a word of deviation (有点, 有些, 稍微, 略, 偏, 小贵 …):
+#: 100 mild complaints, 60 praise (30 using the same words as praise does: 有点东西, 略胜一筹)
+#: and 40 requests and facts that hold them (稍等一下, 偏好靠窗), written blind by a session
+#: that had seen neither the model nor the suites, committed before its first reading (model
+#: card, Short phrases: Hedges). Held out of the shipped weights like blind 8.
+HEDGE_BLIND = "sentiment_hedge_blind.csv"
+#: The suites the shipped weights have not learnt (``train --final --suites --hold-out ...``)
+HELD_OUT_SUITES = ("sentiment_phrases_blind8.csv", HEDGE_BLIND)
+#: a little under the shipped weights' reading (complaints 94.0 %, praise 90.0 %, neutral 82.5 %)
+HEDGE_FLOORS = {"complaints": 0.9, "praise": 0.85, "inside": 0.75}
 
 
 def suite(name: str) -> pd.DataFrame:
@@ -87,8 +97,9 @@ def test_neutral_short_phrases_score_near_the_middle(name):
     assert (neutral["label"] != "positive").mean() >= SUITES[name]["not_positive"]
 
 
-def test_the_shipped_weights_learnt_every_suite_but_the_held_out_one():
-    # scripts/sentiment_model.py train --final --suites --hold-out sentiment_phrases_blind8
+def test_the_shipped_weights_learnt_every_suite_but_the_held_out_ones():
+    # scripts/sentiment_model.py train --final --suites
+    #     --hold-out sentiment_phrases_blind8 --hold-out sentiment_hedge_blind
     import importlib.util
 
     path = Path(__file__).parents[1] / "scripts" / "sentiment_model.py"
@@ -97,21 +108,23 @@ def test_the_shipped_weights_learnt_every_suite_but_the_held_out_one():
     sentiment_script = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(sentiment_script)
     shipped = SentimentModel.shipped().meta
-    held_out = (HELD_OUT_SUITE.removesuffix(".csv"),)
+    held_out = tuple(name.removesuffix(".csv") for name in HELD_OUT_SUITES)
     examples = sentiment_script.phrase_examples(True, held_out)
     # the shipped weights were trained on exactly these (the script reproduces them)
     assert shipped["training_phrases"] == len(examples)
-    trained_suites = [p.name for p in sentiment_script.suite_paths() if p.name != HELD_OUT_SUITE]
+    trained_suites = [p.name for p in sentiment_script.suite_paths() if p.name not in HELD_OUT_SUITES]
     assert shipped["phrase_suites"] == sorted(trained_suites)
-    assert HELD_OUT_SUITE not in shipped["phrase_suites"]
     trained = set(examples["review"])
-    unseen_suite = set(pd.read_csv(DATA / HELD_OUT_SUITE)["phrase"])
-    assert trained.isdisjoint(unseen_suite)  # also the phrases it shares with the other suites
-    assert trained >= set(pd.read_csv(DATA / "sentiment_phrases_blind7.csv")["phrase"]) - unseen_suite
+    for name in HELD_OUT_SUITES:
+        assert name not in shipped["phrase_suites"]
+        # also the phrases it shares with the other suites and the written training phrases
+        assert trained.isdisjoint(pd.read_csv(DATA / name)["phrase"]), name
+    unseen_suites = set().union(*(pd.read_csv(DATA / name)["phrase"] for name in HELD_OUT_SUITES))
+    assert trained >= set(pd.read_csv(DATA / "sentiment_phrases_blind7.csv")["phrase"]) - unseen_suites
     # without --suites every suite stays out, as for the weights every figure was measured with
     unseen = set(sentiment_script.phrase_examples()["review"])
     assert len(unseen) > 1000
-    for name in [*SUITES, NEGATION_PROBE, *NEGATION_BLIND]:
+    for name in [*SUITES, NEGATION_PROBE, *NEGATION_BLIND, HEDGE_BLIND]:
         assert unseen.isdisjoint(pd.read_csv(DATA / name)["phrase"]), name
 
 
@@ -161,6 +174,21 @@ def test_the_blind_negation_suites(name):
     assert side.mean() >= floor["all"]
 
 
+def test_the_blind_hedge_suite():
+    table = suite(HEDGE_BLIND)
+    assert len(table) == 200 and not table["phrase"].duplicated().any()
+    assert table["phrase"].str.rstrip("？！?!").str.len().between(2, 8).all()
+    assert table["expected"].value_counts().to_dict() == {"negative": 100, "positive": 60, "neutral": 40}
+    side = (table["score"] > 0.5) == (table["expected"] == "positive")
+    complaints, praise = table["expected"] == "negative", table["expected"] == "positive"
+    # held a little under the first reading of the shipped weights (model card, Hedges); the
+    # weights before them put a third of these mild complaints on the side of praise
+    assert side[complaints].mean() >= HEDGE_FLOORS["complaints"], table[complaints & ~side]
+    assert side[praise].mean() >= HEDGE_FLOORS["praise"], table[praise & ~side]
+    neutral = table[table["expected"] == "neutral"]
+    assert neutral["score"].between(0.35, 0.65).mean() >= HEDGE_FLOORS["inside"], neutral
+
+
 @pytest.mark.parametrize("phrase", ["送餐很快", "送餐快", "客服回复很快", "退款很快"])
 def test_topic_words_do_not_carry_the_polarity(phrase):
     assert sentiment(phrase).label == "positive"
@@ -179,6 +207,26 @@ def test_the_neutral_band_is_measured_and_used_by_default():
         expected = "negative" if r.score < low else "positive" if r.score > high else "neutral"
         assert r.label == expected
     assert [r.label for r in sentiment(["十点多下单"], thresholds=(0.0, 0.01))] == ["positive"]
+
+
+def test_the_hedged_clauses_of_praising_reviews_are_not_taught_as_praise(sentiment_script):
+    reviews = pd.DataFrame(
+        {
+            "review": ["东西很好，送货有点慢，包装完整", "送货有点慢，东西一般"],
+            "label": [1, 0],
+            "domain": "shopping",
+            "expert": "shopping",
+        }
+    )
+    clauses = sentiment_script.clause_examples(reviews, frozenset())
+    taught = clauses[clauses["part"] == "clause"]
+    # the concession of the praising review is left out; the complaint keeps its hedged clause
+    assert set(zip(taught["review"], taught["label"], strict=True)) == {
+        ("东西很好", 1),
+        ("包装完整", 1),
+        ("送货有点慢", 0),
+        ("东西一般", 0),
+    }
 
 
 def test_a_text_with_no_opinion_is_centred_on_one_half(sentiment_script, sentiment_reviews):

@@ -431,7 +431,7 @@ class SentimentModel:
         Examples
         --------
         >>> SentimentModel.shipped().recentring(np.array([4, 20, 30, 40, 200])).round(3)
-        array([0.127, 0.127, 0.063, 0.   , 0.   ])
+        array([0.057, 0.057, 0.029, 0.   , 0.   ])
         """
         lengths = _lengths(lengths)
         if "recentring" not in self.meta:
@@ -447,7 +447,7 @@ class SentimentModel:
         Examples
         --------
         >>> SentimentModel.shipped().band_shift(np.array([4, 30, 200])).round(3)
-        array([0.   , 0.063, 0.127])
+        array([0.   , 0.029, 0.057])
         """
         return float(self.meta.get("recentring", 0.0)) - self.recentring(lengths)
 
