@@ -52,7 +52,7 @@ HEDGE_BLIND = "sentiment_hedge_blind.csv"
 #: The suites the shipped weights have not learnt (``train --final --suites --hold-out ...``)
 HELD_OUT_SUITES = ("sentiment_phrases_blind8.csv", HEDGE_BLIND)
 #: a little under the shipped weights' reading (complaints 94.0 %, praise 90.0 %, neutral 82.5 %)
-HEDGE_FLOORS = {"complaints": 0.9, "praise": 0.85, "inside": 0.75}
+HEDGE_FLOORS = {"complaints": 0.9, "praise": 0.85, "inside": 0.8}
 
 
 def suite(name: str) -> pd.DataFrame:
