@@ -192,10 +192,10 @@ def clause_examples(reviews: pd.DataFrame, topics: frozenset[str]) -> pd.DataFra
     ``clause`` rows: each clause (2–12 characters) of a review with several clauses and no
     contrast word, labelled with the review's label; a hedged clause (有点, 有些, 有一点) of
     a positive review is left out, as the concession it usually is. ``fragment`` rows: what is
-    left of each clause when only its topic words are kept ("18点10分下单" → itself, "送餐太慢了" → "送餐了"),
-    one row per label (a fragment says nothing of the writer's opinion), weighted by how often
-    it occurs (capped). Fragments whose hash falls in the last decile are held out of training:
-    they measure the neutral band.
+    left of each clause when only its topic words are kept ("18点10分下单" → itself,
+    "送餐太慢了" → "送餐了"), one row per label (a fragment says nothing of the writer's
+    opinion), weighted by how often it occurs (capped). Fragments whose hash falls in the last
+    decile are held out of training: they measure the neutral band.
     """
     from cxmetrics.text._features import model_words
 

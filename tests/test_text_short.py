@@ -44,7 +44,7 @@ SUITES = {
     }.items()
 }
 #: 200 comments told with a hedge or a word of deviation (有点, 有些, 稍微, 略, 偏, 小贵 …):
-#: 100 mild complaints, 60 praise (30 using the same words as praise does: 有点东西, 略胜一筹)
+#: 100 mild complaints, 60 praise (30 in the same hedge words: 有点东西, 略胜一筹)
 #: and 40 requests and facts that hold them (稍等一下, 偏好靠窗), written blind by a session
 #: that had seen neither the model nor the suites, committed before its first reading (model
 #: card, Short phrases: Hedges). Held out of the shipped weights like blind 8.
